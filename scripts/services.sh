@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Local services: PostgreSQL 15 + pgvector and Azurite.
+#   scripts/services.sh start    install what is missing, start both (idempotent, fast when running)
+#   scripts/services.sh stop     stop both
+#   scripts/services.sh status   say what runs
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+pg_running() { as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; }
+azurite_pid() { cat "$LOCAL_DIR/azurite.pid" 2>/dev/null || true; }
+azurite_running() { local pid; pid=$(azurite_pid); [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
+
+start_postgres() {
+  "$REPO_ROOT/scripts/install-postgres.sh"
+  if [ ! -f "$PG_DATA/PG_VERSION" ]; then
+    log "initialising PostgreSQL data folder $PG_DATA"
+    mkdir -p "$PG_DATA" "$PG_SOCKET_DIR"
+    [ "$(id -u)" = "0" ] && chown -R postgres:postgres "$PG_HOME"
+    # Local-only cluster: trust on loopback, the app still sends the password from its settings.
+    as_postgres "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+    cat >>"$PG_DATA/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$PG_SOCKET_DIR'
+max_connections = 300
+shared_buffers = 256MB
+fsync = off                 # local development and tests only: speed over durability
+synchronous_commit = off
+full_page_writes = off
+CONF
+  fi
+  if ! pg_running; then
+    log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start >/dev/null
+  fi
+}
+
+start_azurite() {
+  "$REPO_ROOT/scripts/install-azurite.sh"
+  if ! azurite_running; then
+    log "starting Azurite on 127.0.0.1:$AZURITE_BLOB_PORT"
+    mkdir -p "$AZURITE_DATA"
+    nohup "$AZURITE_DIR/node_modules/.bin/azurite" --silent --skipApiVersionCheck --loose \
+      --location "$AZURITE_DATA" --blobHost 127.0.0.1 --blobPort "$AZURITE_BLOB_PORT" \
+      --queueHost 127.0.0.1 --queuePort "$AZURITE_QUEUE_PORT" \
+      --tableHost 127.0.0.1 --tablePort "$AZURITE_TABLE_PORT" >>"$AZURITE_LOG" 2>&1 &
+    echo $! >"$LOCAL_DIR/azurite.pid"
+  fi
+  wait_for_port 127.0.0.1 "$AZURITE_BLOB_PORT" 30 || { log "Azurite did not start; see $AZURITE_LOG"; exit 1; }
+}
+
+case "${1:-start}" in
+  start)
+    start_postgres
+    start_azurite
+    ;;
+  stop)
+    if pg_running; then as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast stop >/dev/null && log "PostgreSQL stopped"; fi
+    if azurite_running; then kill "$(azurite_pid)" && rm -f "$LOCAL_DIR/azurite.pid" && log "Azurite stopped"; fi
+    ;;
+  status)
+    pg_running && echo "postgres: running on 127.0.0.1:$PG_PORT" || echo "postgres: stopped"
+    azurite_running && echo "azurite: running on 127.0.0.1:$AZURITE_BLOB_PORT (pid $(azurite_pid))" || echo "azurite: stopped"
+    ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac
