@@ -1,0 +1,18 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Azure.Functions.Worker.Http;
+
+namespace CoursePlatform.Functions.Infrastructure;
+
+public static class HttpResponses
+{
+    /// <summary>Writes <paramref name="body"/> with the API's JSON options.</summary>
+    public static async Task<HttpResponseData> JsonAsync<T>(this HttpRequestData request, HttpStatusCode status, T body,
+        string contentType = "application/json; charset=utf-8", CancellationToken cancellationToken = default)
+    {
+        var response = request.CreateResponse(status);
+        response.Headers.Add("Content-Type", contentType);
+        await JsonSerializer.SerializeAsync(response.Body, body, Json.Options, cancellationToken);
+        return response;
+    }
+}
