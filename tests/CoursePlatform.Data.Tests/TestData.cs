@@ -1,0 +1,57 @@
+using System.Text.Json;
+using CoursePlatform.Data.Model;
+using Pgvector;
+
+namespace CoursePlatform.Data.Tests;
+
+/// <summary>Builders for valid rows with unique natural keys, so tests sharing a database never collide.</summary>
+internal static class TestData
+{
+    public static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
+    private static string Unique() => Guid.NewGuid().ToString("N")[..12];
+
+    public static JsonDocument Json(string json) => JsonDocument.Parse(json);
+
+    public static User User(UserRole role = UserRole.Learner) => new()
+    {
+        Email = $"user-{Unique()}@example.com", Role = role, CreatedAt = Now, UpdatedAt = Now,
+    };
+
+    public static Course Course(EnrollmentMode mode = EnrollmentMode.Open) => new()
+    {
+        Slug = $"course-{Unique()}", Name = "Course " + Unique(), Price = 49.99m, Currency = "USD",
+        IsPublished = true, EnrollmentMode = mode, ModuleCount = 1, CreatedAt = Now, UpdatedAt = Now,
+    };
+
+    public static Topic Topic(Course course, int module = 1, int number = 1) => new()
+    {
+        Course = course, ModuleNo = module, TopicNumber = number, Name = "Topic " + Unique(), CreatedAt = Now, UpdatedAt = Now,
+    };
+
+    public static Cohort Cohort(Course course) => new() { Course = course, Name = "Cohort " + Unique(), CreatedAt = Now, UpdatedAt = Now };
+
+    public static UserSession Session(User user) => new()
+    {
+        User = user, FamilyId = Guid.NewGuid(), RefreshTokenHash = Guid.NewGuid().ToByteArray().Concat(Guid.NewGuid().ToByteArray()).ToArray(),
+        CreatedAt = Now, ExpiresAt = Now.AddDays(30),
+    };
+
+    public static CourseChunk Chunk(Course course, int position, float[] embedding, string source = "deck.pptx") => new()
+    {
+        Course = course, Source = source, Position = position, Content = $"passage {position}",
+        EmbeddingModel = "test-model", Embedding = new Vector(embedding), CreatedAt = Now,
+    };
+
+    /// <summary>A deterministic unit vector of the store's dimension, mostly along <paramref name="axis"/>.</summary>
+    public static float[] Embedding(int axis, float noise = 0f, int seed = 0)
+    {
+        var random = new Random(seed);
+        var v = new float[CourseChunk.EmbeddingDimensions];
+        for (var i = 0; i < v.Length; i++) v[i] = noise * (float)(random.NextDouble() - 0.5);
+        v[axis % v.Length] += 1f;
+        var norm = MathF.Sqrt(v.Sum(x => x * x));
+        for (var i = 0; i < v.Length; i++) v[i] /= norm;
+        return v;
+    }
+}
