@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Serves the app on http://localhost:7071 with its local services and the demo data.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/common.sh
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+PORT="${PORT:-7071}"
+
+scripts/services.sh start
+
+# Your own settings file, made once from the sample (git-ignored); `func` reads it next to the project.
+[ -f local.settings.json ] || { cp local.settings.sample.json local.settings.json; log "created local.settings.json from the sample"; }
+ln -sf ../../local.settings.json src/Functions/local.settings.json
+
+dotnet tool restore >/dev/null
+dotnet build src/Functions -nologo -clp:ErrorsOnly -v:q
+dotnet build tools/DevTool -nologo -clp:ErrorsOnly -v:q
+dotnet run --project tools/DevTool --no-build -- migrate seed --settings local.settings.json
+
+if command -v func >/dev/null 2>&1; then
+  log "serving with Azure Functions Core Tools on http://localhost:$PORT"
+  cd src/Functions && exec func start --port "$PORT"
+elif [ -f tools/FunctionsHost/CoursePlatform.FunctionsHost.csproj ]; then
+  log "Core Tools (func) not found: serving with the project's local Functions host on http://localhost:$PORT"
+  dotnet build tools/FunctionsHost -nologo -clp:ErrorsOnly -v:q
+  exec dotnet run --project tools/FunctionsHost --no-build -- \
+    --app src/Functions/bin/Debug/net10.0 --settings local.settings.json --port "$PORT"
+else
+  echo "Azure Functions Core Tools (func) is not installed and this checkout has no local host yet (tools/FunctionsHost)." >&2
+  echo "Install Core Tools v4 (https://learn.microsoft.com/azure/azure-functions/functions-run-local) and run ./run.sh again." >&2
+  exit 1
+fi

@@ -1,0 +1,68 @@
+using CoursePlatform.Functions.Features.Health;
+using CoursePlatform.Functions.Infrastructure;
+using CoursePlatform.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace CoursePlatform.Functions.Tests;
+
+/// <summary>The app's own service registration, resolved and run against the real services.</summary>
+public class HealthServiceTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+{
+    private static ServiceProvider BuildApp(string? databaseConnection, string storageConnection)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Database:ConnectionString"] = databaseConnection,
+            ["AzureWebJobsStorage"] = storageConnection,
+        };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddLogging()
+            .AddCoursePlatform(configuration);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+    }
+
+    [Fact]
+    public async Task Reports_healthy_when_the_database_and_blob_storage_answer()
+    {
+        await using var app = BuildApp(database.ConnectionString, LocalServices.AzuriteConnectionString);
+
+        var report = await app.GetRequiredService<HealthService>().CheckAsync(CancellationToken.None);
+
+        Assert.Equal(new HealthReport("healthy", "up", "up", HealthService.Version), report);
+    }
+
+    [Fact]
+    public async Task Reports_the_database_down_when_it_cannot_be_reached()
+    {
+        var unreachable = $"Host=127.0.0.1;Port={LocalServices.ClosedPort};Username=postgres;Password=x;Timeout=3";
+        await using var app = BuildApp(unreachable, LocalServices.AzuriteConnectionString);
+
+        var report = await app.GetRequiredService<HealthService>().CheckAsync(CancellationToken.None);
+
+        Assert.Equal(("unhealthy", "down", "up"), (report.Status, report.Database, report.Storage));
+    }
+
+    [Fact]
+    public async Task Reports_storage_down_when_blob_storage_cannot_be_reached()
+    {
+        var unreachable = LocalServices.AzuriteConnectionString.Replace("127.0.0.1:10000", $"127.0.0.1:{LocalServices.ClosedPort}", StringComparison.Ordinal);
+        await using var app = BuildApp(database.ConnectionString, unreachable);
+
+        var report = await app.GetRequiredService<HealthService>().CheckAsync(CancellationToken.None);
+
+        Assert.Equal(("unhealthy", "up", "down"), (report.Status, report.Database, report.Storage));
+    }
+
+    [Fact]
+    public async Task A_missing_connection_string_fails_options_validation()
+    {
+        await using var app = BuildApp(null, LocalServices.AzuriteConnectionString);
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.GetRequiredService<IOptions<DatabaseOptions>>().Value);
+        Assert.Contains("ConnectionString", error.Message, StringComparison.Ordinal);
+    }
+}
