@@ -1,0 +1,91 @@
+using CoursePlatform.Data;
+using CoursePlatform.DevTool;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+// Usage: dotnet run --project tools/DevTool -- [migrate] [seed] [--settings <file>]
+const string Usage = "Usage: CoursePlatform.DevTool [migrate] [seed] [--settings <local.settings.json>]";
+
+var commands = new List<string>();
+string? settingsPath = null;
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "migrate" or "seed":
+            if (!commands.Contains(args[i])) commands.Add(args[i]);
+            break;
+        case "--settings" when i + 1 < args.Length:
+            settingsPath = args[++i];
+            break;
+        case "-h" or "--help":
+            Console.WriteLine(Usage);
+            return 0;
+        default:
+            Console.Error.WriteLine($"Unknown argument '{args[i]}'.");
+            Console.Error.WriteLine(Usage);
+            return 64;
+    }
+}
+if (commands.Count == 0)
+{
+    Console.Error.WriteLine(Usage);
+    return 64;
+}
+
+try
+{
+    var settings = DevToolSettings.Load(settingsPath, DevToolSettings.ProcessEnvironment());
+    Console.WriteLine(settings.SettingsFile is null
+        ? "Settings: environment variables only (no local.settings.json found)."
+        : $"Settings: {settings.SettingsFile} + environment variables.");
+
+    var connectionString = settings.ConnectionString
+        ?? throw new DevToolException("Database__ConnectionString is not set (local.settings.json Values or environment).");
+    var seed = commands.Contains("seed");
+    DemoSeedOptions? seedOptions = null;
+    if (seed)
+    {
+        // Check everything before touching the database, so "migrate seed" does nothing when seeding is refused.
+        var refusal = SeedGuard.Check(settings.Environment, connectionString);
+        if (refusal is not null) throw new DevToolException(refusal, exitCode: 2);
+        seedOptions = settings.ToSeedOptions();
+        seedOptions.Validate();
+    }
+
+    Console.WriteLine($"Database: {Describe(connectionString)}");
+    await using var db = CoursePlatformDb.CreateContext(connectionString);
+
+    if (commands.Contains("migrate"))
+    {
+        var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
+        await db.Database.MigrateAsync();
+        Console.WriteLine(pending.Count == 0
+            ? "migrate: database is up to date."
+            : $"migrate: applied {pending.Count} migration(s): {string.Join(", ", pending)}.");
+    }
+
+    if (seed)
+    {
+        var result = await new DemoSeed().ApplyAsync(db, seedOptions!, TimeProvider.System, CancellationToken.None);
+        Console.WriteLine($"seed: {result}");
+    }
+    return 0;
+}
+catch (DevToolException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return e.ExitCode;
+}
+catch (NpgsqlException e)
+{
+    Console.Error.WriteLine($"Database error: {e.Message}");
+    return 1;
+}
+
+// Host, port and database only: the connection string may carry a password.
+static string Describe(string connectionString)
+{
+    var builder = new NpgsqlConnectionStringBuilder(connectionString);
+    return $"{builder.Host}:{builder.Port}/{builder.Database}";
+}
