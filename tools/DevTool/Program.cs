@@ -37,7 +37,7 @@ try
 {
     var settings = DevToolSettings.Load(settingsPath, DevToolSettings.ProcessEnvironment());
     Console.WriteLine(settings.SettingsFile is null
-        ? "Settings: environment variables only (no local.settings.json found)."
+        ? "Settings: environment variables only (no local.settings.json found; copy local.settings.sample.json to create one)."
         : $"Settings: {settings.SettingsFile} + environment variables.");
 
     var connectionString = settings.ConnectionString
@@ -80,6 +80,11 @@ catch (DevToolException e)
 catch (NpgsqlException e)
 {
     Console.Error.WriteLine($"Database error: {e.Message}");
+    return 1;
+}
+catch (DbUpdateException e)
+{
+    Console.Error.WriteLine($"Seed failed, nothing was written: {e.InnerException?.Message ?? e.Message}");
     return 1;
 }
 
