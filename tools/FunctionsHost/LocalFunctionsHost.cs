@@ -1,0 +1,170 @@
+using System.Net;
+using CoursePlatform.FunctionsHost.Admin;
+using CoursePlatform.FunctionsHost.Blobs;
+using CoursePlatform.FunctionsHost.Configuration;
+using CoursePlatform.FunctionsHost.Functions;
+using CoursePlatform.FunctionsHost.Http;
+using CoursePlatform.FunctionsHost.Timers;
+using CoursePlatform.FunctionsHost.Worker;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace CoursePlatform.FunctionsHost;
+
+/// <summary>
+/// Composition and lifecycle: one Kestrel server with two listeners (HTTP/1.1+2 for the app on the chosen port,
+/// cleartext HTTP/2 on a loopback port for the worker's gRPC stream), then worker start-up, then triggers.
+/// </summary>
+public static class LocalFunctionsHost
+{
+    public static async Task<int> RunAsync(HostArguments arguments)
+    {
+        FunctionsMetadataFile.EnsureAppDirectory(arguments.AppDirectory);
+        var settings = AppSettings.Load(arguments.SettingsFile, arguments.AppDirectory);
+        var hostJson = HostJson.Load(arguments.AppDirectory);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = arguments.AppDirectory });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Grpc", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = 100 * 1024 * 1024;
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.ListenAnyIP(arguments.Port, listen => listen.Protocols = HttpProtocols.Http1);
+        });
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = null;
+            grpc.MaxSendMessageSize = null;
+            // Otherwise gRPC adds catch-all POST endpoints for unknown services that shadow the app's routes.
+            grpc.IgnoreUnknownServices = true;
+        });
+        builder.Services.AddRouting();
+        builder.Services.AddSingleton(arguments);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(hostJson);
+        builder.Services.AddSingleton<WorkerChannel>();
+        builder.Services.AddSingleton<WorkerProcess>();
+        builder.Services.AddSingleton<FunctionEndpointDataSource>();
+        builder.Services.AddSingleton<FunctionKeys>();
+        builder.Services.AddSingleton<HttpTriggerHandler>();
+        builder.Services.AddSingleton<TimerScheduler>();
+        builder.Services.AddSingleton<HostIdentity>();
+        builder.Services.AddSingleton<BlobTriggerDispatcher>();
+        builder.Services.AddSingleton<BlobContainerScanner>();
+        builder.Services.AddSingleton<EventGridWebhook>();
+
+        await using var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Host");
+        var lifetime = app.Lifetime;
+        var worker = app.Services.GetRequiredService<WorkerChannel>();
+        var blobTriggers = new Dictionary<string, BlobTriggerFunction>(StringComparer.OrdinalIgnoreCase);
+
+        app.UseRouting();
+        ((IEndpointRouteBuilder)app).DataSources.Add(app.Services.GetRequiredService<FunctionEndpointDataSource>());
+        app.MapGrpcService<EventStreamService>();
+        AdminEndpoints.Map(app, blobTriggers);
+        var webhook = app.Services.GetRequiredService<EventGridWebhook>();
+        app.MapPost("/runtime/webhooks/blobs", (Delegate)((HttpContext context) => webhook.HandleAsync(context, lifetime.ApplicationStopping)));
+
+        await app.StartAsync();
+        var grpcUri = GrpcUri(app, arguments.Port);
+
+        using var process = app.Services.GetRequiredService<WorkerProcess>();
+        var exitCode = 0;
+        try
+        {
+            process.Start(grpcUri);
+            _ = process.Exited.ContinueWith(t => worker.Disconnected(new HostStartupException($"The worker process exited with code {t.Result}.")), TaskScheduler.Default);
+
+            IReadOnlyList<FunctionDefinition> functions;
+            try
+            {
+                functions = await worker.Ready.WaitAsync(arguments.StartupTimeout, lifetime.ApplicationStopping);
+            }
+            catch (Exception ex) when (ex is HostStartupException or TimeoutException or InvalidOperationException)
+            {
+                var reason = ex is TimeoutException ? $"the worker did not finish starting within {arguments.StartupTimeout.TotalSeconds:0} s" : ex.Message;
+                var output = process.RecentOutput;
+                throw new HostStartupException(
+                    $"The worker failed to start: {reason}" + (output.Length > 0 ? $"{Environment.NewLine}Last worker output:{Environment.NewLine}{output}" : ""));
+            }
+
+            var lines = new List<string>();
+            lines.AddRange(app.Services.GetRequiredService<HttpTriggerHandler>().MapFunctions(functions).Select(l => l.Replace("] /", $"] http://localhost:{arguments.Port}/", StringComparison.Ordinal)));
+            lines.AddRange(app.Services.GetRequiredService<TimerScheduler>().Start(functions, lifetime.ApplicationStopping));
+            foreach (var function in functions.Where(BlobTriggerFunction.IsBlobTrigger))
+            {
+                try
+                {
+                    var trigger = BlobTriggerFunction.Create(function, settings);
+                    blobTriggers[function.Name] = trigger;
+                    var scanner = app.Services.GetRequiredService<BlobContainerScanner>();
+                    lines.Add($"{function.Name}: blobTrigger ({trigger.Path}{(trigger.IsEventGridSource ? ", Event Grid: POST /runtime/webhooks/blobs?functionName=" + function.FullName : "")}{(scanner.Polls(trigger) ? $", container scan every {scanner.Interval.TotalSeconds:0.#} s" : "")})");
+                }
+                catch (HostStartupException ex)
+                {
+                    logger.LogError("Blob trigger '{Function}' is disabled: {Error}", function.Name, ex.Message);
+                    lines.Add($"{function.Name}: blobTrigger (disabled)");
+                }
+            }
+            webhook.Register(blobTriggers.Values);
+            app.Services.GetRequiredService<BlobContainerScanner>().Start(blobTriggers.Values, lifetime.ApplicationStopping);
+            foreach (var function in functions.Where(f => !lines.Any(l => l.StartsWith(f.Name + ":", StringComparison.Ordinal))))
+            {
+                lines.Add($"{function.Name}: {function.Trigger?.Type ?? "no trigger"} (not supported by the local host)");
+            }
+            var keys = app.Services.GetRequiredService<FunctionKeys>();
+            Console.WriteLine();
+            Console.WriteLine("Functions:");
+            foreach (var line in lines) Console.WriteLine("    " + line);
+            if (functions.Any(f => string.Equals(f.Trigger?.Get("authLevel"), "function", StringComparison.OrdinalIgnoreCase)))
+            {
+                Console.WriteLine($"Function key (x-functions-key header or ?code=): {keys.FunctionKey}");
+            }
+            Console.WriteLine();
+            logger.LogInformation("Host is running on http://localhost:{Port} (Ctrl+C to stop)", arguments.Port);
+
+            // Run until Ctrl+C, or until the worker dies.
+            var stopping = Task.Delay(Timeout.Infinite, lifetime.ApplicationStopping);
+            if (await Task.WhenAny(stopping, process.Exited) == process.Exited)
+            {
+                logger.LogError("The worker process exited unexpectedly with code {Code}; stopping the host.", await process.Exited);
+                exitCode = 1;
+                lifetime.StopApplication();
+            }
+        }
+        finally
+        {
+            await ShutdownAsync(app, worker, process, logger);
+        }
+        return exitCode;
+    }
+
+    private static async Task ShutdownAsync(WebApplication app, WorkerChannel worker, WorkerProcess process, ILogger logger)
+    {
+        app.Lifetime.StopApplication();
+        logger.LogInformation("Stopping: waiting for running invocations, then the worker");
+        var grace = TimeSpan.FromSeconds(10);
+        await Task.WhenAll(
+                app.Services.GetRequiredService<TimerScheduler>().StoppedAsync(),
+                app.Services.GetRequiredService<BlobContainerScanner>().StoppedAsync(),
+                app.Services.GetRequiredService<EventGridWebhook>().StoppedAsync())
+            .WaitAsync(grace).ContinueWith(_ => { }, TaskScheduler.Default);
+        worker.Terminate(grace);
+        await process.StopAsync(grace);
+        await app.StopAsync(CancellationToken.None);
+    }
+
+    private static Uri GrpcUri(WebApplication app, int httpPort)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        var grpc = addresses.Select(a => new Uri(a)).First(u => u.Port != httpPort && IPAddress.TryParse(u.Host, out var ip) && IPAddress.IsLoopback(ip));
+        return new Uri($"http://127.0.0.1:{grpc.Port}/");
+    }
+}
