@@ -54,4 +54,19 @@ internal static class TestData
         for (var i = 0; i < v.Length; i++) v[i] /= norm;
         return v;
     }
+
+    /// <summary>A unit vector whose cosine similarity to the unit vector <paramref name="query"/> is exactly <paramref name="similarity"/>.</summary>
+    public static float[] EmbeddingAt(float[] query, double similarity, int seed)
+    {
+        var random = new Random(seed);
+        // A random direction with its component along the query removed...
+        var r = new double[query.Length];
+        for (var i = 0; i < r.Length; i++) r[i] = random.NextDouble() - 0.5;
+        var along = r.Select((x, i) => x * query[i]).Sum();
+        for (var i = 0; i < r.Length; i++) r[i] -= along * query[i];
+        var norm = Math.Sqrt(r.Sum(x => x * x));
+        // ...mixed with the query in the proportion that gives the wanted angle.
+        var orthogonal = Math.Sqrt(1 - similarity * similarity);
+        return query.Select((q, i) => (float)(similarity * q + orthogonal * r[i] / norm)).ToArray();
+    }
 }
