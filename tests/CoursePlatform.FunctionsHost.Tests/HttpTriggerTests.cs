@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using CoursePlatform.FunctionsHost.Tests.Infrastructure;
+
+namespace CoursePlatform.FunctionsHost.Tests;
+
+/// <summary>HTTP triggers of the fixture app: routes, constraints, methods, keys, and request/response mapping.</summary>
+public sealed class HttpTriggerTests : IAsyncLifetime
+{
+    private readonly FixtureSettings fixture = new();
+    private HostProcess host = null!;
+
+    public async Task InitializeAsync()
+    {
+        host = HostProcess.Start(Paths.FixtureApp, fixture.Values());
+        await host.WaitUntilRunningAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await host.DisposeAsync();
+        await fixture.DeleteContainersAsync();
+    }
+
+    [Fact]
+    public async Task Route_constraint_matches_a_guid_and_binds_it()
+    {
+        var id = Guid.NewGuid();
+        using var response = await host.Client.GetAsync($"api/echo/{id}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(id.ToString(), Header(response, "X-Echo-Id"));
+        Assert.Equal("GET", Header(response, "X-Echo-Method"));
+    }
+
+    [Fact]
+    public async Task Route_constraint_rejects_a_value_that_is_not_a_guid()
+    {
+        using var response = await host.Client.GetAsync("api/echo/not-a-guid");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Unknown_route_is_404_and_wrong_method_is_405()
+    {
+        using var unknown = await host.Client.GetAsync("api/nothing/here");
+        using var wrongMethod = await host.Client.DeleteAsync($"api/echo/{Guid.NewGuid()}");
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+    }
+
+    [Fact]
+    public async Task Status_headers_query_cookies_and_body_round_trip()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"api/echo/{Guid.NewGuid()}?status=201&tag=a%20b")
+        {
+            Content = new StringContent("{\"hello\":\"world\"}", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-fixture-color", "blue");
+        request.Headers.Add("Cookie", "session=abc123");
+
+        using var response = await host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("PUT", Header(response, "X-Echo-Method"));
+        Assert.Equal("blue", Header(response, "X-Echoed-color"));
+        Assert.Equal("?status=201&tag=a%20b", Header(response, "X-Echo-Query"));
+        Assert.Equal("session=abc123", Header(response, "X-Echo-Cookies"));
+        Assert.StartsWith("application/json", response.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"));
+        Assert.Contains("fixture=baked", cookie, StringComparison.Ordinal);
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("{\"hello\":\"world\"}", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task One_megabyte_body_arrives_whole_and_comes_back_whole()
+    {
+        var body = RandomNumberGenerator.GetBytes(1024 * 1024);
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+
+        using var response = await host.Client.PostAsync($"api/echo/{Guid.NewGuid()}", content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("1048576", Header(response, "X-Echo-Length"));
+        Assert.Equal(Convert.ToHexString(SHA256.HashData(body)), Header(response, "X-Echo-Sha256"));
+        Assert.Equal(body, await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Function_auth_level_needs_the_configured_key()
+    {
+        using var noKey = await host.Client.GetAsync("api/secure/ping");
+        using var wrongKey = await host.Client.GetAsync("api/secure/ping?code=wrong");
+        using var queryKey = await host.Client.GetAsync("api/secure/ping?code=fixture-function-key");
+        using var headerRequest = new HttpRequestMessage(HttpMethod.Get, "api/secure/ping");
+        headerRequest.Headers.Add("x-functions-key", "fixture-function-key");
+        using var headerKey = await host.Client.SendAsync(headerRequest);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongKey.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, queryKey.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, headerKey.StatusCode);
+        Assert.Equal("pong", await headerKey.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_function_that_throws_answers_500()
+    {
+        using var response = await host.Client.GetAsync("api/boom");
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+    }
+
+    private static string Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? string.Join(",", values)
+        : response.Content.Headers.TryGetValues(name, out var contentValues) ? string.Join(",", contentValues)
+        : throw new Xunit.Sdk.XunitException($"Response has no header {name}.");
+}

@@ -1,0 +1,27 @@
+using System.Reflection;
+
+namespace CoursePlatform.FunctionsHost.Tests.Infrastructure;
+
+/// <summary>Build outputs of the host and the worker apps, for the configuration the tests were built in.</summary>
+public static class Paths
+{
+    public static string Configuration { get; } =
+        typeof(Paths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Configuration").Value!;
+
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    public static string HostDll => Path.Combine(RepositoryRoot, "tools", "FunctionsHost", "bin", Configuration, "net10.0", "CoursePlatform.FunctionsHost.dll");
+
+    public static string FunctionsApp => Path.Combine(RepositoryRoot, "src", "Functions", "bin", Configuration, "net10.0");
+
+    public static string FixtureApp => Path.Combine(RepositoryRoot, "tests", "FunctionsHost.FixtureApp", "bin", Configuration, "net10.0");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CoursePlatform.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("CoursePlatform.sln not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using CoursePlatform.FunctionsHost.Tests.Infrastructure;
+
+namespace CoursePlatform.FunctionsHost.Tests;
+
+/// <summary>Start-up failures end with a clear message and a non-zero exit code; Ctrl+C stops host and worker.</summary>
+public sealed class LifecycleTests
+{
+    private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task Missing_app_folder_exits_with_a_clear_message()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"no-such-app-{Guid.NewGuid():N}");
+        await using var host = HostProcess.Start(missing, new Dictionary<string, string>());
+
+        Assert.True(await host.WaitForExitAsync(ExitWait), host.Output);
+        Assert.Equal(1, host.ExitCode);
+        Assert.Contains($"The app folder '{missing}' does not exist", host.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Folder_without_functions_metadata_exits_with_a_clear_message()
+    {
+        // The tests' own output folder is a .NET build output, but not a Functions one.
+        await using var host = HostProcess.Start(AppContext.BaseDirectory, new Dictionary<string, string>());
+
+        Assert.True(await host.WaitForExitAsync(ExitWait), host.Output);
+        Assert.Equal(1, host.ExitCode);
+        Assert.Contains("is not a Functions build output: functions.metadata is missing", host.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Worker_that_fails_to_start_makes_the_host_exit_with_its_error()
+    {
+        var settings = new FixtureSettings().Values();
+        settings["FixtureFailStartup"] = "true";
+        await using var host = HostProcess.Start(Paths.FixtureApp, settings);
+
+        Assert.True(await host.WaitForExitAsync(ExitWait), host.Output);
+        Assert.Equal(1, host.ExitCode);
+        Assert.Contains("The worker failed to start: The worker process exited with code", host.Output, StringComparison.Ordinal);
+        Assert.Contains("FixtureFailStartup=true", host.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ctrl_c_stops_the_worker_and_the_host_cleanly()
+    {
+        var fixture = new FixtureSettings();
+        await using var host = HostProcess.Start(Paths.FixtureApp, fixture.Values());
+        await host.WaitUntilRunningAsync();
+        var workerPid = host.WorkerProcessId ?? throw new Xunit.Sdk.XunitException("No worker pid in the output:\n" + host.Output);
+
+        host.Interrupt();
+
+        Assert.True(await host.WaitForExitAsync(TimeSpan.FromSeconds(60)), host.Output);
+        Assert.Equal(0, host.ExitCode);
+        Assert.False(IsRunning(workerPid), $"Worker {workerPid} still runs after the host stopped.\n{host.Output}");
+        await fixture.DeleteContainersAsync();
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}
