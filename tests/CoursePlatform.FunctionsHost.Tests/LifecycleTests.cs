@@ -22,10 +22,14 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Folder_without_functions_metadata_exits_with_a_clear_message()
     {
-        // The tests' own output folder is a .NET build output, but not a Functions one.
-        await using var host = HostProcess.Start(AppContext.BaseDirectory, new Dictionary<string, string>());
+        // Like pointing at the project folder instead of its build output.
+        var folder = Directory.CreateTempSubdirectory("not-a-functions-output-").FullName;
+        File.WriteAllText(Path.Combine(folder, "host.json"), "{\"version\": \"2.0\"}");
+        await using var host = HostProcess.Start(folder, new Dictionary<string, string>());
 
-        Assert.True(await host.WaitForExitAsync(ExitWait), host.Output);
+        var exited = await host.WaitForExitAsync(ExitWait);
+        Directory.Delete(folder, recursive: true);
+        Assert.True(exited, host.Output);
         Assert.Equal(1, host.ExitCode);
         Assert.Contains("is not a Functions build output: functions.metadata is missing", host.Output, StringComparison.Ordinal);
     }
