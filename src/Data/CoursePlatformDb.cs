@@ -32,6 +32,7 @@ public static class CoursePlatformDb
         npgsql.MapEnum<EnrollmentSource>("enrollment_source");
         npgsql.MapEnum<EnrollmentStatus>("enrollment_status");
         npgsql.MapEnum<TutorApplicationStatus>("tutor_application_status");
+        npgsql.MapEnum<IngestionStatus>("ingestion_status");
     }
 
     public static CoursePlatformDbContext CreateContext(string connectionString) =>

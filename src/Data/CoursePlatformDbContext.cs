@@ -11,6 +11,9 @@ public class CoursePlatformDbContext(DbContextOptions<CoursePlatformDbContext> o
     public DbSet<Tutor> Tutors => Set<Tutor>();
     public DbSet<TutorApplication> TutorApplications => Set<TutorApplication>();
     public DbSet<CourseTutor> CourseTutors => Set<CourseTutor>();
+    public DbSet<AuthLoginState> AuthLoginStates => Set<AuthLoginState>();
+    public DbSet<AuthLoginCode> AuthLoginCodes => Set<AuthLoginCode>();
+    public DbSet<RateLimitCounter> RateLimitCounters => Set<RateLimitCounter>();
     // Course catalog and content assets
     public DbSet<Course> Courses => Set<Course>();
     public DbSet<Topic> Topics => Set<Topic>();
@@ -26,6 +29,7 @@ public class CoursePlatformDbContext(DbContextOptions<CoursePlatformDbContext> o
     public DbSet<ColdCallStar> ColdCallStars => Set<ColdCallStar>();
     // Knowledge store and tutor memory
     public DbSet<CourseChunk> CourseChunks => Set<CourseChunk>();
+    public DbSet<ContentIngestion> ContentIngestions => Set<ContentIngestion>();
     public DbSet<RagChatSession> RagChatSessions => Set<RagChatSession>();
     public DbSet<RagChatMessage> RagChatMessages => Set<RagChatMessage>();
     // Personalization

@@ -24,3 +24,5 @@ public enum EnrollmentSource { Cohort, Checkout, Admin, Free }
 public enum EnrollmentStatus { Active, PendingPayment }
 
 public enum TutorApplicationStatus { Pending, Approved, Rejected }
+
+public enum IngestionStatus { Queued, Running, Succeeded, Failed }

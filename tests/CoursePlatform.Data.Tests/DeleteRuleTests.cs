@@ -42,7 +42,9 @@ public class DeleteRuleTests(DatabaseFixture database) : IClassFixture<DatabaseF
             new TopicProgress { User = user, Topic = topic, Status = ProgressStatus.InProgress, Progress = 0.4, UpdatedAt = Now },
             new QuizAttempt { User = user, Course = course, ModuleNo = 1, TopicPairIndex = 1, Questions = Json("[]"), QuestionCount = 1, StartedAt = Now },
             new ModuleProgress { User = user, Course = course, ModuleNo = 1, UpdatedAt = Now },
-            new CartItem { User = user, Course = course, CourseSlug = course.Slug, Title = course.Name, Price = 10, Currency = "USD", SavedAt = Now });
+            new CartItem { User = user, Course = course, CourseSlug = course.Slug, Title = course.Name, Price = 10, Currency = "USD", SavedAt = Now },
+            new AuthLoginCode { CodeHash = Session(user).RefreshTokenHash, User = user, CreatedAt = Now, ExpiresAt = Now.AddMinutes(1) },
+            new ContentIngestion { Course = course, Topic = topic, Source = $"{Guid.NewGuid()}/notes.md", ETag = "e1", QueuedAt = Now });
         if (withCommerce)
         {
             db.AddRange(
@@ -79,6 +81,7 @@ public class DeleteRuleTests(DatabaseFixture database) : IClassFixture<DatabaseF
         Assert.False(await db.ModulePromptUsages.AnyAsync(x => x.UserId == u));
         Assert.False(await db.ColdCallMessages.AnyAsync(x => x.UserId == u));
         Assert.False(await db.ColdCallStars.AnyAsync(x => x.UserId == u));
+        Assert.False(await db.AuthLoginCodes.AnyAsync(x => x.UserId == u));
         // Replies in a deleted learner's thread go with it; other learners' own root responses stay.
         Assert.False(await db.ColdCallMessages.AnyAsync(x => x.Id == graph.OtherUsersReplyId));
         Assert.Equal(1, await db.ColdCallMessages.CountAsync(x => x.Prompt.TopicId == graph.TopicId));
@@ -116,6 +119,7 @@ public class DeleteRuleTests(DatabaseFixture database) : IClassFixture<DatabaseF
         Assert.False(await db.ColdCallPrompts.AnyAsync(x => x.TopicId == graph.TopicId));
         Assert.False(await db.TopicProgress.AnyAsync(x => x.TopicId == graph.TopicId));
         Assert.False(await db.CartItems.AnyAsync(x => x.CourseId == c));
+        Assert.False(await db.ContentIngestions.AnyAsync(x => x.CourseId == c));
         Assert.True(await db.Users.AnyAsync(x => x.Id == graph.UserId));
     }
 

@@ -17,6 +17,8 @@ public class MigrationTests
         "topic_personalization", "learner_persona_profiles", "topic_prompt_suggestions", "module_prompt_usage",
         "topic_progress", "quiz_questions", "quiz_options", "quiz_attempts", "module_progress",
         "enrollments", "cart_items", "cart_lines",
+        // added by the platform for its features
+        "content_ingestions", "auth_login_states", "auth_login_codes", "rate_limit_counters",
     ];
 
     [Fact]

@@ -225,6 +225,31 @@ public class SchemaRuleTests(DatabaseFixture database) : IClassFixture<DatabaseF
             new ModuleProgress { UserId = u, CourseId = c, ModuleNo = 1, UpdatedAt = Now });
     }
 
+    [Fact]
+    public async Task A_blob_version_is_logged_once()
+    {
+        var course = await Save(Course());
+        ContentIngestion Make() => new() { CourseId = course.Id, Source = $"{course.Id}/deck.pptx", ETag = "\"0x8D1\"", QueuedAt = Now };
+        await AssertSecondViolates("ix_content_ingestions_source_etag", Make(), Make());
+    }
+
+    [Fact]
+    public async Task Login_states_codes_and_rate_limit_windows_are_unique()
+    {
+        var hash = Session(User()).RefreshTokenHash;
+        var user = await Save(User());
+        await AssertSecondViolates("ix_auth_login_states_state_hash",
+            new AuthLoginState { StateHash = hash, CodeVerifier = "v", Nonce = "n", RedirectUri = "http://localhost", CreatedAt = Now, ExpiresAt = Now.AddMinutes(10) },
+            new AuthLoginState { StateHash = hash, CodeVerifier = "w", Nonce = "m", RedirectUri = "http://localhost", CreatedAt = Now, ExpiresAt = Now.AddMinutes(10) });
+        await AssertSecondViolates("ix_auth_login_codes_code_hash",
+            new AuthLoginCode { CodeHash = hash, UserId = user.Id, CreatedAt = Now, ExpiresAt = Now.AddMinutes(1) },
+            new AuthLoginCode { CodeHash = hash, UserId = user.Id, CreatedAt = Now, ExpiresAt = Now.AddMinutes(1) });
+        var key = $"login-email:{user.Email}";
+        await AssertSecondViolates("ix_rate_limit_counters_key_window_start",
+            new RateLimitCounter { Key = key, WindowStart = Now, WindowEnd = Now.AddMinutes(15), Count = 1 },
+            new RateLimitCounter { Key = key, WindowStart = Now, WindowEnd = Now.AddMinutes(15), Count = 1 });
+    }
+
     // ---- check constraints ----
 
     [Theory]

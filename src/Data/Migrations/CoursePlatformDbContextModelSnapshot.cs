@@ -27,6 +27,7 @@ namespace CoursePlatform.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "enrollment_mode", new[] { "cohort", "open" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "enrollment_source", new[] { "admin", "checkout", "cohort", "free" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "enrollment_status", new[] { "active", "pending_payment" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "ingestion_status", new[] { "failed", "queued", "running", "succeeded" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "progress_status", new[] { "completed", "in_progress", "not_started" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "study_persona", new[] { "adventure", "cooking", "normal", "sports" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "tutor_application_status", new[] { "approved", "pending", "rejected" });
@@ -34,6 +35,111 @@ namespace CoursePlatform.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "user_role", new[] { "admin", "learner", "tutor" });
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "vector");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.Entity("CoursePlatform.Data.Model.AuthLoginCode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("CodeHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTimeOffset?>("ConsumedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("consumed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_auth_login_codes");
+
+                    b.HasIndex("CodeHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_auth_login_codes_code_hash");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_auth_login_codes_expires_at");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_auth_login_codes_user_id");
+
+                    b.ToTable("auth_login_codes", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_auth_login_codes_hash_length", "octet_length(code_hash) = 32");
+                        });
+                });
+
+            modelBuilder.Entity("CoursePlatform.Data.Model.AuthLoginState", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CodeVerifier")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("code_verifier");
+
+                    b.Property<DateTimeOffset?>("ConsumedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("consumed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Nonce")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("nonce");
+
+                    b.Property<string>("RedirectUri")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("redirect_uri");
+
+                    b.Property<byte[]>("StateHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("state_hash");
+
+                    b.HasKey("Id")
+                        .HasName("pk_auth_login_states");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_auth_login_states_expires_at");
+
+                    b.HasIndex("StateHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_auth_login_states_state_hash");
+
+                    b.ToTable("auth_login_states", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_auth_login_states_hash_length", "octet_length(state_hash) = 32");
+                        });
+                });
 
             modelBuilder.Entity("CoursePlatform.Data.Model.CartItem", b =>
                 {
@@ -420,6 +526,96 @@ namespace CoursePlatform.Data.Migrations
                         .HasDatabaseName("ix_cold_call_stars_message_id_user_id");
 
                     b.ToTable("cold_call_stars", (string)null);
+                });
+
+            modelBuilder.Entity("CoursePlatform.Data.Model.ContentIngestion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<int?>("ChunkCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("chunk_count");
+
+                    b.Property<long?>("ContentLength")
+                        .HasColumnType("bigint")
+                        .HasColumnName("content_length");
+
+                    b.Property<Guid>("CourseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("course_id");
+
+                    b.Property<int?>("DurationMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<string>("ETag")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("etag");
+
+                    b.Property<string>("EmbeddingModel")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("embedding_model");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<DateTimeOffset>("QueuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("queued_at");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("source");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<IngestionStatus>("Status")
+                        .HasColumnType("ingestion_status")
+                        .HasColumnName("status");
+
+                    b.Property<Guid?>("TopicId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("topic_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_content_ingestions");
+
+                    b.HasIndex("TopicId")
+                        .HasDatabaseName("ix_content_ingestions_topic_id");
+
+                    b.HasIndex("CourseId", "QueuedAt")
+                        .HasDatabaseName("ix_content_ingestions_course_id_queued_at");
+
+                    b.HasIndex("Source", "ETag")
+                        .IsUnique()
+                        .HasDatabaseName("ix_content_ingestions_source_etag");
+
+                    b.ToTable("content_ingestions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_content_ingestions_attempts", "attempts >= 0");
+
+                            t.HasCheckConstraint("ck_content_ingestions_chunk_count", "chunk_count IS NULL OR chunk_count >= 0");
+                        });
                 });
 
             modelBuilder.Entity("CoursePlatform.Data.Model.Course", b =>
@@ -1124,6 +1320,47 @@ namespace CoursePlatform.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("CoursePlatform.Data.Model.RateLimitCounter", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset>("WindowEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("window_end");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("window_start");
+
+                    b.HasKey("Id")
+                        .HasName("pk_rate_limit_counters");
+
+                    b.HasIndex("WindowEnd")
+                        .HasDatabaseName("ix_rate_limit_counters_window_end");
+
+                    b.HasIndex("Key", "WindowStart")
+                        .IsUnique()
+                        .HasDatabaseName("ix_rate_limit_counters_key_window_start");
+
+                    b.ToTable("rate_limit_counters", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_rate_limit_counters_count", "count >= 0");
+                        });
+                });
+
             modelBuilder.Entity("CoursePlatform.Data.Model.SimulationExercise", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1711,6 +1948,18 @@ namespace CoursePlatform.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("CoursePlatform.Data.Model.AuthLoginCode", b =>
+                {
+                    b.HasOne("CoursePlatform.Data.Model.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_auth_login_codes_users_user_id");
+
+                    b.Navigation("User");
+                });
+
             modelBuilder.Entity("CoursePlatform.Data.Model.CartItem", b =>
                 {
                     b.HasOne("CoursePlatform.Data.Model.Course", "Course")
@@ -1874,6 +2123,26 @@ namespace CoursePlatform.Data.Migrations
                     b.Navigation("Message");
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("CoursePlatform.Data.Model.ContentIngestion", b =>
+                {
+                    b.HasOne("CoursePlatform.Data.Model.Course", "Course")
+                        .WithMany()
+                        .HasForeignKey("CourseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_content_ingestions_courses_course_id");
+
+                    b.HasOne("CoursePlatform.Data.Model.Topic", "Topic")
+                        .WithMany()
+                        .HasForeignKey("TopicId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_content_ingestions_topics_topic_id");
+
+                    b.Navigation("Course");
+
+                    b.Navigation("Topic");
                 });
 
             modelBuilder.Entity("CoursePlatform.Data.Model.CourseChunk", b =>

@@ -20,12 +20,32 @@ namespace CoursePlatform.Data.Migrations
                 .Annotation("Npgsql:Enum:enrollment_mode", "cohort,open")
                 .Annotation("Npgsql:Enum:enrollment_source", "admin,checkout,cohort,free")
                 .Annotation("Npgsql:Enum:enrollment_status", "active,pending_payment")
+                .Annotation("Npgsql:Enum:ingestion_status", "failed,queued,running,succeeded")
                 .Annotation("Npgsql:Enum:progress_status", "completed,in_progress,not_started")
                 .Annotation("Npgsql:Enum:study_persona", "adventure,cooking,normal,sports")
                 .Annotation("Npgsql:Enum:tutor_application_status", "approved,pending,rejected")
                 .Annotation("Npgsql:Enum:tutor_persona", "english_hesitant,last_minute_panic,non_it_migrant,pseudo_coder,rote_memorizer")
                 .Annotation("Npgsql:Enum:user_role", "admin,learner,tutor")
                 .Annotation("Npgsql:PostgresExtension:vector", ",,");
+
+            migrationBuilder.CreateTable(
+                name: "auth_login_states",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    state_hash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    code_verifier = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    nonce = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    redirect_uri = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    consumed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_auth_login_states", x => x.id);
+                    table.CheckConstraint("ck_auth_login_states_hash_length", "octet_length(state_hash) = 32");
+                });
 
             migrationBuilder.CreateTable(
                 name: "courses",
@@ -67,6 +87,22 @@ namespace CoursePlatform.Data.Migrations
                 {
                     table.PrimaryKey("pk_page_content", x => x.id);
                     table.CheckConstraint("ck_page_content_slug_format", "slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "rate_limit_counters",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    key = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    window_start = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    window_end = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    count = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_rate_limit_counters", x => x.id);
+                    table.CheckConstraint("ck_rate_limit_counters_count", "count >= 0");
                 });
 
             migrationBuilder.CreateTable(
@@ -170,6 +206,29 @@ namespace CoursePlatform.Data.Migrations
                         name: "fk_topics_courses_course_id",
                         column: x => x.course_id,
                         principalTable: "courses",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "auth_login_codes",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    code_hash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    consumed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_auth_login_codes", x => x.id);
+                    table.CheckConstraint("ck_auth_login_codes_hash_length", "octet_length(code_hash) = 32");
+                    table.ForeignKey(
+                        name: "fk_auth_login_codes_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -617,6 +676,45 @@ namespace CoursePlatform.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "content_ingestions",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    course_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    topic_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    source = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
+                    etag = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    status = table.Column<IngestionStatus>(type: "ingestion_status", nullable: false),
+                    content_length = table.Column<long>(type: "bigint", nullable: true),
+                    chunk_count = table.Column<int>(type: "integer", nullable: true),
+                    embedding_model = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    queued_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    started_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    finished_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    duration_ms = table.Column<int>(type: "integer", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_content_ingestions", x => x.id);
+                    table.CheckConstraint("ck_content_ingestions_attempts", "attempts >= 0");
+                    table.CheckConstraint("ck_content_ingestions_chunk_count", "chunk_count IS NULL OR chunk_count >= 0");
+                    table.ForeignKey(
+                        name: "fk_content_ingestions_courses_course_id",
+                        column: x => x.course_id,
+                        principalTable: "courses",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_content_ingestions_topics_topic_id",
+                        column: x => x.topic_id,
+                        principalTable: "topics",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "course_chunks",
                 columns: table => new
                 {
@@ -919,6 +1017,33 @@ namespace CoursePlatform.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_auth_login_codes_code_hash",
+                table: "auth_login_codes",
+                column: "code_hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_auth_login_codes_expires_at",
+                table: "auth_login_codes",
+                column: "expires_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_auth_login_codes_user_id",
+                table: "auth_login_codes",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_auth_login_states_expires_at",
+                table: "auth_login_states",
+                column: "expires_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_auth_login_states_state_hash",
+                table: "auth_login_states",
+                column: "state_hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_cart_items_course_id",
                 table: "cart_items",
                 column: "course_id");
@@ -1016,6 +1141,22 @@ namespace CoursePlatform.Data.Migrations
                 name: "ix_cold_call_stars_user_id",
                 table: "cold_call_stars",
                 column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_content_ingestions_course_id_queued_at",
+                table: "content_ingestions",
+                columns: new[] { "course_id", "queued_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_content_ingestions_source_etag",
+                table: "content_ingestions",
+                columns: new[] { "source", "etag" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_content_ingestions_topic_id",
+                table: "content_ingestions",
+                column: "topic_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_course_chunks_course_id_source_position",
@@ -1164,6 +1305,17 @@ namespace CoursePlatform.Data.Migrations
                 columns: new[] { "course_id", "module_no", "topic_pair_index" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_rate_limit_counters_key_window_start",
+                table: "rate_limit_counters",
+                columns: new[] { "key", "window_start" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_rate_limit_counters_window_end",
+                table: "rate_limit_counters",
+                column: "window_end");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_simulation_exercises_topic_id",
                 table: "simulation_exercises",
                 column: "topic_id",
@@ -1285,6 +1437,12 @@ namespace CoursePlatform.Data.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "auth_login_codes");
+
+            migrationBuilder.DropTable(
+                name: "auth_login_states");
+
+            migrationBuilder.DropTable(
                 name: "cart_items");
 
             migrationBuilder.DropTable(
@@ -1298,6 +1456,9 @@ namespace CoursePlatform.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "cold_call_stars");
+
+            migrationBuilder.DropTable(
+                name: "content_ingestions");
 
             migrationBuilder.DropTable(
                 name: "course_chunks");
@@ -1328,6 +1489,9 @@ namespace CoursePlatform.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "quiz_options");
+
+            migrationBuilder.DropTable(
+                name: "rate_limit_counters");
 
             migrationBuilder.DropTable(
                 name: "simulation_exercises");
