@@ -31,6 +31,8 @@ public static class LocalFunctionsHost
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        // Start-up failures (port in use) are reported once, by Program, without the stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = 100 * 1024 * 1024;
@@ -149,7 +151,7 @@ public static class LocalFunctionsHost
     private static async Task ShutdownAsync(WebApplication app, WorkerChannel worker, WorkerProcess process, ILogger logger)
     {
         app.Lifetime.StopApplication();
-        logger.LogInformation("Stopping: waiting for running invocations, then the worker");
+        logger.LogInformation("Stopping the host and the worker");
         var grace = TimeSpan.FromSeconds(10);
         await Task.WhenAll(
                 app.Services.GetRequiredService<TimerScheduler>().StoppedAsync(),

@@ -9,8 +9,9 @@ namespace CoursePlatform.FunctionsHost.Blobs;
 /// Event Grid-sourced functions are scanned too unless FunctionsHost:PollEventGridBlobs is false: on a laptop
 /// nothing posts Event Grid events, and receipts keep a blob from running twice when both paths see it.
 /// </summary>
-public sealed class BlobContainerScanner(BlobTriggerDispatcher dispatcher, AppSettings settings, ILogger<BlobContainerScanner> logger)
+public sealed class BlobContainerScanner(BlobTriggerDispatcher dispatcher, AppSettings settings, ILoggerFactory loggers)
 {
+    private readonly ILogger logger = loggers.CreateLogger("Host.Blobs");
     private readonly List<Task> loops = [];
 
     public TimeSpan Interval { get; } = TimeSpan.FromSeconds(

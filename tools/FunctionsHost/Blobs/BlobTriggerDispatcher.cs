@@ -17,8 +17,9 @@ namespace CoursePlatform.FunctionsHost.Blobs;
 /// so a restart does not fire again for blobs already handled. A failing invocation is retried up to
 /// host.json's blobs.poisonBlobThreshold times, then the blob is logged as poisoned and not retried.
 /// </summary>
-public sealed class BlobTriggerDispatcher(WorkerChannel worker, HostJson hostJson, HostIdentity host, ILogger<BlobTriggerDispatcher> logger)
+public sealed class BlobTriggerDispatcher(WorkerChannel worker, HostJson hostJson, HostIdentity host, ILoggerFactory loggers)
 {
+    private readonly ILogger logger = loggers.CreateLogger("Host.Blobs");
     public const string ReceiptsContainer = "azure-webjobs-hosts";
 
     // Scanner and Event Grid webhook may see the same blob version at once; only one of them runs it.

@@ -9,8 +9,9 @@ namespace CoursePlatform.FunctionsHost.Blobs;
 /// subscription calls for Event Grid-sourced blob triggers. Answers the subscription validation handshake and
 /// runs the function for each BlobCreated event (Event Grid or CloudEvents schema), through the same receipts.
 /// </summary>
-public sealed class EventGridWebhook(BlobTriggerDispatcher dispatcher, FunctionKeys keys, ILogger<EventGridWebhook> logger)
+public sealed class EventGridWebhook(BlobTriggerDispatcher dispatcher, FunctionKeys keys, ILoggerFactory loggers)
 {
+    private readonly ILogger logger = loggers.CreateLogger("Host.EventGrid");
     private readonly List<Task> running = [];
     private Dictionary<string, BlobTriggerFunction> triggers = [];
 

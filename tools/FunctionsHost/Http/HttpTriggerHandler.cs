@@ -11,8 +11,9 @@ namespace CoursePlatform.FunctionsHost.Http;
 
 /// <summary>Maps HTTP-trigger functions to routes and converts requests/responses to and from RpcHttp.</summary>
 public sealed class HttpTriggerHandler(
-    WorkerChannel worker, FunctionEndpointDataSource endpoints, FunctionKeys keys, HostJson hostJson, ILogger<HttpTriggerHandler> logger)
+    WorkerChannel worker, FunctionEndpointDataSource endpoints, FunctionKeys keys, HostJson hostJson, ILoggerFactory loggers)
 {
+    private readonly ILogger logger = loggers.CreateLogger("Host.Http");
     /// <summary>Adds a route for every HTTP-trigger function; returns "Name: [GET,POST] /api/route" lines for the console.</summary>
     public IReadOnlyList<string> MapFunctions(IEnumerable<FunctionDefinition> functions)
     {

@@ -7,8 +7,9 @@ using Microsoft.Azure.Functions.Worker.Grpc.Messages;
 namespace CoursePlatform.FunctionsHost.Timers;
 
 /// <summary>Fires timer-trigger functions on their schedules; also runs one on demand (admin endpoint).</summary>
-public sealed class TimerScheduler(WorkerChannel worker, AppSettings settings, ILogger<TimerScheduler> logger)
+public sealed class TimerScheduler(WorkerChannel worker, AppSettings settings, ILoggerFactory loggers)
 {
+    private readonly ILogger logger = loggers.CreateLogger("Host.Timers");
     private readonly List<Task> loops = [];
 
     public static bool IsTimer(FunctionDefinition function) =>
