@@ -11,15 +11,21 @@ public sealed class HealthTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        host = HostProcess.Start(Paths.FunctionsApp, new Dictionary<string, string>
-        {
-            ["AzureWebJobsStorage"] = Services.Azurite,
-            ["Database__ConnectionString"] = Services.Postgres,
-        });
+        // Every setting the app reads, from the sample (it validates them at start), pointed at the test services.
+        var settings = SampleSettings();
+        settings["AzureWebJobsStorage"] = Services.Azurite;
+        settings["Database__ConnectionString"] = Services.Postgres;
+        host = HostProcess.Start(Paths.FunctionsApp, settings);
         await host.WaitUntilRunningAsync();
     }
 
     public async Task DisposeAsync() => await host.DisposeAsync();
+
+    private static Dictionary<string, string> SampleSettings()
+    {
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(Paths.RepositoryRoot, "local.settings.sample.json")));
+        return sample.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
+    }
 
     [Fact]
     public async Task Health_answers_200_with_database_and_storage_up()

@@ -3,14 +3,13 @@ using Google.Protobuf.Reflection;
 namespace CoursePlatform.FunctionsHost.Tests;
 
 /// <summary>
-/// Compares the host's protocol with a worker's, field by field: every message, field (number, name, type,
-/// label, oneof), enum value and RPC of the host must exist unchanged in the worker's descriptor. The worker
-/// may have more (fields the host never sends are harmless); anything the host sends or reads differently is
-/// reported.
+/// Compares two protocol descriptors field by field: every message, field (number, name, type, label, oneof),
+/// enum value and RPC of <c>expected</c> must exist unchanged in <c>actual</c>. Called both ways, it reports any
+/// difference between the host's protocol and a worker's.
 /// </summary>
 public static class ProtocolComparer
 {
-    public static IReadOnlyList<string> Differences(FileDescriptorSet host, FileDescriptorSet worker)
+    public static IReadOnlyList<string> Differences(FileDescriptorSet host, FileDescriptorSet worker, string hostName = "the host", string workerName = "the worker")
     {
         var differences = new List<string>();
         var workerMessages = Messages(worker);
@@ -19,7 +18,7 @@ public static class ProtocolComparer
         {
             if (!workerMessages.TryGetValue(name, out var other))
             {
-                differences.Add($"message {name}: missing in the worker");
+                differences.Add($"message {name}: missing in {workerName}");
                 continue;
             }
             foreach (var field in message.Field)
@@ -27,28 +26,28 @@ public static class ProtocolComparer
                 var match = other.Field.FirstOrDefault(f => f.Number == field.Number);
                 if (match is null)
                 {
-                    differences.Add($"{name}.{field.Name} = {field.Number}: missing in the worker");
+                    differences.Add($"{name}.{field.Name} = {field.Number}: missing in {workerName}");
                     continue;
                 }
-                if (match.Name != field.Name) differences.Add($"{name} field {field.Number}: named {field.Name} in the host, {match.Name} in the worker");
+                if (match.Name != field.Name) differences.Add($"{name} field {field.Number}: named {field.Name} in {hostName}, {match.Name} in {workerName}");
                 if (match.Type != field.Type || match.TypeName != field.TypeName)
-                    differences.Add($"{name}.{field.Name}: type {field.Type} {field.TypeName} in the host, {match.Type} {match.TypeName} in the worker");
-                if (match.Label != field.Label) differences.Add($"{name}.{field.Name}: label {field.Label} in the host, {match.Label} in the worker");
+                    differences.Add($"{name}.{field.Name}: type {field.Type} {field.TypeName} in {hostName}, {match.Type} {match.TypeName} in {workerName}");
+                if (match.Label != field.Label) differences.Add($"{name}.{field.Name}: label {field.Label} in {hostName}, {match.Label} in {workerName}");
                 var hostOneof = field.HasOneofIndex ? message.OneofDecl[field.OneofIndex].Name : null;
                 var workerOneof = match.HasOneofIndex ? other.OneofDecl[match.OneofIndex].Name : null;
-                if (hostOneof != workerOneof) differences.Add($"{name}.{field.Name}: oneof {hostOneof} in the host, {workerOneof} in the worker");
+                if (hostOneof != workerOneof) differences.Add($"{name}.{field.Name}: oneof {hostOneof} in {hostName}, {workerOneof} in {workerName}");
             }
         }
         foreach (var (name, enumType) in Enums(host))
         {
             if (!workerEnums.TryGetValue(name, out var other))
             {
-                differences.Add($"enum {name}: missing in the worker");
+                differences.Add($"enum {name}: missing in {workerName}");
                 continue;
             }
             foreach (var value in enumType.Value.Where(v => !other.Value.Any(o => o.Number == v.Number && o.Name == v.Name)))
             {
-                differences.Add($"{name}.{value.Name} = {value.Number}: missing in the worker");
+                differences.Add($"{name}.{value.Name} = {value.Number}: missing in {workerName}");
             }
         }
         foreach (var service in host.File.SelectMany(f => f.Service.Select(s => (File: f, Service: s))))
@@ -60,7 +59,7 @@ public static class ProtocolComparer
                 if (match is null || match.InputType != method.InputType || match.OutputType != method.OutputType
                     || match.ClientStreaming != method.ClientStreaming || match.ServerStreaming != method.ServerStreaming)
                 {
-                    differences.Add($"rpc {service.Service.Name}.{method.Name}: differs or is missing in the worker");
+                    differences.Add($"rpc {service.Service.Name}.{method.Name}: differs or is missing in {workerName}");
                 }
             }
         }

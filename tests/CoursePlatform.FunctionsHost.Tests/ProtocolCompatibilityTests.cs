@@ -18,9 +18,16 @@ public sealed class ProtocolCompatibilityTests
     {
         var worker = WorkerProtocolDescriptor.ReadFromApp(app == "functions" ? Paths.FunctionsApp : Paths.FixtureApp);
 
-        var differences = ProtocolComparer.Differences(WorkerProtocolDescriptor.Host(), worker);
+        var host = WorkerProtocolDescriptor.Host();
 
-        Assert.True(differences.Count == 0, "The host and the worker disagree on the protocol:\n" + string.Join("\n", differences));
+        // Both ways: what the host sends must mean the same to the worker, and the worker must not expect more.
+        var differences = ProtocolComparer.Differences(host, worker)
+            .Concat(ProtocolComparer.Differences(worker, host, "the worker", "the host"))
+            .ToList();
+
+        Assert.True(differences.Count == 0,
+            "The host and the app's worker disagree on the protocol (refresh tools/FunctionsHost/Protocol/worker-protocol.pb, see its README):\n"
+            + string.Join("\n", differences));
         // Sanity: the comparison covered the messages the host relies on.
         Assert.Contains(worker.File, f => f.Name == "FunctionRpc.proto" && f.MessageType.Any(m => m.Name == "RpcHttp"));
     }
@@ -38,6 +45,18 @@ public sealed class ProtocolCompatibilityTests
 
         Assert.Contains(differences, d => d.Contains("RpcHttp.nullable_headers = 20: missing in the worker", StringComparison.Ordinal));
         Assert.Contains(differences, d => d.Contains("InvocationRequest field 5: named trace_context in the host, renamed_trace_context in the worker", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_field_only_the_worker_has_is_reported()
+    {
+        var worker = WorkerProtocolDescriptor.ReadFromApp(Paths.FunctionsApp);
+        worker.File.Single(f => f.Name == "FunctionRpc.proto").MessageType.Single(m => m.Name == "InvocationRequest").Field.Add(
+            new FieldDescriptorProto { Name = "new_required_context", Number = 42, Type = FieldDescriptorProto.Types.Type.String, Label = FieldDescriptorProto.Types.Label.Optional });
+
+        var differences = ProtocolComparer.Differences(worker, WorkerProtocolDescriptor.Host(), "the worker", "the host");
+
+        Assert.Contains(".AzureFunctionsRpcMessages.InvocationRequest.new_required_context = 42: missing in the host", differences);
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using CoursePlatform.FunctionsHost.Timers;
 using CoursePlatform.FunctionsHost.Worker;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace CoursePlatform.FunctionsHost;
@@ -121,6 +122,14 @@ public static class LocalFunctionsHost
             {
                 lines.Add($"{function.Name}: {function.Trigger?.Type ?? "no trigger"} (not supported by the local host)");
             }
+            foreach (var function in functions)
+            {
+                foreach (var binding in function.Bindings.Where(b => !b.IsTrigger && !string.Equals(b.Type, "http", StringComparison.OrdinalIgnoreCase)))
+                {
+                    logger.LogWarning("'{Function}': the local host does not supply '{Type}' {Direction} bindings ('{Name}'); use the SDK client in the function instead.",
+                        function.Name, binding.Type, binding.Direction, binding.Name);
+                }
+            }
             var keys = app.Services.GetRequiredService<FunctionKeys>();
             Console.WriteLine();
             Console.WriteLine("Functions:");
@@ -134,7 +143,9 @@ public static class LocalFunctionsHost
 
             // Run until Ctrl+C, or until the worker dies.
             var stopping = Task.Delay(Timeout.Infinite, lifetime.ApplicationStopping);
-            if (await Task.WhenAny(stopping, process.Exited) == process.Exited)
+            if (await Task.WhenAny(stopping, process.Exited) == process.Exited
+                // Ctrl+C in a terminal reaches the worker too, and it may exit before the host notices the signal.
+                && await Task.WhenAny(stopping, Task.Delay(TimeSpan.FromSeconds(2))) != stopping)
             {
                 logger.LogError("The worker process exited unexpectedly with code {Code}; stopping the host.", await process.Exited);
                 exitCode = 1;
