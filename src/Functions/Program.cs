@@ -3,5 +3,6 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
+builder.UseCoursePlatformMiddleware();
 builder.Services.AddCoursePlatform(builder.Configuration);
 builder.Build().Run();

@@ -19,4 +19,22 @@ public static class Json
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }
+
+    /// <summary>The lower_snake label of an enum value, as the API and the database spell it.</summary>
+    public static string Label<TEnum>(TEnum value) where TEnum : struct, Enum =>
+        JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+
+    public static bool TryParseLabel<TEnum>(string? label, out TEnum value) where TEnum : struct, Enum
+    {
+        foreach (var candidate in Enum.GetValues<TEnum>())
+        {
+            if (Label(candidate) == label)
+            {
+                value = candidate;
+                return true;
+            }
+        }
+        value = default;
+        return false;
+    }
 }

@@ -1,24 +1,42 @@
 using Azure.Core.Serialization;
 using Azure.Identity;
 using CoursePlatform.Data;
+using CoursePlatform.Functions.Features.Auth;
 using CoursePlatform.Functions.Features.Health;
+using CoursePlatform.Functions.Infrastructure.Auth;
+using CoursePlatform.Functions.Infrastructure.Courses;
+using CoursePlatform.Functions.Infrastructure.Http;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using CoursePlatform.Functions.Infrastructure.RateLimiting;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace CoursePlatform.Functions.Infrastructure;
 
 public static class ServiceRegistration
 {
+    /// <summary>The worker middleware, outermost first: errors become problem+json, then the caller is authenticated.</summary>
+    public static IFunctionsWorkerApplicationBuilder UseCoursePlatformMiddleware(this IFunctionsWorkerApplicationBuilder worker)
+    {
+        worker.UseMiddleware<ProblemDetailsMiddleware>();
+        worker.UseMiddleware<AuthenticationMiddleware>();
+        return worker;
+    }
+
     /// <summary>Everything the functions need, in one place, so tests can build the same container.</summary>
     public static IServiceCollection AddCoursePlatform(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(Json.Options));
         services.AddSingleton(TimeProvider.System);
 
-        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<DatabaseOptions>(DatabaseOptions.Section);
+        services.AddValidatedOptions<AuthOptions>(AuthOptions.Section);
+        services.AddValidatedOptions<HttpOptions>(HttpOptions.Section);
+
         services.AddDbContextPool<CoursePlatformDbContext>((sp, options) =>
             options.UseCoursePlatformDatabase(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
 
@@ -30,7 +48,16 @@ public static class ServiceRegistration
             clients.UseCredential(new DefaultAzureCredential());
         });
 
+        services.AddSingleton<AccessTokens>();
+        services.AddScoped<CourseAccess>();
+        services.AddScoped<CourseResolver>();
+        services.AddScoped<RateLimiter>();
+
         services.AddSingleton<HealthService>();
+        services.AddAuth();
         return services;
     }
+
+    private static void AddValidatedOptions<TOptions>(this IServiceCollection services, string section) where TOptions : class =>
+        services.AddOptions<TOptions>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
 }

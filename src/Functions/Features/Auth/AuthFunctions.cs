@@ -1,0 +1,56 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+using CoursePlatform.Functions.Infrastructure;
+using CoursePlatform.Functions.Infrastructure.Auth;
+using CoursePlatform.Functions.Infrastructure.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+
+namespace CoursePlatform.Functions.Features.Auth;
+
+public sealed record LoginRequest(
+    [property: Required, EmailAddress, MaxLength(320)] string? Email,
+    [property: Required, MaxLength(1024)] string? Password);
+
+public sealed record RefreshRequest([property: Required, MaxLength(200)] string? RefreshToken);
+
+public sealed class AuthFunctions(StaffLoginService staffLogin, SessionService sessions)
+{
+    [Function("StaffLogin")]
+    public async Task<HttpResponseData> Login(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/login")] HttpRequestData request, CancellationToken cancellationToken)
+    {
+        var body = await request.ReadJsonAsync<LoginRequest>(cancellationToken);
+        var tokens = await staffLogin.LoginAsync(body.Email!, body.Password!, Client(request), cancellationToken);
+        return await NoStore(await request.JsonAsync(HttpStatusCode.OK, tokens, cancellationToken: cancellationToken));
+    }
+
+    [Function("RefreshSession")]
+    public async Task<HttpResponseData> Refresh(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/refresh")] HttpRequestData request, CancellationToken cancellationToken)
+    {
+        var body = await request.ReadJsonAsync<RefreshRequest>(cancellationToken);
+        var tokens = await sessions.RefreshAsync(body.RefreshToken!, Client(request), cancellationToken);
+        return await NoStore(await request.JsonAsync(HttpStatusCode.OK, tokens, cancellationToken: cancellationToken));
+    }
+
+    [Function("Logout")]
+    public async Task<HttpResponseData> Logout(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/logout")] HttpRequestData request, FunctionContext context,
+        CancellationToken cancellationToken)
+    {
+        var caller = context.RequireCaller();
+        await sessions.RevokeFamilyAsync(caller.SessionId, "logout", cancellationToken);
+        return request.CreateResponse(HttpStatusCode.NoContent);
+    }
+
+    private static ClientInfo Client(HttpRequestData request) => new(ClientAddress.Of(request), ClientAddress.UserAgent(request));
+
+    /// <summary>Responses that carry tokens must not be cached anywhere.</summary>
+    private static Task<HttpResponseData> NoStore(HttpResponseData response)
+    {
+        response.Headers.Add("Cache-Control", "no-store");
+        response.Headers.Add("Pragma", "no-cache");
+        return Task.FromResult(response);
+    }
+}

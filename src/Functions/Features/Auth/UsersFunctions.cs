@@ -1,0 +1,38 @@
+using System.Net;
+using CoursePlatform.Data;
+using CoursePlatform.Functions.Infrastructure;
+using CoursePlatform.Functions.Infrastructure.Auth;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace CoursePlatform.Functions.Features.Auth;
+
+public sealed class UsersFunctions(CoursePlatformDbContext db, ILogger<UsersFunctions> logger)
+{
+    [Function("GetMe")]
+    public async Task<HttpResponseData> GetMe(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "users/me")] HttpRequestData request, FunctionContext context,
+        CancellationToken cancellationToken)
+    {
+        var caller = context.RequireCaller();
+        var me = await db.Users.AsNoTracking().Where(u => u.Id == caller.UserId)
+            .Select(u => new UserProfile(u.Id, u.Email, u.FullName, u.PictureUrl, u.Role))
+            .SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("user");
+        return await request.JsonAsync(HttpStatusCode.OK, me, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Deletes the account; the database cascades to every personal row (sessions included).</summary>
+    [Function("DeleteMe")]
+    public async Task<HttpResponseData> DeleteMe(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "users/me")] HttpRequestData request, FunctionContext context,
+        CancellationToken cancellationToken)
+    {
+        var caller = context.RequireCaller();
+        await db.Users.Where(u => u.Id == caller.UserId).ExecuteDeleteAsync(cancellationToken);
+        logger.LogInformation("User {UserId} deleted their account", caller.UserId);
+        return request.CreateResponse(HttpStatusCode.NoContent);
+    }
+}

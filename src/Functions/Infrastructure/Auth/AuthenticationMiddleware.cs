@@ -1,0 +1,59 @@
+using CoursePlatform.Data;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Middleware;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CoursePlatform.Functions.Infrastructure.Auth;
+
+/// <summary>
+/// Validates <c>Authorization: Bearer</c> on HTTP requests and exposes the caller to functions
+/// (<see cref="CallerExtensions.GetCaller"/>). No header means anonymous; a header that is not a valid
+/// token of a live session is a 401, so a client learns at once that it must refresh.
+/// </summary>
+public sealed class AuthenticationMiddleware(AccessTokens tokens) : IFunctionsWorkerMiddleware
+{
+    public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
+    {
+        if (context.IsHttpTrigger() && await context.GetHttpRequestDataAsync() is { } request
+            && request.Headers.TryGetValues("Authorization", out var values))
+        {
+            var header = values.FirstOrDefault() ?? "";
+            if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+                throw ProblemException.Unauthorized("Use an Authorization: Bearer access token.", "invalid_request");
+
+            var caller = await tokens.ValidateAsync(header["Bearer ".Length..].Trim())
+                ?? throw ProblemException.Unauthorized("The access token is invalid or expired.", "invalid_token");
+
+            // Logout and theft detection revoke a session before its access tokens expire.
+            var db = context.InstanceServices.GetRequiredService<CoursePlatformDbContext>();
+            var live = await db.UserSessions.AnyAsync(
+                s => s.FamilyId == caller.SessionId && s.UserId == caller.UserId && s.RevokedAt == null, context.CancellationToken);
+            if (!live) throw ProblemException.Unauthorized("The session has ended; sign in again.", "invalid_token");
+
+            context.Items[CallerExtensions.ItemKey] = caller;
+        }
+        await next(context);
+    }
+}
+
+public static class CallerExtensions
+{
+    internal const string ItemKey = "CoursePlatform.Caller";
+
+    /// <summary>The signed-in caller, or null for an anonymous request.</summary>
+    public static Caller? GetCaller(this FunctionContext context) =>
+        context.Items.TryGetValue(ItemKey, out var caller) ? (Caller)caller : null;
+
+    /// <summary>The signed-in caller; 401 when anonymous.</summary>
+    public static Caller RequireCaller(this FunctionContext context) =>
+        context.GetCaller() ?? throw ProblemException.Unauthorized();
+
+    /// <summary>The signed-in admin; 401 when anonymous, 403 otherwise.</summary>
+    public static Caller RequireAdmin(this FunctionContext context)
+    {
+        var caller = context.RequireCaller();
+        return caller.IsAdmin ? caller : throw ProblemException.Forbidden("Only admins may do this.");
+    }
+}

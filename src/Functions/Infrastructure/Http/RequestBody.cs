@@ -1,0 +1,68 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace CoursePlatform.Functions.Infrastructure.Http;
+
+public static class RequestBody
+{
+    /// <summary>
+    /// Reads a JSON body into <typeparamref name="T"/> and validates its data annotations. Wrong content
+    /// type (415), oversized (413), malformed JSON, unknown enum labels and invalid fields (400 with a
+    /// field -> messages map) become problems here, so functions only see valid input.
+    /// </summary>
+    public static async Task<T> ReadJsonAsync<T>(this HttpRequestData request, CancellationToken cancellationToken) where T : class
+    {
+        var mediaType = request.Headers.TryGetValues("Content-Type", out var types) ? types.First().Split(';')[0].Trim() : "";
+        if (!mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) && !mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase))
+            throw ProblemException.UnsupportedMediaType("application/json");
+
+        var max = request.FunctionContext.InstanceServices.GetRequiredService<IOptions<HttpOptions>>().Value.MaxRequestBodyBytes;
+        var body = await ReadLimitedAsync(request.Body, max, cancellationToken);
+        if (body.Length == 0) throw ProblemException.BadRequest("The request body is empty; send a JSON object.");
+
+        T? value;
+        try
+        {
+            value = JsonSerializer.Deserialize<T>(body, Json.Options);
+        }
+        catch (JsonException ex)
+        {
+            var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "$" : ex.Path.TrimStart('$', '.');
+            throw ProblemException.Validation(field, ex.Path is null or "$"
+                ? "The body is not valid JSON for this endpoint."
+                : "This value is missing, malformed or not one of the allowed values.");
+        }
+        if (value is null) throw ProblemException.BadRequest("The request body must be a JSON object.");
+        Validate(value);
+        return value;
+    }
+
+    /// <summary>Data-annotation validation with camelCase field names; 400 listing every invalid field.</summary>
+    public static void Validate(object value)
+    {
+        var results = new List<ValidationResult>();
+        if (Validator.TryValidateObject(value, new ValidationContext(value), results, validateAllProperties: true)) return;
+        var errors = results
+            .SelectMany(r => (r.MemberNames.Any() ? r.MemberNames : ["$"]).Select(m => (Field: JsonNamingPolicy.CamelCase.ConvertName(m), r.ErrorMessage)))
+            .GroupBy(e => e.Field)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage ?? "Invalid value.").ToArray());
+        throw ProblemException.Validation(errors);
+    }
+
+    private static async Task<byte[]> ReadLimitedAsync(Stream body, long max, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > max) throw ProblemException.PayloadTooLarge(max);
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.Azure.Functions.Worker.Middleware;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace CoursePlatform.Functions.Infrastructure.Problems;
+
+/// <summary>
+/// Every error of an HTTP function leaves as RFC 9457 problem+json: the problems services raise, an
+/// unreachable database as 503 with Retry-After, and anything unexpected as a 500 that carries the trace
+/// id and nothing of the exception.
+/// </summary>
+public sealed class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddleware> logger) : IFunctionsWorkerMiddleware
+{
+    private static readonly TimeSpan DatabaseRetryAfter = TimeSpan.FromSeconds(10);
+
+    public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception ex) when (context.IsHttpTrigger())
+        {
+            var problem = ToProblem(Unwrap(ex));
+            if (problem.Status >= HttpStatusCode.InternalServerError && problem.Status != HttpStatusCode.ServiceUnavailable)
+                logger.LogError(ex, "Unhandled exception in {Function}", context.FunctionDefinition.Name);
+            else if (problem.Status == HttpStatusCode.ServiceUnavailable)
+                logger.LogWarning("Dependency unavailable in {Function}: {Error}", context.FunctionDefinition.Name, Unwrap(ex).GetType().Name);
+
+            var request = await context.GetHttpRequestDataAsync()
+                ?? throw new InvalidOperationException("An HTTP trigger without request data.", ex);
+            context.GetInvocationResult().Value = await WriteAsync(request, problem, context.CancellationToken);
+        }
+    }
+
+    /// <summary>Writes <paramref name="problem"/> as the response to <paramref name="request"/>.</summary>
+    public static async Task<HttpResponseData> WriteAsync(HttpRequestData request, ProblemException problem, CancellationToken cancellationToken)
+    {
+        var response = request.CreateResponse(problem.Status);
+        response.Headers.Add("Content-Type", "application/problem+json; charset=utf-8");
+        foreach (var (name, value) in problem.Headers) response.Headers.Add(name, value);
+        var body = new Dictionary<string, object?>
+        {
+            ["type"] = $"https://httpstatuses.io/{(int)problem.Status}",
+            ["title"] = problem.Title,
+            ["status"] = (int)problem.Status,
+            ["detail"] = problem.Detail,
+            ["traceId"] = Activity.Current?.TraceId.ToString() ?? request.FunctionContext.InvocationId,
+        };
+        if (problem.Errors is not null) body["errors"] = problem.Errors;
+        await JsonSerializer.SerializeAsync(response.Body, body, Json.Options, cancellationToken);
+        return response;
+    }
+
+    private static Exception Unwrap(Exception ex) =>
+        ex is AggregateException { InnerExceptions.Count: 1 } aggregate ? Unwrap(aggregate.InnerExceptions[0])
+        : ex is DbUpdateException { InnerException: { } inner } && IsDatabaseUnreachable(inner) ? inner
+        : ex;
+
+    private static ProblemException ToProblem(Exception ex) => ex switch
+    {
+        ProblemException problem => problem,
+        _ when IsDatabaseUnreachable(ex) => ProblemException.ServiceUnavailable(DatabaseRetryAfter, "The database is unreachable; try again shortly."),
+        _ => new ProblemException(HttpStatusCode.InternalServerError, "Internal server error",
+            "Something went wrong on our side. Quote the trace id if you report it."),
+    };
+
+    /// <summary>Connection-level failures (refused, timed out, server shutting down), not query errors.</summary>
+    private static bool IsDatabaseUnreachable(Exception ex) => ex switch
+    {
+        PostgresException postgres => postgres.SqlState is PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.AdminShutdown
+            or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.TooManyConnections,
+        NpgsqlException { InnerException: SocketException or TimeoutException or IOException } => true,
+        NpgsqlException npgsql when npgsql.IsTransient => true,
+        InvalidOperationException { InnerException: NpgsqlException inner } => IsDatabaseUnreachable(inner),
+        _ => false,
+    };
+}
+
+internal static class FunctionContextExtensions
+{
+    public static bool IsHttpTrigger(this FunctionContext context) =>
+        context.FunctionDefinition.InputBindings.Values.Any(b => b.Type == "httpTrigger");
+}

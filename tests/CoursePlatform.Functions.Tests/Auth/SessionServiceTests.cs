@@ -1,0 +1,112 @@
+using CoursePlatform.Data;
+using CoursePlatform.Functions.Features.Auth;
+using CoursePlatform.Functions.Infrastructure.Auth;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using CoursePlatform.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace CoursePlatform.Functions.Tests.Auth;
+
+public sealed class SessionServiceTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
+{
+    private static readonly ClientInfo Client = new("203.0.113.7", "tests");
+    private readonly TestApp app = new(database);
+
+    public void Dispose() => app.Dispose();
+
+    private Task<TokenResponse> Start(Data.Model.User user) =>
+        app.Run<SessionService, TokenResponse>(s => s.StartAsync(user, Client, default));
+
+    private Task<TokenResponse> Refresh(string token) =>
+        app.Run<SessionService, TokenResponse>(s => s.RefreshAsync(token, Client, default));
+
+    [Fact]
+    public async Task Only_the_sha256_of_a_refresh_token_is_stored_and_it_lives_30_days()
+    {
+        var user = await app.CreateUserAsync();
+        var tokens = await Start(user);
+
+        Assert.Equal(43, tokens.RefreshToken.Length); // 32 bytes, base64url
+        var row = await app.Run<CoursePlatformDbContext, Data.Model.UserSession>(db => db.UserSessions.SingleAsync(s => s.UserId == user.Id));
+        Assert.Equal(SessionService.Hash(tokens.RefreshToken), row.RefreshTokenHash);
+        Assert.Equal(app.Clock.GetUtcNow().AddDays(30), row.ExpiresAt);
+        Assert.Equal(900, tokens.ExpiresIn);
+        var caller = await app.Get<AccessTokens>().ValidateAsync(tokens.AccessToken);
+        Assert.Equal(new Caller(user.Id, row.FamilyId, UserRole.Learner), caller);
+    }
+
+    [Fact]
+    public async Task Refresh_rotates_the_token_within_the_same_session()
+    {
+        var user = await app.CreateUserAsync(UserRole.Admin);
+        var first = await Start(user);
+        var tokens = app.Get<AccessTokens>();
+        var session = (await tokens.ValidateAsync(first.AccessToken))!.SessionId;
+        app.Clock.Advance(TimeSpan.FromMinutes(20)); // the access token has expired
+
+        var second = await Refresh(first.RefreshToken);
+
+        Assert.NotEqual(first.RefreshToken, second.RefreshToken);
+        Assert.Equal(session, (await tokens.ValidateAsync(second.AccessToken))?.SessionId);
+        Assert.Equal(UserRole.Admin, second.User.Role);
+        var third = await Refresh(second.RefreshToken);
+        Assert.NotEqual(second.RefreshToken, third.RefreshToken);
+    }
+
+    [Fact]
+    public async Task Presenting_a_rotated_token_revokes_the_whole_family()
+    {
+        var user = await app.CreateUserAsync();
+        var first = await Start(user);
+        var second = await Refresh(first.RefreshToken);
+
+        var reuse = await Assert.ThrowsAsync<ProblemException>(() => Refresh(first.RefreshToken));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, reuse.Status);
+        // The thief's copy and the legitimate latest token are both dead now.
+        await Assert.ThrowsAsync<ProblemException>(() => Refresh(second.RefreshToken));
+        var rows = await app.Run<CoursePlatformDbContext, List<Data.Model.UserSession>>(db => db.UserSessions.Where(s => s.UserId == user.Id).ToListAsync());
+        Assert.All(rows, r => Assert.NotNull(r.RevokedAt));
+        Assert.Contains(rows, r => r.RevokedReason == "refresh-token-reuse");
+    }
+
+    [Fact]
+    public async Task Concurrent_refreshes_of_one_token_never_yield_two_live_tokens()
+    {
+        var user = await app.CreateUserAsync();
+        var first = await Start(user);
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            try { return await Refresh(first.RefreshToken); }
+            catch (ProblemException) { return null; }
+        }));
+
+        var winners = attempts.Where(a => a is not null).ToList();
+        Assert.True(winners.Count <= 1);
+        var live = await app.Run<CoursePlatformDbContext, int>(db => db.UserSessions.CountAsync(s => s.UserId == user.Id && s.RevokedAt == null && s.RotatedAt == null));
+        Assert.True(live <= 1);
+    }
+
+    [Fact]
+    public async Task An_expired_or_unknown_refresh_token_is_refused()
+    {
+        var user = await app.CreateUserAsync();
+        var tokens = await Start(user);
+        app.Clock.Advance(TimeSpan.FromDays(30) + TimeSpan.FromSeconds(1));
+
+        await Assert.ThrowsAsync<ProblemException>(() => Refresh(tokens.RefreshToken));
+        await Assert.ThrowsAsync<ProblemException>(() => Refresh(SessionService.NewSecret()));
+    }
+
+    [Fact]
+    public async Task Revoking_a_session_stops_its_refresh_tokens()
+    {
+        var user = await app.CreateUserAsync();
+        var tokens = await Start(user);
+        var sessionId = (await app.Get<AccessTokens>().ValidateAsync(tokens.AccessToken))!.SessionId;
+
+        Assert.Equal(1, await app.Run<SessionService, int>(s => s.RevokeFamilyAsync(sessionId, "logout", default)));
+
+        await Assert.ThrowsAsync<ProblemException>(() => Refresh(tokens.RefreshToken));
+    }
+}
