@@ -3,6 +3,7 @@ using Azure.Identity;
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Features.Auth;
 using CoursePlatform.Functions.Features.Health;
+using CoursePlatform.Functions.Features.Ingestion;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Courses;
 using CoursePlatform.Functions.Infrastructure.Http;
@@ -55,6 +56,7 @@ public static class ServiceRegistration
 
         services.AddSingleton<HealthService>();
         services.AddAuth();
+        services.AddIngestion(configuration);
         return services;
     }
 

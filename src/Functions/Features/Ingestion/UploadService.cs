@@ -1,0 +1,96 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text;
+using Azure.Storage.Blobs;
+using Azure.Storage.Sas;
+using CoursePlatform.Data;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CoursePlatform.Functions.Features.Ingestion;
+
+public sealed record UploadRequest
+{
+    [Required, StringLength(255, MinimumLength = 1)]
+    public string FileName { get; init; } = "";
+
+    public Guid? TopicId { get; init; }
+}
+
+public sealed record UploadTicket(string UploadUrl, string BlobPath, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// Issues the URL an admin's browser PUTs a deck or transcript to: a SAS scoped to exactly one blob,
+/// create/write only (no read, no list, no delete), valid for <see cref="IngestionOptions.UploadUrlMinutes"/>.
+/// Signed with the account key where there is one (Azurite) and with a user-delegation key under
+/// managed identity. The upload itself fires the blob trigger; nothing else is needed.
+/// </summary>
+public sealed class UploadService(BlobServiceClient blobs, CoursePlatformDbContext db, IOptions<IngestionOptions> options, TimeProvider time)
+{
+    /// <summary>Longest sanitised file name kept (extension included).</summary>
+    public const int MaxFileNameLength = 120;
+
+    public async Task<UploadTicket> CreateAsync(Guid courseId, UploadRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var fileName = SanitizeFileName(request.FileName);
+        if (fileName is null)
+            throw ProblemException.Validation("fileName", "Give a file name with letters or digits before the extension.");
+        if (!ContentExtractors.IsSupported(fileName))
+            throw ProblemException.Validation("fileName",
+                $"Only {string.Join(", ", ContentExtractors.SupportedExtensions.Order(StringComparer.Ordinal))} files are ingested.");
+        if (request.TopicId is { } topicId && !await db.Topics.AnyAsync(t => t.Id == topicId && t.CourseId == courseId, cancellationToken))
+            throw ProblemException.Validation("topicId", "Not a topic of this course.");
+
+        var path = new ContentPath(courseId, request.TopicId, fileName);
+        var container = blobs.GetBlobContainerClient(IngestionOptions.Container);
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        var blob = container.GetBlobClient(path.BlobName);
+
+        var now = time.GetUtcNow();
+        var expiresAt = now.AddMinutes(options.Value.UploadUrlMinutes);
+        var sas = new BlobSasBuilder(BlobSasPermissions.Create | BlobSasPermissions.Write, expiresAt)
+        {
+            BlobContainerName = container.Name,
+            BlobName = blob.Name,
+            Resource = "b",
+            StartsOn = now.AddMinutes(-5), // tolerate clock skew between us and storage
+            Protocol = blob.Uri.Scheme == Uri.UriSchemeHttps ? SasProtocol.Https : SasProtocol.HttpsAndHttp,
+        };
+
+        Uri uploadUrl;
+        if (blob.CanGenerateSasUri)
+        {
+            uploadUrl = blob.GenerateSasUri(sas);
+        }
+        else
+        {
+            var key = await blobs.GetUserDelegationKeyAsync(sas.StartsOn, expiresAt, cancellationToken);
+            uploadUrl = new BlobUriBuilder(blob.Uri) { Sas = sas.ToSasQueryParameters(key.Value, blobs.AccountName) }.ToUri();
+        }
+        return new UploadTicket(uploadUrl.ToString(), path.BlobName, expiresAt);
+    }
+
+    /// <summary>
+    /// The last path segment, with anything but ASCII letters, digits, '.', '-' and '_' turned into '-',
+    /// runs collapsed, the extension lower-cased; null when nothing usable is left.
+    /// </summary>
+    public static string? SanitizeFileName(string? name)
+    {
+        var last = (name ?? "").Replace('\\', '/').Split('/')[^1].Trim();
+        var builder = new StringBuilder(last.Length);
+        foreach (var c in last)
+        {
+            var keep = char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-';
+            var next = keep ? c : '-';
+            if (next == '-' && builder.Length > 0 && builder[^1] == '-') continue;
+            builder.Append(next);
+        }
+        var clean = builder.ToString().Trim('-', '.', '_');
+        var extension = Path.GetExtension(clean).ToLowerInvariant();
+        var stem = Path.GetFileNameWithoutExtension(clean).Trim('-', '.', '_');
+        if (!stem.Any(char.IsAsciiLetterOrDigit)) return null;
+        if (stem.Length + extension.Length > MaxFileNameLength) stem = stem[..(MaxFileNameLength - extension.Length)].TrimEnd('-', '.', '_');
+        return stem + extension;
+    }
+}

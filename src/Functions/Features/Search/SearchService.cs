@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text.Json;
+using CoursePlatform.Data;
+using CoursePlatform.Functions.Infrastructure.AI;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Pgvector;
+
+namespace CoursePlatform.Functions.Features.Search;
+
+public sealed record SearchHit(
+    Guid ChunkId, string Source, Guid? TopicId, int Position, string Content, double Score,
+    int? Slide, int? SlideEnd, string? Title, string? Start, string? End);
+
+public sealed record SearchResults(string Query, string EmbeddingModel, IReadOnlyList<SearchHit> Items);
+
+/// <summary>
+/// Top-k chunks of one course by cosine similarity to the question, among vectors of the configured
+/// embedding model only. The course filter runs inside the HNSW scan with pgvector 0.8's iterative
+/// scans, so a course that holds a small share of all chunks still gets its k nearest chunks
+/// (a plain filtered HNSW query would stop after ef_search candidates and return too few).
+/// </summary>
+public sealed class SearchService(
+    CoursePlatformDbContext db,
+    IEmbeddingGenerator<string, Embedding<float>> embeddings,
+    IOptions<EmbeddingOptions> embeddingOptions)
+{
+    public const int MaxQueryLength = 500;
+    public const int DefaultK = 5;
+    public const int MaxK = 20;
+
+    public async Task<SearchResults> SearchAsync(Guid courseId, string? query, string? k, CancellationToken cancellationToken)
+    {
+        var (text, limit) = Validate(query, k);
+        var embedding = (await embeddings.GenerateAsync([text], cancellationToken: cancellationToken)).Single();
+        var hits = await NearestAsync(courseId, new Vector(embedding.Vector), limit, cancellationToken);
+        return new SearchResults(text, embeddingOptions.Value.ModelName, hits);
+    }
+
+    /// <summary>The k nearest chunks of the course; used by search and by the tutor's retrieval.</summary>
+    public async Task<IReadOnlyList<SearchHit>> NearestAsync(Guid courseId, Vector query, int k, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // SET LOCAL: the settings end with the transaction, so pooled connections are not affected.
+        // relaxed_order keeps scanning the graph until k rows pass the filter; the outer ORDER BY
+        // restores exact order among them.
+        await db.Database.ExecuteSqlRawAsync("SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = 100", cancellationToken);
+
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var command = new NpgsqlCommand("""
+            WITH nearest AS MATERIALIZED (
+                SELECT id, source, topic_id, position, content, metadata::text AS metadata, embedding <=> $1 AS distance
+                FROM course_chunks
+                WHERE course_id = $2 AND embedding_model = $3
+                ORDER BY embedding <=> $1
+                LIMIT $4)
+            SELECT id, source, topic_id, position, content, metadata, distance FROM nearest ORDER BY distance, id
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = query });
+        command.Parameters.Add(new NpgsqlParameter { Value = courseId });
+        command.Parameters.Add(new NpgsqlParameter { Value = embeddingOptions.Value.ModelName });
+        command.Parameters.Add(new NpgsqlParameter { Value = k });
+
+        var hits = new List<SearchHit>(k);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var metadata = reader.IsDBNull(5) ? null : JsonDocument.Parse(reader.GetString(5));
+                var root = metadata?.RootElement;
+                hits.Add(new SearchHit(
+                    reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetGuid(2), reader.GetInt32(3),
+                    reader.GetString(4), Math.Round(1 - reader.GetDouble(6), 4),
+                    Int(root, "slide"), Int(root, "slideEnd"), Str(root, "title"), Str(root, "start"), Str(root, "end")));
+                metadata?.Dispose();
+            }
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return hits;
+    }
+
+    private static (string Query, int K) Validate(string? query, string? k)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var text = (query ?? "").Trim();
+        if (text.Length == 0) errors["q"] = ["Give a question or search text."];
+        else if (text.Length > MaxQueryLength) errors["q"] = [$"At most {MaxQueryLength} characters."];
+        var limit = DefaultK;
+        if (!string.IsNullOrWhiteSpace(k) &&
+            (!int.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxK))
+            errors["k"] = [$"Must be a whole number from 1 to {MaxK}."];
+        return errors.Count > 0 ? throw ProblemException.Validation(errors) : (text, limit);
+    }
+
+    private static int? Int(JsonElement? root, string name) =>
+        root is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+
+    private static string? Str(JsonElement? root, string name) =>
+        root is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}
