@@ -39,9 +39,20 @@ public sealed class FixtureSettings
 
     public async Task DeleteContainersAsync()
     {
-        foreach (var name in new[] { BlobContainer, EventContainer, PoisonContainer, MarkerContainer })
+        var names = new[] { BlobContainer, EventContainer, PoisonContainer, MarkerContainer };
+        foreach (var name in names)
         {
             await Services.Blobs.GetBlobContainerClient(name).DeleteIfExistsAsync();
+        }
+        // The host's receipts for these containers (blobreceipts/{host}/{function}/{etag}/{container}/{blob}).
+        var receipts = Services.Blobs.GetBlobContainerClient("azure-webjobs-hosts");
+        if (!await receipts.ExistsAsync()) return;
+        await foreach (var item in receipts.GetBlobsAsync(BlobTraits.None, BlobStates.None, "blobreceipts/", CancellationToken.None))
+        {
+            if (names.Any(n => item.Name.Contains($"/{n}/", StringComparison.Ordinal)))
+            {
+                await receipts.DeleteBlobIfExistsAsync(item.Name);
+            }
         }
     }
 

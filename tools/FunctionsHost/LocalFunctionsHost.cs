@@ -68,6 +68,18 @@ public static class LocalFunctionsHost
         var worker = app.Services.GetRequiredService<WorkerChannel>();
         var blobTriggers = new Dictionary<string, BlobTriggerFunction>(StringComparer.OrdinalIgnoreCase);
 
+        // Until the worker has loaded its functions there are no routes: say "starting", not 404.
+        app.Use(async (context, next) =>
+        {
+            if (!worker.Ready.IsCompletedSuccessfully && !context.Request.Path.StartsWithSegments("/admin") && context.Request.Protocol != "HTTP/2")
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                context.Response.Headers.RetryAfter = "1";
+                await context.Response.WriteAsync("The Functions host is starting.");
+                return;
+            }
+            await next(context);
+        });
         app.UseRouting();
         ((IEndpointRouteBuilder)app).DataSources.Add(app.Services.GetRequiredService<FunctionEndpointDataSource>());
         app.MapGrpcService<EventStreamService>();
