@@ -16,13 +16,14 @@ public sealed class RateLimiter(CoursePlatformDbContext db, TimeProvider time)
     public async Task<RateLimitDecision> HitAsync(string key, int limit, TimeSpan window, CancellationToken cancellationToken)
     {
         var (start, end, now) = Window(window);
-        var count = await db.Database.SqlQuery<int>($"""
+        // An INSERT ... RETURNING cannot be composed over, hence ToListAsync rather than SingleAsync.
+        var counts = await db.Database.SqlQuery<int>($"""
             INSERT INTO rate_limit_counters (id, key, window_start, window_end, count)
             VALUES ({Guid.CreateVersion7()}, {key}, {start}, {end}, 1)
             ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_counters.count + 1
             RETURNING count AS "Value"
-            """).SingleAsync(cancellationToken);
-        return new RateLimitDecision(count <= limit, count, end - now);
+            """).ToListAsync(cancellationToken);
+        return new RateLimitDecision(counts[0] <= limit, counts[0], end - now);
     }
 
     /// <summary>Whether <paramref name="key"/> already reached <paramref name="limit"/> in the current window, without counting.</summary>

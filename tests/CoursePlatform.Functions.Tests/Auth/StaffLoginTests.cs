@@ -1,0 +1,105 @@
+using System.Net;
+using CoursePlatform.Data;
+using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Features.Auth;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using CoursePlatform.Testing;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace CoursePlatform.Functions.Tests.Auth;
+
+public sealed class StaffLoginTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
+{
+    private const string Password = "correct horse battery staple";
+    private readonly TestApp app = new(database);
+
+    public void Dispose() => app.Dispose();
+
+    private async Task<User> Staff(UserRole role = UserRole.Admin, string? password = Password) =>
+        await app.CreateUserAsync(role, configure: u => u.PasswordHash = password is null ? null : new PasswordHasher<User>().HashPassword(u, password));
+
+    private Task<TokenResponse> Login(string email, string password, string ip = "198.51.100.1") =>
+        app.Run<StaffLoginService, TokenResponse>(s => s.LoginAsync(email, password, new ClientInfo(ip, "tests"), default));
+
+    [Fact]
+    public async Task Staff_sign_in_with_email_and_password_whatever_the_email_case()
+    {
+        var admin = await Staff();
+
+        var tokens = await Login("  " + admin.Email.ToUpperInvariant(), Password);
+
+        Assert.Equal(admin.Id, tokens.User.UserId);
+        Assert.Equal(UserRole.Admin, tokens.User.Role);
+    }
+
+    [Fact]
+    public async Task Unknown_email_wrong_password_and_learners_get_the_same_answer()
+    {
+        var tutor = await Staff(UserRole.Tutor);
+        var learnerWithPassword = await Staff(UserRole.Learner);
+
+        var wrong = await Assert.ThrowsAsync<ProblemException>(() => Login(tutor.Email, "wrong"));
+        var unknown = await Assert.ThrowsAsync<ProblemException>(() => Login("nobody@example.com", Password));
+        var learner = await Assert.ThrowsAsync<ProblemException>(() => Login(learnerWithPassword.Email, Password));
+
+        Assert.All([wrong, unknown, learner], p =>
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, p.Status);
+            Assert.Equal("The email or password is incorrect.", p.Detail);
+        });
+    }
+
+    [Fact]
+    public async Task Failed_attempts_are_limited_per_email_even_with_the_right_password_then_the_window_passes()
+    {
+        var admin = await Staff();
+        for (var i = 0; i < StaffLoginService.MaxFailuresPerEmail; i++)
+            await Assert.ThrowsAsync<ProblemException>(() => Login(admin.Email, "wrong", ip: $"198.51.100.{10 + i}"));
+
+        var limited = await Assert.ThrowsAsync<ProblemException>(() => Login(admin.Email, Password, ip: "198.51.100.99"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.Status);
+        Assert.True(int.Parse(limited.Headers["Retry-After"], System.Globalization.CultureInfo.InvariantCulture) > 0);
+
+        app.Clock.Advance(StaffLoginService.FailureWindow);
+        Assert.Equal(admin.Id, (await Login(admin.Email, Password)).User.UserId);
+    }
+
+    [Fact]
+    public async Task Failed_attempts_are_limited_per_ip_across_emails()
+    {
+        var admin = await Staff();
+        const string ip = "192.0.2.50";
+        for (var i = 0; i < StaffLoginService.MaxFailuresPerIp; i++)
+            await Assert.ThrowsAsync<ProblemException>(() => Login($"guess{i}@example.com", "wrong", ip));
+
+        var limited = await Assert.ThrowsAsync<ProblemException>(() => Login(admin.Email, Password, ip));
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.Status);
+        Assert.Equal(admin.Id, (await Login(admin.Email, Password, ip: "192.0.2.51")).User.UserId);
+    }
+
+    [Fact]
+    public async Task A_success_clears_the_failures_of_that_email()
+    {
+        var admin = await Staff();
+        for (var i = 0; i < StaffLoginService.MaxFailuresPerEmail - 1; i++)
+            await Assert.ThrowsAsync<ProblemException>(() => Login(admin.Email, "wrong"));
+        await Login(admin.Email, Password);
+
+        for (var i = 0; i < StaffLoginService.MaxFailuresPerEmail - 1; i++)
+            await Assert.ThrowsAsync<ProblemException>(() => Login(admin.Email, "wrong", ip: "203.0.113.1"));
+        Assert.Equal(admin.Id, (await Login(admin.Email, Password, ip: "203.0.113.1")).User.UserId);
+    }
+
+    [Fact]
+    public async Task Sign_in_records_the_last_login_and_stores_no_password()
+    {
+        var admin = await Staff();
+        await Login(admin.Email, Password);
+
+        var stored = await app.Run<CoursePlatformDbContext, User>(db => db.Users.AsNoTracking().SingleAsync(u => u.Id == admin.Id));
+        Assert.Equal(app.Clock.GetUtcNow(), stored.LastLoginAt);
+        Assert.DoesNotContain(Password, stored.PasswordHash!, StringComparison.Ordinal);
+        Assert.StartsWith("AQAAAA", stored.PasswordHash!, StringComparison.Ordinal); // Identity v3 format: PBKDF2 with salt
+    }
+}
