@@ -51,6 +51,7 @@ public static class LocalFunctionsHost
         builder.Services.AddSingleton(arguments);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(hostJson);
+        builder.Services.AddSingleton<HostState>();
         builder.Services.AddSingleton<WorkerChannel>();
         builder.Services.AddSingleton<WorkerProcess>();
         builder.Services.AddSingleton<FunctionEndpointDataSource>();
@@ -66,12 +67,13 @@ public static class LocalFunctionsHost
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Host");
         var lifetime = app.Lifetime;
         var worker = app.Services.GetRequiredService<WorkerChannel>();
+        var state = app.Services.GetRequiredService<HostState>();
         var blobTriggers = new Dictionary<string, BlobTriggerFunction>(StringComparer.OrdinalIgnoreCase);
 
         // Until the worker has loaded its functions there are no routes: say "starting", not 404.
         app.Use(async (context, next) =>
         {
-            if (!worker.Ready.IsCompletedSuccessfully && !context.Request.Path.StartsWithSegments("/admin") && context.Request.Protocol != "HTTP/2")
+            if (!state.IsRunning && !context.Request.Path.StartsWithSegments("/admin") && context.Request.Protocol != "HTTP/2")
             {
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 context.Response.Headers.RetryAfter = "1";
@@ -105,6 +107,14 @@ public static class LocalFunctionsHost
             catch (Exception ex) when (ex is HostStartupException or TimeoutException or InvalidOperationException)
             {
                 var reason = ex is TimeoutException ? $"the worker did not finish starting within {arguments.StartupTimeout.TotalSeconds:0} s" : ex.Message;
+                // A dying worker closes its stream a moment before it exits: prefer the exit code as the reason.
+                try
+                {
+                    reason = $"The worker process exited with code {await process.Exited.WaitAsync(TimeSpan.FromSeconds(3))}.";
+                }
+                catch (TimeoutException)
+                {
+                }
                 var output = process.RecentOutput;
                 throw new HostStartupException(
                     $"The worker failed to start: {reason}" + (output.Length > 0 ? $"{Environment.NewLine}Last worker output:{Environment.NewLine}{output}" : ""));
@@ -151,6 +161,7 @@ public static class LocalFunctionsHost
                 Console.WriteLine($"Function key (x-functions-key header or ?code=): {keys.FunctionKey}");
             }
             Console.WriteLine();
+            state.MarkRunning();
             logger.LogInformation("Host is running on http://localhost:{Port} (Ctrl+C to stop)", arguments.Port);
 
             // Run until Ctrl+C, or until the worker dies.

@@ -8,15 +8,15 @@ namespace CoursePlatform.FunctionsHost.Admin;
 
 /// <summary>
 /// The real host's admin API, as far as local development needs it:
-/// <c>GET /admin/host/status</c> (Running once every function is loaded) and <c>POST /admin/functions/{name}</c>
+/// <c>GET /admin/host/status</c> (Running once every function is loaded and its trigger wired) and <c>POST /admin/functions/{name}</c>
 /// (run a non-HTTP function now; body <c>{"input": "container/blob"}</c> for a blob trigger), answered with 202.
 /// </summary>
 public static class AdminEndpoints
 {
     public static void Map(WebApplication app, IReadOnlyDictionary<string, BlobTriggerFunction> blobTriggers)
     {
-        app.MapGet("/admin/host/status", (WorkerChannel worker) =>
-            worker.Ready.IsCompletedSuccessfully
+        app.MapGet("/admin/host/status", (WorkerChannel worker, HostState state) =>
+            state.IsRunning
                 ? Results.Ok(new { state = "Running", functions = worker.Functions.Select(f => f.Name) })
                 : Results.Json(new { state = worker.Ready.IsFaulted ? "Error" : "Initializing" }, statusCode: StatusCodes.Status503ServiceUnavailable));
 
