@@ -1,6 +1,7 @@
 using CoursePlatform.Data.Model;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace CoursePlatform.Functions.Features.Auth;
 
@@ -12,6 +13,12 @@ public static class AuthServiceCollectionExtensions
         services.AddScoped<SessionService>();
         services.AddScoped<StaffLoginService>();
         services.AddScoped<SessionCleanupService>();
+
+        services.AddOptions<GoogleOptions>().BindConfiguration(GoogleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GoogleOptions>, GoogleOptionsValidator>();
+        services.AddHttpClient(nameof(OidcProviderMetadata), c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<OidcProviderMetadata>();
+        services.AddHttpClient<GoogleSignInService>(c => c.Timeout = TimeSpan.FromSeconds(10));
         return services;
     }
 }

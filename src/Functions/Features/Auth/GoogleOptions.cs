@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace CoursePlatform.Functions.Features.Auth;
+
+/// <summary>
+/// App settings <c>Google__*</c>: the OpenID Connect provider learners sign in with. The endpoints come
+/// from the authority's discovery document, so tests and <c>./run.sh</c> point it at a local stand-in.
+/// </summary>
+public sealed class GoogleOptions
+{
+    public const string Section = "Google";
+
+    /// <summary>The issuer, e.g. <c>https://accounts.google.com</c>.</summary>
+    [Required, Url] public string Authority { get; set; } = "https://accounts.google.com";
+    [Required] public string ClientId { get; set; } = "";
+    /// <summary>In Azure a Key Vault reference.</summary>
+    [Required] public string ClientSecret { get; set; } = "";
+    /// <summary>This app's callback as registered at the provider, e.g. <c>https://api.example.com/api/auth/google/callback</c>.</summary>
+    [Required, Url] public string CallbackUrl { get; set; } = "";
+    /// <summary>Comma-separated frontend origins the sign-in may return to (e.g. <c>http://localhost:5173</c>).</summary>
+    [Required] public string AllowedRedirectOrigins { get; set; } = "";
+    [Range(1, 30)] public int LoginStateMinutes { get; set; } = 10;
+    [Range(10, 300)] public int LoginCodeSeconds { get; set; } = 60;
+
+    public IReadOnlySet<string> RedirectOrigins() =>
+        AllowedRedirectOrigins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(o => o.TrimEnd('/').ToLowerInvariant()).ToHashSet();
+
+    public bool AuthorityIsLoopback() => Uri.TryCreate(Authority, UriKind.Absolute, out var uri) && uri.IsLoopback;
+}
+
+/// <summary>A loopback authority is a local stand-in: allowed in Development only, so production can never trust one.</summary>
+public sealed class GoogleOptionsValidator(IConfiguration configuration) : IValidateOptions<GoogleOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GoogleOptions options)
+    {
+        var environment = configuration["AZURE_FUNCTIONS_ENVIRONMENT"] ?? configuration["DOTNET_ENVIRONMENT"] ?? "Production";
+        if (options.AuthorityIsLoopback() && !environment.Equals("Development", StringComparison.OrdinalIgnoreCase))
+            return ValidateOptionsResult.Fail($"Google:Authority {options.Authority} is a loopback stand-in; it is allowed only in Development (environment is {environment}).");
+        if (options.RedirectOrigins().Count == 0)
+            return ValidateOptionsResult.Fail("Google:AllowedRedirectOrigins must name at least one frontend origin.");
+        return ValidateOptionsResult.Success;
+    }
+}

@@ -1,0 +1,270 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Serialization;
+using CoursePlatform.Data;
+using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+
+namespace CoursePlatform.Functions.Features.Auth;
+
+/// <summary>
+/// Google sign-in as an OpenID Connect authorization-code flow with state, nonce and PKCE (S256). The
+/// login state lives in the database, so any instance can finish a flow another one started. After the
+/// callback the frontend gets a one-time code in its URL, never a token.
+/// </summary>
+public sealed class GoogleSignInService(
+    CoursePlatformDbContext db,
+    SessionService sessions,
+    OidcProviderMetadata provider,
+    HttpClient http,
+    IOptions<GoogleOptions> options,
+    TimeProvider time,
+    ILogger<GoogleSignInService> logger)
+{
+    public const string Provider = "google";
+    private GoogleOptions Settings => options.Value;
+
+    /// <summary>Where to send the browser to sign in; <paramref name="redirect"/> must be an allowed frontend URL.</summary>
+    public async Task<Uri> StartAsync(string? redirect, string? loginHint, CancellationToken cancellationToken)
+    {
+        var returnTo = AllowedRedirect(redirect);
+        var (state, verifier, nonce) = (SessionService.NewSecret(), SessionService.NewSecret(), SessionService.NewSecret());
+        var now = time.GetUtcNow();
+        db.AuthLoginStates.Add(new AuthLoginState
+        {
+            StateHash = SessionService.Hash(state), CodeVerifier = verifier, Nonce = nonce, RedirectUri = returnTo.ToString(),
+            CreatedAt = now, ExpiresAt = now.AddMinutes(Settings.LoginStateMinutes),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+
+        var metadata = await provider.GetAsync(cancellationToken);
+        var query = new Dictionary<string, string?>
+        {
+            ["response_type"] = "code",
+            ["client_id"] = Settings.ClientId,
+            ["redirect_uri"] = Settings.CallbackUrl,
+            ["scope"] = "openid email profile",
+            ["state"] = state,
+            ["nonce"] = nonce,
+            ["code_challenge"] = Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))),
+            ["code_challenge_method"] = "S256",
+            ["login_hint"] = string.IsNullOrWhiteSpace(loginHint) ? null : loginHint.Trim(),
+        };
+        return new Uri(metadata.AuthorizationEndpoint + "?" + string.Join('&',
+            query.Where(p => p.Value is not null).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value!)}")));
+    }
+
+    /// <summary>Finishes the flow; the result is the frontend URL carrying a one-time code (or the provider's error).</summary>
+    public async Task<Uri> CallbackAsync(string? code, string? state, string? error, CancellationToken cancellationToken)
+    {
+        var login = await ConsumeStateAsync(state, cancellationToken);
+        if (!string.IsNullOrEmpty(error) || string.IsNullOrEmpty(code))
+            return WithQuery(login.RedirectUri, "error", string.IsNullOrEmpty(error) ? "invalid_request" : error);
+
+        var idToken = await RedeemCodeAsync(code, login.CodeVerifier, cancellationToken);
+        var identity = await ValidateIdTokenAsync(idToken, login.Nonce, cancellationToken);
+        var user = await UpsertUserAsync(identity, cancellationToken);
+
+        var oneTimeCode = SessionService.NewSecret();
+        var now = time.GetUtcNow();
+        db.AuthLoginCodes.Add(new AuthLoginCode
+        {
+            CodeHash = SessionService.Hash(oneTimeCode), UserId = user.Id, CreatedAt = now, ExpiresAt = now.AddSeconds(Settings.LoginCodeSeconds),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Google sign-in completed for user {UserId}", user.Id);
+        return WithQuery(login.RedirectUri, "code", oneTimeCode);
+    }
+
+    /// <summary>Trades a one-time code for tokens: once, within its minute.</summary>
+    public async Task<TokenResponse> ExchangeAsync(string code, ClientInfo client, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var hash = SessionService.Hash(code);
+        var row = await db.AuthLoginCodes.AsNoTracking().SingleOrDefaultAsync(c => c.CodeHash == hash, cancellationToken);
+        var claimed = row is null ? 0 : await db.AuthLoginCodes
+            .Where(c => c.Id == row.Id && c.ConsumedAt == null && c.ExpiresAt > now)
+            .ExecuteUpdateAsync(c => c.SetProperty(x => x.ConsumedAt, now), cancellationToken);
+        if (claimed == 0) throw ProblemException.Unauthorized("The sign-in code is invalid, expired or already used; sign in again.", "invalid_grant");
+
+        var user = await db.Users.SingleAsync(u => u.Id == row!.UserId, cancellationToken);
+        return await sessions.StartAsync(user, client, cancellationToken);
+    }
+
+    private Uri AllowedRedirect(string? redirect)
+    {
+        if (!Uri.TryCreate(redirect, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+            || !Settings.RedirectOrigins().Contains(uri.GetLeftPart(UriPartial.Authority).ToLowerInvariant()) || !string.IsNullOrEmpty(uri.Fragment))
+            throw ProblemException.Validation("redirect", "Must be an absolute URL on an allowed frontend origin, without a fragment.");
+        return uri;
+    }
+
+    private async Task<AuthLoginState> ConsumeStateAsync(string? state, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (string.IsNullOrEmpty(state) || state.Length > 200) throw InvalidState();
+        var hash = SessionService.Hash(state);
+        var login = await db.AuthLoginStates.AsNoTracking().SingleOrDefaultAsync(s => s.StateHash == hash, cancellationToken);
+        var claimed = login is null ? 0 : await db.AuthLoginStates
+            .Where(s => s.Id == login.Id && s.ConsumedAt == null && s.ExpiresAt > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.ConsumedAt, now), cancellationToken);
+        return claimed == 1 ? login! : throw InvalidState();
+    }
+
+    private async Task<string> RedeemCodeAsync(string code, string verifier, CancellationToken cancellationToken)
+    {
+        var metadata = await provider.GetAsync(cancellationToken);
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code",
+            ["code"] = code,
+            ["redirect_uri"] = Settings.CallbackUrl,
+            ["client_id"] = Settings.ClientId,
+            ["client_secret"] = Settings.ClientSecret,
+            ["code_verifier"] = verifier,
+        });
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.PostAsync(new Uri(metadata.TokenEndpoint), form, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            logger.LogWarning("Identity provider token endpoint unreachable: {Error}", ex.Message);
+            throw ProblemException.ServiceUnavailable(TimeSpan.FromSeconds(30), "The identity provider is unreachable; try again shortly.");
+        }
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                logger.LogWarning("Identity provider refused the code exchange with {Status}", (int)response.StatusCode);
+                throw SignInFailed("The identity provider did not accept the sign-in.");
+            }
+            var tokens = await response.Content.ReadFromJsonAsync<ProviderTokens>(cancellationToken);
+            return tokens?.IdToken ?? throw SignInFailed("The identity provider returned no ID token.");
+        }
+    }
+
+    private async Task<ProviderIdentity> ValidateIdTokenAsync(string idToken, string nonce, CancellationToken cancellationToken)
+    {
+        var result = await ValidateAsync(idToken, await provider.GetAsync(cancellationToken));
+        if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
+            result = await ValidateAsync(idToken, await provider.RefreshAsync(cancellationToken)); // the provider rotated its keys
+        if (!result.IsValid)
+        {
+            logger.LogWarning("Rejected ID token: {Reason}", result.Exception?.GetType().Name);
+            throw SignInFailed("The identity provider's ID token is not valid.");
+        }
+
+        var claims = result.Claims;
+        string? Claim(string name) => claims.TryGetValue(name, out var value) ? value?.ToString() : null;
+        if (Claim("nonce") != nonce) throw SignInFailed("The ID token does not belong to this sign-in.");
+        var email = Claim("email")?.Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(Claim("sub")) || string.IsNullOrEmpty(email) || !string.Equals(Claim("email_verified"), "true", StringComparison.OrdinalIgnoreCase))
+            throw SignInFailed("Sign in with an account whose email address is verified.");
+        return new ProviderIdentity(Claim("sub")!, email, Claim("name"), Claim("picture"));
+    }
+
+    private Task<TokenValidationResult> ValidateAsync(string idToken, OpenIdConnectConfiguration metadata) =>
+        new JsonWebTokenHandler { MapInboundClaims = false }.ValidateTokenAsync(idToken, new TokenValidationParameters
+        {
+            // Google's tokens name their issuer with or without the scheme.
+            ValidIssuers = [metadata.Issuer, metadata.Issuer.Replace("https://", "", StringComparison.Ordinal)],
+            ValidAudience = Settings.ClientId,
+            IssuerSigningKeys = metadata.SigningKeys,
+            RequireSignedTokens = true,
+            RequireExpirationTime = true,
+            LifetimeValidator = (notBefore, expires, _, _) =>
+            {
+                var now = time.GetUtcNow().UtcDateTime;
+                return expires is { } exp && now <= exp.AddMinutes(1) && (notBefore is not { } nbf || now >= nbf.AddMinutes(-1));
+            },
+        });
+
+    /// <summary>Finds the user by provider subject, else links an existing account by email, else creates a learner.</summary>
+    private async Task<User> UpsertUserAsync(ProviderIdentity identity, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var user = await db.Users.SingleOrDefaultAsync(u => u.AuthProvider == Provider && u.ProviderSubject == identity.Subject, cancellationToken)
+            ?? await db.Users.SingleOrDefaultAsync(u => u.Email == identity.Email, cancellationToken);
+        if (user is null)
+        {
+            user = new User { Email = identity.Email, Role = UserRole.Learner, CreatedAt = now };
+            db.Users.Add(user);
+        }
+        else if (user.AuthProvider is not null && (user.AuthProvider != Provider || user.ProviderSubject != identity.Subject))
+        {
+            throw ProblemException.Conflict("This email already belongs to another sign-in account.");
+        }
+        else if (user.Email != identity.Email && await db.Users.AnyAsync(u => u.Email == identity.Email && u.Id != user.Id, cancellationToken))
+        {
+            throw ProblemException.Conflict("The provider's email address already belongs to another account.");
+        }
+
+        (user.AuthProvider, user.ProviderSubject, user.Email) = (Provider, identity.Subject, identity.Email);
+        user.FullName = identity.Name ?? user.FullName;
+        user.PictureUrl = identity.Picture is { Length: <= 2048 } picture ? picture : user.PictureUrl;
+        user.UpdatedAt = now;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        {
+            throw ProblemException.Conflict("This account is being signed in concurrently; try again.");
+        }
+        return user;
+    }
+
+    private static Uri WithQuery(string url, string name, string value) =>
+        new(url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + name + "=" + Uri.EscapeDataString(value));
+
+    private static ProblemException InvalidState() =>
+        ProblemException.BadRequest("The sign-in request is unknown, expired or already completed; start the sign-in again.");
+
+    private static ProblemException SignInFailed(string detail) => new(System.Net.HttpStatusCode.BadRequest, "Sign-in failed", detail);
+
+    private sealed record ProviderIdentity(string Subject, string Email, string? Name, string? Picture);
+
+    private sealed record ProviderTokens([property: JsonPropertyName("id_token")] string? IdToken);
+}
+
+/// <summary>The provider's discovery document and signing keys, cached per process and refreshed on demand.</summary>
+public sealed class OidcProviderMetadata
+{
+    private readonly ConfigurationManager<OpenIdConnectConfiguration> manager;
+
+    public OidcProviderMetadata(IOptions<GoogleOptions> options, IHttpClientFactory httpClients)
+    {
+        var settings = options.Value;
+        var retriever = new HttpDocumentRetriever(httpClients.CreateClient(nameof(OidcProviderMetadata))) { RequireHttps = !settings.AuthorityIsLoopback() };
+        manager = new ConfigurationManager<OpenIdConnectConfiguration>(
+            settings.Authority.TrimEnd('/') + "/.well-known/openid-configuration", new OpenIdConnectConfigurationRetriever(), retriever);
+    }
+
+    public async Task<OpenIdConnectConfiguration> GetAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await manager.GetConfigurationAsync(cancellationToken);
+        }
+        catch (InvalidOperationException)
+        {
+            throw ProblemException.ServiceUnavailable(TimeSpan.FromSeconds(30), "The identity provider is unreachable; try again shortly.");
+        }
+    }
+
+    public Task<OpenIdConnectConfiguration> RefreshAsync(CancellationToken cancellationToken)
+    {
+        manager.RequestRefresh();
+        return GetAsync(cancellationToken);
+    }
+}

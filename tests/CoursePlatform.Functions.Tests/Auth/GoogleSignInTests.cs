@@ -1,0 +1,204 @@
+using System.Net;
+using CoursePlatform.Data;
+using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Features.Auth;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using CoursePlatform.OidcStandIn;
+using CoursePlatform.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CoursePlatform.Functions.Tests.Auth;
+
+/// <summary>The whole sign-in round trip against a stand-in provider on loopback that signs its own ID tokens.</summary>
+public sealed class GoogleSignInTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IAsyncLifetime
+{
+    private const string Frontend = "http://localhost:5173";
+    private const string Callback = "http://localhost:7071/api/auth/google/callback";
+    private static readonly ClientInfo Client = new("203.0.113.9", "tests");
+    private readonly HttpClient browser = new(new HttpClientHandler { AllowAutoRedirect = false });
+    private StandInProvider provider = null!;
+    private TestApp app = null!;
+
+    public async Task InitializeAsync()
+    {
+        provider = await StandInProvider.StartAsync(new StandInSettings("test-client", "test-secret"));
+        app = new TestApp(database, new Dictionary<string, string?>
+        {
+            ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development",
+            ["Google:Authority"] = provider.Issuer,
+            ["Google:ClientId"] = "test-client",
+            ["Google:ClientSecret"] = "test-secret",
+            ["Google:CallbackUrl"] = Callback,
+            ["Google:AllowedRedirectOrigins"] = Frontend,
+        });
+        app.Clock.SetUtcNow(DateTimeOffset.UtcNow); // the stand-in stamps tokens with the real clock
+    }
+
+    public async Task DisposeAsync()
+    {
+        app.Dispose();
+        browser.Dispose();
+        await provider.DisposeAsync();
+    }
+
+    private Task<Uri> Start(string email, string redirect = Frontend + "/signed-in") =>
+        app.Run<GoogleSignInService, Uri>(g => g.StartAsync(redirect, email, default));
+
+    /// <summary>What the browser does at the provider: follow the authorize URL to the app's callback.</summary>
+    private async Task<(string Code, string State)> Authorize(Uri authorizeUrl)
+    {
+        using var response = await browser.GetAsync(authorizeUrl);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = response.Headers.Location!;
+        Assert.StartsWith(Callback, location.ToString(), StringComparison.Ordinal);
+        var query = System.Web.HttpUtility.ParseQueryString(location.Query);
+        return (query["code"]!, query["state"]!);
+    }
+
+    private Task<Uri> Callback_(string? code, string? state, string? error = null) =>
+        app.Run<GoogleSignInService, Uri>(g => g.CallbackAsync(code, state, error, default));
+
+    private Task<TokenResponse> Exchange(string code) => app.Run<GoogleSignInService, TokenResponse>(g => g.ExchangeAsync(code, Client, default));
+
+    private static string LoginCode(Uri frontend) => System.Web.HttpUtility.ParseQueryString(frontend.Query)["code"]!;
+
+    private async Task<TokenResponse> SignIn(string email)
+    {
+        var (code, state) = await Authorize(await Start(email));
+        return await Exchange(LoginCode(await Callback_(code, state)));
+    }
+
+    [Fact]
+    public async Task A_new_learner_signs_in_and_gets_tokens_through_a_one_time_code()
+    {
+        var email = $"ana-{Guid.NewGuid():N}@example.com";
+        var authorize = await Start(email);
+        var authorizeQuery = System.Web.HttpUtility.ParseQueryString(authorize.Query);
+        Assert.Equal("S256", authorizeQuery["code_challenge_method"]);
+        Assert.False(string.IsNullOrEmpty(authorizeQuery["nonce"]));
+
+        var (code, state) = await Authorize(authorize);
+        var frontend = await Callback_(code, state);
+
+        Assert.StartsWith(Frontend + "/signed-in?code=", frontend.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("token", frontend.ToString(), StringComparison.OrdinalIgnoreCase);
+        var tokens = await Exchange(LoginCode(frontend));
+        Assert.Equal(email, tokens.User.Email);
+        Assert.Equal(UserRole.Learner, tokens.User.Role);
+        var user = await app.Run<CoursePlatformDbContext, User>(db => db.Users.SingleAsync(u => u.Email == email));
+        Assert.Equal(("google", StandInProvider.SubjectFor(email)), (user.AuthProvider, user.ProviderSubject));
+    }
+
+    [Fact]
+    public async Task Signing_in_again_finds_the_same_user_and_an_existing_account_is_linked_by_email()
+    {
+        var email = $"ben-{Guid.NewGuid():N}@example.com";
+        var staff = await app.CreateUserAsync(UserRole.Tutor, email);
+
+        var first = await SignIn(email);
+        var second = await SignIn(email.ToUpperInvariant());
+
+        Assert.Equal(staff.Id, first.User.UserId);
+        Assert.Equal(staff.Id, second.User.UserId);
+        Assert.Equal(UserRole.Tutor, second.User.Role);
+    }
+
+    [Fact]
+    public async Task An_unknown_or_replayed_or_expired_state_is_refused()
+    {
+        var (code, state) = await Authorize(await Start($"c-{Guid.NewGuid():N}@example.com"));
+        await Assert.ThrowsAsync<ProblemException>(() => Callback_(code, "forged-state"));
+        await Assert.ThrowsAsync<ProblemException>(() => Callback_(code, null));
+
+        await Callback_(code, state);
+        var replay = await Assert.ThrowsAsync<ProblemException>(() => Callback_(code, state));
+        Assert.Equal(HttpStatusCode.BadRequest, replay.Status);
+
+        var (code2, state2) = await Authorize(await Start($"d-{Guid.NewGuid():N}@example.com"));
+        app.Clock.Advance(TimeSpan.FromMinutes(11));
+        await Assert.ThrowsAsync<ProblemException>(() => Callback_(code2, state2));
+    }
+
+    [Fact]
+    public async Task A_login_code_works_once_and_for_a_minute_only()
+    {
+        var (code, state) = await Authorize(await Start($"e-{Guid.NewGuid():N}@example.com"));
+        var loginCode = LoginCode(await Callback_(code, state));
+        await Exchange(loginCode);
+        var twice = await Assert.ThrowsAsync<ProblemException>(() => Exchange(loginCode));
+        Assert.Equal(HttpStatusCode.Unauthorized, twice.Status);
+
+        var (code2, state2) = await Authorize(await Start($"f-{Guid.NewGuid():N}@example.com"));
+        var late = LoginCode(await Callback_(code2, state2));
+        app.Clock.Advance(TimeSpan.FromSeconds(61));
+        await Assert.ThrowsAsync<ProblemException>(() => Exchange(late));
+    }
+
+    public static TheoryData<string> BadTokens() => ["bad-signature", "wrong-audience", "wrong-issuer", "expired", "wrong-nonce", "unverified-email"];
+
+    [Theory]
+    [MemberData(nameof(BadTokens))]
+    public async Task An_id_token_that_is_not_right_in_every_way_is_refused(string flaw)
+    {
+        var email = $"g-{Guid.NewGuid():N}@example.com";
+        var (code, state) = await Authorize(await Start(email));
+        _ = flaw switch
+        {
+            "bad-signature" => provider.Misbehave.SignWithUnknownKey = true,
+            "wrong-audience" => (provider.Misbehave.Audience = "someone-else") is not null,
+            "wrong-issuer" => (provider.Misbehave.Issuer = "https://evil.example.com") is not null,
+            "expired" => provider.Misbehave.Expired = true,
+            "wrong-nonce" => (provider.Misbehave.Nonce = "another-nonce") is not null,
+            _ => provider.Misbehave.EmailUnverified = true,
+        };
+
+        var error = await Assert.ThrowsAsync<ProblemException>(() => Callback_(code, state));
+
+        Assert.Equal(HttpStatusCode.BadRequest, error.Status);
+        Assert.False(await app.Run<CoursePlatformDbContext, bool>(db => db.Users.AnyAsync(u => u.Email == email)));
+    }
+
+    [Theory]
+    [InlineData("https://evil.example.com/steal")]
+    [InlineData("http://localhost:5174/")]
+    [InlineData("javascript:alert(1)")]
+    [InlineData("/relative")]
+    [InlineData(null)]
+    public async Task Sign_in_returns_only_to_allowed_frontend_origins(string? redirect)
+    {
+        var error = await Assert.ThrowsAsync<ProblemException>(() => app.Run<GoogleSignInService, Uri>(g => g.StartAsync(redirect, null, default)));
+        Assert.Equal(HttpStatusCode.BadRequest, error.Status);
+        Assert.True(error.Errors!.ContainsKey("redirect"));
+    }
+
+    [Fact]
+    public async Task The_provider_error_goes_back_to_the_frontend()
+    {
+        var authorize = await Start($"h-{Guid.NewGuid():N}@example.com");
+        var state = System.Web.HttpUtility.ParseQueryString(authorize.Query)["state"];
+
+        var frontend = await Callback_(null, state, "access_denied");
+
+        Assert.Equal(Frontend + "/signed-in?error=access_denied", frontend.ToString());
+    }
+
+    [Theory]
+    [InlineData("Production", false)]
+    [InlineData("Development", true)]
+    public void A_loopback_authority_is_accepted_in_development_only(string environment, bool valid)
+    {
+        using var other = new TestApp(database, new Dictionary<string, string?>
+        {
+            ["AZURE_FUNCTIONS_ENVIRONMENT"] = environment,
+            ["Google:Authority"] = "http://127.0.0.1:7072",
+            ["Google:ClientId"] = "c",
+            ["Google:ClientSecret"] = "s",
+            ["Google:CallbackUrl"] = Callback,
+            ["Google:AllowedRedirectOrigins"] = Frontend,
+        });
+        var read = () => other.Get<IOptions<GoogleOptions>>().Value;
+        if (valid) Assert.NotNull(read());
+        else Assert.Contains("loopback", Assert.Throws<OptionsValidationException>(read).Message, StringComparison.Ordinal);
+    }
+}
