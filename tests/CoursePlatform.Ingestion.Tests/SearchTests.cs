@@ -1,0 +1,181 @@
+using CoursePlatform.Functions.Features.Ingestion;
+using CoursePlatform.Functions.Features.Search;
+using CoursePlatform.Functions.Infrastructure.AI;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using CoursePlatform.Testing;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+using Pgvector;
+
+namespace CoursePlatform.Ingestion.Tests;
+
+/// <summary>Semantic search over ingested material with real MiniLM vectors, and the course filter on pgvector's HNSW index.</summary>
+public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+{
+    private static readonly Dictionary<string, string> Lessons = new()
+    {
+        ["password.txt"] = "To reset your password, open the account settings page and choose 'Forgot password'. A reset link is emailed to you and expires after one hour.",
+        ["photosynthesis.txt"] = "Photosynthesis is the process in which green plants use sunlight, water and carbon dioxide to produce glucose and release oxygen.",
+        ["subnet.txt"] = "A subnet mask tells a computer which part of an IP address identifies the network and which part identifies the individual host.",
+        ["revolution.txt"] = "The French Revolution began in 1789 when crowds in Paris stormed the Bastille prison, ending the absolute monarchy.",
+    };
+
+    private async Task<(IngestionApp App, Guid Course)> CourseWithLessonsAsync()
+    {
+        var app = new IngestionApp(database);
+        var (course, _) = await app.CreateCourseAsync();
+        foreach (var (file, text) in Lessons)
+            Assert.Equal(IngestionResult.Succeeded,
+                (await app.Ingestion.IngestAsync(await app.UploadAsync($"{course}/{file}", TestFiles.Utf8(text)), CancellationToken.None)).Result);
+        return (app, course);
+    }
+
+    [Theory]
+    [InlineData("How do plants turn light into food?", "photosynthesis.txt")]
+    [InlineData("I forgot my login credentials, how do I get back into my account?", "password.txt")]
+    [InlineData("What separates the network portion of an address from the host portion?", "subnet.txt")]
+    [InlineData("When was the Bastille taken?", "revolution.txt")]
+    public async Task Search_finds_the_passage_that_answers_a_differently_worded_question(string question, string expectedFile)
+    {
+        var (app, course) = await CourseWithLessonsAsync();
+        await using var _ = app;
+
+        var results = await app.Scoped<SearchService, SearchResults>(s => s.SearchAsync(course, question, "3", CancellationToken.None));
+
+        Assert.Equal(MiniLmEmbeddingGenerator.ModelName, results.EmbeddingModel);
+        Assert.Equal(3, results.Items.Count);
+        Assert.Equal($"{course}/{expectedFile}", results.Items[0].Source);
+        Assert.True(results.Items[0].Score > results.Items[1].Score + 0.05,
+            $"the answer should stand out: {results.Items[0].Score} vs {results.Items[1].Score}");
+        Assert.Equal(results.Items.OrderByDescending(h => h.Score).Select(h => h.ChunkId), results.Items.Select(h => h.ChunkId));
+    }
+
+    [Fact]
+    public async Task Search_never_returns_another_courses_chunks()
+    {
+        var (app, course) = await CourseWithLessonsAsync();
+        await using var _ = app;
+        var (other, _) = await app.CreateCourseAsync();
+        // The other course holds the best possible match: the question's own words.
+        var question = "How do plants turn light into food?";
+        await app.Ingestion.IngestAsync(await app.UploadAsync($"{other}/exact.txt", TestFiles.Utf8(question)), CancellationToken.None);
+
+        var results = await app.Scoped<SearchService, SearchResults>(s => s.SearchAsync(course, question, "20", CancellationToken.None));
+        var otherResults = await app.Scoped<SearchService, SearchResults>(s => s.SearchAsync(other, question, "20", CancellationToken.None));
+
+        var ownChunks = (await app.ChunksAsync(course)).Select(c => c.Id).ToHashSet();
+        Assert.Equal(ownChunks.Count, results.Items.Count);
+        Assert.All(results.Items, h => Assert.Contains(h.ChunkId, ownChunks));
+        Assert.Equal($"{other}/exact.txt", Assert.Single(otherResults.Items).Source);
+        Assert.True(otherResults.Items[0].Score > 0.99);
+    }
+
+    [Fact]
+    public async Task Hits_carry_slide_numbers_and_cue_times()
+    {
+        await using var app = new IngestionApp(database);
+        var (course, _) = await app.CreateCourseAsync();
+        var deck = TestFiles.Pptx(
+            new TestSlide("Intro", ["Welcome to the course on cloud networking and its building blocks, from addresses to routes."]),
+            new TestSlide("DNS", ["The domain name system translates host names such as example.com into IP addresses for clients."]));
+        await app.Ingestion.IngestAsync(await app.UploadAsync($"{course}/deck.pptx", deck), CancellationToken.None);
+        var vtt = "WEBVTT\n\n00:01:00.000 --> 00:01:05.000\nToday we bake sourdough bread with a starter.\n";
+        await app.Ingestion.IngestAsync(await app.UploadAsync($"{course}/talk.vtt", TestFiles.Utf8(vtt)), CancellationToken.None);
+
+        var slideHit = (await app.Scoped<SearchService, SearchResults>(s => s.SearchAsync(course, "name resolution", "1", CancellationToken.None))).Items[0];
+        var cueHit = (await app.Scoped<SearchService, SearchResults>(s => s.SearchAsync(course, "baking bread", "1", CancellationToken.None))).Items[0];
+
+        Assert.Equal((1, (int?)2, "Intro"), (slideHit.Slide, slideHit.SlideEnd, slideHit.Title)); // both small slides share one chunk
+        Assert.Equal(($"{course}/talk.vtt", "00:01:00.000", "00:01:05.000", (int?)null), (cueHit.Source, cueHit.Start, cueHit.End, cueHit.Slide));
+    }
+
+    [Fact]
+    public async Task The_course_filter_finds_the_exact_nearest_chunks_when_the_course_is_a_small_share_of_all_chunks()
+    {
+        await using var app = new IngestionApp(database);
+        var (course, _) = await app.CreateCourseAsync();
+        var (crowd, _) = await app.CreateCourseAsync();
+        var random = new Random(42);
+        var query = RandomUnitVector(random);
+        var model = MiniLmEmbeddingGenerator.ModelName;
+
+        // 4,000 chunks of another course lie nearer the query than any of our 12: an HNSW scan that filtered
+        // only its first ef_search candidates would find none of ours; the iterative scan keeps going.
+        var ours = Enumerable.Range(0, 12).Select(_ => Blend(query, RandomUnitVector(random), 0.9f)).ToList();
+        var theirs = Enumerable.Range(0, 4000).Select(_ => Blend(query, RandomUnitVector(random), 0.5f)).ToList();
+        await CopyAsync(crowd, model, "crowd", theirs);
+        await CopyAsync(course, model, "ours", ours);
+        // A vector of another model in our course, the nearest of all: never compared.
+        await CopyAsync(course, "other-model", "other-model", [query]);
+
+        var hits = await app.Scoped<SearchService, IReadOnlyList<SearchHit>>(s => s.NearestAsync(course, new Vector(query), 5, CancellationToken.None));
+
+        var expected = ours.Select((v, i) => (Position: i, Distance: 1 - Cosine(v, query))).OrderBy(x => x.Distance).Take(5).Select(x => x.Position);
+        Assert.Equal(expected, hits.Select(h => h.Position));
+        Assert.All(hits, h => Assert.Equal("ours", h.Source));
+    }
+
+    [Theory]
+    [InlineData("", null, "q")]
+    [InlineData("   ", "5", "q")]
+    [InlineData("subnets", "0", "k")]
+    [InlineData("subnets", "21", "k")]
+    [InlineData("subnets", "five", "k")]
+    public async Task Invalid_queries_are_validation_problems(string q, string? k, string field)
+    {
+        await using var app = new IngestionApp(database);
+        var problem = await Assert.ThrowsAsync<ProblemException>(() =>
+            app.Scoped<SearchService, SearchResults>(s => s.SearchAsync(Guid.NewGuid(), q, k, CancellationToken.None)));
+        Assert.Equal([field], problem.Errors!.Keys);
+    }
+
+    [Fact]
+    public async Task An_overlong_query_is_a_validation_problem()
+    {
+        await using var app = new IngestionApp(database);
+        var problem = await Assert.ThrowsAsync<ProblemException>(() =>
+            app.Scoped<SearchService, SearchResults>(s => s.SearchAsync(Guid.NewGuid(), new string('a', SearchService.MaxQueryLength + 1), null, CancellationToken.None)));
+        Assert.Equal(["q"], problem.Errors!.Keys);
+    }
+
+    private async Task CopyAsync(Guid course, string model, string source, List<float[]> vectors)
+    {
+        await using var db = database.CreateContext();
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var writer = await connection.BeginBinaryImportAsync(
+            "COPY course_chunks (id, course_id, source, position, content, embedding_model, embedding, created_at) FROM STDIN (FORMAT BINARY)");
+        for (var i = 0; i < vectors.Count; i++)
+        {
+            await writer.StartRowAsync();
+            await writer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+            await writer.WriteAsync(course, NpgsqlDbType.Uuid);
+            await writer.WriteAsync(source, NpgsqlDbType.Varchar);
+            await writer.WriteAsync(i, NpgsqlDbType.Integer);
+            await writer.WriteAsync($"passage {i}", NpgsqlDbType.Text);
+            await writer.WriteAsync(model, NpgsqlDbType.Varchar);
+            await writer.WriteAsync(new Vector(vectors[i]));
+            await writer.WriteAsync(DateTimeOffset.UtcNow, NpgsqlDbType.TimestampTz);
+        }
+        await writer.CompleteAsync();
+    }
+
+    private static float[] RandomUnitVector(Random random)
+    {
+        var v = new float[EmbeddingOptions.Dimensions];
+        for (var i = 0; i < v.Length; i++) v[i] = (float)(random.NextDouble() * 2 - 1);
+        return Normalize(v);
+    }
+
+    /// <summary>(1 - noise) * a + noise * b, normalised: smaller noise lies nearer to <paramref name="a"/>.</summary>
+    private static float[] Blend(float[] a, float[] b, float noise) => Normalize(a.Select((x, i) => (1 - noise) * x + noise * b[i]).ToArray());
+
+    private static float[] Normalize(float[] v)
+    {
+        var norm = (float)Math.Sqrt(v.Sum(x => (double)x * x));
+        return v.Select(x => x / norm).ToArray();
+    }
+
+    private static double Cosine(float[] a, float[] b) => a.Select((x, i) => (double)x * b[i]).Sum();
+}
