@@ -17,13 +17,22 @@ dotnet build src/Functions -nologo -clp:ErrorsOnly -v:q
 dotnet build tools/DevTool -nologo -clp:ErrorsOnly -v:q
 dotnet run --project tools/DevTool --no-build -- migrate seed --settings local.settings.json
 
+# Sign-in goes to a local stand-in for Google while the settings point at loopback (the default).
+if grep -Eq '"Google__Authority": *"https?://(127\.0\.0\.1|localhost)' local.settings.json; then
+  dotnet build tools/OidcStandIn -nologo -clp:ErrorsOnly -v:q
+  dotnet run --project tools/OidcStandIn --no-build -- --settings local.settings.json >"$LOCAL_DIR/logs/oidc-standin.log" 2>&1 &
+  standin=$!
+  trap 'kill $standin 2>/dev/null' EXIT
+  log "OpenID Connect stand-in started (log: .local/logs/oidc-standin.log)"
+fi
+
 if command -v func >/dev/null 2>&1; then
   log "serving with Azure Functions Core Tools on http://localhost:$PORT"
-  cd src/Functions && exec func start --port "$PORT"
+  cd src/Functions && func start --port "$PORT"
 elif [ -f tools/FunctionsHost/CoursePlatform.FunctionsHost.csproj ]; then
   log "Core Tools (func) not found: serving with the project's local Functions host on http://localhost:$PORT"
   dotnet build tools/FunctionsHost -nologo -clp:ErrorsOnly -v:q
-  exec dotnet run --project tools/FunctionsHost --no-build -- \
+  dotnet run --project tools/FunctionsHost --no-build -- \
     --app src/Functions/bin/Debug/net10.0 --settings local.settings.json --port "$PORT"
 else
   echo "Azure Functions Core Tools (func) is not installed and this checkout has no local host yet (tools/FunctionsHost)." >&2

@@ -61,6 +61,40 @@ public class AccessTokensTests
     }
 
     [Theory]
+    [InlineData("sub")]
+    [InlineData("sid")]
+    [InlineData("role")]
+    public async Task A_correctly_signed_token_missing_a_claim_is_refused(string missing)
+    {
+        var claims = new Dictionary<string, object> { ["sub"] = Guid.NewGuid().ToString(), ["sid"] = Guid.NewGuid().ToString(), ["role"] = "admin" };
+        claims.Remove(missing);
+        var now = Clock.GetUtcNow().UtcDateTime;
+        var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = "https://issuer", Audience = "api", IssuedAt = now, NotBefore = now, Expires = now.AddMinutes(5), Claims = claims,
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(
+                new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(Convert.FromBase64String(TestApp.SigningKey)), "HS256"),
+        });
+
+        Assert.Null(await Tokens().ValidateAsync(token));
+    }
+
+    [Fact]
+    public async Task A_token_with_an_unknown_role_is_refused()
+    {
+        var now = Clock.GetUtcNow().UtcDateTime;
+        var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = "https://issuer", Audience = "api", IssuedAt = now, NotBefore = now, Expires = now.AddMinutes(5),
+            Claims = new Dictionary<string, object> { ["sub"] = Guid.NewGuid().ToString(), ["sid"] = Guid.NewGuid().ToString(), ["role"] = "superuser" },
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(
+                new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(Convert.FromBase64String(TestApp.SigningKey)), "HS256"),
+        });
+
+        Assert.Null(await Tokens().ValidateAsync(token));
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("c2hvcnQ=")] // 5 bytes
     [InlineData("not base64!")]

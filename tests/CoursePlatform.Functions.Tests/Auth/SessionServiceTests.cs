@@ -36,6 +36,20 @@ public sealed class SessionServiceTests(DatabaseFixture database) : IClassFixtur
     }
 
     [Fact]
+    public async Task No_refresh_token_is_ever_stored_in_any_form_but_its_hash()
+    {
+        var user = await app.CreateUserAsync();
+        var issued = new List<string> { (await Start(user)).RefreshToken };
+        for (var i = 0; i < 3; i++) issued.Add((await Refresh(issued[^1])).RefreshToken);
+
+        // Every column of every session row, as text (bytea as hex and as escaped text too).
+        var dump = await app.Run<CoursePlatformDbContext, List<string>>(db => db.Database.SqlQueryRaw<string>(
+            "SELECT row_to_json(s)::text || encode(s.refresh_token_hash, 'escape') AS \"Value\" FROM user_sessions s WHERE user_id = {0}", user.Id).ToListAsync());
+        Assert.Equal(4, dump.Count);
+        Assert.All(issued, token => Assert.DoesNotContain(dump, row => row.Contains(token, StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Refresh_rotates_the_token_within_the_same_session()
     {
         var user = await app.CreateUserAsync(UserRole.Admin);

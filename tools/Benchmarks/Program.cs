@@ -1,0 +1,14 @@
+using System.Globalization;
+using CoursePlatform.Benchmarks;
+
+// dotnet run -c Release --project tools/Benchmarks -- session-expiry [rows]
+var name = args.FirstOrDefault();
+switch (name)
+{
+    case "session-expiry":
+        await SessionExpiryBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000);
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: benchmarks session-expiry [rows]");
+        return 2;
+}
