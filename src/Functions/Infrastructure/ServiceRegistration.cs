@@ -3,6 +3,7 @@ using Azure.Identity;
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Features.Auth;
 using CoursePlatform.Functions.Features.Health;
+using CoursePlatform.Functions.Features.Lessons;
 using CoursePlatform.Functions.Features.Ingestion;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Courses;
@@ -57,6 +58,7 @@ public static class ServiceRegistration
         services.AddSingleton<HealthService>();
         services.AddAuth();
         services.AddIngestion(configuration);
+        services.AddScoped<LessonService>();
         return services;
     }
 

@@ -1,0 +1,21 @@
+using System.Net;
+using CoursePlatform.Functions.Infrastructure;
+using CoursePlatform.Functions.Infrastructure.Auth;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+
+namespace CoursePlatform.Functions.Features.Lessons;
+
+public sealed class LessonFunctions(LessonService lessons)
+{
+    [Function("GetTopicContent")]
+    public async Task<HttpResponseData> GetContent(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "topics/{topicId:guid}/content")] HttpRequestData request,
+        Guid topicId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        var content = await lessons.GetAsync(topicId, context.GetCaller(), cancellationToken);
+        var response = await request.JsonAsync(HttpStatusCode.OK, content, cancellationToken: cancellationToken);
+        response.Headers.Add("Cache-Control", "private, no-cache");
+        return response;
+    }
+}
