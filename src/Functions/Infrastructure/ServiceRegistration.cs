@@ -2,6 +2,7 @@ using Azure.Core.Serialization;
 using Azure.Identity;
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Features.Auth;
+using CoursePlatform.Functions.Features.Catalog;
 using CoursePlatform.Functions.Features.Health;
 using CoursePlatform.Functions.Features.Lessons;
 using CoursePlatform.Functions.Features.Ingestion;
@@ -59,6 +60,7 @@ public static class ServiceRegistration
         services.AddAuth();
         services.AddIngestion(configuration);
         services.AddScoped<LessonService>();
+        services.AddScoped<CatalogService>();
         return services;
     }
 

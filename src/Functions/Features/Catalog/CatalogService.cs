@@ -1,0 +1,78 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CoursePlatform.Data;
+using CoursePlatform.Functions.Infrastructure.Auth;
+using CoursePlatform.Functions.Infrastructure.Courses;
+using CoursePlatform.Functions.Infrastructure.Http;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using Microsoft.EntityFrameworkCore;
+
+namespace CoursePlatform.Functions.Features.Catalog;
+
+public sealed record CourseSummary(
+    Guid Id, string Slug, string Name, string? Description, string? ThumbnailUrl, decimal Price, string Currency,
+    EnrollmentMode EnrollmentMode, int ModuleCount, int TopicCount);
+
+public sealed record TopicTitle(Guid Id, int TopicNumber, string Name, bool IsPreview);
+
+public sealed record ModuleOutline(int ModuleNo, IReadOnlyList<TopicTitle> Topics);
+
+public sealed record CourseDetail(
+    Guid Id, string Slug, string Name, string? Description, string? ThumbnailUrl, decimal Price, string Currency,
+    EnrollmentMode EnrollmentMode, int ModuleCount, bool IsPublished, IReadOnlyList<ModuleOutline> Modules,
+    bool? Enrolled);
+
+public sealed record PageDto(string Slug, string Title, JsonNode Content, DateTimeOffset UpdatedAt);
+
+/// <summary>The public catalog: published courses, their outlines and the CMS pages.</summary>
+public sealed class CatalogService(CoursePlatformDbContext db, CourseResolver courses, CourseAccess access)
+{
+    public const int MaxQueryLength = 100;
+
+    public Task<PagedList<CourseSummary>> ListAsync(string? search, PageRequest page, CancellationToken cancellationToken)
+    {
+        var query = db.Courses.AsNoTracking().Where(c => c.IsPublished);
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var term = search.Trim();
+            if (term.Length > MaxQueryLength) throw ProblemException.Validation("q", $"At most {MaxQueryLength} characters.");
+            var pattern = "%" + term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            query = query.Where(c => EF.Functions.ILike(c.Name, pattern, "\\"));
+        }
+        return query
+            .OrderBy(c => c.Name).ThenBy(c => c.Id)
+            .Select(c => new CourseSummary(c.Id, c.Slug, c.Name, c.Description, c.ThumbnailUrl, c.Price, c.Currency,
+                c.EnrollmentMode, c.ModuleCount, c.Topics.Count))
+            .ToPageAsync(page, cancellationToken);
+    }
+
+    /// <summary>A course with its modules and topic titles; unpublished ones only for its staff.</summary>
+    public async Task<CourseDetail> DetailAsync(string courseKey, Caller? caller, CancellationToken cancellationToken)
+    {
+        var course = await courses.ResolveAsync(courseKey, cancellationToken);
+        if (!course.IsPublished && (caller is null || !await access.IsTutorOfAsync(caller, course.Id, cancellationToken)))
+            throw ProblemException.NotFound("course");
+
+        var detail = await db.Courses.AsNoTracking().Where(c => c.Id == course.Id)
+            .Select(c => new { c.Description, c.ThumbnailUrl })
+            .SingleAsync(cancellationToken);
+        var topics = await db.Topics.AsNoTracking().Where(t => t.CourseId == course.Id)
+            .OrderBy(t => t.ModuleNo).ThenBy(t => t.TopicNumber)
+            .Select(t => new { t.ModuleNo, Title = new TopicTitle(t.Id, t.TopicNumber, t.Name, t.IsPreview) })
+            .ToListAsync(cancellationToken);
+        var modules = topics.GroupBy(t => t.ModuleNo).Select(g => new ModuleOutline(g.Key, g.Select(t => t.Title).ToList())).ToList();
+        bool? enrolled = caller is null ? null : await access.IsEnrolledAsync(caller.UserId, course.Id, cancellationToken);
+
+        return new CourseDetail(course.Id, course.Slug, course.Name, detail.Description, detail.ThumbnailUrl, course.Price, course.Currency,
+            course.EnrollmentMode, course.ModuleCount, course.IsPublished, modules, enrolled);
+    }
+
+    public async Task<PageDto> PageAsync(string slug, CancellationToken cancellationToken)
+    {
+        var normalized = slug.Trim().ToLowerInvariant();
+        var page = await db.PageContent.AsNoTracking().Where(p => p.Slug == normalized)
+            .Select(p => new { p.Slug, p.Title, p.Content, p.UpdatedAt })
+            .SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("page");
+        return new PageDto(page.Slug, page.Title, JsonNode.Parse(page.Content.RootElement.GetRawText())!, page.UpdatedAt);
+    }
+}
