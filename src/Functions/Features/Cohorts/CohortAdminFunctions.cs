@@ -1,0 +1,105 @@
+using System.Net;
+using CoursePlatform.Functions.Infrastructure;
+using CoursePlatform.Functions.Infrastructure.Auth;
+using CoursePlatform.Functions.Infrastructure.Http;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+
+namespace CoursePlatform.Functions.Features.Cohorts;
+
+/// <summary>Admin routes for cohorts; the service checks the caller is an admin before reading anything.</summary>
+public sealed class CohortAdminFunctions(CohortAdminService cohorts)
+{
+    [Function("AdminListCohorts")]
+    public async Task<HttpResponseData> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/courses/{course}/cohorts")] HttpRequestData request,
+        string course, FunctionContext context, CancellationToken cancellationToken) =>
+        await Ok(request, await cohorts.ListAsync(context.GetCaller(), course, PageRequest.From(request), cancellationToken), cancellationToken);
+
+    [Function("AdminCreateCohort")]
+    public async Task<HttpResponseData> Create(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/courses/{course}/cohorts")] HttpRequestData request,
+        string course, FunctionContext context, CancellationToken cancellationToken)
+    {
+        var caller = context.RequireAdmin();
+        var body = await request.ReadJsonAsync<CreateCohortRequest>(cancellationToken);
+        var cohort = await cohorts.CreateAsync(caller, course, body, cancellationToken);
+        return await request.JsonAsync(HttpStatusCode.Created, cohort, cancellationToken: cancellationToken);
+    }
+
+    [Function("AdminUpdateCohort")]
+    public async Task<HttpResponseData> Update(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "admin/cohorts/{cohortId:guid}")] HttpRequestData request,
+        Guid cohortId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        var caller = context.RequireAdmin();
+        var body = await request.ReadJsonAsync<UpdateCohortRequest>(cancellationToken);
+        return await Ok(request, await cohorts.UpdateAsync(caller, cohortId, body, cancellationToken), cancellationToken);
+    }
+
+    [Function("AdminDeleteCohort")]
+    public async Task<HttpResponseData> Delete(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/cohorts/{cohortId:guid}")] HttpRequestData request,
+        Guid cohortId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        await cohorts.DeleteAsync(context.GetCaller(), cohortId, cancellationToken);
+        return request.CreateResponse(HttpStatusCode.NoContent);
+    }
+
+    /// <summary><c>?q=</c> filters by a part of the email; paged.</summary>
+    [Function("AdminListCohortMembers")]
+    public async Task<HttpResponseData> ListMembers(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/cohorts/{cohortId:guid}/members")] HttpRequestData request,
+        Guid cohortId, FunctionContext context, CancellationToken cancellationToken) =>
+        await Ok(request, await cohorts.ListMembersAsync(context.GetCaller(), cohortId, request.Query["q"], PageRequest.From(request), cancellationToken), cancellationToken);
+
+    /// <summary><c>{ members: [{ email, batchNo }] }</c>: upsert; <c>{ received, distinct, inserted, updated, unchanged }</c>.</summary>
+    [Function("AdminUpsertCohortMembers")]
+    public async Task<HttpResponseData> UpsertMembers(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/cohorts/{cohortId:guid}/members")] HttpRequestData request,
+        Guid cohortId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        var caller = context.RequireAdmin();
+        var body = await request.ReadJsonAsync<UpsertMembersRequest>(cancellationToken);
+        return await Ok(request, await cohorts.UpsertMembersAsync(caller, cohortId, body, cancellationToken), cancellationToken);
+    }
+
+    /// <summary><c>?email=</c> removes one member (204, or 404); a body <c>{ emails: [...] }</c> removes many (<c>{ requested, removed }</c>).</summary>
+    [Function("AdminRemoveCohortMembers")]
+    public async Task<HttpResponseData> RemoveMembers(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/cohorts/{cohortId:guid}/members")] HttpRequestData request,
+        Guid cohortId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        var caller = context.RequireAdmin();
+        if (request.Query["email"] is { } email)
+        {
+            await cohorts.RemoveMemberAsync(caller, cohortId, email, cancellationToken);
+            return request.CreateResponse(HttpStatusCode.NoContent);
+        }
+        if (!request.Headers.Contains("Content-Type"))
+            throw ProblemException.BadRequest("Name the member with ?email= or send { emails: [...] }.");
+        var body = await request.ReadJsonAsync<RemoveMembersRequest>(cancellationToken);
+        return await Ok(request, await cohorts.RemoveMembersAsync(caller, cohortId, body, cancellationToken), cancellationToken);
+    }
+
+    /// <summary><c>{ title, tagline, description, notes? }</c>: 201 when the batch had no brief, else 200.</summary>
+    [Function("AdminPutCohortProject")]
+    public async Task<HttpResponseData> PutProject(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "admin/cohorts/{cohortId:guid}/projects/{batchNo}")] HttpRequestData request,
+        Guid cohortId, string batchNo, FunctionContext context, CancellationToken cancellationToken)
+    {
+        var caller = context.RequireAdmin();
+        CohortAdminService.ParseBatchNo(batchNo);
+        var body = await request.ReadJsonAsync<ProjectBriefRequest>(cancellationToken);
+        var (brief, created) = await cohorts.PutProjectAsync(caller, cohortId, batchNo, body, cancellationToken);
+        return await request.JsonAsync(created ? HttpStatusCode.Created : HttpStatusCode.OK, brief, cancellationToken: cancellationToken);
+    }
+
+    private static async Task<HttpResponseData> Ok<T>(HttpRequestData request, T body, CancellationToken cancellationToken)
+    {
+        var response = await request.JsonAsync(HttpStatusCode.OK, body, cancellationToken: cancellationToken);
+        response.Headers.Add("Cache-Control", "private, no-cache");
+        return response;
+    }
+}

@@ -1,0 +1,33 @@
+using CoursePlatform.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CoursePlatform.Functions.Features.Enrollments;
+
+/// <summary>An allowlist row of one of the course's cohorts that names the user.</summary>
+public sealed record CohortMatch(Guid MemberId, Guid CohortId, string CohortName, int BatchNo, bool IsActive, bool LinkedToUser);
+
+/// <summary>
+/// Finds a user's allowlist rows for a course: by user id, or by email case-insensitively when the row
+/// is not yet linked to anyone (a row linked to another account never admits a second one).
+/// </summary>
+public sealed class CohortMembership(CoursePlatformDbContext db)
+{
+    /// <summary>
+    /// The matching rows, best first: active cohorts before inactive, <paramref name="preferCohortId"/>
+    /// first among those, rows linked by user id before email matches, then the oldest cohort.
+    /// </summary>
+    public async Task<IReadOnlyList<CohortMatch>> FindAsync(Guid userId, Guid courseId, Guid? preferCohortId, CancellationToken cancellationToken)
+    {
+        var email = db.Users.Where(u => u.Id == userId).Select(u => u.Email.Trim().ToLower());
+        return await db.CohortMembers.AsNoTracking()
+            .Where(m => m.Cohort.CourseId == courseId
+                && (m.UserId == userId || (m.UserId == null && email.Contains(m.Email))))
+            .OrderByDescending(m => m.Cohort.IsActive)
+            .ThenByDescending(m => m.CohortId == preferCohortId)
+            .ThenByDescending(m => m.UserId == userId)
+            .ThenBy(m => m.Cohort.CreatedAt).ThenBy(m => m.CohortId)
+            .Select(m => new CohortMatch(m.Id, m.CohortId, m.Cohort.Name, m.BatchNo, m.Cohort.IsActive, m.UserId == userId))
+            .Take(10)
+            .ToListAsync(cancellationToken);
+    }
+}

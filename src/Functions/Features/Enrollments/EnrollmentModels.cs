@@ -1,0 +1,42 @@
+using CoursePlatform.Data;
+
+namespace CoursePlatform.Functions.Features.Enrollments;
+
+public sealed record EnrollRequest(bool? CheckOnly);
+
+public sealed record EnrollmentDto(
+    Guid Id, Guid CourseId, string CourseSlug, EnrollmentSource Source, EnrollmentStatus Status, Guid? CohortId, DateTimeOffset EnrolledAt);
+
+/// <summary>The result of an enrolment: <c>Created</c> is false when the learner was already enrolled.</summary>
+public sealed record EnrollOutcome(bool Created, EnrollmentDto Enrollment);
+
+/// <summary>
+/// Whether the caller may enrol, without enrolling. <c>Reason</c> is one of
+/// <see cref="EligibilityReasons"/>; the cohort fields are set when a cohort admits the caller.
+/// </summary>
+public sealed record Eligibility(
+    bool Eligible, string Reason, bool AlreadyEnrolled, EnrollmentSource? Source, Guid? CohortId, string? CohortName, int? BatchNo);
+
+public static class EligibilityReasons
+{
+    /// <summary>Already enrolled; enrolling again returns that enrolment.</summary>
+    public const string AlreadyEnrolled = "already_enrolled";
+    /// <summary>On the allowlist of an active cohort of the course.</summary>
+    public const string CohortMember = "cohort_member";
+    /// <summary>An open course with price 0.</summary>
+    public const string Free = "free";
+    /// <summary>An open paid course: buy it through the cart's checkout.</summary>
+    public const string PaymentRequired = "payment_required";
+    /// <summary>A cohort-gated course whose active cohorts do not list the caller.</summary>
+    public const string NotInCohort = "not_in_cohort";
+    /// <summary>Listed only in cohorts of the course that are not active.</summary>
+    public const string CohortInactive = "cohort_inactive";
+}
+
+public sealed record EnrollmentProgress(int TopicsCompleted, int TopicsTotal, double Percent);
+
+public sealed record MyEnrollmentDto(
+    Guid EnrollmentId, Guid CourseId, string CourseSlug, string CourseName, string? ThumbnailUrl, bool IsPublished,
+    EnrollmentSource Source, EnrollmentStatus Status, Guid? CohortId, DateTimeOffset EnrolledAt, EnrollmentProgress Progress);
+
+public sealed record CohortMembershipDto(Guid CohortId, string Name, int BatchNo, bool IsActive);

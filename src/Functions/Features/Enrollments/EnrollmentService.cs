@@ -1,0 +1,137 @@
+using System.Net;
+using CoursePlatform.Data;
+using CoursePlatform.Functions.Infrastructure;
+using CoursePlatform.Functions.Infrastructure.Auth;
+using CoursePlatform.Functions.Infrastructure.Courses;
+using CoursePlatform.Functions.Infrastructure.Http;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using Microsoft.EntityFrameworkCore;
+
+namespace CoursePlatform.Functions.Features.Enrollments;
+
+/// <summary>
+/// Enrolment by the learner (product.md, "Cohort gating and batch projects"):
+/// <list type="bullet">
+/// <item>a member of one of the course's <b>active</b> cohorts enrols with source <c>cohort</c> (open or
+/// gated course, free or paid: the allowlist is the admission); an email match links the user onto the row;</item>
+/// <item>otherwise an open free course enrols with source <c>free</c>; an open paid course is refused
+/// with 402 (it is bought through the cart's checkout); a cohort-gated course is refused with 403;</item>
+/// <item>unpublished courses are 404; enrolling again returns the existing enrolment.</item>
+/// </list>
+/// </summary>
+public sealed class EnrollmentService(CoursePlatformDbContext db, CourseResolver courses, CohortMembership membership, TimeProvider time)
+{
+    public async Task<Eligibility> CheckAsync(Caller? caller, string courseKey, CancellationToken cancellationToken)
+    {
+        if (caller is null) throw ProblemException.Unauthorized();
+        var course = await ResolvePublishedAsync(courseKey, cancellationToken);
+        return await EvaluateAsync(caller.UserId, course, cancellationToken);
+    }
+
+    /// <summary>Whether <paramref name="userId"/> may enrol in <paramref name="course"/>; reads only (the catalog can use it for <c>eligible</c>).</summary>
+    public async Task<Eligibility> EvaluateAsync(Guid userId, ResolvedCourse course, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(course);
+        var existing = await db.Enrollments.AsNoTracking()
+            .Where(e => e.UserId == userId && e.CourseId == course.Id)
+            .Select(e => new { e.Source, e.CohortId, CohortName = e.Cohort == null ? null : e.Cohort.Name })
+            .SingleOrDefaultAsync(cancellationToken);
+        var matches = await membership.FindAsync(userId, course.Id, existing?.CohortId, cancellationToken);
+        var active = matches.FirstOrDefault(m => m.IsActive);
+
+        if (existing is not null)
+        {
+            var own = matches.FirstOrDefault(m => m.CohortId == existing.CohortId);
+            return new Eligibility(true, EligibilityReasons.AlreadyEnrolled, true, existing.Source, existing.CohortId, existing.CohortName, own?.BatchNo);
+        }
+        if (active is not null)
+            return new Eligibility(true, EligibilityReasons.CohortMember, false, EnrollmentSource.Cohort, active.CohortId, active.CohortName, active.BatchNo);
+        if (course.EnrollmentMode == EnrollmentMode.Cohort)
+            return new Eligibility(false, matches.Count > 0 ? EligibilityReasons.CohortInactive : EligibilityReasons.NotInCohort, false, null, null, null, null);
+        return course.Price == 0
+            ? new Eligibility(true, EligibilityReasons.Free, false, EnrollmentSource.Free, null, null, null)
+            : new Eligibility(false, EligibilityReasons.PaymentRequired, false, null, null, null, null);
+    }
+
+    /// <summary>Enrols the caller, or returns the enrolment they already have (<c>Created</c> false). Safe under concurrent calls.</summary>
+    public async Task<EnrollOutcome> EnrollAsync(Caller? caller, string courseKey, CancellationToken cancellationToken)
+    {
+        if (caller is null) throw ProblemException.Unauthorized();
+        var course = await ResolvePublishedAsync(courseKey, cancellationToken);
+        if (await FindAsync(caller.UserId, course.Id, cancellationToken) is { } existing) return new EnrollOutcome(false, existing);
+
+        var matches = await membership.FindAsync(caller.UserId, course.Id, null, cancellationToken);
+        var cohort = matches.FirstOrDefault(m => m.IsActive);
+        EnrollmentSource source;
+        if (cohort is not null) source = EnrollmentSource.Cohort;
+        else if (course.EnrollmentMode == EnrollmentMode.Cohort)
+        {
+            throw ProblemException.Forbidden(matches.Count > 0
+                ? "Your cohort for this course is not active; ask the course team."
+                : "This course is open to the members of its cohorts only, and your account is not on the list.");
+        }
+        else if (course.Price == 0) source = EnrollmentSource.Free;
+        else
+        {
+            throw new ProblemException(HttpStatusCode.PaymentRequired, "Payment required",
+                "This course is paid: add it to the cart and check out to enrol.");
+        }
+
+        var now = time.GetUtcNow();
+        List<Guid> inserted;
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            // A match by email links the account onto the allowlist row (only if nobody claimed it meanwhile).
+            if (cohort is { LinkedToUser: false })
+            {
+                await db.CohortMembers.Where(m => m.Id == cohort.MemberId && m.UserId == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.UserId, caller.UserId), cancellationToken);
+            }
+            // The unique (user_id, course_id) index settles concurrent requests: one inserts, the others do nothing.
+            inserted = await db.Database.SqlQuery<Guid>($"""
+                INSERT INTO enrollments (id, user_id, course_id, source, status, cohort_id, enrolled_at)
+                VALUES ({Guid.CreateVersion7()}, {caller.UserId}, {course.Id}, CAST({Json.Label(source)} AS enrollment_source),
+                        CAST({Json.Label(EnrollmentStatus.Active)} AS enrollment_status), {cohort?.CohortId}, {now})
+                ON CONFLICT (user_id, course_id) DO NOTHING
+                RETURNING id AS "Value"
+                """).ToListAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        var enrollment = await FindAsync(caller.UserId, course.Id, cancellationToken)
+            ?? throw new InvalidOperationException("The enrolment vanished right after it was written.");
+        return new EnrollOutcome(inserted.Count == 1, enrollment);
+    }
+
+    /// <summary>The caller's enrolments, newest first, each with topics completed out of the course's topics.</summary>
+    public async Task<PagedList<MyEnrollmentDto>> ListMineAsync(Caller? caller, PageRequest page, CancellationToken cancellationToken)
+    {
+        if (caller is null) throw ProblemException.Unauthorized();
+        var rows = await db.Enrollments.AsNoTracking()
+            .Where(e => e.UserId == caller.UserId)
+            .OrderByDescending(e => e.EnrolledAt).ThenBy(e => e.Id)
+            .Select(e => new
+            {
+                e.Id, e.CourseId, e.Course.Slug, e.Course.Name, e.Course.ThumbnailUrl, e.Course.IsPublished,
+                e.Source, e.Status, e.CohortId, e.EnrolledAt,
+                Total = db.Topics.Count(t => t.CourseId == e.CourseId),
+                Completed = db.TopicProgress.Count(p => p.UserId == e.UserId && p.Topic.CourseId == e.CourseId && p.Status == ProgressStatus.Completed),
+            })
+            .ToPageAsync(page, cancellationToken);
+        return new PagedList<MyEnrollmentDto>(
+            [.. rows.Items.Select(r => new MyEnrollmentDto(r.Id, r.CourseId, r.Slug, r.Name, r.ThumbnailUrl, r.IsPublished, r.Source, r.Status, r.CohortId, r.EnrolledAt,
+                new EnrollmentProgress(r.Completed, r.Total, r.Total == 0 ? 0 : Math.Round(100.0 * r.Completed / r.Total, 1))))],
+            rows.Page, rows.PageSize, rows.Total);
+    }
+
+    private async Task<ResolvedCourse> ResolvePublishedAsync(string courseKey, CancellationToken cancellationToken)
+    {
+        var course = await courses.ResolveAsync(courseKey, cancellationToken);
+        return course.IsPublished ? course : throw ProblemException.NotFound("course");
+    }
+
+    private Task<EnrollmentDto?> FindAsync(Guid userId, Guid courseId, CancellationToken cancellationToken) =>
+        db.Enrollments.AsNoTracking()
+            .Where(e => e.UserId == userId && e.CourseId == courseId)
+            .Select(e => new EnrollmentDto(e.Id, e.CourseId, e.Course.Slug, e.Source, e.Status, e.CohortId, e.EnrolledAt))
+            .SingleOrDefaultAsync(cancellationToken);
+}
