@@ -1,0 +1,376 @@
+// CoursePlatform: everything the function app needs in one resource group.
+//
+//   user-assigned identity ── runs the app; roles on storage, Key Vault, Application Insights
+//   storage account ───────── host storage, `course-content` uploads, deployment package,
+//                              Event Grid system topic (BlobCreated → IngestCourseContent)
+//   Flex Consumption app ──── .NET isolated worker, app settings below, platform CORS
+//   PostgreSQL Flexible ───── pgvector allow-listed, database `courseplatform`
+//   Key Vault (RBAC) ──────── DB connection string, JWT signing key, Google client secret
+//   Log Analytics + App Insights (Entra ID ingestion)
+//
+// Deploy with `azd up` (azure.yaml at the repository root) or `az deployment group create`;
+// see README.md beside this file.
+
+targetScope = 'resourceGroup'
+
+// ---------------------------------------------------------------- environment
+
+@minLength(1)
+@maxLength(64)
+@description('Environment name (azd env name); part of the unique resource token and tags.')
+param environmentName string
+
+@minLength(1)
+@description('Location of every resource.')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string = resourceGroup().location
+
+@description('Comma-separated frontend origins (scheme://host[:port], no trailing slash), e.g. "https://learn.example.com,http://localhost:5173": platform CORS, blob upload CORS and the origins Google sign-in may return to.')
+@minLength(1)
+param frontendOrigins string
+
+// ---------------------------------------------------------------- function app
+
+@description('.NET version of the isolated worker (the app targets net10.0).')
+param dotnetVersion string = '10.0'
+
+@description('Memory per Flex Consumption instance in MB; the MiniLM embedding model wants 2048.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Most instances the app scales out to. Each holds up to databaseMaxPoolSize PostgreSQL connections.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 10
+
+@description('Concurrent HTTP requests per instance before the platform adds one.')
+@minValue(1)
+@maxValue(1000)
+param httpPerInstanceConcurrency int = 16
+
+@description('Public base URL of the API as browsers and Google see it; empty = https://<function app default host name>.')
+param apiBaseUrl string = ''
+
+@description('After the code is deployed: also create the Event Grid subscription to the blob extension webhook (needs the blobs_extension key). azd does this in its postdeploy hook instead.')
+param subscribeBlobEvents bool = false
+
+// ---------------------------------------------------------------- auth
+
+@description('Issuer (iss) of the access tokens; empty = the API base URL.')
+param authIssuer string = ''
+
+@description('Audience (aud) of the access tokens.')
+param authAudience string = 'courseplatform-api'
+
+@description('Base64 of at least 32 random bytes: the HMAC-SHA256 key signing access tokens (stored in Key Vault). azd generates 64 alphanumeric characters (valid base64, 48 bytes).')
+@secure()
+@minLength(44)
+@metadata({
+  azd: {
+    type: 'generate'
+    config: {
+      length: 64
+      noSpecial: true
+    }
+  }
+})
+param authSigningKey string
+
+@description('OAuth client id of the Google Cloud "Web application" client.')
+@minLength(1)
+param googleClientId string
+
+@description('OAuth client secret of that Google client (stored in Key Vault).')
+@secure()
+@minLength(1)
+param googleClientSecret string
+
+@description('Callback registered at Google; empty = <API base URL>/api/auth/google/callback.')
+param googleCallbackUrl string = ''
+
+// ---------------------------------------------------------------- timers
+
+@description('NCRONTAB (6 fields, UTC) of ExpireRefreshSessions.')
+param sessionExpirySchedule string = '0 0 * * * *'
+
+@description('NCRONTAB (6 fields, UTC) of ResetPromptQuotas.')
+param quotaResetSchedule string = '0 0 0 * * *'
+
+// ---------------------------------------------------------------- embeddings
+
+@description('Embedding model: MiniLM (runs in the app, no extra service) or AzureOpenAI.')
+@allowed([
+  'MiniLM'
+  'AzureOpenAI'
+])
+param embeddingsProvider string = 'MiniLM'
+
+@description('Azure OpenAI endpoint (https://<resource>.openai.azure.com/) when embeddingsProvider is AzureOpenAI.')
+param embeddingsAzureOpenAIEndpoint string = ''
+
+@description('Azure OpenAI deployment of the embedding model.')
+param embeddingsAzureOpenAIDeployment string = 'text-embedding-3-small'
+
+@description('Model behind that deployment (part of the model name recorded on every chunk).')
+param embeddingsAzureOpenAIModel string = 'text-embedding-3-small'
+
+@description('Optional Azure OpenAI key (stored in Key Vault); empty = the managed identity, which then needs "Cognitive Services OpenAI User" on the resource.')
+@secure()
+param embeddingsAzureOpenAIApiKey string = ''
+
+// ---------------------------------------------------------------- database
+
+@description('PostgreSQL major version (pgvector 0.8 is needed for iterative index scans).')
+@allowed([
+  '15'
+  '16'
+  '17'
+])
+param postgresVersion string = '16'
+
+@description('PostgreSQL compute SKU.')
+param postgresSkuName string = 'Standard_B2s'
+
+@description('Tier of that SKU.')
+@allowed([
+  'Burstable'
+  'GeneralPurpose'
+  'MemoryOptimized'
+])
+param postgresSkuTier string = 'Burstable'
+
+@description('PostgreSQL storage in GiB.')
+param postgresStorageSizeGB int = 32
+
+@description('PostgreSQL administrator login (also used by the app and the migrations bundle).')
+param postgresAdminLogin string = 'courseplatform'
+
+@description('PostgreSQL administrator password. azd generates one; avoid double quotes if you set it yourself.')
+@secure()
+@minLength(12)
+@metadata({
+  azd: {
+    type: 'generate'
+    config: {
+      length: 32
+      noSpecial: true
+    }
+  }
+})
+param postgresAdminPassword string
+
+@description('Database of the app.')
+param databaseName string = 'courseplatform'
+
+@description('Npgsql pool size per instance (instances × this must stay under the server\'s max_connections).')
+@minValue(1)
+@maxValue(200)
+param databaseMaxPoolSize int = 20
+
+@description('Allow connections from Azure services to PostgreSQL (needed: Flex Consumption without a VNet has no fixed outbound addresses).')
+param postgresAllowAzureServices bool = true
+
+// ---------------------------------------------------------------- misc
+
+@description('Turn on Key Vault purge protection (irreversible).')
+param keyVaultPurgeProtection bool = false
+
+@description('Tags applied to every resource.')
+param tags object = {}
+
+// ---------------------------------------------------------------- names
+
+var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
+var allTags = union(tags, { 'azd-env-name': environmentName })
+var functionAppName = 'func-${resourceToken}'
+var contentContainerName = 'course-content'
+var deploymentContainerName = 'app-package'
+var origins = filter(map(split(frontendOrigins, ','), origin => trim(origin)), origin => !empty(origin))
+var apiBase = empty(apiBaseUrl) ? 'https://${functionApp.outputs.defaultHostName}' : apiBaseUrl
+
+// ---------------------------------------------------------------- resources
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: 'id-${resourceToken}'
+  location: location
+  tags: allTags
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    location: location
+    tags: allTags
+    logAnalyticsName: 'log-${resourceToken}'
+    applicationInsightsName: 'appi-${resourceToken}'
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    location: location
+    tags: allTags
+    storageAccountName: 'st${resourceToken}'
+    deploymentContainerName: deploymentContainerName
+    contentContainerName: contentContainerName
+    systemTopicName: 'evgt-${resourceToken}'
+    uploadOrigins: origins
+  }
+}
+
+module postgres 'modules/postgres.bicep' = {
+  name: 'postgres'
+  params: {
+    location: location
+    tags: allTags
+    serverName: 'psql-${resourceToken}'
+    databaseName: databaseName
+    version: postgresVersion
+    skuName: postgresSkuName
+    skuTier: postgresSkuTier
+    storageSizeGB: postgresStorageSizeGB
+    administratorLogin: postgresAdminLogin
+    administratorPassword: postgresAdminPassword
+    allowAzureServices: postgresAllowAzureServices
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    location: location
+    tags: allTags
+    keyVaultName: 'kv-${resourceToken}'
+    enablePurgeProtection: keyVaultPurgeProtection
+    // Password quoted for the connection-string parser (embedded double quotes doubled).
+    databaseConnectionString: 'Host=${postgres.outputs.fullyQualifiedDomainName};Port=5432;Database=${postgres.outputs.databaseName};Username=${postgresAdminLogin};Password="${replace(postgresAdminPassword, '"', '""')}";SSL Mode=VerifyFull;Maximum Pool Size=${databaseMaxPoolSize}'
+    authSigningKey: authSigningKey
+    googleClientSecret: googleClientSecret
+    embeddingsApiKey: embeddingsAzureOpenAIApiKey
+  }
+}
+
+module roles 'modules/roles.bicep' = {
+  name: 'roles'
+  params: {
+    principalId: identity.properties.principalId
+    storageAccountName: storage.outputs.storageAccountName
+    keyVaultName: keyVault.outputs.keyVaultName
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+  }
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  params: {
+    location: location
+    tags: allTags
+    serviceName: 'api'
+    planName: 'plan-${resourceToken}'
+    functionAppName: functionAppName
+    identityId: identity.id
+    blobEndpoint: storage.outputs.blobEndpoint
+    deploymentContainerName: storage.outputs.deploymentContainerName
+    dotnetVersion: dotnetVersion
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
+    httpPerInstanceConcurrency: httpPerInstanceConcurrency
+    allowedOrigins: origins
+  }
+  // The package deployment and host storage need the storage roles before the app first starts.
+  dependsOn: [
+    roles
+  ]
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' existing = {
+  name: functionAppName
+}
+
+// Every setting the app reads (see local.settings.sample.json and the README's Settings table), in
+// their Azure form. FUNCTIONS_WORKER_RUNTIME is not an app setting on Flex Consumption: the runtime is
+// functionAppConfig.runtime. This resource owns the app settings: add new ones here, not by hand.
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: site
+  name: 'appsettings'
+  properties: {
+    // Host storage (and the app's BlobServiceClient) with the user-assigned identity, no keys.
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__clientId: identity.properties.clientId
+    AzureWebJobsStorage__blobServiceUri: storage.outputs.blobEndpoint
+    AzureWebJobsStorage__queueServiceUri: storage.outputs.queueEndpoint
+    AzureWebJobsStorage__tableServiceUri: storage.outputs.tableEndpoint
+    // Same blob endpoint under the name Microsoft.Extensions.Azure binds BlobServiceClient's
+    // constructor by (AddBlobServiceClient(section) needs `serviceUri`); the host accepts it as an
+    // alias of blobServiceUri.
+    AzureWebJobsStorage__serviceUri: storage.outputs.blobEndpoint
+    // DefaultAzureCredential picks the user-assigned identity.
+    AZURE_CLIENT_ID: identity.properties.clientId
+    APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.applicationInsightsConnectionString
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
+    AZURE_FUNCTIONS_ENVIRONMENT: 'Production'
+
+    Database__ConnectionString: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.databaseConnectionStringUri})'
+
+    Auth__Issuer: empty(authIssuer) ? apiBase : authIssuer
+    Auth__Audience: authAudience
+    Auth__SigningKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.authSigningKeyUri})'
+
+    // Fixed, not a parameter: the app refuses a loopback authority outside Development anyway.
+    Google__Authority: 'https://accounts.google.com'
+    Google__ClientId: googleClientId
+    Google__ClientSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.googleClientSecretUri})'
+    Google__CallbackUrl: empty(googleCallbackUrl) ? '${apiBase}/api/auth/google/callback' : googleCallbackUrl
+    Google__AllowedRedirectOrigins: join(origins, ',')
+
+    SessionExpirySchedule: sessionExpirySchedule
+    QuotaResetSchedule: quotaResetSchedule
+
+    Embeddings__Provider: embeddingsProvider
+    Embeddings__AzureOpenAI__Endpoint: embeddingsAzureOpenAIEndpoint
+    Embeddings__AzureOpenAI__Deployment: embeddingsAzureOpenAIDeployment
+    Embeddings__AzureOpenAI__Model: embeddingsAzureOpenAIModel
+    Embeddings__AzureOpenAI__ApiKey: empty(embeddingsAzureOpenAIApiKey)
+      ? ''
+      : '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.embeddingsApiKeyUri})'
+  }
+}
+
+module blobEvents 'modules/blob-events.bicep' = if (subscribeBlobEvents) {
+  name: 'blob-events'
+  params: {
+    functionAppName: functionApp.outputs.name
+    systemTopicName: storage.outputs.systemTopicName
+  }
+  dependsOn: [
+    appSettings
+  ]
+}
+
+// ---------------------------------------------------------------- outputs (azd env values; no secrets)
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = resourceGroup().name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output SERVICE_API_NAME string = functionApp.outputs.name
+output SERVICE_API_URI string = apiBase
+output GOOGLE_REDIRECT_URI string = empty(googleCallbackUrl) ? '${apiBase}/api/auth/google/callback' : googleCallbackUrl
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.storageAccountName
+output COURSE_CONTENT_CONTAINER string = storage.outputs.contentContainerName
+output EVENT_GRID_SYSTEM_TOPIC_NAME string = storage.outputs.systemTopicName
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.keyVaultName
+output POSTGRES_SERVER_NAME string = postgres.outputs.serverName
+output POSTGRES_HOST string = postgres.outputs.fullyQualifiedDomainName
+output POSTGRES_DATABASE string = postgres.outputs.databaseName
+output POSTGRES_ADMIN_LOGIN string = postgresAdminLogin
+output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.properties.clientId

@@ -1,0 +1,117 @@
+// PostgreSQL Flexible Server with pgvector: the `vector` extension is allow-listed through the
+// `azure.extensions` server parameter (the initial EF migration runs CREATE EXTENSION vector).
+
+@description('Location of the resources.')
+param location string
+
+@description('Tags applied to every resource.')
+param tags object
+
+@description('Server name (globally unique, lowercase).')
+param serverName string
+
+@description('Database the app uses.')
+param databaseName string
+
+@description('PostgreSQL major version.')
+@allowed([
+  '15'
+  '16'
+  '17'
+])
+param version string
+
+@description('Compute SKU name, e.g. Standard_B1ms (Burstable) or Standard_D2ds_v5 (GeneralPurpose).')
+param skuName string
+
+@description('Compute tier matching the SKU.')
+@allowed([
+  'Burstable'
+  'GeneralPurpose'
+  'MemoryOptimized'
+])
+param skuTier string
+
+@description('Storage size in GiB.')
+param storageSizeGB int
+
+@description('Administrator login name.')
+param administratorLogin string
+
+@description('Administrator password.')
+@secure()
+param administratorPassword string
+
+@description('Let Azure services (the Flex Consumption app has no fixed outbound addresses) reach the server.')
+param allowAzureServices bool
+
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: serverName
+  location: location
+  tags: tags
+  sku: {
+    name: skuName
+    tier: skuTier
+  }
+  properties: {
+    version: version
+    administratorLogin: administratorLogin
+    administratorLoginPassword: administratorPassword
+    authConfig: {
+      passwordAuth: 'Enabled'
+      activeDirectoryAuth: 'Disabled'
+    }
+    storage: {
+      storageSizeGB: storageSizeGB
+      autoGrow: 'Enabled'
+    }
+    backup: {
+      backupRetentionDays: 7
+      geoRedundantBackup: 'Disabled'
+    }
+    highAvailability: {
+      mode: 'Disabled'
+    }
+    network: {
+      publicNetworkAccess: 'Enabled'
+    }
+  }
+}
+
+// Child changes are applied one after the other: the server rejects concurrent updates.
+resource extensions 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = {
+  parent: server
+  name: 'azure.extensions'
+  properties: {
+    value: 'VECTOR'
+    source: 'user-override'
+  }
+}
+
+resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-01' = {
+  parent: server
+  name: databaseName
+  properties: {
+    charset: 'UTF8'
+    collation: 'en_US.utf8'
+  }
+  dependsOn: [
+    extensions
+  ]
+}
+
+resource azureServices 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2024-08-01' = if (allowAzureServices) {
+  parent: server
+  name: 'AllowAllAzureServicesAndResourcesWithinAzureIps'
+  properties: {
+    startIpAddress: '0.0.0.0'
+    endIpAddress: '0.0.0.0'
+  }
+  dependsOn: [
+    database
+  ]
+}
+
+output serverName string = server.name
+output fullyQualifiedDomainName string = server.properties.fullyQualifiedDomainName
+output databaseName string = database.name
