@@ -128,7 +128,7 @@ public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolve
             var entry = entries[i];
             var email = CohortEmails.Normalize(entry?.Email);
             var batchNo = entry?.BatchNo ?? 1;
-            if (entry is null) AddError($"members[{i}]", "Each member is an object { email, batchNo }.");
+            if (entry is null) AddError($"members[{i}]", "Each member is an object with email and batchNo.");
             else
             {
                 if (email is null)

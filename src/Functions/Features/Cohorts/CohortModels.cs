@@ -40,7 +40,7 @@ public sealed record CohortMemberDto(Guid Id, string Email, int BatchNo, Guid? U
 
 public sealed record MemberEntry(string? Email, int? BatchNo);
 
-public sealed record UpsertMembersRequest([property: Required(ErrorMessage = "Send { members: [{ email, batchNo }] }.")] IReadOnlyList<MemberEntry?>? Members);
+public sealed record UpsertMembersRequest([property: Required(ErrorMessage = "Send members: a list of objects with email and batchNo.")] IReadOnlyList<MemberEntry?>? Members);
 
 /// <summary>
 /// <c>received</c> entries in the request, <c>distinct</c> addresses after normalising and merging
@@ -49,7 +49,7 @@ public sealed record UpsertMembersRequest([property: Required(ErrorMessage = "Se
 /// </summary>
 public sealed record UpsertMembersResult(int Received, int Distinct, int Inserted, int Updated, int Unchanged);
 
-public sealed record RemoveMembersRequest([property: Required(ErrorMessage = "Send { emails: [...] }.")] IReadOnlyList<string?>? Emails);
+public sealed record RemoveMembersRequest([property: Required(ErrorMessage = "Send emails: a list of email addresses.")] IReadOnlyList<string?>? Emails);
 
 public sealed record RemoveMembersResult(int Requested, int Removed);
 
