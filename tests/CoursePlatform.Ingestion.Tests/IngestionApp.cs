@@ -17,6 +17,7 @@ namespace CoursePlatform.Ingestion.Tests;
 public sealed class IngestionApp : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
+    private readonly List<string> _prefixes = [];
 
     public IngestionApp(DatabaseFixture database, IDictionary<string, string?>? settings = null, TimeProvider? time = null,
         Action<IServiceCollection>? configure = null)
@@ -62,6 +63,7 @@ public sealed class IngestionApp : IAsyncDisposable
         var topic = new Topic { Course = course, ModuleNo = 1, TopicNumber = 1, Name = "Subnets" };
         db.Add(topic);
         await db.SaveChangesAsync();
+        _prefixes.Add($"{course.Id}/");
         return (course.Id, topic.Id);
     }
 
@@ -70,6 +72,7 @@ public sealed class IngestionApp : IAsyncDisposable
     {
         await Container.CreateIfNotExistsAsync();
         await Container.GetBlobClient(blobName).UploadAsync(new BinaryData(content), overwrite: true);
+        _prefixes.Add(blobName);
         return blobName;
     }
 
@@ -87,5 +90,12 @@ public sealed class IngestionApp : IAsyncDisposable
         return await db.ContentIngestions.AsNoTracking().Where(x => x.Source == source).OrderBy(x => x.QueuedAt).ToListAsync();
     }
 
-    public ValueTask DisposeAsync() => _provider.DisposeAsync();
+    /// <summary>Removes this test's blobs, so a local host started later does not find them in the shared container.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var prefix in _prefixes.Distinct())
+            await foreach (var blob in Container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix, CancellationToken.None))
+                await Container.DeleteBlobIfExistsAsync(blob.Name);
+        await _provider.DisposeAsync();
+    }
 }

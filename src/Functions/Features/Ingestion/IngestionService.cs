@@ -66,7 +66,7 @@ public sealed class IngestionService(
             logger.LogInformation("Ingestion ignored {Source}: the blob no longer exists", blobName);
             return new IngestionOutcome(IngestionResult.Ignored, "The blob no longer exists.");
         }
-        var etag = properties.ETag.ToString();
+        var etag = properties.ETag.ToString().Trim('"'); // as stored in the log, without the HTTP quotes
 
         await using var scopeServices = scopes.CreateAsyncScope();
         var db = scopeServices.ServiceProvider.GetRequiredService<CoursePlatformDbContext>();
