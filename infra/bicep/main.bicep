@@ -113,6 +113,11 @@ param quotaResetSchedule string = '0 0 0 * * *'
 ])
 param embeddingsProvider string = 'MiniLM'
 
+@description('Texts per embedding call during ingestion.')
+@minValue(1)
+@maxValue(256)
+param embeddingsBatchSize int = 32
+
 @description('Azure OpenAI endpoint (https://<resource>.openai.azure.com/) when embeddingsProvider is AzureOpenAI.')
 param embeddingsAzureOpenAIEndpoint string = ''
 
@@ -125,6 +130,46 @@ param embeddingsAzureOpenAIModel string = 'text-embedding-3-small'
 @description('Optional Azure OpenAI key (stored in Key Vault); empty = the managed identity, which then needs "Cognitive Services OpenAI User" on the resource.')
 @secure()
 param embeddingsAzureOpenAIApiKey string = ''
+
+// ---------------------------------------------------------------- ingestion limits (Ingestion__*)
+
+@description('Largest uploaded lesson file ingested, in bytes.')
+@minValue(1)
+param ingestionMaxFileBytes int = 52428800
+
+@description('Most slides read from one .pptx.')
+@minValue(1)
+@maxValue(100000)
+param ingestionMaxSlides int = 500
+
+@description('Most cues read from one subtitle file.')
+@minValue(1)
+@maxValue(1000000)
+param ingestionMaxCues int = 20000
+
+@description('Most characters of text extracted from one file.')
+@minValue(1)
+@maxValue(100000000)
+param ingestionMaxExtractedCharacters int = 2000000
+
+@description('Most bytes the XML parts of a .pptx may inflate to (zip-bomb guard).')
+@minValue(1)
+param ingestionMaxUncompressedXmlBytes int = 104857600
+
+@description('Attempts at one blob version before it is marked failed for good.')
+@minValue(1)
+@maxValue(20)
+param ingestionMaxAttempts int = 3
+
+@description('Minutes an upload URL stays valid.')
+@minValue(1)
+@maxValue(1440)
+param ingestionUploadUrlMinutes int = 15
+
+@description('Minutes after which a still-running ingestion is taken as dead and may be retried.')
+@minValue(1)
+@maxValue(1440)
+param ingestionStaleRunningMinutes int = 15
 
 // ---------------------------------------------------------------- database
 
@@ -336,12 +381,22 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     QuotaResetSchedule: quotaResetSchedule
 
     Embeddings__Provider: embeddingsProvider
+    Embeddings__BatchSize: string(embeddingsBatchSize)
     Embeddings__AzureOpenAI__Endpoint: embeddingsAzureOpenAIEndpoint
     Embeddings__AzureOpenAI__Deployment: embeddingsAzureOpenAIDeployment
     Embeddings__AzureOpenAI__Model: embeddingsAzureOpenAIModel
     Embeddings__AzureOpenAI__ApiKey: empty(embeddingsAzureOpenAIApiKey)
       ? ''
       : '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.embeddingsApiKeyUri})'
+
+    Ingestion__MaxFileBytes: string(ingestionMaxFileBytes)
+    Ingestion__MaxSlides: string(ingestionMaxSlides)
+    Ingestion__MaxCues: string(ingestionMaxCues)
+    Ingestion__MaxExtractedCharacters: string(ingestionMaxExtractedCharacters)
+    Ingestion__MaxUncompressedXmlBytes: string(ingestionMaxUncompressedXmlBytes)
+    Ingestion__MaxAttempts: string(ingestionMaxAttempts)
+    Ingestion__UploadUrlMinutes: string(ingestionUploadUrlMinutes)
+    Ingestion__StaleRunningMinutes: string(ingestionStaleRunningMinutes)
   }
 }
 

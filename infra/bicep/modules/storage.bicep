@@ -57,7 +57,7 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2024-01-01'
   name: 'default'
   properties: {
     cors: {
-      corsRules: empty(uploadOrigins) ? [] : [
+      corsRules: [
         {
           // Browsers upload lesson files straight to storage with a single-blob user-delegation SAS.
           allowedOrigins: uploadOrigins
