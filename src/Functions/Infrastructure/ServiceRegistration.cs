@@ -3,8 +3,11 @@ using Azure.Identity;
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Features.Auth;
 using CoursePlatform.Functions.Features.Catalog;
+using CoursePlatform.Functions.Features.Enrollments;
 using CoursePlatform.Functions.Features.Health;
 using CoursePlatform.Functions.Features.Lessons;
+using CoursePlatform.Functions.Features.Personas;
+using CoursePlatform.Functions.Infrastructure.AI;
 using CoursePlatform.Functions.Features.Ingestion;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Courses;
@@ -61,6 +64,9 @@ public static class ServiceRegistration
         services.AddIngestion(configuration);
         services.AddScoped<LessonService>();
         services.AddScoped<CatalogService>();
+        services.AddChatModel(configuration);
+        services.AddPersonas();
+        services.AddEnrollment();
         return services;
     }
 

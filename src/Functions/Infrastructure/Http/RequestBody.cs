@@ -41,17 +41,50 @@ public static class RequestBody
         return value;
     }
 
-    /// <summary>Data-annotation validation with camelCase field names; 400 listing every invalid field.</summary>
+    /// <summary>
+    /// Data-annotation validation with camelCase field paths (<c>answers.background</c>, <c>members[3].email</c>),
+    /// into nested request objects and lists of them; 400 listing every invalid field.
+    /// </summary>
     public static void Validate(object value)
     {
-        var results = new List<ValidationResult>();
-        if (Validator.TryValidateObject(value, new ValidationContext(value), results, validateAllProperties: true)) return;
-        var errors = results
-            .SelectMany(r => (r.MemberNames.Any() ? r.MemberNames : ["$"]).Select(m => (Field: JsonNamingPolicy.CamelCase.ConvertName(m), r.ErrorMessage)))
-            .GroupBy(e => e.Field)
-            .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage ?? "Invalid value.").ToArray());
-        throw ProblemException.Validation(errors);
+        var errors = new Dictionary<string, List<string>>();
+        Collect(value, "", errors);
+        if (errors.Count > 0) throw ProblemException.Validation(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
     }
+
+    private static void Collect(object value, string prefix, Dictionary<string, List<string>> errors)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(value, new ValidationContext(value), results, validateAllProperties: true);
+        foreach (var result in results)
+        {
+            foreach (var member in result.MemberNames.DefaultIfEmpty(""))
+            {
+                var field = member.Length == 0 ? (prefix.Length == 0 ? "$" : prefix) : prefix + JsonNamingPolicy.CamelCase.ConvertName(member);
+                if (!errors.TryGetValue(field, out var messages)) errors[field] = messages = [];
+                messages.Add(result.ErrorMessage ?? "Invalid value.");
+            }
+        }
+        foreach (var property in value.GetType().GetProperties())
+        {
+            if (property.GetIndexParameters().Length > 0 || property.GetValue(value) is not { } child) continue;
+            var name = prefix + JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            if (IsRequestType(child.GetType())) Collect(child, name + ".", errors);
+            else if (child is System.Collections.IEnumerable items and not string)
+            {
+                var index = 0;
+                foreach (var item in items)
+                {
+                    if (item is not null && IsRequestType(item.GetType())) Collect(item, $"{name}[{index}].", errors);
+                    index++;
+                }
+            }
+        }
+    }
+
+    /// <summary>Our own request records: the only types worth descending into.</summary>
+    private static bool IsRequestType(Type type) =>
+        type.IsClass && type != typeof(string) && type.Namespace?.StartsWith("CoursePlatform.", StringComparison.Ordinal) == true;
 
     private static async Task<byte[]> ReadLimitedAsync(Stream body, long max, CancellationToken cancellationToken)
     {

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using CoursePlatform.Data;
+using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Infrastructure;
+using CoursePlatform.Functions.Infrastructure.Auth;
+using CoursePlatform.Functions.Infrastructure.Courses;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using Microsoft.EntityFrameworkCore;
+
+namespace CoursePlatform.Functions.Features.Personas;
+
+public sealed record TutorPersonaProfile(TutorPersona PersonaKey, string? Reasoning, string? ClassifiedBy, DateTimeOffset UpdatedAt);
+
+public sealed record StudyPersonaChoice(StudyPersona Persona);
+
+/// <summary>A learner's study narrator and tutor persona per course. Always the caller's own.</summary>
+public sealed class PersonaService(
+    CoursePlatformDbContext db, CourseResolver courses, CourseAccess access, ITutorPersonaClassifier classifier, TimeProvider time)
+{
+    public async Task<StudyPersonaChoice> SetStudyPersonaAsync(Caller caller, string courseKey, StudyPersona persona, CancellationToken cancellationToken)
+    {
+        var course = await MemberCourseAsync(caller, courseKey, cancellationToken);
+        var now = time.GetUtcNow();
+        // Upsert in one statement: concurrent choices never collide on the (user, course) key.
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO topic_personalization (id, user_id, course_id, study_persona, updated_at)
+            VALUES ({Guid.CreateVersion7()}, {caller.UserId}, {course.Id}, {persona}, {now})
+            ON CONFLICT (user_id, course_id) DO UPDATE SET study_persona = EXCLUDED.study_persona, updated_at = EXCLUDED.updated_at
+            """, cancellationToken);
+        return new StudyPersonaChoice(persona);
+    }
+
+    public async Task<TutorPersonaProfile> GetTutorPersonaAsync(Caller caller, string courseKey, CancellationToken cancellationToken)
+    {
+        var course = await courses.ResolveAsync(courseKey, cancellationToken);
+        return await db.LearnerPersonaProfiles.AsNoTracking()
+            .Where(p => p.UserId == caller.UserId && p.CourseId == course.Id)
+            .Select(p => new TutorPersonaProfile(p.PersonaKey, p.Reasoning, p.ClassifiedBy, p.UpdatedAt))
+            .SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("tutor persona profile");
+    }
+
+    public async Task<TutorPersonaProfile> ClassifyAsync(Caller caller, string courseKey, PersonaSurvey survey, CancellationToken cancellationToken)
+    {
+        var course = await MemberCourseAsync(caller, courseKey, cancellationToken);
+        var result = await classifier.ClassifyAsync(survey, cancellationToken);
+        var now = time.GetUtcNow();
+
+        var profile = await db.LearnerPersonaProfiles.SingleOrDefaultAsync(p => p.UserId == caller.UserId && p.CourseId == course.Id, cancellationToken);
+        if (profile is null)
+        {
+            profile = new LearnerPersonaProfile { UserId = caller.UserId, CourseId = course.Id, CreatedAt = now };
+            db.LearnerPersonaProfiles.Add(profile);
+        }
+        profile.PersonaKey = result.PersonaKey;
+        profile.Reasoning = result.Reasoning;
+        profile.ClassifiedBy = result.ClassifiedBy;
+        profile.SurveyAnswers = JsonSerializer.SerializeToDocument(survey, Json.Options);
+        profile.UpdatedAt = now;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        {
+            throw ProblemException.Conflict("The survey was submitted twice at once; submit it again.");
+        }
+        return new TutorPersonaProfile(profile.PersonaKey, profile.Reasoning, profile.ClassifiedBy, profile.UpdatedAt);
+    }
+
+    /// <summary>Personalization is for the course's members: enrolled learners, its tutors and admins.</summary>
+    private async Task<ResolvedCourse> MemberCourseAsync(Caller caller, string courseKey, CancellationToken cancellationToken)
+    {
+        var course = await courses.ResolveAsync(courseKey, cancellationToken);
+        await access.RequireMemberAsync(caller, course.Id, cancellationToken);
+        return course;
+    }
+}
