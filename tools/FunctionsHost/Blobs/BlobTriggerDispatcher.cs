@@ -46,12 +46,14 @@ public sealed class BlobTriggerDispatcher(WorkerChannel worker, HostJson hostJso
         try
         {
             if (await receipt.ExistsAsync(cancellationToken)) return false;
-            var outcome = await RunWithRetriesAsync(trigger, blob, properties, parameters, cancellationToken);
-            await new BlobContainerClient(trigger.ConnectionString, ReceiptsContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            // A started run is not cancelled by shutdown (the host drains it), and its receipt is always written:
+            // otherwise a restart would run the blob again.
+            if (await RunWithRetriesAsync(trigger, blob, properties, parameters, stopping: cancellationToken) is not { } outcome) return true;
+            await new BlobContainerClient(trigger.ConnectionString, ReceiptsContainer).CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
             await receipt.UploadAsync(BinaryData.FromString(""), new BlobUploadOptions
             {
                 Metadata = new Dictionary<string, string> { ["Status"] = outcome, ["Function"] = trigger.Function.FullName },
-            }, cancellationToken);
+            }, CancellationToken.None);
             return true;
         }
         finally
@@ -65,18 +67,22 @@ public sealed class BlobTriggerDispatcher(WorkerChannel worker, HostJson hostJso
     {
         var blob = new BlobContainerClient(trigger.ConnectionString, trigger.Container).GetBlobClient(blobName);
         BlobProperties properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
-        var (succeeded, _) = await InvokeAsync(trigger, blob, properties, trigger.Match(blobName) ?? new Dictionary<string, string>(), cancellationToken);
+        var (succeeded, _, _) = await InvokeAsync(trigger, blob, properties, trigger.Match(blobName) ?? new Dictionary<string, string>(), cancellationToken);
         return succeeded;
     }
 
-    private async Task<string> RunWithRetriesAsync(
-        BlobTriggerFunction trigger, BlobClient blob, BlobProperties properties, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken)
+    /// <summary>"Completed", "Poisoned", or null when the host stopped between failed attempts (no receipt: retried after a restart).</summary>
+    private async Task<string?> RunWithRetriesAsync(
+        BlobTriggerFunction trigger, BlobClient blob, BlobProperties properties, IReadOnlyDictionary<string, string> parameters, CancellationToken stopping)
     {
         var attempts = hostJson.PoisonBlobThreshold;
         for (var attempt = 1; attempt <= attempts; attempt++)
         {
-            var (succeeded, error) = await InvokeAsync(trigger, blob, properties, parameters, cancellationToken);
+            if (attempt > 1 && stopping.IsCancellationRequested) return null;
+            var (succeeded, error, workerGone) = await InvokeAsync(trigger, blob, properties, parameters, CancellationToken.None);
             if (succeeded) return "Completed";
+            // Not the function's fault: leave no receipt, so the blob runs again once a worker is back.
+            if (workerGone) return null;
             logger.LogWarning("Executed '{Function}' (Failed, attempt {Attempt} of {Attempts}) for blob '{Container}/{Blob}': {Error}",
                 trigger.Function.FullName, attempt, attempts, trigger.Container, blob.Name, error);
         }
@@ -85,7 +91,7 @@ public sealed class BlobTriggerDispatcher(WorkerChannel worker, HostJson hostJso
         return "Poisoned";
     }
 
-    private async Task<(bool Succeeded, string? Error)> InvokeAsync(
+    private async Task<(bool Succeeded, string? Error, bool WorkerGone)> InvokeAsync(
         BlobTriggerFunction trigger, BlobClient blob, BlobProperties properties, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken)
     {
         var binding = trigger.Function.Trigger!;
@@ -104,13 +110,14 @@ public sealed class BlobTriggerDispatcher(WorkerChannel worker, HostJson hostJso
             if (response.Result.Status == StatusResult.Types.Status.Success)
             {
                 logger.LogInformation("Executed '{Function}' (Succeeded) for blob '{Container}/{Blob}'", trigger.Function.FullName, trigger.Container, blob.Name);
-                return (true, null);
+                return (true, null, false);
             }
-            return (false, WorkerChannel.Describe(response.Result));
+            return (false, WorkerChannel.Describe(response.Result), false);
         }
         catch (InvalidOperationException ex)
         {
-            return (false, ex.Message);
+            logger.LogError("'{Function}' could not run for blob '{Container}/{Blob}': {Error}", trigger.Function.FullName, trigger.Container, blob.Name, ex.Message);
+            return (false, ex.Message, true);
         }
     }
 

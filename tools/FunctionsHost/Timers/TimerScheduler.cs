@@ -86,7 +86,8 @@ public sealed class TimerScheduler(WorkerChannel worker, AppSettings settings, I
                 // A run that took longer than the period makes the next occurrence late: report it as past due.
                 var isPastDue = DateTime.Now - next > TimeSpan.FromSeconds(1);
                 var following = schedule.Next(next > DateTime.Now ? next : DateTime.Now);
-                await InvokeAsync(function, last, following, isPastDue, stopping);
+                // Once started, a run is drained on shutdown rather than abandoned.
+                await InvokeAsync(function, last, following, isPastDue, CancellationToken.None);
                 last = next;
                 next = schedule.Next(DateTime.Now > next ? DateTime.Now : next);
             }

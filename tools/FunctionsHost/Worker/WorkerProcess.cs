@@ -89,7 +89,7 @@ public sealed class WorkerProcess(HostArguments arguments, AppSettings settings,
         {
             logger.LogWarning("Worker did not exit within {Seconds} s; killing it.", gracePeriod.TotalSeconds);
             try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            await exited.Task.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            try { await exited.Task.WaitAsync(TimeSpan.FromSeconds(10)); } catch (TimeoutException) { logger.LogError("Worker process {Pid} did not die.", process.Id); }
         }
     }
 
