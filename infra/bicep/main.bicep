@@ -131,6 +131,23 @@ param embeddingsAzureOpenAIModel string = 'text-embedding-3-small'
 @secure()
 param embeddingsAzureOpenAIApiKey string = ''
 
+// ---------------------------------------------------------------- chat model (ChatModel__*)
+
+@description('Base URL of an OpenAI-compatible chat API (Azure OpenAI: https://<resource>.openai.azure.com/openai/v1/); empty = no chat model (rule-based persona classification, extractive tutor answers).')
+param chatModelEndpoint string = ''
+
+@description('Chat model (Azure OpenAI: deployment) name.')
+param chatModelName string = 'gpt-4o-mini'
+
+@description('Optional chat model API key (stored in Key Vault); empty = the managed identity, which then needs "Cognitive Services OpenAI User" on the resource.')
+@secure()
+param chatModelApiKey string = ''
+
+@description('Seconds a chat model call may take.')
+@minValue(1)
+@maxValue(120)
+param chatModelTimeoutSeconds int = 30
+
 // ---------------------------------------------------------------- ingestion limits (Ingestion__*)
 
 @description('Largest uploaded lesson file ingested, in bytes.')
@@ -301,6 +318,7 @@ module keyVault 'modules/keyvault.bicep' = {
     authSigningKey: authSigningKey
     googleClientSecret: googleClientSecret
     embeddingsApiKey: embeddingsAzureOpenAIApiKey
+    chatModelApiKey: chatModelApiKey
   }
 }
 
@@ -388,6 +406,11 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Embeddings__AzureOpenAI__ApiKey: empty(embeddingsAzureOpenAIApiKey)
       ? ''
       : '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.embeddingsApiKeyUri})'
+
+    ChatModel__Endpoint: chatModelEndpoint
+    ChatModel__Model: chatModelName
+    ChatModel__ApiKey: empty(chatModelApiKey) ? '' : '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.chatModelApiKeyUri})'
+    ChatModel__TimeoutSeconds: string(chatModelTimeoutSeconds)
 
     Ingestion__MaxFileBytes: string(ingestionMaxFileBytes)
     Ingestion__MaxSlides: string(ingestionMaxSlides)

@@ -97,6 +97,14 @@ public sealed partial class TemplateFactsTests(CompiledTemplate compiled) : ICla
             Assert.StartsWith("[format('@Microsoft.KeyVault(SecretUri={0})'", value, StringComparison.Ordinal);
         }
 
+        // Optional keys: empty, or a Key Vault reference when given.
+        foreach (var key in new[] { "Embeddings__AzureOpenAI__ApiKey", "ChatModel__ApiKey" })
+        {
+            var value = (string?)settings[key];
+            Assert.NotNull(value);
+            Assert.Contains("'@Microsoft.KeyVault(SecretUri={0})'", value, StringComparison.Ordinal);
+        }
+
         var site = Site;
         Assert.Contains("identityId", (string?)site["properties"]!["keyVaultReferenceIdentity"]);
 
@@ -111,7 +119,7 @@ public sealed partial class TemplateFactsTests(CompiledTemplate compiled) : ICla
     public void Secret_parameters_are_secure_and_never_output()
     {
         var parameters = compiled.Template["parameters"]!.AsObject();
-        string[] secrets = ["authSigningKey", "googleClientSecret", "postgresAdminPassword", "embeddingsAzureOpenAIApiKey"];
+        string[] secrets = ["authSigningKey", "googleClientSecret", "postgresAdminPassword", "embeddingsAzureOpenAIApiKey", "chatModelApiKey"];
         foreach (var name in secrets)
         {
             Assert.Equal("securestring", (string?)parameters[name]!["type"]);

@@ -31,6 +31,10 @@ param googleClientSecret string
 @secure()
 param embeddingsApiKey string
 
+@description('Optional key of the OpenAI-compatible chat model; empty stores no secret (the managed identity is used).')
+@secure()
+param chatModelApiKey string
+
 resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
   name: keyVaultName
   location: location
@@ -87,6 +91,17 @@ resource embeddingsSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (!
   }
 }
 
+var chatModelSecretName = 'chat-model-api-key'
+
+resource chatModelSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (!empty(chatModelApiKey)) {
+  parent: vault
+  name: chatModelSecretName
+  properties: {
+    value: chatModelApiKey
+    contentType: 'text/plain'
+  }
+}
+
 output keyVaultName string = vault.name
 output keyVaultUri string = vault.properties.vaultUri
 
@@ -97,3 +112,5 @@ output authSigningKeyUri string = signingKeySecret.properties.secretUri
 output googleClientSecretUri string = googleSecret.properties.secretUri
 // Only meaningful when an embeddings key was given (the secret exists only then).
 output embeddingsApiKeyUri string = '${vault.properties.vaultUri}secrets/${embeddingsSecretName}'
+// Only meaningful when a chat model key was given.
+output chatModelApiKeyUri string = '${vault.properties.vaultUri}secrets/${chatModelSecretName}'
