@@ -100,11 +100,11 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         var query = RandomUnitVector(random);
         var model = MiniLmEmbeddingGenerator.ModelName;
 
-        // 4,000 chunks of another course sit right around the query; our 1,000 lie further out. The planner
+        // 2,000 chunks of another course sit right around the query; our 500 lie further out. The planner
         // walks the HNSW index for this share, and a plain filtered scan sees only the crowd among its
         // ef_search candidates, so it returns fewer than k rows (usually none).
-        var theirs = Enumerable.Range(0, 4000).Select(_ => Blend(query, RandomUnitVector(random), 0.2f)).ToList();
-        var ours = Enumerable.Range(0, 1000).Select(_ => Blend(query, RandomUnitVector(random), 0.9f)).ToList();
+        var theirs = Enumerable.Range(0, 2000).Select(_ => Blend(query, RandomUnitVector(random), 0.2f)).ToList();
+        var ours = Enumerable.Range(0, 500).Select(_ => Blend(query, RandomUnitVector(random), 0.9f)).ToList();
         await CopyAsync(crowd, model, "crowd", theirs);
         await CopyAsync(course, model, "ours", ours);
         // A vector of another model in our course, the nearest of all: never compared.
