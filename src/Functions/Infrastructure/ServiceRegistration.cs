@@ -7,6 +7,7 @@ using CoursePlatform.Functions.Features.Enrollments;
 using CoursePlatform.Functions.Features.Health;
 using CoursePlatform.Functions.Features.Lessons;
 using CoursePlatform.Functions.Features.Personas;
+using CoursePlatform.Functions.Features.Progress;
 using CoursePlatform.Functions.Infrastructure.AI;
 using CoursePlatform.Functions.Features.Ingestion;
 using CoursePlatform.Functions.Infrastructure.Auth;
@@ -63,6 +64,8 @@ public static class ServiceRegistration
         services.AddAuth();
         services.AddIngestion(configuration);
         services.AddScoped<LessonService>();
+        services.AddScoped<OutlineService>();
+        services.AddScoped<ModuleGatingService>();
         services.AddScoped<CatalogService>();
         services.AddChatModel(configuration);
         services.AddPersonas();

@@ -6,8 +6,19 @@ using Microsoft.Azure.Functions.Worker.Http;
 
 namespace CoursePlatform.Functions.Features.Lessons;
 
-public sealed class LessonFunctions(LessonService lessons)
+public sealed class LessonFunctions(LessonService lessons, OutlineService outlines)
 {
+    [Function("GetCourseOutline")]
+    public async Task<HttpResponseData> GetOutline(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "courses/{course}/topics")] HttpRequestData request,
+        string course, FunctionContext context, CancellationToken cancellationToken)
+    {
+        var outline = await outlines.GetAsync(course, context.GetCaller(), cancellationToken);
+        var response = await request.JsonAsync(HttpStatusCode.OK, outline, cancellationToken: cancellationToken);
+        response.Headers.Add("Cache-Control", "private, no-cache");
+        return response;
+    }
+
     [Function("GetTopicContent")]
     public async Task<HttpResponseData> GetContent(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "topics/{topicId:guid}/content")] HttpRequestData request,

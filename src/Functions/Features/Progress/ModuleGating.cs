@@ -1,0 +1,45 @@
+namespace CoursePlatform.Functions.Features.Progress;
+
+/// <summary>What gating needs to know about one module of a course for one learner.</summary>
+public sealed record ModuleFacts(int ModuleNo, int TopicCount, int PairsWithQuestions, DateTimeOffset? PassedAt, DateTimeOffset? CooldownUntil)
+{
+    /// <summary>A topic pair covers two consecutive topics: ceil(topics / 2) pairs.</summary>
+    public int PairCount => (TopicCount + 1) / 2;
+
+    /// <summary>A pair without questions can never be passed: the module must say so, not stay locked.</summary>
+    public bool Misconfigured => PairCount > 0 && PairsWithQuestions < PairCount;
+}
+
+public enum LockReason { PreviousModuleNotPassed, PreviousModuleCooldown }
+
+public sealed record ModuleState(
+    int ModuleNo, bool Unlocked, LockReason? LockReason, bool Passed, DateTimeOffset? CooldownUntil, bool Misconfigured);
+
+/// <summary>
+/// Module gating (product.md): module 1 is always open; module N opens when module N-1 is passed and no
+/// cooldown runs on it. A module whose quiz cannot be passed (a pair without questions) is reported as
+/// misconfigured and does not hold the next one shut.
+/// </summary>
+public static class ModuleGating
+{
+    public static IReadOnlyList<ModuleState> Evaluate(IReadOnlyList<ModuleFacts> modules, DateTimeOffset now)
+    {
+        var states = new List<ModuleState>(modules.Count);
+        ModuleFacts? previous = null;
+        foreach (var module in modules.OrderBy(m => m.ModuleNo))
+        {
+            var cooldown = module.CooldownUntil > now ? module.CooldownUntil : null;
+            LockReason? reason = previous switch
+            {
+                null => null,
+                { Misconfigured: true } => null,
+                { PassedAt: null } => Progress.LockReason.PreviousModuleNotPassed,
+                { CooldownUntil: { } until } when until > now => Progress.LockReason.PreviousModuleCooldown,
+                _ => null,
+            };
+            states.Add(new ModuleState(module.ModuleNo, reason is null, reason, module.PassedAt is not null, cooldown, module.Misconfigured));
+            previous = module;
+        }
+        return states;
+    }
+}
