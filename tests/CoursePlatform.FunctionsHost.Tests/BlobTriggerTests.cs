@@ -97,6 +97,27 @@ public sealed class BlobTriggerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Event_for_a_blob_the_scan_already_handled_does_not_run_it_again()
+    {
+        var name = $"a-{Guid.NewGuid():N}.txt";
+        await FixtureSettings.UploadAsync(fixture.BlobContainer, name, "scanned");
+        Assert.True(await Eventually.HoldsAsync(async () => (await fixture.MarkersAsync($"blob/{name}")).Count >= 1, Wait), host.Output);
+
+        using var response = await PostWebhookAsync("Host.Functions.BlobRecorder", "Notification", JsonSerializer.Serialize(new[]
+        {
+            new { id = "1", eventType = "Microsoft.Storage.BlobCreated", subject = $"/blobServices/default/containers/{fixture.BlobContainer}/blobs/{name}", data = new { } },
+        }));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+        // Same receipt for the same version, whichever path saw it. A duplicate run would start right after the
+        // post; the sentinel's upload, scan and run take longer than that.
+        var sentinel = $"z-{Guid.NewGuid():N}.txt";
+        await FixtureSettings.UploadAsync(fixture.BlobContainer, sentinel, "sentinel");
+        Assert.True(await Eventually.HoldsAsync(async () => (await fixture.MarkersAsync($"blob/{sentinel}")).Count >= 1, Wait), host.Output);
+        Assert.Equal(["scanned"], await fixture.MarkersAsync($"blob/{name}"));
+    }
+
+    [Fact]
     public async Task Event_grid_subscription_validation_is_answered()
     {
         var code = Guid.NewGuid().ToString();
