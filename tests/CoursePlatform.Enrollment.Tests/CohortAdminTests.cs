@@ -157,7 +157,14 @@ public sealed class CohortAdminTests(DatabaseFixture database) : IClassFixture<D
         var entries = Enumerable.Range(0, 5000).Select(i => ((string?)$"  Learner.{i:D4}@Example.COM ", (int?)(i % 10 + 1))).ToArray();
 
         var watch = Stopwatch.StartNew();
-        var first = await Admin(s => s.UpsertMembersAsync(admin, cohort.Id, Members(entries), default));
+        UpsertMembersResult first;
+        using (var log = new SqlCommandLog(database.DatabaseName))
+        {
+            first = await Admin(s => s.UpsertMembersAsync(admin, cohort.Id, Members(entries), default));
+            // One read (does the cohort exist) and one write for all 5,000 rows.
+            Assert.True(log.Commands.Count == 2, string.Join("\n---\n", log.Commands));
+            Assert.Single(log.Writes);
+        }
         watch.Stop();
 
         Assert.Equal(new UpsertMembersResult(5000, 5000, 5000, 0, 0), first);

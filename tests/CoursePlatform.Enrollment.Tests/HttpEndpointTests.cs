@@ -1,0 +1,187 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using CoursePlatform.Data;
+using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Infrastructure.Auth;
+using CoursePlatform.Testing;
+using Microsoft.Extensions.Options;
+
+namespace CoursePlatform.Enrollment.Tests;
+
+/// <summary>A test database plus the app running on it under the local Functions host, once per class.</summary>
+public sealed class HostedAppFixture : IAsyncLifetime
+{
+    public const string SigningKey = "ZW5yb2xsbWVudC1odHRwLXRlc3RzLW9ubHktc2lnbmluZy1rZXktMzItYnl0ZXM=";
+
+    public DatabaseFixture Database { get; } = new();
+    public FunctionsHostRunner Host { get; private set; } = null!;
+    public AccessTokens Tokens { get; } = new(Options.Create(new AuthOptions { SigningKey = SigningKey }), TimeProvider.System);
+
+    public async Task InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        Host = await FunctionsHostRunner.StartAsync(new Dictionary<string, string>
+        {
+            ["Database__ConnectionString"] = Database.ConnectionString,
+            ["AzureWebJobsStorage"] = LocalServices.AzuriteConnectionString,
+            ["Auth__Issuer"] = new AuthOptions().Issuer,
+            ["Auth__Audience"] = new AuthOptions().Audience,
+            ["Auth__SigningKey"] = SigningKey,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Host is not null) await Host.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}
+
+/// <summary>The enrolment and cohort routes over HTTP: wiring, auth middleware, bodies, status codes, problem+json.</summary>
+public sealed class HttpEndpointTests(HostedAppFixture hosted) : IClassFixture<HostedAppFixture>
+{
+    private HttpClient Client => hosted.Host.Client;
+
+    /// <summary>A user with a live session and a bearer token for it, as sign-in would leave them.</summary>
+    private async Task<(User User, string Token)> SignedIn(UserRole role)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var user = new User { Email = $"http-{Guid.NewGuid():N}@example.com", Role = role, CreatedAt = now, UpdatedAt = now };
+        var session = new UserSession { User = user, FamilyId = Guid.NewGuid(), RefreshTokenHash = RandomNumberGenerator.GetBytes(32), CreatedAt = now, ExpiresAt = now.AddDays(1) };
+        await using (var db = hosted.Database.CreateContext())
+        {
+            db.UserSessions.Add(session);
+            await db.SaveChangesAsync();
+        }
+        return (user, hosted.Tokens.Issue(user.Id, session.FamilyId, role));
+    }
+
+    private async Task<Course> CourseAsync(EnrollmentMode mode, decimal price = 0)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var course = new Course { Slug = $"h-{Guid.NewGuid():N}"[..16], Name = "HTTP course", Price = price, IsPublished = true, EnrollmentMode = mode, ModuleCount = 1, CreatedAt = now, UpdatedAt = now };
+        await using var db = hosted.Database.CreateContext();
+        db.Courses.Add(course);
+        await db.SaveChangesAsync();
+        return course;
+    }
+
+    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string? token, object? body = null, string? rawJson = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null) request.Content = JsonContent.Create(body);
+        if (rawJson is not null) request.Content = new StringContent(rawJson, System.Text.Encoding.UTF8, "application/json");
+        return await Client.SendAsync(request);
+    }
+
+    private async Task<JsonElement> Expect(HttpResponseMessage response, HttpStatusCode status, string mediaType = "application/json")
+    {
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == status, $"expected {status}, got {(int)response.StatusCode}: {text}\n{hosted.Host.Output}");
+            if (text.Length == 0) return default;
+            Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
+            using var json = JsonDocument.Parse(text);
+            return json.RootElement.Clone();
+        }
+    }
+
+    [Fact]
+    public async Task Enrol_over_http_checks_without_writing_then_creates_once_and_refuses_paid_and_anonymous()
+    {
+        var (learner, token) = await SignedIn(UserRole.Learner);
+        var free = await CourseAsync(EnrollmentMode.Open);
+        var paid = await CourseAsync(EnrollmentMode.Open, price: 20);
+
+        await Expect(await Send(HttpMethod.Post, $"courses/{free.Slug}/enroll", null), HttpStatusCode.Unauthorized, "application/problem+json");
+
+        var check = await Expect(await Send(HttpMethod.Post, $"courses/{free.Slug}/enroll", token, new { checkOnly = true }), HttpStatusCode.OK);
+        Assert.True(check.GetProperty("eligible").GetBoolean());
+        Assert.Equal("free", check.GetProperty("reason").GetString());
+        var mine = await Expect(await Send(HttpMethod.Get, "me/enrollments", token), HttpStatusCode.OK);
+        Assert.Equal(0, mine.GetProperty("total").GetInt32());
+
+        var created = await Expect(await Send(HttpMethod.Post, $"courses/{free.Slug}/enroll", token), HttpStatusCode.Created);
+        Assert.Equal("free", created.GetProperty("source").GetString());
+        var again = await Expect(await Send(HttpMethod.Post, $"courses/{free.Id}/enroll", token, new { checkOnly = false }), HttpStatusCode.OK);
+        Assert.Equal(created.GetProperty("id").GetGuid(), again.GetProperty("id").GetGuid());
+
+        var refused = await Expect(await Send(HttpMethod.Post, $"courses/{paid.Slug}/enroll", token), HttpStatusCode.PaymentRequired, "application/problem+json");
+        Assert.Contains("cart", refused.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+
+        mine = await Expect(await Send(HttpMethod.Get, "me/enrollments", token), HttpStatusCode.OK);
+        var item = Assert.Single(mine.GetProperty("items").EnumerateArray());
+        Assert.Equal(free.Id, item.GetProperty("courseId").GetGuid());
+        Assert.Equal(learner.Id, (await FindEnrollmentUser(free.Id)));
+    }
+
+    private async Task<Guid> FindEnrollmentUser(Guid courseId)
+    {
+        await using var db = hosted.Database.CreateContext();
+        return db.Enrollments.Where(e => e.CourseId == courseId).Select(e => e.UserId).Single();
+    }
+
+    [Fact]
+    public async Task Cohort_admin_over_http_is_admin_only_takes_5000_members_in_one_request_and_the_learner_sees_their_brief()
+    {
+        var (_, admin) = await SignedIn(UserRole.Admin);
+        var (learner, learnerToken) = await SignedIn(UserRole.Learner);
+        var course = await CourseAsync(EnrollmentMode.Cohort);
+
+        await Expect(await Send(HttpMethod.Post, $"admin/courses/{course.Slug}/cohorts", null, new { name = "X" }), HttpStatusCode.Unauthorized, "application/problem+json");
+        await Expect(await Send(HttpMethod.Post, $"admin/courses/{course.Slug}/cohorts", learnerToken, new { name = "X" }), HttpStatusCode.Forbidden, "application/problem+json");
+        await Expect(await Send(HttpMethod.Get, $"admin/courses/{course.Slug}/cohorts", learnerToken), HttpStatusCode.Forbidden, "application/problem+json");
+
+        var cohort = await Expect(await Send(HttpMethod.Post, $"admin/courses/{course.Slug}/cohorts", admin, new { name = "Batch A", startsOn = "2027-01-01" }), HttpStatusCode.Created);
+        var cohortId = cohort.GetProperty("id").GetGuid();
+        var members = Enumerable.Range(0, 5000).Select(i => new { email = $"Member{i:D4}@Example.com", batchNo = 1 })
+            .Append(new { email = learner.Email.ToUpperInvariant(), batchNo = 2 }).ToArray();
+
+        await Expect(await Send(HttpMethod.Post, $"admin/cohorts/{cohortId}/members", learnerToken, new { members }), HttpStatusCode.Forbidden, "application/problem+json");
+        var first = await Expect(await Send(HttpMethod.Post, $"admin/cohorts/{cohortId}/members", admin, new { members }), HttpStatusCode.OK);
+        Assert.Equal((5001, 5001, 0), (first.GetProperty("received").GetInt32(), first.GetProperty("inserted").GetInt32(), first.GetProperty("unchanged").GetInt32()));
+        var second = await Expect(await Send(HttpMethod.Post, $"admin/cohorts/{cohortId}/members", admin, new { members }), HttpStatusCode.OK);
+        Assert.Equal((0, 0, 5001), (second.GetProperty("inserted").GetInt32(), second.GetProperty("updated").GetInt32(), second.GetProperty("unchanged").GetInt32()));
+
+        var invalid = await Expect(await Send(HttpMethod.Post, $"admin/cohorts/{cohortId}/members", admin,
+            rawJson: """{ "members": [ { "email": "ok@example.com", "batchNo": 1 }, { "email": "nope", "batchNo": 1 }, { "email": "x@example.com", "batchNo": "two" } ] }"""),
+            HttpStatusCode.BadRequest, "application/problem+json");
+        Assert.True(invalid.GetProperty("errors").TryGetProperty("members[2].batchNo", out _), invalid.ToString());
+        invalid = await Expect(await Send(HttpMethod.Post, $"admin/cohorts/{cohortId}/members", admin,
+            rawJson: """{ "members": [ { "email": "ok@example.com", "batchNo": 1 }, { "email": "nope", "batchNo": 0 } ] }"""),
+            HttpStatusCode.BadRequest, "application/problem+json");
+        Assert.Equal(["members[1].batchNo", "members[1].email"], invalid.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+
+        var brief = new { title = "Ship it", tagline = "Small and done", description = "Build a to-do app.", notes = "Demo on Friday." };
+        await Expect(await Send(HttpMethod.Put, $"admin/cohorts/{cohortId}/projects/2", admin, brief), HttpStatusCode.Created);
+        await Expect(await Send(HttpMethod.Put, $"admin/cohorts/{cohortId}/projects/2", admin, brief), HttpStatusCode.OK);
+        await Expect(await Send(HttpMethod.Put, $"admin/cohorts/{cohortId}/projects/0", admin, brief), HttpStatusCode.BadRequest, "application/problem+json");
+        var noTitle = await Expect(await Send(HttpMethod.Put, $"admin/cohorts/{cohortId}/projects/1", admin, new { tagline = "t", description = "d" }), HttpStatusCode.BadRequest, "application/problem+json");
+        Assert.True(noTitle.GetProperty("errors").TryGetProperty("title", out _), noTitle.ToString());
+
+        var enrolled = await Expect(await Send(HttpMethod.Post, $"courses/{course.Slug}/enroll", learnerToken), HttpStatusCode.Created);
+        Assert.Equal(("cohort", cohortId), (enrolled.GetProperty("source").GetString(), enrolled.GetProperty("cohortId").GetGuid()));
+        var mine = await Expect(await Send(HttpMethod.Get, $"courses/{course.Slug}/cohort", learnerToken), HttpStatusCode.OK);
+        Assert.Equal(("Batch A", 2), (mine.GetProperty("name").GetString(), mine.GetProperty("batchNo").GetInt32()));
+        var project = await Expect(await Send(HttpMethod.Get, $"courses/{course.Slug}/cohort/project", learnerToken), HttpStatusCode.OK);
+        Assert.Equal("Ship it", project.GetProperty("title").GetString());
+
+        var (_, strangerToken) = await SignedIn(UserRole.Learner);
+        await Expect(await Send(HttpMethod.Get, $"courses/{course.Slug}/cohort", strangerToken), HttpStatusCode.NotFound, "application/problem+json");
+        await Expect(await Send(HttpMethod.Get, $"courses/{course.Slug}/cohort/project", strangerToken), HttpStatusCode.NotFound, "application/problem+json");
+        await Expect(await Send(HttpMethod.Post, $"courses/{course.Slug}/enroll", strangerToken), HttpStatusCode.Forbidden, "application/problem+json");
+
+        await Expect(await Send(HttpMethod.Delete, $"admin/cohorts/{cohortId}/members?email={Uri.EscapeDataString("MEMBER0001@example.com")}", admin), HttpStatusCode.NoContent);
+        var page = await Expect(await Send(HttpMethod.Get, $"admin/cohorts/{cohortId}/members?q=member000&pageSize=100", admin), HttpStatusCode.OK);
+        Assert.Equal(9, page.GetProperty("total").GetInt32()); // member0000..0009 less the removed one
+        var patched = await Expect(await Send(HttpMethod.Patch, $"admin/cohorts/{cohortId}", admin, rawJson: """{ "isActive": false, "startsOn": null }"""), HttpStatusCode.OK);
+        Assert.Equal(JsonValueKind.Null, patched.GetProperty("startsOn").ValueKind);
+        Assert.False(patched.GetProperty("isActive").GetBoolean());
+        await Expect(await Send(HttpMethod.Delete, $"admin/cohorts/{cohortId}", admin), HttpStatusCode.NoContent);
+    }
+}
