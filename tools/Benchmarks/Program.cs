@@ -2,13 +2,17 @@ using System.Globalization;
 using CoursePlatform.Benchmarks;
 
 // dotnet run -c Release --project tools/Benchmarks -- session-expiry [rows]
+// dotnet run -c Release --project tools/Benchmarks -- lesson [iterations]
 var name = args.FirstOrDefault();
 switch (name)
 {
     case "session-expiry":
         await SessionExpiryBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000);
         return 0;
+    case "lesson":
+        await LessonBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000);
+        return 0;
     default:
-        Console.Error.WriteLine("usage: benchmarks session-expiry [rows]");
+        Console.Error.WriteLine("usage: benchmarks session-expiry [rows] | lesson [iterations]");
         return 2;
 }

@@ -34,7 +34,7 @@ public sealed record LessonContent(
 /// "Persona-filtered content"). Assets are read in one query that can only return the caller's
 /// persona's rows and the defaults, so another persona's payload never even leaves the database.
 /// </summary>
-public sealed class LessonService(CoursePlatformDbContext db, CourseAccess access)
+public sealed class LessonService(CoursePlatformDbContext db)
 {
     public async Task<LessonContent> GetAsync(Guid topicId, Caller? caller, CancellationToken cancellationToken)
     {
@@ -50,16 +50,17 @@ public sealed class LessonService(CoursePlatformDbContext db, CourseAccess acces
             })
             .SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("topic");
 
-        var isStaff = caller is not null && await access.IsTutorOfAsync(caller, topic.CourseId, cancellationToken);
+        // Everything about the caller in one round trip: staffing, enrolment and both personas.
+        var facts = caller is null ? null : await CallerFactsAsync(caller.UserId, topic.CourseId, cancellationToken);
+        var isStaff = caller is not null && CourseAccess.IsStaff(caller, facts?.Teaches == true);
         if (!topic.IsPublished && !isStaff) throw ProblemException.NotFound("topic");
         if (!topic.IsPreview && !isStaff)
         {
             if (caller is null) throw ProblemException.Unauthorized("Sign in and enrol to read this lesson.");
-            if (!await access.IsEnrolledAsync(caller.UserId, topic.CourseId, cancellationToken))
-                throw ProblemException.Forbidden("Enrol in the course to read this lesson.");
+            if (facts?.Enrolled != true) throw ProblemException.Forbidden("Enrol in the course to read this lesson.");
         }
-
-        var (persona, study) = caller is null ? (null, StudyPersona.Normal) : await PersonasAsync(caller.UserId, topic.CourseId, cancellationToken);
+        var persona = facts?.Tutor;
+        var study = facts?.Study ?? StudyPersona.Normal;
 
         var layout = LessonLayout.Parse(topic.TextContent);
         IReadOnlyList<LessonBlock> blocks = layout is null
@@ -76,18 +77,16 @@ public sealed class LessonService(CoursePlatformDbContext db, CourseAccess acces
             topic.Exercise is null ? null : new SimulationExerciseDto(topic.Exercise.Title, topic.Exercise.Instructions, ToNode(topic.Exercise.Payload)));
     }
 
-    /// <summary>The caller's tutor persona and study narrator for the course, in one round trip.</summary>
-    private async Task<(TutorPersona?, StudyPersona)> PersonasAsync(Guid userId, Guid courseId, CancellationToken cancellationToken)
-    {
-        var choice = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new
-            {
-                Tutor = db.LearnerPersonaProfiles.Where(p => p.UserId == userId && p.CourseId == courseId).Select(p => (TutorPersona?)p.PersonaKey).FirstOrDefault(),
-                Study = db.TopicPersonalizations.Where(p => p.UserId == userId && p.CourseId == courseId).Select(p => (StudyPersona?)p.StudyPersona).FirstOrDefault(),
-            })
+    private sealed record CallerFacts(bool Teaches, bool Enrolled, TutorPersona? Tutor, StudyPersona? Study);
+
+    private Task<CallerFacts?> CallerFactsAsync(Guid userId, Guid courseId, CancellationToken cancellationToken) =>
+        db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new CallerFacts(
+                db.CourseTutors.Any(CourseAccess.Teaches(courseId, userId)),
+                db.Enrollments.Any(CourseAccess.ActiveEnrollment(courseId, userId)),
+                db.LearnerPersonaProfiles.Where(p => p.UserId == userId && p.CourseId == courseId).Select(p => (TutorPersona?)p.PersonaKey).FirstOrDefault(),
+                db.TopicPersonalizations.Where(p => p.UserId == userId && p.CourseId == courseId).Select(p => (StudyPersona?)p.StudyPersona).FirstOrDefault()))
             .SingleOrDefaultAsync(cancellationToken);
-        return (choice?.Tutor, choice?.Study ?? StudyPersona.Normal);
-    }
 
     /// <summary>One query for every content key of the layout: the persona's rows and the defaults, nothing else.</summary>
     private async Task<IReadOnlyDictionary<string, AssetChoice>> AssetsAsync(

@@ -9,11 +9,20 @@ public sealed class CourseAccess(CoursePlatformDbContext db)
 {
     public async Task<bool> IsTutorOfAsync(Caller caller, Guid courseId, CancellationToken cancellationToken) =>
         caller.IsAdmin
-        || (caller.Role == UserRole.Tutor && await db.CourseTutors.AnyAsync(
-            ct => ct.CourseId == courseId && ct.Tutor.UserId == caller.UserId, cancellationToken));
+        || (caller.Role == UserRole.Tutor && await db.CourseTutors.AnyAsync(Teaches(courseId, caller.UserId), cancellationToken));
+
+    /// <summary>The staffing rule once the assignment is known: admins always, tutors when assigned.</summary>
+    public static bool IsStaff(Caller caller, bool assigned) => caller.IsAdmin || (caller.Role == UserRole.Tutor && assigned);
+
+    /// <summary>For queries that fold the access facts into one round trip.</summary>
+    public static System.Linq.Expressions.Expression<Func<Data.Model.CourseTutor, bool>> Teaches(Guid courseId, Guid userId) =>
+        ct => ct.CourseId == courseId && ct.Tutor.UserId == userId;
+
+    public static System.Linq.Expressions.Expression<Func<Data.Model.Enrollment, bool>> ActiveEnrollment(Guid courseId, Guid userId) =>
+        e => e.UserId == userId && e.CourseId == courseId && e.Status == EnrollmentStatus.Active;
 
     public Task<bool> IsEnrolledAsync(Guid userId, Guid courseId, CancellationToken cancellationToken) =>
-        db.Enrollments.AnyAsync(e => e.UserId == userId && e.CourseId == courseId && e.Status == EnrollmentStatus.Active, cancellationToken);
+        db.Enrollments.AnyAsync(ActiveEnrollment(courseId, userId), cancellationToken);
 
     /// <summary>401 when anonymous, 403 unless the caller teaches the course or is an admin.</summary>
     public async Task<Caller> RequireTutorOfAsync(Caller? caller, Guid courseId, CancellationToken cancellationToken)
