@@ -10,8 +10,8 @@ public sealed class IngestionOptions
     /// <summary>The blob container admins upload into; fixed because the blob trigger's path names it.</summary>
     public const string Container = "course-content";
 
-    /// <summary>Largest file accepted, in bytes (default 50 MB). Larger files fail without being downloaded.</summary>
-    [Range(1, 1L << 32)]
+    /// <summary>Largest file accepted, in bytes (default 50 MB, at most 1 GB: files are read into memory). Larger files fail without being downloaded.</summary>
+    [Range(1, 1L << 30)]
     public long MaxFileBytes { get; set; } = 50L * 1024 * 1024;
 
     [Range(1, 100_000)]
