@@ -102,65 +102,16 @@ public static class LocalFunctionsHost
             IReadOnlyList<FunctionDefinition> functions;
             try
             {
-                functions = await worker.Ready.WaitAsync(arguments.StartupTimeout, lifetime.ApplicationStopping);
+                functions = await WaitForWorkerAsync(worker, process, arguments.StartupTimeout, lifetime.ApplicationStopping);
             }
-            catch (Exception ex) when (ex is HostStartupException or TimeoutException or InvalidOperationException)
+            catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
             {
-                var reason = ex is TimeoutException ? $"the worker did not finish starting within {arguments.StartupTimeout.TotalSeconds:0} s" : ex.Message;
-                // A dying worker closes its stream a moment before it exits: prefer the exit code as the reason.
-                try
-                {
-                    reason = $"The worker process exited with code {await process.Exited.WaitAsync(TimeSpan.FromSeconds(3))}.";
-                }
-                catch (TimeoutException)
-                {
-                }
-                var output = process.RecentOutput;
-                throw new HostStartupException(
-                    $"The worker failed to start: {reason}" + (output.Length > 0 ? $"{Environment.NewLine}Last worker output:{Environment.NewLine}{output}" : ""));
+                logger.LogInformation("Stopped before the worker finished starting.");
+                return 0;
             }
 
-            var lines = new List<string>();
-            lines.AddRange(app.Services.GetRequiredService<HttpTriggerHandler>().MapFunctions(functions).Select(l => l.Replace("] /", $"] http://localhost:{arguments.Port}/", StringComparison.Ordinal)));
-            lines.AddRange(app.Services.GetRequiredService<TimerScheduler>().Start(functions, lifetime.ApplicationStopping));
-            foreach (var function in functions.Where(BlobTriggerFunction.IsBlobTrigger))
-            {
-                try
-                {
-                    var trigger = BlobTriggerFunction.Create(function, settings);
-                    blobTriggers[function.Name] = trigger;
-                    var scanner = app.Services.GetRequiredService<BlobContainerScanner>();
-                    lines.Add($"{function.Name}: blobTrigger ({trigger.Path}{(trigger.IsEventGridSource ? ", Event Grid: POST /runtime/webhooks/blobs?functionName=" + function.FullName : "")}{(scanner.Polls(trigger) ? $", container scan every {scanner.Interval.TotalSeconds:0.#} s" : "")})");
-                }
-                catch (HostStartupException ex)
-                {
-                    logger.LogError("Blob trigger '{Function}' is disabled: {Error}", function.Name, ex.Message);
-                    lines.Add($"{function.Name}: blobTrigger (disabled)");
-                }
-            }
-            webhook.Register(blobTriggers.Values);
-            app.Services.GetRequiredService<BlobContainerScanner>().Start(blobTriggers.Values, lifetime.ApplicationStopping);
-            foreach (var function in functions.Where(f => !lines.Any(l => l.StartsWith(f.Name + ":", StringComparison.Ordinal))))
-            {
-                lines.Add($"{function.Name}: {function.Trigger?.Type ?? "no trigger"} (not supported by the local host)");
-            }
-            foreach (var function in functions)
-            {
-                foreach (var binding in function.Bindings.Where(b => !b.IsTrigger && !string.Equals(b.Type, "http", StringComparison.OrdinalIgnoreCase)))
-                {
-                    logger.LogWarning("'{Function}': the local host does not supply '{Type}' {Direction} bindings ('{Name}'); use the SDK client in the function instead.",
-                        function.Name, binding.Type, binding.Direction, binding.Name);
-                }
-            }
-            var keys = app.Services.GetRequiredService<FunctionKeys>();
-            Console.WriteLine();
-            Console.WriteLine("Functions:");
-            foreach (var line in lines) Console.WriteLine("    " + line);
-            if (functions.Any(f => string.Equals(f.Trigger?.Get("authLevel"), "function", StringComparison.OrdinalIgnoreCase)))
-            {
-                Console.WriteLine($"Function key (x-functions-key header or ?code=): {keys.FunctionKey}");
-            }
-            Console.WriteLine();
+            var lines = WireTriggers(app, functions, settings, blobTriggers, arguments.Port, logger);
+            PrintFunctions(lines, functions, app.Services.GetRequiredService<FunctionKeys>());
             state.MarkRunning();
             logger.LogInformation("Host is running on http://localhost:{Port} (Ctrl+C to stop)", arguments.Port);
 
@@ -172,7 +123,6 @@ public static class LocalFunctionsHost
             {
                 logger.LogError("The worker process exited unexpectedly with code {Code}; stopping the host.", await process.Exited);
                 exitCode = 1;
-                lifetime.StopApplication();
             }
         }
         finally
@@ -180,6 +130,89 @@ public static class LocalFunctionsHost
             await ShutdownAsync(app, worker, process, logger);
         }
         return exitCode;
+    }
+
+    /// <summary>Waits for the handshake; a worker that dies or hangs becomes a start-up error with its last output.</summary>
+    private static async Task<IReadOnlyList<FunctionDefinition>> WaitForWorkerAsync(
+        WorkerChannel worker, WorkerProcess process, TimeSpan timeout, CancellationToken stopping)
+    {
+        try
+        {
+            return await worker.Ready.WaitAsync(timeout, stopping);
+        }
+        catch (Exception ex) when (ex is HostStartupException or TimeoutException or InvalidOperationException)
+        {
+            var reason = ex is TimeoutException ? $"the worker did not finish starting within {timeout.TotalSeconds:0} s" : ex.Message;
+            // A dying worker closes its stream a moment before it exits: prefer the exit code as the reason.
+            try
+            {
+                reason = $"The worker process exited with code {await process.Exited.WaitAsync(TimeSpan.FromSeconds(3), CancellationToken.None)}.";
+            }
+            catch (TimeoutException)
+            {
+            }
+            var output = process.RecentOutput;
+            throw new HostStartupException(
+                $"The worker failed to start: {reason}" + (output.Length > 0 ? $"{Environment.NewLine}Last worker output:{Environment.NewLine}{output}" : ""));
+        }
+    }
+
+    /// <summary>Routes, timers, blob scans and the webhook for the loaded functions; returns one console line per function.</summary>
+    private static List<string> WireTriggers(
+        WebApplication app, IReadOnlyList<FunctionDefinition> functions, AppSettings settings,
+        Dictionary<string, BlobTriggerFunction> blobTriggers, int port, ILogger logger)
+    {
+        var stopping = app.Lifetime.ApplicationStopping;
+        var lines = new List<string>();
+        lines.AddRange(app.Services.GetRequiredService<HttpTriggerHandler>().MapFunctions(functions)
+            .Select(l => l.Replace("] /", $"] http://localhost:{port}/", StringComparison.Ordinal)));
+        lines.AddRange(app.Services.GetRequiredService<TimerScheduler>().Start(functions, stopping));
+
+        var scanner = app.Services.GetRequiredService<BlobContainerScanner>();
+        foreach (var function in functions.Where(BlobTriggerFunction.IsBlobTrigger))
+        {
+            try
+            {
+                var trigger = BlobTriggerFunction.Create(function, settings);
+                blobTriggers[function.Name] = trigger;
+                lines.Add($"{function.Name}: blobTrigger ({trigger.Path}"
+                    + (trigger.IsEventGridSource ? $", Event Grid: POST /runtime/webhooks/blobs?functionName={function.FullName}" : "")
+                    + (scanner.Polls(trigger) ? $", container scan every {scanner.Interval.TotalSeconds:0.#} s" : "") + ")");
+            }
+            catch (HostStartupException ex)
+            {
+                logger.LogError("Blob trigger '{Function}' is disabled: {Error}", function.Name, ex.Message);
+                lines.Add($"{function.Name}: blobTrigger (disabled)");
+            }
+        }
+        app.Services.GetRequiredService<EventGridWebhook>().Register(blobTriggers.Values);
+        scanner.Start(blobTriggers.Values, stopping);
+
+        foreach (var function in functions.Where(f => !lines.Any(l => l.StartsWith(f.Name + ":", StringComparison.Ordinal))))
+        {
+            lines.Add($"{function.Name}: {function.Trigger?.Type ?? "no trigger"} (not supported by the local host)");
+        }
+        foreach (var function in functions)
+        {
+            foreach (var binding in function.Bindings.Where(b => !b.IsTrigger && !string.Equals(b.Type, "http", StringComparison.OrdinalIgnoreCase)))
+            {
+                logger.LogWarning("'{Function}': the local host does not supply '{Type}' {Direction} bindings ('{Name}'); use the SDK client in the function instead.",
+                    function.Name, binding.Type, binding.Direction, binding.Name);
+            }
+        }
+        return lines;
+    }
+
+    private static void PrintFunctions(List<string> lines, IReadOnlyList<FunctionDefinition> functions, FunctionKeys keys)
+    {
+        Console.WriteLine();
+        Console.WriteLine("Functions:");
+        foreach (var line in lines) Console.WriteLine("    " + line);
+        if (functions.Any(f => string.Equals(f.Trigger?.Get("authLevel"), "function", StringComparison.OrdinalIgnoreCase)))
+        {
+            Console.WriteLine($"Function key (x-functions-key header or ?code=): {keys.FunctionKey}");
+        }
+        Console.WriteLine();
     }
 
     private static async Task ShutdownAsync(WebApplication app, WorkerChannel worker, WorkerProcess process, ILogger logger)
