@@ -20,7 +20,7 @@ dotnet run --project tools/DevTool --no-build -- migrate seed --settings local.s
 # Sign-in goes to a local stand-in for Google while the settings point at loopback (the default).
 if grep -Eq '"Google__Authority": *"https?://(127\.0\.0\.1|localhost)' local.settings.json; then
   dotnet build tools/OidcStandIn -nologo -clp:ErrorsOnly -v:q
-  dotnet run --project tools/OidcStandIn --no-build -- --settings local.settings.json >"$LOCAL_DIR/logs/oidc-standin.log" 2>&1 &
+  dotnet run --project tools/OidcStandIn --no-build -- --settings "$REPO_ROOT/local.settings.json" >"$LOCAL_DIR/logs/oidc-standin.log" 2>&1 &
   standin=$!
   trap 'kill $standin 2>/dev/null' EXIT
   log "OpenID Connect stand-in started (log: .local/logs/oidc-standin.log)"

@@ -250,8 +250,9 @@ public class DemoSeedTests(DatabaseFixture database) : IClassFixture<DatabaseFix
         Assert.All(learners, u =>
         {
             Assert.Equal(u.Email.ToLowerInvariant(), u.Email);
-            Assert.Equal("google", u.AuthProvider);
-            Assert.StartsWith("demo-learner-", u.ProviderSubject, StringComparison.Ordinal);
+            // Linked to their Google account by email on the first sign-in, not before.
+            Assert.Null(u.AuthProvider);
+            Assert.Null(u.ProviderSubject);
             Assert.Null(u.PasswordHash);
             Assert.Contains(members, m => m.Email == u.Email);
         });

@@ -25,12 +25,12 @@ public sealed class DemoSeed
     /// <summary>The demo learners: email, name, persona (null = none), batch, enrolled in the gated course.</summary>
     public static IReadOnlyList<DemoLearner> Learners { get; } =
     [
-        new("learner.a@example.com", "Ana Alvarez", "demo-learner-a", TutorPersona.NonItMigrant, 1, Enrolled: true,
+        new("learner.a@example.com", "Ana Alvarez", TutorPersona.NonItMigrant, 1, Enrolled: true,
             "Moved from retail management into IT; no programming background; prefers everyday analogies."),
-        new("learner.b@example.com", "Ben Baker", "demo-learner-b", TutorPersona.PseudoCoder, 2, Enrolled: true,
+        new("learner.b@example.com", "Ben Baker", TutorPersona.PseudoCoder, 2, Enrolled: true,
             "Writes small scripts at work and learns best from code and commands, line by line."),
-        new("learner.c@example.com", "Chloe Chen", "demo-learner-c", null, 1, Enrolled: true, null),
-        new("learner.d@example.com", "Dev Desai", "demo-learner-d", null, 2, Enrolled: false, null),
+        new("learner.c@example.com", "Chloe Chen", null, 1, Enrolled: true, null),
+        new("learner.d@example.com", "Dev Desai", null, 2, Enrolled: false, null),
     ];
 
     private static readonly PasswordHasher<User> Hasher = new();
@@ -359,12 +359,9 @@ public sealed class DemoSeed
                 var email = learner.Email;
                 var user = await UpsertAsync(db.Users, u => u.Email == email,
                     () => new User { Id = Ids.For("user", email), Email = email, FullName = learner.Name, CreatedAt = Now, UpdatedAt = Now });
+                // No provider subject: the first Google sign-in with this email links the account, as it
+                // would for a learner an admin pre-registered.
                 user.Role = UserRole.Learner;
-                if (user.AuthProvider is null && user.ProviderSubject is null)
-                {
-                    user.AuthProvider = "google";
-                    user.ProviderSubject = learner.ProviderSubject;
-                }
 
                 var member = await UpsertAsync(db.CohortMembers, x => x.CohortId == cohort.Id && x.Email == email,
                     () => new CohortMember { Id = Ids.For("cohort-member", cohort.Id, email), CohortId = cohort.Id, Email = email, CreatedAt = Now });
@@ -425,7 +422,7 @@ public sealed class DemoSeed
 }
 
 public sealed record DemoLearner(
-    string Email, string Name, string ProviderSubject, TutorPersona? Persona, int BatchNo, bool Enrolled, string? PersonaReasoning);
+    string Email, string Name, TutorPersona? Persona, int BatchNo, bool Enrolled, string? PersonaReasoning);
 
 /// <summary>Name-based UUIDs (SHA-256 of a fixed namespace and the name, RFC 9562 version 8), so every seeded row has the same id on every machine and run.</summary>
 public static class Ids

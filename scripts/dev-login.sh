@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Signs in as any email through the real Google sign-in code path against the local stand-in, and
+# prints the token response (JSON). For local development only: ./run.sh must be serving.
+#   scripts/dev-login.sh learner.a@example.com
+#   TOKEN=$(scripts/dev-login.sh learner.a@example.com | jq -r .accessToken)
+set -euo pipefail
+email="${1:?usage: scripts/dev-login.sh <email> [api base, default http://localhost:7071/api]}"
+api="${2:-http://localhost:7071/api}"
+frontend="http://localhost:5173/signed-in"   # an allowed redirect origin of the sample settings; nothing needs to listen there
+
+location() { curl -s -o /dev/null -w '%{redirect_url}' "$@"; }
+query() { sed -n "s/.*[?&]$1=\([^&]*\).*/\1/p" <<<"$2"; }
+
+to_provider=$(location -G --data-urlencode "redirect=$frontend" --data-urlencode "login_hint=$email" "$api/auth/google/start")
+[ -n "$to_provider" ] || { echo "sign-in start failed: is ./run.sh serving on $api?" >&2; exit 1; }
+to_callback=$(location "$to_provider")          # the stand-in approves login_hint at once
+to_frontend=$(location "$to_callback")          # the app finishes the flow and hands the frontend a one-time code
+code=$(query code "$to_frontend")
+[ -n "$code" ] || { echo "sign-in failed: $to_frontend" >&2; exit 1; }
+curl -s -X POST "$api/auth/exchange" -H 'Content-Type: application/json' -d "{\"code\":\"$code\"}"
+echo
