@@ -13,7 +13,7 @@ public sealed class HttpTriggerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        host = HostProcess.Start(Paths.FixtureApp, fixture.Values());
+        host = HostProcess.Start(Paths.FixtureApp, fixture.Values(), hostSection: new { CORS = "http://localhost:5173" });
         await host.WaitUntilRunningAsync();
     }
 
@@ -112,6 +112,24 @@ public sealed class HttpTriggerTests : IAsyncLifetime
     {
         using var response = await host.Client.GetAsync("api/boom");
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Cors_origins_from_the_settings_host_section_are_allowed()
+    {
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, $"api/echo/{Guid.NewGuid()}");
+        preflight.Headers.Add("Origin", "http://localhost:5173");
+        preflight.Headers.Add("Access-Control-Request-Method", "PUT");
+        using var allowed = await host.Client.SendAsync(preflight);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/echo/{Guid.NewGuid()}");
+        request.Headers.Add("Origin", "http://evil.example");
+        using var other = await host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NoContent, allowed.StatusCode);
+        Assert.Equal("http://localhost:5173", Header(allowed, "Access-Control-Allow-Origin"));
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        Assert.False(other.Headers.Contains("Access-Control-Allow-Origin"));
     }
 
     private static string Header(HttpResponseMessage response, string name) =>

@@ -24,6 +24,7 @@ public static class LocalFunctionsHost
         FunctionsMetadataFile.EnsureAppDirectory(arguments.AppDirectory);
         var settings = AppSettings.Load(arguments.SettingsFile, arguments.AppDirectory);
         var hostJson = HostJson.Load(arguments.AppDirectory);
+        var port = arguments.Port ?? settings.Host.LocalHttpPort ?? 7071;
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = arguments.AppDirectory });
         builder.Logging.ClearProviders();
@@ -38,7 +39,7 @@ public static class LocalFunctionsHost
         {
             kestrel.Limits.MaxRequestBodySize = 100 * 1024 * 1024;
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2);
-            kestrel.ListenAnyIP(arguments.Port, listen => listen.Protocols = HttpProtocols.Http1);
+            kestrel.ListenAnyIP(port, listen => listen.Protocols = HttpProtocols.Http1);
         });
         builder.Services.AddGrpc(grpc =>
         {
@@ -48,6 +49,7 @@ public static class LocalFunctionsHost
             grpc.IgnoreUnknownServices = true;
         });
         builder.Services.AddRouting();
+        builder.Services.AddCors();
         builder.Services.AddSingleton(arguments);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(hostJson);
@@ -82,6 +84,16 @@ public static class LocalFunctionsHost
             }
             await next(context);
         });
+        // Core Tools' CORS from local.settings.json Host.CORS; preflights are answered before routing.
+        if (settings.Host.CorsOrigins.Count > 0)
+        {
+            app.UseCors(cors =>
+            {
+                if (settings.Host.CorsOrigins.Contains("*")) cors.AllowAnyOrigin(); else cors.WithOrigins([.. settings.Host.CorsOrigins]);
+                cors.AllowAnyHeader().AllowAnyMethod();
+                if (settings.Host.CorsCredentials && !settings.Host.CorsOrigins.Contains("*")) cors.AllowCredentials();
+            });
+        }
         app.UseRouting();
         ((IEndpointRouteBuilder)app).DataSources.Add(app.Services.GetRequiredService<FunctionEndpointDataSource>());
         app.MapGrpcService<EventStreamService>();
@@ -90,7 +102,7 @@ public static class LocalFunctionsHost
         app.MapPost("/runtime/webhooks/blobs", (Delegate)((HttpContext context) => webhook.HandleAsync(context, lifetime.ApplicationStopping)));
 
         await app.StartAsync();
-        var grpcUri = GrpcUri(app, arguments.Port);
+        var grpcUri = GrpcUri(app, port);
 
         using var process = app.Services.GetRequiredService<WorkerProcess>();
         var exitCode = 0;
@@ -110,10 +122,10 @@ public static class LocalFunctionsHost
                 return 0;
             }
 
-            var lines = WireTriggers(app, functions, settings, blobTriggers, arguments.Port, logger);
+            var lines = WireTriggers(app, functions, settings, blobTriggers, port, logger);
             PrintFunctions(lines, functions, app.Services.GetRequiredService<FunctionKeys>());
             state.MarkRunning();
-            logger.LogInformation("Host is running on http://localhost:{Port} (Ctrl+C to stop)", arguments.Port);
+            logger.LogInformation("Host is running on http://localhost:{Port} (Ctrl+C to stop)", port);
 
             // Run until Ctrl+C, or until the worker dies.
             var stopping = Task.Delay(Timeout.Infinite, lifetime.ApplicationStopping);

@@ -34,6 +34,6 @@ catch (HostStartupException ex)
 }
 catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
 {
-    Console.Error.WriteLine($"Functions host error: port {arguments.Port} is in use ({ex.Message}). Pass another with --port.");
+    Console.Error.WriteLine($"Functions host error: the port is in use ({ex.Message}). Pass another with --port.");
     return 1;
 }

@@ -34,11 +34,11 @@ public sealed partial class HostProcess : IAsyncDisposable
     public int ExitCode => process.ExitCode;
 
     /// <summary>Starts the host for <paramref name="appDirectory"/> with these local.settings.json Values.</summary>
-    public static HostProcess Start(string appDirectory, IDictionary<string, string> settings, int? port = null)
+    public static HostProcess Start(string appDirectory, IDictionary<string, string> settings, int? port = null, object? hostSection = null)
     {
         if (!File.Exists(Paths.HostDll)) throw new InvalidOperationException($"The host is not built: {Paths.HostDll}");
         var settingsFile = Path.Combine(Path.GetTempPath(), $"host-settings-{Guid.NewGuid():N}.json");
-        File.WriteAllText(settingsFile, JsonSerializer.Serialize(new { IsEncrypted = false, Values = settings }));
+        File.WriteAllText(settingsFile, JsonSerializer.Serialize(new { IsEncrypted = false, Values = settings, Host = hostSection ?? new { } }));
         var chosenPort = port ?? FreePort();
         var start = new ProcessStartInfo("dotnet")
         {

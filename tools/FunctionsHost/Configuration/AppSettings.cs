@@ -13,8 +13,14 @@ public sealed partial class AppSettings
 {
     private readonly Dictionary<string, string> values;
 
-    public AppSettings(IDictionary<string, string> values) =>
+    public AppSettings(IDictionary<string, string> values, LocalHostSection? host = null)
+    {
         this.values = new Dictionary<string, string>(values, StringComparer.OrdinalIgnoreCase);
+        Host = host ?? new LocalHostSection(null, [], false);
+    }
+
+    /// <summary>The <c>Host</c> section of local.settings.json (port and CORS), as Core Tools reads it.</summary>
+    public LocalHostSection Host { get; }
 
     public IReadOnlyDictionary<string, string> Values => values;
 
@@ -24,6 +30,7 @@ public sealed partial class AppSettings
     public static AppSettings Load(string? settingsFile, string appDirectory)
     {
         var merged = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        LocalHostSection? host = null;
         var file = settingsFile ?? Path.Combine(appDirectory, "local.settings.json");
         if (settingsFile is not null && !File.Exists(settingsFile))
         {
@@ -39,12 +46,16 @@ public sealed partial class AppSettings
                     merged[setting.Name] = setting.Value.ValueKind == JsonValueKind.String ? setting.Value.GetString()! : setting.Value.GetRawText();
                 }
             }
+            if (json.RootElement.TryGetProperty(nameof(Host), out var hostSection))
+            {
+                host = LocalHostSection.Parse(hostSection);
+            }
         }
         foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
         {
             merged[(string)variable.Key] = (string?)variable.Value ?? "";
         }
-        return new AppSettings(merged);
+        return new AppSettings(merged, host);
     }
 
     /// <summary>Replaces every <c>%Name%</c> with the setting's value, as the host does for trigger paths and schedules.</summary>

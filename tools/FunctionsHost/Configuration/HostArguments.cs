@@ -3,19 +3,19 @@ namespace CoursePlatform.FunctionsHost.Configuration;
 /// <summary>Command line of the local host: <c>--app &lt;build output&gt; [--port 7071] [--settings local.settings.json]</c>.</summary>
 public sealed record HostArguments(
     string AppDirectory,
-    int Port,
+    int? Port,
     string? SettingsFile,
     TimeSpan StartupTimeout,
     string? ExtractProtocolTo)
 {
     public const string Usage =
-        "Usage: CoursePlatform.FunctionsHost --app <functions build output> [--port 7071] [--settings <local.settings.json>] [--startup-timeout <seconds>]\n" +
+        "Usage: CoursePlatform.FunctionsHost --app <functions build output> [--port <n>, default: Host.LocalHttpPort of the settings file, else 7071] [--settings <local.settings.json>] [--startup-timeout <seconds>]\n" +
         "       CoursePlatform.FunctionsHost --app <functions build output> --extract-protocol <out.pb>";
 
     public static HostArguments Parse(IReadOnlyList<string> args)
     {
         string? app = null, settings = null, extract = null;
-        var port = 7071;
+        int? port = null;
         var startupTimeout = TimeSpan.FromSeconds(60);
         for (var i = 0; i < args.Count; i++)
         {
