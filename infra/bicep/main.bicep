@@ -101,6 +101,9 @@ param googleCallbackUrl string = ''
 @description('NCRONTAB (6 fields, UTC) of ExpireRefreshSessions.')
 param sessionExpirySchedule string = '0 0 * * * *'
 
+@description('Largest JSON request body the API accepts, in bytes.')
+param httpMaxRequestBodyBytes int = 1048576
+
 @description('NCRONTAB (6 fields, UTC) of ResetPromptQuotas.')
 param quotaResetSchedule string = '0 0 0 * * *'
 
@@ -396,6 +399,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Google__AllowedRedirectOrigins: join(origins, ',')
 
     SessionExpirySchedule: sessionExpirySchedule
+    Http__MaxRequestBodyBytes: string(httpMaxRequestBodyBytes)
     QuotaResetSchedule: quotaResetSchedule
 
     Embeddings__Provider: embeddingsProvider
