@@ -1,4 +1,3 @@
-using System.Net;
 using CoursePlatform.FunctionsHost;
 using CoursePlatform.FunctionsHost.Configuration;
 using CoursePlatform.FunctionsHost.Protocol;
