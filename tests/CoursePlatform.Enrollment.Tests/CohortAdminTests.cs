@@ -109,7 +109,7 @@ public sealed class CohortAdminTests(DatabaseFixture database) : IClassFixture<D
     [Fact]
     public async Task Patch_changes_only_the_fields_sent_and_null_clears_a_date()
     {
-        var (admin, _, cohort) = await Arrange();
+        var (admin, course, cohort) = await Arrange();
         UpdateCohortRequest Patch(string json) => JsonSerializer.Deserialize<UpdateCohortRequest>(json, Json.Options)!;
 
         var dated = await Admin(s => s.UpdateAsync(admin, cohort.Id, Patch("""{"startsOn":"2027-01-10","endsOn":"2027-04-01"}"""), default));
@@ -123,6 +123,8 @@ public sealed class CohortAdminTests(DatabaseFixture database) : IClassFixture<D
         var blank = await Problem(HttpStatusCode.BadRequest, () => Admin(s => s.UpdateAsync(admin, cohort.Id, Patch("""{"name":""}"""), default)));
         Assert.Contains("name", blank.Errors!.Keys);
         await Problem(HttpStatusCode.BadRequest, () => Admin(s => s.UpdateAsync(admin, cohort.Id, Patch("""{"isActive":null}"""), default)));
+        await Admin(s => s.CreateAsync(admin, course.Slug, new CreateCohortRequest("Taken", null, null, null), default));
+        await Problem(HttpStatusCode.Conflict, () => Admin(s => s.UpdateAsync(admin, cohort.Id, Patch("""{"name":"Taken"}"""), default)));
         await Problem(HttpStatusCode.NotFound, () => Admin(s => s.UpdateAsync(admin, Guid.NewGuid(), Patch("""{"name":"X"}"""), default)));
 
         var unchanged = await app.Db(db => db.Cohorts.AsNoTracking().SingleAsync(c => c.Id == cohort.Id));
@@ -202,6 +204,21 @@ public sealed class CohortAdminTests(DatabaseFixture database) : IClassFixture<D
         Assert.Equal(new UpsertMembersResult(4, 3, 1, 1, 1), result);
         var stored = await app.Db(db => db.CohortMembers.Where(m => m.CohortId == cohort.Id).OrderBy(m => m.Email).Select(m => new { m.Email, m.BatchNo }).ToListAsync());
         Assert.Equal(["a@example.com:1", "b@example.com:3", "c@example.com:1"], stored.Select(m => $"{m.Email}:{m.BatchNo}"));
+    }
+
+    [Fact]
+    public async Task Concurrent_upserts_of_overlapping_lists_in_opposite_orders_all_succeed_and_insert_each_row_once()
+    {
+        var (admin, _, cohort) = await Arrange();
+        var forward = Enumerable.Range(0, 2000).Select(i => ((string?)$"p{i:D4}@example.com", (int?)1)).ToArray();
+        var backward = forward.Reverse().Select(e => (e.Item1, (int?)2)).ToArray();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            Task.Run(() => Admin(s => s.UpsertMembersAsync(admin, cohort.Id, Members(i % 2 == 0 ? forward : backward), default)))));
+
+        Assert.Equal(2000, results.Sum(r => r.Inserted));
+        Assert.All(results, r => Assert.Equal(2000, r.Inserted + r.Updated + r.Unchanged));
+        Assert.Equal(2000, await app.Db(db => db.CohortMembers.CountAsync(m => m.CohortId == cohort.Id)));
     }
 
     [Fact]

@@ -120,7 +120,6 @@ public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolve
             throw ProblemException.Validation("members", $"At most {MaxMembersPerRequest} members per request; split the list.");
 
         var merged = new Dictionary<string, int>(StringComparer.Ordinal);
-        var order = new List<string>(entries.Count);
         var errors = new Dictionary<string, string[]>();
         var errorCount = 0;
         for (var i = 0; i < entries.Count; i++)
@@ -136,7 +135,6 @@ public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolve
                 if (batchNo is < 1 or > MaxBatchNo) AddError($"members[{i}].batchNo", $"The batch number must be from 1 to {MaxBatchNo}.");
             }
             if (errorCount > 0 || email is null) continue;
-            if (!merged.ContainsKey(email)) order.Add(email);
             merged[email] = batchNo;
         }
         if (errorCount > 0)
@@ -149,9 +147,10 @@ public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolve
         }
 
         await RequireCohortAsync(cohortId, cancellationToken);
-        var emails = order.ToArray();
-        var batches = order.Select(e => merged[e]).ToArray();
-        var ids = order.Select(_ => Guid.CreateVersion7()).ToArray();
+        // Sorted, so concurrent upserts into one cohort take their row locks in the same order (no deadlock).
+        var emails = merged.Keys.Order(StringComparer.Ordinal).ToArray();
+        var batches = emails.Select(e => merged[e]).ToArray();
+        var ids = emails.Select(_ => Guid.CreateVersion7()).ToArray();
 
         // One statement: insert the new, update the moved, leave the rest untouched (the WHERE clause
         // makes unchanged rows no-ops, so they are neither rewritten nor counted).
