@@ -85,8 +85,11 @@ public sealed class CatalogTests(DatabaseFixture database) : IClassFixture<Datab
         Assert.Equal(["T0", "T1"], anonymous.Modules[0].Topics.Select(t => t.Name));
         Assert.True(anonymous.Modules[0].Topics[0].IsPreview);
         Assert.Null(anonymous.Enrolled);
-        Assert.True((await Detail(course.Id.ToString(), learner)).Enrolled);
-        Assert.False((await Detail(course.Slug, stranger)).Enrolled);
+        Assert.Null(anonymous.Eligible);
+        var mine = await Detail(course.Id.ToString(), learner);
+        Assert.Equal((true, true, "already_enrolled"), (mine.Enrolled, mine.Eligible, mine.EligibilityReason));
+        var theirs = await Detail(course.Slug, stranger);
+        Assert.Equal((false, true, "payment_required"), (theirs.Enrolled, theirs.Eligible, theirs.EligibilityReason)); // an open paid course: via the cart
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CoursePlatform.Data;
+using CoursePlatform.Functions.Features.Enrollments;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Courses;
 using CoursePlatform.Functions.Infrastructure.Http;
@@ -20,12 +21,12 @@ public sealed record ModuleOutline(int ModuleNo, IReadOnlyList<TopicTitle> Topic
 public sealed record CourseDetail(
     Guid Id, string Slug, string Name, string? Description, string? ThumbnailUrl, decimal Price, string Currency,
     EnrollmentMode EnrollmentMode, int ModuleCount, bool IsPublished, IReadOnlyList<ModuleOutline> Modules,
-    bool? Enrolled);
+    bool? Enrolled, bool? Eligible, string? EligibilityReason);
 
 public sealed record PageDto(string Slug, string Title, JsonNode Content, DateTimeOffset UpdatedAt);
 
 /// <summary>The public catalog: published courses, their outlines and the CMS pages.</summary>
-public sealed class CatalogService(CoursePlatformDbContext db, CourseResolver courses, CourseAccess access)
+public sealed class CatalogService(CoursePlatformDbContext db, CourseResolver courses, CourseAccess access, EnrollmentService enrollments)
 {
     public const int MaxQueryLength = 100;
 
@@ -61,10 +62,15 @@ public sealed class CatalogService(CoursePlatformDbContext db, CourseResolver co
             .Select(t => new { t.ModuleNo, Title = new TopicTitle(t.Id, t.TopicNumber, t.Name, t.IsPreview) })
             .ToListAsync(cancellationToken);
         var modules = topics.GroupBy(t => t.ModuleNo).Select(g => new ModuleOutline(g.Key, g.Select(t => t.Title).ToList())).ToList();
-        bool? enrolled = caller is null ? null : await access.IsEnrolledAsync(caller.UserId, course.Id, cancellationToken);
+        // Signed in: whether the caller is in, and whether they may get in (a paid open course counts:
+        // it is bought through the cart); the reason is one of EligibilityReasons.
+        var eligibility = caller is null ? null : await enrollments.EvaluateAsync(caller.UserId, course, cancellationToken);
 
         return new CourseDetail(course.Id, course.Slug, course.Name, detail.Description, detail.ThumbnailUrl, course.Price, course.Currency,
-            course.EnrollmentMode, course.ModuleCount, course.IsPublished, modules, enrolled);
+            course.EnrollmentMode, course.ModuleCount, course.IsPublished, modules,
+            eligibility?.AlreadyEnrolled,
+            eligibility is null ? null : eligibility.Eligible || eligibility.Reason == EligibilityReasons.PaymentRequired,
+            eligibility?.Reason);
     }
 
     public async Task<PageDto> PageAsync(string slug, CancellationToken cancellationToken)
