@@ -11,39 +11,16 @@ using Microsoft.Extensions.Options;
 
 namespace CoursePlatform.Enrollment.Tests;
 
-/// <summary>A test database plus the app running on it under the local Functions host, once per class.</summary>
-public sealed class HostedAppFixture : IAsyncLifetime
+/// <summary>The app under the local Functions host on its own database, and a way to mint tokens it accepts.</summary>
+public sealed class HostedAppFixture : HostedApp
 {
-    public const string SigningKey = "ZW5yb2xsbWVudC1odHRwLXRlc3RzLW9ubHktc2lnbmluZy1rZXktMzItYnl0ZXM=";
-
-    public DatabaseFixture Database { get; } = new();
-    public FunctionsHostRunner Host { get; private set; } = null!;
     public AccessTokens Tokens { get; } = new(Options.Create(new AuthOptions { SigningKey = SigningKey }), TimeProvider.System);
-
-    public async Task InitializeAsync()
-    {
-        await Database.InitializeAsync();
-        Host = await FunctionsHostRunner.StartAsync(new Dictionary<string, string>
-        {
-            ["Database__ConnectionString"] = Database.ConnectionString,
-            ["AzureWebJobsStorage"] = LocalServices.AzuriteConnectionString,
-            ["Auth__Issuer"] = new AuthOptions().Issuer,
-            ["Auth__Audience"] = new AuthOptions().Audience,
-            ["Auth__SigningKey"] = SigningKey,
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Host is not null) await Host.DisposeAsync();
-        await Database.DisposeAsync();
-    }
 }
 
 /// <summary>The enrolment and cohort routes over HTTP: wiring, auth middleware, bodies, status codes, problem+json.</summary>
 public sealed class HttpEndpointTests(HostedAppFixture hosted) : IClassFixture<HostedAppFixture>
 {
-    private HttpClient Client => hosted.Host.Client;
+    private HttpClient Client => hosted.Api;
 
     /// <summary>A user with a live session and a bearer token for it, as sign-in would leave them.</summary>
     private async Task<(User User, string Token)> SignedIn(UserRole role)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using CoursePlatform.FunctionsHost.Tests.Infrastructure;
+using CoursePlatform.Testing;
 
 namespace CoursePlatform.FunctionsHost.Tests;
 

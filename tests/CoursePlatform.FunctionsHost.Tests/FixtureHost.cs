@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using CoursePlatform.FunctionsHost.Tests.Infrastructure;
+using CoursePlatform.Testing;
 
 namespace CoursePlatform.FunctionsHost.Tests;
 

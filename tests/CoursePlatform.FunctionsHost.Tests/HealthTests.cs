@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using CoursePlatform.FunctionsHost.Tests.Infrastructure;
+using CoursePlatform.Testing;
 
 namespace CoursePlatform.FunctionsHost.Tests;
 
@@ -12,7 +13,7 @@ public sealed class HealthTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // Every setting the app reads, from the sample (it validates them at start), pointed at the test services.
-        var settings = SampleSettings();
+        var settings = HostedApp.SampleSettings();
         settings["AzureWebJobsStorage"] = Services.Azurite;
         settings["Database__ConnectionString"] = Services.Postgres;
         host = HostProcess.Start(Paths.FunctionsApp, settings);
@@ -20,12 +21,6 @@ public sealed class HealthTests : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await host.DisposeAsync();
-
-    private static Dictionary<string, string> SampleSettings()
-    {
-        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(Paths.RepositoryRoot, "local.settings.sample.json")));
-        return sample.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
-    }
 
     [Fact]
     public async Task Health_answers_200_with_database_and_storage_up()

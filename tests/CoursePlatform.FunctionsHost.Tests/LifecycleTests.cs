@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CoursePlatform.FunctionsHost.Tests.Infrastructure;
+using CoursePlatform.Testing;
 
 namespace CoursePlatform.FunctionsHost.Tests;
 

@@ -1,5 +1,6 @@
 using CoursePlatform.FunctionsHost.Protocol;
 using CoursePlatform.FunctionsHost.Tests.Infrastructure;
+using CoursePlatform.Testing;
 using Google.Protobuf.Reflection;
 
 namespace CoursePlatform.FunctionsHost.Tests;

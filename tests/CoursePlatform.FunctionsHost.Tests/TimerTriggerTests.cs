@@ -1,5 +1,6 @@
 using System.Net;
 using CoursePlatform.FunctionsHost.Tests.Infrastructure;
+using CoursePlatform.Testing;
 
 namespace CoursePlatform.FunctionsHost.Tests;
 

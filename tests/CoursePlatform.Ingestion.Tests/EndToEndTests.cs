@@ -3,9 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
-using CoursePlatform.FunctionsHost.Tests.Infrastructure;
 using CoursePlatform.Testing;
 using Microsoft.AspNetCore.Identity;
 
@@ -27,6 +27,9 @@ public sealed class EndToEndTests(DatabaseFixture database) : IClassFixture<Data
     // xunit makes a class instance (and so a host) per test; the database is per class.
     private readonly string _admin = $"admin-{Guid.NewGuid():N}@e2e.example";
     private readonly string _tutor = $"tutor-{Guid.NewGuid():N}@e2e.example";
+    // Blob receipts are kept per host id; hosts of other test runs (same app, other databases) share the
+    // container, so this host gets an id of its own and never skips a blob because another host saw it.
+    private readonly string _hostId = $"ingest-e2e-{Guid.NewGuid():N}"[..32];
 
     public async Task InitializeAsync()
     {
@@ -46,6 +49,7 @@ public sealed class EndToEndTests(DatabaseFixture database) : IClassFixture<Data
         var settings = sample.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
         settings["AzureWebJobsStorage"] = LocalServices.AzuriteConnectionString;
         settings["Database__ConnectionString"] = database.ConnectionString;
+        settings["AzureFunctionsJobHost__id"] = _hostId;
         _host = HostProcess.Start(Paths.FunctionsApp, settings);
         await _host.WaitUntilRunningAsync();
     }
@@ -53,8 +57,12 @@ public sealed class EndToEndTests(DatabaseFixture database) : IClassFixture<Data
     public async Task DisposeAsync()
     {
         await _host.DisposeAsync();
-        var container = new BlobServiceClient(LocalServices.AzuriteConnectionString).GetBlobContainerClient("course-content");
+        var blobs = new BlobServiceClient(LocalServices.AzuriteConnectionString);
+        var container = blobs.GetBlobContainerClient("course-content");
         foreach (var blob in _blobs) await container.DeleteBlobIfExistsAsync(blob);
+        var receipts = blobs.GetBlobContainerClient("azure-webjobs-hosts");
+        await foreach (var receipt in receipts.GetBlobsAsync(BlobTraits.None, BlobStates.None, $"blobreceipts/{_hostId}/", CancellationToken.None))
+            await receipts.DeleteBlobIfExistsAsync(receipt.Name);
     }
 
     private static User Staff(string email, UserRole role, DateTimeOffset now)

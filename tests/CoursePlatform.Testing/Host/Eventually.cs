@@ -1,4 +1,4 @@
-namespace CoursePlatform.FunctionsHost.Tests.Infrastructure;
+namespace CoursePlatform.Testing;
 
 /// <summary>Bounded polling for effects that happen in another process.</summary>
 public static class Eventually

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace CoursePlatform.FunctionsHost.Tests.Infrastructure;
+namespace CoursePlatform.Testing;
 
 /// <summary>
 /// The local Functions host as a child process on a free port, with its console output captured. Disposing stops it

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace CoursePlatform.FunctionsHost.Tests.Infrastructure;
+namespace CoursePlatform.Testing;
 
 /// <summary>Build outputs of the host and the worker apps, for the configuration the tests were built in.</summary>
 public static class Paths

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Xunit;
+
+namespace CoursePlatform.Testing;
+
+/// <summary>
+/// A test database plus the real app served on it by the local Functions host (tools/FunctionsHost), with
+/// the sample settings and a known signing key, once per test class: routing, middleware, binding and
+/// problem+json exactly as a client sees them.
+/// </summary>
+public class HostedApp : IAsyncLifetime
+{
+    public const string SigningKey = "aG9zdGVkLWFwcC10ZXN0cy1vbmx5LXNpZ25pbmcta2V5LW9mLTMyLWJ5dGVz";
+
+    public DatabaseFixture Database { get; } = new();
+
+    public HostProcess Host { get; private set; } = null!;
+
+    /// <summary>A client whose base address is the app's route prefix (<c>http://127.0.0.1:port/api/</c>).</summary>
+    public HttpClient Api { get; private set; } = null!;
+
+    /// <summary>Settings on top of the sample's and the database's; override to add more.</summary>
+    protected virtual IDictionary<string, string> Settings() => new Dictionary<string, string>();
+
+    public async Task InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        var settings = SampleSettings();
+        settings["Database__ConnectionString"] = Database.ConnectionString;
+        settings["AzureWebJobsStorage"] = LocalServices.AzuriteConnectionString;
+        settings["Auth__SigningKey"] = SigningKey;
+        foreach (var (key, value) in Settings()) settings[key] = value;
+        Host = HostProcess.Start(Paths.FunctionsApp, settings);
+        await Host.WaitUntilRunningAsync();
+        Api = new HttpClient { BaseAddress = new Uri(Host.Client.BaseAddress!, "api/"), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Api?.Dispose();
+        if (Host is not null) await Host.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    /// <summary>Every setting the app reads, from local.settings.sample.json (the app validates them at start).</summary>
+    public static Dictionary<string, string> SampleSettings()
+    {
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(Paths.RepositoryRoot, "local.settings.sample.json")));
+        return sample.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
+    }
+}
