@@ -12,9 +12,10 @@ mkdir -p "$results"
 scripts/services.sh start || { echo "0 passed, 1 failed"; exit 1; }
 export COURSEPLATFORM_TEST_PG="${COURSEPLATFORM_TEST_PG:-Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=postgres}"
 
-# Databases left by an interrupted earlier run.
+# Databases left by an interrupted earlier run, and templates of earlier builds.
 as_postgres "$PG_BIN/psql" -h "$PG_SOCKET_DIR" -p "$PG_PORT" -U postgres -d postgres -Atqc \
-  "SELECT format('DROP DATABASE %I WITH (FORCE);', datname) FROM pg_database WHERE datname LIKE 'cp\_test\_%'" \
+  "SELECT format('ALTER DATABASE %I WITH IS_TEMPLATE false; DROP DATABASE %I WITH (FORCE);', datname, datname)
+   FROM pg_database WHERE datname LIKE 'cp\_test\_%' OR datname LIKE 'cp\_template\_%' OR datname LIKE 'cp\_bench\_%'" \
   | as_postgres "$PG_BIN/psql" -h "$PG_SOCKET_DIR" -p "$PG_PORT" -U postgres -d postgres -q >/dev/null
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

@@ -83,19 +83,8 @@ public static class TestDatabases
         await using (var db = CoursePlatformDb.CreateContext(templateConnection))
             await db.Database.MigrateAsync();
         await Execute(admin, $"ALTER DATABASE \"{name}\" WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
-        // Templates of earlier builds are of no further use.
-        var stale = new List<string>();
-        await using (var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE 'cp\\_template\\_%' AND datname <> @name", admin))
-        {
-            list.Parameters.AddWithValue("name", name);
-            await using var reader = await list.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) stale.Add(reader.GetString(0));
-        }
-        foreach (var old in stale)
-        {
-            await Execute(admin, $"ALTER DATABASE \"{old}\" WITH IS_TEMPLATE false");
-            await Execute(admin, $"DROP DATABASE \"{old}\" WITH (FORCE)");
-        }
+        // Templates of earlier builds are left alone here (another test process may still be cloning
+        // one); test.sh drops them before a run.
         return name;
 
         static async Task Execute(NpgsqlConnection connection, string sql)
