@@ -27,10 +27,11 @@ mkdir -p "$LOCAL_DIR/logs"
 
 log() { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }
 
-# Runs a command as the postgres OS user when we are root (PostgreSQL refuses to run as root).
+# Runs a command as the postgres OS user when we are root (PostgreSQL refuses to run as root),
+# from / since that user may not be allowed into the current directory.
 as_postgres() {
   if [ "$(id -u)" = "0" ]; then
-    runuser -u postgres -- "$@"
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi
