@@ -3,6 +3,7 @@ using CoursePlatform.Benchmarks;
 
 // dotnet run -c Release --project tools/Benchmarks -- session-expiry [rows]
 // dotnet run -c Release --project tools/Benchmarks -- lesson [iterations]
+// dotnet run -c Release --project tools/Benchmarks -- ingestion [search-chunks]
 var name = args.FirstOrDefault();
 switch (name)
 {
@@ -12,7 +13,10 @@ switch (name)
     case "lesson":
         await LessonBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000);
         return 0;
+    case "ingestion":
+        await IngestionBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000);
+        return 0;
     default:
-        Console.Error.WriteLine("usage: benchmarks session-expiry [rows] | lesson [iterations]");
+        Console.Error.WriteLine("usage: benchmarks session-expiry [rows] | lesson [iterations] | ingestion [search-chunks]");
         return 2;
 }
