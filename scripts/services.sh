@@ -6,8 +6,9 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 pg_running() { as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; }
-azurite_pid() { cat "$LOCAL_DIR/azurite.pid" 2>/dev/null || true; }
-azurite_running() { local pid; pid=$(azurite_pid); [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
+# Azurite's launcher forks the server, so the processes are found by their data folder, not a pid file.
+azurite_pattern() { printf 'azurite.*--location %s' "$AZURITE_DATA"; }
+azurite_running() { pgrep -f "$(azurite_pattern)" >/dev/null; }
 
 start_postgres() {
   "$REPO_ROOT/scripts/install-postgres.sh"
@@ -43,7 +44,6 @@ start_azurite() {
       --location "$AZURITE_DATA" --blobHost 127.0.0.1 --blobPort "$AZURITE_BLOB_PORT" \
       --queueHost 127.0.0.1 --queuePort "$AZURITE_QUEUE_PORT" \
       --tableHost 127.0.0.1 --tablePort "$AZURITE_TABLE_PORT" >>"$AZURITE_LOG" 2>&1 &
-    echo $! >"$LOCAL_DIR/azurite.pid"
   fi
   wait_for_port 127.0.0.1 "$AZURITE_BLOB_PORT" 30 || { log "Azurite did not start; see $AZURITE_LOG"; exit 1; }
 }
@@ -55,11 +55,11 @@ case "${1:-start}" in
     ;;
   stop)
     if pg_running; then as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast stop >/dev/null && log "PostgreSQL stopped"; fi
-    if azurite_running; then kill "$(azurite_pid)" && rm -f "$LOCAL_DIR/azurite.pid" && log "Azurite stopped"; fi
+    if azurite_running; then pkill -f "$(azurite_pattern)" && log "Azurite stopped"; fi
     ;;
   status)
     pg_running && echo "postgres: running on 127.0.0.1:$PG_PORT" || echo "postgres: stopped"
-    azurite_running && echo "azurite: running on 127.0.0.1:$AZURITE_BLOB_PORT (pid $(azurite_pid))" || echo "azurite: stopped"
+    azurite_running && echo "azurite: running on 127.0.0.1:$AZURITE_BLOB_PORT" || echo "azurite: stopped"
     ;;
   *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
 esac
