@@ -93,6 +93,12 @@ public sealed class IngestionApp : IAsyncDisposable
     /// <summary>Removes this test's blobs, so a local host started later does not find them in the shared container.</summary>
     public async ValueTask DisposeAsync()
     {
+        // A test that uploaded nothing may run before anything created the container.
+        if (!await Container.ExistsAsync())
+        {
+            await _provider.DisposeAsync();
+            return;
+        }
         foreach (var prefix in _prefixes.Distinct())
             await foreach (var blob in Container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix, CancellationToken.None))
                 await Container.DeleteBlobIfExistsAsync(blob.Name);
