@@ -61,6 +61,7 @@ public sealed class EndToEndTests(DatabaseFixture database) : IClassFixture<Data
         var container = blobs.GetBlobContainerClient("course-content");
         foreach (var blob in _blobs) await container.DeleteBlobIfExistsAsync(blob);
         var receipts = blobs.GetBlobContainerClient("azure-webjobs-hosts");
+        if (!await receipts.ExistsAsync()) return;
         await foreach (var receipt in receipts.GetBlobsAsync(BlobTraits.None, BlobStates.None, $"blobreceipts/{_hostId}/", CancellationToken.None))
             await receipts.DeleteBlobIfExistsAsync(receipt.Name);
     }
