@@ -1,5 +1,7 @@
 using CoursePlatform.Functions.Features.Ingestion;
 
+using CoursePlatform.Testing;
+
 namespace CoursePlatform.Ingestion.Tests;
 
 public class ExtractorTests

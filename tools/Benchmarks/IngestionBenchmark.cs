@@ -8,8 +8,7 @@ using CoursePlatform.Functions.Features.Ingestion;
 using CoursePlatform.Functions.Features.Search;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.AI;
-using DocumentFormat.OpenXml;
-using DocumentFormat.OpenXml.Packaging;
+using CoursePlatform.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -18,8 +17,6 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Pgvector;
-using A = DocumentFormat.OpenXml.Drawing;
-using P = DocumentFormat.OpenXml.Presentation;
 
 namespace CoursePlatform.Benchmarks;
 
@@ -146,103 +143,20 @@ public static class IngestionBenchmark
         Console.WriteLine($"  write path: one transaction, DELETE then binary COPY course_chunks (IngestionService.ReplaceChunksAsync); {totalChunks} rows verified");
     }
 
-    /// <summary>A real .pptx: slide master and layout, title and bullet body per slide, a table on every fifth, speaker notes on every slide.</summary>
+    /// <summary>A real .pptx: title and bullet body per slide, a table on every fifth, speaker notes on every slide.</summary>
     private static byte[] Deck(int slides)
     {
         var random = new Random(7);
-        using var stream = new MemoryStream();
-        using (var document = PresentationDocument.Create(stream, PresentationDocumentType.Presentation))
+        string[][] table = [["Setting", "Value", "Why"], ["prefix", "/24", "254 hosts"], ["gateway", "10.0.0.1", "first usable"], ["DNS", "10.0.0.53", "internal resolver"]];
+        return PptxDeck.Write(Enumerable.Range(0, slides).Select(i =>
         {
-            var presentationPart = document.AddPresentationPart();
-            var master = presentationPart.AddNewPart<SlideMasterPart>("rIdMaster");
-            var layout = master.AddNewPart<SlideLayoutPart>("rIdLayout");
-            layout.SlideLayout = new P.SlideLayout(new P.CommonSlideData(EmptyTree())) { Type = P.SlideLayoutValues.Text };
-            master.SlideMaster = new P.SlideMaster(
-                new P.CommonSlideData(EmptyTree()),
-                new P.ColorMap
-                {
-                    Background1 = A.ColorSchemeIndexValues.Light1, Text1 = A.ColorSchemeIndexValues.Dark1,
-                    Background2 = A.ColorSchemeIndexValues.Light2, Text2 = A.ColorSchemeIndexValues.Dark2,
-                    Accent1 = A.ColorSchemeIndexValues.Accent1, Accent2 = A.ColorSchemeIndexValues.Accent2,
-                    Accent3 = A.ColorSchemeIndexValues.Accent3, Accent4 = A.ColorSchemeIndexValues.Accent4,
-                    Accent5 = A.ColorSchemeIndexValues.Accent5, Accent6 = A.ColorSchemeIndexValues.Accent6,
-                    Hyperlink = A.ColorSchemeIndexValues.Hyperlink, FollowedHyperlink = A.ColorSchemeIndexValues.FollowedHyperlink,
-                },
-                new P.SlideLayoutIdList(new P.SlideLayoutId { Id = 2147483649U, RelationshipId = "rIdLayout" }));
-
-            var ids = new P.SlideId[slides];
-            for (var i = 0; i < slides; i++)
-            {
-                var subject = Subjects[i % Subjects.Length];
-                var tree = EmptyTree();
-                tree.Append(Shape(2, "Title", P.PlaceholderValues.Title, $"{i + 1}. {Capitalise(subject)}"));
-                tree.Append(Shape(3, "Content", null, Enumerable.Range(0, 5).Select(_ => Sentence(random, subject)).ToArray()));
-                if (i % 5 == 0)
-                    tree.Append(Table(4, [["Setting", "Value", "Why"], ["prefix", "/24", "254 hosts"], ["gateway", "10.0.0.1", "first usable"], ["DNS", "10.0.0.53", "internal resolver"]]));
-                var slidePart = presentationPart.AddNewPart<SlidePart>($"rIdSlide{i + 1}");
-                slidePart.AddPart(layout);
-                slidePart.Slide = new P.Slide(new P.CommonSlideData(tree), new P.ColorMapOverride(new A.MasterColorMapping()));
-                var notesPart = slidePart.AddNewPart<NotesSlidePart>();
-                notesPart.NotesSlide = new P.NotesSlide(new P.CommonSlideData(new P.ShapeTree(
-                    GroupProperties(), new P.GroupShapeProperties(),
-                    Shape(2, "Slide Image", P.PlaceholderValues.SlideImage),
-                    Shape(3, "Notes", P.PlaceholderValues.Body, string.Join(" ", Enumerable.Range(0, 3).Select(_ => Sentence(random, subject)))),
-                    Shape(4, "Slide Number", P.PlaceholderValues.SlideNumber, (i + 1).ToString(CultureInfo.InvariantCulture)))));
-                ids[i] = new P.SlideId { Id = (uint)(256 + i), RelationshipId = $"rIdSlide{i + 1}" };
-            }
-            presentationPart.Presentation = new P.Presentation(
-                new P.SlideMasterIdList(new P.SlideMasterId { Id = 2147483648U, RelationshipId = "rIdMaster" }),
-                new P.SlideIdList(ids),
-                new P.SlideSize { Cx = 12192000, Cy = 6858000 },
-                new P.NotesSize { Cx = 6858000, Cy = 9144000 });
-        }
-        return stream.ToArray();
-    }
-
-    private static P.ShapeTree EmptyTree() => new(GroupProperties(), new P.GroupShapeProperties());
-
-    private static P.NonVisualGroupShapeProperties GroupProperties() => new(
-        new P.NonVisualDrawingProperties { Id = 1U, Name = "" },
-        new P.NonVisualGroupShapeDrawingProperties(),
-        new P.ApplicationNonVisualDrawingProperties());
-
-    private static P.Shape Shape(uint id, string name, P.PlaceholderValues? placeholder, params string[] paragraphs)
-    {
-        var application = new P.ApplicationNonVisualDrawingProperties(
-            placeholder is { } type ? new P.PlaceholderShape { Type = type } : new P.PlaceholderShape { Index = 1U });
-        var body = new P.TextBody(new A.BodyProperties(), new A.ListStyle());
-        foreach (var paragraph in paragraphs)
-            body.Append(new A.Paragraph(new A.Run(new A.RunProperties { Language = "en-US" }, new A.Text(paragraph))));
-        if (paragraphs.Length == 0) body.Append(new A.Paragraph());
-        return new P.Shape(
-            new P.NonVisualShapeProperties(
-                new P.NonVisualDrawingProperties { Id = id, Name = name },
-                new P.NonVisualShapeDrawingProperties(new A.ShapeLocks { NoGrouping = true }),
-                application),
-            new P.ShapeProperties(),
-            body);
-    }
-
-    private static P.GraphicFrame Table(uint id, string[][] rows)
-    {
-        var table = new A.Table(new A.TableProperties { FirstRow = true },
-            new A.TableGrid(rows[0].Select(_ => new A.GridColumn { Width = 2000000L })));
-        foreach (var row in rows)
-        {
-            var tableRow = new A.TableRow { Height = 370840L };
-            foreach (var cell in row)
-                tableRow.Append(new A.TableCell(
-                    new A.TextBody(new A.BodyProperties(), new A.ListStyle(), new A.Paragraph(new A.Run(new A.Text(cell)))),
-                    new A.TableCellProperties()));
-            table.Append(tableRow);
-        }
-        return new P.GraphicFrame(
-            new P.NonVisualGraphicFrameProperties(
-                new P.NonVisualDrawingProperties { Id = id, Name = "Table" },
-                new P.NonVisualGraphicFrameDrawingProperties(new A.GraphicFrameLocks { NoGrouping = true }),
-                new P.ApplicationNonVisualDrawingProperties()),
-            new P.Transform(new A.Offset { X = 0, Y = 0 }, new A.Extents { Cx = 6000000, Cy = 1500000 }),
-            new A.Graphic(new A.GraphicData(table) { Uri = "http://schemas.openxmlformats.org/drawingml/2006/table" }));
+            var subject = Subjects[i % Subjects.Length];
+            return new TestSlide(
+                $"{i + 1}. {Capitalise(subject)}",
+                Enumerable.Range(0, 5).Select(_ => Sentence(random, subject)).ToArray(),
+                i % 5 == 0 ? table : null,
+                string.Join(" ", Enumerable.Range(0, 3).Select(_ => Sentence(random, subject))));
+        }).ToArray());
     }
 
     /// <summary>

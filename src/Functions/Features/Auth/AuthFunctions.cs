@@ -21,8 +21,8 @@ public sealed class AuthFunctions(StaffLoginService staffLogin, SessionService s
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/login")] HttpRequestData request, CancellationToken cancellationToken)
     {
         var body = await request.ReadJsonAsync<LoginRequest>(cancellationToken);
-        var tokens = await staffLogin.LoginAsync(body.Email!, body.Password!, Client(request), cancellationToken);
-        return await NoStore(await request.JsonAsync(HttpStatusCode.OK, tokens, cancellationToken: cancellationToken));
+        var tokens = await staffLogin.LoginAsync(body.Email!, body.Password!, AuthHttp.Client(request), cancellationToken);
+        return (await request.JsonAsync(HttpStatusCode.OK, tokens, cancellationToken: cancellationToken)).NoStore();
     }
 
     [Function("RefreshSession")]
@@ -30,8 +30,8 @@ public sealed class AuthFunctions(StaffLoginService staffLogin, SessionService s
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/refresh")] HttpRequestData request, CancellationToken cancellationToken)
     {
         var body = await request.ReadJsonAsync<RefreshRequest>(cancellationToken);
-        var tokens = await sessions.RefreshAsync(body.RefreshToken!, Client(request), cancellationToken);
-        return await NoStore(await request.JsonAsync(HttpStatusCode.OK, tokens, cancellationToken: cancellationToken));
+        var tokens = await sessions.RefreshAsync(body.RefreshToken!, AuthHttp.Client(request), cancellationToken);
+        return (await request.JsonAsync(HttpStatusCode.OK, tokens, cancellationToken: cancellationToken)).NoStore();
     }
 
     [Function("Logout")]
@@ -42,15 +42,5 @@ public sealed class AuthFunctions(StaffLoginService staffLogin, SessionService s
         var caller = context.RequireCaller();
         await sessions.RevokeFamilyAsync(caller.SessionId, "logout", cancellationToken);
         return request.CreateResponse(HttpStatusCode.NoContent);
-    }
-
-    private static ClientInfo Client(HttpRequestData request) => new(ClientAddress.Of(request), ClientAddress.UserAgent(request));
-
-    /// <summary>Responses that carry tokens must not be cached anywhere.</summary>
-    private static Task<HttpResponseData> NoStore(HttpResponseData response)
-    {
-        response.Headers.Add("Cache-Control", "no-store");
-        response.Headers.Add("Pragma", "no-cache");
-        return Task.FromResult(response);
     }
 }

@@ -32,17 +32,15 @@ public sealed class GoogleSignInFunctions(GoogleSignInService google)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/exchange")] HttpRequestData request, CancellationToken cancellationToken)
     {
         var body = await request.ReadJsonAsync<ExchangeRequest>(cancellationToken);
-        var tokens = await google.ExchangeAsync(body.Code!, new ClientInfo(ClientAddress.Of(request), ClientAddress.UserAgent(request)), cancellationToken);
-        var response = await request.JsonAsync(HttpStatusCode.OK, tokens, cancellationToken: cancellationToken);
-        response.Headers.Add("Cache-Control", "no-store");
-        return response;
+        var tokens = await google.ExchangeAsync(body.Code!, AuthHttp.Client(request), cancellationToken);
+        return (await request.JsonAsync(HttpStatusCode.OK, tokens, cancellationToken: cancellationToken)).NoStore();
     }
 
     private static HttpResponseData Redirect(HttpRequestData request, Uri location)
     {
         var response = request.CreateResponse(HttpStatusCode.Found);
         response.Headers.Add("Location", location.ToString());
-        response.Headers.Add("Cache-Control", "no-store");
+        response.NoStore();
         response.Headers.Add("Referrer-Policy", "no-referrer"); // the one-time code must not leak through Referer
         return response;
     }
