@@ -107,6 +107,11 @@ param httpMaxRequestBodyBytes int = 1048576
 @description('NCRONTAB (6 fields, UTC) of ResetPromptQuotas.')
 param quotaResetSchedule string = '0 0 0 * * *'
 
+// ---------------------------------------------------------------- quizzes
+
+@description('How long a failed quiz attempt closes the module (TimeSpan d.hh:mm:ss); product default 7 days.')
+param quizFailureCooldown string = '7.00:00:00'
+
 // ---------------------------------------------------------------- embeddings
 
 @description('Embedding model: MiniLM (runs in the app, no extra service) or AzureOpenAI.')
@@ -401,6 +406,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     SessionExpirySchedule: sessionExpirySchedule
     Http__MaxRequestBodyBytes: string(httpMaxRequestBodyBytes)
     QuotaResetSchedule: quotaResetSchedule
+    Quiz__FailureCooldown: quizFailureCooldown
 
     Embeddings__Provider: embeddingsProvider
     Embeddings__BatchSize: string(embeddingsBatchSize)

@@ -15,4 +15,12 @@ public static class HttpResponses
         await JsonSerializer.SerializeAsync(response.Body, body, Json.Options, cancellationToken);
         return response;
     }
+
+    /// <summary>200 JSON that is the caller's own data: no shared cache may keep it, and clients revalidate.</summary>
+    public static async Task<HttpResponseData> PrivateJsonAsync<T>(this HttpRequestData request, T body, CancellationToken cancellationToken = default)
+    {
+        var response = await request.JsonAsync(HttpStatusCode.OK, body, cancellationToken: cancellationToken);
+        response.Headers.Add("Cache-Control", "private, no-cache");
+        return response;
+    }
 }

@@ -65,11 +65,11 @@ public static class ServiceRegistration
         services.AddIngestion(configuration);
         services.AddScoped<LessonService>();
         services.AddScoped<OutlineService>();
-        services.AddScoped<ModuleGatingService>();
         services.AddScoped<CatalogService>();
         services.AddChatModel(configuration);
         services.AddPersonas();
         services.AddEnrollment();
+        services.AddProgress();
         return services;
     }
 

@@ -25,7 +25,11 @@ public sealed class OutlineTests(DatabaseFixture database) : IClassFixture<Datab
         {
             db.Topics.AddRange(topics);
             foreach (var module in Enumerable.Range(1, 2))
-                db.QuizQuestions.Add(new QuizQuestion { Course = course, ModuleNo = module, TopicPairIndex = 1, Question = "q", CreatedAt = now });
+                db.QuizQuestions.Add(new QuizQuestion
+                {
+                    Course = course, ModuleNo = module, TopicPairIndex = 1, Question = "q", CreatedAt = now,
+                    Options = [new QuizOption { Text = "yes", IsCorrect = true, DisplayOrder = 1 }, new QuizOption { Text = "no", DisplayOrder = 2 }],
+                });
             db.TopicProgress.Add(new TopicProgress { UserId = learner.Id, Topic = topics[0], Status = ProgressStatus.Completed, Progress = 1, CompletedAt = now, UpdatedAt = now });
             db.TopicProgress.Add(new TopicProgress { UserId = other.Id, Topic = topics[1], Status = ProgressStatus.InProgress, Progress = 0.5, UpdatedAt = now });
             await db.SaveChangesAsync();

@@ -1,9 +1,10 @@
 using CoursePlatform.Data;
+using CoursePlatform.Functions.Features.Quizzes;
 using Microsoft.EntityFrameworkCore;
 
 namespace CoursePlatform.Functions.Features.Progress;
 
-/// <summary>Loads the facts gating needs for one learner and course in one round trip, then evaluates them.</summary>
+/// <summary>Loads the facts gating needs for one learner and course in two small queries, then evaluates them.</summary>
 public sealed class ModuleGatingService(CoursePlatformDbContext db, TimeProvider time)
 {
     public async Task<IReadOnlyList<ModuleState>> EvaluateAsync(Guid userId, Guid courseId, CancellationToken cancellationToken)
@@ -15,13 +16,19 @@ public sealed class ModuleGatingService(CoursePlatformDbContext db, TimeProvider
             {
                 ModuleNo = g.Key,
                 Topics = g.Count(),
-                Pairs = db.QuizQuestions.Where(q => q.CourseId == courseId && q.ModuleNo == g.Key).Select(q => q.TopicPairIndex).Distinct().Count(),
                 Progress = db.ModuleProgress.Where(m => m.UserId == userId && m.CourseId == courseId && m.ModuleNo == g.Key)
                     .Select(m => new { m.PassedAt, m.CooldownUntil }).FirstOrDefault(),
             })
             .ToListAsync(cancellationToken);
+        var pairsWithQuestions = await db.QuizQuestions.AsNoTracking()
+            .Where(q => q.CourseId == courseId).Where(QuizService.Gradable)
+            .Select(q => new { q.ModuleNo, q.TopicPairIndex }).Distinct()
+            .ToListAsync(cancellationToken);
         return ModuleGating.Evaluate(
-            modules.Select(m => new ModuleFacts(m.ModuleNo, m.Topics, m.Pairs, m.Progress?.PassedAt, m.Progress?.CooldownUntil)).ToList(),
+            modules.Select(m => new ModuleFacts(m.ModuleNo, m.Topics,
+                // Only the module's real pairs count: questions filed under a pair it does not have cannot be taken.
+                pairsWithQuestions.Count(p => p.ModuleNo == m.ModuleNo && p.TopicPairIndex <= (m.Topics + 1) / 2),
+                m.Progress?.PassedAt, m.Progress?.CooldownUntil)).ToList(),
             time.GetUtcNow());
     }
 }

@@ -1,0 +1,42 @@
+using System.Net;
+using CoursePlatform.Functions.Infrastructure;
+using CoursePlatform.Functions.Infrastructure.Auth;
+using CoursePlatform.Functions.Infrastructure.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+
+namespace CoursePlatform.Functions.Features.Quizzes;
+
+public sealed class QuizFunctions(QuizService quizzes)
+{
+    [Function("GetQuizSections")]
+    public async Task<HttpResponseData> GetSections(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "courses/{course}/quiz/sections")] HttpRequestData request,
+        string course, FunctionContext context, CancellationToken cancellationToken) =>
+        await request.PrivateJsonAsync(await quizzes.GetSectionsAsync(context.RequireCaller(), course, cancellationToken), cancellationToken);
+
+    /// <summary><c>{ moduleNo, topicPairIndex, limit? }</c> -> 201 <c>{ attemptId, questions }</c>, without correct flags.</summary>
+    [Function("StartQuizAttempt")]
+    public async Task<HttpResponseData> Start(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "courses/{course}/quiz/attempts")] HttpRequestData request,
+        string course, FunctionContext context, CancellationToken cancellationToken)
+    {
+        var caller = context.RequireCaller();
+        var body = await request.ReadJsonAsync<StartAttemptRequest>(cancellationToken);
+        var attempt = await quizzes.StartAsync(caller, course, body, cancellationToken);
+        var response = await request.JsonAsync(HttpStatusCode.Created, attempt, cancellationToken: cancellationToken);
+        response.Headers.Add("Cache-Control", "no-store");
+        return response;
+    }
+
+    /// <summary><c>{ answers: [{ questionId, optionId }] }</c> -> <c>{ score, passed, results, module, nextModule }</c>.</summary>
+    [Function("SubmitQuizAttempt")]
+    public async Task<HttpResponseData> Submit(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "quiz/attempts/{attemptId:guid}/submit")] HttpRequestData request,
+        Guid attemptId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        var caller = context.RequireCaller();
+        var body = await request.ReadJsonAsync<SubmitAttemptRequest>(cancellationToken);
+        return await request.PrivateJsonAsync(await quizzes.SubmitAsync(caller, attemptId, body, cancellationToken), cancellationToken);
+    }
+}

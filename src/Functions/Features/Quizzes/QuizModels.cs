@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+using CoursePlatform.Functions.Features.Progress;
+
+namespace CoursePlatform.Functions.Features.Quizzes;
+
+public sealed record StartAttemptRequest(
+    [property: Required, Range(1, 1000)] int? ModuleNo,
+    [property: Required, Range(1, 1000)] int? TopicPairIndex,
+    [property: Range(1, QuizRules.MaxQuestions)] int? Limit);
+
+public sealed record AnswerRequest([property: Required] Guid? QuestionId, [property: Required] Guid? OptionId);
+
+public sealed record SubmitAttemptRequest([property: Required, MaxLength(QuizRules.MaxQuestions)] IReadOnlyList<AnswerRequest>? Answers);
+
+/// <summary>A question as a learner sees it: options in the attempt's shuffled order, never which is correct.</summary>
+public sealed record AttemptQuestion(Guid QuestionId, string Question, IReadOnlyList<AttemptOption> Options);
+
+public sealed record AttemptOption(Guid OptionId, string Text);
+
+public sealed record StartedAttempt(
+    Guid AttemptId, Guid CourseId, int ModuleNo, int TopicPairIndex, DateTimeOffset StartedAt, IReadOnlyList<AttemptQuestion> Questions);
+
+public sealed record QuestionResult(Guid QuestionId, Guid? SelectedOptionId, Guid CorrectOptionId, bool Correct, string? Explanation);
+
+/// <summary>The submitted attempt, with the module's state after it and whether the next module is open now.</summary>
+public sealed record SubmittedAttempt(
+    Guid AttemptId, decimal Score, bool Passed, int CorrectCount, int QuestionCount, bool FinalPair,
+    IReadOnlyList<QuestionResult> Results, ModuleState Module, ModuleState? NextModule);
+
+public sealed record SectionTopic(Guid TopicId, int TopicNumber, string Name);
+
+/// <summary>One quiz section: a pair of consecutive topics of a module, and the caller's record on it.</summary>
+public sealed record QuizSection(
+    int TopicPairIndex, bool FinalPair, IReadOnlyList<SectionTopic> Topics, int QuestionCount,
+    int Attempts, decimal? BestScore, bool Passed, bool Available);
+
+public sealed record QuizModule(int ModuleNo, ModuleState State, decimal? BestScore, IReadOnlyList<QuizSection> Sections);
+
+public sealed record QuizSections(Guid CourseId, string CourseSlug, IReadOnlyList<QuizModule> Modules);
+
+/// <summary>The question set an attempt froze, correct flags included; stored in <c>quiz_attempts.questions</c>.</summary>
+public sealed record FrozenQuestion(Guid QuestionId, string Question, string? Explanation, IReadOnlyList<FrozenOption> Options);
+
+public sealed record FrozenOption(Guid OptionId, string Text, bool IsCorrect);
+
+public sealed record StoredAnswer(Guid QuestionId, Guid? OptionId, bool Correct);

@@ -1,0 +1,21 @@
+namespace CoursePlatform.Functions.Features.Quizzes;
+
+/// <summary>The quiz constants of product.md and the grading that uses them.</summary>
+public static class QuizRules
+{
+    public const int DefaultQuestions = 5;
+    public const int MaxQuestions = 20;
+    public const int PassPercent = 70;
+
+    /// <summary>Percentage rounded to 2 decimals for display; the pass test is exact integer arithmetic.</summary>
+    public static (decimal Score, bool Passed) Grade(int correct, int total)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(total);
+        ArgumentOutOfRangeException.ThrowIfNegative(correct);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(correct, total);
+        return (Math.Round(100m * correct / total, 2, MidpointRounding.AwayFromZero), correct * 100 >= PassPercent * total);
+    }
+
+    /// <summary>Pair p covers the module's topics at positions 2p-1 and 2p (by topic number).</summary>
+    public static int PairOf(int position) => (position + 1) / 2;
+}

@@ -1,0 +1,233 @@
+using System.Linq.Expressions;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json;
+using CoursePlatform.Data;
+using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Features.Progress;
+using CoursePlatform.Functions.Infrastructure;
+using CoursePlatform.Functions.Infrastructure.Auth;
+using CoursePlatform.Functions.Infrastructure.Courses;
+using CoursePlatform.Functions.Infrastructure.Http;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CoursePlatform.Functions.Features.Quizzes;
+
+/// <summary>
+/// The quiz engine (product.md, "Progress, quizzes and module gating"). An attempt freezes a random
+/// pick of the section's questions with shuffled options; submitting grades against that frozen set
+/// once, passes the module when the module's final pair is passed, and starts the module's cooldown
+/// on a failure. Tutors of the course and admins may open any module (to review it); everyone else
+/// follows the gating. Attempts belong to their learner: anyone else gets 404.
+/// </summary>
+public sealed class QuizService(
+    CoursePlatformDbContext db, CourseResolver courses, CourseAccess access, ModuleGatingService gating,
+    IOptions<QuizOptions> options, TimeProvider time)
+{
+    /// <summary>A question that can be graded: two options or more, at least one of them correct.</summary>
+    public static readonly Expression<Func<QuizQuestion, bool>> Gradable =
+        q => q.Options.Count >= 2 && q.Options.Any(o => o.IsCorrect);
+
+    public async Task<QuizSections> GetSectionsAsync(Caller? caller, string courseKey, CancellationToken cancellationToken)
+    {
+        var (course, isStaff, userId) = await RequireMemberAsync(caller, courseKey, cancellationToken);
+        var topics = await db.Topics.AsNoTracking().Where(t => t.CourseId == course.Id)
+            .OrderBy(t => t.ModuleNo).ThenBy(t => t.TopicNumber)
+            .Select(t => new { t.ModuleNo, Topic = new SectionTopic(t.Id, t.TopicNumber, t.Name) })
+            .ToListAsync(cancellationToken);
+        var questions = await db.QuizQuestions.AsNoTracking().Where(q => q.CourseId == course.Id).Where(Gradable)
+            .GroupBy(q => new { q.ModuleNo, q.TopicPairIndex })
+            .Select(g => new { g.Key.ModuleNo, g.Key.TopicPairIndex, Count = g.Count() })
+            .ToDictionaryAsync(g => (g.ModuleNo, g.TopicPairIndex), g => g.Count, cancellationToken);
+        var records = await db.QuizAttempts.AsNoTracking()
+            .Where(a => a.UserId == userId && a.CourseId == course.Id && a.SubmittedAt != null)
+            .GroupBy(a => new { a.ModuleNo, a.TopicPairIndex })
+            .Select(g => new { g.Key.ModuleNo, g.Key.TopicPairIndex, Attempts = g.Count(), Best = g.Max(a => a.Score), Passed = g.Any(a => a.Passed == true) })
+            .ToDictionaryAsync(g => (g.ModuleNo, g.TopicPairIndex), cancellationToken);
+        var states = await gating.EvaluateAsync(userId, course.Id, cancellationToken);
+
+        var modules = topics.GroupBy(t => t.ModuleNo).Select(module =>
+        {
+            var state = states.Single(s => s.ModuleNo == module.Key);
+            var open = (state.Unlocked || isStaff) && state.CooldownUntil is null;
+            var pairs = module.Select((t, position) => (Pair: QuizRules.PairOf(position + 1), t.Topic)).GroupBy(x => x.Pair).ToList();
+            var sections = pairs.Select(pair =>
+            {
+                var count = questions.GetValueOrDefault((module.Key, pair.Key));
+                var record = records.GetValueOrDefault((module.Key, pair.Key));
+                return new QuizSection(pair.Key, pair.Key == pairs.Count, pair.Select(x => x.Topic).ToList(), count,
+                    record?.Attempts ?? 0, record?.Best, record?.Passed ?? false, open && count > 0);
+            }).ToList();
+            return new QuizModule(module.Key, state, sections.Max(s => s.BestScore), sections);
+        }).ToList();
+        return new QuizSections(course.Id, course.Slug, modules);
+    }
+
+    public async Task<StartedAttempt> StartAsync(Caller? caller, string courseKey, StartAttemptRequest request, CancellationToken cancellationToken)
+    {
+        RequestBody.Validate(request);
+        var (course, isStaff, userId) = await RequireMemberAsync(caller, courseKey, cancellationToken);
+        int moduleNo = request.ModuleNo!.Value, pair = request.TopicPairIndex!.Value;
+        var topicCount = await db.Topics.CountAsync(t => t.CourseId == course.Id && t.ModuleNo == moduleNo, cancellationToken);
+        if (topicCount == 0) throw ProblemException.NotFound("module");
+        if (pair > QuizRules.PairOf(topicCount)) throw ProblemException.NotFound("quiz section");
+
+        var state = (await gating.EvaluateAsync(userId, course.Id, cancellationToken)).Single(s => s.ModuleNo == moduleNo);
+        if (!state.Unlocked && !isStaff)
+            throw ProblemException.Forbidden($"Module {moduleNo} is locked until module {moduleNo - 1} is passed.");
+        if (state.CooldownUntil is { } until) throw CoolingDown(moduleNo, until);
+
+        var pool = await db.QuizQuestions.AsNoTracking()
+            .Where(q => q.CourseId == course.Id && q.ModuleNo == moduleNo && q.TopicPairIndex == pair).Where(Gradable)
+            .Select(q => new FrozenQuestion(q.Id, q.Question, q.Explanation,
+                q.Options.OrderBy(o => o.DisplayOrder).Select(o => new FrozenOption(o.Id, o.Text, o.IsCorrect)).ToList()))
+            .ToArrayAsync(cancellationToken);
+        if (pool.Length == 0)
+            throw ProblemException.Conflict("This quiz section has no questions yet, so it cannot be taken; the course team has to add them.");
+
+        // A cryptographic shuffle: the served order must not be predictable from earlier attempts.
+        RandomNumberGenerator.Shuffle(pool.AsSpan());
+        var frozen = pool.Take(request.Limit ?? QuizRules.DefaultQuestions).Select(q =>
+        {
+            var shuffled = q.Options.ToArray();
+            RandomNumberGenerator.Shuffle(shuffled.AsSpan());
+            return q with { Options = shuffled };
+        }).ToList();
+
+        var attempt = new QuizAttempt
+        {
+            Id = Guid.CreateVersion7(), UserId = userId, CourseId = course.Id, ModuleNo = moduleNo, TopicPairIndex = pair,
+            Questions = JsonSerializer.SerializeToDocument(frozen, Json.Options), QuestionCount = frozen.Count, StartedAt = time.GetUtcNow(),
+        };
+        db.QuizAttempts.Add(attempt);
+        await db.SaveChangesAsync(cancellationToken);
+        return new StartedAttempt(attempt.Id, course.Id, moduleNo, pair, attempt.StartedAt,
+            [.. frozen.Select(q => new AttemptQuestion(q.QuestionId, q.Question, [.. q.Options.Select(o => new AttemptOption(o.OptionId, o.Text))]))]);
+    }
+
+    public async Task<SubmittedAttempt> SubmitAsync(Caller? caller, Guid attemptId, SubmitAttemptRequest request, CancellationToken cancellationToken)
+    {
+        if (caller is null) throw ProblemException.Unauthorized();
+        RequestBody.Validate(request);
+        // Another learner's attempt is "not found": its existence never leaks.
+        var attempt = await db.QuizAttempts.AsNoTracking()
+            .Where(a => a.Id == attemptId && a.UserId == caller.UserId)
+            .Select(a => new { a.CourseId, a.ModuleNo, a.TopicPairIndex, a.Questions, a.SubmittedAt })
+            .SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("quiz attempt");
+        if (attempt.SubmittedAt is not null) throw AlreadySubmitted();
+
+        var frozen = attempt.Questions.Deserialize<List<FrozenQuestion>>(Json.Options)
+            ?? throw new InvalidOperationException($"Attempt {attemptId} has no frozen questions.");
+        var chosen = MatchAnswers(frozen, request.Answers!);
+        var correct = frozen.Count(q => chosen.GetValueOrDefault(q.QuestionId)?.IsCorrect == true);
+        var (score, passed) = QuizRules.Grade(correct, frozen.Count);
+
+        var now = time.GetUtcNow();
+        var module = await db.ModuleProgress.AsNoTracking()
+            .Where(m => m.UserId == caller.UserId && m.CourseId == attempt.CourseId && m.ModuleNo == attempt.ModuleNo)
+            .Select(m => new { m.CooldownUntil }).SingleOrDefaultAsync(cancellationToken);
+        if (module?.CooldownUntil is { } until && until > now) throw CoolingDown(attempt.ModuleNo, until);
+        var topicCount = await db.Topics.CountAsync(t => t.CourseId == attempt.CourseId && t.ModuleNo == attempt.ModuleNo, cancellationToken);
+        var finalPair = attempt.TopicPairIndex >= QuizRules.PairOf(topicCount);
+        var modulePassed = passed && finalPair;
+
+        var answers = JsonSerializer.SerializeToDocument(
+            frozen.Select(q => new StoredAnswer(q.QuestionId, chosen.GetValueOrDefault(q.QuestionId)?.OptionId, chosen.GetValueOrDefault(q.QuestionId)?.IsCorrect == true)),
+            Json.Options);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            // The conditional update is the "once": of two concurrent submits only one changes the row.
+            var updated = await db.QuizAttempts.Where(a => a.Id == attemptId && a.SubmittedAt == null)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(a => a.Answers, answers).SetProperty(a => a.CorrectCount, correct)
+                    .SetProperty(a => a.Score, score).SetProperty(a => a.Passed, passed).SetProperty(a => a.SubmittedAt, now), cancellationToken);
+            if (updated == 0) throw AlreadySubmitted();
+            await RecordModuleAsync(caller.UserId, attempt.CourseId, attempt.ModuleNo, score, passed, modulePassed, now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        var states = await gating.EvaluateAsync(caller.UserId, attempt.CourseId, cancellationToken);
+        var results = frozen.Select(q =>
+        {
+            var pick = chosen.GetValueOrDefault(q.QuestionId);
+            return new QuestionResult(q.QuestionId, pick?.OptionId, q.Options.First(o => o.IsCorrect).OptionId, pick?.IsCorrect == true, q.Explanation);
+        }).ToList();
+        return new SubmittedAttempt(attemptId, score, passed, correct, frozen.Count, finalPair, results,
+            states.Single(s => s.ModuleNo == attempt.ModuleNo), states.Where(s => s.ModuleNo > attempt.ModuleNo).MinBy(s => s.ModuleNo));
+    }
+
+    /// <summary>
+    /// Module state after a graded attempt, in one upsert: a pass of the final pair passes the module (for
+    /// good); a failure starts the cooldown unless the module is already passed, so practising a passed
+    /// module never shuts the next one; the best score only rises. A module passed now opens the next.
+    /// </summary>
+    private async Task RecordModuleAsync(Guid userId, Guid courseId, int moduleNo, decimal score, bool passed, bool modulePassed,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? passedAt = modulePassed ? now : null;
+        DateTimeOffset? cooldownUntil = passed ? null : now + options.Value.FailureCooldown;
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO module_progress AS m (id, user_id, course_id, module_no, passed_at, cooldown_until, best_score, updated_at)
+            VALUES ({Guid.CreateVersion7()}, {userId}, {courseId}, {moduleNo}, {passedAt}, {cooldownUntil}, {score}, {now})
+            ON CONFLICT (user_id, course_id, module_no) DO UPDATE SET
+                passed_at = COALESCE(m.passed_at, EXCLUDED.passed_at),
+                cooldown_until = CASE WHEN m.passed_at IS NOT NULL OR EXCLUDED.passed_at IS NOT NULL THEN NULL ELSE EXCLUDED.cooldown_until END,
+                best_score = GREATEST(m.best_score, EXCLUDED.best_score),
+                updated_at = EXCLUDED.updated_at
+            """, cancellationToken);
+        if (!modulePassed) return;
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO module_progress AS m (id, user_id, course_id, module_no, unlocked_at, updated_at)
+            SELECT {Guid.CreateVersion7()}, {userId}, {courseId}, next.module_no, {now}, {now}
+            FROM (SELECT min(module_no) AS module_no FROM topics WHERE course_id = {courseId} AND module_no > {moduleNo}) AS next
+            WHERE next.module_no IS NOT NULL
+            ON CONFLICT (user_id, course_id, module_no) DO UPDATE SET unlocked_at = COALESCE(m.unlocked_at, EXCLUDED.unlocked_at)
+            """, cancellationToken);
+    }
+
+    /// <summary>Each answer must name a question of the attempt, once, and one of that question's options.</summary>
+    private static Dictionary<Guid, FrozenOption> MatchAnswers(List<FrozenQuestion> frozen, IReadOnlyList<AnswerRequest> answers)
+    {
+        var questions = frozen.ToDictionary(q => q.QuestionId);
+        var chosen = new Dictionary<Guid, FrozenOption>();
+        var errors = new Dictionary<string, string[]>();
+        for (var i = 0; i < answers.Count; i++)
+        {
+            var answer = answers[i];
+            if (!questions.TryGetValue(answer.QuestionId!.Value, out var question))
+                errors[$"answers[{i}].questionId"] = ["This is not a question of this attempt."];
+            else if (chosen.ContainsKey(question.QuestionId))
+                errors[$"answers[{i}].questionId"] = ["This question is answered more than once."];
+            else if (question.Options.FirstOrDefault(o => o.OptionId == answer.OptionId) is { } option)
+                chosen[question.QuestionId] = option;
+            else
+                errors[$"answers[{i}].optionId"] = ["This is not an option of this question."];
+        }
+        return errors.Count > 0 ? throw ProblemException.Validation(errors) : chosen;
+    }
+
+    /// <summary>The course for a member (active enrolment, the course's tutors, admins); unpublished courses exist only for staff.</summary>
+    private async Task<(ResolvedCourse Course, bool IsStaff, Guid UserId)> RequireMemberAsync(Caller? caller, string courseKey, CancellationToken cancellationToken)
+    {
+        if (caller is null) throw ProblemException.Unauthorized();
+        var course = await courses.ResolveAsync(courseKey, cancellationToken);
+        var isStaff = await access.IsTutorOfAsync(caller, course.Id, cancellationToken);
+        if (!course.IsPublished && !isStaff) throw ProblemException.NotFound("course");
+        if (!isStaff && !await access.IsEnrolledAsync(caller.UserId, course.Id, cancellationToken))
+            throw ProblemException.Forbidden("Enrol in the course to take its quizzes.");
+        return (course, isStaff, caller.UserId);
+    }
+
+    private static ProblemException AlreadySubmitted() =>
+        ProblemException.Conflict("This attempt has already been submitted; start a new attempt to try again.");
+
+    private ProblemException CoolingDown(int moduleNo, DateTimeOffset until) =>
+        new(HttpStatusCode.Conflict, "Cooling down",
+            $"A failed attempt closed module {moduleNo}'s quiz until {until:yyyy-MM-dd HH:mm} UTC.",
+            headers: new Dictionary<string, string>
+            {
+                ["Retry-After"] = Math.Max(1, (int)Math.Ceiling((until - time.GetUtcNow()).TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
+}

@@ -1,0 +1,69 @@
+using CoursePlatform.Data;
+using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Features.Quizzes;
+using CoursePlatform.Functions.Infrastructure.Auth;
+
+namespace CoursePlatform.Functions.Tests.Progress;
+
+/// <summary>
+/// A published course of <c>modules</c> x <c>topicsPerModule</c> topics whose every quiz pair holds
+/// <c>questionsPerPair</c> questions of four options; the correct one reads "right".
+/// </summary>
+public sealed record LearningCourse(Course Course, IReadOnlyList<Topic> Topics)
+{
+    public const string Right = "right";
+
+    public static async Task<LearningCourse> CreateAsync(TestApp app, int modules = 2, int topicsPerModule = 4, int questionsPerPair = 6)
+    {
+        var now = app.Clock.GetUtcNow();
+        var course = new Course
+        {
+            Slug = $"q-{Guid.NewGuid():N}"[..14], Name = "Quiz course", Currency = "USD", IsPublished = true, ModuleCount = modules,
+            EnrollmentMode = EnrollmentMode.Open, CreatedAt = now, UpdatedAt = now,
+        };
+        var topics = new List<Topic>();
+        await app.Run<CoursePlatformDbContext>(async db =>
+        {
+            for (var module = 1; module <= modules; module++)
+                for (var number = 1; number <= topicsPerModule; number++)
+                    topics.Add(new Topic { Course = course, ModuleNo = module, TopicNumber = number, Name = $"M{module}T{number}", CreatedAt = now, UpdatedAt = now });
+            db.Topics.AddRange(topics);
+            await db.SaveChangesAsync();
+            for (var module = 1; module <= modules; module++)
+                for (var pair = 1; pair <= QuizRules.PairOf(topicsPerModule); pair++)
+                    AddQuestions(db, course, module, pair, questionsPerPair, now);
+            await db.SaveChangesAsync();
+        });
+        return new LearningCourse(course, topics);
+    }
+
+    public static void AddQuestions(CoursePlatformDbContext db, Course course, int module, int pair, int count, DateTimeOffset now)
+    {
+        for (var i = 1; i <= count; i++)
+        {
+            db.QuizQuestions.Add(new QuizQuestion
+            {
+                CourseId = course.Id, ModuleNo = module, TopicPairIndex = pair, Question = $"M{module} P{pair} Q{i}?", Explanation = $"Because {i}.", CreatedAt = now,
+                Options = [.. Enumerable.Range(0, 4).Select(o => new QuizOption { Text = o == 2 ? Right : $"wrong {o}", IsCorrect = o == 2, DisplayOrder = o })],
+            });
+        }
+    }
+
+    public async Task<User> EnrolledLearnerAsync(TestApp app, EnrollmentStatus status = EnrollmentStatus.Active)
+    {
+        var learner = await app.CreateUserAsync();
+        await app.Run<CoursePlatformDbContext>(async db =>
+        {
+            db.Enrollments.Add(new Enrollment { UserId = learner.Id, CourseId = Course.Id, Source = EnrollmentSource.Free, Status = status, EnrolledAt = app.Clock.GetUtcNow() });
+            await db.SaveChangesAsync();
+        });
+        return learner;
+    }
+
+    public static Caller As(User user) => new(user.Id, Guid.NewGuid(), user.Role);
+
+    /// <summary>Answers the first <paramref name="correct"/> questions right and the rest wrong.</summary>
+    public static SubmitAttemptRequest Answers(StartedAttempt attempt, int correct) =>
+        new([.. attempt.Questions.Select((q, i) => new AnswerRequest(q.QuestionId,
+            q.Options.First(o => (o.Text == Right) == (i < correct)).OptionId))]);
+}

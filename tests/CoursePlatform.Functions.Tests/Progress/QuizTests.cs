@@ -1,0 +1,361 @@
+using System.Net;
+using System.Text.Json;
+using CoursePlatform.Data;
+using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Features.Progress;
+using CoursePlatform.Functions.Features.Quizzes;
+using CoursePlatform.Functions.Infrastructure;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using CoursePlatform.Testing;
+using Microsoft.EntityFrameworkCore;
+using static CoursePlatform.Functions.Tests.Progress.LearningCourse;
+
+namespace CoursePlatform.Functions.Tests.Progress;
+
+/// <summary>The quiz engine against real PostgreSQL: attempts, grading, module pass, cooldown and gating.</summary>
+public sealed class QuizTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
+{
+    private readonly TestApp app = new(database);
+
+    public void Dispose() => app.Dispose();
+
+    private Task<StartedAttempt> Start(User user, LearningCourse course, int module, int pair, int? limit = null) =>
+        app.Run<QuizService, StartedAttempt>(s => s.StartAsync(As(user), course.Course.Slug, new StartAttemptRequest(module, pair, limit), default));
+
+    private Task<SubmittedAttempt> Submit(User user, Guid attemptId, SubmitAttemptRequest answers) =>
+        app.Run<QuizService, SubmittedAttempt>(s => s.SubmitAsync(As(user), attemptId, answers, default));
+
+    private Task<QuizSections> Sections(User user, LearningCourse course) =>
+        app.Run<QuizService, QuizSections>(s => s.GetSectionsAsync(As(user), course.Course.Id.ToString(), default));
+
+    /// <summary>Starts and submits an attempt with <paramref name="correct"/> of 5 right.</summary>
+    private async Task<SubmittedAttempt> Take(User user, LearningCourse course, int module, int pair, int correct)
+    {
+        var attempt = await Start(user, course, module, pair);
+        return await Submit(user, attempt.AttemptId, Answers(attempt, correct));
+    }
+
+    private static async Task<ProblemException> Problem(HttpStatusCode status, Func<Task> action)
+    {
+        var problem = await Assert.ThrowsAsync<ProblemException>(action);
+        Assert.Equal(status, problem.Status);
+        return problem;
+    }
+
+    [Fact]
+    public async Task An_attempt_serves_random_distinct_questions_of_its_section_and_never_says_which_option_is_correct()
+    {
+        var course = await CreateAsync(app, questionsPerPair: 8);
+        var learner = await course.EnrolledLearnerAsync(app);
+
+        var attempt = await Start(learner, course, 1, 2);
+        var all = await Start(learner, course, 1, 2, limit: 20);
+
+        Assert.Equal(QuizRules.DefaultQuestions, attempt.Questions.Count);
+        Assert.Equal(8, all.Questions.Count); // a limit above the pool serves the whole pool
+        Assert.Equal(attempt.Questions.Count, attempt.Questions.Select(q => q.QuestionId).Distinct().Count());
+        Assert.All(attempt.Questions, q => Assert.StartsWith("M1 P2 ", q.Question, StringComparison.Ordinal));
+        Assert.All(attempt.Questions, q => Assert.Equal(4, q.Options.Count));
+        var json = JsonSerializer.Serialize(attempt, Json.Options);
+        Assert.DoesNotContain("correct", json, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("explanation", json, StringComparison.OrdinalIgnoreCase);
+
+        // Options come shuffled: over a few attempts the right answer does not always sit where it is stored (third).
+        var positions = new HashSet<int>();
+        for (var i = 0; i < 10; i++)
+            positions.UnionWith((await Start(learner, course, 1, 1)).Questions.Select(q => q.Options.ToList().FindIndex(o => o.Text == Right)));
+        Assert.True(positions.Count > 1);
+    }
+
+    [Theory]
+    [InlineData(13, 9, 69.23, false)]
+    [InlineData(10, 7, 70.00, true)]
+    [InlineData(20, 14, 70.00, true)]
+    [InlineData(20, 13, 65.00, false)]
+    public async Task Grading_passes_at_70_percent_and_not_below(int questions, int correct, double score, bool passed)
+    {
+        var course = await CreateAsync(app, questionsPerPair: questions);
+        var learner = await course.EnrolledLearnerAsync(app);
+        var attempt = await Start(learner, course, 1, 1, limit: questions);
+
+        var result = await Submit(learner, attempt.AttemptId, Answers(attempt, correct));
+
+        Assert.Equal((decimal)score, result.Score);
+        Assert.Equal(passed, result.Passed);
+        Assert.Equal((correct, questions), (result.CorrectCount, result.QuestionCount));
+        Assert.Equal(correct, result.Results.Count(r => r.Correct));
+        Assert.All(result.Results, r => Assert.NotNull(r.Explanation));
+    }
+
+    [Fact]
+    public async Task Unanswered_questions_count_as_wrong()
+    {
+        var course = await CreateAsync(app);
+        var learner = await course.EnrolledLearnerAsync(app);
+        var attempt = await Start(learner, course, 1, 1);
+        var answers = Answers(attempt, 5);
+
+        var result = await Submit(learner, attempt.AttemptId, new SubmitAttemptRequest([.. answers.Answers!.Take(3)]));
+
+        Assert.Equal((60m, false), (result.Score, result.Passed));
+        Assert.Null(result.Results[4].SelectedOptionId);
+    }
+
+    [Fact]
+    public async Task Grading_uses_the_frozen_set_not_later_edits_of_the_questions()
+    {
+        var course = await CreateAsync(app);
+        var learner = await course.EnrolledLearnerAsync(app);
+        var attempt = await Start(learner, course, 1, 1);
+        var ids = attempt.Questions.Select(q => q.QuestionId).ToList();
+        await app.Run<CoursePlatformDbContext>(db => db.QuizOptions.Where(o => ids.Contains(o.QuestionId))
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.IsCorrect, o => !o.IsCorrect)));
+
+        var result = await Submit(learner, attempt.AttemptId, Answers(attempt, 5));
+
+        Assert.Equal((100m, true), (result.Score, result.Passed));
+    }
+
+    [Fact]
+    public async Task An_attempt_is_submitted_once_even_by_concurrent_requests()
+    {
+        var course = await CreateAsync(app);
+        var learner = await course.EnrolledLearnerAsync(app);
+        var attempt = await Start(learner, course, 1, 1);
+        var answers = Answers(attempt, 5);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            try { await Submit(learner, attempt.AttemptId, answers); return HttpStatusCode.OK; }
+            catch (ProblemException e) { return e.Status; }
+        }));
+        await Problem(HttpStatusCode.Conflict, () => Submit(learner, attempt.AttemptId, answers));
+
+        Assert.Single(outcomes, s => s == HttpStatusCode.OK);
+        Assert.All(outcomes.Where(s => s != HttpStatusCode.OK), s => Assert.Equal(HttpStatusCode.Conflict, s));
+        Assert.Equal(1, await app.Run<CoursePlatformDbContext, int>(db => db.QuizAttempts.CountAsync(a => a.Id == attempt.AttemptId && a.SubmittedAt != null)));
+    }
+
+    [Fact]
+    public async Task Answers_must_name_questions_of_the_attempt_once_and_their_own_options()
+    {
+        var course = await CreateAsync(app);
+        var learner = await course.EnrolledLearnerAsync(app);
+        var attempt = await Start(learner, course, 1, 1);
+        var (first, second) = (attempt.Questions[0], attempt.Questions[1]);
+
+        var foreignOption = await Problem(HttpStatusCode.BadRequest, () => Submit(learner, attempt.AttemptId,
+            new SubmitAttemptRequest([new AnswerRequest(first.QuestionId, second.Options[0].OptionId)])));
+        var foreignQuestion = await Problem(HttpStatusCode.BadRequest, () => Submit(learner, attempt.AttemptId,
+            new SubmitAttemptRequest([new AnswerRequest(first.QuestionId, first.Options[0].OptionId), new AnswerRequest(Guid.NewGuid(), first.Options[0].OptionId)])));
+        var twice = await Problem(HttpStatusCode.BadRequest, () => Submit(learner, attempt.AttemptId,
+            new SubmitAttemptRequest([new AnswerRequest(first.QuestionId, first.Options[0].OptionId), new AnswerRequest(first.QuestionId, first.Options[1].OptionId)])));
+        var missing = await Problem(HttpStatusCode.BadRequest, () => Submit(learner, attempt.AttemptId, new SubmitAttemptRequest(null)));
+
+        Assert.Equal(["answers[0].optionId"], foreignOption.Errors!.Keys);
+        Assert.Equal(["answers[1].questionId"], foreignQuestion.Errors!.Keys);
+        Assert.Equal(["answers[1].questionId"], twice.Errors!.Keys);
+        Assert.Equal(["answers"], missing.Errors!.Keys);
+        // None of the refused submissions used the attempt up.
+        Assert.True((await Submit(learner, attempt.AttemptId, Answers(attempt, 5))).Passed);
+    }
+
+    [Fact]
+    public async Task Another_learners_attempt_is_not_found_and_stays_open()
+    {
+        var course = await CreateAsync(app);
+        var owner = await course.EnrolledLearnerAsync(app);
+        var other = await course.EnrolledLearnerAsync(app);
+        var attempt = await Start(owner, course, 1, 1);
+
+        var problem = await Problem(HttpStatusCode.NotFound, () => Submit(other, attempt.AttemptId, Answers(attempt, 5)));
+        var unknown = await Problem(HttpStatusCode.NotFound, () => Submit(other, Guid.NewGuid(), Answers(attempt, 5)));
+
+        Assert.Equal(unknown.Detail, problem.Detail); // the same answer as for an attempt that does not exist
+        Assert.True((await Submit(owner, attempt.AttemptId, Answers(attempt, 5))).Passed);
+    }
+
+    [Fact]
+    public async Task Passing_a_non_final_pair_does_not_pass_the_module_and_passing_the_final_pair_does()
+    {
+        var course = await CreateAsync(app);
+        var learner = await course.EnrolledLearnerAsync(app);
+
+        var pair1 = await Take(learner, course, 1, 1, correct: 5);
+        var pair2 = await Take(learner, course, 1, 2, correct: 4);
+
+        Assert.True(pair1.Passed);
+        Assert.False(pair1.FinalPair);
+        Assert.False(pair1.Module.Passed);
+        Assert.False(pair1.NextModule!.Unlocked);
+        Assert.True(pair2.FinalPair);
+        Assert.True(pair2.Module.Passed);
+        Assert.True(pair2.NextModule!.Unlocked);
+        var progress = await app.Run<CoursePlatformDbContext, List<ModuleProgress>>(db =>
+            db.ModuleProgress.AsNoTracking().Where(m => m.UserId == learner.Id).OrderBy(m => m.ModuleNo).ToListAsync());
+        Assert.Equal(100m, progress[0].BestScore);
+        Assert.Equal(app.Clock.GetUtcNow(), progress[0].PassedAt);
+        Assert.Equal(app.Clock.GetUtcNow(), progress[1].UnlockedAt); // the next module records when it opened
+        Assert.Equal(QuizRules.DefaultQuestions, (await Start(learner, course, 2, 1)).Questions.Count);
+    }
+
+    [Fact]
+    public async Task A_failure_closes_the_module_for_the_cooldown_and_then_it_opens_again()
+    {
+        var course = await CreateAsync(app);
+        var learner = await course.EnrolledLearnerAsync(app);
+        var open = await Start(learner, course, 1, 2); // started before the failure
+
+        var failed = await Take(learner, course, 1, 1, correct: 3);
+        var until = app.Clock.GetUtcNow() + TimeSpan.FromDays(7);
+
+        Assert.False(failed.Passed);
+        Assert.Equal(until, failed.Module.CooldownUntil);
+        var cooling = await Problem(HttpStatusCode.Conflict, () => Start(learner, course, 1, 2));
+        Assert.Equal(((int)TimeSpan.FromDays(7).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), cooling.Headers["Retry-After"]);
+        await Problem(HttpStatusCode.Conflict, () => Submit(learner, open.AttemptId, Answers(open, 5)));
+        var sections = await Sections(learner, course);
+        Assert.All(sections.Modules[0].Sections, s => Assert.False(s.Available));
+        Assert.Equal(until, sections.Modules[0].State.CooldownUntil);
+
+        app.Clock.Advance(TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1));
+        await Problem(HttpStatusCode.Conflict, () => Start(learner, course, 1, 1));
+        app.Clock.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.True((await Submit(learner, open.AttemptId, Answers(open, 5))).Passed); // the early attempt counts now
+        Assert.True((await Sections(learner, course)).Modules[0].Sections.All(s => s.Available));
+        Assert.True((await Take(learner, course, 1, 2, correct: 5)).Module.Passed);
+    }
+
+    [Fact]
+    public async Task The_cooldown_length_comes_from_the_setting()
+    {
+        using var quick = new TestApp(database, new Dictionary<string, string?> { ["Quiz:FailureCooldown"] = "00:30:00" });
+        var course = await CreateAsync(quick);
+        var learner = await course.EnrolledLearnerAsync(quick);
+        var attempt = await quick.Run<QuizService, StartedAttempt>(s => s.StartAsync(As(learner), course.Course.Slug, new StartAttemptRequest(1, 1, null), default));
+
+        var failed = await quick.Run<QuizService, SubmittedAttempt>(s => s.SubmitAsync(As(learner), attempt.AttemptId, Answers(attempt, 0), default));
+
+        Assert.Equal(quick.Clock.GetUtcNow().AddMinutes(30), failed.Module.CooldownUntil);
+    }
+
+    [Fact]
+    public async Task Failing_again_after_the_module_is_passed_sets_no_cooldown_and_keeps_the_next_module_open()
+    {
+        var course = await CreateAsync(app);
+        var learner = await course.EnrolledLearnerAsync(app);
+        await Take(learner, course, 1, 2, correct: 5);
+
+        var practice = await Take(learner, course, 1, 1, correct: 0);
+
+        Assert.False(practice.Passed);
+        Assert.True(practice.Module.Passed);
+        Assert.Null(practice.Module.CooldownUntil);
+        Assert.True(practice.NextModule!.Unlocked);
+    }
+
+    [Fact]
+    public async Task Module_2_stays_locked_until_module_1_is_passed()
+    {
+        var course = await CreateAsync(app);
+        var learner = await course.EnrolledLearnerAsync(app);
+
+        var locked = await Problem(HttpStatusCode.Forbidden, () => Start(learner, course, 2, 1));
+        var before = await Sections(learner, course);
+        await Take(learner, course, 1, 2, correct: 5);
+        var after = await Sections(learner, course);
+
+        Assert.Contains("module 1", locked.Detail, StringComparison.Ordinal);
+        Assert.Equal(LockReason.PreviousModuleNotPassed, before.Modules[1].State.LockReason);
+        Assert.All(before.Modules[1].Sections, s => Assert.False(s.Available));
+        Assert.True(after.Modules[1].State.Unlocked);
+        Assert.All(after.Modules[1].Sections, s => Assert.True(s.Available));
+        Assert.NotNull(await Start(learner, course, 2, 1));
+    }
+
+    [Fact]
+    public async Task Sections_pair_the_topics_and_report_counts_best_scores_and_attempts()
+    {
+        var course = await CreateAsync(app, modules: 1, topicsPerModule: 3, questionsPerPair: 6);
+        var learner = await course.EnrolledLearnerAsync(app);
+        await Take(learner, course, 1, 1, correct: 2);
+        app.Clock.Advance(TimeSpan.FromDays(8));
+        await Take(learner, course, 1, 1, correct: 4);
+
+        var sections = (await Sections(learner, course)).Modules.Single().Sections;
+
+        Assert.Equal([1, 2], sections.Select(s => s.TopicPairIndex));
+        Assert.Equal([[1, 2], [3]], sections.Select(s => s.Topics.Select(t => t.TopicNumber)));
+        Assert.Equal([false, true], sections.Select(s => s.FinalPair));
+        Assert.Equal([6, 6], sections.Select(s => s.QuestionCount));
+        Assert.Equal((2, 80m, true), (sections[0].Attempts, sections[0].BestScore, sections[0].Passed));
+        Assert.Equal((0, (decimal?)null, false), (sections[1].Attempts, sections[1].BestScore, sections[1].Passed));
+    }
+
+    [Fact]
+    public async Task A_pair_without_questions_makes_its_module_misconfigured_not_a_lock_forever()
+    {
+        var course = await CreateAsync(app, modules: 3, topicsPerModule: 4, questionsPerPair: 0);
+        await app.Run<CoursePlatformDbContext>(async db =>
+        {
+            AddQuestions(db, course.Course, 1, 1, 5, app.Clock.GetUtcNow()); // module 1: pair 2 has none
+            for (var module = 2; module <= 3; module++)
+                for (var pair = 1; pair <= 2; pair++) AddQuestions(db, course.Course, module, pair, 5, app.Clock.GetUtcNow());
+            await db.SaveChangesAsync();
+        });
+        var learner = await course.EnrolledLearnerAsync(app);
+
+        var sections = await Sections(learner, course);
+        var empty = await Problem(HttpStatusCode.Conflict, () => Start(learner, course, 1, 2));
+
+        Assert.True(sections.Modules[0].State.Misconfigured);
+        Assert.Equal([true, false], sections.Modules[0].Sections.Select(s => s.Available));
+        Assert.True(sections.Modules[1].State.Unlocked);
+        Assert.False(sections.Modules[2].State.Unlocked);
+        Assert.Contains("no questions", empty.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Only_members_take_quizzes_and_staff_may_open_any_module()
+    {
+        var course = await CreateAsync(app);
+        var stranger = await app.CreateUserAsync();
+        var pending = await course.EnrolledLearnerAsync(app, EnrollmentStatus.PendingPayment);
+        var admin = await app.CreateUserAsync(UserRole.Admin);
+
+        await Problem(HttpStatusCode.Forbidden, () => Start(stranger, course, 1, 1));
+        await Problem(HttpStatusCode.Forbidden, () => Start(pending, course, 1, 1));
+        await Problem(HttpStatusCode.Forbidden, () => Sections(stranger, course));
+        await Problem(HttpStatusCode.Unauthorized, () => app.Run<QuizService, QuizSections>(s => s.GetSectionsAsync(null, course.Course.Slug, default)));
+        Assert.Equal(5, (await Start(admin, course, 2, 2)).Questions.Count);
+    }
+
+    [Theory]
+    [InlineData(0, 1, null, "moduleNo")]
+    [InlineData(1, 0, null, "topicPairIndex")]
+    [InlineData(1, 1, 21, "limit")]
+    [InlineData(1, 1, 0, "limit")]
+    public async Task Attempt_requests_are_validated(int module, int pair, int? limit, string field)
+    {
+        var course = await CreateAsync(app);
+        var learner = await course.EnrolledLearnerAsync(app);
+
+        var problem = await Problem(HttpStatusCode.BadRequest, () => Start(learner, course, module, pair, limit));
+
+        Assert.Equal([field], problem.Errors!.Keys);
+    }
+
+    [Theory]
+    [InlineData(3, 1, "module")]
+    [InlineData(1, 3, "quiz section")]
+    public async Task A_module_or_pair_the_course_does_not_have_is_not_found(int module, int pair, string what)
+    {
+        var course = await CreateAsync(app);
+        var learner = await course.EnrolledLearnerAsync(app);
+
+        var problem = await Problem(HttpStatusCode.NotFound, () => Start(learner, course, module, pair));
+
+        Assert.Contains(what, problem.Detail, StringComparison.Ordinal);
+    }
+}
