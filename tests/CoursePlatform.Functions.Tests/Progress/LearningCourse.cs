@@ -13,16 +13,20 @@ public sealed record LearningCourse(Course Course, IReadOnlyList<Topic> Topics)
 {
     public const string Right = "right";
 
-    public static async Task<LearningCourse> CreateAsync(TestApp app, int modules = 2, int topicsPerModule = 4, int questionsPerPair = 6)
+    public static Task<LearningCourse> CreateAsync(TestApp app, int modules = 2, int topicsPerModule = 4, int questionsPerPair = 6) =>
+        CreateAsync(app.Run<CoursePlatformDbContext>, app.Clock.GetUtcNow(), modules, topicsPerModule, questionsPerPair);
+
+    /// <param name="withDb">Runs its argument with a fresh context (the test app's scope, or a hosted app's database).</param>
+    public static async Task<LearningCourse> CreateAsync(Func<Func<CoursePlatformDbContext, Task>, Task> withDb, DateTimeOffset now,
+        int modules = 2, int topicsPerModule = 4, int questionsPerPair = 6)
     {
-        var now = app.Clock.GetUtcNow();
         var course = new Course
         {
             Slug = $"q-{Guid.NewGuid():N}"[..14], Name = "Quiz course", Currency = "USD", IsPublished = true, ModuleCount = modules,
             EnrollmentMode = EnrollmentMode.Open, CreatedAt = now, UpdatedAt = now,
         };
         var topics = new List<Topic>();
-        await app.Run<CoursePlatformDbContext>(async db =>
+        await withDb(async db =>
         {
             for (var module = 1; module <= modules; module++)
                 for (var number = 1; number <= topicsPerModule; number++)
