@@ -173,7 +173,7 @@ public class DemoSeedTests(DatabaseFixture database) : IClassFixture<DatabaseFix
         await SeedAsync(database.ConnectionString);
         await using var db = database.CreateContext();
 
-        foreach (var slug in new[] { DemoSeed.GatedCourseSlug, DemoSeed.OpenCourseSlug })
+        foreach (var slug in new[] { DemoSeed.GatedCourseSlug, DemoSeed.OpenCourseSlug, DemoSeed.PaidCourseSlug })
         {
             var course = await db.Courses.AsNoTracking().SingleAsync(c => c.Slug == slug);
             var topicsPerModule = await db.Topics.Where(t => t.CourseId == course.Id)

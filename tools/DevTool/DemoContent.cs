@@ -421,7 +421,49 @@ public static class DemoContent
             ]),
         ]);
 
-    public static IReadOnlyList<CourseSpec> Courses { get; } = [CloudFoundations, CloudCareers];
+    public static CourseSpec CloudCostClinic { get; } = new(
+        Slug: "cloud-cost-clinic",
+        Name: "Cloud Cost Clinic",
+        Description: "A paid, self-paced clinic on keeping cloud bills small: where the money goes and the habits that save it.",
+        Price: 29.00m,
+        Mode: EnrollmentMode.Open,
+        Modules:
+        [
+            new("Reading and cutting the bill",
+            [
+                new("Where the money goes",
+                    "Most cloud bills are dominated by a few things: compute that runs around the clock, storage that only grows, and data leaving the provider's network (egress). Tags on every resource let you see which team or project spends what.",
+                    ["Always-on compute is usually the largest line.",
+                     "Storage grows quietly: old snapshots and logs add up.",
+                     "Data leaving the cloud (egress) is billed; data coming in usually is not.",
+                     "Tag resources so the bill can be split by project."],
+                    [Q("Which item usually dominates a cloud bill?", "Compute that runs around the clock",
+                        "Virtual machines and containers billed per hour add up fastest.",
+                        "Free-tier sign-ups", "Reading the documentation", "Creating resource groups"),
+                     Q("What is egress?", "Data leaving the provider's network",
+                        "Providers charge for outbound data transfer; inbound is usually free.",
+                        "Data arriving in the cloud", "A type of virtual machine", "A billing currency"),
+                     Q("How do you split a bill by project?", "Tag every resource with its project",
+                        "Cost reports group spending by tag.",
+                        "Use one subscription for everything", "Delete the invoices", "Rename the account")]),
+                new("Habits that save money",
+                    "Switch off what you do not use (dev machines at night), right-size what you keep, buy reservations or savings plans for steady workloads, and set budgets with alerts so surprises show up in days, not at month end.",
+                    ["Schedule dev and test machines to stop out of hours.",
+                     "Right-size: pick the smallest size that meets the need.",
+                     "Reservations and savings plans discount steady workloads.",
+                     "Budgets with alerts catch surprises early."],
+                    [Q("What is a quick win for development machines?", "Stop them outside working hours",
+                        "A machine stopped for nights and weekends costs about a third of one left on.",
+                        "Make them larger", "Run them in more regions", "Turn off their backups only"),
+                     Q("When do reservations or savings plans pay off?", "For steady, predictable workloads",
+                        "You commit to usage in exchange for a discount.",
+                        "For one-off experiments", "For workloads you will delete tomorrow", "Never"),
+                     Q("What catches a cost surprise early?", "A budget with alerts",
+                        "Alerts fire when spending crosses a threshold.",
+                        "Waiting for the monthly invoice", "Deleting the cost reports", "Sharing the admin password")]),
+            ]),
+        ]);
+
 
     public static IReadOnlyList<PageSpec> Pages { get; } =
     [

@@ -20,6 +20,7 @@ public sealed class DemoSeed
 {
     public const string GatedCourseSlug = "cloud-foundations";
     public const string OpenCourseSlug = "cloud-careers-starter";
+    public const string PaidCourseSlug = "cloud-cost-clinic";
     public const string CohortName = "Cloud Foundations - Demo cohort";
 
     /// <summary>The demo learners: email, name, persona (null = none), batch, enrolled in the gated course.</summary>
@@ -59,6 +60,7 @@ public sealed class DemoSeed
         // Catalog
         var gated = await run.CourseAsync(DemoContent.CloudFoundations);
         await run.CourseAsync(DemoContent.CloudCareers);
+        await run.CourseAsync(DemoContent.CloudCostClinic);
         await run.UpsertAsync(db.CourseTutors, x => x.CourseId == gated.Id && x.TutorId == tutor.Id,
             () => new CourseTutor { Id = Ids.For("course-tutor", gated.Id, tutor.Id), CourseId = gated.Id, TutorId = tutor.Id, AssignedAt = run.Now });
         foreach (var page in DemoContent.Pages)

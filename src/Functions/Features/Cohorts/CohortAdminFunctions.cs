@@ -15,7 +15,7 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
     public async Task<HttpResponseData> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/courses/{course}/cohorts")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken) =>
-        await Ok(request, await cohorts.ListAsync(context.GetCaller(), course, PageRequest.From(request), cancellationToken), cancellationToken);
+        await request.PrivateJsonAsync(await cohorts.ListAsync(context.GetCaller(), course, PageRequest.From(request), cancellationToken), cancellationToken);
 
     [Function("AdminCreateCohort")]
     public async Task<HttpResponseData> Create(
@@ -35,7 +35,7 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
     {
         var caller = context.RequireAdmin();
         var body = await request.ReadJsonAsync<UpdateCohortRequest>(cancellationToken);
-        return await Ok(request, await cohorts.UpdateAsync(caller, cohortId, body, cancellationToken), cancellationToken);
+        return await request.PrivateJsonAsync(await cohorts.UpdateAsync(caller, cohortId, body, cancellationToken), cancellationToken);
     }
 
     [Function("AdminDeleteCohort")]
@@ -52,7 +52,7 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
     public async Task<HttpResponseData> ListMembers(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/cohorts/{cohortId:guid}/members")] HttpRequestData request,
         Guid cohortId, FunctionContext context, CancellationToken cancellationToken) =>
-        await Ok(request, await cohorts.ListMembersAsync(context.GetCaller(), cohortId, request.Query["q"], PageRequest.From(request), cancellationToken), cancellationToken);
+        await request.PrivateJsonAsync(await cohorts.ListMembersAsync(context.GetCaller(), cohortId, request.Query["q"], PageRequest.From(request), cancellationToken), cancellationToken);
 
     /// <summary><c>{ members: [{ email, batchNo }] }</c>: upsert; <c>{ received, distinct, inserted, updated, unchanged }</c>.</summary>
     [Function("AdminUpsertCohortMembers")]
@@ -62,7 +62,7 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
     {
         var caller = context.RequireAdmin();
         var body = await request.ReadJsonAsync<UpsertMembersRequest>(cancellationToken);
-        return await Ok(request, await cohorts.UpsertMembersAsync(caller, cohortId, body, cancellationToken), cancellationToken);
+        return await request.PrivateJsonAsync(await cohorts.UpsertMembersAsync(caller, cohortId, body, cancellationToken), cancellationToken);
     }
 
     /// <summary><c>?email=</c> removes one member (204, or 404); a body <c>{ emails: [...] }</c> removes many (<c>{ requested, removed }</c>).</summary>
@@ -80,7 +80,7 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
         if (!request.Headers.Contains("Content-Type"))
             throw ProblemException.BadRequest("Name the member with ?email= or send { emails: [...] }.");
         var body = await request.ReadJsonAsync<RemoveMembersRequest>(cancellationToken);
-        return await Ok(request, await cohorts.RemoveMembersAsync(caller, cohortId, body, cancellationToken), cancellationToken);
+        return await request.PrivateJsonAsync(await cohorts.RemoveMembersAsync(caller, cohortId, body, cancellationToken), cancellationToken);
     }
 
     /// <summary><c>{ title, tagline, description, notes? }</c>: 201 when the batch had no brief, else 200.</summary>
@@ -94,12 +94,5 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
         var body = await request.ReadJsonAsync<ProjectBriefRequest>(cancellationToken);
         var (brief, created) = await cohorts.PutProjectAsync(caller, cohortId, batchNo, body, cancellationToken);
         return await request.JsonAsync(created ? HttpStatusCode.Created : HttpStatusCode.OK, brief, cancellationToken: cancellationToken);
-    }
-
-    private static async Task<HttpResponseData> Ok<T>(HttpRequestData request, T body, CancellationToken cancellationToken)
-    {
-        var response = await request.JsonAsync(HttpStatusCode.OK, body, cancellationToken: cancellationToken);
-        response.Headers.Add("Cache-Control", "private, no-cache");
-        return response;
     }
 }

@@ -9,8 +9,6 @@ namespace CoursePlatform.Functions.Features.Enrollments;
 
 public sealed class EnrollmentFunctions(EnrollmentService enrollments, LearnerCohortService cohorts)
 {
-    private const string PrivateCache = "private, no-cache";
-
     /// <summary>
     /// <c>{ checkOnly? }</c> (the body is optional; <c>?checkOnly=true</c> works too). 201 with a new
     /// enrolment, 200 with the existing one, or 200 with the eligibility when checking.
@@ -37,27 +35,20 @@ public sealed class EnrollmentFunctions(EnrollmentService enrollments, LearnerCo
     {
         var caller = context.RequireCaller();
         var page = await enrollments.ListMineAsync(caller, PageRequest.From(request), cancellationToken);
-        return await Private(request, page, cancellationToken);
+        return await request.PrivateJsonAsync(page, cancellationToken);
     }
 
     [Function("GetMyCohort")]
     public async Task<HttpResponseData> GetCohort(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "courses/{course}/cohort")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken) =>
-        await Private(request, await cohorts.GetAsync(context.RequireCaller(), course, cancellationToken), cancellationToken);
+        await request.PrivateJsonAsync(await cohorts.GetAsync(context.RequireCaller(), course, cancellationToken), cancellationToken);
 
     [Function("GetMyCohortProject")]
     public async Task<HttpResponseData> GetProject(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "courses/{course}/cohort/project")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken) =>
-        await Private(request, await cohorts.GetProjectAsync(context.RequireCaller(), course, cancellationToken), cancellationToken);
-
-    private static async Task<HttpResponseData> Private<T>(HttpRequestData request, T body, CancellationToken cancellationToken)
-    {
-        var response = await request.JsonAsync(HttpStatusCode.OK, body, cancellationToken: cancellationToken);
-        response.Headers.Add("Cache-Control", PrivateCache);
-        return response;
-    }
+        await request.PrivateJsonAsync(await cohorts.GetProjectAsync(context.RequireCaller(), course, cancellationToken), cancellationToken);
 
     /// <summary>A body is read when the client says it sent one (a content type and no zero length).</summary>
     private static bool HasBody(HttpRequestData request) =>

@@ -1,4 +1,3 @@
-using System.Net;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using Microsoft.Azure.Functions.Worker;
@@ -14,9 +13,7 @@ public sealed class LessonFunctions(LessonService lessons, OutlineService outlin
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         var outline = await outlines.GetAsync(course, context.GetCaller(), cancellationToken);
-        var response = await request.JsonAsync(HttpStatusCode.OK, outline, cancellationToken: cancellationToken);
-        response.Headers.Add("Cache-Control", "private, no-cache");
-        return response;
+        return await request.PrivateJsonAsync(outline, cancellationToken);
     }
 
     [Function("GetTopicContent")]
@@ -25,8 +22,6 @@ public sealed class LessonFunctions(LessonService lessons, OutlineService outlin
         Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
         var content = await lessons.GetAsync(topicId, context.GetCaller(), cancellationToken);
-        var response = await request.JsonAsync(HttpStatusCode.OK, content, cancellationToken: cancellationToken);
-        response.Headers.Add("Cache-Control", "private, no-cache");
-        return response;
+        return await request.PrivateJsonAsync(content, cancellationToken);
     }
 }
