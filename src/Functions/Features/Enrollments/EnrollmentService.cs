@@ -66,9 +66,8 @@ public sealed class EnrollmentService(CoursePlatformDbContext db, CourseResolver
         if (cohort is not null) source = EnrollmentSource.Cohort;
         else if (course.EnrollmentMode == EnrollmentMode.Cohort)
         {
-            throw ProblemException.Forbidden(matches.Count > 0
-                ? "Your cohort for this course is not active; ask the course team."
-                : "This course is open to the members of its cohorts only, and your account is not on the list.");
+            throw ProblemException.Forbidden(EligibilityReasons.ExplainCohortRefusal(
+                matches.Count > 0 ? EligibilityReasons.CohortInactive : EligibilityReasons.NotInCohort));
         }
         else if (course.Price == 0) source = EnrollmentSource.Free;
         else
