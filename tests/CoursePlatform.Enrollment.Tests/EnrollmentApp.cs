@@ -3,6 +3,7 @@ using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -17,7 +18,8 @@ public sealed class EnrollmentApp : IDisposable
 {
     private readonly ServiceProvider provider;
 
-    public EnrollmentApp(DatabaseFixture database)
+    /// <param name="configure">Registrations over the app's own (a test payment gateway, say).</param>
+    public EnrollmentApp(DatabaseFixture database, Action<IServiceCollection>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -26,12 +28,13 @@ public sealed class EnrollmentApp : IDisposable
             ["AzureWebJobsStorage"] = LocalServices.AzuriteConnectionString,
             ["Auth:SigningKey"] = "dGVzdC1vbmx5LXNpZ25pbmcta2V5LXRoYXQtaXMtbG9uZy1lbm91Z2g=",
         }).Build();
-        provider = new ServiceCollection()
+        var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddLogging()
             .AddCoursePlatform(configuration)
-            .AddSingleton<TimeProvider>(Clock)
-            .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+            .AddSingleton<TimeProvider>(Clock);
+        configure?.Invoke(services);
+        provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
@@ -70,12 +73,12 @@ public sealed class EnrollmentApp : IDisposable
         return user;
     }
 
-    public async Task<Course> CourseAsync(EnrollmentMode mode, decimal price = 0, bool published = true, int topics = 0)
+    public async Task<Course> CourseAsync(EnrollmentMode mode, decimal price = 0, bool published = true, int topics = 0, string currency = "USD")
     {
         var now = Clock.GetUtcNow();
         var course = new Course
         {
-            Slug = $"c-{Guid.NewGuid():N}"[..16], Name = $"Course {Guid.NewGuid():N}"[..20], Price = price, IsPublished = published,
+            Slug = $"c-{Guid.NewGuid():N}"[..16], Name = $"Course {Guid.NewGuid():N}"[..20], Price = price, Currency = currency, IsPublished = published,
             EnrollmentMode = mode, ModuleCount = 1, CreatedAt = now, UpdatedAt = now,
         };
         for (var i = 1; i <= topics; i++)
@@ -86,6 +89,16 @@ public sealed class EnrollmentApp : IDisposable
             await db.SaveChangesAsync();
         });
         return course;
+    }
+
+    /// <summary>An admin edit of a course's price (and currency, when given) or its published flag.</summary>
+    public Task UpdateCourseAsync(Course course, decimal? price = null, string? currency = null, bool? published = null)
+    {
+        ArgumentNullException.ThrowIfNull(course);
+        return Db(db => db.Courses.Where(c => c.Id == course.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.Price, c => price ?? c.Price)
+            .SetProperty(c => c.Currency, c => currency ?? c.Currency)
+            .SetProperty(c => c.IsPublished, c => published ?? c.IsPublished)));
     }
 
     public async Task<Cohort> CohortAsync(Course course, bool active = true, string? name = null, params (string Email, int BatchNo)[] members)

@@ -17,7 +17,7 @@ public sealed class HostedAppFixture : HostedApp
     public AccessTokens Tokens { get; } = new(Options.Create(new AuthOptions { SigningKey = SigningKey }), TimeProvider.System);
 }
 
-/// <summary>The enrolment and cohort routes over HTTP: wiring, auth middleware, bodies, status codes, problem+json.</summary>
+/// <summary>The enrolment, cohort and cart routes over HTTP: wiring, auth middleware, bodies, status codes, problem+json.</summary>
 public sealed class HttpEndpointTests(HostedAppFixture hosted) : IClassFixture<HostedAppFixture>
 {
     private HttpClient Client => hosted.Api;
@@ -160,5 +160,74 @@ public sealed class HttpEndpointTests(HostedAppFixture hosted) : IClassFixture<H
         Assert.Equal(JsonValueKind.Null, patched.GetProperty("startsOn").ValueKind);
         Assert.False(patched.GetProperty("isActive").GetBoolean());
         await Expect(await Send(HttpMethod.Delete, $"admin/cohorts/{cohortId}", admin), HttpStatusCode.NoContent);
+    }
+
+    [Fact]
+    public async Task Cart_over_http_adds_lists_privately_and_checks_out_once()
+    {
+        var (_, token) = await SignedIn(UserRole.Learner);
+        var free = await CourseAsync(EnrollmentMode.Open);
+        var paid = await CourseAsync(EnrollmentMode.Open, price: 25);
+
+        await Expect(await Send(HttpMethod.Get, "cart", null), HttpStatusCode.Unauthorized, "application/problem+json");
+        var added = await Expect(await Send(HttpMethod.Post, "cart/lines", token, new { course = free.Slug }), HttpStatusCode.Created);
+        Assert.Equal("added", added.GetProperty("outcome").GetString());
+        var again = await Expect(await Send(HttpMethod.Post, "cart/lines", token, new { course = free.Id }), HttpStatusCode.OK);
+        Assert.Equal("already_in_cart", again.GetProperty("outcome").GetString());
+        await Expect(await Send(HttpMethod.Post, "cart/lines", token, new { course = paid.Slug }), HttpStatusCode.Created);
+
+        var listed = await Send(HttpMethod.Get, "cart", token);
+        Assert.Equal((true, true), (listed.Headers.CacheControl?.Private, listed.Headers.CacheControl?.NoCache));
+        var cart = await Expect(listed, HttpStatusCode.OK);
+        Assert.Equal([free.Id, paid.Id], cart.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("courseId").GetGuid()));
+        var line = cart.GetProperty("lines")[1];
+        Assert.Equal((25m, 25m, "USD", false), (line.GetProperty("unitPrice").GetDecimal(), line.GetProperty("currentPrice").GetDecimal(),
+            line.GetProperty("currency").GetString(), line.GetProperty("priceChanged").GetBoolean()));
+        var total = Assert.Single(cart.GetProperty("total").EnumerateArray());
+        Assert.Equal(("USD", 25m), (total.GetProperty("currency").GetString(), total.GetProperty("amount").GetDecimal()));
+        Assert.Equal(0, cart.GetProperty("savedForLater").GetArrayLength());
+
+        var result = await Expect(await Send(HttpMethod.Post, "cart/checkout", token), HttpStatusCode.OK);
+        var statuses = result.GetProperty("enrollments").EnumerateArray()
+            .ToDictionary(e => e.GetProperty("courseId").GetGuid(), e => (e.GetProperty("source").GetString(), e.GetProperty("status").GetString()));
+        Assert.Equal(("checkout", "active"), statuses[free.Id]);
+        Assert.Equal(("checkout", "pending_payment"), statuses[paid.Id]);
+        var pending = Assert.Single(result.GetProperty("pending").EnumerateArray());
+        Assert.Equal(paid.Slug, pending.GetProperty("courseSlug").GetString());
+        Assert.False(string.IsNullOrEmpty(pending.GetProperty("paymentReference").GetString()));
+        Assert.Equal(0, result.GetProperty("refused").GetArrayLength());
+
+        Assert.Equal(0, (await Expect(await Send(HttpMethod.Get, "cart", token), HttpStatusCode.OK)).GetProperty("lines").GetArrayLength());
+        var empty = await Expect(await Send(HttpMethod.Post, "cart/checkout", token), HttpStatusCode.Conflict, "application/problem+json");
+        Assert.Contains("empty", empty.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var owned = await Expect(await Send(HttpMethod.Post, "cart/lines", token, new { course = paid.Slug }), HttpStatusCode.OK);
+        Assert.Equal("already_enrolled", owned.GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public async Task Cart_over_http_answers_bad_input_and_unknown_lines_with_problems_and_moves_lines_to_saved_and_back()
+    {
+        var (_, token) = await SignedIn(UserRole.Learner);
+        var course = await CourseAsync(EnrollmentMode.Open, price: 7);
+
+        var missing = await Expect(await Send(HttpMethod.Post, "cart/lines", token, rawJson: "{}"), HttpStatusCode.BadRequest, "application/problem+json");
+        Assert.True(missing.GetProperty("errors").TryGetProperty("course", out _), missing.ToString());
+        var wrongType = await Expect(await Send(HttpMethod.Post, "cart/lines", token, rawJson: """{ "course": 5 }"""), HttpStatusCode.BadRequest, "application/problem+json");
+        Assert.True(wrongType.GetProperty("errors").TryGetProperty("course", out _), wrongType.ToString());
+        await Expect(await Send(HttpMethod.Post, "cart/lines", token, new { course = "no-such-course" }), HttpStatusCode.NotFound, "application/problem+json");
+        await Expect(await Send(HttpMethod.Delete, $"cart/lines/{course.Slug}", token), HttpStatusCode.NotFound, "application/problem+json");
+        await Expect(await Send(HttpMethod.Post, $"cart/saved/{course.Slug}/move-to-cart", token), HttpStatusCode.NotFound, "application/problem+json");
+
+        await Expect(await Send(HttpMethod.Post, "cart/lines", token, new { course = course.Slug }), HttpStatusCode.Created);
+        var saved = await Expect(await Send(HttpMethod.Post, $"cart/lines/{course.Slug}/save-for-later", token), HttpStatusCode.OK);
+        Assert.Equal(0, saved.GetProperty("lines").GetArrayLength());
+        var item = Assert.Single(saved.GetProperty("savedForLater").EnumerateArray());
+        Assert.Equal(("HTTP course", 7m), (item.GetProperty("title").GetString(), item.GetProperty("price").GetDecimal()));
+        Assert.Equal(JsonValueKind.Null, item.GetProperty("discountedPrice").ValueKind);
+        var moved = await Expect(await Send(HttpMethod.Post, $"cart/saved/{course.Id}/move-to-cart", token), HttpStatusCode.Created);
+        Assert.Equal("added", moved.GetProperty("outcome").GetString());
+
+        await Expect(await Send(HttpMethod.Delete, "cart", token), HttpStatusCode.NoContent);
+        await Expect(await Send(HttpMethod.Delete, $"cart/lines/{course.Slug}", token), HttpStatusCode.NotFound, "application/problem+json");
     }
 }

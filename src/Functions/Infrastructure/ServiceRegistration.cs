@@ -2,6 +2,7 @@ using Azure.Core.Serialization;
 using Azure.Identity;
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Features.Auth;
+using CoursePlatform.Functions.Features.Cart;
 using CoursePlatform.Functions.Features.Catalog;
 using CoursePlatform.Functions.Features.Enrollments;
 using CoursePlatform.Functions.Features.Health;
@@ -70,6 +71,7 @@ public static class ServiceRegistration
         services.AddPersonas();
         services.AddEnrollment();
         services.AddProgress();
+        services.AddCart();
         return services;
     }
 

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CoursePlatform.Functions.Features.Enrollments;
 
 /// <summary>An allowlist row of one of the course's cohorts that names the user.</summary>
-public sealed record CohortMatch(Guid MemberId, Guid CohortId, string CohortName, int BatchNo, bool IsActive, bool LinkedToUser);
+public sealed record CohortMatch(Guid CohortId, string CohortName, int BatchNo, bool IsActive);
 
 /// <summary>
 /// Finds a user's allowlist rows for a course: by user id, or by email case-insensitively when the row
@@ -26,7 +26,7 @@ public sealed class CohortMembership(CoursePlatformDbContext db)
             .ThenByDescending(m => m.CohortId == preferCohortId)
             .ThenByDescending(m => m.UserId == userId)
             .ThenBy(m => m.Cohort.CreatedAt).ThenBy(m => m.CohortId)
-            .Select(m => new CohortMatch(m.Id, m.CohortId, m.Cohort.Name, m.BatchNo, m.Cohort.IsActive, m.UserId == userId))
+            .Select(m => new CohortMatch(m.CohortId, m.Cohort.Name, m.BatchNo, m.Cohort.IsActive))
             .Take(10)
             .ToListAsync(cancellationToken);
     }

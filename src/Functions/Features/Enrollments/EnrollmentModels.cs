@@ -31,6 +31,14 @@ public static class EligibilityReasons
     public const string NotInCohort = "not_in_cohort";
     /// <summary>Listed only in cohorts of the course that are not active.</summary>
     public const string CohortInactive = "cohort_inactive";
+
+    /// <summary>What a cohort refusal tells the learner, so enrolment and checkout say the same.</summary>
+    public static string ExplainCohortRefusal(string reason) => reason switch
+    {
+        NotInCohort => "This course is open to the members of its cohorts only, and your account is not on the list.",
+        CohortInactive => "Your cohort for this course is not active; ask the course team.",
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Not a cohort refusal."),
+    };
 }
 
 public sealed record EnrollmentProgress(int TopicsCompleted, int TopicsTotal, double Percent);

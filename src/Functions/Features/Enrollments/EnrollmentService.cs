@@ -66,9 +66,8 @@ public sealed class EnrollmentService(CoursePlatformDbContext db, CourseResolver
         if (cohort is not null) source = EnrollmentSource.Cohort;
         else if (course.EnrollmentMode == EnrollmentMode.Cohort)
         {
-            throw ProblemException.Forbidden(matches.Count > 0
-                ? "Your cohort for this course is not active; ask the course team."
-                : "This course is open to the members of its cohorts only, and your account is not on the list.");
+            throw ProblemException.Forbidden(EligibilityReasons.ExplainCohortRefusal(
+                matches.Count > 0 ? EligibilityReasons.CohortInactive : EligibilityReasons.NotInCohort));
         }
         else if (course.Price == 0) source = EnrollmentSource.Free;
         else
@@ -77,29 +76,49 @@ public sealed class EnrollmentService(CoursePlatformDbContext db, CourseResolver
                 "This course is paid: add it to the cart and check out to enrol.");
         }
 
-        var now = time.GetUtcNow();
-        List<Guid> inserted;
+        EnrollmentDto? created;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            // A match by email links the account onto the allowlist row (only if nobody claimed it meanwhile).
-            if (cohort is { LinkedToUser: false })
-            {
-                await db.CohortMembers.Where(m => m.Id == cohort.MemberId && m.UserId == null)
-                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.UserId, caller.UserId), cancellationToken);
-            }
-            // The unique (user_id, course_id) index settles concurrent requests: one inserts, the others do nothing.
-            inserted = await db.Database.SqlQuery<Guid>($"""
-                INSERT INTO enrollments (id, user_id, course_id, source, status, cohort_id, enrolled_at)
-                VALUES ({Guid.CreateVersion7()}, {caller.UserId}, {course.Id}, CAST({Json.Label(source)} AS enrollment_source),
-                        CAST({Json.Label(EnrollmentStatus.Active)} AS enrollment_status), {cohort?.CohortId}, {now})
-                ON CONFLICT (user_id, course_id) DO NOTHING
-                RETURNING id AS "Value"
-                """).ToListAsync(cancellationToken);
+            created = await WriteAsync(caller.UserId, course, source, EnrollmentStatus.Active, cohort?.CohortId, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        var enrollment = await FindAsync(caller.UserId, course.Id, cancellationToken)
-            ?? throw new InvalidOperationException("The enrolment vanished right after it was written.");
-        return new EnrollOutcome(inserted.Count == 1, enrollment);
+        if (created is not null) return new EnrollOutcome(true, created);
+        return new EnrollOutcome(false, await FindAsync(caller.UserId, course.Id, cancellationToken)
+            ?? throw new InvalidOperationException("The enrolment vanished right after it was written."));
+    }
+
+    /// <summary>
+    /// The one enrolment write, shared by <see cref="EnrollAsync"/> and the cart's checkout so both admit a
+    /// learner the same way. Runs in the caller's transaction. Returns the new enrolment, or null when the
+    /// learner already had one (then nothing is written).
+    /// </summary>
+    /// <param name="cohortId">The cohort whose allowlist admits the learner; an email match on it is linked to the user.</param>
+    public async Task<EnrollmentDto?> WriteAsync(Guid userId, ResolvedCourse course, EnrollmentSource source, EnrollmentStatus status,
+        Guid? cohortId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(course);
+        if (cohortId is { } admittedBy)
+        {
+            // A match by email links the account onto the allowlist row, unless a row of that cohort is
+            // already linked to them or somebody claimed this one meanwhile.
+            var email = db.Users.Where(u => u.Id == userId).Select(u => u.Email.Trim().ToLower());
+            await db.CohortMembers
+                .Where(m => m.CohortId == admittedBy && m.UserId == null && email.Contains(m.Email)
+                    && !db.CohortMembers.Any(o => o.CohortId == admittedBy && o.UserId == userId))
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.UserId, userId), cancellationToken);
+        }
+        var id = Guid.CreateVersion7();
+        var now = time.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond)); // as timestamptz keeps it, so the DTO equals a re-read
+        // The unique (user_id, course_id) index settles concurrent requests: one inserts, the others do nothing.
+        var inserted = await db.Database.SqlQuery<Guid>($"""
+            INSERT INTO enrollments (id, user_id, course_id, source, status, cohort_id, enrolled_at)
+            VALUES ({id}, {userId}, {course.Id}, CAST({Json.Label(source)} AS enrollment_source),
+                    CAST({Json.Label(status)} AS enrollment_status), {cohortId}, {now})
+            ON CONFLICT (user_id, course_id) DO NOTHING
+            RETURNING id AS "Value"
+            """).ToListAsync(cancellationToken);
+        return inserted.Count == 1 ? new EnrollmentDto(id, course.Id, course.Slug, source, status, cohortId, now) : null;
     }
 
     /// <summary>The caller's enrolments, newest first, each with topics completed out of the course's topics.</summary>

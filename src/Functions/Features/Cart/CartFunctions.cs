@@ -1,0 +1,75 @@
+using System.Net;
+using CoursePlatform.Functions.Infrastructure;
+using CoursePlatform.Functions.Infrastructure.Auth;
+using CoursePlatform.Functions.Infrastructure.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+
+namespace CoursePlatform.Functions.Features.Cart;
+
+/// <summary>The signed-in learner's cart, saved-for-later list and checkout.</summary>
+public sealed class CartFunctions(CartService cart, CheckoutService checkout)
+{
+    /// <summary><c>{ lines, savedForLater, total }</c>; personal, so never cached by anyone else.</summary>
+    [Function("GetCart")]
+    public async Task<HttpResponseData> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cart")] HttpRequestData request,
+        FunctionContext context, CancellationToken cancellationToken)
+    {
+        var response = await request.JsonAsync(HttpStatusCode.OK, await cart.GetAsync(context.RequireCaller(), cancellationToken), cancellationToken: cancellationToken);
+        response.Headers.Add("Cache-Control", "private, no-cache");
+        return response;
+    }
+
+    /// <summary><c>{ course }</c> -> <c>{ outcome, cart }</c>: 201 when a line was added, 200 when already in the cart or owned.</summary>
+    [Function("AddCartLine")]
+    public async Task<HttpResponseData> Add(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cart/lines")] HttpRequestData request,
+        FunctionContext context, CancellationToken cancellationToken)
+    {
+        var caller = context.RequireCaller();
+        var body = await request.ReadJsonAsync<AddToCartRequest>(cancellationToken);
+        return await Change(request, await cart.AddAsync(caller, body, cancellationToken), cancellationToken);
+    }
+
+    [Function("RemoveCartLine")]
+    public async Task<HttpResponseData> Remove(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "cart/lines/{course}")] HttpRequestData request,
+        string course, FunctionContext context, CancellationToken cancellationToken)
+    {
+        await cart.RemoveAsync(context.RequireCaller(), course, cancellationToken);
+        return request.CreateResponse(HttpStatusCode.NoContent);
+    }
+
+    [Function("SaveCartLineForLater")]
+    public async Task<HttpResponseData> SaveForLater(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cart/lines/{course}/save-for-later")] HttpRequestData request,
+        string course, FunctionContext context, CancellationToken cancellationToken) =>
+        await request.JsonAsync(HttpStatusCode.OK, await cart.SaveForLaterAsync(context.RequireCaller(), course, cancellationToken), cancellationToken: cancellationToken);
+
+    [Function("MoveSavedToCart")]
+    public async Task<HttpResponseData> MoveToCart(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cart/saved/{course}/move-to-cart")] HttpRequestData request,
+        string course, FunctionContext context, CancellationToken cancellationToken) =>
+        await Change(request, await cart.MoveToCartAsync(context.RequireCaller(), course, cancellationToken), cancellationToken);
+
+    /// <summary>Clears the live cart; the saved-for-later list stays.</summary>
+    [Function("ClearCart")]
+    public async Task<HttpResponseData> Clear(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "cart")] HttpRequestData request,
+        FunctionContext context, CancellationToken cancellationToken)
+    {
+        await cart.ClearAsync(context.RequireCaller(), cancellationToken);
+        return request.CreateResponse(HttpStatusCode.NoContent);
+    }
+
+    /// <summary>200 with what became of every line; 409 when the cart is empty (or another checkout took it).</summary>
+    [Function("Checkout")]
+    public async Task<HttpResponseData> Checkout(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cart/checkout")] HttpRequestData request,
+        FunctionContext context, CancellationToken cancellationToken) =>
+        await request.JsonAsync(HttpStatusCode.OK, await checkout.CheckoutAsync(context.RequireCaller(), cancellationToken), cancellationToken: cancellationToken);
+
+    private static Task<HttpResponseData> Change(HttpRequestData request, CartChange change, CancellationToken cancellationToken) =>
+        request.JsonAsync(change.Outcome == CartOutcome.Added ? HttpStatusCode.Created : HttpStatusCode.OK, change, cancellationToken: cancellationToken);
+}

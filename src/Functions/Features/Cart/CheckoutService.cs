@@ -1,0 +1,117 @@
+using CoursePlatform.Data;
+using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Features.Enrollments;
+using CoursePlatform.Functions.Infrastructure.Auth;
+using CoursePlatform.Functions.Infrastructure.Courses;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace CoursePlatform.Functions.Features.Cart;
+
+/// <summary>
+/// Checkout (product.md, "Cart and checkout"): every line becomes an enrolment by the same rules and the
+/// same write as <see cref="EnrollmentService.EnrollAsync"/>, in one transaction that holds the cart's
+/// lines locked, so concurrent checkouts of one cart enrol each course once and the others find it empty.
+/// <list type="bullet">
+/// <item>an unpublished course, a cohort-gated course the learner is not admitted to, or a declined payment
+/// refuses the line, which stays in the cart;</item>
+/// <item>a course the learner owns already leaves the cart without a charge;</item>
+/// <item>a member of an active cohort enrols with source <c>cohort</c>, free of charge (the allowlist is the admission);</item>
+/// <item>otherwise the current price goes to <see cref="IPaymentGateway"/>: captured is an active
+/// <c>checkout</c> enrolment, pending a <c>pending_payment</c> one.</item>
+/// </list>
+/// </summary>
+public sealed class CheckoutService(
+    CoursePlatformDbContext db, CourseResolver courses, EnrollmentService enrollments, IPaymentGateway payments, ILogger<CheckoutService> logger)
+{
+    public async Task<CheckoutResult> CheckoutAsync(Caller? caller, CancellationToken cancellationToken)
+    {
+        var userId = caller?.UserId ?? throw ProblemException.Unauthorized();
+        var result = new Builder();
+        var done = new List<Guid>();
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Row locks on the caller's lines: a concurrent checkout waits here, then sees only what this one left.
+        var lines = await db.CartLines
+            .FromSql($"SELECT * FROM cart_lines WHERE user_id = {userId} ORDER BY added_at, id FOR UPDATE")
+            .AsNoTracking()
+            .ToListAsync(cancellationToken);
+        if (lines.Count == 0) throw ProblemException.Conflict("Your cart is empty.");
+
+        foreach (var line in lines)
+        {
+            var course = await courses.ResolveAsync(line.CourseId.ToString(), cancellationToken);
+            if (await CheckOutLineAsync(userId, line, course, result, cancellationToken)) done.Add(line.Id);
+        }
+        await db.CartLines.Where(l => done.Contains(l.Id)).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        logger.LogInformation("Checkout by {UserId}: {Lines} lines, {Enrolled} enrolled, {Pending} pending payment, {Refused} refused, {Owned} already enrolled",
+            userId, lines.Count, result.Enrollments.Count, result.Pending.Count, result.Refused.Count, result.AlreadyEnrolled.Count);
+        return new CheckoutResult(result.Enrollments, result.PriceChanges, result.Pending, result.Refused, result.AlreadyEnrolled);
+    }
+
+    /// <summary>Settles one line into <paramref name="result"/>; true when the line leaves the cart.</summary>
+    private async Task<bool> CheckOutLineAsync(Guid userId, CartLine line, ResolvedCourse course, Builder result, CancellationToken cancellationToken)
+    {
+        if (!course.IsPublished)
+            return result.Refuse(course, RefusalReasons.Unavailable, "This course is no longer available.");
+
+        var eligibility = await enrollments.EvaluateAsync(userId, course, cancellationToken);
+        switch (eligibility.Reason)
+        {
+            case EligibilityReasons.AlreadyEnrolled:
+                return result.Owned(course);
+            case EligibilityReasons.CohortMember:
+                return result.Enrolled(await enrollments.WriteAsync(userId, course, EnrollmentSource.Cohort, EnrollmentStatus.Active,
+                    eligibility.CohortId, cancellationToken), course);
+            case EligibilityReasons.NotInCohort or EligibilityReasons.CohortInactive:
+                return result.Refuse(course, eligibility.Reason, EligibilityReasons.ExplainCohortRefusal(eligibility.Reason));
+        }
+
+        // An open course, free or paid: charged at today's price whatever the line's snapshot says.
+        if (line.UnitPrice != course.Price || line.Currency != course.Currency)
+            result.PriceChanges.Add(new PriceChangeDto(course.Id, course.Slug, line.UnitPrice, line.Currency, course.Price, course.Currency));
+        // Inside the transaction, which suits the local default; a remote gateway would need an order table and an outbox.
+        var payment = await payments.ChargeAsync(new PaymentRequest(userId, course.Id, course.Price, course.Currency), cancellationToken);
+        if (payment.Status == PaymentStatus.Declined)
+            return result.Refuse(course, RefusalReasons.PaymentDeclined, payment.Detail ?? "The payment was declined.");
+
+        var status = payment.Status == PaymentStatus.Captured ? EnrollmentStatus.Active : EnrollmentStatus.PendingPayment;
+        var enrollment = await enrollments.WriteAsync(userId, course, EnrollmentSource.Checkout, status, null, cancellationToken);
+        if (enrollment is not null && status == EnrollmentStatus.PendingPayment)
+            result.Pending.Add(new PendingPaymentDto(course.Id, course.Slug, course.Price, course.Currency, payment.Reference));
+        return result.Enrolled(enrollment, course);
+    }
+
+    /// <summary>The lists of the response as checkout fills them.</summary>
+    private sealed class Builder
+    {
+        public List<EnrollmentDto> Enrollments { get; } = [];
+        public List<PriceChangeDto> PriceChanges { get; } = [];
+        public List<PendingPaymentDto> Pending { get; } = [];
+        public List<RefusedLineDto> Refused { get; } = [];
+        public List<CourseRefDto> AlreadyEnrolled { get; } = [];
+
+        public bool Refuse(ResolvedCourse course, string reason, string detail)
+        {
+            Refused.Add(new RefusedLineDto(course.Id, course.Slug, reason, detail));
+            return false;
+        }
+
+        public bool Owned(ResolvedCourse course)
+        {
+            AlreadyEnrolled.Add(new CourseRefDto(course.Id, course.Slug));
+            return true;
+        }
+
+        /// <summary>A null enrolment means another request enrolled the learner first: the line is owned.</summary>
+        public bool Enrolled(EnrollmentDto? enrollment, ResolvedCourse course)
+        {
+            if (enrollment is null) return Owned(course);
+            Enrollments.Add(enrollment);
+            return true;
+        }
+    }
+}
