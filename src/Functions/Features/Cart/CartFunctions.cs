@@ -14,12 +14,8 @@ public sealed class CartFunctions(CartService cart, CheckoutService checkout)
     [Function("GetCart")]
     public async Task<HttpResponseData> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cart")] HttpRequestData request,
-        FunctionContext context, CancellationToken cancellationToken)
-    {
-        var response = await request.JsonAsync(HttpStatusCode.OK, await cart.GetAsync(context.RequireCaller(), cancellationToken), cancellationToken: cancellationToken);
-        response.Headers.Add("Cache-Control", "private, no-cache");
-        return response;
-    }
+        FunctionContext context, CancellationToken cancellationToken) =>
+        await request.PrivateJsonAsync(await cart.GetAsync(context.RequireCaller(), cancellationToken), cancellationToken);
 
     /// <summary><c>{ course }</c> -> <c>{ outcome, cart }</c>: 201 when a line was added, 200 when already in the cart or owned.</summary>
     [Function("AddCartLine")]
