@@ -10,6 +10,17 @@ scripts/services.sh start
 
 # Your own settings file, made once from the sample (git-ignored); `func` reads it next to the project.
 [ -f local.settings.json ] || { cp local.settings.sample.json local.settings.json; log "created local.settings.json from the sample"; }
+# Settings the sample gained since then are added with their sample values; yours are never changed.
+python3 - <<'PY' | while read -r key; do log "added $key to local.settings.json from the sample"; done
+import json
+sample = json.load(open("local.settings.sample.json"))
+mine = json.load(open("local.settings.json"))
+added = [k for k in sample["Values"] if k not in mine.setdefault("Values", {})]
+for k in added: mine["Values"][k] = sample["Values"][k]
+if added:
+    json.dump(mine, open("local.settings.json", "w"), indent=2)
+    print("\n".join(added))
+PY
 ln -sf ../../local.settings.json src/Functions/local.settings.json
 
 dotnet tool restore >/dev/null

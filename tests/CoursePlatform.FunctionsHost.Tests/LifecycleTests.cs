@@ -48,15 +48,18 @@ public sealed class LifecycleTests
         Assert.Contains("FixtureFailStartup=true", host.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Ctrl_c_stops_the_worker_and_the_host_cleanly()
+    [Theory]
+    [InlineData("ctrl-c")]
+    [InlineData("sigterm")]
+    public async Task Ctrl_c_or_sigterm_stops_the_worker_and_the_host_cleanly(string how)
     {
         var fixture = new FixtureSettings();
         await using var host = HostProcess.Start(Paths.FixtureApp, fixture.Values());
         await host.WaitUntilRunningAsync();
         var workerPid = host.WorkerProcessId ?? throw new Xunit.Sdk.XunitException("No worker pid in the output:\n" + host.Output);
 
-        host.Interrupt();
+        if (how == "ctrl-c") host.Interrupt();
+        else host.Terminate();
 
         // Generous: the graceful stop allows the worker 10 s, and CI runs every test project at once on two cores.
         Assert.True(await host.WaitForExitAsync(TimeSpan.FromSeconds(120)), host.Output);

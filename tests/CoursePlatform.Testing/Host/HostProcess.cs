@@ -100,12 +100,20 @@ public sealed partial class HostProcess : IAsyncDisposable
         output.Select(line => WorkerPid().Match(line)).Where(m => m.Success).Select(m => (int?)int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
 
     /// <summary>Ctrl+C: SIGINT on Unix, so the host shuts the worker down itself.</summary>
-    public void Interrupt()
+    public void Interrupt() => Signal("-INT");
+
+    /// <summary>
+    /// A graceful stop by SIGTERM, as a service manager sends it. Disposal uses it rather than SIGINT, which a
+    /// process started in the background by a non-interactive shell inherits as ignored.
+    /// </summary>
+    public void Terminate() => Signal("-TERM");
+
+    private void Signal(string signal)
     {
         if (process.HasExited) return;
         if (!OperatingSystem.IsWindows())
         {
-            using var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            using var kill = Process.Start("kill", [signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             kill.WaitForExit();
             if (kill.ExitCode == 0) return;
         }
@@ -114,7 +122,7 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Interrupt();
+        Terminate();
         if (!await WaitForExitAsync(TimeSpan.FromSeconds(30)))
         {
             try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
