@@ -225,7 +225,7 @@ public sealed class QuizService(
 
     private ProblemException CoolingDown(int moduleNo, DateTimeOffset until) =>
         new(HttpStatusCode.Conflict, "Cooling down",
-            $"A failed attempt closed module {moduleNo}'s quiz until {until:yyyy-MM-dd HH:mm} UTC.",
+            $"A failed attempt closed the quiz of module {moduleNo} until {until:yyyy-MM-dd HH:mm:ss} UTC.",
             headers: new Dictionary<string, string>
             {
                 ["Retry-After"] = Math.Max(1, (int)Math.Ceiling((until - time.GetUtcNow()).TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture),
