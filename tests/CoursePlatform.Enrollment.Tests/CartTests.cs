@@ -78,7 +78,7 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
     public async Task Adding_twice_says_already_in_cart_and_keeps_one_line_with_the_first_price()
     {
         var course = await app.CourseAsync(EnrollmentMode.Open, price: 30);
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
 
         var first = await Add(learner, course.Slug);
         await app.UpdateCourseAsync(course, price: 35);
@@ -99,7 +99,7 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
     {
         var free = await app.CourseAsync(EnrollmentMode.Open);
         var bought = await app.CourseAsync(EnrollmentMode.Open, price: 50);
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
         await Enroll(learner, free);
         await app.Run<CoursePlatformDbContext>(async db =>
         {
@@ -129,7 +129,7 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
     public async Task Save_for_later_and_move_to_cart_round_trip_refreshes_the_price_snapshot()
     {
         var course = await app.CourseAsync(EnrollmentMode.Open, price: 20, currency: "EUR");
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
         await Add(learner, course.Slug);
         app.Clock.Advance(TimeSpan.FromMinutes(5));
 
@@ -157,7 +157,7 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
     public async Task Adding_a_saved_course_moves_it_and_saving_a_course_saved_already_only_removes_the_line()
     {
         var course = await app.CourseAsync(EnrollmentMode.Open, price: 10);
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
         await Add(learner, course.Slug);
         await SaveForLater(learner, course.Slug);
 
@@ -187,7 +187,7 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
     public async Task Moving_a_saved_course_owned_by_now_drops_the_saved_item_and_adds_no_line()
     {
         var course = await app.CourseAsync(EnrollmentMode.Open);
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
         await Add(learner, course.Slug);
         await SaveForLater(learner, course.Slug);
         await Enroll(learner, course);
@@ -204,7 +204,7 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
     [Fact]
     public async Task Cart_lists_lines_in_the_order_added_with_a_total_per_currency_of_the_available_lines()
     {
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
         var first = await app.CourseAsync(EnrollmentMode.Open, price: 10);
         var second = await app.CourseAsync(EnrollmentMode.Open, price: 20, currency: "EUR");
         var third = await app.CourseAsync(EnrollmentMode.Open, price: 5.5m);
@@ -221,7 +221,7 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
         Assert.Equal([first.Id, second.Id, third.Id, withdrawn.Id], cart.Lines.Select(l => l.CourseId));
         Assert.Equal([true, true, true, false], cart.Lines.Select(l => l.Available));
         Assert.Equal([new MoneyDto("EUR", 20), new MoneyDto("USD", 15.5m)], cart.Total);
-        Assert.Empty((await Cart(await app.UserAsync())).Total);
+        Assert.Empty((await Cart(await app.CreateUserAsync())).Total);
     }
 
     [Fact]
@@ -229,7 +229,7 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
     {
         var repriced = await app.CourseAsync(EnrollmentMode.Open, price: 40);
         var steady = await app.CourseAsync(EnrollmentMode.Open, price: 15);
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
         await Add(learner, repriced.Slug);
         await Add(learner, steady.Slug);
         await app.UpdateCourseAsync(repriced, price: 45);
@@ -249,7 +249,7 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
     {
         var paid = await app.CourseAsync(EnrollmentMode.Open, price: 49.99m, currency: "GBP");
         var free = await app.CourseAsync(EnrollmentMode.Open);
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
         await Add(learner, paid.Slug);
         await Add(learner, free.Slug);
 
@@ -273,7 +273,7 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
     [Fact]
     public async Task Checkout_refuses_gated_courses_the_learner_is_not_admitted_to_keeps_those_lines_and_enrols_the_rest()
     {
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
         var gated = await app.CourseAsync(EnrollmentMode.Cohort, price: 80);
         await app.CohortAsync(gated, members: ("someone-else@example.com", 1));
         var lapsed = await app.CourseAsync(EnrollmentMode.Cohort);
@@ -297,7 +297,7 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
     public async Task Checkout_admits_a_cohort_member_to_a_paid_gated_course_free_of_charge()
     {
         var course = await app.CourseAsync(EnrollmentMode.Cohort, price: 100);
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
         var cohort = await app.CohortAsync(course, members: (learner.Email, 3));
         await Add(learner, course.Slug);
         await app.UpdateCourseAsync(course, price: 120);
@@ -319,7 +319,7 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
         var withdrawn = await app.CourseAsync(EnrollmentMode.Open, price: 10);
         var declined = await app.CourseAsync(EnrollmentMode.Open, price: 30);
         var fine = await app.CourseAsync(EnrollmentMode.Open, price: 30);
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
         foreach (var course in new[] { withdrawn, declined, fine }) await Add(learner, course.Slug);
         await app.UpdateCourseAsync(withdrawn, published: false);
         gateway.Decline[declined.Id] = true;
@@ -338,7 +338,7 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
     public async Task Checkout_removes_a_line_the_learner_owns_by_now_and_an_empty_cart_is_409()
     {
         var course = await app.CourseAsync(EnrollmentMode.Open);
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
         Assert.Equal(HttpStatusCode.Conflict, await Status(() => Checkout(learner)));
         await Add(learner, course.Slug);
         var enrolled = await Enroll(learner, course);
@@ -356,7 +356,7 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
     [Fact]
     public async Task Twenty_parallel_checkouts_enrol_each_course_once_one_succeeds_and_the_others_find_the_cart_empty()
     {
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
         var free = await app.CourseAsync(EnrollmentMode.Open);
         var paid = await app.CourseAsync(EnrollmentMode.Open, price: 25);
         var gated = await app.CourseAsync(EnrollmentMode.Cohort, price: 70);
@@ -393,7 +393,7 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
         var kept = await app.CourseAsync(EnrollmentMode.Open, price: 5);
         var a = await app.CourseAsync(EnrollmentMode.Open);
         var b = await app.CourseAsync(EnrollmentMode.Open, price: 9);
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
         foreach (var course in new[] { kept, a, b }) await Add(learner, course.Slug);
         await SaveForLater(learner, kept.Slug);
 
@@ -412,7 +412,7 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
         var removed = await app.CourseAsync(EnrollmentMode.Open);
         var other = await app.CourseAsync(EnrollmentMode.Open);
         var withdrawn = await app.CourseAsync(EnrollmentMode.Open);
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
         foreach (var course in new[] { removed, other, withdrawn }) await Add(learner, course.Slug);
         await app.UpdateCourseAsync(withdrawn, published: false);
 
@@ -429,8 +429,8 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
     {
         var first = await app.CourseAsync(EnrollmentMode.Open);
         var second = await app.CourseAsync(EnrollmentMode.Open, price: 10);
-        var owner = await app.UserAsync();
-        var other = await app.UserAsync();
+        var owner = await app.CreateUserAsync();
+        var other = await app.CreateUserAsync();
         await Add(owner, first.Slug);
         await Add(owner, second.Slug);
         await SaveForLater(owner, second.Slug);
@@ -457,7 +457,7 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
     public async Task Adding_validates_the_course_field_unknown_and_unpublished_courses_are_404_and_anonymous_is_401()
     {
         var draft = await app.CourseAsync(EnrollmentMode.Open, published: false);
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
 
         foreach (var missing in new[] { null, "", "   " })
         {

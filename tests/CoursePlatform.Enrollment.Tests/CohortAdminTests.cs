@@ -24,7 +24,7 @@ public sealed class CohortAdminTests(DatabaseFixture database) : IClassFixture<D
 
     private async Task<(Caller Admin, Course Course, CohortDto Cohort)> Arrange()
     {
-        var admin = EnrollmentApp.As(await app.UserAsync(UserRole.Admin));
+        var admin = EnrollmentApp.As(await app.CreateUserAsync(UserRole.Admin));
         var course = await app.CourseAsync(EnrollmentMode.Cohort);
         var cohort = await Admin(s => s.CreateAsync(admin, course.Slug, new CreateCohortRequest("Winter", null, null, null), default));
         return (admin, course, cohort);
@@ -45,8 +45,8 @@ public sealed class CohortAdminTests(DatabaseFixture database) : IClassFixture<D
     {
         var (admin, course, cohort) = await Arrange();
         await Admin(s => s.UpsertMembersAsync(admin, cohort.Id, Members(("kept@example.com", 1)), default));
-        var learner = EnrollmentApp.As(await app.UserAsync());
-        var tutor = EnrollmentApp.As(await app.UserAsync(UserRole.Tutor));
+        var learner = EnrollmentApp.As(await app.CreateUserAsync());
+        var tutor = EnrollmentApp.As(await app.CreateUserAsync(UserRole.Tutor));
         var brief = new ProjectBriefRequest("T", "Tag", "Desc", null);
 
         var operations = new (string Name, Func<Caller?, CohortAdminService, Task> Call)[]
@@ -135,7 +135,7 @@ public sealed class CohortAdminTests(DatabaseFixture database) : IClassFixture<D
     public async Task Delete_removes_the_cohort_with_its_list_and_briefs_but_keeps_enrolments()
     {
         var (admin, course, cohort) = await Arrange();
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
         await Admin(s => s.UpsertMembersAsync(admin, cohort.Id, Members((learner.Email, 1)), default));
         await Admin(s => s.PutProjectAsync(admin, cohort.Id, "1", new ProjectBriefRequest("T", "Tag", "Desc", null), default));
         await app.Run<Functions.Features.Enrollments.EnrollmentService>(s => s.EnrollAsync(EnrollmentApp.As(learner), course.Slug, default));

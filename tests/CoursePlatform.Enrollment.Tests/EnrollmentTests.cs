@@ -33,7 +33,7 @@ public sealed class EnrollmentTests(DatabaseFixture database) : IClassFixture<Da
     public async Task Open_free_course_enrols_with_source_free_by_id_or_slug_and_again_returns_the_same_enrolment()
     {
         var course = await app.CourseAsync(EnrollmentMode.Open);
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
 
         var first = await Enroll(learner, course.Slug);
         var second = await Enroll(learner, course.Id.ToString());
@@ -51,8 +51,8 @@ public sealed class EnrollmentTests(DatabaseFixture database) : IClassFixture<Da
     public async Task Open_paid_course_is_refused_with_402_unless_a_cohort_admits_the_learner()
     {
         var course = await app.CourseAsync(EnrollmentMode.Open, price: 49.99m);
-        var buyer = await app.UserAsync();
-        var invited = await app.UserAsync();
+        var buyer = await app.CreateUserAsync();
+        var invited = await app.CreateUserAsync();
         var cohort = await app.CohortAsync(course, members: (invited.Email, 2));
 
         var refused = await Assert.ThrowsAsync<ProblemException>(() => Enroll(buyer, course.Slug));
@@ -73,7 +73,7 @@ public sealed class EnrollmentTests(DatabaseFixture database) : IClassFixture<Da
     public async Task Cohort_course_admits_a_member_of_an_active_cohort_with_source_cohort()
     {
         var course = await app.CourseAsync(EnrollmentMode.Cohort, price: 100);
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
         var cohort = await app.CohortAsync(course, members: (learner.Email, 3));
 
         var outcome = await Enroll(learner, course.Slug);
@@ -89,7 +89,7 @@ public sealed class EnrollmentTests(DatabaseFixture database) : IClassFixture<Da
     {
         var course = await app.CourseAsync(EnrollmentMode.Cohort);
         await app.CohortAsync(course, members: ("someone-else@example.com", 1));
-        var stranger = await app.UserAsync();
+        var stranger = await app.CreateUserAsync();
 
         var refused = await Assert.ThrowsAsync<ProblemException>(() => Enroll(stranger, course.Slug));
 
@@ -102,7 +102,7 @@ public sealed class EnrollmentTests(DatabaseFixture database) : IClassFixture<Da
     public async Task Inactive_cohort_is_refused_and_said_so()
     {
         var course = await app.CourseAsync(EnrollmentMode.Cohort);
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
         var cohort = await app.CohortAsync(course, active: false, members: (learner.Email, 1));
 
         var refused = await Assert.ThrowsAsync<ProblemException>(() => Enroll(learner, course.Slug));
@@ -120,7 +120,7 @@ public sealed class EnrollmentTests(DatabaseFixture database) : IClassFixture<Da
     public async Task An_active_cohort_admits_even_when_another_cohort_listing_the_learner_is_inactive()
     {
         var course = await app.CourseAsync(EnrollmentMode.Cohort);
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
         await app.CohortAsync(course, active: false, name: "Old", members: (learner.Email, 1));
         var current = await app.CohortAsync(course, name: "Current", members: (learner.Email, 4));
 
@@ -132,9 +132,9 @@ public sealed class EnrollmentTests(DatabaseFixture database) : IClassFixture<Da
     [Fact]
     public async Task Email_in_a_different_case_is_accepted_and_the_user_id_is_backfilled()
     {
-        var admin = await app.UserAsync(UserRole.Admin);
+        var admin = await app.CreateUserAsync(UserRole.Admin);
         var course = await app.CourseAsync(EnrollmentMode.Cohort);
-        var learner = await app.UserAsync(email: $"ana.lopez-{Guid.NewGuid():N}@example.com");
+        var learner = await app.CreateUserAsync(email: $"ana.lopez-{Guid.NewGuid():N}@example.com");
         var cohort = await app.CohortAsync(course);
         // The admin's list spells the address differently; the allowlist keeps it normalised.
         var listed = $"  {learner.Email.ToUpperInvariant()} ";
@@ -154,8 +154,8 @@ public sealed class EnrollmentTests(DatabaseFixture database) : IClassFixture<Da
     public async Task A_member_row_linked_to_another_account_does_not_admit_by_email()
     {
         var course = await app.CourseAsync(EnrollmentMode.Cohort);
-        var owner = await app.UserAsync();
-        var other = await app.UserAsync();
+        var owner = await app.CreateUserAsync();
+        var other = await app.CreateUserAsync();
         var cohort = await app.CohortAsync(course, members: (other.Email, 1));
         await app.Db(db => db.CohortMembers.Where(m => m.CohortId == cohort.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.UserId, owner.Id)));
 
@@ -168,7 +168,7 @@ public sealed class EnrollmentTests(DatabaseFixture database) : IClassFixture<Da
     {
         var gated = await app.CourseAsync(EnrollmentMode.Cohort);
         var otherCourse = await app.CourseAsync(EnrollmentMode.Cohort);
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
         await app.CohortAsync(gated, members: ("not-this-learner@example.com", 1));
         await app.CohortAsync(otherCourse, members: (learner.Email, 1));
 
@@ -183,7 +183,7 @@ public sealed class EnrollmentTests(DatabaseFixture database) : IClassFixture<Da
     public async Task CheckOnly_reports_eligibility_cohort_and_batch_without_writing_anything()
     {
         var course = await app.CourseAsync(EnrollmentMode.Cohort);
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
         var stored = learner.Email;
         var cohort = await app.CohortAsync(course, name: "Spring 2027", members: (stored, 7));
 
@@ -205,7 +205,7 @@ public sealed class EnrollmentTests(DatabaseFixture database) : IClassFixture<Da
     public async Task Twenty_parallel_enrolments_make_one_row_and_all_succeed()
     {
         var course = await app.CourseAsync(EnrollmentMode.Cohort);
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
         var cohort = await app.CohortAsync(course, members: (learner.Email, 1));
 
         using var start = new ManualResetEventSlim();
@@ -228,7 +228,7 @@ public sealed class EnrollmentTests(DatabaseFixture database) : IClassFixture<Da
     public async Task Twenty_parallel_enrolments_in_an_open_free_course_make_one_row()
     {
         var course = await app.CourseAsync(EnrollmentMode.Open);
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => Enroll(learner, course.Slug))));
 
@@ -240,7 +240,7 @@ public sealed class EnrollmentTests(DatabaseFixture database) : IClassFixture<Da
     public async Task Unpublished_and_unknown_courses_are_404_and_anonymous_is_401()
     {
         var draft = await app.CourseAsync(EnrollmentMode.Open, published: false);
-        var learner = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
 
         Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<ProblemException>(() => Enroll(learner, draft.Slug))).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<ProblemException>(() => Check(learner, draft.Slug))).Status);
@@ -254,8 +254,8 @@ public sealed class EnrollmentTests(DatabaseFixture database) : IClassFixture<Da
     {
         var course = await app.CourseAsync(EnrollmentMode.Open, topics: 4);
         var empty = await app.CourseAsync(EnrollmentMode.Open);
-        var learner = await app.UserAsync();
-        var other = await app.UserAsync();
+        var learner = await app.CreateUserAsync();
+        var other = await app.CreateUserAsync();
         await Enroll(learner, course.Slug);
         app.Clock.Advance(TimeSpan.FromMinutes(1));
         await Enroll(learner, empty.Slug);

@@ -1,40 +1,17 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
-using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Testing;
-using Microsoft.Extensions.Options;
 
 namespace CoursePlatform.Enrollment.Tests;
 
-/// <summary>The app under the local Functions host on its own database, and a way to mint tokens it accepts.</summary>
-public sealed class HostedAppFixture : HostedApp
-{
-    public AccessTokens Tokens { get; } = new(Options.Create(new AuthOptions { SigningKey = SigningKey }), TimeProvider.System);
-}
-
 /// <summary>The enrolment, cohort and cart routes over HTTP: wiring, auth middleware, bodies, status codes, problem+json.</summary>
-public sealed class HttpEndpointTests(HostedAppFixture hosted) : IClassFixture<HostedAppFixture>
+public sealed class HttpEndpointTests(HostedApp hosted) : IClassFixture<HostedApp>
 {
     private HttpClient Client => hosted.Api;
-
-    /// <summary>A user with a live session and a bearer token for it, as sign-in would leave them.</summary>
-    private async Task<(User User, string Token)> SignedIn(UserRole role)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var user = new User { Email = $"http-{Guid.NewGuid():N}@example.com", Role = role, CreatedAt = now, UpdatedAt = now };
-        var session = new UserSession { User = user, FamilyId = Guid.NewGuid(), RefreshTokenHash = RandomNumberGenerator.GetBytes(32), CreatedAt = now, ExpiresAt = now.AddDays(1) };
-        await using (var db = hosted.Database.CreateContext())
-        {
-            db.UserSessions.Add(session);
-            await db.SaveChangesAsync();
-        }
-        return (user, hosted.Tokens.Issue(user.Id, session.FamilyId, role));
-    }
 
     private async Task<Course> CourseAsync(EnrollmentMode mode, decimal price = 0)
     {
@@ -71,7 +48,7 @@ public sealed class HttpEndpointTests(HostedAppFixture hosted) : IClassFixture<H
     [Fact]
     public async Task Enrol_over_http_checks_without_writing_then_creates_once_and_refuses_paid_and_anonymous()
     {
-        var (learner, token) = await SignedIn(UserRole.Learner);
+        var (learner, token) = await hosted.SignInAsync(UserRole.Learner);
         var free = await CourseAsync(EnrollmentMode.Open);
         var paid = await CourseAsync(EnrollmentMode.Open, price: 20);
 
@@ -106,8 +83,8 @@ public sealed class HttpEndpointTests(HostedAppFixture hosted) : IClassFixture<H
     [Fact]
     public async Task Cohort_admin_over_http_is_admin_only_takes_5000_members_in_one_request_and_the_learner_sees_their_brief()
     {
-        var (_, admin) = await SignedIn(UserRole.Admin);
-        var (learner, learnerToken) = await SignedIn(UserRole.Learner);
+        var (_, admin) = await hosted.SignInAsync(UserRole.Admin);
+        var (learner, learnerToken) = await hosted.SignInAsync(UserRole.Learner);
         var course = await CourseAsync(EnrollmentMode.Cohort);
 
         await Expect(await Send(HttpMethod.Post, $"admin/courses/{course.Slug}/cohorts", null, new { name = "X" }), HttpStatusCode.Unauthorized, "application/problem+json");
@@ -148,7 +125,7 @@ public sealed class HttpEndpointTests(HostedAppFixture hosted) : IClassFixture<H
         var project = await Expect(await Send(HttpMethod.Get, $"courses/{course.Slug}/cohort/project", learnerToken), HttpStatusCode.OK);
         Assert.Equal("Ship it", project.GetProperty("title").GetString());
 
-        var (_, strangerToken) = await SignedIn(UserRole.Learner);
+        var (_, strangerToken) = await hosted.SignInAsync(UserRole.Learner);
         await Expect(await Send(HttpMethod.Get, $"courses/{course.Slug}/cohort", strangerToken), HttpStatusCode.NotFound, "application/problem+json");
         await Expect(await Send(HttpMethod.Get, $"courses/{course.Slug}/cohort/project", strangerToken), HttpStatusCode.NotFound, "application/problem+json");
         await Expect(await Send(HttpMethod.Post, $"courses/{course.Slug}/enroll", strangerToken), HttpStatusCode.Forbidden, "application/problem+json");
@@ -165,7 +142,7 @@ public sealed class HttpEndpointTests(HostedAppFixture hosted) : IClassFixture<H
     [Fact]
     public async Task Cart_over_http_adds_lists_privately_and_checks_out_once()
     {
-        var (_, token) = await SignedIn(UserRole.Learner);
+        var (_, token) = await hosted.SignInAsync(UserRole.Learner);
         var free = await CourseAsync(EnrollmentMode.Open);
         var paid = await CourseAsync(EnrollmentMode.Open, price: 25);
 
@@ -207,7 +184,7 @@ public sealed class HttpEndpointTests(HostedAppFixture hosted) : IClassFixture<H
     [Fact]
     public async Task Cart_over_http_answers_bad_input_and_unknown_lines_with_problems_and_moves_lines_to_saved_and_back()
     {
-        var (_, token) = await SignedIn(UserRole.Learner);
+        var (_, token) = await hosted.SignInAsync(UserRole.Learner);
         var course = await CourseAsync(EnrollmentMode.Open, price: 7);
 
         var missing = await Expect(await Send(HttpMethod.Post, "cart/lines", token, rawJson: "{}"), HttpStatusCode.BadRequest, "application/problem+json");

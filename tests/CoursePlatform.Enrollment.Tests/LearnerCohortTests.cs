@@ -28,12 +28,12 @@ public sealed class LearnerCohortTests(DatabaseFixture database) : IClassFixture
     [Fact]
     public async Task Each_learner_gets_their_own_cohort_and_batch_brief_only()
     {
-        var admin = await app.UserAsync(UserRole.Admin);
+        var admin = await app.CreateUserAsync(UserRole.Admin);
         var course = await app.CourseAsync(EnrollmentMode.Cohort);
         var other = await app.CourseAsync(EnrollmentMode.Cohort);
-        var ana = await app.UserAsync();
-        var ben = await app.UserAsync();
-        var outsider = await app.UserAsync();
+        var ana = await app.CreateUserAsync();
+        var ben = await app.CreateUserAsync();
+        var outsider = await app.CreateUserAsync();
         var cohort = await app.CohortAsync(course, name: "Autumn", members: [(ana.Email, 1), (ben.Email, 2)]);
         await app.CohortAsync(other, name: "Other course", members: (outsider.Email, 1));
         await Brief(cohort.Id, 1, "Batch one build", admin);
@@ -62,8 +62,8 @@ public sealed class LearnerCohortTests(DatabaseFixture database) : IClassFixture
     public async Task A_batch_without_a_brief_is_404_and_an_inactive_cohort_shows_only_to_those_enrolled_through_it()
     {
         var course = await app.CourseAsync(EnrollmentMode.Cohort);
-        var enrolled = await app.UserAsync();
-        var waiting = await app.UserAsync();
+        var enrolled = await app.CreateUserAsync();
+        var waiting = await app.CreateUserAsync();
         var cohort = await app.CohortAsync(course, members: [(enrolled.Email, 5), (waiting.Email, 5)]);
         await app.Run<EnrollmentService>(s => s.EnrollAsync(EnrollmentApp.As(enrolled), course.Slug, default));
 

@@ -2,54 +2,26 @@ using Azure.Storage.Blobs;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Ingestion;
-using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Testing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CoursePlatform.Ingestion.Tests;
 
 /// <summary>
-/// The app's own container (AddCoursePlatform) over a test database and Azurite, with the real MiniLM
-/// model. Courses are created per test, so blobs under course-content/{courseId}/ never collide.
+/// The app's container (<see cref="TestApp"/>) over a test database and Azurite, with the real MiniLM model
+/// and the real clock unless a test passes one (upload URLs are checked by Azurite against real time).
+/// Courses are created per test, so blobs under course-content/{courseId}/ never collide.
 /// </summary>
-public sealed class IngestionApp : IAsyncDisposable
-{
-    private readonly ServiceProvider _provider;
-    private readonly List<string> _prefixes = [];
-
-    public IngestionApp(DatabaseFixture database, IDictionary<string, string?>? settings = null, TimeProvider? time = null,
-        Action<IServiceCollection>? configure = null)
+public sealed class IngestionApp(DatabaseFixture database, IDictionary<string, string?>? settings = null, TimeProvider? time = null,
+    Action<IServiceCollection>? configure = null)
+    : TestApp(database, settings, services =>
     {
-        Database = database;
-        var values = new Dictionary<string, string?>
-        {
-            ["Database:ConnectionString"] = database.ConnectionString,
-            ["AzureWebJobsStorage"] = LocalServices.AzuriteConnectionString,
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var services = new ServiceCollection()
-            .AddSingleton<IConfiguration>(configuration)
-            .AddLogging()
-            .AddCoursePlatform(configuration);
-        if (time is not null) services.AddSingleton(time);
+        services.AddSingleton(time ?? TimeProvider.System);
         configure?.Invoke(services);
-        _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
-    }
-
-    public DatabaseFixture Database { get; }
-
-    public IServiceProvider Services => _provider;
-
-    public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();
-
-    public async Task<TResult> Scoped<T, TResult>(Func<T, Task<TResult>> action) where T : notnull
-    {
-        await using var scope = _provider.CreateAsyncScope();
-        return await action(scope.ServiceProvider.GetRequiredService<T>());
-    }
+    })
+{
+    private readonly List<string> _prefixes = [];
 
     public BlobContainerClient Container => Get<BlobServiceClient>().GetBlobContainerClient(IngestionOptions.Container);
 
@@ -91,17 +63,15 @@ public sealed class IngestionApp : IAsyncDisposable
     }
 
     /// <summary>Removes this test's blobs, so a local host started later does not find them in the shared container.</summary>
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         // A test that uploaded nothing may run before anything created the container.
-        if (!await Container.ExistsAsync())
+        if (await Container.ExistsAsync())
         {
-            await _provider.DisposeAsync();
-            return;
+            foreach (var prefix in _prefixes.Distinct())
+                await foreach (var blob in Container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix, CancellationToken.None))
+                    await Container.DeleteBlobIfExistsAsync(blob.Name);
         }
-        foreach (var prefix in _prefixes.Distinct())
-            await foreach (var blob in Container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix, CancellationToken.None))
-                await Container.DeleteBlobIfExistsAsync(blob.Name);
-        await _provider.DisposeAsync();
+        await base.DisposeAsync();
     }
 }

@@ -41,7 +41,7 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         var (app, course) = await CourseWithLessonsAsync();
         await using var _ = app;
 
-        var results = await app.Scoped<SearchService, SearchResults>(s => s.SearchAsync(course, question, "3", CancellationToken.None));
+        var results = await app.Run<SearchService, SearchResults>(s => s.SearchAsync(course, question, "3", CancellationToken.None));
 
         Assert.Equal(MiniLmEmbeddingGenerator.ModelName, results.EmbeddingModel);
         Assert.Equal(3, results.Items.Count);
@@ -61,8 +61,8 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         var question = "How do plants turn light into food?";
         await app.Ingestion.IngestAsync(await app.UploadAsync($"{other}/exact.txt", TestFiles.Utf8(question)), CancellationToken.None);
 
-        var results = await app.Scoped<SearchService, SearchResults>(s => s.SearchAsync(course, question, "20", CancellationToken.None));
-        var otherResults = await app.Scoped<SearchService, SearchResults>(s => s.SearchAsync(other, question, "20", CancellationToken.None));
+        var results = await app.Run<SearchService, SearchResults>(s => s.SearchAsync(course, question, "20", CancellationToken.None));
+        var otherResults = await app.Run<SearchService, SearchResults>(s => s.SearchAsync(other, question, "20", CancellationToken.None));
 
         var ownChunks = (await app.ChunksAsync(course)).Select(c => c.Id).ToHashSet();
         Assert.Equal(ownChunks.Count, results.Items.Count);
@@ -83,8 +83,8 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         var vtt = "WEBVTT\n\n00:01:00.000 --> 00:01:05.000\nToday we bake sourdough bread with a starter.\n";
         await app.Ingestion.IngestAsync(await app.UploadAsync($"{course}/talk.vtt", TestFiles.Utf8(vtt)), CancellationToken.None);
 
-        var slideHit = (await app.Scoped<SearchService, SearchResults>(s => s.SearchAsync(course, "name resolution", "1", CancellationToken.None))).Items[0];
-        var cueHit = (await app.Scoped<SearchService, SearchResults>(s => s.SearchAsync(course, "baking bread", "1", CancellationToken.None))).Items[0];
+        var slideHit = (await app.Run<SearchService, SearchResults>(s => s.SearchAsync(course, "name resolution", "1", CancellationToken.None))).Items[0];
+        var cueHit = (await app.Run<SearchService, SearchResults>(s => s.SearchAsync(course, "baking bread", "1", CancellationToken.None))).Items[0];
 
         Assert.Equal((1, (int?)2, "Intro"), (slideHit.Slide, slideHit.SlideEnd, slideHit.Title)); // both small slides share one chunk
         Assert.Equal(($"{course}/talk.vtt", "00:01:00.000", "00:01:05.000", (int?)null), (cueHit.Source, cueHit.Start, cueHit.End, cueHit.Slide));
@@ -113,7 +113,7 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         Assert.Contains("ix_course_chunks_embedding", plan, StringComparison.Ordinal);
         Assert.True(plainRows < 5, $"the scenario should defeat a plain filtered HNSW scan, which returned {plainRows} rows");
 
-        var hits = await app.Scoped<SearchService, IReadOnlyList<SearchHit>>(s => s.NearestAsync(course, new Vector(query), 5, CancellationToken.None));
+        var hits = await app.Run<SearchService, IReadOnlyList<SearchHit>>(s => s.NearestAsync(course, new Vector(query), 5, CancellationToken.None));
 
         Assert.Equal(5, hits.Count);
         Assert.All(hits, h => Assert.Equal("ours", h.Source));
@@ -157,7 +157,7 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
     {
         await using var app = new IngestionApp(database);
         var problem = await Assert.ThrowsAsync<ProblemException>(() =>
-            app.Scoped<SearchService, SearchResults>(s => s.SearchAsync(Guid.NewGuid(), q, k, CancellationToken.None)));
+            app.Run<SearchService, SearchResults>(s => s.SearchAsync(Guid.NewGuid(), q, k, CancellationToken.None)));
         Assert.Equal([field], problem.Errors!.Keys);
     }
 
@@ -166,7 +166,7 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
     {
         await using var app = new IngestionApp(database);
         var problem = await Assert.ThrowsAsync<ProblemException>(() =>
-            app.Scoped<SearchService, SearchResults>(s => s.SearchAsync(Guid.NewGuid(), new string('a', SearchService.MaxQueryLength + 1), null, CancellationToken.None)));
+            app.Run<SearchService, SearchResults>(s => s.SearchAsync(Guid.NewGuid(), new string('a', SearchService.MaxQueryLength + 1), null, CancellationToken.None)));
         Assert.Equal(["q"], problem.Errors!.Keys);
     }
 

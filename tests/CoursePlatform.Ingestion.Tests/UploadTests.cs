@@ -12,7 +12,7 @@ namespace CoursePlatform.Ingestion.Tests;
 public class UploadTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
     private static Task<UploadTicket> Ticket(IngestionApp app, Guid course, string fileName, Guid? topic = null) =>
-        app.Scoped<UploadService, UploadTicket>(s => s.CreateAsync(course, new UploadRequest { FileName = fileName, TopicId = topic }, CancellationToken.None));
+        app.Run<UploadService, UploadTicket>(s => s.CreateAsync(course, new UploadRequest { FileName = fileName, TopicId = topic }, CancellationToken.None));
 
     [Fact]
     public async Task The_url_writes_exactly_its_blob_and_the_upload_ingests()

@@ -1,33 +1,16 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json;
-using CoursePlatform.Data;
-using CoursePlatform.Data.Model;
-using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Tests.Progress;
 using CoursePlatform.Testing;
-using Microsoft.Extensions.Options;
 
 namespace CoursePlatform.Functions.Tests.Http;
 
 /// <summary>Progress and quizzes over HTTP through the real app: routes, bodies, status codes, headers, problem+json.</summary>
 public sealed class LearningHttpTests(HostedApp app) : IClassFixture<HostedApp>
 {
-    private async Task<string> SignedIn()
-    {
-        var now = DateTimeOffset.UtcNow;
-        var user = new User { Email = $"l-{Guid.NewGuid():N}@example.com", Role = UserRole.Learner, CreatedAt = now, UpdatedAt = now };
-        var session = new UserSession { User = user, FamilyId = Guid.NewGuid(), RefreshTokenHash = RandomNumberGenerator.GetBytes(32), CreatedAt = now, ExpiresAt = now.AddDays(1) };
-        await using (var db = app.Database.CreateContext())
-        {
-            db.UserSessions.Add(session);
-            await db.SaveChangesAsync();
-        }
-        return new AccessTokens(Options.Create(new AuthOptions { SigningKey = HostedApp.SigningKey }), TimeProvider.System)
-            .Issue(user.Id, session.FamilyId, UserRole.Learner);
-    }
+    private async Task<string> SignedIn() => (await app.SignInAsync()).Token;
 
     private Task<LearningCourse> CourseAsync() => LearningCourse.CreateAsync(async use =>
     {

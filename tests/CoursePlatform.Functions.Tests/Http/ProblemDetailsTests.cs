@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CoursePlatform.Data;
@@ -16,20 +15,6 @@ namespace CoursePlatform.Functions.Tests.Http;
 public sealed class ProblemDetailsTests(HostedApp app) : IClassFixture<HostedApp>
 {
     private HttpClient Api => app.Api;
-
-    private static AccessTokens Tokens(TimeProvider? clock = null) =>
-        new(Options.Create(new AuthOptions { SigningKey = HostedApp.SigningKey }), clock ?? TimeProvider.System);
-
-    private async Task<(User User, string Token)> SignedIn(UserRole role = UserRole.Learner)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var user = new User { Email = $"p-{Guid.NewGuid():N}@example.com", Role = role, CreatedAt = now, UpdatedAt = now };
-        var session = new UserSession { User = user, FamilyId = Guid.NewGuid(), RefreshTokenHash = RandomNumberGenerator.GetBytes(32), CreatedAt = now, ExpiresAt = now.AddDays(1) };
-        await using var db = app.Database.CreateContext();
-        db.UserSessions.Add(session);
-        await db.SaveChangesAsync();
-        return (user, Tokens().Issue(user.Id, session.FamilyId, role));
-    }
 
     private static HttpRequestMessage Request(HttpMethod method, string path, string? token = null, string? json = null, string contentType = "application/json")
     {
@@ -80,7 +65,7 @@ public sealed class ProblemDetailsTests(HostedApp app) : IClassFixture<HostedApp
     [Fact]
     public async Task An_unknown_enum_label_is_400_naming_the_field()
     {
-        var (_, token) = await SignedIn();
+        var (_, token) = await app.SignInAsync();
         var (body, _) = await Problem(Request(HttpMethod.Put, "courses/any-course/study-persona", token, """{"persona":"pirate"}"""), HttpStatusCode.BadRequest);
         Assert.True(body.GetProperty("errors").TryGetProperty("persona", out _));
     }
@@ -111,17 +96,17 @@ public sealed class ProblemDetailsTests(HostedApp app) : IClassFixture<HostedApp
     [MemberData(nameof(BadTokens))]
     public async Task A_token_that_is_not_valid_is_401_invalid_token(string flaw)
     {
-        var (user, token) = await SignedIn();
+        var (user, token) = await app.SignInAsync();
         var parts = token.Split('.');
         var bad = flaw switch
         {
             "tampered" => $"{parts[0]}.{parts[1][..^3]}AAA.{parts[2]}",
-            "expired" => Tokens(new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-1))).Issue(user.Id, Guid.NewGuid(), UserRole.Admin),
+            "expired" => HostedSignIn.Tokens(new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-1))).Issue(user.Id, Guid.NewGuid(), UserRole.Admin),
             "wrong-key" => new AccessTokens(Options.Create(new AuthOptions { SigningKey = Convert.ToBase64String(new byte[40]) }), TimeProvider.System)
                 .Issue(user.Id, Guid.NewGuid(), UserRole.Admin),
             "alg-none" => Base64Url("""{"alg":"none","typ":"JWT"}""") + "." + parts[1] + ".",
             "not-a-jwt" => "abc",
-            _ => Tokens().Issue(user.Id, Guid.NewGuid(), UserRole.Learner), // a well-signed token of a session that does not exist
+            _ => HostedSignIn.Tokens().Issue(user.Id, Guid.NewGuid(), UserRole.Learner), // a well-signed token of a session that does not exist
         };
 
         var (_, response) = await Problem(Request(HttpMethod.Get, "users/me", bad), HttpStatusCode.Unauthorized);
@@ -131,7 +116,7 @@ public sealed class ProblemDetailsTests(HostedApp app) : IClassFixture<HostedApp
     [Fact]
     public async Task A_learner_on_an_admin_route_is_403()
     {
-        var (_, token) = await SignedIn();
+        var (_, token) = await app.SignInAsync();
         await Problem(Request(HttpMethod.Get, "admin/courses/any-course/ingestions", token), HttpStatusCode.Forbidden);
     }
 
@@ -144,7 +129,7 @@ public sealed class ProblemDetailsTests(HostedApp app) : IClassFixture<HostedApp
     [Fact]
     public async Task A_duplicate_cohort_name_is_409()
     {
-        var (_, admin) = await SignedIn(UserRole.Admin);
+        var (_, admin) = await app.SignInAsync(UserRole.Admin);
         var now = DateTimeOffset.UtcNow;
         var course = new Course { Slug = $"pd-{Guid.NewGuid():N}"[..15], Name = "PD", Currency = "USD", IsPublished = true, EnrollmentMode = EnrollmentMode.Cohort, CreatedAt = now, UpdatedAt = now };
         await using (var db = app.Database.CreateContext())

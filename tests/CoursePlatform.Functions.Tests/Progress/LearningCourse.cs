@@ -1,7 +1,6 @@
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Quizzes;
-using CoursePlatform.Functions.Infrastructure.Auth;
 
 namespace CoursePlatform.Functions.Tests.Progress;
 
@@ -63,8 +62,6 @@ public sealed record LearningCourse(Course Course, IReadOnlyList<Topic> Topics)
         });
         return learner;
     }
-
-    public static Caller As(User user) => new(user.Id, Guid.NewGuid(), user.Role);
 
     /// <summary>Answers the first <paramref name="correct"/> questions right and the rest wrong.</summary>
     public static SubmitAttemptRequest Answers(StartedAttempt attempt, int correct) =>

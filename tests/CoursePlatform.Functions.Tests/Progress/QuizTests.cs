@@ -9,6 +9,7 @@ using CoursePlatform.Functions.Infrastructure.Problems;
 using CoursePlatform.Testing;
 using Microsoft.EntityFrameworkCore;
 using static CoursePlatform.Functions.Tests.Progress.LearningCourse;
+using static CoursePlatform.Testing.TestApp;
 
 namespace CoursePlatform.Functions.Tests.Progress;
 

@@ -5,6 +5,7 @@ using CoursePlatform.Functions.Features.Progress;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using CoursePlatform.Testing;
 using static CoursePlatform.Functions.Tests.Progress.LearningCourse;
+using static CoursePlatform.Testing.TestApp;
 
 namespace CoursePlatform.Functions.Tests.Progress;
 
