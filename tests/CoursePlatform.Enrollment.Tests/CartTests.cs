@@ -425,6 +425,25 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
     }
 
     [Fact]
+    public async Task A_saved_item_can_be_dropped_even_after_its_course_is_withdrawn()
+    {
+        var kept = await app.CourseAsync(EnrollmentMode.Open);
+        var withdrawn = await app.CourseAsync(EnrollmentMode.Open);
+        var learner = await app.CreateUserAsync();
+        foreach (var course in new[] { kept, withdrawn })
+        {
+            await Add(learner, course.Slug);
+            await SaveForLater(learner, course.Slug);
+        }
+        await app.UpdateCourseAsync(withdrawn, published: false);
+
+        await app.Run<CartService>(s => s.RemoveSavedAsync(EnrollmentApp.As(learner), withdrawn.Slug, default));
+
+        Assert.Equal(kept.Id, Assert.Single(await Saved(learner)).CourseId);
+        Assert.Equal(HttpStatusCode.NotFound, await Status(() => app.Run<CartService>(s => s.RemoveSavedAsync(EnrollmentApp.As(learner), withdrawn.Slug, default))));
+    }
+
+    [Fact]
     public async Task Another_learners_cart_is_never_visible_or_affected()
     {
         var first = await app.CourseAsync(EnrollmentMode.Open);

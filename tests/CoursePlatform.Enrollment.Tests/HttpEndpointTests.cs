@@ -206,5 +206,10 @@ public sealed class HttpEndpointTests(HostedApp hosted) : IClassFixture<HostedAp
 
         await Expect(await Send(HttpMethod.Delete, "cart", token), HttpStatusCode.NoContent);
         await Expect(await Send(HttpMethod.Delete, $"cart/lines/{course.Slug}", token), HttpStatusCode.NotFound, "application/problem+json");
+
+        await Expect(await Send(HttpMethod.Post, "cart/lines", token, new { course = course.Slug }), HttpStatusCode.Created);
+        await Expect(await Send(HttpMethod.Post, $"cart/lines/{course.Slug}/save-for-later", token), HttpStatusCode.OK);
+        await Expect(await Send(HttpMethod.Delete, $"cart/saved/{course.Slug}", token), HttpStatusCode.NoContent);
+        await Expect(await Send(HttpMethod.Delete, $"cart/saved/{course.Slug}", token), HttpStatusCode.NotFound, "application/problem+json");
     }
 }

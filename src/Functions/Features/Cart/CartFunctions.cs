@@ -49,6 +49,16 @@ public sealed class CartFunctions(CartService cart, CheckoutService checkout)
         string course, FunctionContext context, CancellationToken cancellationToken) =>
         await Change(request, await cart.MoveToCartAsync(context.RequireCaller(), course, cancellationToken), cancellationToken);
 
+    /// <summary>Not in api.md: drops a saved-for-later item (204; 404 when it is not saved).</summary>
+    [Function("RemoveSavedItem")]
+    public async Task<HttpResponseData> RemoveSaved(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "cart/saved/{course}")] HttpRequestData request,
+        string course, FunctionContext context, CancellationToken cancellationToken)
+    {
+        await cart.RemoveSavedAsync(context.RequireCaller(), course, cancellationToken);
+        return request.CreateResponse(HttpStatusCode.NoContent);
+    }
+
     /// <summary>Clears the live cart; the saved-for-later list stays.</summary>
     [Function("ClearCart")]
     public async Task<HttpResponseData> Clear(

@@ -73,6 +73,14 @@ public sealed class CartService(CoursePlatformDbContext db, CourseResolver cours
         if (await Lines(userId, course.Id).ExecuteDeleteAsync(cancellationToken) == 0) throw NotIn("your cart");
     }
 
+    /// <summary>Drops a saved item, whatever became of its course since (a withdrawn course must not stay there for good).</summary>
+    public async Task RemoveSavedAsync(Caller? caller, string courseKey, CancellationToken cancellationToken)
+    {
+        var userId = RequireUser(caller);
+        var course = await courses.ResolveAsync(courseKey, cancellationToken);
+        if (await SavedItems(userId, course.Id).ExecuteDeleteAsync(cancellationToken) == 0) throw NotIn("your saved-for-later list");
+    }
+
     /// <summary>Empties the live cart; the saved-for-later list stays.</summary>
     public async Task ClearAsync(Caller? caller, CancellationToken cancellationToken)
     {
