@@ -31,7 +31,17 @@ CONF
   fi
   if ! pg_running; then
     log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
-    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start >/dev/null
+    if ! as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start >/dev/null; then
+      # Usually another checkout's cluster holds the port; say so rather than "examine the log".
+      log "PostgreSQL did not start; the end of $PG_LOG:"
+      tail -n 5 "$PG_LOG" >&2
+      if ss -ltnp 2>/dev/null | grep -q ":$PG_PORT "; then
+        local pid; pid=$(ss -ltnp | grep ":$PG_PORT " | head -1 | sed -n 's/.*pid=\([0-9]*\).*/\1/p')
+        log "port $PG_PORT is taken by: $(ps -o args= -p "$pid" 2>/dev/null || echo "pid $pid")"
+        log "stop that server (its checkout's scripts/services.sh stop) and run this again"
+      fi
+      return 1
+    fi
   fi
 }
 
