@@ -48,7 +48,7 @@ public sealed class CartService(CoursePlatformDbContext db, CourseResolver cours
         var userId = RequireUser(caller);
         ArgumentNullException.ThrowIfNull(request);
         RequestBody.Validate(request);
-        var course = await ResolvePublishedAsync(request.Course!, cancellationToken);
+        var course = await courses.ResolvePublishedAsync(request.Course!, cancellationToken);
 
         CartOutcome outcome;
         if (await IsEnrolledAsync(userId, course.Id, cancellationToken)) outcome = CartOutcome.AlreadyEnrolled;
@@ -95,7 +95,7 @@ public sealed class CartService(CoursePlatformDbContext db, CourseResolver cours
     public async Task<CartDto> SaveForLaterAsync(Caller? caller, string courseKey, CancellationToken cancellationToken)
     {
         var userId = RequireUser(caller);
-        var course = await ResolvePublishedAsync(courseKey, cancellationToken);
+        var course = await courses.ResolvePublishedAsync(courseKey, cancellationToken);
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             if (await Lines(userId, course.Id).ExecuteDeleteAsync(cancellationToken) == 0) throw NotIn("your cart");
@@ -117,7 +117,7 @@ public sealed class CartService(CoursePlatformDbContext db, CourseResolver cours
     public async Task<CartChange> MoveToCartAsync(Caller? caller, string courseKey, CancellationToken cancellationToken)
     {
         var userId = RequireUser(caller);
-        var course = await ResolvePublishedAsync(courseKey, cancellationToken);
+        var course = await courses.ResolvePublishedAsync(courseKey, cancellationToken);
         CartOutcome outcome;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
@@ -150,12 +150,6 @@ public sealed class CartService(CoursePlatformDbContext db, CourseResolver cours
 
     private IQueryable<CartItem> SavedItems(Guid userId, Guid courseId) =>
         db.CartItems.Where(i => i.UserId == userId && i.CourseId == courseId);
-
-    private async Task<ResolvedCourse> ResolvePublishedAsync(string courseKey, CancellationToken cancellationToken)
-    {
-        var course = await courses.ResolveAsync(courseKey, cancellationToken);
-        return course.IsPublished ? course : throw ProblemException.NotFound("course");
-    }
 
     private static Guid RequireUser(Caller? caller) => caller?.UserId ?? throw ProblemException.Unauthorized();
 

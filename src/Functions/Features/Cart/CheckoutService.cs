@@ -39,10 +39,11 @@ public sealed class CheckoutService(
             .ToListAsync(cancellationToken);
         if (lines.Count == 0) throw ProblemException.Conflict("Your cart is empty.");
 
+        var lineCourses = await courses.ResolveAsync([.. lines.Select(l => l.CourseId)], cancellationToken);
         foreach (var line in lines)
         {
-            var course = await courses.ResolveAsync(line.CourseId.ToString(), cancellationToken);
-            if (await CheckOutLineAsync(userId, line, course, result, cancellationToken)) done.Add(line.Id);
+            // A cart line's course cannot be deleted (restrict), so it is always there.
+            if (await CheckOutLineAsync(userId, line, lineCourses[line.CourseId], result, cancellationToken)) done.Add(line.Id);
         }
         await db.CartLines.Where(l => done.Contains(l.Id)).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -24,7 +24,7 @@ public sealed class EnrollmentService(CoursePlatformDbContext db, CourseResolver
     public async Task<Eligibility> CheckAsync(Caller? caller, string courseKey, CancellationToken cancellationToken)
     {
         if (caller is null) throw ProblemException.Unauthorized();
-        var course = await ResolvePublishedAsync(courseKey, cancellationToken);
+        var course = await courses.ResolvePublishedAsync(courseKey, cancellationToken);
         return await EvaluateAsync(caller.UserId, course, cancellationToken);
     }
 
@@ -57,29 +57,25 @@ public sealed class EnrollmentService(CoursePlatformDbContext db, CourseResolver
     public async Task<EnrollOutcome> EnrollAsync(Caller? caller, string courseKey, CancellationToken cancellationToken)
     {
         if (caller is null) throw ProblemException.Unauthorized();
-        var course = await ResolvePublishedAsync(courseKey, cancellationToken);
-        if (await FindAsync(caller.UserId, course.Id, cancellationToken) is { } existing) return new EnrollOutcome(false, existing);
-
-        var matches = await membership.FindAsync(caller.UserId, course.Id, null, cancellationToken);
-        var cohort = matches.FirstOrDefault(m => m.IsActive);
-        EnrollmentSource source;
-        if (cohort is not null) source = EnrollmentSource.Cohort;
-        else if (course.EnrollmentMode == EnrollmentMode.Cohort)
+        var course = await courses.ResolvePublishedAsync(courseKey, cancellationToken);
+        // The same decision as checkOnly and the cart's checkout: one place for the rules.
+        var eligibility = await EvaluateAsync(caller.UserId, course, cancellationToken);
+        switch (eligibility.Reason)
         {
-            throw ProblemException.Forbidden(EligibilityReasons.ExplainCohortRefusal(
-                matches.Count > 0 ? EligibilityReasons.CohortInactive : EligibilityReasons.NotInCohort));
-        }
-        else if (course.Price == 0) source = EnrollmentSource.Free;
-        else
-        {
-            throw new ProblemException(HttpStatusCode.PaymentRequired, "Payment required",
-                "This course is paid: add it to the cart and check out to enrol.");
+            case EligibilityReasons.AlreadyEnrolled:
+                return new EnrollOutcome(false, await FindAsync(caller.UserId, course.Id, cancellationToken)
+                    ?? throw new InvalidOperationException("The enrolment vanished while it was read."));
+            case EligibilityReasons.NotInCohort or EligibilityReasons.CohortInactive:
+                throw ProblemException.Forbidden(EligibilityReasons.ExplainCohortRefusal(eligibility.Reason));
+            case EligibilityReasons.PaymentRequired:
+                throw new ProblemException(HttpStatusCode.PaymentRequired, "Payment required",
+                    "This course is paid: add it to the cart and check out to enrol.");
         }
 
         EnrollmentDto? created;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            created = await WriteAsync(caller.UserId, course, source, EnrollmentStatus.Active, cohort?.CohortId, cancellationToken);
+            created = await WriteAsync(caller.UserId, course, eligibility.Source!.Value, EnrollmentStatus.Active, eligibility.CohortId, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         if (created is not null) return new EnrollOutcome(true, created);
@@ -140,12 +136,6 @@ public sealed class EnrollmentService(CoursePlatformDbContext db, CourseResolver
             [.. rows.Items.Select(r => new MyEnrollmentDto(r.Id, r.CourseId, r.Slug, r.Name, r.ThumbnailUrl, r.IsPublished, r.Source, r.Status, r.CohortId, r.EnrolledAt,
                 new EnrollmentProgress(r.Completed, r.Total, r.Total == 0 ? 0 : Math.Round(100.0 * r.Completed / r.Total, 1))))],
             rows.Page, rows.PageSize, rows.Total);
-    }
-
-    private async Task<ResolvedCourse> ResolvePublishedAsync(string courseKey, CancellationToken cancellationToken)
-    {
-        var course = await courses.ResolveAsync(courseKey, cancellationToken);
-        return course.IsPublished ? course : throw ProblemException.NotFound("course");
     }
 
     private Task<EnrollmentDto?> FindAsync(Guid userId, Guid courseId, CancellationToken cancellationToken) =>

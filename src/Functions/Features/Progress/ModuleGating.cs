@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace CoursePlatform.Functions.Features.Progress;
 
 /// <summary>What gating needs to know about one module of a course for one learner.</summary>
@@ -12,8 +14,10 @@ public sealed record ModuleFacts(int ModuleNo, int TopicCount, int PairsWithQues
 
 public enum LockReason { PreviousModuleNotPassed, PreviousModuleCooldown }
 
+/// <summary><c>CooldownUntil</c> is set only while the cooldown runs; <c>PairCount</c> is for the quiz engine, not the API.</summary>
 public sealed record ModuleState(
-    int ModuleNo, bool Unlocked, LockReason? LockReason, bool Passed, DateTimeOffset? CooldownUntil, bool Misconfigured);
+    int ModuleNo, bool Unlocked, LockReason? LockReason, bool Passed, DateTimeOffset? CooldownUntil, bool Misconfigured,
+    [property: JsonIgnore] int PairCount);
 
 /// <summary>
 /// Module gating (product.md): module 1 is always open; module N opens when module N-1 is passed and no
@@ -37,7 +41,7 @@ public static class ModuleGating
                 { CooldownUntil: { } until } when until > now => Progress.LockReason.PreviousModuleCooldown,
                 _ => null,
             };
-            states.Add(new ModuleState(module.ModuleNo, reason is null, reason, module.PassedAt is not null, cooldown, module.Misconfigured));
+            states.Add(new ModuleState(module.ModuleNo, reason is null, reason, module.PassedAt is not null, cooldown, module.Misconfigured, module.PairCount));
             previous = module;
         }
         return states;

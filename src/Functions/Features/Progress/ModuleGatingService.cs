@@ -21,7 +21,7 @@ public sealed class ModuleGatingService(CoursePlatformDbContext db, TimeProvider
             })
             .ToListAsync(cancellationToken);
         var pairsWithQuestions = await db.QuizQuestions.AsNoTracking()
-            .Where(q => q.CourseId == courseId).Where(QuizService.Gradable)
+            .Where(q => q.CourseId == courseId).Where(QuizRules.Gradable)
             .Select(q => new { q.ModuleNo, q.TopicPairIndex }).Distinct()
             .ToListAsync(cancellationToken);
         return ModuleGating.Evaluate(

@@ -22,8 +22,7 @@ public sealed class TopicProgressService(CoursePlatformDbContext db, CourseResol
         var topic = await db.Topics.AsNoTracking().Where(t => t.Id == topicId)
             .Select(t => new { t.CourseId, t.Course.IsPublished })
             .SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("topic");
-        if (!topic.IsPublished && !await access.IsTutorOfAsync(caller, topic.CourseId, cancellationToken)) throw ProblemException.NotFound("topic");
-        await access.RequireMemberAsync(caller, topic.CourseId, cancellationToken);
+        await access.RequireMemberAsync(caller, topic.CourseId, topic.IsPublished, "topic", cancellationToken);
 
         var status = request.Status!.Value;
         double? fraction = request.Progress is { } p ? Math.Clamp(p, 0, 1) : status switch
@@ -53,8 +52,7 @@ public sealed class TopicProgressService(CoursePlatformDbContext db, CourseResol
     {
         if (caller is null) throw ProblemException.Unauthorized();
         var course = await courses.ResolveAsync(courseKey, cancellationToken);
-        if (!course.IsPublished && !await access.IsTutorOfAsync(caller, course.Id, cancellationToken)) throw ProblemException.NotFound("course");
-        await access.RequireMemberAsync(caller, course.Id, cancellationToken);
+        await access.RequireMemberAsync(caller, course.Id, course.IsPublished, "course", cancellationToken);
 
         var userId = caller.UserId;
         var topics = await db.Topics.AsNoTracking()

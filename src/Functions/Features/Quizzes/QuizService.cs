@@ -1,5 +1,3 @@
-using System.Linq.Expressions;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
 using CoursePlatform.Data;
@@ -26,10 +24,6 @@ public sealed class QuizService(
     CoursePlatformDbContext db, CourseResolver courses, CourseAccess access, ModuleGatingService gating,
     IOptions<QuizOptions> options, TimeProvider time)
 {
-    /// <summary>A question that can be graded: two options or more, at least one of them correct.</summary>
-    public static readonly Expression<Func<QuizQuestion, bool>> Gradable =
-        q => q.Options.Count >= 2 && q.Options.Any(o => o.IsCorrect);
-
     public async Task<QuizSections> GetSectionsAsync(Caller? caller, string courseKey, CancellationToken cancellationToken)
     {
         var (course, isStaff, userId) = await RequireMemberAsync(caller, courseKey, cancellationToken);
@@ -37,7 +31,7 @@ public sealed class QuizService(
             .OrderBy(t => t.ModuleNo).ThenBy(t => t.TopicNumber)
             .Select(t => new { t.ModuleNo, Topic = new SectionTopic(t.Id, t.TopicNumber, t.Name) })
             .ToListAsync(cancellationToken);
-        var questions = await db.QuizQuestions.AsNoTracking().Where(q => q.CourseId == course.Id).Where(Gradable)
+        var questions = await db.QuizQuestions.AsNoTracking().Where(q => q.CourseId == course.Id).Where(QuizRules.Gradable)
             .GroupBy(q => new { q.ModuleNo, q.TopicPairIndex })
             .Select(g => new { g.Key.ModuleNo, g.Key.TopicPairIndex, Count = g.Count() })
             .ToDictionaryAsync(g => (g.ModuleNo, g.TopicPairIndex), g => g.Count, cancellationToken);
@@ -70,17 +64,15 @@ public sealed class QuizService(
         RequestBody.Validate(request);
         var (course, isStaff, userId) = await RequireMemberAsync(caller, courseKey, cancellationToken);
         int moduleNo = request.ModuleNo!.Value, pair = request.TopicPairIndex!.Value;
-        var topicCount = await db.Topics.CountAsync(t => t.CourseId == course.Id && t.ModuleNo == moduleNo, cancellationToken);
-        if (topicCount == 0) throw ProblemException.NotFound("module");
-        if (pair > QuizRules.PairOf(topicCount)) throw ProblemException.NotFound("quiz section");
-
-        var state = (await gating.EvaluateAsync(userId, course.Id, cancellationToken)).Single(s => s.ModuleNo == moduleNo);
+        var state = (await gating.EvaluateAsync(userId, course.Id, cancellationToken)).SingleOrDefault(s => s.ModuleNo == moduleNo)
+            ?? throw ProblemException.NotFound("module");
+        if (pair > state.PairCount) throw ProblemException.NotFound("quiz section");
         if (!state.Unlocked && !isStaff)
             throw ProblemException.Forbidden($"Module {moduleNo} is locked until module {moduleNo - 1} is passed.");
         if (state.CooldownUntil is { } until) throw CoolingDown(moduleNo, until);
 
         var pool = await db.QuizQuestions.AsNoTracking()
-            .Where(q => q.CourseId == course.Id && q.ModuleNo == moduleNo && q.TopicPairIndex == pair).Where(Gradable)
+            .Where(q => q.CourseId == course.Id && q.ModuleNo == moduleNo && q.TopicPairIndex == pair).Where(QuizRules.Gradable)
             .Select(q => new FrozenQuestion(q.Id, q.Question, q.Explanation,
                 q.Options.OrderBy(o => o.DisplayOrder).Select(o => new FrozenOption(o.Id, o.Text, o.IsCorrect)).ToList()))
             .ToArrayAsync(cancellationToken);
@@ -121,21 +113,20 @@ public sealed class QuizService(
         var frozen = attempt.Questions.Deserialize<List<FrozenQuestion>>(Json.Options)
             ?? throw new InvalidOperationException($"Attempt {attemptId} has no frozen questions.");
         var chosen = MatchAnswers(frozen, request.Answers!);
-        var correct = frozen.Count(q => chosen.GetValueOrDefault(q.QuestionId)?.IsCorrect == true);
+        // Every frozen question with the option picked for it (null when unanswered, which counts as wrong).
+        var picks = frozen.Select(q => (Question: q, Pick: chosen.GetValueOrDefault(q.QuestionId))).ToList();
+        var correct = picks.Count(p => p.Pick?.IsCorrect == true);
         var (score, passed) = QuizRules.Grade(correct, frozen.Count);
 
-        var now = time.GetUtcNow();
-        var module = await db.ModuleProgress.AsNoTracking()
-            .Where(m => m.UserId == caller.UserId && m.CourseId == attempt.CourseId && m.ModuleNo == attempt.ModuleNo)
-            .Select(m => new { m.CooldownUntil }).SingleOrDefaultAsync(cancellationToken);
-        if (module?.CooldownUntil is { } until && until > now) throw CoolingDown(attempt.ModuleNo, until);
-        var topicCount = await db.Topics.CountAsync(t => t.CourseId == attempt.CourseId && t.ModuleNo == attempt.ModuleNo, cancellationToken);
-        var finalPair = attempt.TopicPairIndex >= QuizRules.PairOf(topicCount);
+        var before = (await gating.EvaluateAsync(caller.UserId, attempt.CourseId, cancellationToken)).SingleOrDefault(s => s.ModuleNo == attempt.ModuleNo)
+            ?? throw ProblemException.NotFound("module"); // its topics were removed since the attempt started
+        if (before.CooldownUntil is { } until) throw CoolingDown(attempt.ModuleNo, until);
+        var finalPair = attempt.TopicPairIndex >= before.PairCount;
         var modulePassed = passed && finalPair;
+        var now = time.GetUtcNow();
 
         var answers = JsonSerializer.SerializeToDocument(
-            frozen.Select(q => new StoredAnswer(q.QuestionId, chosen.GetValueOrDefault(q.QuestionId)?.OptionId, chosen.GetValueOrDefault(q.QuestionId)?.IsCorrect == true)),
-            Json.Options);
+            picks.Select(p => new StoredAnswer(p.Question.QuestionId, p.Pick?.OptionId, p.Pick?.IsCorrect == true)), Json.Options);
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             // The conditional update is the "once": of two concurrent submits only one changes the row.
@@ -149,11 +140,8 @@ public sealed class QuizService(
         }
 
         var states = await gating.EvaluateAsync(caller.UserId, attempt.CourseId, cancellationToken);
-        var results = frozen.Select(q =>
-        {
-            var pick = chosen.GetValueOrDefault(q.QuestionId);
-            return new QuestionResult(q.QuestionId, pick?.OptionId, q.Options.First(o => o.IsCorrect).OptionId, pick?.IsCorrect == true, q.Explanation);
-        }).ToList();
+        var results = picks.Select(p => new QuestionResult(p.Question.QuestionId, p.Pick?.OptionId,
+            p.Question.Options.First(o => o.IsCorrect).OptionId, p.Pick?.IsCorrect == true, p.Question.Explanation)).ToList();
         return new SubmittedAttempt(attemptId, score, passed, correct, frozen.Count, finalPair, results,
             states.Single(s => s.ModuleNo == attempt.ModuleNo), states.Where(s => s.ModuleNo > attempt.ModuleNo).MinBy(s => s.ModuleNo));
     }
@@ -208,15 +196,12 @@ public sealed class QuizService(
         return errors.Count > 0 ? throw ProblemException.Validation(errors) : chosen;
     }
 
-    /// <summary>The course for a member (active enrolment, the course's tutors, admins); unpublished courses exist only for staff.</summary>
+    /// <summary>The course for a member (active enrolment, the course's tutors, admins) and whether the caller is staff.</summary>
     private async Task<(ResolvedCourse Course, bool IsStaff, Guid UserId)> RequireMemberAsync(Caller? caller, string courseKey, CancellationToken cancellationToken)
     {
         if (caller is null) throw ProblemException.Unauthorized();
         var course = await courses.ResolveAsync(courseKey, cancellationToken);
-        var isStaff = await access.IsTutorOfAsync(caller, course.Id, cancellationToken);
-        if (!course.IsPublished && !isStaff) throw ProblemException.NotFound("course");
-        if (!isStaff && !await access.IsEnrolledAsync(caller.UserId, course.Id, cancellationToken))
-            throw ProblemException.Forbidden("Enrol in the course to take its quizzes.");
+        var isStaff = await access.RequireMemberAsync(caller, course.Id, course.IsPublished, "course", cancellationToken);
         return (course, isStaff, caller.UserId);
     }
 
@@ -224,10 +209,6 @@ public sealed class QuizService(
         ProblemException.Conflict("This attempt has already been submitted; start a new attempt to try again.");
 
     private ProblemException CoolingDown(int moduleNo, DateTimeOffset until) =>
-        new(HttpStatusCode.Conflict, "Cooling down",
-            $"A failed attempt closed the quiz of module {moduleNo} until {until:yyyy-MM-dd HH:mm:ss} UTC.",
-            headers: new Dictionary<string, string>
-            {
-                ["Retry-After"] = Math.Max(1, (int)Math.Ceiling((until - time.GetUtcNow()).TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            });
+        ProblemException.Conflict("Cooling down", $"A failed attempt closed the quiz of module {moduleNo} until {until:yyyy-MM-dd HH:mm:ss} UTC.",
+            until - time.GetUtcNow());
 }

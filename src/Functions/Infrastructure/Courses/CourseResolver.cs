@@ -19,9 +19,20 @@ public sealed class CourseResolver(CoursePlatformDbContext db)
         var courses = db.Courses.AsNoTracking();
         var slug = (key ?? "").Trim().ToLowerInvariant();
         courses = Guid.TryParse(key, out var id) ? courses.Where(c => c.Id == id) : courses.Where(c => c.Slug == slug);
-        return await courses
-            .Select(c => new ResolvedCourse(c.Id, c.Slug, c.Name, c.IsPublished, c.EnrollmentMode, c.Price, c.Currency, c.ModuleCount))
-            .SingleOrDefaultAsync(cancellationToken)
-            ?? throw ProblemException.NotFound("course");
+        return await Project(courses).SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("course");
     }
+
+    /// <summary>Like <see cref="ResolveAsync"/>, for learner-facing writes: an unpublished course is 404 too.</summary>
+    public async Task<ResolvedCourse> ResolvePublishedAsync(string? key, CancellationToken cancellationToken)
+    {
+        var course = await ResolveAsync(key, cancellationToken);
+        return course.IsPublished ? course : throw ProblemException.NotFound("course");
+    }
+
+    /// <summary>Courses by id in one query (those that exist), e.g. the lines of a cart.</summary>
+    public async Task<IReadOnlyDictionary<Guid, ResolvedCourse>> ResolveAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
+        await Project(db.Courses.AsNoTracking().Where(c => ids.Contains(c.Id))).ToDictionaryAsync(c => c.Id, cancellationToken);
+
+    private static IQueryable<ResolvedCourse> Project(IQueryable<Data.Model.Course> courses) =>
+        courses.Select(c => new ResolvedCourse(c.Id, c.Slug, c.Name, c.IsPublished, c.EnrollmentMode, c.Price, c.Currency, c.ModuleCount));
 }

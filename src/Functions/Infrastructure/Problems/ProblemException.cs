@@ -45,6 +45,10 @@ public sealed class ProblemException(
     public static ProblemException Conflict(string detail) =>
         new(HttpStatusCode.Conflict, "Conflict", detail);
 
+    /// <summary>A conflict that resolves itself after <paramref name="retryAfter"/> (a cooldown, say).</summary>
+    public static ProblemException Conflict(string title, string detail, TimeSpan retryAfter) =>
+        new(HttpStatusCode.Conflict, title, detail, headers: RetryAfter(retryAfter));
+
     public static ProblemException PayloadTooLarge(long maxBytes) =>
         new(HttpStatusCode.RequestEntityTooLarge, "Payload too large", $"The request body is larger than {maxBytes} bytes.");
 
@@ -52,14 +56,14 @@ public sealed class ProblemException(
         new(HttpStatusCode.UnsupportedMediaType, "Unsupported media type", $"Send the body as {expected}.");
 
     public static ProblemException TooManyRequests(TimeSpan retryAfter, string detail = "Too many requests; try again later.") =>
-        new(HttpStatusCode.TooManyRequests, "Too many requests", detail, headers: new Dictionary<string, string>
-        {
-            ["Retry-After"] = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        new(HttpStatusCode.TooManyRequests, "Too many requests", detail, headers: RetryAfter(retryAfter));
 
     public static ProblemException ServiceUnavailable(TimeSpan retryAfter, string detail) =>
-        new(HttpStatusCode.ServiceUnavailable, "Service unavailable", detail, headers: new Dictionary<string, string>
-        {
-            ["Retry-After"] = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        new(HttpStatusCode.ServiceUnavailable, "Service unavailable", detail, headers: RetryAfter(retryAfter));
+
+    /// <summary>Whole seconds, at least 1: a client must not retry at once.</summary>
+    private static Dictionary<string, string> RetryAfter(TimeSpan after) => new()
+    {
+        ["Retry-After"] = Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 }
