@@ -7,8 +7,8 @@ namespace CoursePlatform.Functions.Features.Enrollments;
 public sealed record CohortMatch(Guid CohortId, string CohortName, int BatchNo, bool IsActive);
 
 /// <summary>
-/// Finds a user's allowlist rows for a course: by user id, or by email case-insensitively when the row
-/// is not yet linked to anyone (a row linked to another account never admits a second one).
+/// A user's allowlist rows for a course: by user id, or by email case-insensitively when the row is not
+/// yet linked to anyone (a row linked to another account never admits a second one); and the link itself.
 /// </summary>
 public sealed class CohortMembership(CoursePlatformDbContext db)
 {
@@ -18,7 +18,7 @@ public sealed class CohortMembership(CoursePlatformDbContext db)
     /// </summary>
     public async Task<IReadOnlyList<CohortMatch>> FindAsync(Guid userId, Guid courseId, Guid? preferCohortId, CancellationToken cancellationToken)
     {
-        var email = db.Users.Where(u => u.Id == userId).Select(u => u.Email.Trim().ToLower());
+        var email = EmailOf(userId);
         return await db.CohortMembers.AsNoTracking()
             .Where(m => m.Cohort.CourseId == courseId
                 && (m.UserId == userId || (m.UserId == null && email.Contains(m.Email))))
@@ -30,4 +30,19 @@ public sealed class CohortMembership(CoursePlatformDbContext db)
             .Take(10)
             .ToListAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Links the user onto their email-matched row of <paramref name="cohortId"/>, unless a row of that cohort is
+    /// already linked to them or somebody claimed this one meanwhile. Runs in the caller's transaction.
+    /// </summary>
+    public Task LinkByEmailAsync(Guid userId, Guid cohortId, CancellationToken cancellationToken)
+    {
+        var email = EmailOf(userId);
+        return db.CohortMembers
+            .Where(m => m.CohortId == cohortId && m.UserId == null && email.Contains(m.Email)
+                && !db.CohortMembers.Any(o => o.CohortId == cohortId && o.UserId == userId))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.UserId, userId), cancellationToken);
+    }
+
+    private IQueryable<string> EmailOf(Guid userId) => db.Users.Where(u => u.Id == userId).Select(u => u.Email.Trim().ToLower());
 }

@@ -93,16 +93,7 @@ public sealed class EnrollmentService(CoursePlatformDbContext db, CourseResolver
         Guid? cohortId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(course);
-        if (cohortId is { } admittedBy)
-        {
-            // A match by email links the account onto the allowlist row, unless a row of that cohort is
-            // already linked to them or somebody claimed this one meanwhile.
-            var email = db.Users.Where(u => u.Id == userId).Select(u => u.Email.Trim().ToLower());
-            await db.CohortMembers
-                .Where(m => m.CohortId == admittedBy && m.UserId == null && email.Contains(m.Email)
-                    && !db.CohortMembers.Any(o => o.CohortId == admittedBy && o.UserId == userId))
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.UserId, userId), cancellationToken);
-        }
+        if (cohortId is { } admittedBy) await membership.LinkByEmailAsync(userId, admittedBy, cancellationToken);
         var id = Guid.CreateVersion7();
         var now = time.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond)); // as timestamptz keeps it, so the DTO equals a re-read
