@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Signs in as any email through the real Google sign-in code path against the local stand-in, and
 # prints the token response (JSON). For local development only: ./run.sh must be serving.
+# Learner accounts only: a staff account (or one with a password) is never linked by email; use /auth/login.
 #   scripts/dev-login.sh learner.a@example.com
 #   TOKEN=$(scripts/dev-login.sh learner.a@example.com | jq -r .accessToken)
 set -euo pipefail
@@ -8,7 +9,8 @@ email="${1:?usage: scripts/dev-login.sh <email> [api base, default http://localh
 api="${2:-http://localhost:7071/api}"
 frontend="http://localhost:5173/signed-in"   # an allowed redirect origin of the sample settings; nothing needs to listen there
 
-location() { curl -s -o /dev/null -w '%{redirect_url}' "$@"; }
+jar=$(mktemp); trap 'rm -f "$jar"' EXIT   # the start sets a cookie that binds the sign-in to this "browser"
+location() { curl -s -b "$jar" -c "$jar" -o /dev/null -w '%{redirect_url}' "$@"; }
 query() { sed -n "s/.*[?&]$1=\([^&]*\).*/\1/p" <<<"$2"; }
 
 to_provider=$(location -G --data-urlencode "redirect=$frontend" --data-urlencode "login_hint=$email" "$api/auth/google/start")

@@ -104,6 +104,16 @@ param sessionExpirySchedule string = '0 0 * * * *'
 @description('Largest JSON request body the API accepts, in bytes.')
 param httpMaxRequestBodyBytes int = 1048576
 
+@description('Proxies in front of the app that append to X-Forwarded-For: App Service\'s front end appends the peer address it saw as the right-most entry (1); add one per proxy you put in front (Front Door, Application Gateway).')
+@minValue(1)
+@maxValue(5)
+param httpTrustedProxyHops int = 1
+
+@description('Seconds in which a just-rotated refresh token still yields a fresh pair of its session (two tabs refreshing at once).')
+@minValue(0)
+@maxValue(120)
+param authRefreshReuseGraceSeconds int = 30
+
 @description('NCRONTAB (6 fields, UTC) of ResetPromptQuotas.')
 param quotaResetSchedule string = '0 0 0 * * *'
 
@@ -111,6 +121,17 @@ param quotaResetSchedule string = '0 0 0 * * *'
 
 @description('How long a failed quiz attempt closes the module (TimeSpan d.hh:mm:ss); product default 7 days.')
 param quizFailureCooldown string = '7.00:00:00'
+
+@description('How long a learner has to submit a started quiz attempt (TimeSpan).')
+param quizAttemptTimeLimit string = '00:10:00'
+
+@description('When a submitted attempt shows the answer key: passed (only an attempt that passed), never, always.')
+@allowed([
+  'passed'
+  'never'
+  'always'
+])
+param quizRevealAnswers string = 'passed'
 
 // ---------------------------------------------------------------- embeddings
 
@@ -395,6 +416,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Auth__Issuer: empty(authIssuer) ? apiBase : authIssuer
     Auth__Audience: authAudience
     Auth__SigningKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.authSigningKeyUri})'
+    Auth__RefreshReuseGraceSeconds: string(authRefreshReuseGraceSeconds)
 
     // Fixed, not a parameter: the app refuses a loopback authority outside Development anyway.
     Google__Authority: 'https://accounts.google.com'
@@ -405,8 +427,11 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
 
     SessionExpirySchedule: sessionExpirySchedule
     Http__MaxRequestBodyBytes: string(httpMaxRequestBodyBytes)
+    Http__TrustedProxyHops: string(httpTrustedProxyHops)
     QuotaResetSchedule: quotaResetSchedule
     Quiz__FailureCooldown: quizFailureCooldown
+    Quiz__AttemptTimeLimit: quizAttemptTimeLimit
+    Quiz__RevealAnswers: quizRevealAnswers
 
     Embeddings__Provider: embeddingsProvider
     Embeddings__BatchSize: string(embeddingsBatchSize)

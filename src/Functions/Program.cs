@@ -1,4 +1,4 @@
-using CoursePlatform.Functions.Infrastructure;
+using CoursePlatform.Functions;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 

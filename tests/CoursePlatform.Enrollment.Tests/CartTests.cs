@@ -23,12 +23,15 @@ public sealed class RecordingGateway : IPaymentGateway
 
     public ConcurrentDictionary<Guid, bool> Decline { get; } = new();
 
+    /// <summary>Courses whose charge is captured at once (the default leaves paid ones pending).</summary>
+    public ConcurrentDictionary<Guid, bool> Capture { get; } = new();
+
     public Task<PaymentResult> ChargeAsync(PaymentRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         Charges.Enqueue(request);
-        return Decline.ContainsKey(request.CourseId)
-            ? Task.FromResult(new PaymentResult(PaymentStatus.Declined, null, "The card was declined."))
+        return Decline.ContainsKey(request.CourseId) ? Task.FromResult(new PaymentResult(PaymentStatus.Declined, null, "The card was declined."))
+            : Capture.ContainsKey(request.CourseId) ? Task.FromResult(new PaymentResult(PaymentStatus.Captured, "pay_captured"))
             : inner.ChargeAsync(request, cancellationToken);
     }
 }
@@ -45,25 +48,25 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
     public void Dispose() => app.Dispose();
 
     private Task<CartChange> Add(User user, string course) =>
-        app.Run<CartService, CartChange>(s => s.AddAsync(EnrollmentApp.As(user), new AddToCartRequest(course), default));
+        app.Run<CartService, CartChange>(s => s.AddAsync(user.Id, new AddToCartRequest(course), default));
 
-    private Task<CartDto> Cart(User user) => app.Run<CartService, CartDto>(s => s.GetAsync(EnrollmentApp.As(user), default));
+    private Task<CartDto> Cart(User user) => app.Run<CartService, CartDto>(s => s.GetAsync(user.Id, default));
 
     private Task<CartDto> SaveForLater(User user, string course) =>
-        app.Run<CartService, CartDto>(s => s.SaveForLaterAsync(EnrollmentApp.As(user), course, default));
+        app.Run<CartService, CartDto>(s => s.SaveForLaterAsync(user.Id, course, default));
 
     private Task<CartChange> MoveToCart(User user, string course) =>
-        app.Run<CartService, CartChange>(s => s.MoveToCartAsync(EnrollmentApp.As(user), course, default));
+        app.Run<CartService, CartChange>(s => s.MoveToCartAsync(user.Id, course, default));
 
-    private Task Remove(User user, string course) => app.Run<CartService>(s => s.RemoveAsync(EnrollmentApp.As(user), course, default));
+    private Task Remove(User user, string course) => app.Run<CartService>(s => s.RemoveAsync(user.Id, course, default));
 
-    private Task Clear(User user) => app.Run<CartService>(s => s.ClearAsync(EnrollmentApp.As(user), default));
+    private Task Clear(User user) => app.Run<CartService>(s => s.ClearAsync(user.Id, default));
 
     private Task<CheckoutResult> Checkout(User user) =>
-        app.Run<CheckoutService, CheckoutResult>(s => s.CheckoutAsync(EnrollmentApp.As(user), default));
+        app.Run<CheckoutService, CheckoutResult>(s => s.CheckoutAsync(user.Id, default));
 
     private Task<EnrollOutcome> Enroll(User user, Course course) =>
-        app.Run<EnrollmentService, EnrollOutcome>(s => s.EnrollAsync(EnrollmentApp.As(user), course.Slug, default));
+        app.Run<EnrollmentService, EnrollOutcome>(s => s.EnrollAsync(user.Id, course.Slug, default));
 
     private Task<List<CartLine>> Lines(User user) => app.Db(db => db.CartLines.AsNoTracking().Where(l => l.UserId == user.Id).ToListAsync());
 
@@ -88,14 +91,14 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
         Assert.Equal(CartOutcome.AlreadyInCart, second.Outcome);
         var line = Assert.Single(second.Cart.Lines);
         Assert.Equal((course.Id, course.Slug, course.Name), (line.CourseId, line.CourseSlug, line.CourseName));
-        Assert.Equal((30m, "USD", 35m, "USD", true), (line.UnitPrice, line.Currency, line.CurrentPrice, line.CurrentCurrency, line.PriceChanged));
+        Assert.Equal((30m, "USD", 35m, "USD", true), (line.Price, line.Currency, line.CurrentPrice, line.CurrentCurrency, line.PriceChanged));
         Assert.Equal([new MoneyDto("USD", 35)], second.Cart.Total);
         var stored = Assert.Single(await Lines(learner));
         Assert.Equal((30m, app.Clock.GetUtcNow()), (stored.UnitPrice, stored.AddedAt));
     }
 
     [Fact]
-    public async Task Adding_an_owned_course_says_already_enrolled_and_writes_nothing()
+    public async Task Adding_an_owned_course_says_already_enrolled_and_writes_nothing_and_a_pending_purchase_may_be_retried()
     {
         var free = await app.CourseAsync(EnrollmentMode.Open);
         var bought = await app.CourseAsync(EnrollmentMode.Open, price: 50);
@@ -103,7 +106,7 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
         await Enroll(learner, free);
         await app.Run<CoursePlatformDbContext>(async db =>
         {
-            // Bought, payment not settled yet: owned all the same.
+            // Bought, payment not settled yet: it may go in the cart again, to retry the payment.
             db.Enrollments.Add(new Data.Model.Enrollment
             {
                 UserId = learner.Id, CourseId = bought.Id, Source = EnrollmentSource.Checkout, Status = EnrollmentStatus.PendingPayment, EnrolledAt = app.Clock.GetUtcNow(),
@@ -119,10 +122,10 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
         var pending = await Add(learner, bought.Slug);
 
         Assert.Equal(CartOutcome.AlreadyEnrolled, active.Outcome);
-        Assert.Equal(CartOutcome.AlreadyEnrolled, pending.Outcome);
-        Assert.Empty(pending.Cart.Lines);
-        Assert.Empty(await Lines(learner));
-        Assert.Single(await Saved(learner)); // nothing written: the saved item is not touched either
+        Assert.Equal(CartOutcome.Added, pending.Outcome);
+        Assert.Equal([bought.Id], pending.Cart.Lines.Select(l => l.CourseId));
+        Assert.Equal([bought.Id], (await Lines(learner)).Select(l => l.CourseId));
+        Assert.Empty(await Saved(learner)); // the saved item moved to the cart
     }
 
     [Fact]
@@ -148,7 +151,7 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
         Assert.Equal(CartOutcome.Added, moved.Outcome);
         Assert.Empty(moved.Cart.SavedForLater);
         var line = Assert.Single(moved.Cart.Lines);
-        Assert.Equal((25m, "EUR", false, app.Clock.GetUtcNow()), (line.UnitPrice, line.Currency, line.PriceChanged, line.AddedAt));
+        Assert.Equal((25m, "EUR", false, app.Clock.GetUtcNow()), (line.Price, line.Currency, line.PriceChanged, line.AddedAt));
         Assert.Empty(await Saved(learner));
         Assert.Equal(HttpStatusCode.NotFound, await Status(() => MoveToCart(learner, course.Slug))); // no longer saved
     }
@@ -180,7 +183,7 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
 
         Assert.Empty(cart.Lines);
         var item = Assert.Single(cart.SavedForLater);
-        Assert.Equal(("As saved back then", 8m), (item.Title, item.Price));
+        Assert.Equal(("As saved back then", 8m), (item.CourseName, item.Price));
     }
 
     [Fact]
@@ -437,10 +440,10 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
         }
         await app.UpdateCourseAsync(withdrawn, published: false);
 
-        await app.Run<CartService>(s => s.RemoveSavedAsync(EnrollmentApp.As(learner), withdrawn.Slug, default));
+        await app.Run<CartService>(s => s.RemoveSavedAsync(learner.Id, withdrawn.Slug, default));
 
         Assert.Equal(kept.Id, Assert.Single(await Saved(learner)).CourseId);
-        Assert.Equal(HttpStatusCode.NotFound, await Status(() => app.Run<CartService>(s => s.RemoveSavedAsync(EnrollmentApp.As(learner), withdrawn.Slug, default))));
+        Assert.Equal(HttpStatusCode.NotFound, await Status(() => app.Run<CartService>(s => s.RemoveSavedAsync(learner.Id, withdrawn.Slug, default))));
     }
 
     [Fact]
@@ -488,8 +491,50 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
         Assert.Equal(HttpStatusCode.NotFound, await Status(() => Add(learner, draft.Slug)));
         Assert.Empty(await Lines(learner));
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await Status(() => app.Run<CartService, CartDto>(s => s.GetAsync(null, default))));
-        Assert.Equal(HttpStatusCode.Unauthorized, await Status(() => app.Run<CartService, CartChange>(s => s.AddAsync(null, new AddToCartRequest(draft.Slug), default))));
-        Assert.Equal(HttpStatusCode.Unauthorized, await Status(() => app.Run<CheckoutService, CheckoutResult>(s => s.CheckoutAsync(null, default))));
+    }
+
+    private Task<Functions.Features.Catalog.CourseDetail> Detail(User user, Course course) =>
+        app.Run<Functions.Features.Catalog.CatalogService, Functions.Features.Catalog.CourseDetail>(s => s.DetailAsync(course.Slug, EnrollmentApp.As(user), default));
+
+    [Fact]
+    public async Task A_pending_purchase_is_reported_truthfully_and_checking_out_again_retries_the_payment()
+    {
+        var paid = await app.CourseAsync(EnrollmentMode.Open, price: 29m);
+        var learner = await app.CreateUserAsync();
+        await Add(learner, paid.Slug);
+        await Checkout(learner);
+
+        var pending = await Detail(learner, paid);
+        Assert.Equal((false, EnrollmentStatus.PendingPayment, "payment_pending"), (pending.Enrolled, pending.EnrollmentStatus, pending.EligibilityReason));
+
+        // Retry: the course goes in the cart again and checkout charges it again; captured activates the enrolment.
+        Assert.Equal(CartOutcome.Added, (await Add(learner, paid.Slug)).Outcome);
+        gateway.Capture[paid.Id] = true;
+        var retried = await Checkout(learner);
+        Assert.Equal((paid.Id, EnrollmentStatus.Active), (Assert.Single(retried.Enrollments).CourseId, retried.Enrollments[0].Status));
+        Assert.Empty(retried.Pending);
+        Assert.Equal(EnrollmentStatus.Active, Assert.Single(await Enrollments(paid.Id)).Status);
+        var active = await Detail(learner, paid);
+        Assert.Equal((true, EnrollmentStatus.Active, "already_enrolled"), (active.Enrolled, active.EnrollmentStatus, active.EligibilityReason));
+        Assert.Equal(CartOutcome.AlreadyEnrolled, (await Add(learner, paid.Slug)).Outcome);
+    }
+
+    [Fact]
+    public async Task A_pending_purchase_can_be_cancelled_and_an_active_enrolment_cannot()
+    {
+        var paid = await app.CourseAsync(EnrollmentMode.Open, price: 29m);
+        var free = await app.CourseAsync(EnrollmentMode.Open);
+        var learner = await app.CreateUserAsync();
+        await Add(learner, paid.Slug);
+        await Add(learner, free.Slug);
+        await Checkout(learner);
+        Task Cancel(Course course) => app.Run<EnrollmentService>(s => s.CancelPendingAsync(learner.Id, course.Slug, default));
+
+        await Cancel(paid);
+        Assert.Empty(await Enrollments(paid.Id));
+        Assert.Equal((false, null, "payment_required"), ((await Detail(learner, paid)).Enrolled, (await Detail(learner, paid)).EnrollmentStatus, (await Detail(learner, paid)).EligibilityReason));
+        Assert.Equal(HttpStatusCode.NotFound, await Status(() => Cancel(paid)));
+        Assert.Equal(HttpStatusCode.Conflict, await Status(() => Cancel(free)));
+        Assert.Single(await Enrollments(free.Id));
     }
 }

@@ -121,7 +121,7 @@ public sealed class HttpEndpointTests(HostedApp hosted) : IClassFixture<HostedAp
         var enrolled = await Expect(await Send(HttpMethod.Post, $"courses/{course.Slug}/enroll", learnerToken), HttpStatusCode.Created);
         Assert.Equal(("cohort", cohortId), (enrolled.GetProperty("source").GetString(), enrolled.GetProperty("cohortId").GetGuid()));
         var mine = await Expect(await Send(HttpMethod.Get, $"courses/{course.Slug}/cohort", learnerToken), HttpStatusCode.OK);
-        Assert.Equal(("Batch A", 2), (mine.GetProperty("name").GetString(), mine.GetProperty("batchNo").GetInt32()));
+        Assert.Equal(("Batch A", 2), (mine.GetProperty("cohortName").GetString(), mine.GetProperty("batchNo").GetInt32()));
         var project = await Expect(await Send(HttpMethod.Get, $"courses/{course.Slug}/cohort/project", learnerToken), HttpStatusCode.OK);
         Assert.Equal("Ship it", project.GetProperty("title").GetString());
 
@@ -158,7 +158,7 @@ public sealed class HttpEndpointTests(HostedApp hosted) : IClassFixture<HostedAp
         var cart = await Expect(listed, HttpStatusCode.OK);
         Assert.Equal([free.Id, paid.Id], cart.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("courseId").GetGuid()));
         var line = cart.GetProperty("lines")[1];
-        Assert.Equal((25m, 25m, "USD", false), (line.GetProperty("unitPrice").GetDecimal(), line.GetProperty("currentPrice").GetDecimal(),
+        Assert.Equal((25m, 25m, "USD", false), (line.GetProperty("price").GetDecimal(), line.GetProperty("currentPrice").GetDecimal(),
             line.GetProperty("currency").GetString(), line.GetProperty("priceChanged").GetBoolean()));
         var total = Assert.Single(cart.GetProperty("total").EnumerateArray());
         Assert.Equal(("USD", 25m), (total.GetProperty("currency").GetString(), total.GetProperty("amount").GetDecimal()));
@@ -177,8 +177,16 @@ public sealed class HttpEndpointTests(HostedApp hosted) : IClassFixture<HostedAp
         Assert.Equal(0, (await Expect(await Send(HttpMethod.Get, "cart", token), HttpStatusCode.OK)).GetProperty("lines").GetArrayLength());
         var empty = await Expect(await Send(HttpMethod.Post, "cart/checkout", token), HttpStatusCode.Conflict, "application/problem+json");
         Assert.Contains("empty", empty.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        var owned = await Expect(await Send(HttpMethod.Post, "cart/lines", token, new { course = paid.Slug }), HttpStatusCode.OK);
+        var owned = await Expect(await Send(HttpMethod.Post, "cart/lines", token, new { course = free.Slug }), HttpStatusCode.OK);
         Assert.Equal("already_enrolled", owned.GetProperty("outcome").GetString());
+
+        // The pending purchase is told as it is, and the learner may cancel it.
+        var detail = await Expect(await Send(HttpMethod.Get, $"courses/{paid.Slug}", token), HttpStatusCode.OK);
+        Assert.Equal((false, "pending_payment", "payment_pending"),
+            (detail.GetProperty("enrolled").GetBoolean(), detail.GetProperty("enrollmentStatus").GetString(), detail.GetProperty("eligibilityReason").GetString()));
+        Assert.Equal(HttpStatusCode.NoContent, (await Send(HttpMethod.Delete, $"me/enrollments/{paid.Slug}", token)).StatusCode);
+        await Expect(await Send(HttpMethod.Delete, $"me/enrollments/{paid.Slug}", token), HttpStatusCode.NotFound, "application/problem+json");
+        await Expect(await Send(HttpMethod.Delete, $"me/enrollments/{free.Slug}", token), HttpStatusCode.Conflict, "application/problem+json");
     }
 
     [Fact]
@@ -199,7 +207,7 @@ public sealed class HttpEndpointTests(HostedApp hosted) : IClassFixture<HostedAp
         var saved = await Expect(await Send(HttpMethod.Post, $"cart/lines/{course.Slug}/save-for-later", token), HttpStatusCode.OK);
         Assert.Equal(0, saved.GetProperty("lines").GetArrayLength());
         var item = Assert.Single(saved.GetProperty("savedForLater").EnumerateArray());
-        Assert.Equal(("HTTP course", 7m), (item.GetProperty("title").GetString(), item.GetProperty("price").GetDecimal()));
+        Assert.Equal(("HTTP course", 7m), (item.GetProperty("courseName").GetString(), item.GetProperty("price").GetDecimal()));
         Assert.Equal(JsonValueKind.Null, item.GetProperty("discountedPrice").ValueKind);
         var moved = await Expect(await Send(HttpMethod.Post, $"cart/saved/{course.Id}/move-to-cart", token), HttpStatusCode.Created);
         Assert.Equal("added", moved.GetProperty("outcome").GetString());

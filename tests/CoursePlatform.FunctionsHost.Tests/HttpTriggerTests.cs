@@ -131,6 +131,25 @@ public sealed class HttpTriggerTests : IAsyncLifetime
         Assert.Equal("http://localhost:5173", Header(allowed, "Access-Control-Allow-Origin"));
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
         Assert.False(other.Headers.Contains("Access-Control-Allow-Origin"));
+        // The answer depends on the Origin, allowed or not, so shared caches must key on it (once).
+        Assert.Equal(["Origin"], other.Headers.Vary);
+        Assert.Contains("Origin", allowed.Headers.Vary);
+
+        using var plain = await host.Client.GetAsync($"api/echo/{Guid.NewGuid()}");
+        Assert.Equal(["Origin"], plain.Headers.Vary);
+    }
+
+    [Fact]
+    public async Task The_host_appends_the_connection_address_to_x_forwarded_for_as_a_front_end_does()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/echo/{Guid.NewGuid()}");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", "203.0.113.9");
+        request.Headers.TryAddWithoutValidation("X-Fixture-Probe", "1");
+        using var spoofed = await host.Client.SendAsync(request);
+        using var plain = await host.Client.GetAsync($"api/echo/{Guid.NewGuid()}");
+
+        Assert.Matches(@"^203\.0\.113\.9, 127\.0\.0\.1:\d+$", Header(spoofed, "X-Echo-Forwarded-For"));
+        Assert.Matches(@"^127\.0\.0\.1:\d+$", Header(plain, "X-Echo-Forwarded-For"));
     }
 
     private static string Header(HttpResponseMessage response, string name) =>

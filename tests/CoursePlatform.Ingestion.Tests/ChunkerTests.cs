@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using CoursePlatform.Functions.Features.Ingestion;
+using CoursePlatform.Functions.Features.Ingestion.Extraction;
 
 namespace CoursePlatform.Ingestion.Tests;
 

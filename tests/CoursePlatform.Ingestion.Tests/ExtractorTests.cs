@@ -1,4 +1,5 @@
 using CoursePlatform.Functions.Features.Ingestion;
+using CoursePlatform.Functions.Features.Ingestion.Extraction;
 
 using CoursePlatform.Testing;
 

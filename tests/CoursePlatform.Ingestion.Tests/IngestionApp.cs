@@ -25,7 +25,9 @@ public sealed class IngestionApp(DatabaseFixture database, IDictionary<string, s
 
     public BlobContainerClient Container => Get<BlobServiceClient>().GetBlobContainerClient(IngestionOptions.Container);
 
-    public IngestionService Ingestion => Get<IngestionService>();
+    /// <summary>Ingests a blob of the content container as the trigger does: a fresh scope and the blob's client.</summary>
+    public Task<IngestionOutcome> IngestAsync(string blobName) =>
+        Run<IngestionService, IngestionOutcome>(s => s.IngestAsync(Container.GetBlobClient(blobName), CancellationToken.None));
 
     public async Task<(Guid Course, Guid Topic)> CreateCourseAsync()
     {

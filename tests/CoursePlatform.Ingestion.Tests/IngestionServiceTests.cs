@@ -29,7 +29,7 @@ public class IngestionServiceTests(DatabaseFixture database) : IClassFixture<Dat
         var (course, topic) = await app.CreateCourseAsync();
         var source = await app.UploadAsync($"{course}/{topic}/subnets.pptx", Deck("v1"));
 
-        var outcome = await app.Ingestion.IngestAsync(source, CancellationToken.None);
+        var outcome = await app.IngestAsync(source);
 
         Assert.Equal(IngestionResult.Succeeded, outcome.Result);
         var chunks = await app.ChunksAsync(course);
@@ -70,7 +70,7 @@ public class IngestionServiceTests(DatabaseFixture database) : IClassFixture<Dat
             $"00:{i / 60:00}:{i % 60:00}.000 --> 00:{i / 60:00}:{i % 60:00}.900\n<v Tutor>Cue {i} explains a detail of DNS resolution and caching.</v>"));
         var source = await app.UploadAsync($"{course}/lecture.vtt", TestFiles.Utf8(vtt, bom: true));
 
-        var outcome = await app.Ingestion.IngestAsync(source, CancellationToken.None);
+        var outcome = await app.IngestAsync(source);
 
         Assert.Equal(IngestionResult.Succeeded, outcome.Result);
         var chunks = await app.ChunksAsync(course);
@@ -89,11 +89,11 @@ public class IngestionServiceTests(DatabaseFixture database) : IClassFixture<Dat
         await using var app = new IngestionApp(database);
         var (course, _) = await app.CreateCourseAsync();
         var source = await app.UploadAsync($"{course}/deck.pptx", Deck("v1"));
-        await app.Ingestion.IngestAsync(source, CancellationToken.None);
+        await app.IngestAsync(source);
         var before = await app.ChunksAsync(course);
 
         await app.UploadAsync(source, Deck("v2"));
-        var outcome = await app.Ingestion.IngestAsync(source, CancellationToken.None);
+        var outcome = await app.IngestAsync(source);
 
         Assert.Equal(IngestionResult.Succeeded, outcome.Result);
         var after = await app.ChunksAsync(course);
@@ -114,9 +114,9 @@ public class IngestionServiceTests(DatabaseFixture database) : IClassFixture<Dat
         var (course, _) = await app.CreateCourseAsync();
         var source = await app.UploadAsync($"{course}/deck.pptx", Deck("v1"));
 
-        var first = await app.Ingestion.IngestAsync(source, CancellationToken.None);
+        var first = await app.IngestAsync(source);
         var chunks = await app.ChunksAsync(course);
-        var second = await app.Ingestion.IngestAsync(source, CancellationToken.None);
+        var second = await app.IngestAsync(source);
 
         Assert.Equal((IngestionResult.Succeeded, IngestionResult.Skipped), (first.Result, second.Result));
         Assert.Equal(chunks.Select(c => c.Id), (await app.ChunksAsync(course)).Select(c => c.Id));
@@ -131,7 +131,7 @@ public class IngestionServiceTests(DatabaseFixture database) : IClassFixture<Dat
         var (course, _) = await app.CreateCourseAsync();
         var source = await app.UploadAsync($"{course}/deck.pptx", Deck("v1"));
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => app.Ingestion.IngestAsync(source, CancellationToken.None)));
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => app.IngestAsync(source)));
 
         Assert.Single(outcomes, o => o.Result == IngestionResult.Succeeded);
         Assert.Equal(2, outcomes.Count(o => o.Result == IngestionResult.Skipped));
@@ -148,10 +148,10 @@ public class IngestionServiceTests(DatabaseFixture database) : IClassFixture<Dat
         var deck = await app.UploadAsync($"{course}/{topic}/deck.pptx", Deck("v1"));
         var notes = await app.UploadAsync($"{course}/notes.md", TestFiles.Utf8("# Notes\n\nCaching keeps answers close to the reader."));
 
-        await app.Ingestion.IngestAsync(deck, CancellationToken.None);
-        await app.Ingestion.IngestAsync(notes, CancellationToken.None);
+        await app.IngestAsync(deck);
+        await app.IngestAsync(notes);
         await app.UploadAsync(notes, TestFiles.Utf8("# Notes\n\nCaching keeps recent answers close to the reader."));
-        await app.Ingestion.IngestAsync(notes, CancellationToken.None);
+        await app.IngestAsync(notes);
 
         var chunks = await app.ChunksAsync(course);
         Assert.Equal([deck, notes], chunks.Select(c => c.Source).Distinct().Order(StringComparer.Ordinal));
@@ -179,7 +179,7 @@ public class IngestionServiceTests(DatabaseFixture database) : IClassFixture<Dat
             ? Deck("good")
             : TestFiles.Utf8(fileName.EndsWith(".vtt", StringComparison.Ordinal) ? "WEBVTT\n\n00:01.000 --> 00:02.000\nGood cue." : "Good text.");
         var source = await app.UploadAsync($"{course}/{fileName}", good);
-        Assert.Equal(IngestionResult.Succeeded, (await app.Ingestion.IngestAsync(source, CancellationToken.None)).Result);
+        Assert.Equal(IngestionResult.Succeeded, (await app.IngestAsync(source)).Result);
         var before = await app.ChunksAsync(course);
 
         byte[] broken = kind switch
@@ -192,7 +192,7 @@ public class IngestionServiceTests(DatabaseFixture database) : IClassFixture<Dat
             _ => [0x50, 0x4B, 0x00, 0x00, 0x01],
         };
         await app.UploadAsync(source, broken);
-        var outcome = await app.Ingestion.IngestAsync(source, CancellationToken.None);
+        var outcome = await app.IngestAsync(source);
 
         Assert.Equal(IngestionResult.Failed, outcome.Result);
         Assert.Contains(reason, outcome.Reason, StringComparison.Ordinal);
@@ -203,7 +203,7 @@ public class IngestionServiceTests(DatabaseFixture database) : IClassFixture<Dat
         Assert.Equal(1, log[1].Attempts);
         Assert.NotNull(log[1].FinishedAt);
         // A failed version is final: triggering it again does nothing.
-        Assert.Equal(IngestionResult.Skipped, (await app.Ingestion.IngestAsync(source, CancellationToken.None)).Result);
+        Assert.Equal(IngestionResult.Skipped, (await app.IngestAsync(source)).Result);
     }
 
     [Fact]
@@ -213,9 +213,9 @@ public class IngestionServiceTests(DatabaseFixture database) : IClassFixture<Dat
         var (course, _) = await app.CreateCourseAsync();
         var (_, foreignTopic) = await app.CreateCourseAsync();
 
-        var large = await app.Ingestion.IngestAsync(await app.UploadAsync($"{course}/big.txt", TestFiles.Utf8(new string('a', 1001))), CancellationToken.None);
-        var pdf = await app.Ingestion.IngestAsync(await app.UploadAsync($"{course}/slides.pdf", [1, 2, 3]), CancellationToken.None);
-        var foreign = await app.Ingestion.IngestAsync(await app.UploadAsync($"{course}/{foreignTopic}/a.txt", TestFiles.Utf8("Text.")), CancellationToken.None);
+        var large = await app.IngestAsync(await app.UploadAsync($"{course}/big.txt", TestFiles.Utf8(new string('a', 1001))));
+        var pdf = await app.IngestAsync(await app.UploadAsync($"{course}/slides.pdf", [1, 2, 3]));
+        var foreign = await app.IngestAsync(await app.UploadAsync($"{course}/{foreignTopic}/a.txt", TestFiles.Utf8("Text.")));
 
         Assert.Equal(IngestionResult.Failed, large.Result);
         Assert.Contains("1,001 bytes", large.Reason, StringComparison.Ordinal);
@@ -235,9 +235,9 @@ public class IngestionServiceTests(DatabaseFixture database) : IClassFixture<Dat
         var unknown = await app.UploadAsync($"{Guid.NewGuid()}/deck.txt", TestFiles.Utf8("Text."));
         var notACourse = await app.UploadAsync("misc/readme.txt", TestFiles.Utf8("Text."));
 
-        Assert.Equal(IngestionResult.Ignored, (await app.Ingestion.IngestAsync(unknown, CancellationToken.None)).Result);
-        Assert.Equal(IngestionResult.Ignored, (await app.Ingestion.IngestAsync(notACourse, CancellationToken.None)).Result);
-        Assert.Equal(IngestionResult.Ignored, (await app.Ingestion.IngestAsync($"{Guid.NewGuid()}/missing.txt", CancellationToken.None)).Result);
+        Assert.Equal(IngestionResult.Ignored, (await app.IngestAsync(unknown)).Result);
+        Assert.Equal(IngestionResult.Ignored, (await app.IngestAsync(notACourse)).Result);
+        Assert.Equal(IngestionResult.Ignored, (await app.IngestAsync($"{Guid.NewGuid()}/missing.txt")).Result);
         Assert.Empty(await app.IngestionsAsync(unknown));
     }
 
@@ -249,14 +249,14 @@ public class IngestionServiceTests(DatabaseFixture database) : IClassFixture<Dat
             configure: services => services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(failing));
         var (course, _) = await app.CreateCourseAsync();
         var source = await app.UploadAsync($"{course}/notes.txt", TestFiles.Utf8("First version."));
-        await app.Ingestion.IngestAsync(source, CancellationToken.None);
+        await app.IngestAsync(source);
         var before = await app.ChunksAsync(course);
         await app.UploadAsync(source, TestFiles.Utf8("Second version."));
 
         failing.Fail = true;
-        await Assert.ThrowsAsync<HttpRequestException>(() => app.Ingestion.IngestAsync(source, CancellationToken.None));
+        await Assert.ThrowsAsync<HttpRequestException>(() => app.IngestAsync(source));
         var afterFirstAttempt = (await app.IngestionsAsync(source))[1];
-        var second = await app.Ingestion.IngestAsync(source, CancellationToken.None);
+        var second = await app.IngestAsync(source);
 
         Assert.Equal((IngestionStatus.Queued, 1), (afterFirstAttempt.Status, afterFirstAttempt.Attempts));
         Assert.Contains("Attempt 1 of 2 failed", afterFirstAttempt.Error, StringComparison.Ordinal);
@@ -273,9 +273,7 @@ public class IngestionServiceTests(DatabaseFixture database) : IClassFixture<Dat
         await using var app = new IngestionApp(database);
         var (course, _) = await app.CreateCourseAsync();
         var source = await app.UploadAsync($"{course}/deck.pptx", Deck("v1"));
-        var function = new IngestCourseContentFunction(app.Ingestion);
-
-        await function.Run(app.Container.GetBlobClient(source), CancellationToken.None);
+        await app.Run<IngestionService>(ingestion => new IngestCourseContentFunction(ingestion).Run(app.Container.GetBlobClient(source), CancellationToken.None));
 
         Assert.Equal(IngestionStatus.Succeeded, Assert.Single(await app.IngestionsAsync(source)).Status);
         Assert.NotEmpty(await app.ChunksAsync(course));

@@ -27,7 +27,7 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         var (course, _) = await app.CreateCourseAsync();
         foreach (var (file, text) in Lessons)
             Assert.Equal(IngestionResult.Succeeded,
-                (await app.Ingestion.IngestAsync(await app.UploadAsync($"{course}/{file}", TestFiles.Utf8(text)), CancellationToken.None)).Result);
+                (await app.IngestAsync(await app.UploadAsync($"{course}/{file}", TestFiles.Utf8(text)))).Result);
         return (app, course);
     }
 
@@ -48,7 +48,7 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         Assert.Equal($"{course}/{expectedFile}", results.Items[0].Source);
         Assert.True(results.Items[0].Score > results.Items[1].Score + 0.05,
             $"the answer should stand out: {results.Items[0].Score} vs {results.Items[1].Score}");
-        Assert.Equal(results.Items.OrderByDescending(h => h.Score).Select(h => h.ChunkId), results.Items.Select(h => h.ChunkId));
+        Assert.Equal(results.Items.OrderByDescending(h => h.Score).Select(h => h.Id), results.Items.Select(h => h.Id));
     }
 
     [Fact]
@@ -59,14 +59,14 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         var (other, _) = await app.CreateCourseAsync();
         // The other course holds the best possible match: the question's own words.
         var question = "How do plants turn light into food?";
-        await app.Ingestion.IngestAsync(await app.UploadAsync($"{other}/exact.txt", TestFiles.Utf8(question)), CancellationToken.None);
+        await app.IngestAsync(await app.UploadAsync($"{other}/exact.txt", TestFiles.Utf8(question)));
 
         var results = await app.Run<SearchService, SearchResults>(s => s.SearchAsync(course, question, "20", CancellationToken.None));
         var otherResults = await app.Run<SearchService, SearchResults>(s => s.SearchAsync(other, question, "20", CancellationToken.None));
 
         var ownChunks = (await app.ChunksAsync(course)).Select(c => c.Id).ToHashSet();
         Assert.Equal(ownChunks.Count, results.Items.Count);
-        Assert.All(results.Items, h => Assert.Contains(h.ChunkId, ownChunks));
+        Assert.All(results.Items, h => Assert.Contains(h.Id, ownChunks));
         Assert.Equal($"{other}/exact.txt", Assert.Single(otherResults.Items).Source);
         Assert.True(otherResults.Items[0].Score > 0.99);
     }
@@ -79,9 +79,9 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         var deck = TestFiles.Pptx(
             new TestSlide("Intro", ["Welcome to the course on cloud networking and its building blocks, from addresses to routes."]),
             new TestSlide("DNS", ["The domain name system translates host names such as example.com into IP addresses for clients."]));
-        await app.Ingestion.IngestAsync(await app.UploadAsync($"{course}/deck.pptx", deck), CancellationToken.None);
+        await app.IngestAsync(await app.UploadAsync($"{course}/deck.pptx", deck));
         var vtt = "WEBVTT\n\n00:01:00.000 --> 00:01:05.000\nToday we bake sourdough bread with a starter.\n";
-        await app.Ingestion.IngestAsync(await app.UploadAsync($"{course}/talk.vtt", TestFiles.Utf8(vtt)), CancellationToken.None);
+        await app.IngestAsync(await app.UploadAsync($"{course}/talk.vtt", TestFiles.Utf8(vtt)));
 
         var slideHit = (await app.Run<SearchService, SearchResults>(s => s.SearchAsync(course, "name resolution", "1", CancellationToken.None))).Items[0];
         var cueHit = (await app.Run<SearchService, SearchResults>(s => s.SearchAsync(course, "baking bread", "1", CancellationToken.None))).Items[0];
@@ -117,7 +117,7 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
 
         Assert.Equal(5, hits.Count);
         Assert.All(hits, h => Assert.Equal("ours", h.Source));
-        Assert.Equal(hits.OrderByDescending(h => h.Score).Select(h => h.ChunkId), hits.Select(h => h.ChunkId));
+        Assert.Equal(hits.OrderByDescending(h => h.Score).Select(h => h.Id), hits.Select(h => h.Id));
         // HNSW is approximate: at least 4 of the exact top 5 (in practice all 5).
         var exact = ours.Select((v, i) => (Position: i, Similarity: Cosine(v, query))).OrderByDescending(x => x.Similarity).Take(5).Select(x => x.Position);
         Assert.True(exact.Intersect(hits.Select(h => h.Position)).Count() >= 4);

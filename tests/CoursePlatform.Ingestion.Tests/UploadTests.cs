@@ -29,7 +29,7 @@ public class UploadTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         Assert.Equal(ticket.BlobPath, upload.Name);
         await upload.UploadAsync(new BinaryData(TestFiles.Pptx(new TestSlide("Week 1", ["Cloud basics."]))));
 
-        var outcome = await app.Ingestion.IngestAsync(ticket.BlobPath, CancellationToken.None);
+        var outcome = await app.IngestAsync(ticket.BlobPath);
         Assert.Equal(IngestionResult.Succeeded, outcome.Result);
         Assert.Equal(topic, Assert.Single(await app.ChunksAsync(course)).TopicId);
     }
@@ -72,11 +72,23 @@ public class UploadTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
 
     [Theory]
     [InlineData("../../etc/My Deck (final).PPTX", "My-Deck-final.pptx")]
-    [InlineData("C:\\Users\\ana\\lecture 3 – routing.vtt", "lecture-3-routing.vtt")]
+    [InlineData("C:\\Users\\ana\\lecture 3 - routing.vtt", "lecture-3-routing.vtt")]
     [InlineData("transcript.srt", "transcript.srt")]
     [InlineData("read me.txt", "read-me.txt")]
     public void File_names_are_sanitised(string name, string expected) =>
         Assert.Equal(expected, UploadService.SanitizeFileName(name));
+
+    [Fact]
+    public void Names_that_differ_only_in_non_ascii_characters_stay_distinct_and_stable()
+    {
+        var first = UploadService.SanitizeFileName("ünïcödé名前.md")!;
+        var second = UploadService.SanitizeFileName("ünïcödé別.md")!;
+        Assert.NotEqual(first, second);
+        Assert.Matches("^n-c-d-[0-9a-f]{8}\\.md$", first);
+        Assert.Equal(first, UploadService.SanitizeFileName("ünïcödé名前.md"));
+        Assert.Matches("^file-[0-9a-f]{8}\\.md$", UploadService.SanitizeFileName("名前.md")!);
+        Assert.Matches("^lecture-3-routing-[0-9a-f]{8}\\.vtt$", UploadService.SanitizeFileName("lecture 3 – routing.vtt")!); // an en dash is not ASCII
+    }
 
     [Theory]
     [InlineData("malware.exe")]

@@ -1,5 +1,6 @@
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
+using CoursePlatform.Functions;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using Microsoft.Extensions.Configuration;

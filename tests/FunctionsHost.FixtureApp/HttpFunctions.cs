@@ -22,6 +22,7 @@ public static class HttpFunctions
         response.Headers.Add("X-Echo-Id", id.ToString());
         response.Headers.Add("X-Echo-Method", request.Method);
         response.Headers.Add("X-Echo-Query", request.Url.Query);
+        if (request.Headers.TryGetValues("X-Forwarded-For", out var forwarded)) response.Headers.Add("X-Echo-Forwarded-For", string.Join(",", forwarded));
         response.Headers.Add("X-Echo-Length", body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
         response.Headers.Add("X-Echo-Sha256", Convert.ToHexString(SHA256.HashData(body)));
         foreach (var header in request.Headers.Where(h => h.Key.StartsWith("x-fixture-", StringComparison.OrdinalIgnoreCase)))

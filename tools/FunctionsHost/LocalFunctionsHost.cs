@@ -87,6 +87,18 @@ public static class LocalFunctionsHost
         // Core Tools' CORS from local.settings.json Host.CORS; preflights are answered before routing.
         if (settings.Host.CorsOrigins.Count > 0)
         {
+            // Every answer depends on the Origin once CORS is on (allowed or not), so shared caches must key on it.
+            app.Use((context, next) =>
+            {
+                context.Response.OnStarting(() =>
+                {
+                    var vary = context.Response.Headers.Vary.ToString();
+                    if (!vary.Split(',').Any(v => v.Trim().Equals("Origin", StringComparison.OrdinalIgnoreCase)))
+                        context.Response.Headers.Append("Vary", "Origin");
+                    return Task.CompletedTask;
+                });
+                return next(context);
+            });
             app.UseCors(cors =>
             {
                 if (settings.Host.CorsOrigins.Contains("*")) cors.AllowAnyOrigin(); else cors.WithOrigins([.. settings.Host.CorsOrigins]);

@@ -3,7 +3,11 @@ using System.Text.Json.Serialization;
 
 namespace CoursePlatform.Functions.Infrastructure;
 
-/// <summary>The API's JSON conventions: camelCase names, enums as the lower_snake labels of the spec.</summary>
+/// <summary>
+/// The API's JSON conventions: camelCase names, enums as the lower_snake labels of the spec, numbers read
+/// strictly (<c>"1"</c>, <c>"NaN"</c> and <c>"Infinity"</c> are not numbers), and no NUL character in a
+/// string (PostgreSQL cannot store one).
+/// </summary>
 public static class Json
 {
     public static readonly JsonSerializerOptions Options = Create();
@@ -14,7 +18,9 @@ public static class Json
         {
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
             AllowTrailingCommas = false,
+            NumberHandling = JsonNumberHandling.Strict,
         };
+        options.Converters.Add(new NoNulStringConverter());
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
@@ -36,5 +42,19 @@ public static class Json
         }
         value = default;
         return false;
+    }
+
+    /// <summary>Refuses strings that hold U+0000: a 400 naming the field instead of a database error.</summary>
+    private sealed class NoNulStringConverter : JsonConverter<string>
+    {
+        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            var value = reader.GetString();
+            return value is not null && value.Contains('\0', StringComparison.Ordinal)
+                ? throw new JsonException("A string may not contain the NUL character.")
+                : value;
+        }
+
+        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Auth;
+using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using CoursePlatform.OidcStandIn;
 using CoursePlatform.Testing;
@@ -42,8 +43,16 @@ public sealed class GoogleSignInTests(DatabaseFixture database) : IClassFixture<
         await provider.DisposeAsync();
     }
 
-    private Task<Uri> Start(string email, string redirect = Frontend + "/signed-in") =>
-        app.Run<GoogleSignInService, Uri>(g => g.StartAsync(redirect, email, default));
+    /// <summary>The binding cookie each started sign-in set on "the browser", by state.</summary>
+    private readonly Dictionary<string, string> bindings = [];
+
+    private async Task<Uri> Start(string email, string redirect = Frontend + "/signed-in", string address = "203.0.113.9")
+    {
+        var (location, cookie) = await app.Run<GoogleSignInService, (Uri, GoogleSignInService.LoginCookie)>(g => g.StartAsync(redirect, email, address, default));
+        Assert.Equal(GoogleSignInService.BindingCookie, cookie.Name);
+        bindings[System.Web.HttpUtility.ParseQueryString(location.Query)["state"]!] = cookie.Value;
+        return location;
+    }
 
     /// <summary>What the browser does at the provider: follow the authorize URL to the app's callback.</summary>
     private async Task<(string Code, string State)> Authorize(Uri authorizeUrl)
@@ -56,8 +65,10 @@ public sealed class GoogleSignInTests(DatabaseFixture database) : IClassFixture<
         return (query["code"]!, query["state"]!);
     }
 
-    private Task<Uri> Callback_(string? code, string? state, string? error = null) =>
-        app.Run<GoogleSignInService, Uri>(g => g.CallbackAsync(code, state, error, default));
+    /// <summary>The callback in the browser that started the sign-in (its cookie), unless <paramref name="binding"/> says otherwise.</summary>
+    private Task<Uri> Callback_(string? code, string? state, string? error = null, string? binding = null) =>
+        app.Run<GoogleSignInService, Uri>(g => g.CallbackAsync(code, state, error,
+            binding ?? (state is not null && bindings.TryGetValue(state, out var b) ? b : null), default));
 
     private Task<TokenResponse> Exchange(string code) => app.Run<GoogleSignInService, TokenResponse>(g => g.ExchangeAsync(code, Client, default));
 
@@ -91,17 +102,61 @@ public sealed class GoogleSignInTests(DatabaseFixture database) : IClassFixture<
     }
 
     [Fact]
-    public async Task Signing_in_again_finds_the_same_user_and_an_existing_account_is_linked_by_email()
+    public async Task Signing_in_again_finds_the_same_user_and_an_existing_learner_account_is_linked_by_email()
     {
         var email = $"ben-{Guid.NewGuid():N}@example.com";
-        var staff = await app.CreateUserAsync(UserRole.Tutor, email);
+        var learner = await app.CreateUserAsync(UserRole.Learner, email);
 
         var first = await SignIn(email);
         var second = await SignIn(email.ToUpperInvariant());
 
-        Assert.Equal(staff.Id, first.User.UserId);
-        Assert.Equal(staff.Id, second.User.UserId);
-        Assert.Equal(UserRole.Tutor, second.User.Role);
+        Assert.Equal(learner.Id, first.User.Id);
+        Assert.Equal(learner.Id, second.User.Id);
+        Assert.Equal(UserRole.Learner, second.User.Role);
+    }
+
+    [Theory]
+    [InlineData(UserRole.Admin, false)]
+    [InlineData(UserRole.Tutor, false)]
+    [InlineData(UserRole.Learner, true)]
+    public async Task A_staff_account_or_one_with_a_password_is_never_linked_by_email_alone(UserRole role, bool withPassword)
+    {
+        var email = $"staff-{Guid.NewGuid():N}@example.com";
+        var account = await app.CreateUserAsync(role, email, u => u.PasswordHash = withPassword ? "AQAAAAIAAYagAAAAEFakeHashForTheTest" : null);
+
+        var (code, state) = await Authorize(await Start(email));
+        var refused = await Assert.ThrowsAsync<ProblemException>(() => Callback_(code, state));
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.Status);
+        var stored = await app.Run<CoursePlatformDbContext, User>(db => db.Users.AsNoTracking().SingleAsync(u => u.Id == account.Id));
+        Assert.Equal(((string?)null, (string?)null), (stored.AuthProvider, stored.ProviderSubject));
+        Assert.Equal(0, await app.Run<CoursePlatformDbContext, int>(db => db.AuthLoginCodes.CountAsync(c => c.UserId == account.Id)));
+    }
+
+    [Fact]
+    public async Task A_callback_opened_in_another_browser_is_refused_and_leaves_the_sign_in_usable()
+    {
+        // The attacker starts a sign-in and approves it with their own account...
+        var (code, state) = await Authorize(await Start($"mallory-{Guid.NewGuid():N}@example.com"));
+        // ...and sends the callback URL to a victim, whose browser has no (or another) binding cookie.
+        var noCookie = await Assert.ThrowsAsync<ProblemException>(() => Callback_(code, state, binding: ""));
+        Assert.Equal(HttpStatusCode.BadRequest, noCookie.Status);
+        var (_, otherState) = await Authorize(await Start($"victim-{Guid.NewGuid():N}@example.com"));
+        await Assert.ThrowsAsync<ProblemException>(() => Callback_(code, state, binding: bindings[otherState]));
+
+        // Nothing was consumed: the browser that started it still finishes it.
+        Assert.StartsWith(Frontend + "/signed-in?code=", (await Callback_(code, state)).ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Starting_a_sign_in_is_limited_per_client_address()
+    {
+        const string address = "198.51.100.200";
+        for (var i = 0; i < GoogleSignInService.MaxStartsPerAddress; i++) await Start("x@example.com", address: address);
+        var limited = await Assert.ThrowsAsync<ProblemException>(() => Start("x@example.com", address: address));
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.Status);
+        Assert.True(limited.Headers.ContainsKey("Retry-After"));
+        await Start("x@example.com", address: "198.51.100.201");
     }
 
     [Fact]
@@ -165,9 +220,14 @@ public sealed class GoogleSignInTests(DatabaseFixture database) : IClassFixture<
     [InlineData("javascript:alert(1)")]
     [InlineData("/relative")]
     [InlineData(null)]
-    public async Task Sign_in_returns_only_to_allowed_frontend_origins(string? redirect)
+    [InlineData("http://localhost:5173/signed-in?code=attackers-code")]
+    [InlineData("http://localhost:5173/signed-in?x=1&CODE=2")]
+    [InlineData("http://localhost:5173/" + "a", 2100)]
+    public async Task Sign_in_returns_only_to_allowed_frontend_origins(string? redirect, int padTo = 0)
     {
-        var error = await Assert.ThrowsAsync<ProblemException>(() => app.Run<GoogleSignInService, Uri>(g => g.StartAsync(redirect, null, default)));
+        if (padTo > 0) redirect = redirect!.PadRight(padTo, 'a');
+        var error = await Assert.ThrowsAsync<ProblemException>(() =>
+            app.Run<GoogleSignInService, (Uri, GoogleSignInService.LoginCookie)>(g => g.StartAsync(redirect, null, "203.0.113.9", default)));
         Assert.Equal(HttpStatusCode.BadRequest, error.Status);
         Assert.True(error.Errors!.ContainsKey("redirect"));
     }

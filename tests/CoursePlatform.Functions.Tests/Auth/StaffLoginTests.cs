@@ -2,6 +2,7 @@ using System.Net;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Auth;
+using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using CoursePlatform.Testing;
 using Microsoft.AspNetCore.Identity;
@@ -29,7 +30,7 @@ public sealed class StaffLoginTests(DatabaseFixture database) : IClassFixture<Da
 
         var tokens = await Login("  " + admin.Email.ToUpperInvariant(), Password);
 
-        Assert.Equal(admin.Id, tokens.User.UserId);
+        Assert.Equal(admin.Id, tokens.User.Id);
         Assert.Equal(UserRole.Admin, tokens.User.Role);
     }
 
@@ -51,18 +52,31 @@ public sealed class StaffLoginTests(DatabaseFixture database) : IClassFixture<Da
     }
 
     [Fact]
-    public async Task Failed_attempts_are_limited_per_email_even_with_the_right_password_then_the_window_passes()
+    public async Task Failures_lock_out_the_address_that_made_them_not_the_account_then_the_window_passes()
     {
         var admin = await Staff();
-        for (var i = 0; i < StaffLoginService.MaxFailuresPerEmail; i++)
-            await Assert.ThrowsAsync<ProblemException>(() => Login(admin.Email, "wrong", ip: $"198.51.100.{10 + i}"));
+        const string attacker = "198.51.100.66";
+        for (var i = 0; i < StaffLoginService.MaxFailuresPerEmailAndAddress; i++)
+            await Assert.ThrowsAsync<ProblemException>(() => Login(admin.Email, "wrong", attacker));
 
-        var limited = await Assert.ThrowsAsync<ProblemException>(() => Login(admin.Email, Password, ip: "198.51.100.99"));
+        // The address that failed is locked out of this account, even with the right password...
+        var limited = await Assert.ThrowsAsync<ProblemException>(() => Login(admin.Email, Password, attacker));
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.Status);
         Assert.True(int.Parse(limited.Headers["Retry-After"], System.Globalization.CultureInfo.InvariantCulture) > 0);
+        // ...while the admin, from an address that has not failed, signs in: the lockout cannot be aimed.
+        Assert.Equal(admin.Id, (await Login(admin.Email, Password, ip: "198.51.100.7")).User.Id);
 
         app.Clock.Advance(StaffLoginService.FailureWindow);
-        Assert.Equal(admin.Id, (await Login(admin.Email, Password)).User.UserId);
+        Assert.Equal(admin.Id, (await Login(admin.Email, Password, attacker)).User.Id);
+    }
+
+    [Fact]
+    public async Task Failures_spread_over_many_addresses_never_lock_the_account()
+    {
+        var admin = await Staff();
+        for (var i = 0; i < 3 * StaffLoginService.MaxFailuresPerEmailAndAddress; i++)
+            await Assert.ThrowsAsync<ProblemException>(() => Login(admin.Email, "wrong", ip: $"198.51.100.{10 + i}"));
+        Assert.Equal(admin.Id, (await Login(admin.Email, Password, ip: "198.51.100.99")).User.Id);
     }
 
     [Fact]
@@ -70,25 +84,25 @@ public sealed class StaffLoginTests(DatabaseFixture database) : IClassFixture<Da
     {
         var admin = await Staff();
         const string ip = "192.0.2.50";
-        for (var i = 0; i < StaffLoginService.MaxFailuresPerIp; i++)
+        for (var i = 0; i < StaffLoginService.MaxFailuresPerAddress; i++)
             await Assert.ThrowsAsync<ProblemException>(() => Login($"guess{i}@example.com", "wrong", ip));
 
         var limited = await Assert.ThrowsAsync<ProblemException>(() => Login(admin.Email, Password, ip));
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.Status);
-        Assert.Equal(admin.Id, (await Login(admin.Email, Password, ip: "192.0.2.51")).User.UserId);
+        Assert.Equal(admin.Id, (await Login(admin.Email, Password, ip: "192.0.2.51")).User.Id);
     }
 
     [Fact]
     public async Task A_success_clears_the_failures_of_that_email()
     {
         var admin = await Staff();
-        for (var i = 0; i < StaffLoginService.MaxFailuresPerEmail - 1; i++)
+        for (var i = 0; i < StaffLoginService.MaxFailuresPerEmailAndAddress - 1; i++)
             await Assert.ThrowsAsync<ProblemException>(() => Login(admin.Email, "wrong"));
         await Login(admin.Email, Password);
 
-        for (var i = 0; i < StaffLoginService.MaxFailuresPerEmail - 1; i++)
+        for (var i = 0; i < StaffLoginService.MaxFailuresPerEmailAndAddress - 1; i++)
             await Assert.ThrowsAsync<ProblemException>(() => Login(admin.Email, "wrong", ip: "203.0.113.1"));
-        Assert.Equal(admin.Id, (await Login(admin.Email, Password, ip: "203.0.113.1")).User.UserId);
+        Assert.Equal(admin.Id, (await Login(admin.Email, Password, ip: "203.0.113.1")).User.Id);
     }
 
     [Fact]

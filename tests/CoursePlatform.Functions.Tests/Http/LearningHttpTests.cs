@@ -41,9 +41,9 @@ public sealed class LearningHttpTests(HostedApp app) : IClassFixture<HostedApp>
     {
         answers = attempt.GetProperty("questions").EnumerateArray().Select((q, i) => new
         {
-            questionId = q.GetProperty("questionId").GetGuid(),
+            questionId = q.GetProperty("id").GetGuid(),
             optionId = q.GetProperty("options").EnumerateArray()
-                .First(o => (o.GetProperty("text").GetString() == LearningCourse.Right) == (i < correct)).GetProperty("optionId").GetGuid(),
+                .First(o => (o.GetProperty("text").GetString() == LearningCourse.Right) == (i < correct)).GetProperty("id").GetGuid(),
         }).ToList(),
     };
 
@@ -70,12 +70,12 @@ public sealed class LearningHttpTests(HostedApp app) : IClassFixture<HostedApp>
         Expect(HttpStatusCode.Created, pair1);
         Assert.Equal(6, pair1.Body.GetProperty("questions").GetArrayLength());
         Assert.DoesNotContain("correct", pair1.Body.GetRawText(), StringComparison.OrdinalIgnoreCase);
-        var pair1Result = await Send(HttpMethod.Post, $"quiz/attempts/{pair1.Body.GetProperty("attemptId")}/submit", token, Answers(pair1.Body, 6));
+        var pair1Result = await Send(HttpMethod.Post, $"quiz/attempts/{pair1.Body.GetProperty("id")}/submit", token, Answers(pair1.Body, 6));
         Expect(HttpStatusCode.OK, pair1Result);
         Assert.False(pair1Result.Body.GetProperty("module").GetProperty("passed").GetBoolean());
 
         var pair2 = await Send(HttpMethod.Post, $"courses/{slug}/quiz/attempts", token, new { moduleNo = 1, topicPairIndex = 2 });
-        var pair2Path = $"quiz/attempts/{pair2.Body.GetProperty("attemptId")}/submit";
+        var pair2Path = $"quiz/attempts/{pair2.Body.GetProperty("id")}/submit";
         var passed = await Send(HttpMethod.Post, pair2Path, token, Answers(pair2.Body, 4));
         Expect(HttpStatusCode.OK, passed);
         Assert.Equal((80, true), (passed.Body.GetProperty("score").GetInt32(), passed.Body.GetProperty("passed").GetBoolean()));
@@ -92,7 +92,7 @@ public sealed class LearningHttpTests(HostedApp app) : IClassFixture<HostedApp>
 
         // A failure in module 2 closes it: 409 with Retry-After.
         var m2 = await Send(HttpMethod.Post, $"courses/{slug}/quiz/attempts", token, new { moduleNo = 2, topicPairIndex = 1 });
-        var failed = await Send(HttpMethod.Post, $"quiz/attempts/{m2.Body.GetProperty("attemptId")}/submit", token, Answers(m2.Body, 0));
+        var failed = await Send(HttpMethod.Post, $"quiz/attempts/{m2.Body.GetProperty("id")}/submit", token, Answers(m2.Body, 0));
         Assert.False(failed.Body.GetProperty("passed").GetBoolean());
         var cooling = await Send(HttpMethod.Post, $"courses/{slug}/quiz/attempts", token, new { moduleNo = 2, topicPairIndex = 1 });
         Expect(HttpStatusCode.Conflict, cooling);

@@ -73,13 +73,15 @@ public sealed class CourseResolverAndAccessTests(DatabaseFixture database) : ICl
 
         var forbidden = await Assert.ThrowsAsync<ProblemException>(() => app.Run<CourseAccess, Caller>(a => a.RequireTutorOfAsync(As(otherTutorUser), course.Id, default)));
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.Status);
-        var anonymous = await Assert.ThrowsAsync<ProblemException>(() => app.Run<CourseAccess, Caller>(a => a.RequireTutorOfAsync(null, course.Id, default)));
-        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.Status);
 
         // Course members: enrolled learners, the course's tutors and admins.
-        Assert.Equal(learner.Id, (await app.Run<CourseAccess, Caller>(a => a.RequireMemberAsync(As(learner), course.Id, default))).UserId);
-        Assert.Equal(admin.Id, (await app.Run<CourseAccess, Caller>(a => a.RequireMemberAsync(As(admin), course.Id, default))).UserId);
+        Assert.False(await app.Run<CourseAccess, bool>(a => a.RequireMemberAsync(As(learner), course.Id, true, "course", default)));
+        Assert.True(await app.Run<CourseAccess, bool>(a => a.RequireMemberAsync(As(admin), course.Id, true, "course", default)));
         var stranger = await app.CreateUserAsync();
-        await Assert.ThrowsAsync<ProblemException>(() => app.Run<CourseAccess, Caller>(a => a.RequireMemberAsync(As(stranger), course.Id, default)));
+        var refused = await Assert.ThrowsAsync<ProblemException>(() => app.Run<CourseAccess, bool>(a => a.RequireMemberAsync(As(stranger), course.Id, true, "course", default)));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
+        // An unpublished course exists for its staff only: a learner, even enrolled, is told it does not exist.
+        var hidden = await Assert.ThrowsAsync<ProblemException>(() => app.Run<CourseAccess, bool>(a => a.RequireMemberAsync(As(learner), course.Id, false, "course", default)));
+        Assert.Equal(HttpStatusCode.NotFound, hidden.Status);
     }
 }

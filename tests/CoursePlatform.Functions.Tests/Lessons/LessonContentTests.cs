@@ -173,7 +173,7 @@ public sealed class LessonContentTests(DatabaseFixture database) : IClassFixture
 
         if (refusal is null)
         {
-            Assert.Equal(topic, (await Get(topic, user)).TopicId);
+            Assert.Equal(topic, (await Get(topic, user)).Id);
         }
         else
         {

@@ -1,5 +1,6 @@
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Features.Progress;
 using CoursePlatform.Functions.Features.Quizzes;
 
 namespace CoursePlatform.Functions.Tests.Progress;
@@ -33,7 +34,7 @@ public sealed record LearningCourse(Course Course, IReadOnlyList<Topic> Topics)
             db.Topics.AddRange(topics);
             await db.SaveChangesAsync();
             for (var module = 1; module <= modules; module++)
-                for (var pair = 1; pair <= QuizRules.PairOf(topicsPerModule); pair++)
+                for (var pair = 1; pair <= TopicPairs.Of(topicsPerModule); pair++)
                     AddQuestions(db, course, module, pair, questionsPerPair, now);
             await db.SaveChangesAsync();
         });
@@ -65,6 +66,6 @@ public sealed record LearningCourse(Course Course, IReadOnlyList<Topic> Topics)
 
     /// <summary>Answers the first <paramref name="correct"/> questions right and the rest wrong.</summary>
     public static SubmitAttemptRequest Answers(StartedAttempt attempt, int correct) =>
-        new([.. attempt.Questions.Select((q, i) => new AnswerRequest(q.QuestionId,
-            q.Options.First(o => (o.Text == Right) == (i < correct)).OptionId))]);
+        new([.. attempt.Questions.Select((q, i) => new AnswerRequest(q.Id,
+            q.Options.First(o => (o.Text == Right) == (i < correct)).Id))]);
 }

@@ -33,7 +33,7 @@ public sealed class QuizTests(DatabaseFixture database) : IClassFixture<Database
     private async Task<SubmittedAttempt> Take(User user, LearningCourse course, int module, int pair, int correct)
     {
         var attempt = await Start(user, course, module, pair);
-        return await Submit(user, attempt.AttemptId, Answers(attempt, correct));
+        return await Submit(user, attempt.Id, Answers(attempt, correct));
     }
 
     private static async Task<ProblemException> Problem(HttpStatusCode status, Func<Task> action)
@@ -54,8 +54,8 @@ public sealed class QuizTests(DatabaseFixture database) : IClassFixture<Database
 
         Assert.Equal(QuizRules.DefaultQuestions, attempt.Questions.Count);
         Assert.Equal(8, all.Questions.Count); // a limit above the pool serves the whole pool
-        Assert.Equal(attempt.Questions.Count, attempt.Questions.Select(q => q.QuestionId).Distinct().Count());
-        Assert.All(attempt.Questions, q => Assert.StartsWith("M1 P2 ", q.Question, StringComparison.Ordinal));
+        Assert.Equal(attempt.Questions.Count, attempt.Questions.Select(q => q.Id).Distinct().Count());
+        Assert.All(attempt.Questions, q => Assert.StartsWith("M1 P2 ", q.Text, StringComparison.Ordinal));
         Assert.All(attempt.Questions, q => Assert.Equal(4, q.Options.Count));
         var json = JsonSerializer.Serialize(attempt, Json.Options);
         Assert.DoesNotContain("correct", json, StringComparison.OrdinalIgnoreCase);
@@ -79,13 +79,15 @@ public sealed class QuizTests(DatabaseFixture database) : IClassFixture<Database
         var learner = await course.EnrolledLearnerAsync(app);
         var attempt = await Start(learner, course, 1, 1, limit: questions);
 
-        var result = await Submit(learner, attempt.AttemptId, Answers(attempt, correct));
+        var result = await Submit(learner, attempt.Id, Answers(attempt, correct));
 
         Assert.Equal((decimal)score, result.Score);
         Assert.Equal(passed, result.Passed);
         Assert.Equal((correct, questions), (result.CorrectCount, result.QuestionCount));
         Assert.Equal(correct, result.Results.Count(r => r.Correct));
-        Assert.All(result.Results, r => Assert.NotNull(r.Explanation));
+        // The answer key only for an attempt that passed: a failure must not buy a certain pass.
+        Assert.Equal(passed, result.AnswersRevealed);
+        Assert.All(result.Results, r => Assert.Equal(passed, r.Explanation is not null && r.CorrectOptionId is not null));
     }
 
     [Fact]
@@ -96,7 +98,7 @@ public sealed class QuizTests(DatabaseFixture database) : IClassFixture<Database
         var attempt = await Start(learner, course, 1, 1);
         var answers = Answers(attempt, 5);
 
-        var result = await Submit(learner, attempt.AttemptId, new SubmitAttemptRequest([.. answers.Answers!.Take(3)]));
+        var result = await Submit(learner, attempt.Id, new SubmitAttemptRequest([.. answers.Answers!.Take(3)]));
 
         Assert.Equal((60m, false), (result.Score, result.Passed));
         Assert.Null(result.Results[4].SelectedOptionId);
@@ -108,11 +110,11 @@ public sealed class QuizTests(DatabaseFixture database) : IClassFixture<Database
         var course = await CreateAsync(app);
         var learner = await course.EnrolledLearnerAsync(app);
         var attempt = await Start(learner, course, 1, 1);
-        var ids = attempt.Questions.Select(q => q.QuestionId).ToList();
+        var ids = attempt.Questions.Select(q => q.Id).ToList();
         await app.Run<CoursePlatformDbContext>(db => db.QuizOptions.Where(o => ids.Contains(o.QuestionId))
             .ExecuteUpdateAsync(s => s.SetProperty(o => o.IsCorrect, o => !o.IsCorrect)));
 
-        var result = await Submit(learner, attempt.AttemptId, Answers(attempt, 5));
+        var result = await Submit(learner, attempt.Id, Answers(attempt, 5));
 
         Assert.Equal((100m, true), (result.Score, result.Passed));
     }
@@ -127,14 +129,14 @@ public sealed class QuizTests(DatabaseFixture database) : IClassFixture<Database
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
         {
-            try { await Submit(learner, attempt.AttemptId, answers); return HttpStatusCode.OK; }
+            try { await Submit(learner, attempt.Id, answers); return HttpStatusCode.OK; }
             catch (ProblemException e) { return e.Status; }
         }));
-        await Problem(HttpStatusCode.Conflict, () => Submit(learner, attempt.AttemptId, answers));
+        await Problem(HttpStatusCode.Conflict, () => Submit(learner, attempt.Id, answers));
 
         Assert.Single(outcomes, s => s == HttpStatusCode.OK);
         Assert.All(outcomes.Where(s => s != HttpStatusCode.OK), s => Assert.Equal(HttpStatusCode.Conflict, s));
-        Assert.Equal(1, await app.Run<CoursePlatformDbContext, int>(db => db.QuizAttempts.CountAsync(a => a.Id == attempt.AttemptId && a.SubmittedAt != null)));
+        Assert.Equal(1, await app.Run<CoursePlatformDbContext, int>(db => db.QuizAttempts.CountAsync(a => a.Id == attempt.Id && a.SubmittedAt != null)));
     }
 
     [Fact]
@@ -145,20 +147,20 @@ public sealed class QuizTests(DatabaseFixture database) : IClassFixture<Database
         var attempt = await Start(learner, course, 1, 1);
         var (first, second) = (attempt.Questions[0], attempt.Questions[1]);
 
-        var foreignOption = await Problem(HttpStatusCode.BadRequest, () => Submit(learner, attempt.AttemptId,
-            new SubmitAttemptRequest([new AnswerRequest(first.QuestionId, second.Options[0].OptionId)])));
-        var foreignQuestion = await Problem(HttpStatusCode.BadRequest, () => Submit(learner, attempt.AttemptId,
-            new SubmitAttemptRequest([new AnswerRequest(first.QuestionId, first.Options[0].OptionId), new AnswerRequest(Guid.NewGuid(), first.Options[0].OptionId)])));
-        var twice = await Problem(HttpStatusCode.BadRequest, () => Submit(learner, attempt.AttemptId,
-            new SubmitAttemptRequest([new AnswerRequest(first.QuestionId, first.Options[0].OptionId), new AnswerRequest(first.QuestionId, first.Options[1].OptionId)])));
-        var missing = await Problem(HttpStatusCode.BadRequest, () => Submit(learner, attempt.AttemptId, new SubmitAttemptRequest(null)));
+        var foreignOption = await Problem(HttpStatusCode.BadRequest, () => Submit(learner, attempt.Id,
+            new SubmitAttemptRequest([new AnswerRequest(first.Id, second.Options[0].Id)])));
+        var foreignQuestion = await Problem(HttpStatusCode.BadRequest, () => Submit(learner, attempt.Id,
+            new SubmitAttemptRequest([new AnswerRequest(first.Id, first.Options[0].Id), new AnswerRequest(Guid.NewGuid(), first.Options[0].Id)])));
+        var twice = await Problem(HttpStatusCode.BadRequest, () => Submit(learner, attempt.Id,
+            new SubmitAttemptRequest([new AnswerRequest(first.Id, first.Options[0].Id), new AnswerRequest(first.Id, first.Options[1].Id)])));
+        var missing = await Problem(HttpStatusCode.BadRequest, () => Submit(learner, attempt.Id, new SubmitAttemptRequest(null)));
 
         Assert.Equal(["answers[0].optionId"], foreignOption.Errors!.Keys);
         Assert.Equal(["answers[1].questionId"], foreignQuestion.Errors!.Keys);
         Assert.Equal(["answers[1].questionId"], twice.Errors!.Keys);
         Assert.Equal(["answers"], missing.Errors!.Keys);
         // None of the refused submissions used the attempt up.
-        Assert.True((await Submit(learner, attempt.AttemptId, Answers(attempt, 5))).Passed);
+        Assert.True((await Submit(learner, attempt.Id, Answers(attempt, 5))).Passed);
     }
 
     [Fact]
@@ -169,11 +171,11 @@ public sealed class QuizTests(DatabaseFixture database) : IClassFixture<Database
         var other = await course.EnrolledLearnerAsync(app);
         var attempt = await Start(owner, course, 1, 1);
 
-        var problem = await Problem(HttpStatusCode.NotFound, () => Submit(other, attempt.AttemptId, Answers(attempt, 5)));
+        var problem = await Problem(HttpStatusCode.NotFound, () => Submit(other, attempt.Id, Answers(attempt, 5)));
         var unknown = await Problem(HttpStatusCode.NotFound, () => Submit(other, Guid.NewGuid(), Answers(attempt, 5)));
 
         Assert.Equal(unknown.Detail, problem.Detail); // the same answer as for an attempt that does not exist
-        Assert.True((await Submit(owner, attempt.AttemptId, Answers(attempt, 5))).Passed);
+        Assert.True((await Submit(owner, attempt.Id, Answers(attempt, 5))).Passed);
     }
 
     [Fact]
@@ -214,7 +216,7 @@ public sealed class QuizTests(DatabaseFixture database) : IClassFixture<Database
         Assert.Equal(until, failed.Module.CooldownUntil);
         var cooling = await Problem(HttpStatusCode.Conflict, () => Start(learner, course, 1, 2));
         Assert.Equal(((int)TimeSpan.FromDays(7).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), cooling.Headers["Retry-After"]);
-        await Problem(HttpStatusCode.Conflict, () => Submit(learner, open.AttemptId, Answers(open, 5)));
+        await Problem(HttpStatusCode.Conflict, () => Submit(learner, open.Id, Answers(open, 5)));
         var sections = await Sections(learner, course);
         Assert.All(sections.Modules[0].Sections, s => Assert.False(s.Available));
         Assert.Equal(until, sections.Modules[0].State.CooldownUntil);
@@ -223,7 +225,9 @@ public sealed class QuizTests(DatabaseFixture database) : IClassFixture<Database
         await Problem(HttpStatusCode.Conflict, () => Start(learner, course, 1, 1));
         app.Clock.Advance(TimeSpan.FromSeconds(2));
 
-        Assert.True((await Submit(learner, open.AttemptId, Answers(open, 5))).Passed); // the early attempt counts now
+        // The early attempt ran out of time long ago; a new one is taken.
+        var expired = await Problem(HttpStatusCode.Conflict, () => Submit(learner, open.Id, Answers(open, 5)));
+        Assert.Contains("expired", expired.Detail, StringComparison.Ordinal);
         Assert.True((await Sections(learner, course)).Modules[0].Sections.All(s => s.Available));
         Assert.True((await Take(learner, course, 1, 2, correct: 5)).Module.Passed);
     }
@@ -236,9 +240,61 @@ public sealed class QuizTests(DatabaseFixture database) : IClassFixture<Database
         var learner = await course.EnrolledLearnerAsync(quick);
         var attempt = await quick.Run<QuizService, StartedAttempt>(s => s.StartAsync(As(learner), course.Course.Slug, new StartAttemptRequest(1, 1, null), default));
 
-        var failed = await quick.Run<QuizService, SubmittedAttempt>(s => s.SubmitAsync(As(learner), attempt.AttemptId, Answers(attempt, 0), default));
+        var failed = await quick.Run<QuizService, SubmittedAttempt>(s => s.SubmitAsync(As(learner), attempt.Id, Answers(attempt, 0), default));
 
         Assert.Equal(quick.Clock.GetUtcNow().AddMinutes(30), failed.Module.CooldownUntil);
+    }
+
+    [Fact]
+    public async Task An_attempt_must_be_submitted_within_the_time_limit()
+    {
+        var course = await CreateAsync(app);
+        var learner = await course.EnrolledLearnerAsync(app);
+        var attempt = await Start(learner, course, 1, 1);
+        Assert.Equal(attempt.StartedAt + TimeSpan.FromMinutes(10), attempt.ExpiresAt);
+
+        app.Clock.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
+        var late = await Problem(HttpStatusCode.Conflict, () => Submit(learner, attempt.Id, Answers(attempt, 5)));
+        Assert.Contains("expired", late.Detail, StringComparison.Ordinal);
+        // Nothing was graded: no pass, no cooldown.
+        Assert.Null((await Sections(learner, course)).Modules[0].State.CooldownUntil);
+        Assert.False((await Sections(learner, course)).Modules[0].Sections[0].Passed);
+    }
+
+    [Fact]
+    public async Task Starting_a_section_again_abandons_the_open_attempt_so_open_attempts_never_pile_up()
+    {
+        var course = await CreateAsync(app);
+        var learner = await course.EnrolledLearnerAsync(app);
+        var first = await Start(learner, course, 1, 1);
+        var other = await Start(learner, course, 1, 2);
+        var second = await Start(learner, course, 1, 1);
+
+        await Problem(HttpStatusCode.NotFound, () => Submit(learner, first.Id, Answers(first, 5)));
+        var open = await app.Run<CoursePlatformDbContext, List<Guid>>(db =>
+            db.QuizAttempts.Where(a => a.UserId == learner.Id && a.SubmittedAt == null).Select(a => a.Id).ToListAsync());
+        Assert.Equal([other.Id, second.Id], open.Order());
+        Assert.True((await Submit(learner, second.Id, Answers(second, 5))).Passed);
+    }
+
+    [Theory]
+    [InlineData("always", false, true)]
+    [InlineData("never", true, false)]
+    [InlineData("passed", false, false)]
+    [InlineData("passed", true, true)]
+    public async Task The_answer_key_is_shown_as_the_setting_says(string reveal, bool pass, bool shown)
+    {
+        using var configured = new TestApp(database, new Dictionary<string, string?> { ["Quiz:RevealAnswers"] = reveal });
+        var course = await CreateAsync(configured);
+        var learner = await course.EnrolledLearnerAsync(configured);
+        var attempt = await configured.Run<QuizService, StartedAttempt>(s => s.StartAsync(As(learner), course.Course.Slug, new StartAttemptRequest(1, 1, 20), default));
+        Assert.Equal(6, attempt.Questions.Count); // the whole pool of the pair
+
+        var result = await configured.Run<QuizService, SubmittedAttempt>(s => s.SubmitAsync(As(learner), attempt.Id, Answers(attempt, pass ? 6 : 0), default));
+
+        Assert.Equal(shown, result.AnswersRevealed);
+        Assert.All(result.Results, r => Assert.Equal(shown, r.CorrectOptionId is not null));
+        Assert.All(result.Results, r => Assert.Equal(shown, r.Explanation is not null));
     }
 
     [Fact]
@@ -328,7 +384,6 @@ public sealed class QuizTests(DatabaseFixture database) : IClassFixture<Database
         await Problem(HttpStatusCode.Forbidden, () => Start(stranger, course, 1, 1));
         await Problem(HttpStatusCode.Forbidden, () => Start(pending, course, 1, 1));
         await Problem(HttpStatusCode.Forbidden, () => Sections(stranger, course));
-        await Problem(HttpStatusCode.Unauthorized, () => app.Run<QuizService, QuizSections>(s => s.GetSectionsAsync(null, course.Course.Slug, default)));
         Assert.Equal(5, (await Start(admin, course, 2, 2)).Questions.Count);
     }
 

@@ -36,6 +36,20 @@ public sealed class TopicProgressTests(DatabaseFixture database) : IClassFixture
         Assert.Equal(stored, (await Get(learner, course)).Modules[0].Topics[0].Progress);
     }
 
+    [Theory]
+    [InlineData(ProgressStatus.Completed, 0.2, 1.0)]
+    [InlineData(ProgressStatus.NotStarted, 0.6, 0.0)]
+    public async Task The_status_decides_the_fraction_at_its_ends(ProgressStatus status, double sent, double stored)
+    {
+        var course = await CreateAsync(app, modules: 1);
+        var learner = await course.EnrolledLearnerAsync(app);
+
+        var state = await Put(learner, course.Topics[0], status, sent);
+
+        Assert.Equal((status, stored), (state.Status, state.Progress));
+        Assert.Equal(stored, (await Get(learner, course)).Modules[0].Topics[0].Progress);
+    }
+
     [Fact]
     public async Task Completed_at_is_set_once_and_kept_on_later_updates()
     {

@@ -93,6 +93,16 @@ public sealed class HttpTriggerHandler(
         {
             http.NullableHeaders[header.Key] = new NullableString { Value = header.Value.ToString() };
         }
+        // Like Azure's front end, the host appends the address the connection came from: the one entry of
+        // X-Forwarded-For the app can trust (Http__TrustedProxyHops = 1). Whatever the client sent stays to its left.
+        if (context.Connection.RemoteIpAddress is { } remote)
+        {
+            var peer = remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote;
+            var entry = peer.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+                ? $"[{peer}]:{context.Connection.RemotePort}" : $"{peer}:{context.Connection.RemotePort}";
+            var forwarded = request.Headers["X-Forwarded-For"].ToString();
+            http.NullableHeaders["X-Forwarded-For"] = new NullableString { Value = forwarded.Length == 0 ? entry : $"{forwarded}, {entry}" };
+        }
         foreach (var query in request.Query)
         {
             http.NullableQuery[query.Key] = new NullableString { Value = query.Value.ToString() };

@@ -14,14 +14,14 @@ public sealed record LoginRequest(
 
 public sealed record RefreshRequest([property: Required, MaxLength(200)] string? RefreshToken);
 
-public sealed class AuthFunctions(StaffLoginService staffLogin, SessionService sessions)
+public sealed class AuthFunctions(StaffLoginService staffLogin, SessionService sessions, ClientAddress addresses)
 {
     [Function("StaffLogin")]
     public async Task<HttpResponseData> Login(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/login")] HttpRequestData request, CancellationToken cancellationToken)
     {
         var body = await request.ReadJsonAsync<LoginRequest>(cancellationToken);
-        var tokens = await staffLogin.LoginAsync(body.Email!, body.Password!, AuthHttp.Client(request), cancellationToken);
+        var tokens = await staffLogin.LoginAsync(body.Email!, body.Password!, addresses.Client(request), cancellationToken);
         return (await request.JsonAsync(HttpStatusCode.OK, tokens, cancellationToken: cancellationToken)).NoStore();
     }
 
@@ -30,7 +30,7 @@ public sealed class AuthFunctions(StaffLoginService staffLogin, SessionService s
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/refresh")] HttpRequestData request, CancellationToken cancellationToken)
     {
         var body = await request.ReadJsonAsync<RefreshRequest>(cancellationToken);
-        var tokens = await sessions.RefreshAsync(body.RefreshToken!, AuthHttp.Client(request), cancellationToken);
+        var tokens = await sessions.RefreshAsync(body.RefreshToken!, addresses.Client(request), cancellationToken);
         return (await request.JsonAsync(HttpStatusCode.OK, tokens, cancellationToken: cancellationToken)).NoStore();
     }
 

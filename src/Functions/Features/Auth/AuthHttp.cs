@@ -1,4 +1,3 @@
-using CoursePlatform.Functions.Infrastructure.Http;
 using Microsoft.Azure.Functions.Worker.Http;
 
 namespace CoursePlatform.Functions.Features.Auth;
@@ -6,8 +5,6 @@ namespace CoursePlatform.Functions.Features.Auth;
 /// <summary>What the sign-in functions share at the HTTP edge.</summary>
 internal static class AuthHttp
 {
-    public static ClientInfo Client(HttpRequestData request) => new(ClientAddress.Of(request), ClientAddress.UserAgent(request));
-
     /// <summary>Responses that carry tokens or one-time codes must not be cached anywhere.</summary>
     public static HttpResponseData NoStore(this HttpResponseData response)
     {

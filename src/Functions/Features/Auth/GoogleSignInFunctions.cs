@@ -9,22 +9,31 @@ namespace CoursePlatform.Functions.Features.Auth;
 
 public sealed record ExchangeRequest([property: Required, MaxLength(200)] string? Code);
 
-public sealed class GoogleSignInFunctions(GoogleSignInService google)
+public sealed class GoogleSignInFunctions(GoogleSignInService google, ClientAddress addresses)
 {
     [Function("GoogleSignInStart")]
     public async Task<HttpResponseData> Start(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "auth/google/start")] HttpRequestData request, CancellationToken cancellationToken)
     {
-        var location = await google.StartAsync(request.Query["redirect"], request.Query["login_hint"], cancellationToken);
-        return Redirect(request, location);
+        var (location, cookie) = await google.StartAsync(request.Query["redirect"], request.Query["login_hint"], addresses.Of(request), cancellationToken);
+        var response = Redirect(request, location);
+        response.Cookies.Append(new HttpCookie(cookie.Name, cookie.Value)
+        {
+            HttpOnly = true, SameSite = SameSite.Lax, Secure = cookie.Secure, Path = "/api/auth/google", MaxAge = cookie.MaxAge.TotalSeconds,
+        });
+        return response;
     }
 
     [Function("GoogleSignInCallback")]
     public async Task<HttpResponseData> Callback(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "auth/google/callback")] HttpRequestData request, CancellationToken cancellationToken)
     {
-        var location = await google.CallbackAsync(request.Query["code"], request.Query["state"], request.Query["error"], cancellationToken);
-        return Redirect(request, location);
+        var binding = request.Cookies.FirstOrDefault(c => c.Name == GoogleSignInService.BindingCookie)?.Value;
+        var location = await google.CallbackAsync(request.Query["code"], request.Query["state"], request.Query["error"], binding, cancellationToken);
+        var response = Redirect(request, location);
+        // The binding is spent with the state: expire it.
+        response.Cookies.Append(new HttpCookie(GoogleSignInService.BindingCookie, "") { HttpOnly = true, Path = "/api/auth/google", MaxAge = 0 });
+        return response;
     }
 
     [Function("ExchangeLoginCode")]
@@ -32,7 +41,7 @@ public sealed class GoogleSignInFunctions(GoogleSignInService google)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/exchange")] HttpRequestData request, CancellationToken cancellationToken)
     {
         var body = await request.ReadJsonAsync<ExchangeRequest>(cancellationToken);
-        var tokens = await google.ExchangeAsync(body.Code!, AuthHttp.Client(request), cancellationToken);
+        var tokens = await google.ExchangeAsync(body.Code!, addresses.Client(request), cancellationToken);
         return (await request.JsonAsync(HttpStatusCode.OK, tokens, cancellationToken: cancellationToken)).NoStore();
     }
 

@@ -4,7 +4,11 @@ using System.Text;
 using System.Text.Json.Serialization;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Infrastructure.Auth;
+using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
+using CoursePlatform.Functions.Infrastructure.RateLimiting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,17 +29,33 @@ public sealed class GoogleSignInService(
     SessionService sessions,
     OidcProviderMetadata provider,
     HttpClient http,
+    RateLimiter limiter,
     IOptions<GoogleOptions> options,
+    IOptions<AuthOptions> authOptions,
+    IConfiguration configuration,
     TimeProvider time,
     ILogger<GoogleSignInService> logger)
 {
     public const string Provider = "google";
+    /// <summary>The cookie that binds a sign-in to the browser that started it (login CSRF).</summary>
+    public const string BindingCookie = "cp_google_signin";
+    public const int MaxStartsPerAddress = 30;
+    public static readonly TimeSpan StartWindow = TimeSpan.FromMinutes(10);
     private GoogleOptions Settings => options.Value;
 
-    /// <summary>Where to send the browser to sign in; <paramref name="redirect"/> must be an allowed frontend URL.</summary>
-    public async Task<Uri> StartAsync(string? redirect, string? loginHint, CancellationToken cancellationToken)
+    /// <summary>
+    /// Where to send the browser to sign in, and the cookie to set on it: <paramref name="redirect"/> must be an
+    /// allowed frontend URL; starts are limited per client address (each one writes a row).
+    /// </summary>
+    public async Task<(Uri Location, LoginCookie Cookie)> StartAsync(string? redirect, string? loginHint, string? clientAddress, CancellationToken cancellationToken)
     {
         var returnTo = AllowedRedirect(redirect);
+        if (loginHint is { Length: > 320 }) throw ProblemException.Validation("login_hint", "A login hint is an email address of at most 320 characters.");
+        if (clientAddress is not null)
+        {
+            var decision = await limiter.HitAsync($"google-start:{clientAddress}", MaxStartsPerAddress, StartWindow, cancellationToken);
+            if (!decision.Allowed) throw ProblemException.TooManyRequests(decision.RetryAfter, "Too many sign-ins started from this address; try again later.");
+        }
         var (state, verifier, nonce) = (SessionService.NewSecret(), SessionService.NewSecret(), SessionService.NewSecret());
         var now = time.GetUtcNow();
         db.AuthLoginStates.Add(new AuthLoginState
@@ -58,13 +78,21 @@ public sealed class GoogleSignInService(
             ["code_challenge_method"] = "S256",
             ["login_hint"] = string.IsNullOrWhiteSpace(loginHint) ? null : loginHint.Trim(),
         };
-        return new Uri(metadata.AuthorizationEndpoint + "?" + string.Join('&',
+        var location = new Uri(metadata.AuthorizationEndpoint + "?" + string.Join('&',
             query.Where(p => p.Value is not null).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value!)}")));
+        return (location, new LoginCookie(BindingCookie, Binding(state), Secure: !IsDevelopment(), TimeSpan.FromMinutes(Settings.LoginStateMinutes)));
     }
 
-    /// <summary>Finishes the flow; the result is the frontend URL carrying a one-time code (or the provider's error).</summary>
-    public async Task<Uri> CallbackAsync(string? code, string? state, string? error, CancellationToken cancellationToken)
+    /// <summary>
+    /// Finishes the flow; the result is the frontend URL carrying a one-time code (or the provider's error).
+    /// <paramref name="binding"/> is the cookie <see cref="StartAsync"/> set: a callback URL opened in any other
+    /// browser (an attacker's approved sign-in sent to a victim) is refused before the state is used.
+    /// </summary>
+    public async Task<Uri> CallbackAsync(string? code, string? state, string? error, string? binding, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrEmpty(state) || state.Length > 200) throw InvalidState();
+        if (binding is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(binding), Encoding.ASCII.GetBytes(Binding(state))))
+            throw ProblemException.BadRequest("This sign-in was started in another browser (or its cookie expired); start the sign-in again here.");
         var login = await ConsumeStateAsync(state, cancellationToken);
         if (!string.IsNullOrEmpty(error) || string.IsNullOrEmpty(code))
             return WithQuery(login.RedirectUri, "error", string.IsNullOrEmpty(error) ? "invalid_request" : error);
@@ -99,18 +127,31 @@ public sealed class GoogleSignInService(
         return await sessions.StartAsync(user, client, cancellationToken);
     }
 
+    /// <summary>The stored return URL: an allowed frontend origin, no fragment, no <c>code</c> of its own, within its column.</summary>
     private Uri AllowedRedirect(string? redirect)
     {
+        if (redirect is { Length: > MaxRedirectLength })
+            throw ProblemException.Validation("redirect", $"Must be at most {MaxRedirectLength} characters.");
         if (!Uri.TryCreate(redirect, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
             || !Settings.RedirectOrigins().Contains(uri.GetLeftPart(UriPartial.Authority).ToLowerInvariant()) || !string.IsNullOrEmpty(uri.Fragment))
             throw ProblemException.Validation("redirect", "Must be an absolute URL on an allowed frontend origin, without a fragment.");
+        if (System.Web.HttpUtility.ParseQueryString(uri.Query).AllKeys.Any(k => string.Equals(k, "code", StringComparison.OrdinalIgnoreCase)))
+            throw ProblemException.Validation("redirect", "Must not carry a code parameter: the sign-in adds its own.");
         return uri;
     }
 
-    private async Task<AuthLoginState> ConsumeStateAsync(string? state, CancellationToken cancellationToken)
+    private const int MaxRedirectLength = 2048;
+
+    /// <summary>The cookie value bound to a state: an HMAC under the app's signing key, so only this app can mint it.</summary>
+    private string Binding(string state) =>
+        Base64UrlEncoder.Encode(HMACSHA256.HashData(authOptions.Value.SigningKeyBytes(), Encoding.UTF8.GetBytes("google-signin-binding:" + state)));
+
+    private bool IsDevelopment() =>
+        string.Equals(configuration["AZURE_FUNCTIONS_ENVIRONMENT"] ?? configuration["DOTNET_ENVIRONMENT"], "Development", StringComparison.OrdinalIgnoreCase);
+
+    private async Task<AuthLoginState> ConsumeStateAsync(string state, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (string.IsNullOrEmpty(state) || state.Length > 200) throw InvalidState();
         var hash = SessionService.Hash(state);
         var login = await db.AuthLoginStates.AsNoTracking().SingleOrDefaultAsync(s => s.StateHash == hash, cancellationToken);
         var claimed = login is null ? 0 : await db.AuthLoginStates
@@ -170,7 +211,10 @@ public sealed class GoogleSignInService(
         var email = Claim("email")?.Trim().ToLowerInvariant();
         if (string.IsNullOrEmpty(Claim("sub")) || string.IsNullOrEmpty(email) || !string.Equals(Claim("email_verified"), "true", StringComparison.OrdinalIgnoreCase))
             throw SignInFailed("Sign in with an account whose email address is verified.");
-        return new ProviderIdentity(Claim("sub")!, email, Claim("name"), Claim("picture"));
+        if (email.Length > 320 || Claim("sub")!.Length > 255 || email.Contains('\0', StringComparison.Ordinal))
+            throw SignInFailed("The identity provider's account has an email address or subject this platform cannot store.");
+        var name = Claim("name") is { } full ? (full.Length <= 200 ? full : full[..200]) : null;
+        return new ProviderIdentity(Claim("sub")!, email, name, Claim("picture"));
     }
 
     private Task<TokenValidationResult> ValidateAsync(string idToken, OpenIdConnectConfiguration metadata) =>
@@ -204,6 +248,13 @@ public sealed class GoogleSignInService(
         {
             throw ProblemException.Conflict("This email already belongs to another sign-in account.");
         }
+        else if (user.AuthProvider is null && (user.Role != UserRole.Learner || user.PasswordHash is not null))
+        {
+            // A staff account, or one with a password, is never taken over by whoever controls a Google account
+            // with the same address: it signs in with its password.
+            logger.LogWarning("Refused to link Google sign-in to {Role} account {UserId} by email alone", user.Role, user.Id);
+            throw ProblemException.Conflict("This email belongs to a staff account or one with a password; sign in with the password instead.");
+        }
         else if (user.Email != identity.Email && await db.Users.AnyAsync(u => u.Email == identity.Email && u.Id != user.Id, cancellationToken))
         {
             throw ProblemException.Conflict("The provider's email address already belongs to another account.");
@@ -231,6 +282,9 @@ public sealed class GoogleSignInService(
         ProblemException.BadRequest("The sign-in request is unknown, expired or already completed; start the sign-in again.");
 
     private static ProblemException SignInFailed(string detail) => new(System.Net.HttpStatusCode.BadRequest, "Sign-in failed", detail);
+
+    /// <summary>A cookie the start of a sign-in sets (HttpOnly, SameSite=Lax, on the sign-in routes only).</summary>
+    public sealed record LoginCookie(string Name, string Value, bool Secure, TimeSpan MaxAge);
 
     private sealed record ProviderIdentity(string Subject, string Email, string? Name, string? Picture);
 

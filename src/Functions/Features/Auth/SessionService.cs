@@ -1,3 +1,4 @@
+using CoursePlatform.Functions.Infrastructure.Http;
 using System.Security.Cryptography;
 using System.Text;
 using CoursePlatform.Data;
@@ -10,20 +11,20 @@ using Microsoft.Extensions.Options;
 
 namespace CoursePlatform.Functions.Features.Auth;
 
-public sealed record UserProfile(Guid UserId, string Email, string? FullName, string? Picture, UserRole Role)
+public sealed record UserProfile(Guid Id, string Email, string? FullName, string? Picture, UserRole Role)
 {
     public static UserProfile From(User user) => new(user.Id, user.Email, user.FullName, user.PictureUrl, user.Role);
 }
 
 public sealed record TokenResponse(string AccessToken, string RefreshToken, string TokenType, int ExpiresIn, UserProfile User);
 
-/// <summary>Who is on the other end of a request, as far as the session log cares.</summary>
-public sealed record ClientInfo(string? IpAddress, string? UserAgent);
 
 /// <summary>
 /// Refresh-token sessions. Each refresh token is a row holding only its SHA-256; a refresh rotates it
 /// (the old row is marked rotated, a new row joins the same family). Presenting a rotated token again
-/// means it was copied: the whole family is revoked. The family id is the session id in access tokens.
+/// within <see cref="AuthOptions.RefreshReuseGraceSeconds"/> of its rotation is a second tab that refreshed at
+/// the same moment: it gets a fresh pair of the same family. Later it means the token was copied: the whole
+/// family is revoked. The family id is the session id in access tokens.
 /// </summary>
 public sealed class SessionService(
     CoursePlatformDbContext db, AccessTokens accessTokens, IOptions<AuthOptions> options, TimeProvider time, ILogger<SessionService> logger)
@@ -55,11 +56,23 @@ public sealed class SessionService(
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.RotatedAt, now), cancellationToken);
         if (claimed == 0)
         {
+            var rotatedAt = await db.UserSessions.Where(s => s.Id == current.Id && s.RevokedAt == null)
+                .Select(s => s.RotatedAt).SingleOrDefaultAsync(cancellationToken);
+            if (rotatedAt is { } at && now - at <= TimeSpan.FromSeconds(options.Value.RefreshReuseGraceSeconds))
+            {
+                logger.LogInformation("Refresh of session {SessionId} within the reuse grace: a concurrent refresh", current.FamilyId);
+                return await IssueNextAsync(current, client, cancellationToken);
+            }
             await RevokeFamilyAsync(current.FamilyId, "refresh-token-reuse", cancellationToken);
             logger.LogWarning("Refresh token reuse: session {SessionId} of user {UserId} revoked", current.FamilyId, current.UserId);
             throw InvalidGrant();
         }
 
+        return await IssueNextAsync(current, client, cancellationToken);
+    }
+
+    private async Task<TokenResponse> IssueNextAsync(UserSession current, ClientInfo client, CancellationToken cancellationToken)
+    {
         var (next, token) = NewToken(current.UserId, current.FamilyId, client);
         db.UserSessions.Add(next);
         await db.SaveChangesAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using CoursePlatform.Functions.Infrastructure.RateLimiting;
 using Microsoft.AspNetCore.Identity;
@@ -10,13 +11,17 @@ namespace CoursePlatform.Functions.Features.Auth;
 
 /// <summary>
 /// Email + password sign-in for tutors and admins. Unknown email and wrong password look the same
-/// (message and timing); failed attempts are limited per email and per IP address in the database.
+/// (message and timing). Failed attempts are counted in the database per (email, client address) and per
+/// client address, never per email alone: five wrong guesses from one address lock that address out of that
+/// account, twenty from one address lock it out of every account, and a correct password from an address
+/// that has not failed still signs in while somebody else floods the same email. The address is the one the
+/// platform recorded (<see cref="ClientAddress"/>); when none is known only the pair counter applies.
 /// </summary>
 public sealed class StaffLoginService(
     CoursePlatformDbContext db, SessionService sessions, RateLimiter limiter, IPasswordHasher<User> hasher, ILogger<StaffLoginService> logger)
 {
-    public const int MaxFailuresPerEmail = 5;
-    public const int MaxFailuresPerIp = 20;
+    public const int MaxFailuresPerEmailAndAddress = 5;
+    public const int MaxFailuresPerAddress = 20;
     public static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(15);
 
     /// <summary>Verified against when the email is unknown, so both paths cost one slow hash.</summary>
@@ -24,10 +29,12 @@ public sealed class StaffLoginService(
 
     public async Task<TokenResponse> LoginAsync(string email, string password, ClientInfo client, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(client);
         email = email.Trim().ToLowerInvariant();
-        var emailKey = $"login-email:{email}";
-        var ipKey = $"login-ip:{client.IpAddress ?? "unknown"}";
-        foreach (var (key, limit) in new[] { (emailKey, MaxFailuresPerEmail), (ipKey, MaxFailuresPerIp) })
+        var pairKey = $"login-pair:{client.IpAddress ?? "unknown"}|{email}";
+        var limits = new List<(string Key, int Limit)> { (pairKey, MaxFailuresPerEmailAndAddress) };
+        if (client.IpAddress is { } address) limits.Add(($"login-ip:{address}", MaxFailuresPerAddress));
+        foreach (var (key, limit) in limits)
         {
             var state = await limiter.PeekAsync(key, limit, FailureWindow, cancellationToken);
             if (!state.Allowed) throw ProblemException.TooManyRequests(state.RetryAfter, "Too many failed sign-in attempts; try again later.");
@@ -38,14 +45,13 @@ public sealed class StaffLoginService(
         var result = hasher.VerifyHashedPassword(user ?? new User { Email = email }, user?.PasswordHash ?? DummyHash, password);
         if (user is null || result == PasswordVerificationResult.Failed)
         {
-            await limiter.HitAsync(emailKey, MaxFailuresPerEmail, FailureWindow, cancellationToken);
-            await limiter.HitAsync(ipKey, MaxFailuresPerIp, FailureWindow, cancellationToken);
+            foreach (var (key, limit) in limits) await limiter.HitAsync(key, limit, FailureWindow, cancellationToken);
             logger.LogInformation("Staff sign-in failed");
             throw ProblemException.Unauthorized("The email or password is incorrect.");
         }
 
         if (result == PasswordVerificationResult.SuccessRehashNeeded) user.PasswordHash = hasher.HashPassword(user, password);
-        await limiter.ResetAsync(emailKey, FailureWindow, cancellationToken);
+        await limiter.ResetAsync(pairKey, FailureWindow, cancellationToken);
         return await sessions.StartAsync(user, client, cancellationToken);
     }
 }

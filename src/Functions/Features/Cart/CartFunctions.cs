@@ -15,7 +15,7 @@ public sealed class CartFunctions(CartService cart, CheckoutService checkout)
     public async Task<HttpResponseData> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cart")] HttpRequestData request,
         FunctionContext context, CancellationToken cancellationToken) =>
-        await request.PrivateJsonAsync(await cart.GetAsync(context.RequireCaller(), cancellationToken), cancellationToken);
+        await request.PrivateJsonAsync(await cart.GetAsync(context.RequireCaller().UserId, cancellationToken), cancellationToken);
 
     /// <summary><c>{ course }</c> -> <c>{ outcome, cart }</c>: 201 when a line was added, 200 when already in the cart or owned.</summary>
     [Function("AddCartLine")]
@@ -23,9 +23,9 @@ public sealed class CartFunctions(CartService cart, CheckoutService checkout)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cart/lines")] HttpRequestData request,
         FunctionContext context, CancellationToken cancellationToken)
     {
-        var caller = context.RequireCaller();
+        var userId = context.RequireCaller().UserId;
         var body = await request.ReadJsonAsync<AddToCartRequest>(cancellationToken);
-        return await Change(request, await cart.AddAsync(caller, body, cancellationToken), cancellationToken);
+        return await Change(request, await cart.AddAsync(userId, body, cancellationToken), cancellationToken);
     }
 
     [Function("RemoveCartLine")]
@@ -33,7 +33,7 @@ public sealed class CartFunctions(CartService cart, CheckoutService checkout)
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "cart/lines/{course}")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
-        await cart.RemoveAsync(context.RequireCaller(), course, cancellationToken);
+        await cart.RemoveAsync(context.RequireCaller().UserId, course, cancellationToken);
         return request.CreateResponse(HttpStatusCode.NoContent);
     }
 
@@ -41,13 +41,13 @@ public sealed class CartFunctions(CartService cart, CheckoutService checkout)
     public async Task<HttpResponseData> SaveForLater(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cart/lines/{course}/save-for-later")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken) =>
-        await request.JsonAsync(HttpStatusCode.OK, await cart.SaveForLaterAsync(context.RequireCaller(), course, cancellationToken), cancellationToken: cancellationToken);
+        await request.JsonAsync(HttpStatusCode.OK, await cart.SaveForLaterAsync(context.RequireCaller().UserId, course, cancellationToken), cancellationToken: cancellationToken);
 
     [Function("MoveSavedToCart")]
     public async Task<HttpResponseData> MoveToCart(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cart/saved/{course}/move-to-cart")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken) =>
-        await Change(request, await cart.MoveToCartAsync(context.RequireCaller(), course, cancellationToken), cancellationToken);
+        await Change(request, await cart.MoveToCartAsync(context.RequireCaller().UserId, course, cancellationToken), cancellationToken);
 
     /// <summary>Not in api.md: drops a saved-for-later item (204; 404 when it is not saved).</summary>
     [Function("RemoveSavedItem")]
@@ -55,7 +55,7 @@ public sealed class CartFunctions(CartService cart, CheckoutService checkout)
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "cart/saved/{course}")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
-        await cart.RemoveSavedAsync(context.RequireCaller(), course, cancellationToken);
+        await cart.RemoveSavedAsync(context.RequireCaller().UserId, course, cancellationToken);
         return request.CreateResponse(HttpStatusCode.NoContent);
     }
 
@@ -65,7 +65,7 @@ public sealed class CartFunctions(CartService cart, CheckoutService checkout)
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "cart")] HttpRequestData request,
         FunctionContext context, CancellationToken cancellationToken)
     {
-        await cart.ClearAsync(context.RequireCaller(), cancellationToken);
+        await cart.ClearAsync(context.RequireCaller().UserId, cancellationToken);
         return request.CreateResponse(HttpStatusCode.NoContent);
     }
 
@@ -74,7 +74,7 @@ public sealed class CartFunctions(CartService cart, CheckoutService checkout)
     public async Task<HttpResponseData> Checkout(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cart/checkout")] HttpRequestData request,
         FunctionContext context, CancellationToken cancellationToken) =>
-        await request.JsonAsync(HttpStatusCode.OK, await checkout.CheckoutAsync(context.RequireCaller(), cancellationToken), cancellationToken: cancellationToken);
+        await request.JsonAsync(HttpStatusCode.OK, await checkout.CheckoutAsync(context.RequireCaller().UserId, cancellationToken), cancellationToken: cancellationToken);
 
     private static Task<HttpResponseData> Change(HttpRequestData request, CartChange change, CancellationToken cancellationToken) =>
         request.JsonAsync(change.Outcome == CartOutcome.Added ? HttpStatusCode.Created : HttpStatusCode.OK, change, cancellationToken: cancellationToken);

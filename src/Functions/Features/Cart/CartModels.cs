@@ -7,17 +7,17 @@ public sealed record AddToCartRequest(
     [property: Required(ErrorMessage = "Name the course to add: its id or slug.")] string? Course);
 
 /// <summary>
-/// A line of the live cart. <c>UnitPrice</c>/<c>Currency</c> are the snapshot taken when it was added;
+/// A line of the live cart. <c>Price</c>/<c>Currency</c> are the snapshot taken when it was added;
 /// <c>CurrentPrice</c>/<c>CurrentCurrency</c> what checkout would charge now. <c>Available</c> is false once
 /// the course is unpublished (checkout refuses such a line; it can still be removed).
 /// </summary>
 public sealed record CartLineDto(
-    Guid CourseId, string CourseSlug, string CourseName, decimal UnitPrice, string Currency,
+    Guid CourseId, string CourseSlug, string CourseName, decimal Price, string Currency,
     decimal CurrentPrice, string CurrentCurrency, bool PriceChanged, bool Available, DateTimeOffset AddedAt);
 
 /// <summary>A saved-for-later item, as the course was when it was saved.</summary>
 public sealed record SavedItemDto(
-    Guid CourseId, string CourseSlug, string Title, decimal Price, decimal? DiscountedPrice, string Currency, DateTimeOffset SavedAt);
+    Guid CourseId, string CourseSlug, string CourseName, decimal Price, decimal? DiscountedPrice, string Currency, DateTimeOffset SavedAt);
 
 public sealed record MoneyDto(string Currency, decimal Amount);
 

@@ -1,7 +1,6 @@
 using System.Net;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
-using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Courses;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
@@ -16,9 +15,8 @@ namespace CoursePlatform.Functions.Features.Cart;
 /// </summary>
 public sealed class CartService(CoursePlatformDbContext db, CourseResolver courses, TimeProvider time)
 {
-    public async Task<CartDto> GetAsync(Caller? caller, CancellationToken cancellationToken)
+    public async Task<CartDto> GetAsync(Guid userId, CancellationToken cancellationToken)
     {
-        var userId = RequireUser(caller);
         var lines = await db.CartLines.AsNoTracking()
             .Where(l => l.UserId == userId)
             .OrderBy(l => l.AddedAt).ThenBy(l => l.Id)
@@ -43,9 +41,8 @@ public sealed class CartService(CoursePlatformDbContext db, CourseResolver cours
     /// Adds a line priced as the course is now. A course on the saved list moves from there; one already in
     /// the cart or already owned (any enrolment, pending payment included) changes nothing.
     /// </summary>
-    public async Task<CartChange> AddAsync(Caller? caller, AddToCartRequest request, CancellationToken cancellationToken)
+    public async Task<CartChange> AddAsync(Guid userId, AddToCartRequest request, CancellationToken cancellationToken)
     {
-        var userId = RequireUser(caller);
         ArgumentNullException.ThrowIfNull(request);
         RequestBody.Validate(request);
         var course = await courses.ResolvePublishedAsync(request.Course!, cancellationToken);
@@ -59,32 +56,29 @@ public sealed class CartService(CoursePlatformDbContext db, CourseResolver cours
             outcome = await InsertLineAsync(userId, course, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        return new CartChange(outcome, await GetAsync(caller, cancellationToken));
+        return new CartChange(outcome, await GetAsync(userId, cancellationToken));
     }
 
     /// <summary>
     /// Removes a line. The course may be unpublished by now (a withdrawn course must not get stuck in the
     /// cart); 404 when the course is unknown or not in the caller's cart.
     /// </summary>
-    public async Task RemoveAsync(Caller? caller, string courseKey, CancellationToken cancellationToken)
+    public async Task RemoveAsync(Guid userId, string courseKey, CancellationToken cancellationToken)
     {
-        var userId = RequireUser(caller);
         var course = await courses.ResolveAsync(courseKey, cancellationToken);
         if (await Lines(userId, course.Id).ExecuteDeleteAsync(cancellationToken) == 0) throw NotIn("your cart");
     }
 
     /// <summary>Drops a saved item, whatever became of its course since (a withdrawn course must not stay there for good).</summary>
-    public async Task RemoveSavedAsync(Caller? caller, string courseKey, CancellationToken cancellationToken)
+    public async Task RemoveSavedAsync(Guid userId, string courseKey, CancellationToken cancellationToken)
     {
-        var userId = RequireUser(caller);
         var course = await courses.ResolveAsync(courseKey, cancellationToken);
         if (await SavedItems(userId, course.Id).ExecuteDeleteAsync(cancellationToken) == 0) throw NotIn("your saved-for-later list");
     }
 
     /// <summary>Empties the live cart; the saved-for-later list stays.</summary>
-    public async Task ClearAsync(Caller? caller, CancellationToken cancellationToken)
+    public async Task ClearAsync(Guid userId, CancellationToken cancellationToken)
     {
-        var userId = RequireUser(caller);
         await db.CartLines.Where(l => l.UserId == userId).ExecuteDeleteAsync(cancellationToken);
     }
 
@@ -92,9 +86,8 @@ public sealed class CartService(CoursePlatformDbContext db, CourseResolver cours
     /// Moves a line to the saved list with the course's current title and price, in one transaction. A course
     /// that is saved already keeps its saved item; the line just goes.
     /// </summary>
-    public async Task<CartDto> SaveForLaterAsync(Caller? caller, string courseKey, CancellationToken cancellationToken)
+    public async Task<CartDto> SaveForLaterAsync(Guid userId, string courseKey, CancellationToken cancellationToken)
     {
-        var userId = RequireUser(caller);
         var course = await courses.ResolvePublishedAsync(courseKey, cancellationToken);
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
@@ -107,16 +100,15 @@ public sealed class CartService(CoursePlatformDbContext db, CourseResolver cours
                 """, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        return await GetAsync(caller, cancellationToken);
+        return await GetAsync(userId, cancellationToken);
     }
 
     /// <summary>
     /// Moves a saved item back to the cart with a fresh price snapshot, by the rules of <see cref="AddAsync"/>.
     /// A course the learner owns by now leaves the saved list without a line (<c>already_enrolled</c>).
     /// </summary>
-    public async Task<CartChange> MoveToCartAsync(Caller? caller, string courseKey, CancellationToken cancellationToken)
+    public async Task<CartChange> MoveToCartAsync(Guid userId, string courseKey, CancellationToken cancellationToken)
     {
-        var userId = RequireUser(caller);
         var course = await courses.ResolvePublishedAsync(courseKey, cancellationToken);
         CartOutcome outcome;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
@@ -127,7 +119,7 @@ public sealed class CartService(CoursePlatformDbContext db, CourseResolver cours
                 : await InsertLineAsync(userId, course, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        return new CartChange(outcome, await GetAsync(caller, cancellationToken));
+        return new CartChange(outcome, await GetAsync(userId, cancellationToken));
     }
 
     private async Task<CartOutcome> InsertLineAsync(Guid userId, ResolvedCourse course, CancellationToken cancellationToken)
@@ -142,16 +134,15 @@ public sealed class CartService(CoursePlatformDbContext db, CourseResolver cours
         return inserted.Count == 1 ? CartOutcome.Added : CartOutcome.AlreadyInCart;
     }
 
+    /// <summary>Owned: an active enrolment. A purchase whose payment is pending may go in the cart again, to retry the payment.</summary>
     private Task<bool> IsEnrolledAsync(Guid userId, Guid courseId, CancellationToken cancellationToken) =>
-        db.Enrollments.AnyAsync(e => e.UserId == userId && e.CourseId == courseId, cancellationToken);
+        db.Enrollments.AnyAsync(e => e.UserId == userId && e.CourseId == courseId && e.Status == EnrollmentStatus.Active, cancellationToken);
 
     private IQueryable<CartLine> Lines(Guid userId, Guid courseId) =>
         db.CartLines.Where(l => l.UserId == userId && l.CourseId == courseId);
 
     private IQueryable<CartItem> SavedItems(Guid userId, Guid courseId) =>
         db.CartItems.Where(i => i.UserId == userId && i.CourseId == courseId);
-
-    private static Guid RequireUser(Caller? caller) => caller?.UserId ?? throw ProblemException.Unauthorized();
 
     private static ProblemException NotIn(string list) =>
         new(HttpStatusCode.NotFound, "Not found", $"This course is not in {list}.");

@@ -25,9 +25,8 @@ namespace CoursePlatform.Functions.Features.Cart;
 public sealed class CheckoutService(
     CoursePlatformDbContext db, CourseResolver courses, EnrollmentService enrollments, IPaymentGateway payments, ILogger<CheckoutService> logger)
 {
-    public async Task<CheckoutResult> CheckoutAsync(Caller? caller, CancellationToken cancellationToken)
+    public async Task<CheckoutResult> CheckoutAsync(Guid userId, CancellationToken cancellationToken)
     {
-        var userId = caller?.UserId ?? throw ProblemException.Unauthorized();
         var result = new Builder();
         var done = new List<Guid>();
 
@@ -64,6 +63,8 @@ public sealed class CheckoutService(
         {
             case EligibilityReasons.AlreadyEnrolled:
                 return result.Owned(course);
+            case EligibilityReasons.PaymentPending:
+                return await RetryPaymentAsync(userId, line, course, result, cancellationToken);
             case EligibilityReasons.CohortMember:
                 return result.Enrolled(await enrollments.WriteAsync(userId, course, EnrollmentSource.Cohort, EnrollmentStatus.Active,
                     eligibility.CohortId, cancellationToken), course);
@@ -84,6 +85,24 @@ public sealed class CheckoutService(
         if (enrollment is not null && status == EnrollmentStatus.PendingPayment)
             result.Pending.Add(new PendingPaymentDto(course.Id, course.Slug, course.Price, course.Currency, payment.Reference));
         return result.Enrolled(enrollment, course);
+    }
+
+    /// <summary>A line for a purchase whose payment is pending: charge again; captured activates the enrolment.</summary>
+    private async Task<bool> RetryPaymentAsync(Guid userId, CartLine line, ResolvedCourse course, Builder result, CancellationToken cancellationToken)
+    {
+        if (line.UnitPrice != course.Price || line.Currency != course.Currency)
+            result.PriceChanges.Add(new PriceChangeDto(course.Id, course.Slug, line.UnitPrice, line.Currency, course.Price, course.Currency));
+        var payment = await payments.ChargeAsync(new PaymentRequest(userId, course.Id, course.Price, course.Currency), cancellationToken);
+        switch (payment.Status)
+        {
+            case PaymentStatus.Declined:
+                return result.Refuse(course, RefusalReasons.PaymentDeclined, payment.Detail ?? "The payment was declined.");
+            case PaymentStatus.Captured:
+                return result.Enrolled(await enrollments.ActivatePendingAsync(userId, course.Id, cancellationToken), course);
+            default:
+                result.Pending.Add(new PendingPaymentDto(course.Id, course.Slug, course.Price, course.Currency, payment.Reference));
+                return true;
+        }
     }
 
     /// <summary>The lists of the response as checkout fills them.</summary>

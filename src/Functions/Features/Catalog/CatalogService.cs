@@ -21,7 +21,7 @@ public sealed record ModuleOutline(int ModuleNo, IReadOnlyList<TopicTitle> Topic
 public sealed record CourseDetail(
     Guid Id, string Slug, string Name, string? Description, string? ThumbnailUrl, decimal Price, string Currency,
     EnrollmentMode EnrollmentMode, int ModuleCount, bool IsPublished, IReadOnlyList<ModuleOutline> Modules,
-    bool? Enrolled, bool? Eligible, string? EligibilityReason);
+    bool? Enrolled, EnrollmentStatus? EnrollmentStatus, bool? Eligible, string? EligibilityReason);
 
 public sealed record PageDto(string Slug, string Title, JsonNode Content, DateTimeOffset UpdatedAt);
 
@@ -68,7 +68,8 @@ public sealed class CatalogService(CoursePlatformDbContext db, CourseResolver co
 
         return new CourseDetail(course.Id, course.Slug, course.Name, detail.Description, detail.ThumbnailUrl, course.Price, course.Currency,
             course.EnrollmentMode, course.ModuleCount, course.IsPublished, modules,
-            eligibility?.AlreadyEnrolled,
+            eligibility is null ? null : eligibility.EnrollmentStatus == EnrollmentStatus.Active,
+            eligibility?.EnrollmentStatus,
             eligibility is null ? null : eligibility.Eligible || eligibility.Reason == EligibilityReasons.PaymentRequired,
             eligibility?.Reason);
     }

@@ -8,23 +8,26 @@ using Microsoft.Azure.Functions.Worker.Http;
 
 namespace CoursePlatform.Functions.Features.Cohorts;
 
-/// <summary>Admin routes for cohorts; the service checks the caller is an admin before reading anything.</summary>
+/// <summary>Admin routes for cohorts: every function admits admins only, before it reads anything.</summary>
 public sealed class CohortAdminFunctions(CohortAdminService cohorts)
 {
     [Function("AdminListCohorts")]
     public async Task<HttpResponseData> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/courses/{course}/cohorts")] HttpRequestData request,
-        string course, FunctionContext context, CancellationToken cancellationToken) =>
-        await request.PrivateJsonAsync(await cohorts.ListAsync(context.GetCaller(), course, PageRequest.From(request), cancellationToken), cancellationToken);
+        string course, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        return await request.PrivateJsonAsync(await cohorts.ListAsync(course, PageRequest.From(request), cancellationToken), cancellationToken);
+    }
 
     [Function("AdminCreateCohort")]
     public async Task<HttpResponseData> Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/courses/{course}/cohorts")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
-        var caller = context.RequireAdmin();
+        context.RequireAdmin();
         var body = await request.ReadJsonAsync<CreateCohortRequest>(cancellationToken);
-        var cohort = await cohorts.CreateAsync(caller, course, body, cancellationToken);
+        var cohort = await cohorts.CreateAsync(course, body, cancellationToken);
         return await request.JsonAsync(HttpStatusCode.Created, cohort, cancellationToken: cancellationToken);
     }
 
@@ -33,9 +36,9 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "admin/cohorts/{cohortId:guid}")] HttpRequestData request,
         Guid cohortId, FunctionContext context, CancellationToken cancellationToken)
     {
-        var caller = context.RequireAdmin();
+        context.RequireAdmin();
         var body = await request.ReadJsonAsync<UpdateCohortRequest>(cancellationToken);
-        return await request.PrivateJsonAsync(await cohorts.UpdateAsync(caller, cohortId, body, cancellationToken), cancellationToken);
+        return await request.PrivateJsonAsync(await cohorts.UpdateAsync(cohortId, body, cancellationToken), cancellationToken);
     }
 
     [Function("AdminDeleteCohort")]
@@ -43,7 +46,8 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/cohorts/{cohortId:guid}")] HttpRequestData request,
         Guid cohortId, FunctionContext context, CancellationToken cancellationToken)
     {
-        await cohorts.DeleteAsync(context.GetCaller(), cohortId, cancellationToken);
+        context.RequireAdmin();
+        await cohorts.DeleteAsync(cohortId, cancellationToken);
         return request.CreateResponse(HttpStatusCode.NoContent);
     }
 
@@ -51,8 +55,11 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
     [Function("AdminListCohortMembers")]
     public async Task<HttpResponseData> ListMembers(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/cohorts/{cohortId:guid}/members")] HttpRequestData request,
-        Guid cohortId, FunctionContext context, CancellationToken cancellationToken) =>
-        await request.PrivateJsonAsync(await cohorts.ListMembersAsync(context.GetCaller(), cohortId, request.Query["q"], PageRequest.From(request), cancellationToken), cancellationToken);
+        Guid cohortId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        return await request.PrivateJsonAsync(await cohorts.ListMembersAsync(cohortId, request.Query["q"], PageRequest.From(request), cancellationToken), cancellationToken);
+    }
 
     /// <summary><c>{ members: [{ email, batchNo }] }</c>: upsert; <c>{ received, distinct, inserted, updated, unchanged }</c>.</summary>
     [Function("AdminUpsertCohortMembers")]
@@ -60,9 +67,9 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/cohorts/{cohortId:guid}/members")] HttpRequestData request,
         Guid cohortId, FunctionContext context, CancellationToken cancellationToken)
     {
-        var caller = context.RequireAdmin();
+        context.RequireAdmin();
         var body = await request.ReadJsonAsync<UpsertMembersRequest>(cancellationToken);
-        return await request.PrivateJsonAsync(await cohorts.UpsertMembersAsync(caller, cohortId, body, cancellationToken), cancellationToken);
+        return await request.PrivateJsonAsync(await cohorts.UpsertMembersAsync(cohortId, body, cancellationToken), cancellationToken);
     }
 
     /// <summary><c>?email=</c> removes one member (204, or 404); a body <c>{ emails: [...] }</c> removes many (<c>{ requested, removed }</c>).</summary>
@@ -71,16 +78,16 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/cohorts/{cohortId:guid}/members")] HttpRequestData request,
         Guid cohortId, FunctionContext context, CancellationToken cancellationToken)
     {
-        var caller = context.RequireAdmin();
+        context.RequireAdmin();
         if (request.Query["email"] is { } email)
         {
-            await cohorts.RemoveMemberAsync(caller, cohortId, email, cancellationToken);
+            await cohorts.RemoveMemberAsync(cohortId, email, cancellationToken);
             return request.CreateResponse(HttpStatusCode.NoContent);
         }
         if (!request.Headers.Contains("Content-Type"))
             throw ProblemException.BadRequest("Name the member with ?email= or send { emails: [...] }.");
         var body = await request.ReadJsonAsync<RemoveMembersRequest>(cancellationToken);
-        return await request.PrivateJsonAsync(await cohorts.RemoveMembersAsync(caller, cohortId, body, cancellationToken), cancellationToken);
+        return await request.PrivateJsonAsync(await cohorts.RemoveMembersAsync(cohortId, body, cancellationToken), cancellationToken);
     }
 
     /// <summary><c>{ title, tagline, description, notes? }</c>: 201 when the batch had no brief, else 200.</summary>
@@ -89,10 +96,10 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "admin/cohorts/{cohortId:guid}/projects/{batchNo}")] HttpRequestData request,
         Guid cohortId, string batchNo, FunctionContext context, CancellationToken cancellationToken)
     {
-        var caller = context.RequireAdmin();
+        context.RequireAdmin();
         CohortAdminService.ParseBatchNo(batchNo);
         var body = await request.ReadJsonAsync<ProjectBriefRequest>(cancellationToken);
-        var (brief, created) = await cohorts.PutProjectAsync(caller, cohortId, batchNo, body, cancellationToken);
+        var (brief, created) = await cohorts.PutProjectAsync(cohortId, batchNo, body, cancellationToken);
         return await request.JsonAsync(created ? HttpStatusCode.Created : HttpStatusCode.OK, brief, cancellationToken: cancellationToken);
     }
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
-using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Courses;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
@@ -12,8 +11,8 @@ using Npgsql;
 namespace CoursePlatform.Functions.Features.Cohorts;
 
 /// <summary>
-/// Admin management of cohorts, their allowlists and batch project briefs. Every method checks the
-/// caller itself (401 anonymous, 403 not an admin), so the rule holds for any caller of the service.
+/// Admin management of cohorts, their allowlists and batch project briefs. The functions admit admins
+/// only (<c>RequireAdmin</c>); the service holds the cohort rules.
 /// </summary>
 public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolver courses, TimeProvider time)
 {
@@ -23,9 +22,8 @@ public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolve
     public const int MaxReportedErrors = 100;
     public const int MaxBatchNo = 100_000;
 
-    public async Task<PagedList<CohortDto>> ListAsync(Caller? caller, string courseKey, PageRequest page, CancellationToken cancellationToken)
+    public async Task<PagedList<CohortDto>> ListAsync(string courseKey, PageRequest page, CancellationToken cancellationToken)
     {
-        RequireAdmin(caller);
         var course = await courses.ResolveAsync(courseKey, cancellationToken);
         return await db.Cohorts.AsNoTracking()
             .Where(c => c.CourseId == course.Id)
@@ -34,9 +32,8 @@ public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolve
             .ToPageAsync(page, cancellationToken);
     }
 
-    public async Task<CohortDto> CreateAsync(Caller? caller, string courseKey, CreateCohortRequest request, CancellationToken cancellationToken)
+    public async Task<CohortDto> CreateAsync(string courseKey, CreateCohortRequest request, CancellationToken cancellationToken)
     {
-        RequireAdmin(caller);
         ArgumentNullException.ThrowIfNull(request);
         RequestBody.Validate(request);
         var name = request.Name!.Trim();
@@ -54,9 +51,8 @@ public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolve
         return await GetAsync(cohort.Id, cancellationToken);
     }
 
-    public async Task<CohortDto> UpdateAsync(Caller? caller, Guid cohortId, UpdateCohortRequest request, CancellationToken cancellationToken)
+    public async Task<CohortDto> UpdateAsync(Guid cohortId, UpdateCohortRequest request, CancellationToken cancellationToken)
     {
-        RequireAdmin(caller);
         ArgumentNullException.ThrowIfNull(request);
         RequestBody.Validate(request);
         var cohort = await db.Cohorts.SingleOrDefaultAsync(c => c.Id == cohortId, cancellationToken) ?? throw ProblemException.NotFound("cohort");
@@ -82,16 +78,14 @@ public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolve
     }
 
     /// <summary>Deletes the cohort with its allowlist, briefs and discussions; enrolments stay, unlinked from it.</summary>
-    public async Task DeleteAsync(Caller? caller, Guid cohortId, CancellationToken cancellationToken)
+    public async Task DeleteAsync(Guid cohortId, CancellationToken cancellationToken)
     {
-        RequireAdmin(caller);
         var deleted = await db.Cohorts.Where(c => c.Id == cohortId).ExecuteDeleteAsync(cancellationToken);
         if (deleted == 0) throw ProblemException.NotFound("cohort");
     }
 
-    public async Task<PagedList<CohortMemberDto>> ListMembersAsync(Caller? caller, Guid cohortId, string? query, PageRequest page, CancellationToken cancellationToken)
+    public async Task<PagedList<CohortMemberDto>> ListMembersAsync(Guid cohortId, string? query, PageRequest page, CancellationToken cancellationToken)
     {
-        RequireAdmin(caller);
         await RequireCohortAsync(cohortId, cancellationToken);
         var text = (query ?? "").Trim().ToLowerInvariant();
         if (text.Length > CohortEmails.MaxLength) throw ProblemException.Validation("q", $"At most {CohortEmails.MaxLength} characters.");
@@ -109,9 +103,8 @@ public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolve
     /// written unless all are valid), normalises emails, merges duplicates (last wins) and writes the
     /// whole allowlist in one statement. Rows whose batch is already right are not touched.
     /// </summary>
-    public async Task<UpsertMembersResult> UpsertMembersAsync(Caller? caller, Guid cohortId, UpsertMembersRequest request, CancellationToken cancellationToken)
+    public async Task<UpsertMembersResult> UpsertMembersAsync(Guid cohortId, UpsertMembersRequest request, CancellationToken cancellationToken)
     {
-        RequireAdmin(caller);
         ArgumentNullException.ThrowIfNull(request);
         RequestBody.Validate(request);
         var entries = request.Members!;
@@ -196,9 +189,8 @@ public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolve
     }
 
     /// <summary>Removes one member by email; 404 when the address is not on the allowlist. Enrolments stay.</summary>
-    public async Task RemoveMemberAsync(Caller? caller, Guid cohortId, string? email, CancellationToken cancellationToken)
+    public async Task RemoveMemberAsync(Guid cohortId, string? email, CancellationToken cancellationToken)
     {
-        RequireAdmin(caller);
         var normalized = CohortEmails.Normalize(email) ?? throw ProblemException.Validation("email", "Give the member's email address.");
         await RequireCohortAsync(cohortId, cancellationToken);
         var removed = await db.CohortMembers.Where(m => m.CohortId == cohortId && m.Email == normalized).ExecuteDeleteAsync(cancellationToken);
@@ -206,9 +198,8 @@ public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolve
     }
 
     /// <summary>Removes many members by email in one statement; addresses not on the allowlist are ignored.</summary>
-    public async Task<RemoveMembersResult> RemoveMembersAsync(Caller? caller, Guid cohortId, RemoveMembersRequest request, CancellationToken cancellationToken)
+    public async Task<RemoveMembersResult> RemoveMembersAsync(Guid cohortId, RemoveMembersRequest request, CancellationToken cancellationToken)
     {
-        RequireAdmin(caller);
         ArgumentNullException.ThrowIfNull(request);
         RequestBody.Validate(request);
         var list = request.Emails!;
@@ -231,9 +222,8 @@ public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolve
 
     /// <summary>Creates or replaces the brief of <c>(cohort, batch)</c>; <c>Created</c> tells which.</summary>
     public async Task<(ProjectBriefDto Brief, bool Created)> PutProjectAsync(
-        Caller? caller, Guid cohortId, string? batchNoText, ProjectBriefRequest request, CancellationToken cancellationToken)
+        Guid cohortId, string? batchNoText, ProjectBriefRequest request, CancellationToken cancellationToken)
     {
-        RequireAdmin(caller);
         ArgumentNullException.ThrowIfNull(request);
         var batchNo = ParseBatchNo(batchNoText);
         RequestBody.Validate(request);
@@ -264,12 +254,6 @@ public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolve
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= MaxBatchNo
             ? value
             : throw ProblemException.Validation("batchNo", $"The batch number must be a whole number from 1 to {MaxBatchNo}.");
-
-    private static void RequireAdmin(Caller? caller)
-    {
-        if (caller is null) throw ProblemException.Unauthorized();
-        if (!caller.IsAdmin) throw ProblemException.Forbidden("Only admins may manage cohorts.");
-    }
 
     private static void CheckDates(DateOnly? startsOn, DateOnly? endsOn)
     {
@@ -304,26 +288,5 @@ public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolve
         {
             throw ProblemException.NotFound("course");
         }
-    }
-}
-
-/// <summary>The stored payload of a batch project brief.</summary>
-public sealed record ProjectBrief(string Title, string Tagline, string Description, string? Notes)
-{
-    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
-
-    /// <summary>Reads a stored payload; fields an older writer left out come back empty rather than failing.</summary>
-    public static ProjectBrief From(JsonDocument payload)
-    {
-        ArgumentNullException.ThrowIfNull(payload);
-        var root = payload.RootElement;
-        return new ProjectBrief(Text(root, "title") ?? "", Text(root, "tagline") ?? "", Text(root, "description") ?? "", Text(root, "notes"));
-
-        static string? Text(JsonElement root, string name) =>
-            root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-                ? value.GetString() : null;
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace CoursePlatform.Functions.Features.Cohorts;
@@ -62,3 +63,27 @@ public sealed record ProjectBriefRequest(
 /// <summary>A batch's project brief: the stored payload <c>{ title, tagline, description, notes? }</c>.</summary>
 public sealed record ProjectBriefDto(
     Guid CohortId, int BatchNo, string Title, string Tagline, string Description, string? Notes, DateTimeOffset UpdatedAt);
+
+/// <summary>The caller's own cohort of a course.</summary>
+public sealed record CohortMembershipDto(Guid CohortId, string CohortName, int BatchNo, bool IsActive);
+
+/// <summary>The stored payload of a batch project brief.</summary>
+public sealed record ProjectBrief(string Title, string Tagline, string Description, string? Notes)
+{
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Reads a stored payload; fields an older writer left out come back empty rather than failing.</summary>
+    public static ProjectBrief From(JsonDocument payload)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        var root = payload.RootElement;
+        return new ProjectBrief(Text(root, "title") ?? "", Text(root, "tagline") ?? "", Text(root, "description") ?? "", Text(root, "notes"));
+
+        static string? Text(JsonElement root, string name) =>
+            root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+                ? value.GetString() : null;
+    }
+}

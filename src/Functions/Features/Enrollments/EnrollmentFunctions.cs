@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker.Http;
 
 namespace CoursePlatform.Functions.Features.Enrollments;
 
-public sealed class EnrollmentFunctions(EnrollmentService enrollments, LearnerCohortService cohorts)
+public sealed class EnrollmentFunctions(EnrollmentService enrollments)
 {
     /// <summary>
     /// <c>{ checkOnly? }</c> (the body is optional; <c>?checkOnly=true</c> works too). 201 with a new
@@ -18,14 +18,24 @@ public sealed class EnrollmentFunctions(EnrollmentService enrollments, LearnerCo
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "courses/{course}/enroll")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
-        var caller = context.RequireCaller();
+        var userId = context.RequireCaller().UserId;
         var checkOnly = string.Equals(request.Query["checkOnly"], "true", StringComparison.OrdinalIgnoreCase);
         if (HasBody(request)) checkOnly |= (await request.ReadJsonAsync<EnrollRequest>(cancellationToken)).CheckOnly == true;
 
         if (checkOnly)
-            return await request.JsonAsync(HttpStatusCode.OK, await enrollments.CheckAsync(caller, course, cancellationToken), cancellationToken: cancellationToken);
-        var outcome = await enrollments.EnrollAsync(caller, course, cancellationToken);
+            return await request.JsonAsync(HttpStatusCode.OK, await enrollments.CheckAsync(userId, course, cancellationToken), cancellationToken: cancellationToken);
+        var outcome = await enrollments.EnrollAsync(userId, course, cancellationToken);
         return await request.JsonAsync(outcome.Created ? HttpStatusCode.Created : HttpStatusCode.OK, outcome.Enrollment, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Cancels the caller's purchase of a course whose payment is pending (204); see <see cref="EnrollmentService.CancelPendingAsync"/>.</summary>
+    [Function("CancelPendingEnrollment")]
+    public async Task<HttpResponseData> CancelPending(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "me/enrollments/{course}")] HttpRequestData request,
+        string course, FunctionContext context, CancellationToken cancellationToken)
+    {
+        await enrollments.CancelPendingAsync(context.RequireCaller().UserId, course, cancellationToken);
+        return request.CreateResponse(HttpStatusCode.NoContent);
     }
 
     [Function("ListMyEnrollments")]
@@ -33,22 +43,10 @@ public sealed class EnrollmentFunctions(EnrollmentService enrollments, LearnerCo
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/enrollments")] HttpRequestData request,
         FunctionContext context, CancellationToken cancellationToken)
     {
-        var caller = context.RequireCaller();
-        var page = await enrollments.ListMineAsync(caller, PageRequest.From(request), cancellationToken);
+        var userId = context.RequireCaller().UserId;
+        var page = await enrollments.ListMineAsync(userId, PageRequest.From(request), cancellationToken);
         return await request.PrivateJsonAsync(page, cancellationToken);
     }
-
-    [Function("GetMyCohort")]
-    public async Task<HttpResponseData> GetCohort(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "courses/{course}/cohort")] HttpRequestData request,
-        string course, FunctionContext context, CancellationToken cancellationToken) =>
-        await request.PrivateJsonAsync(await cohorts.GetAsync(context.RequireCaller(), course, cancellationToken), cancellationToken);
-
-    [Function("GetMyCohortProject")]
-    public async Task<HttpResponseData> GetProject(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "courses/{course}/cohort/project")] HttpRequestData request,
-        string course, FunctionContext context, CancellationToken cancellationToken) =>
-        await request.PrivateJsonAsync(await cohorts.GetProjectAsync(context.RequireCaller(), course, cancellationToken), cancellationToken);
 
     /// <summary>A body is read when the client says it sent one (a content type and no zero length).</summary>
     private static bool HasBody(HttpRequestData request) =>

@@ -15,12 +15,15 @@ public sealed record EnrollOutcome(bool Created, EnrollmentDto Enrollment);
 /// <see cref="EligibilityReasons"/>; the cohort fields are set when a cohort admits the caller.
 /// </summary>
 public sealed record Eligibility(
-    bool Eligible, string Reason, bool AlreadyEnrolled, EnrollmentSource? Source, Guid? CohortId, string? CohortName, int? BatchNo);
+    bool Eligible, string Reason, bool AlreadyEnrolled, EnrollmentSource? Source, Guid? CohortId, string? CohortName, int? BatchNo,
+    EnrollmentStatus? EnrollmentStatus = null);
 
 public static class EligibilityReasons
 {
     /// <summary>Already enrolled; enrolling again returns that enrolment.</summary>
     public const string AlreadyEnrolled = "already_enrolled";
+    /// <summary>Bought, but the payment is not settled: check out again to retry it, or cancel the purchase.</summary>
+    public const string PaymentPending = "payment_pending";
     /// <summary>On the allowlist of an active cohort of the course.</summary>
     public const string CohortMember = "cohort_member";
     /// <summary>An open course with price 0.</summary>
@@ -44,7 +47,5 @@ public static class EligibilityReasons
 public sealed record EnrollmentProgress(int TopicsCompleted, int TopicsTotal, double Percent);
 
 public sealed record MyEnrollmentDto(
-    Guid EnrollmentId, Guid CourseId, string CourseSlug, string CourseName, string? ThumbnailUrl, bool IsPublished,
+    Guid Id, Guid CourseId, string CourseSlug, string CourseName, string? ThumbnailUrl, bool IsPublished,
     EnrollmentSource Source, EnrollmentStatus Status, Guid? CohortId, DateTimeOffset EnrolledAt, EnrollmentProgress Progress);
-
-public sealed record CohortMembershipDto(Guid CohortId, string Name, int BatchNo, bool IsActive);

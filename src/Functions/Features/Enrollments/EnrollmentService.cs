@@ -1,7 +1,7 @@
 using System.Net;
 using CoursePlatform.Data;
+using CoursePlatform.Functions.Features.Cohorts;
 using CoursePlatform.Functions.Infrastructure;
-using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Courses;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
@@ -21,11 +21,10 @@ namespace CoursePlatform.Functions.Features.Enrollments;
 /// </summary>
 public sealed class EnrollmentService(CoursePlatformDbContext db, CourseResolver courses, CohortMembership membership, TimeProvider time)
 {
-    public async Task<Eligibility> CheckAsync(Caller? caller, string courseKey, CancellationToken cancellationToken)
+    public async Task<Eligibility> CheckAsync(Guid userId, string courseKey, CancellationToken cancellationToken)
     {
-        if (caller is null) throw ProblemException.Unauthorized();
         var course = await courses.ResolvePublishedAsync(courseKey, cancellationToken);
-        return await EvaluateAsync(caller.UserId, course, cancellationToken);
+        return await EvaluateAsync(userId, course, cancellationToken);
     }
 
     /// <summary>Whether <paramref name="userId"/> may enrol in <paramref name="course"/>; reads only (the catalog can use it for <c>eligible</c>).</summary>
@@ -34,7 +33,7 @@ public sealed class EnrollmentService(CoursePlatformDbContext db, CourseResolver
         ArgumentNullException.ThrowIfNull(course);
         var existing = await db.Enrollments.AsNoTracking()
             .Where(e => e.UserId == userId && e.CourseId == course.Id)
-            .Select(e => new { e.Source, e.CohortId, CohortName = e.Cohort == null ? null : e.Cohort.Name })
+            .Select(e => new { e.Source, e.Status, e.CohortId, CohortName = e.Cohort == null ? null : e.Cohort.Name })
             .SingleOrDefaultAsync(cancellationToken);
         var matches = await membership.FindAsync(userId, course.Id, existing?.CohortId, cancellationToken);
         var active = matches.FirstOrDefault(m => m.IsActive);
@@ -42,7 +41,8 @@ public sealed class EnrollmentService(CoursePlatformDbContext db, CourseResolver
         if (existing is not null)
         {
             var own = matches.FirstOrDefault(m => m.CohortId == existing.CohortId);
-            return new Eligibility(true, EligibilityReasons.AlreadyEnrolled, true, existing.Source, existing.CohortId, existing.CohortName, own?.BatchNo);
+            return new Eligibility(true, existing.Status == EnrollmentStatus.PendingPayment ? EligibilityReasons.PaymentPending : EligibilityReasons.AlreadyEnrolled,
+                true, existing.Source, existing.CohortId, existing.CohortName, own?.BatchNo, existing.Status);
         }
         if (active is not null)
             return new Eligibility(true, EligibilityReasons.CohortMember, false, EnrollmentSource.Cohort, active.CohortId, active.CohortName, active.BatchNo);
@@ -54,16 +54,15 @@ public sealed class EnrollmentService(CoursePlatformDbContext db, CourseResolver
     }
 
     /// <summary>Enrols the caller, or returns the enrolment they already have (<c>Created</c> false). Safe under concurrent calls.</summary>
-    public async Task<EnrollOutcome> EnrollAsync(Caller? caller, string courseKey, CancellationToken cancellationToken)
+    public async Task<EnrollOutcome> EnrollAsync(Guid userId, string courseKey, CancellationToken cancellationToken)
     {
-        if (caller is null) throw ProblemException.Unauthorized();
         var course = await courses.ResolvePublishedAsync(courseKey, cancellationToken);
         // The same decision as checkOnly and the cart's checkout: one place for the rules.
-        var eligibility = await EvaluateAsync(caller.UserId, course, cancellationToken);
+        var eligibility = await EvaluateAsync(userId, course, cancellationToken);
         switch (eligibility.Reason)
         {
-            case EligibilityReasons.AlreadyEnrolled:
-                return new EnrollOutcome(false, await FindAsync(caller.UserId, course.Id, cancellationToken)
+            case EligibilityReasons.AlreadyEnrolled or EligibilityReasons.PaymentPending:
+                return new EnrollOutcome(false, await FindAsync(userId, course.Id, cancellationToken)
                     ?? throw new InvalidOperationException("The enrolment vanished while it was read."));
             case EligibilityReasons.NotInCohort or EligibilityReasons.CohortInactive:
                 throw ProblemException.Forbidden(EligibilityReasons.ExplainCohortRefusal(eligibility.Reason));
@@ -75,11 +74,11 @@ public sealed class EnrollmentService(CoursePlatformDbContext db, CourseResolver
         EnrollmentDto? created;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            created = await WriteAsync(caller.UserId, course, eligibility.Source!.Value, EnrollmentStatus.Active, eligibility.CohortId, cancellationToken);
+            created = await WriteAsync(userId, course, eligibility.Source!.Value, EnrollmentStatus.Active, eligibility.CohortId, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         if (created is not null) return new EnrollOutcome(true, created);
-        return new EnrollOutcome(false, await FindAsync(caller.UserId, course.Id, cancellationToken)
+        return new EnrollOutcome(false, await FindAsync(userId, course.Id, cancellationToken)
             ?? throw new InvalidOperationException("The enrolment vanished right after it was written."));
     }
 
@@ -109,11 +108,10 @@ public sealed class EnrollmentService(CoursePlatformDbContext db, CourseResolver
     }
 
     /// <summary>The caller's enrolments, newest first, each with topics completed out of the course's topics.</summary>
-    public async Task<PagedList<MyEnrollmentDto>> ListMineAsync(Caller? caller, PageRequest page, CancellationToken cancellationToken)
+    public async Task<PagedList<MyEnrollmentDto>> ListMineAsync(Guid userId, PageRequest page, CancellationToken cancellationToken)
     {
-        if (caller is null) throw ProblemException.Unauthorized();
         var rows = await db.Enrollments.AsNoTracking()
-            .Where(e => e.UserId == caller.UserId)
+            .Where(e => e.UserId == userId)
             .OrderByDescending(e => e.EnrolledAt).ThenBy(e => e.Id)
             .Select(e => new
             {
@@ -127,6 +125,31 @@ public sealed class EnrollmentService(CoursePlatformDbContext db, CourseResolver
             [.. rows.Items.Select(r => new MyEnrollmentDto(r.Id, r.CourseId, r.Slug, r.Name, r.ThumbnailUrl, r.IsPublished, r.Source, r.Status, r.CohortId, r.EnrolledAt,
                 new EnrollmentProgress(r.Completed, r.Total, r.Total == 0 ? 0 : Math.Round(100.0 * r.Completed / r.Total, 1))))],
             rows.Page, rows.PageSize, rows.Total);
+    }
+
+    /// <summary>
+    /// Cancels the caller's purchase whose payment is still pending (the enrolment goes; the course can be
+    /// bought again). An active enrolment is not cancelled here (409); no enrolment is 404.
+    /// </summary>
+    public async Task CancelPendingAsync(Guid userId, string courseKey, CancellationToken cancellationToken)
+    {
+        var course = await courses.ResolveAsync(courseKey, cancellationToken);
+        var deleted = await db.Enrollments
+            .Where(e => e.UserId == userId && e.CourseId == course.Id && e.Status == EnrollmentStatus.PendingPayment)
+            .ExecuteDeleteAsync(cancellationToken);
+        if (deleted == 1) return;
+        if (await db.Enrollments.AnyAsync(e => e.UserId == userId && e.CourseId == course.Id, cancellationToken))
+            throw ProblemException.Conflict("This enrolment is active, not a pending purchase; there is nothing to cancel.");
+        throw ProblemException.NotFound("enrolment");
+    }
+
+    /// <summary>Settles a pending purchase as paid (a retried payment was captured); runs in the caller's transaction.</summary>
+    public async Task<EnrollmentDto?> ActivatePendingAsync(Guid userId, Guid courseId, CancellationToken cancellationToken)
+    {
+        var updated = await db.Enrollments
+            .Where(e => e.UserId == userId && e.CourseId == courseId && e.Status == EnrollmentStatus.PendingPayment)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, EnrollmentStatus.Active), cancellationToken);
+        return updated == 1 ? await FindAsync(userId, courseId, cancellationToken) : null;
     }
 
     private Task<EnrollmentDto?> FindAsync(Guid userId, Guid courseId, CancellationToken cancellationToken) =>

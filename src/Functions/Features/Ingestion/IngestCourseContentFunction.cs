@@ -16,6 +16,6 @@ public sealed class IngestCourseContentFunction(IngestionService ingestion)
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(blob);
-        await ingestion.IngestAsync(blob.Name, cancellationToken);
+        await ingestion.IngestAsync(blob, cancellationToken);
     }
 }

@@ -1,14 +1,13 @@
 using System.Net;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
-using CoursePlatform.Functions.Infrastructure.Courses;
 using CoursePlatform.Functions.Infrastructure.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 
 namespace CoursePlatform.Functions.Features.Ingestion;
 
-public sealed class IngestionFunctions(CourseResolver courses, UploadService uploads, IngestionLog log)
+public sealed class IngestionFunctions(UploadService uploads, IngestionLog log)
 {
     /// <summary><c>{ fileName, topicId? }</c> -> <c>{ uploadUrl, blobPath, expiresAt }</c>; the browser PUTs the file to uploadUrl.</summary>
     [Function("CreateContentUpload")]
@@ -17,9 +16,8 @@ public sealed class IngestionFunctions(CourseResolver courses, UploadService upl
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
-        var target = await courses.ResolveAsync(course, cancellationToken);
         var body = await request.ReadJsonAsync<UploadRequest>(cancellationToken);
-        var ticket = await uploads.CreateAsync(target.Id, body, cancellationToken);
+        var ticket = await uploads.CreateAsync(course, body, cancellationToken);
         var response = await request.JsonAsync(HttpStatusCode.OK, ticket, cancellationToken: cancellationToken);
         response.Headers.Add("Cache-Control", "no-store"); // the URL is a credential
         return response;
@@ -31,8 +29,7 @@ public sealed class IngestionFunctions(CourseResolver courses, UploadService upl
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
-        var target = await courses.ResolveAsync(course, cancellationToken);
-        var page = await log.ListAsync(target.Id, PageRequest.From(request), cancellationToken);
+        var page = await log.ListAsync(course, PageRequest.From(request), cancellationToken);
         return await request.JsonAsync(HttpStatusCode.OK, page, cancellationToken: cancellationToken);
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using CoursePlatform.Functions.Features.Ingestion.Extraction;
 
 namespace CoursePlatform.Functions.Features.Ingestion;
 

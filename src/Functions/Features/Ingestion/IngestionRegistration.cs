@@ -1,21 +1,20 @@
-using CoursePlatform.Functions.Features.Search;
+using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.AI;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CoursePlatform.Functions.Features.Ingestion;
 
 public static class IngestionRegistration
 {
-    /// <summary>Uploads, blob ingestion, the ingestion log, semantic search and the embedding model they share.</summary>
-    public static IServiceCollection AddIngestion(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Uploads, blob ingestion, the ingestion log and the embedding model they share with search.</summary>
+    public static IServiceCollection AddIngestion(this IServiceCollection services)
     {
-        services.AddOptions<IngestionOptions>().Bind(configuration.GetSection(IngestionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<IngestionOptions>(IngestionOptions.Section);
         services.AddEmbeddings();
-        services.AddSingleton<IngestionService>();
+        services.AddScoped<IngestionService>();
+        services.AddScoped<ChunkWriter>();
         services.AddScoped<UploadService>();
         services.AddScoped<IngestionLog>();
-        services.AddScoped<SearchService>();
         return services;
     }
 }

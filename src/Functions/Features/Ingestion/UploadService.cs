@@ -1,8 +1,11 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
 using System.Text;
 using Azure.Storage.Blobs;
 using Azure.Storage.Sas;
 using CoursePlatform.Data;
+using CoursePlatform.Functions.Features.Ingestion.Extraction;
+using CoursePlatform.Functions.Infrastructure.Courses;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -25,10 +28,14 @@ public sealed record UploadTicket(string UploadUrl, string BlobPath, DateTimeOff
 /// Signed with the account key where there is one (Azurite) and with a user-delegation key under
 /// managed identity. The upload itself fires the blob trigger; nothing else is needed.
 /// </summary>
-public sealed class UploadService(BlobServiceClient blobs, CoursePlatformDbContext db, IOptions<IngestionOptions> options, TimeProvider time)
+public sealed class UploadService(
+    BlobServiceClient blobs, CoursePlatformDbContext db, CourseResolver courses, IOptions<IngestionOptions> options, TimeProvider time)
 {
     /// <summary>Longest sanitised file name kept (extension included).</summary>
     public const int MaxFileNameLength = 120;
+
+    public async Task<UploadTicket> CreateAsync(string courseKey, UploadRequest request, CancellationToken cancellationToken) =>
+        await CreateAsync((await courses.ResolveAsync(courseKey, cancellationToken)).Id, request, cancellationToken);
 
     public async Task<UploadTicket> CreateAsync(Guid courseId, UploadRequest request, CancellationToken cancellationToken)
     {
@@ -37,8 +44,7 @@ public sealed class UploadService(BlobServiceClient blobs, CoursePlatformDbConte
         if (fileName is null)
             throw ProblemException.Validation("fileName", "Give a file name with letters or digits before the extension.");
         if (!ContentExtractors.IsSupported(fileName))
-            throw ProblemException.Validation("fileName",
-                $"Only {string.Join(", ", ContentExtractors.SupportedExtensions.Order(StringComparer.Ordinal))} files are ingested.");
+            throw ProblemException.Validation("fileName", ContentExtractors.UnsupportedMessage(fileName));
         if (request.TopicId is { } topicId && !await db.Topics.AnyAsync(t => t.Id == topicId && t.CourseId == courseId, cancellationToken))
             throw ProblemException.Validation("topicId", "Not a topic of this course.");
 
@@ -73,24 +79,35 @@ public sealed class UploadService(BlobServiceClient blobs, CoursePlatformDbConte
 
     /// <summary>
     /// The last path segment, with anything but ASCII letters, digits, '.', '-' and '_' turned into '-',
-    /// runs collapsed, the extension lower-cased; null when nothing usable is left.
+    /// runs collapsed, the extension lower-cased; null when nothing usable is left. A name with non-ASCII
+    /// characters gets a short hash of the original before its extension, so names that differ only in
+    /// those characters (<c>ünïcödé名前.md</c>, <c>ünïcödé別.md</c>) stay two files instead of replacing
+    /// each other's chunks, and the same name always maps to the same blob (a new version of it).
     /// </summary>
     public static string? SanitizeFileName(string? name)
     {
         var last = (name ?? "").Replace('\\', '/').Split('/')[^1].Trim();
-        var builder = new StringBuilder(last.Length);
-        foreach (var c in last)
+        var extension = Clean(Path.GetExtension(last)).ToLowerInvariant();
+        extension = extension.Length > 0 ? "." + extension : "";
+        var stem = Clean(Path.GetFileNameWithoutExtension(last));
+        var lossy = last.Any(c => !char.IsAscii(c));
+        if (!stem.Any(char.IsAsciiLetterOrDigit) && !lossy) return null;
+        var suffix = lossy ? "-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(last.Normalize(NormalizationForm.FormC))))[..8] : "";
+        var room = MaxFileNameLength - extension.Length - suffix.Length;
+        if (stem.Length > room) stem = stem[..room].TrimEnd('-', '.', '_');
+        return (stem.Length == 0 ? "file" : stem) + suffix + extension;
+
+        // ASCII letters, digits, '.', '-' and '_' kept; anything else becomes '-', runs collapsed, ends trimmed.
+        static string Clean(string text)
         {
-            var keep = char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-';
-            var next = keep ? c : '-';
-            if (next == '-' && builder.Length > 0 && builder[^1] == '-') continue;
-            builder.Append(next);
+            var builder = new StringBuilder(text.Length);
+            foreach (var c in text)
+            {
+                var next = char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '-';
+                if (next == '-' && builder.Length > 0 && builder[^1] == '-') continue;
+                builder.Append(next);
+            }
+            return builder.ToString().Trim('-', '.', '_');
         }
-        var clean = builder.ToString().Trim('-', '.', '_');
-        var extension = Path.GetExtension(clean).ToLowerInvariant();
-        var stem = Path.GetFileNameWithoutExtension(clean).Trim('-', '.', '_');
-        if (!stem.Any(char.IsAsciiLetterOrDigit)) return null;
-        if (stem.Length + extension.Length > MaxFileNameLength) stem = stem[..(MaxFileNameLength - extension.Length)].TrimEnd('-', '.', '_');
-        return stem + extension;
     }
 }

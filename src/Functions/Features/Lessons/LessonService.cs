@@ -15,7 +15,7 @@ public sealed record StudyVariants(string? Normal, string? Sports, string? Cooki
 public sealed record SimulationExerciseDto(string Title, string? Instructions, JsonNode? Payload);
 
 public sealed record LessonContent(
-    Guid TopicId,
+    Guid Id,
     Guid CourseId,
     int ModuleNo,
     int TopicNumber,

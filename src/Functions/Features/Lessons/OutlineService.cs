@@ -13,7 +13,7 @@ public sealed record OutlineTopic(Guid Id, int TopicNumber, string Name, bool Is
 
 public sealed record OutlineModule(int ModuleNo, IReadOnlyList<OutlineTopic> Topics, ModuleState? State);
 
-public sealed record CourseOutline(Guid CourseId, string Slug, string Name, IReadOnlyList<OutlineModule> Modules);
+public sealed record CourseOutline(Guid Id, string Slug, string Name, IReadOnlyList<OutlineModule> Modules);
 
 /// <summary>The course player's outline; a signed-in caller also gets their progress and the module locks.</summary>
 public sealed class OutlineService(CoursePlatformDbContext db, CourseResolver courses, CourseAccess access, ModuleGatingService gating)

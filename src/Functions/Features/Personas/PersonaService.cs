@@ -33,6 +33,8 @@ public sealed class PersonaService(
     public async Task<TutorPersonaProfile> GetTutorPersonaAsync(Caller caller, string courseKey, CancellationToken cancellationToken)
     {
         var course = await courses.ResolveAsync(courseKey, cancellationToken);
+        // Always the caller's own profile; an unpublished course exists for its staff only.
+        if (!course.IsPublished && !await access.IsTutorOfAsync(caller, course.Id, cancellationToken)) throw ProblemException.NotFound("course");
         return await db.LearnerPersonaProfiles.AsNoTracking()
             .Where(p => p.UserId == caller.UserId && p.CourseId == course.Id)
             .Select(p => new TutorPersonaProfile(p.PersonaKey, p.Reasoning, p.ClassifiedBy, p.UpdatedAt))
@@ -67,11 +69,11 @@ public sealed class PersonaService(
         return new TutorPersonaProfile(profile.PersonaKey, profile.Reasoning, profile.ClassifiedBy, profile.UpdatedAt);
     }
 
-    /// <summary>Personalization is for the course's members: enrolled learners, its tutors and admins.</summary>
+    /// <summary>Personalization is for the course's members: enrolled learners, its tutors and admins; an unpublished course is staff-only.</summary>
     private async Task<ResolvedCourse> MemberCourseAsync(Caller caller, string courseKey, CancellationToken cancellationToken)
     {
         var course = await courses.ResolveAsync(courseKey, cancellationToken);
-        await access.RequireMemberAsync(caller, course.Id, cancellationToken);
+        await access.RequireMemberAsync(caller, course.Id, course.IsPublished, "course", cancellationToken);
         return course;
     }
 }

@@ -1,15 +1,33 @@
+using System.Linq.Expressions;
 using System.Text.Json.Serialization;
+using CoursePlatform.Data.Model;
 
 namespace CoursePlatform.Functions.Features.Progress;
 
 /// <summary>What gating needs to know about one module of a course for one learner.</summary>
 public sealed record ModuleFacts(int ModuleNo, int TopicCount, int PairsWithQuestions, DateTimeOffset? PassedAt, DateTimeOffset? CooldownUntil)
 {
-    /// <summary>A topic pair covers two consecutive topics: ceil(topics / 2) pairs.</summary>
-    public int PairCount => (TopicCount + 1) / 2;
+    public int PairCount => TopicPairs.Count(TopicCount);
 
     /// <summary>A pair without questions can never be passed: the module must say so, not stay locked.</summary>
     public bool Misconfigured => PairCount > 0 && PairsWithQuestions < PairCount;
+}
+
+/// <summary>
+/// The topic-pair rules (product.md): a module's quiz has one section per pair of consecutive topics, and a
+/// pair counts only with gradable questions. Gating and the quiz engine both take them from here.
+/// </summary>
+public static class TopicPairs
+{
+    /// <summary>Pair p covers the module's topics at positions 2p-1 and 2p (by topic number).</summary>
+    public static int Of(int position) => (position + 1) / 2;
+
+    /// <summary>ceil(topics / 2) pairs.</summary>
+    public static int Count(int topicCount) => (topicCount + 1) / 2;
+
+    /// <summary>A question that can be graded: two options or more, at least one of them correct.</summary>
+    public static readonly Expression<Func<QuizQuestion, bool>> Gradable =
+        q => q.Options.Count >= 2 && q.Options.Any(o => o.IsCorrect);
 }
 
 public enum LockReason { PreviousModuleNotPassed, PreviousModuleCooldown }

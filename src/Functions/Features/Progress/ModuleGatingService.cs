@@ -1,5 +1,4 @@
 using CoursePlatform.Data;
-using CoursePlatform.Functions.Features.Quizzes;
 using Microsoft.EntityFrameworkCore;
 
 namespace CoursePlatform.Functions.Features.Progress;
@@ -21,13 +20,13 @@ public sealed class ModuleGatingService(CoursePlatformDbContext db, TimeProvider
             })
             .ToListAsync(cancellationToken);
         var pairsWithQuestions = await db.QuizQuestions.AsNoTracking()
-            .Where(q => q.CourseId == courseId).Where(QuizRules.Gradable)
+            .Where(q => q.CourseId == courseId).Where(TopicPairs.Gradable)
             .Select(q => new { q.ModuleNo, q.TopicPairIndex }).Distinct()
             .ToListAsync(cancellationToken);
         return ModuleGating.Evaluate(
             modules.Select(m => new ModuleFacts(m.ModuleNo, m.Topics,
                 // Only the module's real pairs count: questions filed under a pair it does not have cannot be taken.
-                pairsWithQuestions.Count(p => p.ModuleNo == m.ModuleNo && p.TopicPairIndex <= (m.Topics + 1) / 2),
+                pairsWithQuestions.Count(p => p.ModuleNo == m.ModuleNo && p.TopicPairIndex <= TopicPairs.Count(m.Topics)),
                 m.Progress?.PassedAt, m.Progress?.CooldownUntil)).ToList(),
             time.GetUtcNow());
     }

@@ -13,7 +13,7 @@ public sealed record TopicProgressState(
     Guid TopicId, ProgressStatus Status, double Progress, DateTimeOffset? CompletedAt, DateTimeOffset UpdatedAt);
 
 public sealed record TopicProgressEntry(
-    Guid TopicId, int TopicNumber, string Name, ProgressStatus Status, double Progress, DateTimeOffset? CompletedAt);
+    Guid Id, int TopicNumber, string Name, ProgressStatus Status, double Progress, DateTimeOffset? CompletedAt);
 
 public sealed record ModuleProgressEntry(
     int ModuleNo, ModuleState State, int TopicsCompleted, int TopicsTotal, IReadOnlyList<TopicProgressEntry> Topics);

@@ -15,9 +15,8 @@ namespace CoursePlatform.Functions.Features.Progress;
 /// </summary>
 public sealed class TopicProgressService(CoursePlatformDbContext db, CourseResolver courses, CourseAccess access, ModuleGatingService gating, TimeProvider time)
 {
-    public async Task<TopicProgressState> UpdateAsync(Caller? caller, Guid topicId, TopicProgressRequest request, CancellationToken cancellationToken)
+    public async Task<TopicProgressState> UpdateAsync(Caller caller, Guid topicId, TopicProgressRequest request, CancellationToken cancellationToken)
     {
-        if (caller is null) throw ProblemException.Unauthorized();
         RequestBody.Validate(request);
         var topic = await db.Topics.AsNoTracking().Where(t => t.Id == topicId)
             .Select(t => new { t.CourseId, t.Course.IsPublished })
@@ -25,11 +24,13 @@ public sealed class TopicProgressService(CoursePlatformDbContext db, CourseResol
         await access.RequireMemberAsync(caller, topic.CourseId, topic.IsPublished, "topic", cancellationToken);
 
         var status = request.Status!.Value;
-        double? fraction = request.Progress is { } p ? Math.Clamp(p, 0, 1) : status switch
+        // Completed means all of it and not started none of it, whatever fraction came along; in progress
+        // takes the fraction (clamped), or keeps what is stored when none is sent.
+        double? fraction = status switch
         {
             ProgressStatus.Completed => 1,
             ProgressStatus.NotStarted => 0,
-            _ => null, // in progress without a fraction: keep what is stored
+            _ => request.Progress is { } p ? Math.Clamp(p, 0, 1) : null,
         };
         var now = time.GetUtcNow();
         DateTimeOffset? completedAt = status == ProgressStatus.Completed ? now : null;
@@ -48,9 +49,8 @@ public sealed class TopicProgressService(CoursePlatformDbContext db, CourseResol
             """).AsAsyncEnumerable().SingleAsync(cancellationToken);
     }
 
-    public async Task<CourseProgress> GetCourseAsync(Caller? caller, string courseKey, CancellationToken cancellationToken)
+    public async Task<CourseProgress> GetCourseAsync(Caller caller, string courseKey, CancellationToken cancellationToken)
     {
-        if (caller is null) throw ProblemException.Unauthorized();
         var course = await courses.ResolveAsync(courseKey, cancellationToken);
         await access.RequireMemberAsync(caller, course.Id, course.IsPublished, "course", cancellationToken);
 

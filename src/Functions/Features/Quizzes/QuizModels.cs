@@ -13,21 +13,24 @@ public sealed record AnswerRequest([property: Required] Guid? QuestionId, [prope
 public sealed record SubmitAttemptRequest([property: Required, MaxLength(QuizRules.MaxQuestions)] IReadOnlyList<AnswerRequest>? Answers);
 
 /// <summary>A question as a learner sees it: options in the attempt's shuffled order, never which is correct.</summary>
-public sealed record AttemptQuestion(Guid QuestionId, string Question, IReadOnlyList<AttemptOption> Options);
+public sealed record AttemptQuestion(Guid Id, string Text, IReadOnlyList<AttemptOption> Options);
 
-public sealed record AttemptOption(Guid OptionId, string Text);
+public sealed record AttemptOption(Guid Id, string Text);
 
+/// <summary>An open attempt; it must be submitted by <c>ExpiresAt</c>.</summary>
 public sealed record StartedAttempt(
-    Guid AttemptId, Guid CourseId, int ModuleNo, int TopicPairIndex, DateTimeOffset StartedAt, IReadOnlyList<AttemptQuestion> Questions);
+    Guid Id, Guid CourseId, int ModuleNo, int TopicPairIndex, DateTimeOffset StartedAt, DateTimeOffset ExpiresAt,
+    IReadOnlyList<AttemptQuestion> Questions);
 
-public sealed record QuestionResult(Guid QuestionId, Guid? SelectedOptionId, Guid CorrectOptionId, bool Correct, string? Explanation);
+/// <summary>How one question went; <c>CorrectOptionId</c> and <c>Explanation</c> only when the answers are revealed.</summary>
+public sealed record QuestionResult(Guid QuestionId, Guid? SelectedOptionId, Guid? CorrectOptionId, bool Correct, string? Explanation);
 
 /// <summary>The submitted attempt, with the module's state after it and whether the next module is open now.</summary>
 public sealed record SubmittedAttempt(
-    Guid AttemptId, decimal Score, bool Passed, int CorrectCount, int QuestionCount, bool FinalPair,
+    Guid Id, decimal Score, bool Passed, int CorrectCount, int QuestionCount, bool FinalPair, bool AnswersRevealed,
     IReadOnlyList<QuestionResult> Results, ModuleState Module, ModuleState? NextModule);
 
-public sealed record SectionTopic(Guid TopicId, int TopicNumber, string Name);
+public sealed record SectionTopic(Guid Id, int TopicNumber, string Name);
 
 /// <summary>One quiz section: a pair of consecutive topics of a module, and the caller's record on it.</summary>
 public sealed record QuizSection(

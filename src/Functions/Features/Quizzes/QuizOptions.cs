@@ -10,4 +10,17 @@ public sealed class QuizOptions
     /// <summary>How long a failed attempt closes the module's quiz (and keeps the next module shut); product default 7 days.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
     public TimeSpan FailureCooldown { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// How long a learner has from starting an attempt to submitting it; a later submit is refused (409). The
+    /// original frontend gave 150 s for five questions; ten minutes leaves room to read and think.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:30", "1.00:00:00")]
+    public TimeSpan AttemptTimeLimit { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>When a submitted attempt shows the correct options and explanations.</summary>
+    public AnswerReveal RevealAnswers { get; set; } = AnswerReveal.Passed;
 }
+
+/// <summary><c>passed</c> (the default): only an attempt that passed shows the key, so a failure never buys a certain pass.</summary>
+public enum AnswerReveal { Never, Passed, Always }

@@ -1,6 +1,3 @@
-using System.Linq.Expressions;
-using CoursePlatform.Data.Model;
-
 namespace CoursePlatform.Functions.Features.Quizzes;
 
 /// <summary>The quiz constants of product.md and the grading that uses them.</summary>
@@ -18,11 +15,4 @@ public static class QuizRules
         ArgumentOutOfRangeException.ThrowIfGreaterThan(correct, total);
         return (Math.Round(100m * correct / total, 2, MidpointRounding.AwayFromZero), correct * 100 >= PassPercent * total);
     }
-
-    /// <summary>A question that can be graded: two options or more, at least one of them correct.</summary>
-    public static readonly Expression<Func<QuizQuestion, bool>> Gradable =
-        q => q.Options.Count >= 2 && q.Options.Any(o => o.IsCorrect);
-
-    /// <summary>Pair p covers the module's topics at positions 2p-1 and 2p (by topic number).</summary>
-    public static int PairOf(int position) => (position + 1) / 2;
 }

@@ -18,20 +18,22 @@ namespace CoursePlatform.Functions.Features.Quizzes;
 /// pick of the section's questions with shuffled options; submitting grades against that frozen set
 /// once, passes the module when the module's final pair is passed, and starts the module's cooldown
 /// on a failure. Tutors of the course and admins may open any module (to review it); everyone else
-/// follows the gating. Attempts belong to their learner: anyone else gets 404.
+/// follows the gating. Attempts belong to their learner: anyone else gets 404. An attempt must be
+/// submitted within <see cref="QuizOptions.AttemptTimeLimit"/>; starting a section again abandons the
+/// learner's open attempt of it; the answer key is shown as <see cref="QuizOptions.RevealAnswers"/> says.
 /// </summary>
 public sealed class QuizService(
     CoursePlatformDbContext db, CourseResolver courses, CourseAccess access, ModuleGatingService gating,
     IOptions<QuizOptions> options, TimeProvider time)
 {
-    public async Task<QuizSections> GetSectionsAsync(Caller? caller, string courseKey, CancellationToken cancellationToken)
+    public async Task<QuizSections> GetSectionsAsync(Caller caller, string courseKey, CancellationToken cancellationToken)
     {
         var (course, isStaff, userId) = await RequireMemberAsync(caller, courseKey, cancellationToken);
         var topics = await db.Topics.AsNoTracking().Where(t => t.CourseId == course.Id)
             .OrderBy(t => t.ModuleNo).ThenBy(t => t.TopicNumber)
             .Select(t => new { t.ModuleNo, Topic = new SectionTopic(t.Id, t.TopicNumber, t.Name) })
             .ToListAsync(cancellationToken);
-        var questions = await db.QuizQuestions.AsNoTracking().Where(q => q.CourseId == course.Id).Where(QuizRules.Gradable)
+        var questions = await db.QuizQuestions.AsNoTracking().Where(q => q.CourseId == course.Id).Where(TopicPairs.Gradable)
             .GroupBy(q => new { q.ModuleNo, q.TopicPairIndex })
             .Select(g => new { g.Key.ModuleNo, g.Key.TopicPairIndex, Count = g.Count() })
             .ToDictionaryAsync(g => (g.ModuleNo, g.TopicPairIndex), g => g.Count, cancellationToken);
@@ -46,7 +48,7 @@ public sealed class QuizService(
         {
             var state = states.Single(s => s.ModuleNo == module.Key);
             var open = (state.Unlocked || isStaff) && state.CooldownUntil is null;
-            var pairs = module.Select((t, position) => (Pair: QuizRules.PairOf(position + 1), t.Topic)).GroupBy(x => x.Pair).ToList();
+            var pairs = module.Select((t, position) => (Pair: TopicPairs.Of(position + 1), t.Topic)).GroupBy(x => x.Pair).ToList();
             var sections = pairs.Select(pair =>
             {
                 var count = questions.GetValueOrDefault((module.Key, pair.Key));
@@ -59,7 +61,7 @@ public sealed class QuizService(
         return new QuizSections(course.Id, course.Slug, modules);
     }
 
-    public async Task<StartedAttempt> StartAsync(Caller? caller, string courseKey, StartAttemptRequest request, CancellationToken cancellationToken)
+    public async Task<StartedAttempt> StartAsync(Caller caller, string courseKey, StartAttemptRequest request, CancellationToken cancellationToken)
     {
         RequestBody.Validate(request);
         var (course, isStaff, userId) = await RequireMemberAsync(caller, courseKey, cancellationToken);
@@ -72,7 +74,7 @@ public sealed class QuizService(
         if (state.CooldownUntil is { } until) throw CoolingDown(moduleNo, until);
 
         var pool = await db.QuizQuestions.AsNoTracking()
-            .Where(q => q.CourseId == course.Id && q.ModuleNo == moduleNo && q.TopicPairIndex == pair).Where(QuizRules.Gradable)
+            .Where(q => q.CourseId == course.Id && q.ModuleNo == moduleNo && q.TopicPairIndex == pair).Where(TopicPairs.Gradable)
             .Select(q => new FrozenQuestion(q.Id, q.Question, q.Explanation,
                 q.Options.OrderBy(o => o.DisplayOrder).Select(o => new FrozenOption(o.Id, o.Text, o.IsCorrect)).ToList()))
             .ToArrayAsync(cancellationToken);
@@ -88,27 +90,43 @@ public sealed class QuizService(
             return q with { Options = shuffled };
         }).ToList();
 
+        var now = time.GetUtcNow();
         var attempt = new QuizAttempt
         {
             Id = Guid.CreateVersion7(), UserId = userId, CourseId = course.Id, ModuleNo = moduleNo, TopicPairIndex = pair,
-            Questions = JsonSerializer.SerializeToDocument(frozen, Json.Options), QuestionCount = frozen.Count, StartedAt = time.GetUtcNow(),
+            Questions = JsonSerializer.SerializeToDocument(frozen, Json.Options), QuestionCount = frozen.Count, StartedAt = now,
         };
-        db.QuizAttempts.Add(attempt);
-        await db.SaveChangesAsync(cancellationToken);
-        return new StartedAttempt(attempt.Id, course.Id, moduleNo, pair, attempt.StartedAt,
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            // Open attempts never pile up: a new start abandons the learner's open attempt of this section
+            // (and any of theirs that expired unsubmitted); an abandoned attempt can no longer be submitted.
+            var expired = now - options.Value.AttemptTimeLimit;
+            await db.QuizAttempts
+                .Where(a => a.UserId == userId && a.SubmittedAt == null
+                            && ((a.CourseId == course.Id && a.ModuleNo == moduleNo && a.TopicPairIndex == pair) || a.StartedAt < expired))
+                .ExecuteDeleteAsync(cancellationToken);
+            db.QuizAttempts.Add(attempt);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        return new StartedAttempt(attempt.Id, course.Id, moduleNo, pair, attempt.StartedAt, attempt.StartedAt + options.Value.AttemptTimeLimit,
             [.. frozen.Select(q => new AttemptQuestion(q.QuestionId, q.Question, [.. q.Options.Select(o => new AttemptOption(o.OptionId, o.Text))]))]);
     }
 
-    public async Task<SubmittedAttempt> SubmitAsync(Caller? caller, Guid attemptId, SubmitAttemptRequest request, CancellationToken cancellationToken)
+    public async Task<SubmittedAttempt> SubmitAsync(Caller caller, Guid attemptId, SubmitAttemptRequest request, CancellationToken cancellationToken)
     {
-        if (caller is null) throw ProblemException.Unauthorized();
         RequestBody.Validate(request);
         // Another learner's attempt is "not found": its existence never leaks.
         var attempt = await db.QuizAttempts.AsNoTracking()
             .Where(a => a.Id == attemptId && a.UserId == caller.UserId)
-            .Select(a => new { a.CourseId, a.ModuleNo, a.TopicPairIndex, a.Questions, a.SubmittedAt })
-            .SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("quiz attempt");
+            .Select(a => new { a.CourseId, a.ModuleNo, a.TopicPairIndex, a.Questions, a.SubmittedAt, a.StartedAt })
+            .SingleOrDefaultAsync(cancellationToken)
+            ?? throw new ProblemException(System.Net.HttpStatusCode.NotFound, "Not found",
+                "The quiz attempt does not exist (a newer attempt of the same section replaces an open one).");
         if (attempt.SubmittedAt is not null) throw AlreadySubmitted();
+        if (time.GetUtcNow() > attempt.StartedAt + options.Value.AttemptTimeLimit)
+            throw ProblemException.Conflict(
+                $"This attempt expired: it had to be submitted within {options.Value.AttemptTimeLimit.TotalMinutes:0.#} minutes of its start. Start a new attempt.");
 
         var frozen = attempt.Questions.Deserialize<List<FrozenQuestion>>(Json.Options)
             ?? throw new InvalidOperationException($"Attempt {attemptId} has no frozen questions.");
@@ -140,9 +158,16 @@ public sealed class QuizService(
         }
 
         var states = await gating.EvaluateAsync(caller.UserId, attempt.CourseId, cancellationToken);
+        var reveal = options.Value.RevealAnswers switch
+        {
+            AnswerReveal.Always => true,
+            AnswerReveal.Passed => passed,
+            _ => false,
+        };
         var results = picks.Select(p => new QuestionResult(p.Question.QuestionId, p.Pick?.OptionId,
-            p.Question.Options.First(o => o.IsCorrect).OptionId, p.Pick?.IsCorrect == true, p.Question.Explanation)).ToList();
-        return new SubmittedAttempt(attemptId, score, passed, correct, frozen.Count, finalPair, results,
+            reveal ? p.Question.Options.First(o => o.IsCorrect).OptionId : null, p.Pick?.IsCorrect == true,
+            reveal ? p.Question.Explanation : null)).ToList();
+        return new SubmittedAttempt(attemptId, score, passed, correct, frozen.Count, finalPair, reveal, results,
             states.Single(s => s.ModuleNo == attempt.ModuleNo), states.Where(s => s.ModuleNo > attempt.ModuleNo).MinBy(s => s.ModuleNo));
     }
 
@@ -197,9 +222,8 @@ public sealed class QuizService(
     }
 
     /// <summary>The course for a member (active enrolment, the course's tutors, admins) and whether the caller is staff.</summary>
-    private async Task<(ResolvedCourse Course, bool IsStaff, Guid UserId)> RequireMemberAsync(Caller? caller, string courseKey, CancellationToken cancellationToken)
+    private async Task<(ResolvedCourse Course, bool IsStaff, Guid UserId)> RequireMemberAsync(Caller caller, string courseKey, CancellationToken cancellationToken)
     {
-        if (caller is null) throw ProblemException.Unauthorized();
         var course = await courses.ResolveAsync(courseKey, cancellationToken);
         var isStaff = await access.RequireMemberAsync(caller, course.Id, course.IsPublished, "course", cancellationToken);
         return (course, isStaff, caller.UserId);

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Infrastructure.AI;
+using CoursePlatform.Functions.Infrastructure.Auth;
+using CoursePlatform.Functions.Infrastructure.Courses;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
@@ -12,7 +14,7 @@ using Pgvector;
 namespace CoursePlatform.Functions.Features.Search;
 
 public sealed record SearchHit(
-    Guid ChunkId, string Source, Guid? TopicId, int Position, string Content, double Score,
+    Guid Id, string Source, Guid? TopicId, int Position, string Content, double Score,
     int? Slide, int? SlideEnd, string? Title, string? Start, string? End);
 
 public sealed record SearchResults(string Query, string EmbeddingModel, IReadOnlyList<SearchHit> Items);
@@ -25,12 +27,22 @@ public sealed record SearchResults(string Query, string EmbeddingModel, IReadOnl
 /// </summary>
 public sealed class SearchService(
     CoursePlatformDbContext db,
+    CourseResolver courses,
+    CourseAccess access,
     IEmbeddingGenerator<string, Embedding<float>> embeddings,
     IOptions<EmbeddingOptions> embeddingOptions)
 {
     public const int MaxQueryLength = 500;
     public const int DefaultK = 5;
     public const int MaxK = 20;
+
+    /// <summary>Search for a member of the course (enrolled, its tutors, admins); an unpublished course is staff-only.</summary>
+    public async Task<SearchResults> SearchAsync(Caller caller, string courseKey, string? query, string? k, CancellationToken cancellationToken)
+    {
+        var course = await courses.ResolveAsync(courseKey, cancellationToken);
+        await access.RequireMemberAsync(caller, course.Id, course.IsPublished, "course", cancellationToken);
+        return await SearchAsync(course.Id, query, k, cancellationToken);
+    }
 
     public async Task<SearchResults> SearchAsync(Guid courseId, string? query, string? k, CancellationToken cancellationToken)
     {

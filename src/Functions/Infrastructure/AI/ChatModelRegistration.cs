@@ -17,7 +17,7 @@ public static class ChatModelRegistration
     /// </summary>
     public static IServiceCollection AddChatModel(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ChatModelOptions>().BindConfiguration(ChatModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<ChatModelOptions>(ChatModelOptions.Section);
         var options = configuration.GetSection(ChatModelOptions.Section).Get<ChatModelOptions>() ?? new ChatModelOptions();
         if (!options.IsConfigured) return services;
 

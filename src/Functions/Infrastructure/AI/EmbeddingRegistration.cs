@@ -17,7 +17,7 @@ public static class EmbeddingRegistration
     /// </summary>
     public static IServiceCollection AddEmbeddings(this IServiceCollection services)
     {
-        services.AddOptions<EmbeddingOptions>().BindConfiguration(EmbeddingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<EmbeddingOptions>(EmbeddingOptions.Section);
         services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value;

@@ -15,6 +15,11 @@ public sealed class AuthOptions : IValidatableObject
 
     [Range(1, 60)] public int AccessTokenMinutes { get; set; } = 15;
     [Range(1, 365)] public int RefreshTokenDays { get; set; } = 30;
+    /// <summary>
+    /// Seconds after a rotation in which the token just rotated still yields a fresh pair of the same session
+    /// (two tabs refreshing at once); presented later it means theft and revokes the session.
+    /// </summary>
+    [Range(0, 120)] public int RefreshReuseGraceSeconds { get; set; } = 30;
     /// <summary>How long revoked sessions are kept (for theft forensics) before the expiry timer deletes them.</summary>
     [Range(0, 365)] public int RevokedSessionRetentionDays { get; set; } = 7;
 

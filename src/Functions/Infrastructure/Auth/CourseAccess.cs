@@ -24,36 +24,23 @@ public sealed class CourseAccess(CoursePlatformDbContext db)
     public Task<bool> IsEnrolledAsync(Guid userId, Guid courseId, CancellationToken cancellationToken) =>
         db.Enrollments.AnyAsync(ActiveEnrollment(courseId, userId), cancellationToken);
 
-    /// <summary>401 when anonymous, 403 unless the caller teaches the course or is an admin.</summary>
-    public async Task<Caller> RequireTutorOfAsync(Caller? caller, Guid courseId, CancellationToken cancellationToken)
-    {
-        if (caller is null) throw ProblemException.Unauthorized();
-        return await IsTutorOfAsync(caller, courseId, cancellationToken)
+    /// <summary>403 unless the caller teaches the course or is an admin.</summary>
+    public async Task<Caller> RequireTutorOfAsync(Caller caller, Guid courseId, CancellationToken cancellationToken) =>
+        await IsTutorOfAsync(caller, courseId, cancellationToken)
             ? caller
             : throw ProblemException.Forbidden("Only the course's tutors and admins may do this.");
-    }
 
     /// <summary>
-    /// The member rule for a course that may be unpublished: 401 when anonymous; 404 (the <paramref name="what"/> does
+    /// The member rule for a course that may be unpublished: 404 (the <paramref name="what"/> does
     /// not exist) for an unpublished course unless the caller is staff; 403 unless enrolled or staff. Returns whether
     /// the caller is staff (the course's tutor or an admin), which features such as module gating need too.
     /// </summary>
-    public async Task<bool> RequireMemberAsync(Caller? caller, Guid courseId, bool isPublished, string what, CancellationToken cancellationToken)
+    public async Task<bool> RequireMemberAsync(Caller caller, Guid courseId, bool isPublished, string what, CancellationToken cancellationToken)
     {
-        if (caller is null) throw ProblemException.Unauthorized();
         var isStaff = await IsTutorOfAsync(caller, courseId, cancellationToken);
         if (!isPublished && !isStaff) throw ProblemException.NotFound(what);
         return isStaff || await IsEnrolledAsync(caller.UserId, courseId, cancellationToken)
             ? isStaff
-            : throw ProblemException.Forbidden("Enrol in the course to use this.");
-    }
-
-    /// <summary>401 when anonymous, 403 unless the caller is enrolled, teaches the course or is an admin.</summary>
-    public async Task<Caller> RequireMemberAsync(Caller? caller, Guid courseId, CancellationToken cancellationToken)
-    {
-        if (caller is null) throw ProblemException.Unauthorized();
-        return await IsEnrolledAsync(caller.UserId, courseId, cancellationToken) || await IsTutorOfAsync(caller, courseId, cancellationToken)
-            ? caller
             : throw ProblemException.Forbidden("Enrol in the course to use this.");
     }
 }

@@ -9,4 +9,10 @@ public sealed class HttpOptions
 
     /// <summary>Largest JSON body accepted; larger ones get 413 before they are parsed.</summary>
     [Range(1024, 100 * 1024 * 1024)] public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// How many proxies in front of the app append to <c>X-Forwarded-For</c> (Azure's front end: 1; add one for
+    /// Front Door or an Application Gateway). The client's address is the entry this many places from the right.
+    /// </summary>
+    [Range(1, 5)] public int TrustedProxyHops { get; set; } = 1;
 }

@@ -61,16 +61,22 @@ public sealed class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddleware> l
 
     private static Exception Unwrap(Exception ex) =>
         ex is AggregateException { InnerExceptions.Count: 1 } aggregate ? Unwrap(aggregate.InnerExceptions[0])
-        : ex is DbUpdateException { InnerException: { } inner } && IsDatabaseUnreachable(inner) ? inner
+        : ex is DbUpdateException { InnerException: { } inner } && (IsDatabaseUnreachable(inner) || IsBadValue(inner)) ? inner
         : ex;
 
     private static ProblemException ToProblem(Exception ex) => ex switch
     {
         ProblemException problem => problem,
         _ when IsDatabaseUnreachable(ex) => ProblemException.ServiceUnavailable(DatabaseRetryAfter, "The database is unreachable; try again shortly."),
+        // The last line of defence for input no validation caught: a value too long for its column, a NUL
+        // character, a number out of range. The caller's data, not our fault, and nothing was written.
+        _ when IsBadValue(ex) => ProblemException.BadRequest("A value in the request is too long, out of range or contains characters that cannot be stored."),
         _ => new ProblemException(HttpStatusCode.InternalServerError, "Internal server error",
             "Something went wrong on our side. Quote the trace id if you report it."),
     };
+
+    /// <summary>PostgreSQL's class 22, "data exception": a value the column cannot take.</summary>
+    private static bool IsBadValue(Exception ex) => ex is PostgresException { SqlState: [ '2', '2', ..] };
 
     /// <summary>Connection-level failures (refused, timed out, server shutting down), not query errors.</summary>
     private static bool IsDatabaseUnreachable(Exception ex) => ex switch

@@ -1,3 +1,4 @@
+using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Data.Model;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -5,8 +6,9 @@ using Microsoft.Extensions.Options;
 
 namespace CoursePlatform.Functions.Features.Auth;
 
-public static class AuthServiceCollectionExtensions
+public static class AuthRegistration
 {
+    /// <summary>Staff login, sessions, Google sign-in and the expiry of refresh sessions.</summary>
     public static IServiceCollection AddAuth(this IServiceCollection services)
     {
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
@@ -14,7 +16,7 @@ public static class AuthServiceCollectionExtensions
         services.AddScoped<StaffLoginService>();
         services.AddScoped<SessionCleanupService>();
 
-        services.AddOptions<GoogleOptions>().BindConfiguration(GoogleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<GoogleOptions>(GoogleOptions.Section);
         services.AddSingleton<IValidateOptions<GoogleOptions>, GoogleOptionsValidator>();
         services.AddHttpClient(nameof(OidcProviderMetadata), c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<OidcProviderMetadata>();

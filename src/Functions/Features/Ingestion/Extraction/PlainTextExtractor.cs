@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace CoursePlatform.Functions.Features.Ingestion;
+namespace CoursePlatform.Functions.Features.Ingestion.Extraction;
 
 /// <summary>.txt and .md transcripts: one segment per paragraph (blank-line separated), text as written.</summary>
 public static partial class PlainTextExtractor

@@ -5,7 +5,7 @@ using DocumentFormat.OpenXml.Packaging;
 using A = DocumentFormat.OpenXml.Drawing;
 using P = DocumentFormat.OpenXml.Presentation;
 
-namespace CoursePlatform.Functions.Features.Ingestion;
+namespace CoursePlatform.Functions.Features.Ingestion.Extraction;
 
 /// <summary>
 /// PowerPoint decks: one segment per slide in presentation order (hidden slides included), holding

@@ -1,7 +1,7 @@
 using CoursePlatform.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace CoursePlatform.Functions.Features.Enrollments;
+namespace CoursePlatform.Functions.Features.Cohorts;
 
 /// <summary>An allowlist row of one of the course's cohorts that names the user.</summary>
 public sealed record CohortMatch(Guid CohortId, string CohortName, int BatchNo, bool IsActive);

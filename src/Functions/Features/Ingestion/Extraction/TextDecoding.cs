@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace CoursePlatform.Functions.Features.Ingestion;
+namespace CoursePlatform.Functions.Features.Ingestion.Extraction;
 
 internal static class TextDecoding
 {

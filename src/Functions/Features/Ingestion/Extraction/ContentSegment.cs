@@ -1,4 +1,4 @@
-namespace CoursePlatform.Functions.Features.Ingestion;
+namespace CoursePlatform.Functions.Features.Ingestion.Extraction;
 
 public enum SegmentKind { Text, Slide, Cue }
 

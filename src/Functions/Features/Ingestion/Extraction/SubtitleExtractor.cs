@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 
-namespace CoursePlatform.Functions.Features.Ingestion;
+namespace CoursePlatform.Functions.Features.Ingestion.Extraction;
 
 public enum SubtitleFormat { WebVtt, Srt }
 

@@ -1,11 +1,9 @@
 using CoursePlatform.Data;
-using CoursePlatform.Functions.Features.Cohorts;
-using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Courses;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 
-namespace CoursePlatform.Functions.Features.Enrollments;
+namespace CoursePlatform.Functions.Features.Cohorts;
 
 /// <summary>
 /// The caller's own cohort of a course and their batch's project brief. Only the caller's allowlist
@@ -17,15 +15,15 @@ public sealed class LearnerCohortService(CoursePlatformDbContext db, CourseResol
     /// The cohort the caller enrolled through if they are still on its list; otherwise the caller's
     /// membership of an active cohort of the course; otherwise 404.
     /// </summary>
-    public async Task<CohortMembershipDto> GetAsync(Caller? caller, string courseKey, CancellationToken cancellationToken)
+    public async Task<CohortMembershipDto> GetAsync(Guid userId, string courseKey, CancellationToken cancellationToken)
     {
-        var (_, match) = await FindAsync(caller, courseKey, cancellationToken);
+        var (_, match) = await FindAsync(userId, courseKey, cancellationToken);
         return new CohortMembershipDto(match.CohortId, match.CohortName, match.BatchNo, match.IsActive);
     }
 
-    public async Task<ProjectBriefDto> GetProjectAsync(Caller? caller, string courseKey, CancellationToken cancellationToken)
+    public async Task<ProjectBriefDto> GetProjectAsync(Guid userId, string courseKey, CancellationToken cancellationToken)
     {
-        var (_, match) = await FindAsync(caller, courseKey, cancellationToken);
+        var (_, match) = await FindAsync(userId, courseKey, cancellationToken);
         var project = await db.CohortBatchProjects.AsNoTracking()
             .Where(p => p.CohortId == match.CohortId && p.BatchNo == match.BatchNo)
             .Select(p => new { p.Payload, p.UpdatedAt })
@@ -35,15 +33,14 @@ public sealed class LearnerCohortService(CoursePlatformDbContext db, CourseResol
         return new ProjectBriefDto(match.CohortId, match.BatchNo, brief.Title, brief.Tagline, brief.Description, brief.Notes, project.UpdatedAt);
     }
 
-    private async Task<(ResolvedCourse Course, CohortMatch Match)> FindAsync(Caller? caller, string courseKey, CancellationToken cancellationToken)
+    private async Task<(ResolvedCourse Course, CohortMatch Match)> FindAsync(Guid userId, string courseKey, CancellationToken cancellationToken)
     {
-        if (caller is null) throw ProblemException.Unauthorized();
         var course = await courses.ResolveAsync(courseKey, cancellationToken);
         var enrolledCohort = await db.Enrollments.AsNoTracking()
-            .Where(e => e.UserId == caller.UserId && e.CourseId == course.Id)
+            .Where(e => e.UserId == userId && e.CourseId == course.Id)
             .Select(e => e.CohortId)
             .SingleOrDefaultAsync(cancellationToken);
-        var matches = await membership.FindAsync(caller.UserId, course.Id, enrolledCohort, cancellationToken);
+        var matches = await membership.FindAsync(userId, course.Id, enrolledCohort, cancellationToken);
         var match = matches.FirstOrDefault(m => m.CohortId == enrolledCohort) ?? matches.FirstOrDefault(m => m.IsActive)
             ?? throw ProblemException.NotFound("cohort membership");
         return (course, match);

@@ -1,0 +1,59 @@
+using Azure.Core.Serialization;
+using CoursePlatform.Functions.Features.Auth;
+using CoursePlatform.Functions.Features.Cart;
+using CoursePlatform.Functions.Features.Catalog;
+using CoursePlatform.Functions.Features.Cohorts;
+using CoursePlatform.Functions.Features.Enrollments;
+using CoursePlatform.Functions.Features.Health;
+using CoursePlatform.Functions.Features.Ingestion;
+using CoursePlatform.Functions.Features.Lessons;
+using CoursePlatform.Functions.Features.Personas;
+using CoursePlatform.Functions.Features.Progress;
+using CoursePlatform.Functions.Features.Quizzes;
+using CoursePlatform.Functions.Features.Routing;
+using CoursePlatform.Functions.Features.Search;
+using CoursePlatform.Functions.Infrastructure;
+using CoursePlatform.Functions.Infrastructure.Auth;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace CoursePlatform.Functions;
+
+/// <summary>
+/// The composition root: the plumbing of <c>Infrastructure/</c>, then every feature's own <c>Add&lt;Feature&gt;</c>.
+/// Program.cs, the tests and the benchmarks build the same container through <see cref="AddCoursePlatform"/>.
+/// </summary>
+public static class AppComposition
+{
+    /// <summary>The worker middleware, outermost first: errors become problem+json, then the caller is authenticated.</summary>
+    public static IFunctionsWorkerApplicationBuilder UseCoursePlatformMiddleware(this IFunctionsWorkerApplicationBuilder worker)
+    {
+        worker.UseMiddleware<ProblemDetailsMiddleware>();
+        worker.UseMiddleware<AuthenticationMiddleware>();
+        return worker;
+    }
+
+    public static IServiceCollection AddCoursePlatform(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(Json.Options));
+        services.AddPlatformInfrastructure(configuration);
+
+        services.AddHealth();
+        services.AddAuth();
+        services.AddCatalog();
+        services.AddLessons();
+        services.AddPersonas();
+        services.AddCohorts();
+        services.AddEnrollments();
+        services.AddProgress();
+        services.AddQuizzes();
+        services.AddCart();
+        services.AddSearch();
+        services.AddIngestion();
+        services.AddUnmatchedRoutes();
+        return services;
+    }
+}

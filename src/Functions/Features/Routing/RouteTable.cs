@@ -1,0 +1,50 @@
+using System.Text.Json;
+
+namespace CoursePlatform.Functions.Features.Routing;
+
+/// <summary>
+/// The app's HTTP routes as the build wrote them to <c>functions.metadata</c>, to tell "no such route" (404)
+/// from "this route, another method" (405 with <c>Allow</c>) for requests no function matched.
+/// </summary>
+public sealed class RouteTable
+{
+    private readonly List<(string[] Segments, string[] Methods)> routes;
+
+    public RouteTable() : this(Path.Combine(AppContext.BaseDirectory, "functions.metadata")) { }
+
+    public RouteTable(string metadataPath)
+    {
+        routes = [];
+        if (!File.Exists(metadataPath)) return;
+        using var metadata = JsonDocument.Parse(File.ReadAllText(metadataPath));
+        foreach (var function in metadata.RootElement.EnumerateArray())
+        {
+            foreach (var binding in function.GetProperty("bindings").EnumerateArray())
+            {
+                if (!binding.TryGetProperty("type", out var type) || !string.Equals(type.GetString(), "httpTrigger", StringComparison.OrdinalIgnoreCase)) continue;
+                var route = binding.TryGetProperty("route", out var r) ? r.GetString() ?? "" : function.GetProperty("name").GetString() ?? "";
+                if (route.Contains("{*", StringComparison.Ordinal)) continue; // the fallback itself
+                var methods = binding.TryGetProperty("methods", out var m) ? m.EnumerateArray().Select(x => x.GetString()!.ToUpperInvariant()).ToArray() : [];
+                routes.Add((route.Trim('/').Split('/'), methods));
+            }
+        }
+    }
+
+    /// <summary>The methods the functions whose route matches <paramref name="path"/> answer (empty: no route matches).</summary>
+    public IReadOnlyList<string> MethodsFor(string path)
+    {
+        var segments = path.Trim('/').Split('/');
+        return routes.Where(r => Matches(r.Segments, segments)).SelectMany(r => r.Methods).Distinct().Order(StringComparer.Ordinal).ToList();
+    }
+
+    private static bool Matches(string[] template, string[] path) =>
+        template.Length == path.Length && template.Zip(path).All(p => Matches(p.First, p.Second));
+
+    private static bool Matches(string template, string segment)
+    {
+        if (!template.StartsWith('{')) return string.Equals(template, segment, StringComparison.OrdinalIgnoreCase);
+        // A parameter matches any segment, whatever its constraint: "/topics/not-a-guid/content" is the
+        // topics route given a bad id, which the 404 names, rather than a method problem.
+        return segment.Length > 0;
+    }
+}

@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using CoursePlatform.Data;
+using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Features.Auth;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace CoursePlatform.Functions.Tests.Security;
+
+/// <summary>The security audit's findings, each replayed against the running app (local host, real worker).</summary>
+public sealed class SecurityHttpTests(SecurityHostedApp app) : IClassFixture<SecurityHostedApp>
+{
+    private const string Password = "a staff password of some length";
+
+    private async Task<User> StaffAsync(string email)
+    {
+        var user = new User { Email = email, Role = UserRole.Admin, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
+        user.PasswordHash = new PasswordHasher<User>().HashPassword(user, Password);
+        await using var db = app.Database.CreateContext();
+        db.Users.Add(user);
+        await db.SaveChangesAsync();
+        return user;
+    }
+
+    private async Task<HttpResponseMessage> Login(string email, string password, string? forwardedFor = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "auth/login") { Content = JsonContent.Create(new { email, password }) };
+        if (forwardedFor is not null) request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
+        return await app.Api.SendAsync(request);
+    }
+
+    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task A_client_chosen_forwarded_for_neither_resets_the_address_limit_nor_reaches_the_session_log()
+    {
+        // Before: the first X-Forwarded-For entry was the address, so a new made-up one started a fresh count.
+        for (var i = 0; i < StaffLoginService.MaxFailuresPerAddress; i++)
+        {
+            using var failed = await Login($"guess-{i}-{Guid.NewGuid():N}@example.com", "wrong", forwardedFor: $"203.0.113.{i}");
+            Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
+        }
+        using (var spoofed = await Login($"next-{Guid.NewGuid():N}@example.com", "wrong", forwardedFor: "203.0.113.71"))
+            Assert.Equal(HttpStatusCode.TooManyRequests, spoofed.StatusCode);
+
+        // The limit is on this connection's address (the local host's trusted hop), so clear it for the next step.
+        await using (var db = app.Database.CreateContext())
+            await db.RateLimitCounters.Where(c => c.Key.StartsWith("login-ip:")).ExecuteDeleteAsync();
+
+        var admin = await StaffAsync($"staff-{Guid.NewGuid():N}@example.com");
+        using (var ok = await Login(admin.Email, Password, forwardedFor: "198.51.100.1, 10.0.0.1"))
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        await using (var db = app.Database.CreateContext())
+        {
+            var session = await db.UserSessions.AsNoTracking().SingleAsync(s => s.UserId == admin.Id);
+            Assert.Equal("127.0.0.1", session.IpAddress);
+        }
+
+        using var huge = await Login(admin.Email, "wrong", forwardedFor: new string('9', 8000));
+        Assert.Equal(HttpStatusCode.Unauthorized, huge.StatusCode);
+    }
+
+    [Fact]
+    public async Task Google_sign_in_is_bound_to_the_browser_that_started_it()
+    {
+        using var attacker = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = app.Api.BaseAddress };
+        var email = $"mallory-{Guid.NewGuid():N}@example.com";
+        using var start = await attacker.GetAsync($"auth/google/start?redirect={Uri.EscapeDataString(SecurityHostedApp.Frontend + "/signed-in")}&login_hint={email}");
+        Assert.Equal(HttpStatusCode.Found, start.StatusCode);
+        var cookie = Assert.Single(start.Headers.GetValues("Set-Cookie"));
+        Assert.StartsWith(GoogleSignInService.BindingCookie + "=", cookie, StringComparison.Ordinal);
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/api/auth/google", cookie, StringComparison.OrdinalIgnoreCase);
+
+        using var atProvider = await attacker.GetAsync(start.Headers.Location);
+        var callback = atProvider.Headers.Location!;
+        Assert.StartsWith(SecurityHostedApp.Callback, callback.ToString(), StringComparison.Ordinal);
+        var callbackPath = "auth/google/callback" + callback.Query;
+
+        // The victim opens the attacker's approved callback: no binding cookie, so no code for the attacker's account.
+        using (var victim = await attacker.GetAsync(callbackPath))
+        {
+            var problem = await ProblemAsync(victim, HttpStatusCode.BadRequest);
+            Assert.Contains("another browser", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        // The browser that started it (its cookie) finishes it.
+        using var own = new HttpRequestMessage(HttpMethod.Get, callbackPath);
+        own.Headers.Add("Cookie", cookie.Split(';')[0]);
+        using var finished = await attacker.SendAsync(own);
+        Assert.Equal(HttpStatusCode.Found, finished.StatusCode);
+        Assert.StartsWith(SecurityHostedApp.Frontend + "/signed-in?code=", finished.Headers.Location!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_staff_account_is_not_taken_over_through_google_by_its_email()
+    {
+        var admin = await StaffAsync($"admin-{Guid.NewGuid():N}@example.com");
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.Api.BaseAddress };
+        using var start = await browser.GetAsync($"auth/google/start?redirect={Uri.EscapeDataString(SecurityHostedApp.Frontend + "/")}&login_hint={admin.Email}");
+        using var atProvider = await browser.GetAsync(start.Headers.Location);
+        using var callback = await browser.GetAsync("auth/google/callback" + atProvider.Headers.Location!.Query);
+        await ProblemAsync(callback, HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Two_tabs_refreshing_at_once_stay_signed_in_and_a_late_reuse_still_revokes_the_session()
+    {
+        var admin = await StaffAsync($"tabs-{Guid.NewGuid():N}@example.com");
+        using var login = await Login(admin.Email, Password);
+        var refresh = JsonDocument.Parse(await login.Content.ReadAsStringAsync()).RootElement.GetProperty("refreshToken").GetString();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => app.Api.PostAsJsonAsync("auth/refresh", new { refreshToken = refresh })));
+        var bodies = new List<JsonElement>();
+        foreach (var response in responses)
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {text}");
+            bodies.Add(JsonDocument.Parse(text).RootElement.Clone());
+            response.Dispose();
+        }
+        foreach (var body in bodies)
+        {
+            using var me = new HttpRequestMessage(HttpMethod.Get, "users/me");
+            me.Headers.Authorization = new AuthenticationHeaderValue("Bearer", body.GetProperty("accessToken").GetString());
+            using var answer = await app.Api.SendAsync(me);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(SecurityHostedApp.RefreshGraceSeconds + 1));
+        using var late = await app.Api.PostAsJsonAsync("auth/refresh", new { refreshToken = refresh });
+        await ProblemAsync(late, HttpStatusCode.Unauthorized);
+        using var after = await app.Api.PostAsJsonAsync("auth/refresh", new { refreshToken = bodies[0].GetProperty("refreshToken").GetString() });
+        await ProblemAsync(after, HttpStatusCode.Unauthorized); // the whole family went with it
+    }
+
+    [Theory]
+    [InlineData("GET", "topics/not-a-guid/content", HttpStatusCode.NotFound, null)]
+    [InlineData("PATCH", "cart", HttpStatusCode.MethodNotAllowed, "DELETE, GET")]
+    [InlineData("GET", "no/such/route", HttpStatusCode.NotFound, null)]
+    public async Task A_request_no_function_takes_is_answered_with_a_problem(string method, string path, HttpStatusCode status, string? allow)
+    {
+        using var response = await app.Api.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        await ProblemAsync(response, status);
+        if (allow is not null) Assert.Equal(allow, string.Join(", ", response.Content.Headers.Allow));
+    }
+
+    [Theory]
+    [InlineData("courses?q=%00")]
+    [InlineData("courses?q=a%00b&page=1")]
+    public async Task A_nul_in_a_query_is_400(string path)
+    {
+        using var response = await app.Api.GetAsync(path);
+        await ProblemAsync(response, HttpStatusCode.BadRequest);
+    }
+
+    [Theory]
+    [InlineData("""{"email":"a\u0000@example.com","password":"x"}""", "email")]
+    [InlineData("""{"email":"a@example.com","password":1}""", "password")]
+    public async Task Hostile_login_bodies_are_400(string json, string field)
+    {
+        using var response = await app.Api.PostAsync("auth/login", new StringContent(json, Encoding.UTF8, "application/json"));
+        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task A_redirect_longer_than_its_column_is_400()
+    {
+        var redirect = SecurityHostedApp.Frontend + "/" + new string('a', 3000);
+        using var response = await app.Api.GetAsync($"auth/google/start?redirect={Uri.EscapeDataString(redirect)}");
+        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("redirect", out _));
+    }
+}
