@@ -13,11 +13,16 @@ jar=$(mktemp); trap 'rm -f "$jar"' EXIT   # the start sets a cookie that binds t
 location() { curl -s -b "$jar" -c "$jar" -o /dev/null -w '%{redirect_url}' "$@"; }
 query() { sed -n "s/.*[?&]$1=\([^&]*\).*/\1/p" <<<"$2"; }
 
-to_provider=$(location -G --data-urlencode "redirect=$frontend" --data-urlencode "login_hint=$email" "$api/auth/google/start")
+# PKCE between the frontend and the app: the start carries the challenge, the exchange the verifier.
+read -r verifier challenge < <(python3 -c 'import base64,hashlib,secrets
+v=secrets.token_urlsafe(32)
+print(v, base64.urlsafe_b64encode(hashlib.sha256(v.encode()).digest()).rstrip(b"=").decode())')
+to_provider=$(location -G --data-urlencode "redirect=$frontend" --data-urlencode "login_hint=$email" \
+  --data-urlencode "code_challenge=$challenge" "$api/auth/google/start")
 [ -n "$to_provider" ] || { echo "sign-in start failed: is ./run.sh serving on $api?" >&2; exit 1; }
 to_callback=$(location "$to_provider")          # the stand-in approves login_hint at once
 to_frontend=$(location "$to_callback")          # the app finishes the flow and hands the frontend a one-time code
 code=$(query code "$to_frontend")
 [ -n "$code" ] || { echo "sign-in failed: $to_frontend" >&2; exit 1; }
-curl -s -X POST "$api/auth/exchange" -H 'Content-Type: application/json' -d "{\"code\":\"$code\"}"
+curl -s -X POST "$api/auth/exchange" -H 'Content-Type: application/json' -d "{\"code\":\"$code\",\"codeVerifier\":\"$verifier\"}"
 echo

@@ -33,8 +33,8 @@ public sealed class IngestionApp(DatabaseFixture database, IDictionary<string, s
     {
         await using var db = Database.CreateContext();
         var now = DateTimeOffset.UtcNow;
-        var course = new Course { Slug = $"course-{Guid.NewGuid():N}", Name = "Networking basics", CreatedAt = now, UpdatedAt = now };
-        var topic = new Topic { Course = course, ModuleNo = 1, TopicNumber = 1, Name = "Subnets" };
+        var course = Build.Course(now, name: "Networking basics", published: false);
+        var topic = Build.Topic(course, now, name: "Subnets");
         db.Add(topic);
         await db.SaveChangesAsync();
         _prefixes.Add($"{course.Id}/");

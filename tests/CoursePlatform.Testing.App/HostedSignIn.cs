@@ -17,7 +17,7 @@ public static class HostedSignIn
     {
         ArgumentNullException.ThrowIfNull(app);
         var now = DateTimeOffset.UtcNow;
-        var user = new User { Email = email ?? $"http-{Guid.NewGuid():N}@example.com", Role = role, CreatedAt = now, UpdatedAt = now };
+        var user = Build.User(now, role, email);
         var session = new UserSession
         {
             User = user, FamilyId = Guid.NewGuid(), RefreshTokenHash = RandomNumberGenerator.GetBytes(32), CreatedAt = now, ExpiresAt = now.AddDays(1),

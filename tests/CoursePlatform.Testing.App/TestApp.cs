@@ -3,6 +3,7 @@ using CoursePlatform.Data.Model;
 using CoursePlatform.Functions;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -78,8 +79,7 @@ public class TestApp : IDisposable, IAsyncDisposable
 
     public async Task<User> CreateUserAsync(UserRole role = UserRole.Learner, string? email = null, Action<User>? configure = null)
     {
-        var now = Clock.GetUtcNow();
-        var user = new User { Email = email ?? $"user-{Guid.NewGuid():N}@example.com", Role = role, CreatedAt = now, UpdatedAt = now };
+        var user = Build.User(Clock.GetUtcNow(), role, email);
         configure?.Invoke(user);
         await Run<CoursePlatformDbContext>(async db =>
         {
@@ -87,6 +87,47 @@ public class TestApp : IDisposable, IAsyncDisposable
             await db.SaveChangesAsync();
         });
         return user;
+    }
+
+    /// <summary>A saved course (<see cref="Build.Course"/>) with <paramref name="topics"/> topics in module 1.</summary>
+    public async Task<Course> CourseAsync(EnrollmentMode mode, decimal price = 0, bool published = true, int topics = 0, string currency = "USD")
+    {
+        var now = Clock.GetUtcNow();
+        var course = Build.Course(now, price: price, currency: currency, published: published, mode: mode);
+        for (var i = 1; i <= topics; i++) course.Topics.Add(Build.Topic(course, now, 1, i));
+        await Run<CoursePlatformDbContext>(async db =>
+        {
+            db.Courses.Add(course);
+            await db.SaveChangesAsync();
+        });
+        return course;
+    }
+
+    /// <summary>An admin edit of a course's price (and currency, when given) or its published flag.</summary>
+    public Task UpdateCourseAsync(Course course, decimal? price = null, string? currency = null, bool? published = null)
+    {
+        ArgumentNullException.ThrowIfNull(course);
+        return Db(db => db.Courses.Where(c => c.Id == course.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.Price, c => price ?? c.Price)
+            .SetProperty(c => c.Currency, c => currency ?? c.Currency)
+            .SetProperty(c => c.IsPublished, c => published ?? c.IsPublished)));
+    }
+
+    /// <summary>A saved cohort of <paramref name="course"/> with its allowlist.</summary>
+    public async Task<Cohort> CohortAsync(Course course, bool active = true, string? name = null, params (string Email, int BatchNo)[] members)
+    {
+        ArgumentNullException.ThrowIfNull(course);
+        ArgumentNullException.ThrowIfNull(members);
+        var now = Clock.GetUtcNow();
+        var cohort = new Cohort { CourseId = course.Id, Name = name ?? $"Cohort {Guid.NewGuid():N}"[..16], IsActive = active, CreatedAt = now, UpdatedAt = now };
+        await Run<CoursePlatformDbContext>(async db =>
+        {
+            db.Cohorts.Add(cohort);
+            foreach (var (email, batchNo) in members)
+                db.CohortMembers.Add(new CohortMember { Cohort = cohort, Email = email, BatchNo = batchNo, CreatedAt = now });
+            await db.SaveChangesAsync();
+        });
+        return cohort;
     }
 
     public void Dispose()

@@ -1,8 +1,21 @@
 namespace CoursePlatform.Testing;
 
-/// <summary>Addresses of the local services that scripts/services.sh starts.</summary>
+/// <summary>
+/// Addresses of the local services that scripts/services.sh starts, defined once for the tests, the host
+/// tests and the benchmarks.
+/// </summary>
 public static class LocalServices
 {
+    /// <summary>The PostgreSQL server, without a database: COURSEPLATFORM_TEST_PG, else the cluster of scripts/services.sh.</summary>
+    public static string PostgresServer { get; } =
+        Environment.GetEnvironmentVariable("COURSEPLATFORM_TEST_PG") is { Length: > 0 } server
+            ? server
+            : "Host=127.0.0.1;Port=54329;Username=postgres;Password=postgres";
+
+    /// <summary><see cref="PostgresServer"/> with a database named.</summary>
+    public static string PostgresDatabase(string database) =>
+        new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer) { Database = database }.ConnectionString;
+
     /// <summary>Azurite's well-known development account (public, documented; not a secret).</summary>
     public const string AzuriteConnectionString =
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +

@@ -34,10 +34,8 @@ public sealed class DatabaseFixture : IAsyncLifetime
 
 public static class TestDatabases
 {
-    /// <summary>Server connection from COURSEPLATFORM_TEST_PG, else the local services of scripts/services.sh.</summary>
-    public static string ServerConnectionString { get; } =
-        Environment.GetEnvironmentVariable("COURSEPLATFORM_TEST_PG")
-        ?? "Host=127.0.0.1;Port=54329;Username=postgres;Password=postgres";
+    /// <summary>The server of <see cref="LocalServices.PostgresServer"/>.</summary>
+    public static string ServerConnectionString => LocalServices.PostgresServer;
 
     private static readonly Lazy<Task<string>> Template = new(CreateTemplateAsync);
 

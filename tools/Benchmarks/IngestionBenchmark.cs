@@ -35,10 +35,6 @@ namespace CoursePlatform.Benchmarks;
 /// </summary>
 public static class IngestionBenchmark
 {
-    private const string AzuriteConnectionString =
-        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-        "BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;";
-
     private const int Courses = 50;
     private const int TopicsPerCourse = 12;
     private const int Queries = 200;
@@ -52,7 +48,7 @@ public static class IngestionBenchmark
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Database:ConnectionString"] = database.ConnectionString,
-            ["AzureWebJobsStorage"] = AzuriteConnectionString,
+            ["AzureWebJobsStorage"] = LocalServices.AzuriteConnectionString,
             ["Auth:SigningKey"] = Convert.ToBase64String(Encoding.UTF8.GetBytes("benchmark-signing-key-of-at-least-32-bytes")),
         }).Build();
         await using var provider = new ServiceCollection()

@@ -43,6 +43,11 @@ namespace CoursePlatform.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("CodeChallenge")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code_challenge");
+
                     b.Property<byte[]>("CodeHash")
                         .IsRequired()
                         .HasColumnType("bytea")
@@ -89,6 +94,11 @@ namespace CoursePlatform.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<string>("CodeChallenge")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code_challenge");
 
                     b.Property<string>("CodeVerifier")
                         .IsRequired()
@@ -1133,6 +1143,11 @@ namespace CoursePlatform.Data.Migrations
 
                     b.HasIndex("UserId", "CourseId", "ModuleNo", "TopicPairIndex")
                         .HasDatabaseName("ix_quiz_attempts_user_id_course_id_module_no_topic_pair_index");
+
+                    b.HasIndex(new[] { "UserId", "CourseId", "ModuleNo", "TopicPairIndex" }, "ux_quiz_attempts_one_open_per_section")
+                        .IsUnique()
+                        .HasDatabaseName("ux_quiz_attempts_one_open_per_section")
+                        .HasFilter("submitted_at IS NULL");
 
                     b.ToTable("quiz_attempts", null, t =>
                         {

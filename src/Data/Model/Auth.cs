@@ -16,6 +16,8 @@ public class AuthLoginState
     public required string Nonce { get; set; }
     /// <summary>The allowed frontend URL to return to.</summary>
     public required string RedirectUri { get; set; }
+    /// <summary>The frontend's S256 challenge (base64url SHA-256 of a verifier it keeps); the code exchange must present the verifier.</summary>
+    public string? CodeChallenge { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? ConsumedAt { get; set; }
@@ -30,6 +32,7 @@ public class AuthLoginStateConfiguration : IEntityTypeConfiguration<AuthLoginSta
         builder.Property(x => x.CodeVerifier).HasMaxLength(128);
         builder.Property(x => x.Nonce).HasMaxLength(128);
         builder.Property(x => x.RedirectUri).HasMaxLength(2048);
+        builder.Property(x => x.CodeChallenge).HasMaxLength(64);
         builder.ToTable(t => t.HasCheckConstraint("ck_auth_login_states_hash_length", "octet_length(state_hash) = 32"));
     }
 }
@@ -45,6 +48,8 @@ public class AuthLoginCode
     public required byte[] CodeHash { get; set; }
     public Guid UserId { get; set; }
     public User User { get; set; } = null!;
+    /// <summary>The challenge of the sign-in that minted the code, carried over from its login state.</summary>
+    public string? CodeChallenge { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? ConsumedAt { get; set; }
@@ -58,6 +63,7 @@ public class AuthLoginCodeConfiguration : IEntityTypeConfiguration<AuthLoginCode
         builder.HasIndex(x => x.CodeHash).IsUnique();
         builder.HasIndex(x => x.UserId);
         builder.HasIndex(x => x.ExpiresAt);
+        builder.Property(x => x.CodeChallenge).HasMaxLength(64);
         builder.ToTable(t => t.HasCheckConstraint("ck_auth_login_codes_hash_length", "octet_length(code_hash) = 32"));
     }
 }

@@ -113,6 +113,9 @@ public class QuizAttemptConfiguration : IEntityTypeConfiguration<QuizAttempt>
         builder.HasOne(x => x.Course).WithMany().HasForeignKey(x => x.CourseId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(x => x.Score).HasPrecision(5, 2);
         builder.HasIndex(x => new { x.UserId, x.CourseId, x.ModuleNo, x.TopicPairIndex });
+        // One open attempt per learner and section: starting again replaces it, even when two starts race.
+        builder.HasIndex(x => new { x.UserId, x.CourseId, x.ModuleNo, x.TopicPairIndex }, "ux_quiz_attempts_one_open_per_section")
+            .HasDatabaseName("ux_quiz_attempts_one_open_per_section").IsUnique().HasFilter("submitted_at IS NULL");
         builder.HasIndex(x => x.CourseId);
         builder.ToTable(t =>
         {

@@ -43,12 +43,16 @@ public sealed class GoogleSignInTests(DatabaseFixture database) : IClassFixture<
         await provider.DisposeAsync();
     }
 
+    /// <summary>The frontend's PKCE verifier (one for the whole class) and the challenge it starts sign-ins with.</summary>
+    private const string Verifier = "the-frontends-own-code-verifier-of-43-characters-or-more";
+    private static readonly string Challenge = GoogleSignInService.Challenge(Verifier);
+
     /// <summary>The binding cookie each started sign-in set on "the browser", by state.</summary>
     private readonly Dictionary<string, string> bindings = [];
 
     private async Task<Uri> Start(string email, string redirect = Frontend + "/signed-in", string address = "203.0.113.9")
     {
-        var (location, cookie) = await app.Run<GoogleSignInService, (Uri, GoogleSignInService.LoginCookie)>(g => g.StartAsync(redirect, email, address, default));
+        var (location, cookie) = await app.Run<GoogleSignInService, (Uri, GoogleSignInService.LoginCookie)>(g => g.StartAsync(redirect, email, Challenge, address, default));
         Assert.Equal(GoogleSignInService.BindingCookie, cookie.Name);
         bindings[System.Web.HttpUtility.ParseQueryString(location.Query)["state"]!] = cookie.Value;
         return location;
@@ -70,7 +74,8 @@ public sealed class GoogleSignInTests(DatabaseFixture database) : IClassFixture<
         app.Run<GoogleSignInService, Uri>(g => g.CallbackAsync(code, state, error,
             binding ?? (state is not null && bindings.TryGetValue(state, out var b) ? b : null), default));
 
-    private Task<TokenResponse> Exchange(string code) => app.Run<GoogleSignInService, TokenResponse>(g => g.ExchangeAsync(code, Client, default));
+    private Task<TokenResponse> Exchange(string code, string verifier = Verifier) =>
+        app.Run<GoogleSignInService, TokenResponse>(g => g.ExchangeAsync(code, verifier, Client, default));
 
     private static string LoginCode(Uri frontend) => System.Web.HttpUtility.ParseQueryString(frontend.Query)["code"]!;
 
@@ -146,6 +151,30 @@ public sealed class GoogleSignInTests(DatabaseFixture database) : IClassFixture<
 
         // Nothing was consumed: the browser that started it still finishes it.
         Assert.StartsWith(Frontend + "/signed-in?code=", (await Callback_(code, state)).ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_code_minted_for_another_frontend_is_useless_without_its_verifier()
+    {
+        // An attacker completes a sign-in of their own and sends the victim ".../signed-in?code=X": the victim's
+        // frontend exchanges it with its own verifier, which does not match the attacker's challenge.
+        var (code, state) = await Authorize(await Start($"mallory-{Guid.NewGuid():N}@example.com"));
+        var loginCode = LoginCode(await Callback_(code, state));
+
+        var refused = await Assert.ThrowsAsync<ProblemException>(() => Exchange(loginCode, "a-victims-frontend-verifier-that-is-long-enough-43"));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.Status);
+        Assert.NotNull(await Exchange(loginCode)); // the attacker's own frontend still could, and nobody else
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("too-short")]
+    [InlineData("not+base64url/characters-------------------")]
+    public async Task A_start_without_a_proper_code_challenge_is_refused(string? challenge)
+    {
+        var error = await Assert.ThrowsAsync<ProblemException>(() => app.Run<GoogleSignInService, (Uri, GoogleSignInService.LoginCookie)>(
+            g => g.StartAsync(Frontend + "/", null, challenge, "203.0.113.9", default)));
+        Assert.True(error.Errors!.ContainsKey("code_challenge"));
     }
 
     [Fact]
@@ -227,7 +256,7 @@ public sealed class GoogleSignInTests(DatabaseFixture database) : IClassFixture<
     {
         if (padTo > 0) redirect = redirect!.PadRight(padTo, 'a');
         var error = await Assert.ThrowsAsync<ProblemException>(() =>
-            app.Run<GoogleSignInService, (Uri, GoogleSignInService.LoginCookie)>(g => g.StartAsync(redirect, null, "203.0.113.9", default)));
+            app.Run<GoogleSignInService, (Uri, GoogleSignInService.LoginCookie)>(g => g.StartAsync(redirect, null, Challenge, "203.0.113.9", default)));
         Assert.Equal(HttpStatusCode.BadRequest, error.Status);
         Assert.True(error.Errors!.ContainsKey("redirect"));
     }

@@ -20,13 +20,14 @@ public sealed class CatalogTests(DatabaseFixture database) : IClassFixture<Datab
     private async Task<Course> Course(string name, bool published = true, int topics = 0)
     {
         var now = app.Clock.GetUtcNow();
-        var course = new Course
-        {
-            Slug = $"{name.ToLowerInvariant().Replace(' ', '-').Replace("%", "pct", StringComparison.Ordinal).Replace("_", "u", StringComparison.Ordinal)}-{Guid.NewGuid():N}"[..30].TrimEnd('-'),
-            Name = name, Currency = "USD", Price = 10, IsPublished = published, ModuleCount = 2, CreatedAt = now, UpdatedAt = now,
-        };
+        var slug = $"{name.ToLowerInvariant().Replace(' ', '-').Replace("%", "pct", StringComparison.Ordinal).Replace("_", "u", StringComparison.Ordinal)}-{Guid.NewGuid():N}"[..30].TrimEnd('-');
+        var course = Build.Course(now, slug, name, price: 10, published: published, modules: 2);
         for (var i = 0; i < topics; i++)
-            course.Topics.Add(new Topic { ModuleNo = i / 2 + 1, TopicNumber = i % 2 + 1, Name = $"T{i}", IsPreview = i == 0, CreatedAt = now, UpdatedAt = now });
+        {
+            var topic = Build.Topic(course, now, i / 2 + 1, i % 2 + 1, $"T{i}");
+            topic.IsPreview = i == 0;
+            course.Topics.Add(topic);
+        }
         await app.Run<CoursePlatformDbContext>(async db =>
         {
             db.Courses.Add(course);
@@ -74,7 +75,7 @@ public sealed class CatalogTests(DatabaseFixture database) : IClassFixture<Datab
         var stranger = await app.CreateUserAsync();
         await app.Run<CoursePlatformDbContext>(async db =>
         {
-            db.Enrollments.Add(new Enrollment { UserId = learner.Id, CourseId = course.Id, Source = EnrollmentSource.Admin, EnrolledAt = app.Clock.GetUtcNow() });
+            db.Enrollments.Add(Build.Enrollment(learner.Id, course.Id, app.Clock.GetUtcNow(), source: EnrollmentSource.Admin));
             await db.SaveChangesAsync();
         });
         Task<CourseDetail> Detail(string key, User? user) =>

@@ -11,7 +11,7 @@ public sealed class CatalogHttpTests(HostedApp app) : IClassFixture<HostedApp>
     private async Task<Course> CreateCourse()
     {
         var now = DateTimeOffset.UtcNow;
-        var course = new Course { Slug = $"etag-{Guid.NewGuid():N}"[..17], Name = "ETag course", Currency = "USD", IsPublished = true, CreatedAt = now, UpdatedAt = now };
+        var course = Build.Course(now, name: "ETag course");
         await using var db = app.Database.CreateContext();
         db.Courses.Add(course);
         await db.SaveChangesAsync();

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CoursePlatform.Functions.Tests.Progress;
 using CoursePlatform.Testing;
 
 namespace CoursePlatform.Functions.Tests.Http;

@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using CoursePlatform.Functions.Tests.Progress;
 
 namespace CoursePlatform.Functions.Tests.Http;
 

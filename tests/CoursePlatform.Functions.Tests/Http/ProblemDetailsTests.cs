@@ -131,7 +131,7 @@ public sealed class ProblemDetailsTests(HostedApp app) : IClassFixture<HostedApp
     {
         var (_, admin) = await app.SignInAsync(UserRole.Admin);
         var now = DateTimeOffset.UtcNow;
-        var course = new Course { Slug = $"pd-{Guid.NewGuid():N}"[..15], Name = "PD", Currency = "USD", IsPublished = true, EnrollmentMode = EnrollmentMode.Cohort, CreatedAt = now, UpdatedAt = now };
+        var course = Build.Course(now, name: "PD", mode: EnrollmentMode.Cohort);
         await using (var db = app.Database.CreateContext())
         {
             db.Courses.Add(course);
@@ -171,7 +171,7 @@ public sealed class MissingDatabaseApp : HostedApp
 {
     protected override IDictionary<string, string> Settings() => new Dictionary<string, string>
     {
-        ["Database__ConnectionString"] = "Host=127.0.0.1;Port=54329;Username=postgres;Password=postgres;Database=cp_no_such_database",
+        ["Database__ConnectionString"] = LocalServices.PostgresDatabase("cp_no_such_database"),
     };
 }
 

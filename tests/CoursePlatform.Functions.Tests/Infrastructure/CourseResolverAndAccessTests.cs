@@ -17,7 +17,7 @@ public sealed class CourseResolverAndAccessTests(DatabaseFixture database) : ICl
     private async Task<Course> CreateCourse(Action<CoursePlatformDbContext, Course>? extra = null)
     {
         var now = app.Clock.GetUtcNow();
-        var course = new Course { Slug = $"course-{Guid.NewGuid():N}"[..20], Name = "C", Currency = "USD", CreatedAt = now, UpdatedAt = now };
+        var course = Build.Course(now, name: "C", published: false);
         await app.Run<CoursePlatformDbContext>(async db =>
         {
             db.Courses.Add(course);
@@ -61,7 +61,7 @@ public sealed class CourseResolverAndAccessTests(DatabaseFixture database) : ICl
             var tutor = new Tutor { UserId = tutorUser.Id, CreatedAt = app.Clock.GetUtcNow() };
             db.Tutors.AddRange(tutor, new Tutor { UserId = otherTutorUser.Id, CreatedAt = app.Clock.GetUtcNow() });
             db.CourseTutors.Add(new CourseTutor { Course = c, Tutor = tutor, AssignedAt = app.Clock.GetUtcNow() });
-            db.Enrollments.Add(new Enrollment { UserId = learner.Id, Course = c, Source = EnrollmentSource.Free, EnrolledAt = app.Clock.GetUtcNow() });
+            db.Enrollments.Add(Build.Enrollment(learner.Id, c, app.Clock.GetUtcNow()));
         });
         Caller As(User u) => new(u.Id, Guid.NewGuid(), u.Role);
         Task<bool> IsTutor(User u) => app.Run<CourseAccess, bool>(a => a.IsTutorOfAsync(As(u), course.Id, default));

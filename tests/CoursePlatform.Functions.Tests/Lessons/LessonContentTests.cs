@@ -41,13 +41,11 @@ public sealed class LessonContentTests(DatabaseFixture database) : IClassFixture
         foreach (var (name, role) in new[] { ("enrolled", UserRole.Learner), ("a", UserRole.Learner), ("b", UserRole.Learner), ("tutor", UserRole.Tutor), ("other-tutor", UserRole.Tutor), ("admin", UserRole.Admin), ("stranger", UserRole.Learner) })
             users[name] = await app.CreateUserAsync(role);
 
-        var course = new Course { Slug = $"c-{Guid.NewGuid():N}"[..14], Name = "C", Currency = "USD", IsPublished = true, ModuleCount = 1, CreatedAt = now, UpdatedAt = now };
-        var topic = new Topic
-        {
-            Course = course, ModuleNo = 1, TopicNumber = 2, Name = "Gated", TextContent = Layout, VideoUrl = "https://youtu.be/dQw4w9WgXcQ",
-            TextContentSports = "sports narration", CreatedAt = now, UpdatedAt = now,
-        };
-        var preview = new Topic { Course = course, ModuleNo = 1, TopicNumber = 1, Name = "Preview", IsPreview = true, TextContent = "Plain **legacy** text.", CreatedAt = now, UpdatedAt = now };
+        var course = Build.Course(now, name: "C");
+        var topic = Build.Topic(course, now, number: 2, name: "Gated");
+        (topic.TextContent, topic.VideoUrl, topic.TextContentSports) = (Layout, "https://youtu.be/dQw4w9WgXcQ", "sports narration");
+        var preview = Build.Topic(course, now, number: 1, name: "Preview");
+        (preview.IsPreview, preview.TextContent) = (true, "Plain **legacy** text.");
         await app.Run<CoursePlatformDbContext>(async db =>
         {
             db.AddRange(topic, preview);
@@ -61,7 +59,7 @@ public sealed class LessonContentTests(DatabaseFixture database) : IClassFixture
                 // Other personas' rows for the same keys must never reach A or B.
                 Asset("both", TutorPersona.RoteMemorizer, "both for rote"), Asset("default-only", TutorPersona.EnglishHesitant, "default-only for hesitant"));
             foreach (var learner in new[] { users["enrolled"], users["a"], users["b"] })
-                db.Enrollments.Add(new Enrollment { UserId = learner.Id, Course = course, Source = EnrollmentSource.Admin, EnrolledAt = now });
+                db.Enrollments.Add(Build.Enrollment(learner.Id, course, now, source: EnrollmentSource.Admin));
             db.LearnerPersonaProfiles.Add(new LearnerPersonaProfile { UserId = users["a"].Id, Course = course, PersonaKey = A, CreatedAt = now, UpdatedAt = now });
             db.LearnerPersonaProfiles.Add(new LearnerPersonaProfile { UserId = users["b"].Id, Course = course, PersonaKey = B, CreatedAt = now, UpdatedAt = now });
             db.TopicPersonalizations.Add(new TopicPersonalization { UserId = users["a"].Id, Course = course, StudyPersona = StudyPersona.Sports, UpdatedAt = now });

@@ -19,17 +19,13 @@ public sealed class OutlineTests(DatabaseFixture database) : IClassFixture<Datab
         var now = app.Clock.GetUtcNow();
         var learner = await app.CreateUserAsync();
         var other = await app.CreateUserAsync();
-        var course = new Course { Slug = $"o-{Guid.NewGuid():N}"[..14], Name = "O", Currency = "USD", IsPublished = true, ModuleCount = 2, CreatedAt = now, UpdatedAt = now };
-        var topics = Enumerable.Range(0, 4).Select(i => new Topic { Course = course, ModuleNo = i / 2 + 1, TopicNumber = i % 2 + 1, Name = $"T{i}", CreatedAt = now, UpdatedAt = now }).ToList();
+        var course = Build.Course(now, name: "O", modules: 2);
+        var topics = Enumerable.Range(0, 4).Select(i => Build.Topic(course, now, i / 2 + 1, i % 2 + 1, $"T{i}")).ToList();
         await app.Run<CoursePlatformDbContext>(async db =>
         {
             db.Topics.AddRange(topics);
             foreach (var module in Enumerable.Range(1, 2))
-                db.QuizQuestions.Add(new QuizQuestion
-                {
-                    Course = course, ModuleNo = module, TopicPairIndex = 1, Question = "q", CreatedAt = now,
-                    Options = [new QuizOption { Text = "yes", IsCorrect = true, DisplayOrder = 1 }, new QuizOption { Text = "no", DisplayOrder = 2 }],
-                });
+                db.QuizQuestions.Add(Build.QuizQuestion(course.Id, module, 1, "q", "yes", ["no"], now));
             db.TopicProgress.Add(new TopicProgress { UserId = learner.Id, Topic = topics[0], Status = ProgressStatus.Completed, Progress = 1, CompletedAt = now, UpdatedAt = now });
             db.TopicProgress.Add(new TopicProgress { UserId = other.Id, Topic = topics[1], Status = ProgressStatus.InProgress, Progress = 0.5, UpdatedAt = now });
             await db.SaveChangesAsync();

@@ -49,10 +49,10 @@ public sealed class PersonaTests(DatabaseFixture database) : IClassFixture<Datab
     {
         var now = app.Clock.GetUtcNow();
         var learner = await app.CreateUserAsync();
-        var course = new Course { Slug = $"p-{Guid.NewGuid():N}"[..14], Name = "P", Currency = "USD", IsPublished = true, CreatedAt = now, UpdatedAt = now };
+        var course = Build.Course(now, name: "P");
         await app.Run<CoursePlatformDbContext>(async db =>
         {
-            db.Enrollments.Add(new Enrollment { UserId = learner.Id, Course = course, Source = EnrollmentSource.Free, EnrolledAt = now });
+            db.Enrollments.Add(Build.Enrollment(learner.Id, course, now));
             await db.SaveChangesAsync();
         });
         return (course, learner);

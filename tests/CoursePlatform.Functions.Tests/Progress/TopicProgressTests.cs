@@ -4,7 +4,7 @@ using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Progress;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using CoursePlatform.Testing;
-using static CoursePlatform.Functions.Tests.Progress.LearningCourse;
+using static CoursePlatform.Testing.LearningCourse;
 using static CoursePlatform.Testing.TestApp;
 
 namespace CoursePlatform.Functions.Tests.Progress;

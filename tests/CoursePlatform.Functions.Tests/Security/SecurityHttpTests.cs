@@ -15,10 +15,11 @@ namespace CoursePlatform.Functions.Tests.Security;
 public sealed class SecurityHttpTests(SecurityHostedApp app) : IClassFixture<SecurityHostedApp>
 {
     private const string Password = "a staff password of some length";
+    private const string Verifier = "a-frontend-code-verifier-of-at-least-43-characters";
 
     private async Task<User> StaffAsync(string email)
     {
-        var user = new User { Email = email, Role = UserRole.Admin, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
+        var user = Build.User(DateTimeOffset.UtcNow, UserRole.Admin, email);
         user.PasswordHash = new PasswordHasher<User>().HashPassword(user, Password);
         await using var db = app.Database.CreateContext();
         db.Users.Add(user);
@@ -75,7 +76,7 @@ public sealed class SecurityHttpTests(SecurityHostedApp app) : IClassFixture<Sec
     {
         using var attacker = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = app.Api.BaseAddress };
         var email = $"mallory-{Guid.NewGuid():N}@example.com";
-        using var start = await attacker.GetAsync($"auth/google/start?redirect={Uri.EscapeDataString(SecurityHostedApp.Frontend + "/signed-in")}&login_hint={email}");
+        using var start = await attacker.GetAsync($"auth/google/start?redirect={Uri.EscapeDataString(SecurityHostedApp.Frontend + "/signed-in")}&login_hint={email}&code_challenge={GoogleSignInService.Challenge(Verifier)}");
         Assert.Equal(HttpStatusCode.Found, start.StatusCode);
         var cookie = Assert.Single(start.Headers.GetValues("Set-Cookie"));
         Assert.StartsWith(GoogleSignInService.BindingCookie + "=", cookie, StringComparison.Ordinal);
@@ -101,6 +102,13 @@ public sealed class SecurityHttpTests(SecurityHostedApp app) : IClassFixture<Sec
         using var finished = await attacker.SendAsync(own);
         Assert.Equal(HttpStatusCode.Found, finished.StatusCode);
         Assert.StartsWith(SecurityHostedApp.Frontend + "/signed-in?code=", finished.Headers.Location!.ToString(), StringComparison.Ordinal);
+
+        // The code is only good with the frontend's verifier of the challenge the sign-in started with.
+        var loginCode = System.Web.HttpUtility.ParseQueryString(finished.Headers.Location!.Query)["code"];
+        using (var wrong = await attacker.PostAsJsonAsync("auth/exchange", new { code = loginCode, codeVerifier = new string('v', 43) }))
+            await ProblemAsync(wrong, HttpStatusCode.Unauthorized);
+        using var exchanged = await attacker.PostAsJsonAsync("auth/exchange", new { code = loginCode, codeVerifier = Verifier });
+        Assert.Equal(HttpStatusCode.OK, exchanged.StatusCode);
     }
 
     [Fact]
@@ -108,7 +116,7 @@ public sealed class SecurityHttpTests(SecurityHostedApp app) : IClassFixture<Sec
     {
         var admin = await StaffAsync($"admin-{Guid.NewGuid():N}@example.com");
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.Api.BaseAddress };
-        using var start = await browser.GetAsync($"auth/google/start?redirect={Uri.EscapeDataString(SecurityHostedApp.Frontend + "/")}&login_hint={admin.Email}");
+        using var start = await browser.GetAsync($"auth/google/start?redirect={Uri.EscapeDataString(SecurityHostedApp.Frontend + "/")}&login_hint={admin.Email}&code_challenge={GoogleSignInService.Challenge(Verifier)}");
         using var atProvider = await browser.GetAsync(start.Headers.Location);
         using var callback = await browser.GetAsync("auth/google/callback" + atProvider.Headers.Location!.Query);
         await ProblemAsync(callback, HttpStatusCode.Conflict);

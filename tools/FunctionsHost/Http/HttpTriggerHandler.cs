@@ -100,7 +100,9 @@ public sealed class HttpTriggerHandler(
             var peer = remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote;
             var entry = peer.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
                 ? $"[{peer}]:{context.Connection.RemotePort}" : $"{peer}:{context.Connection.RemotePort}";
-            var forwarded = request.Headers["X-Forwarded-For"].ToString();
+            var forwarded = request.Headers["X-Forwarded-For"].ToString(); // every spelling and line of it, in order
+            foreach (var key in http.NullableHeaders.Keys.Where(k => k.Equals("X-Forwarded-For", StringComparison.OrdinalIgnoreCase)).ToList())
+                http.NullableHeaders.Remove(key);
             http.NullableHeaders["X-Forwarded-For"] = new NullableString { Value = forwarded.Length == 0 ? entry : $"{forwarded}, {entry}" };
         }
         foreach (var query in request.Query)

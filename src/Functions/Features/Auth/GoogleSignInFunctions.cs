@@ -7,7 +7,10 @@ using Microsoft.Azure.Functions.Worker.Http;
 
 namespace CoursePlatform.Functions.Features.Auth;
 
-public sealed record ExchangeRequest([property: Required, MaxLength(200)] string? Code);
+/// <summary>The one-time code from the redirect and the verifier whose S256 challenge the sign-in started with.</summary>
+public sealed record ExchangeRequest(
+    [property: Required, MaxLength(200)] string? Code,
+    [property: Required, MinLength(43), MaxLength(128)] string? CodeVerifier);
 
 public sealed class GoogleSignInFunctions(GoogleSignInService google, ClientAddress addresses)
 {
@@ -15,7 +18,8 @@ public sealed class GoogleSignInFunctions(GoogleSignInService google, ClientAddr
     public async Task<HttpResponseData> Start(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "auth/google/start")] HttpRequestData request, CancellationToken cancellationToken)
     {
-        var (location, cookie) = await google.StartAsync(request.Query["redirect"], request.Query["login_hint"], addresses.Of(request), cancellationToken);
+        var (location, cookie) = await google.StartAsync(request.Query["redirect"], request.Query["login_hint"], request.Query["code_challenge"],
+            addresses.Of(request), cancellationToken);
         var response = Redirect(request, location);
         response.Cookies.Append(new HttpCookie(cookie.Name, cookie.Value)
         {
@@ -41,7 +45,7 @@ public sealed class GoogleSignInFunctions(GoogleSignInService google, ClientAddr
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/exchange")] HttpRequestData request, CancellationToken cancellationToken)
     {
         var body = await request.ReadJsonAsync<ExchangeRequest>(cancellationToken);
-        var tokens = await google.ExchangeAsync(body.Code!, addresses.Client(request), cancellationToken);
+        var tokens = await google.ExchangeAsync(body.Code!, body.CodeVerifier!, addresses.Client(request), cancellationToken);
         return (await request.JsonAsync(HttpStatusCode.OK, tokens, cancellationToken: cancellationToken)).NoStore();
     }
 

@@ -47,20 +47,24 @@ public sealed class GoogleSignInService(
     /// Where to send the browser to sign in, and the cookie to set on it: <paramref name="redirect"/> must be an
     /// allowed frontend URL; starts are limited per client address (each one writes a row).
     /// </summary>
-    public async Task<(Uri Location, LoginCookie Cookie)> StartAsync(string? redirect, string? loginHint, string? clientAddress, CancellationToken cancellationToken)
+    public async Task<(Uri Location, LoginCookie Cookie)> StartAsync(string? redirect, string? loginHint, string? codeChallenge, string? clientAddress,
+        CancellationToken cancellationToken)
     {
         var returnTo = AllowedRedirect(redirect);
+        if (codeChallenge is null || !IsChallenge(codeChallenge))
+            throw ProblemException.Validation("code_challenge",
+                "Send code_challenge: the base64url SHA-256 (43 characters) of a random code_verifier the frontend keeps for POST /auth/exchange.");
         if (loginHint is { Length: > 320 }) throw ProblemException.Validation("login_hint", "A login hint is an email address of at most 320 characters.");
-        if (clientAddress is not null)
+        if (ClientAddress.LimitKey(clientAddress) is { } address)
         {
-            var decision = await limiter.HitAsync($"google-start:{clientAddress}", MaxStartsPerAddress, StartWindow, cancellationToken);
+            var decision = await limiter.HitAsync($"google-start:{address}", MaxStartsPerAddress, StartWindow, cancellationToken);
             if (!decision.Allowed) throw ProblemException.TooManyRequests(decision.RetryAfter, "Too many sign-ins started from this address; try again later.");
         }
         var (state, verifier, nonce) = (SessionService.NewSecret(), SessionService.NewSecret(), SessionService.NewSecret());
         var now = time.GetUtcNow();
         db.AuthLoginStates.Add(new AuthLoginState
         {
-            StateHash = SessionService.Hash(state), CodeVerifier = verifier, Nonce = nonce, RedirectUri = returnTo.ToString(),
+            StateHash = SessionService.Hash(state), CodeVerifier = verifier, Nonce = nonce, RedirectUri = returnTo.ToString(), CodeChallenge = codeChallenge,
             CreatedAt = now, ExpiresAt = now.AddMinutes(Settings.LoginStateMinutes),
         });
         await db.SaveChangesAsync(cancellationToken);
@@ -105,19 +109,26 @@ public sealed class GoogleSignInService(
         var now = time.GetUtcNow();
         db.AuthLoginCodes.Add(new AuthLoginCode
         {
-            CodeHash = SessionService.Hash(oneTimeCode), UserId = user.Id, CreatedAt = now, ExpiresAt = now.AddSeconds(Settings.LoginCodeSeconds),
+            CodeHash = SessionService.Hash(oneTimeCode), UserId = user.Id, CodeChallenge = login.CodeChallenge,
+            CreatedAt = now, ExpiresAt = now.AddSeconds(Settings.LoginCodeSeconds),
         });
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Google sign-in completed for user {UserId}", user.Id);
         return WithQuery(login.RedirectUri, "code", oneTimeCode);
     }
 
-    /// <summary>Trades a one-time code for tokens: once, within its minute.</summary>
-    public async Task<TokenResponse> ExchangeAsync(string code, ClientInfo client, CancellationToken cancellationToken)
+    /// <summary>
+    /// Trades a one-time code for tokens: once, within its minute, and only with the verifier of the challenge
+    /// the sign-in started with, so a code minted for someone else's sign-in (a link an attacker sends) is useless.
+    /// </summary>
+    public async Task<TokenResponse> ExchangeAsync(string code, string codeVerifier, ClientInfo client, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var hash = SessionService.Hash(code);
         var row = await db.AuthLoginCodes.AsNoTracking().SingleOrDefaultAsync(c => c.CodeHash == hash, cancellationToken);
+        if (row is not null && (row.CodeChallenge is null || !CryptographicOperations.FixedTimeEquals(
+                Encoding.ASCII.GetBytes(row.CodeChallenge), Encoding.ASCII.GetBytes(Challenge(codeVerifier)))))
+            throw ProblemException.Unauthorized("The code verifier does not match the sign-in that issued this code; sign in again.", "invalid_grant");
         var claimed = row is null ? 0 : await db.AuthLoginCodes
             .Where(c => c.Id == row.Id && c.ConsumedAt == null && c.ExpiresAt > now)
             .ExecuteUpdateAsync(c => c.SetProperty(x => x.ConsumedAt, now), cancellationToken);
@@ -141,6 +152,12 @@ public sealed class GoogleSignInService(
     }
 
     private const int MaxRedirectLength = 2048;
+
+    /// <summary>S256 as PKCE defines it: base64url(SHA-256(ASCII verifier)).</summary>
+    public static string Challenge(string verifier) => Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+
+    private static bool IsChallenge(string value) =>
+        value.Length == 43 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     /// <summary>The cookie value bound to a state: an HMAC under the app's signing key, so only this app can mint it.</summary>
     private string Binding(string state) =>

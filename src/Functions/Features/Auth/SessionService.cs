@@ -22,8 +22,9 @@ public sealed record TokenResponse(string AccessToken, string RefreshToken, stri
 /// <summary>
 /// Refresh-token sessions. Each refresh token is a row holding only its SHA-256; a refresh rotates it
 /// (the old row is marked rotated, a new row joins the same family). Presenting a rotated token again
-/// within <see cref="AuthOptions.RefreshReuseGraceSeconds"/> of its rotation is a second tab that refreshed at
-/// the same moment: it gets a fresh pair of the same family. Later it means the token was copied: the whole
+/// within <see cref="AuthOptions.RefreshReuseGraceSeconds"/> of its rotation, by the client (address and
+/// User-Agent) it was issued to, is a second tab that refreshed at the same moment: it gets a fresh pair of the
+/// same family. Later it means the token was copied: the whole
 /// family is revoked. The family id is the session id in access tokens.
 /// </summary>
 public sealed class SessionService(
@@ -58,7 +59,9 @@ public sealed class SessionService(
         {
             var rotatedAt = await db.UserSessions.Where(s => s.Id == current.Id && s.RevokedAt == null)
                 .Select(s => s.RotatedAt).SingleOrDefaultAsync(cancellationToken);
-            if (rotatedAt is { } at && now - at <= TimeSpan.FromSeconds(options.Value.RefreshReuseGraceSeconds))
+            // The grace is for another tab of the same browser: the client the token was issued to, within seconds.
+            var sameClient = current.UserAgent == Truncate(client.UserAgent, 512) && current.IpAddress == Truncate(client.IpAddress, 64);
+            if (rotatedAt is { } at && sameClient && now - at <= TimeSpan.FromSeconds(options.Value.RefreshReuseGraceSeconds))
             {
                 logger.LogInformation("Refresh of session {SessionId} within the reuse grace: a concurrent refresh", current.FamilyId);
                 return await IssueNextAsync(current, client, cancellationToken);

@@ -31,27 +31,29 @@ public sealed class StaffLoginService(
     {
         ArgumentNullException.ThrowIfNull(client);
         email = email.Trim().ToLowerInvariant();
-        var pairKey = $"login-pair:{client.IpAddress ?? "unknown"}|{email}";
+        var address = ClientAddress.LimitKey(client.IpAddress);
+        var pairKey = $"login-pair:{address ?? "unknown"}|{email}";
         var limits = new List<(string Key, int Limit)> { (pairKey, MaxFailuresPerEmailAndAddress) };
-        if (client.IpAddress is { } address) limits.Add(($"login-ip:{address}", MaxFailuresPerAddress));
-        foreach (var (key, limit) in limits)
-        {
-            var state = await limiter.PeekAsync(key, limit, FailureWindow, cancellationToken);
-            if (!state.Allowed) throw ProblemException.TooManyRequests(state.RetryAfter, "Too many failed sign-in attempts; try again later.");
-        }
+        if (address is not null) limits.Add(($"login-ip:{address}", MaxFailuresPerAddress));
+        // Every attempt is counted before the password is checked, atomically, so parallel guesses cannot all
+        // slip past one check; a success gives its count back.
+        var decisions = new List<RateLimitDecision>();
+        foreach (var (key, limit) in limits) decisions.Add(await limiter.HitAsync(key, limit, FailureWindow, cancellationToken));
+        if (decisions.FirstOrDefault(d => !d.Allowed) is { } over)
+            throw ProblemException.TooManyRequests(over.RetryAfter, "Too many failed sign-in attempts; try again later.");
 
         var user = await db.Users.SingleOrDefaultAsync(
             u => u.Email == email && u.PasswordHash != null && (u.Role == UserRole.Tutor || u.Role == UserRole.Admin), cancellationToken);
         var result = hasher.VerifyHashedPassword(user ?? new User { Email = email }, user?.PasswordHash ?? DummyHash, password);
         if (user is null || result == PasswordVerificationResult.Failed)
         {
-            foreach (var (key, limit) in limits) await limiter.HitAsync(key, limit, FailureWindow, cancellationToken);
             logger.LogInformation("Staff sign-in failed");
             throw ProblemException.Unauthorized("The email or password is incorrect.");
         }
 
         if (result == PasswordVerificationResult.SuccessRehashNeeded) user.PasswordHash = hasher.HashPassword(user, password);
         await limiter.ResetAsync(pairKey, FailureWindow, cancellationToken);
+        if (address is not null) await limiter.ReleaseAsync($"login-ip:{address}", FailureWindow, cancellationToken);
         return await sessions.StartAsync(user, client, cancellationToken);
     }
 }

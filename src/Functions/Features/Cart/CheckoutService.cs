@@ -90,6 +90,15 @@ public sealed class CheckoutService(
     /// <summary>A line for a purchase whose payment is pending: charge again; captured activates the enrolment.</summary>
     private async Task<bool> RetryPaymentAsync(Guid userId, CartLine line, ResolvedCourse course, Builder result, CancellationToken cancellationToken)
     {
+        // Lock the pending enrolment before charging: a cancellation waits for this checkout, and one that got
+        // in first leaves nothing to lock, so the course is bought afresh by the rules of any open course.
+        var locked = await db.Database.SqlQuery<Guid>($"""
+            SELECT id AS "Value" FROM enrollments
+            WHERE user_id = {userId} AND course_id = {course.Id} AND status = 'pending_payment'
+            FOR UPDATE
+            """).ToListAsync(cancellationToken);
+        if (locked.Count == 0) return await CheckOutLineAsync(userId, line, course, result, cancellationToken);
+
         if (line.UnitPrice != course.Price || line.Currency != course.Currency)
             result.PriceChanges.Add(new PriceChangeDto(course.Id, course.Slug, line.UnitPrice, line.Currency, course.Price, course.Currency));
         var payment = await payments.ChargeAsync(new PaymentRequest(userId, course.Id, course.Price, course.Currency), cancellationToken);

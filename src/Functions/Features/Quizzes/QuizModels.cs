@@ -22,8 +22,11 @@ public sealed record StartedAttempt(
     Guid Id, Guid CourseId, int ModuleNo, int TopicPairIndex, DateTimeOffset StartedAt, DateTimeOffset ExpiresAt,
     IReadOnlyList<AttemptQuestion> Questions);
 
-/// <summary>How one question went; <c>CorrectOptionId</c> and <c>Explanation</c> only when the answers are revealed.</summary>
-public sealed record QuestionResult(Guid QuestionId, Guid? SelectedOptionId, Guid? CorrectOptionId, bool Correct, string? Explanation);
+/// <summary>
+/// How one question went. <c>Correct</c>, <c>CorrectOptionId</c> and <c>Explanation</c> only when the answers are
+/// revealed: even "this one was wrong" gives a two-option question away.
+/// </summary>
+public sealed record QuestionResult(Guid QuestionId, Guid? SelectedOptionId, bool? Correct, Guid? CorrectOptionId, string? Explanation);
 
 /// <summary>The submitted attempt, with the module's state after it and whether the next module is open now.</summary>
 public sealed record SubmittedAttempt(

@@ -101,12 +101,20 @@ public sealed class QuizService(
             // Open attempts never pile up: a new start abandons the learner's open attempt of this section
             // (and any of theirs that expired unsubmitted); an abandoned attempt can no longer be submitted.
             var expired = now - options.Value.AttemptTimeLimit;
-            await db.QuizAttempts
-                .Where(a => a.UserId == userId && a.SubmittedAt == null
-                            && ((a.CourseId == course.Id && a.ModuleNo == moduleNo && a.TopicPairIndex == pair) || a.StartedAt < expired))
-                .ExecuteDeleteAsync(cancellationToken);
-            db.QuizAttempts.Add(attempt);
-            await db.SaveChangesAsync(cancellationToken);
+            try
+            {
+                await db.QuizAttempts
+                    .Where(a => a.UserId == userId && a.SubmittedAt == null
+                                && ((a.CourseId == course.Id && a.ModuleNo == moduleNo && a.TopicPairIndex == pair) || a.StartedAt < expired))
+                    .ExecuteDeleteAsync(cancellationToken);
+                db.QuizAttempts.Add(attempt);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (Exception ex) when ((ex as Npgsql.PostgresException ?? ex.InnerException as Npgsql.PostgresException)?.SqlState
+                                           is Npgsql.PostgresErrorCodes.UniqueViolation or Npgsql.PostgresErrorCodes.DeadlockDetected)
+            {
+                throw ProblemException.Conflict("Another attempt of this section was started at the same moment; use that one or start again.");
+            }
             await transaction.CommitAsync(cancellationToken);
         }
         return new StartedAttempt(attempt.Id, course.Id, moduleNo, pair, attempt.StartedAt, attempt.StartedAt + options.Value.AttemptTimeLimit,
@@ -164,9 +172,10 @@ public sealed class QuizService(
             AnswerReveal.Passed => passed,
             _ => false,
         };
-        var results = picks.Select(p => new QuestionResult(p.Question.QuestionId, p.Pick?.OptionId,
-            reveal ? p.Question.Options.First(o => o.IsCorrect).OptionId : null, p.Pick?.IsCorrect == true,
-            reveal ? p.Question.Explanation : null)).ToList();
+        var results = picks.Select(p => reveal
+            ? new QuestionResult(p.Question.QuestionId, p.Pick?.OptionId, p.Pick?.IsCorrect == true,
+                p.Question.Options.First(o => o.IsCorrect).OptionId, p.Question.Explanation)
+            : new QuestionResult(p.Question.QuestionId, p.Pick?.OptionId, null, null, null)).ToList();
         return new SubmittedAttempt(attemptId, score, passed, correct, frozen.Count, finalPair, reveal, results,
             states.Single(s => s.ModuleNo == attempt.ModuleNo), states.Where(s => s.ModuleNo > attempt.ModuleNo).MinBy(s => s.ModuleNo));
     }

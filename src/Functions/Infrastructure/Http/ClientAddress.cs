@@ -50,6 +50,19 @@ public sealed class ClientAddress(IOptions<HttpOptions> options)
         return IPAddress.TryParse(host, out var address) ? address.ToString() : null;
     }
 
+    /// <summary>
+    /// The key an address is rate-limited under: an IPv4 address as it is; an IPv6 address by its /64, since one
+    /// subscriber holds a whole /64 and could otherwise rotate through it for fresh counts.
+    /// </summary>
+    public static string? LimitKey(string? address)
+    {
+        if (address is null || !IPAddress.TryParse(address, out var ip)) return address;
+        if (ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6 || ip.IsIPv4MappedToIPv6) return ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4().ToString() : address;
+        var bytes = ip.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
+    }
+
     /// <summary>The User-Agent, cut to the session log's column.</summary>
     public static string? UserAgent(HttpRequestData request)
     {

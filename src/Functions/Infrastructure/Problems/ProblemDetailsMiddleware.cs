@@ -31,6 +31,8 @@ public sealed class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddleware> l
             var problem = ToProblem(Unwrap(ex));
             if (problem.Status >= HttpStatusCode.InternalServerError && problem.Status != HttpStatusCode.ServiceUnavailable)
                 logger.LogError(ex, "Unhandled exception in {Function}", context.FunctionDefinition.Name);
+            else if (Unwrap(ex) is PostgresException bad && IsBadValue(bad))
+                logger.LogWarning("A value PostgreSQL refused in {Function}: {SqlState}", context.FunctionDefinition.Name, bad.SqlState);
             else if (problem.Status == HttpStatusCode.ServiceUnavailable)
                 logger.LogWarning("Dependency unavailable in {Function}: {Error}", context.FunctionDefinition.Name, Unwrap(ex).GetType().Name);
 
@@ -69,14 +71,19 @@ public sealed class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddleware> l
         ProblemException problem => problem,
         _ when IsDatabaseUnreachable(ex) => ProblemException.ServiceUnavailable(DatabaseRetryAfter, "The database is unreachable; try again shortly."),
         // The last line of defence for input no validation caught: a value too long for its column, a NUL
-        // character, a number out of range. The caller's data, not our fault, and nothing was written.
+        // character, a number out of range. The statement that met it wrote nothing.
         _ when IsBadValue(ex) => ProblemException.BadRequest("A value in the request is too long, out of range or contains characters that cannot be stored."),
         _ => new ProblemException(HttpStatusCode.InternalServerError, "Internal server error",
             "Something went wrong on our side. Quote the trace id if you report it."),
     };
 
-    /// <summary>PostgreSQL's class 22, "data exception": a value the column cannot take.</summary>
-    private static bool IsBadValue(Exception ex) => ex is PostgresException { SqlState: [ '2', '2', ..] };
+    /// <summary>
+    /// The data exceptions a client's value causes: too long for its column (22001), out of range (22003),
+    /// a bad date (22007, 22008), a NUL or an invalid character (22021, 22P05). Other errors of class 22 (a bad
+    /// cast in our own SQL, a division by zero) stay 500s: they are ours to fix.
+    /// </summary>
+    private static bool IsBadValue(Exception ex) =>
+        ex is PostgresException { SqlState: "22001" or "22003" or "22007" or "22008" or "22021" or "22P05" };
 
     /// <summary>Connection-level failures (refused, timed out, server shutting down), not query errors.</summary>
     private static bool IsDatabaseUnreachable(Exception ex) => ex switch

@@ -34,6 +34,14 @@ public sealed class RateLimiter(CoursePlatformDbContext db, TimeProvider time)
         return new RateLimitDecision(count < limit, count, end - now);
     }
 
+    /// <summary>Gives back one hit of the current window of <paramref name="key"/> (an attempt that turned out fine).</summary>
+    public Task ReleaseAsync(string key, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var (start, _, _) = Window(window);
+        return db.RateLimitCounters.Where(c => c.Key == key && c.WindowStart == start && c.Count > 0)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Count, c => c.Count - 1), cancellationToken);
+    }
+
     /// <summary>Forgets the current window of <paramref name="key"/> (e.g. failed logins after a success).</summary>
     public Task ResetAsync(string key, TimeSpan window, CancellationToken cancellationToken)
     {

@@ -6,12 +6,12 @@ using CoursePlatform.Functions.Features.Enrollments;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using CoursePlatform.Testing;
 
-namespace CoursePlatform.Enrollment.Tests;
+namespace CoursePlatform.Functions.Tests.Cohorts;
 
 /// <summary>The learner's own cohort and batch project: each learner sees theirs and nobody else's.</summary>
 public sealed class LearnerCohortTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
 {
-    private readonly EnrollmentApp app = new(database);
+    private readonly TestApp app = new(database);
 
     public void Dispose() => app.Dispose();
 

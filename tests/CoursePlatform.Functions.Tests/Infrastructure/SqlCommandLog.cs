@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace CoursePlatform.Enrollment.Tests;
+namespace CoursePlatform.Functions.Tests.Infrastructure;
 
 /// <summary>
 /// Records the SQL commands Npgsql runs against one database (its "Npgsql" activity source), so a test

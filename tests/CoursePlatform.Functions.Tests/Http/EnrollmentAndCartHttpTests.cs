@@ -6,7 +6,7 @@ using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Testing;
 
-namespace CoursePlatform.Enrollment.Tests;
+namespace CoursePlatform.Functions.Tests.Http;
 
 /// <summary>The enrolment, cohort and cart routes over HTTP: wiring, auth middleware, bodies, status codes, problem+json.</summary>
 public sealed class HttpEndpointTests(HostedApp hosted) : IClassFixture<HostedApp>
@@ -16,7 +16,7 @@ public sealed class HttpEndpointTests(HostedApp hosted) : IClassFixture<HostedAp
     private async Task<Course> CourseAsync(EnrollmentMode mode, decimal price = 0)
     {
         var now = DateTimeOffset.UtcNow;
-        var course = new Course { Slug = $"h-{Guid.NewGuid():N}"[..16], Name = "HTTP course", Price = price, IsPublished = true, EnrollmentMode = mode, ModuleCount = 1, CreatedAt = now, UpdatedAt = now };
+        var course = Build.Course(now, name: "HTTP course", price: price, mode: mode);
         await using var db = hosted.Database.CreateContext();
         db.Courses.Add(course);
         await db.SaveChangesAsync();

@@ -9,7 +9,7 @@ using CoursePlatform.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CoursePlatform.Enrollment.Tests;
+namespace CoursePlatform.Functions.Tests.Cart;
 
 /// <summary>
 /// The default gateway's behaviour, plus a record of every charge and a list of courses to decline, so tests
@@ -40,10 +40,10 @@ public sealed class RecordingGateway : IPaymentGateway
 public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
 {
     private readonly RecordingGateway gateway = new();
-    private readonly EnrollmentApp app;
+    private readonly TestApp app;
 
     public CartTests(DatabaseFixture database) =>
-        app = new EnrollmentApp(database, services => services.AddSingleton<IPaymentGateway>(gateway));
+        app = new TestApp(database, configure: services => services.AddSingleton<IPaymentGateway>(gateway));
 
     public void Dispose() => app.Dispose();
 
@@ -494,7 +494,7 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
     }
 
     private Task<Functions.Features.Catalog.CourseDetail> Detail(User user, Course course) =>
-        app.Run<Functions.Features.Catalog.CatalogService, Functions.Features.Catalog.CourseDetail>(s => s.DetailAsync(course.Slug, EnrollmentApp.As(user), default));
+        app.Run<Functions.Features.Catalog.CatalogService, Functions.Features.Catalog.CourseDetail>(s => s.DetailAsync(course.Slug, TestApp.As(user), default));
 
     [Fact]
     public async Task A_pending_purchase_is_reported_truthfully_and_checking_out_again_retries_the_payment()

@@ -37,7 +37,7 @@ public sealed class EndToEndTests(DatabaseFixture database) : IClassFixture<Data
         await using (var db = database.CreateContext())
         {
             var now = DateTimeOffset.UtcNow;
-            var course = new Course { Slug = _courseSlug, Name = "Cloud networking", IsPublished = true, CreatedAt = now, UpdatedAt = now };
+            var course = Build.Course(now, _courseSlug, "Cloud networking");
             db.Add(course);
             db.Add(Staff(_admin, UserRole.Admin, now));
             db.Add(Staff(_tutor, UserRole.Tutor, now));
@@ -68,7 +68,7 @@ public sealed class EndToEndTests(DatabaseFixture database) : IClassFixture<Data
 
     private static User Staff(string email, UserRole role, DateTimeOffset now)
     {
-        var user = new User { Email = email, Role = role, CreatedAt = now, UpdatedAt = now };
+        var user = Build.User(now, role, email);
         user.PasswordHash = new PasswordHasher<User>().HashPassword(user, Password);
         return user;
     }

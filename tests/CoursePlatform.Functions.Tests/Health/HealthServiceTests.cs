@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace CoursePlatform.Functions.Tests;
+namespace CoursePlatform.Functions.Tests.Health;
 
 /// <summary>The app's own service registration, resolved and run against the real services.</summary>
 public class HealthServiceTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>

@@ -8,12 +8,12 @@ using CoursePlatform.Functions.Infrastructure.Problems;
 using CoursePlatform.Testing;
 using Microsoft.EntityFrameworkCore;
 
-namespace CoursePlatform.Enrollment.Tests;
+namespace CoursePlatform.Functions.Tests.Enrollments;
 
 /// <summary>Enrolment rules: cohort gating, email matching and backfill, checkOnly, idempotency under concurrency.</summary>
 public sealed class EnrollmentTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
 {
-    private readonly EnrollmentApp app = new(database);
+    private readonly TestApp app = new(database);
 
     public void Dispose() => app.Dispose();
 

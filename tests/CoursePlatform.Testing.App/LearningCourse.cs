@@ -3,7 +3,7 @@ using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Progress;
 using CoursePlatform.Functions.Features.Quizzes;
 
-namespace CoursePlatform.Functions.Tests.Progress;
+namespace CoursePlatform.Testing;
 
 /// <summary>
 /// A published course of <c>modules</c> x <c>topicsPerModule</c> topics whose every quiz pair holds
@@ -20,17 +20,13 @@ public sealed record LearningCourse(Course Course, IReadOnlyList<Topic> Topics)
     public static async Task<LearningCourse> CreateAsync(Func<Func<CoursePlatformDbContext, Task>, Task> withDb, DateTimeOffset now,
         int modules = 2, int topicsPerModule = 4, int questionsPerPair = 6)
     {
-        var course = new Course
-        {
-            Slug = $"q-{Guid.NewGuid():N}"[..14], Name = "Quiz course", Currency = "USD", IsPublished = true, ModuleCount = modules,
-            EnrollmentMode = EnrollmentMode.Open, CreatedAt = now, UpdatedAt = now,
-        };
+        var course = Build.Course(now, name: "Quiz course", modules: modules);
         var topics = new List<Topic>();
         await withDb(async db =>
         {
             for (var module = 1; module <= modules; module++)
                 for (var number = 1; number <= topicsPerModule; number++)
-                    topics.Add(new Topic { Course = course, ModuleNo = module, TopicNumber = number, Name = $"M{module}T{number}", CreatedAt = now, UpdatedAt = now });
+                    topics.Add(Build.Topic(course, now, module, number, $"M{module}T{number}"));
             db.Topics.AddRange(topics);
             await db.SaveChangesAsync();
             for (var module = 1; module <= modules; module++)
@@ -45,11 +41,8 @@ public sealed record LearningCourse(Course Course, IReadOnlyList<Topic> Topics)
     {
         for (var i = 1; i <= count; i++)
         {
-            db.QuizQuestions.Add(new QuizQuestion
-            {
-                CourseId = course.Id, ModuleNo = module, TopicPairIndex = pair, Question = $"M{module} P{pair} Q{i}?", Explanation = $"Because {i}.", CreatedAt = now,
-                Options = [.. Enumerable.Range(0, 4).Select(o => new QuizOption { Text = o == 2 ? Right : $"wrong {o}", IsCorrect = o == 2, DisplayOrder = o })],
-            });
+            db.QuizQuestions.Add(Build.QuizQuestion(course.Id, module, pair, $"M{module} P{pair} Q{i}?", Right, ["wrong 0", "wrong 1", "wrong 3"], now,
+                correctAt: 2, explanation: $"Because {i}."));
         }
     }
 
@@ -58,7 +51,7 @@ public sealed record LearningCourse(Course Course, IReadOnlyList<Topic> Topics)
         var learner = await app.CreateUserAsync();
         await app.Run<CoursePlatformDbContext>(async db =>
         {
-            db.Enrollments.Add(new Enrollment { UserId = learner.Id, CourseId = Course.Id, Source = EnrollmentSource.Free, Status = status, EnrolledAt = app.Clock.GetUtcNow() });
+            db.Enrollments.Add(Build.Enrollment(learner.Id, Course.Id, app.Clock.GetUtcNow(), status));
             await db.SaveChangesAsync();
         });
         return learner;

@@ -8,15 +8,16 @@ using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
+using CoursePlatform.Functions.Tests.Infrastructure;
 using CoursePlatform.Testing;
 using Microsoft.EntityFrameworkCore;
 
-namespace CoursePlatform.Enrollment.Tests;
+namespace CoursePlatform.Functions.Tests.Cohorts;
 
 /// <summary>Admin cohort management: access, validation, the bulk allowlist upsert and batch briefs.</summary>
 public sealed class CohortAdminTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
 {
-    private readonly EnrollmentApp app = new(database);
+    private readonly TestApp app = new(database);
 
     public void Dispose() => app.Dispose();
 

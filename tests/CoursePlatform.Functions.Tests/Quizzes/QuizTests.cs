@@ -8,10 +8,10 @@ using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using CoursePlatform.Testing;
 using Microsoft.EntityFrameworkCore;
-using static CoursePlatform.Functions.Tests.Progress.LearningCourse;
+using static CoursePlatform.Testing.LearningCourse;
 using static CoursePlatform.Testing.TestApp;
 
-namespace CoursePlatform.Functions.Tests.Progress;
+namespace CoursePlatform.Functions.Tests.Quizzes;
 
 /// <summary>The quiz engine against real PostgreSQL: attempts, grading, module pass, cooldown and gating.</summary>
 public sealed class QuizTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
@@ -84,10 +84,11 @@ public sealed class QuizTests(DatabaseFixture database) : IClassFixture<Database
         Assert.Equal((decimal)score, result.Score);
         Assert.Equal(passed, result.Passed);
         Assert.Equal((correct, questions), (result.CorrectCount, result.QuestionCount));
-        Assert.Equal(correct, result.Results.Count(r => r.Correct));
-        // The answer key only for an attempt that passed: a failure must not buy a certain pass.
+        // The answer key only for an attempt that passed: a failure must not buy a certain pass, and even
+        // "this one was wrong" would give a two-option question away.
         Assert.Equal(passed, result.AnswersRevealed);
-        Assert.All(result.Results, r => Assert.Equal(passed, r.Explanation is not null && r.CorrectOptionId is not null));
+        if (passed) Assert.Equal(correct, result.Results.Count(r => r.Correct == true));
+        Assert.All(result.Results, r => Assert.Equal(passed, r.Correct is not null && r.Explanation is not null && r.CorrectOptionId is not null));
     }
 
     [Fact]
@@ -275,6 +276,21 @@ public sealed class QuizTests(DatabaseFixture database) : IClassFixture<Database
             db.QuizAttempts.Where(a => a.UserId == learner.Id && a.SubmittedAt == null).Select(a => a.Id).ToListAsync());
         Assert.Equal([other.Id, second.Id], open.Order());
         Assert.True((await Submit(learner, second.Id, Answers(second, 5))).Passed);
+    }
+
+    [Fact]
+    public async Task Parallel_starts_of_one_section_leave_exactly_one_open_attempt()
+    {
+        var course = await CreateAsync(app);
+        var learner = await course.EnrolledLearnerAsync(app);
+
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(async _ =>
+        {
+            try { await Start(learner, course, 1, 1); }
+            catch (ProblemException ex) when (ex.Status == HttpStatusCode.Conflict) { } // lost the race: told so
+        }));
+
+        Assert.Equal(1, await app.Run<CoursePlatformDbContext, int>(db => db.QuizAttempts.CountAsync(a => a.UserId == learner.Id && a.SubmittedAt == null)));
     }
 
     [Theory]
