@@ -21,8 +21,10 @@ to_provider=$(location -G --data-urlencode "redirect=$frontend" --data-urlencode
   --data-urlencode "code_challenge=$challenge" "$api/auth/google/start")
 [ -n "$to_provider" ] || { echo "sign-in start failed: is ./run.sh serving on $api?" >&2; exit 1; }
 to_callback=$(location "$to_provider")          # the stand-in approves login_hint at once
-to_frontend=$(location "$to_callback")          # the app finishes the flow and hands the frontend a one-time code
+# The app finishes the flow and redirects the frontend with a one-time code, or answers why not (problem+json).
+answer=$(curl -s -b "$jar" -c "$jar" -w '\n%{redirect_url}' "$to_callback")
+to_frontend=$(tail -n 1 <<<"$answer")
 code=$(query code "$to_frontend")
-[ -n "$code" ] || { echo "sign-in failed: $to_frontend" >&2; exit 1; }
+[ -n "$code" ] || { echo "sign-in failed: ${to_frontend:-$(sed '$d' <<<"$answer")}" >&2; exit 1; }
 curl -s -X POST "$api/auth/exchange" -H 'Content-Type: application/json' -d "{\"code\":\"$code\",\"codeVerifier\":\"$verifier\"}"
 echo

@@ -1,10 +1,14 @@
 using System.Text.Json;
 using CoursePlatform.Data.Model;
+using CoursePlatform.Testing;
 using Pgvector;
 
 namespace CoursePlatform.Data.Tests;
 
-/// <summary>Builders for valid rows with unique natural keys, so tests sharing a database never collide.</summary>
+/// <summary>
+/// The schema tests' rows, on a fixed clock: users, courses and topics come from the shared <see cref="Build"/>;
+/// the rest are rows only these tests make.
+/// </summary>
 internal static class TestData
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
@@ -13,21 +17,11 @@ internal static class TestData
 
     public static JsonDocument Json(string json) => JsonDocument.Parse(json);
 
-    public static User User(UserRole role = UserRole.Learner) => new()
-    {
-        Email = $"user-{Unique()}@example.com", Role = role, CreatedAt = Now, UpdatedAt = Now,
-    };
+    public static User User(UserRole role = UserRole.Learner) => Build.User(Now, role);
 
-    public static Course Course(EnrollmentMode mode = EnrollmentMode.Open) => new()
-    {
-        Slug = $"course-{Unique()}", Name = "Course " + Unique(), Price = 49.99m, Currency = "USD",
-        IsPublished = true, EnrollmentMode = mode, ModuleCount = 1, CreatedAt = Now, UpdatedAt = Now,
-    };
+    public static Course Course(EnrollmentMode mode = EnrollmentMode.Open) => Build.Course(Now, price: 49.99m, mode: mode);
 
-    public static Topic Topic(Course course, int module = 1, int number = 1) => new()
-    {
-        Course = course, ModuleNo = module, TopicNumber = number, Name = "Topic " + Unique(), CreatedAt = Now, UpdatedAt = Now,
-    };
+    public static Topic Topic(Course course, int module = 1, int number = 1) => Build.Topic(course, Now, module, number);
 
     public static Cohort Cohort(Course course) => new() { Course = course, Name = "Cohort " + Unique(), CreatedAt = Now, UpdatedAt = Now };
 
