@@ -125,6 +125,23 @@ param quizFailureCooldown string = '7.00:00:00'
 @description('How long a learner has to submit a started quiz attempt (TimeSpan).')
 param quizAttemptTimeLimit string = '00:10:00'
 
+@description('Typed AI-tutor questions per learner, course and module in one quota window.')
+@minValue(1)
+param tutorPromptsPerWindow int = 5
+
+@description('How long a tutor quota window lasts from its first typed question (TimeSpan d.hh:mm:ss).')
+param tutorQuotaWindow string = '1.00:00:00'
+
+@description('Typed AI-tutor questions per learner per minute.')
+@minValue(1)
+param tutorRequestsPerMinute int = 8
+
+@description('Cosine similarity a passage needs (without a full-text match) for the tutor to answer from it; below, the tutor says the material does not cover the question.')
+param tutorRelevanceFloor string = '0.35'
+
+@description('The lower similarity that suffices for a passage that also matched words of the question in full-text search.')
+param tutorTextMatchFloor string = '0.1'
+
 @description('When a submitted attempt shows the answer key: passed (only an attempt that passed), never, always.')
 @allowed([
   'passed'
@@ -432,6 +449,11 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Quiz__FailureCooldown: quizFailureCooldown
     Quiz__AttemptTimeLimit: quizAttemptTimeLimit
     Quiz__RevealAnswers: quizRevealAnswers
+    Tutor__PromptsPerWindow: string(tutorPromptsPerWindow)
+    Tutor__QuotaWindow: tutorQuotaWindow
+    Tutor__RequestsPerMinute: string(tutorRequestsPerMinute)
+    Tutor__RelevanceFloor: tutorRelevanceFloor
+    Tutor__TextMatchFloor: tutorTextMatchFloor
 
     Embeddings__Provider: embeddingsProvider
     Embeddings__BatchSize: string(embeddingsBatchSize)

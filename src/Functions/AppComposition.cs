@@ -12,6 +12,7 @@ using CoursePlatform.Functions.Features.Progress;
 using CoursePlatform.Functions.Features.Quizzes;
 using CoursePlatform.Functions.Features.Routing;
 using CoursePlatform.Functions.Features.Search;
+using CoursePlatform.Functions.Features.AiTutor;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Problems;
@@ -53,6 +54,7 @@ public static class AppComposition
         services.AddCart();
         services.AddSearch();
         services.AddIngestion();
+        services.AddAiTutor();
         services.AddUnmatchedRoutes();
         return services;
     }

@@ -28,23 +28,23 @@ public static class LessonBenchmark
         // Pooled contexts, as the app registers them (AddDbContextPool).
         var contexts = new PooledDbContextFactory<CoursePlatformDbContext>(
             new DbContextOptionsBuilder<CoursePlatformDbContext>().UseCoursePlatformDatabase(database.ConnectionString).Options);
-        var services = await Measure(iterations, async () =>
+        var services = await Timing.MeasureAsync(iterations, async () =>
         {
             await using var db = await contexts.CreateDbContextAsync();
             var lesson = await new LessonService(db).GetAsync(topicId, caller, CancellationToken.None);
             if (lesson.Layout.Blocks.Count != 30) throw new InvalidOperationException($"expected 30 blocks, got {lesson.Layout.Blocks.Count}");
-        });
+        }, Warmup);
 
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync();
-        var raw = await Measure(iterations, async () =>
+        var raw = await Timing.MeasureAsync(iterations, async () =>
         {
             await using var command = new NpgsqlCommand(OneRoundTrip, connection);
             command.Parameters.AddWithValue("topic", topicId);
             command.Parameters.AddWithValue("user", caller.UserId);
             var json = (string)(await command.ExecuteScalarAsync())!;
             if (JsonNode.Parse(json)!["assets"]!.AsArray().Count != 15) throw new InvalidOperationException("expected 15 assets");
-        });
+        }, Warmup);
 
         Console.WriteLine($"lesson: 30 blocks (15 asset, 15 inline), learner with a persona, {iterations} calls each after {Warmup} warm-up");
         Console.WriteLine($"  service (EF, access checks, resolution): p50 {services.P50:F2} ms  p95 {services.P95:F2} ms");
@@ -98,19 +98,5 @@ public static class LessonBenchmark
         await db.SaveChangesAsync();
         await db.Database.ExecuteSqlRawAsync("ANALYZE");
         return (topic.Id, new Caller(user.Id, Guid.NewGuid(), UserRole.Learner));
-    }
-
-    private static async Task<(double P50, double P95)> Measure(int iterations, Func<Task> call)
-    {
-        for (var i = 0; i < Warmup; i++) await call();
-        var samples = new double[iterations];
-        for (var i = 0; i < iterations; i++)
-        {
-            var started = Stopwatch.GetTimestamp();
-            await call();
-            samples[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        }
-        Array.Sort(samples);
-        return (samples[iterations / 2], samples[(int)(iterations * 0.95)]);
     }
 }

@@ -4,6 +4,7 @@ using CoursePlatform.Benchmarks;
 // dotnet run -c Release --project tools/Benchmarks -- session-expiry [rows]
 // dotnet run -c Release --project tools/Benchmarks -- lesson [iterations]
 // dotnet run -c Release --project tools/Benchmarks -- ingestion [search-chunks]
+// dotnet run -c Release --project tools/Benchmarks -- tutor [quota-rows]
 var name = args.FirstOrDefault();
 switch (name)
 {
@@ -16,7 +17,10 @@ switch (name)
     case "ingestion":
         await IngestionBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000);
         return 0;
+    case "tutor":
+        await TutorBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000);
+        return 0;
     default:
-        Console.Error.WriteLine("usage: benchmarks session-expiry [rows] | lesson [iterations] | ingestion [search-chunks]");
+        Console.Error.WriteLine("usage: benchmarks session-expiry [rows] | lesson [iterations] | ingestion [search-chunks] | tutor [quota-rows]");
         return 2;
 }

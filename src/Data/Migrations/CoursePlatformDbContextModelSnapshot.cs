@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using NpgsqlTypes;
 using Pgvector;
 
 #nullable disable
@@ -724,6 +725,14 @@ namespace CoursePlatform.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("content");
 
+                    b.Property<NpgsqlTsVector>("ContentSearch")
+                        .IsRequired()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("tsvector")
+                        .HasColumnName("content_search")
+                        .HasAnnotation("Npgsql:TsVectorConfig", "english")
+                        .HasAnnotation("Npgsql:TsVectorProperties", new[] { "Content" });
+
                     b.Property<Guid>("CourseId")
                         .HasColumnType("uuid")
                         .HasColumnName("course_id");
@@ -763,6 +772,11 @@ namespace CoursePlatform.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_course_chunks");
+
+                    b.HasIndex("ContentSearch")
+                        .HasDatabaseName("ix_course_chunks_content_search");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("ContentSearch"), "GIN");
 
                     b.HasIndex("Embedding")
                         .HasDatabaseName("ix_course_chunks_embedding")

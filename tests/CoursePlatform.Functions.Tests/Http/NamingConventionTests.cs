@@ -77,6 +77,8 @@ public sealed partial class NamingConventionTests(HostedApp app) : IClassFixture
         await Call(HttpMethod.Post, $"cart/saved/{other.Course.Slug}/move-to-cart", token);
         responses["cart"] = (await Call(HttpMethod.Get, "cart", token), []);
         responses["me"] = (await Call(HttpMethod.Get, "users/me", token), [("", "user")]);
+        responses["tutor answer"] = (await Call(HttpMethod.Post, $"courses/{slug}/tutor/ask", token, new { topicId = topic, question = "What is this topic about?" }), []);
+        responses["tutor session"] = (await Call(HttpMethod.Get, $"courses/{slug}/tutor/session?topicId={topic}", token), [("", "session"), ("messages[]", "message")]);
 
         var violations = new List<string>();
         foreach (var (name, (body, objects)) in responses)

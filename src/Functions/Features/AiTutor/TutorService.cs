@@ -1,0 +1,241 @@
+using System.Text.Json;
+using CoursePlatform.Data;
+using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Infrastructure;
+using CoursePlatform.Functions.Infrastructure.Auth;
+using CoursePlatform.Functions.Infrastructure.Courses;
+using CoursePlatform.Functions.Infrastructure.Http;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using CoursePlatform.Functions.Infrastructure.RateLimiting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ChatRole = CoursePlatform.Data.ChatRole;
+
+namespace CoursePlatform.Functions.Features.AiTutor;
+
+/// <summary>The tutor's model: the configured chat model, else the offline <see cref="ExtractiveChatClient"/>.</summary>
+public sealed record TutorChat(IChatClient Client);
+
+/// <summary>
+/// The AI tutor (product.md, "AI tutor"), in this order: course and topic check (the course's members:
+/// enrolled learners, its tutors, admins; the topic belongs to the course); a suggested prompt answers from
+/// its stored answer and costs nothing; a typed prompt passes the rate limit and takes one prompt of the
+/// module's quota, is scrubbed of emails and phone numbers, joins the learner's session for the topic
+/// (summary and recent turns), is rewritten with the previous question when it is a short or pronoun-led
+/// follow-up, retrieves the course's best passages (hybrid), and is answered from them with citations, or
+/// not at all when nothing relevant is found (no model call). Both messages are stored, scrubbed.
+/// </summary>
+public sealed class TutorService(
+    CoursePlatformDbContext db, CourseResolver courses, CourseAccess access, RateLimiter limiter, PromptQuota quota,
+    TutorRetrieval retrieval, TutorChat chat, IOptions<TutorOptions> options, TimeProvider time, ILogger<TutorService> logger)
+{
+    public const int MaxQuestionLength = 1000;
+    public const int Passages = 5;
+    /// <summary>Recent messages (a user question or a tutor answer each) sent with a question.</summary>
+    public const int HistoryMessages = 10;
+    /// <summary>From this many messages in a session, the older ones are folded into the summary.</summary>
+    public const int SummaryFrom = 16;
+    public const int SessionMessages = 40;
+
+    public const string NotCovered =
+        "The course material does not cover this question, so I cannot answer it from the course. Try rephrasing it with the terms of the lesson, or ask your tutor.";
+
+    private static readonly string[] FollowUpStarts = ["it", "its", "this", "that", "these", "those", "they", "them", "their", "he", "she", "and", "what about", "why", "how about"];
+
+    public async Task<TutorAnswer> AskAsync(Caller caller, string courseKey, AskRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(request);
+        RequestBody.Validate(request);
+        var typed = request.Question?.Trim();
+        if (string.IsNullOrEmpty(typed) == (request.SuggestionId is null))
+            throw ProblemException.Validation("question", "Send either a question or a suggestionId (not both).");
+
+        var course = await courses.ResolveAsync(courseKey, cancellationToken);
+        await access.RequireMemberAsync(caller, course.Id, course.IsPublished, "course", cancellationToken);
+        var topic = await db.Topics.AsNoTracking().Where(t => t.Id == request.TopicId && t.CourseId == course.Id)
+            .Select(t => new { t.Id, t.ModuleNo }).SingleOrDefaultAsync(cancellationToken)
+            ?? throw ProblemException.NotFound("topic of this course");
+
+        if (request.SuggestionId is { } suggestionId)
+            return await AnswerSuggestionAsync(caller.UserId, course.Id, topic.Id, topic.ModuleNo, suggestionId, cancellationToken);
+
+        var rate = await limiter.HitAsync($"tutor:{caller.UserId}", options.Value.RequestsPerMinute, TimeSpan.FromMinutes(1), cancellationToken);
+        if (!rate.Allowed)
+            throw ProblemException.TooManyRequests(rate.RetryAfter, $"Rate limit: at most {options.Value.RequestsPerMinute} typed questions a minute; wait a moment.");
+        var question = PiiScrubber.Scrub(typed!);
+        var taken = await quota.TakeAsync(caller.UserId, course.Id, topic.ModuleNo, cancellationToken);
+        try
+        {
+            return await AnswerTypedAsync(caller.UserId, course.Id, topic.Id, question, taken, cancellationToken);
+        }
+        catch
+        {
+            await quota.ReturnAsync(caller.UserId, course.Id, topic.ModuleNo); // a failure on our side costs the learner nothing
+            throw;
+        }
+    }
+
+    private async Task<TutorAnswer> AnswerTypedAsync(Guid userId, Guid courseId, Guid topicId, string question, QuotaDto taken,
+        CancellationToken cancellationToken)
+    {
+        var session = await UpsertSessionAsync(userId, courseId, topicId, cancellationToken);
+        var history = await db.RagChatMessages.AsNoTracking().Where(m => m.SessionId == session.Id)
+            .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Take(HistoryMessages)
+            .Select(m => new { m.Role, m.Content }).ToListAsync(cancellationToken);
+        history.Reverse();
+        var lastQuestion = history.LastOrDefault(m => m.Role == ChatRole.User)?.Content;
+        var searchText = lastQuestion is not null && IsFollowUp(question) ? $"{lastQuestion} {question}" : question;
+
+        var found = await retrieval.RetrieveAsync(courseId, searchText, Passages, RetrievalMode.Hybrid, cancellationToken);
+        var relevant = found.Where(p => p.Similarity >= options.Value.RelevanceFloor || (p.TextMatch && p.Similarity >= options.Value.TextMatchFloor)).ToList();
+
+        string answer;
+        if (relevant.Count == 0)
+        {
+            answer = NotCovered; // grounded or silent: no model is asked without material
+        }
+        else
+        {
+            var persona = await db.LearnerPersonaProfiles.AsNoTracking().Where(p => p.UserId == userId && p.CourseId == courseId)
+                .Select(p => (TutorPersona?)p.PersonaKey).SingleOrDefaultAsync(cancellationToken);
+            var messages = TutorPrompt.Build(persona, session.Summary, [.. history.Select(h => (h.Role, h.Content))], relevant, question);
+            try
+            {
+                answer = (await chat.Client.GetResponseAsync(messages, cancellationToken: cancellationToken)).Text;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or System.ClientModel.ClientResultException or TaskCanceledException
+                                       && !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning("The tutor's chat model failed: {Error}", ex.GetType().Name);
+                throw ProblemException.ServiceUnavailable(TimeSpan.FromSeconds(30), "The tutor's language model is unavailable; try again shortly (this question cost nothing).");
+            }
+        }
+
+        var sources = relevant.Select(p => new TutorSource(p.ChunkId, p.Source, p.Title ?? LessonTitle(p), p.Slide, p.Start, p.End, p.TopicId, Excerpt(p.Content))).ToList();
+        var saved = await SaveTurnAsync(session.Id, question, answer, sources, cancellationToken);
+        if (saved >= SummaryFrom) await RefreshSummaryAsync(session.Id, cancellationToken);
+        logger.LogInformation("Tutor answered in course {CourseId}: {Sources} sources, grounded {Grounded}", courseId, sources.Count, sources.Count > 0);
+        return new TutorAnswer(answer, sources.Count > 0, sources, await SuggestionsAsync(topicId, null, cancellationToken), session.Id, taken);
+    }
+
+    /// <summary>The caller's own session of a topic: the latest messages (oldest first), the summary and its id.</summary>
+    public async Task<TutorSessionDto> GetSessionAsync(Caller caller, string courseKey, Guid topicId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var course = await courses.ResolveAsync(courseKey, cancellationToken);
+        await access.RequireMemberAsync(caller, course.Id, course.IsPublished, "course", cancellationToken);
+        var session = await db.RagChatSessions.AsNoTracking()
+            .Where(s => s.UserId == caller.UserId && s.CourseId == course.Id && s.TopicId == topicId)
+            .Select(s => new { s.Id, s.Summary, s.MessageCount })
+            .SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("tutor session");
+        var messages = await db.RagChatMessages.AsNoTracking().Where(m => m.SessionId == session.Id)
+            .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Take(SessionMessages)
+            .Select(m => new ChatMessageDto(m.Id, m.Role, m.Content, m.CreatedAt)).ToListAsync(cancellationToken);
+        messages.Reverse();
+        return new TutorSessionDto(session.Id, course.Id, topicId, session.Summary, session.MessageCount, messages);
+    }
+
+    /// <summary>One level of a topic's suggestion tree (the roots, or the children of <paramref name="parentId"/>); prompts only.</summary>
+    public async Task<IReadOnlyList<SuggestionDto>> ListSuggestionsAsync(Caller? caller, Guid topicId, Guid? parentId, CancellationToken cancellationToken)
+    {
+        var topic = await db.Topics.AsNoTracking().Where(t => t.Id == topicId)
+            .Select(t => new { t.CourseId, t.Course.IsPublished }).SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("topic");
+        if (!topic.IsPublished && (caller is null || !await access.IsTutorOfAsync(caller, topic.CourseId, cancellationToken)))
+            throw ProblemException.NotFound("topic");
+        return await SuggestionsAsync(topicId, parentId, cancellationToken);
+    }
+
+    private async Task<TutorAnswer> AnswerSuggestionAsync(Guid userId, Guid courseId, Guid topicId, int moduleNo, Guid suggestionId, CancellationToken cancellationToken)
+    {
+        var suggestion = await db.TopicPromptSuggestions.AsNoTracking().Where(s => s.Id == suggestionId && s.TopicId == topicId)
+            .Select(s => new { s.Prompt, s.Answer }).SingleOrDefaultAsync(cancellationToken)
+            ?? throw ProblemException.NotFound("prompt suggestion of this topic");
+        var session = await UpsertSessionAsync(userId, courseId, topicId, cancellationToken);
+        var saved = await SaveTurnAsync(session.Id, suggestion.Prompt, suggestion.Answer, [], cancellationToken);
+        if (saved >= SummaryFrom) await RefreshSummaryAsync(session.Id, cancellationToken);
+        return new TutorAnswer(suggestion.Answer, true, [], await SuggestionsAsync(topicId, suggestionId, cancellationToken), session.Id,
+            await quota.PeekAsync(userId, courseId, moduleNo, cancellationToken));
+    }
+
+    private Task<List<SuggestionDto>> SuggestionsAsync(Guid topicId, Guid? parentId, CancellationToken cancellationToken) =>
+        db.TopicPromptSuggestions.AsNoTracking()
+            .Where(s => s.TopicId == topicId && s.ParentId == parentId)
+            .OrderBy(s => s.DisplayOrder).ThenBy(s => s.Id)
+            .Select(s => new SuggestionDto(s.Id, s.Prompt, db.TopicPromptSuggestions.Any(c => c.ParentId == s.Id)))
+            .ToListAsync(cancellationToken);
+
+    /// <summary>One session per (user, course, topic), whatever runs concurrently.</summary>
+    private async Task<SessionRow> UpsertSessionAsync(Guid userId, Guid courseId, Guid topicId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var rows = await db.Database.SqlQuery<SessionRow>($"""
+            INSERT INTO cp_rag_chat_sessions AS s (id, user_id, course_id, topic_id, message_count, created_at, updated_at)
+            VALUES ({Guid.CreateVersion7()}, {userId}, {courseId}, {topicId}, 0, {now}, {now})
+            ON CONFLICT (user_id, course_id, topic_id) DO UPDATE SET updated_at = EXCLUDED.updated_at
+            RETURNING s.id, s.summary
+            """).ToListAsync(cancellationToken);
+        return rows[0];
+    }
+
+    /// <summary>Stores the question and the answer; returns the session's message count after them.</summary>
+    private async Task<int> SaveTurnAsync(Guid sessionId, string question, string answer, List<TutorSource> sources, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Messages are ordered by time: a turn never sorts before the previous one, even within one microsecond.
+        var last = await db.RagChatMessages.Where(m => m.SessionId == sessionId).MaxAsync(m => (DateTimeOffset?)m.CreatedAt, cancellationToken);
+        var at = last is { } previous && previous >= now ? previous.AddTicks(10) : now;
+        db.RagChatMessages.Add(new RagChatMessage { SessionId = sessionId, Role = ChatRole.User, Content = question, CreatedAt = at });
+        db.RagChatMessages.Add(new RagChatMessage
+        {
+            SessionId = sessionId, Role = ChatRole.Assistant, Content = answer, CreatedAt = at.AddTicks(10),
+            Sources = sources.Count == 0 ? null : JsonSerializer.SerializeToDocument(sources, Json.Options),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        var counts = await db.Database.SqlQuery<int>($"""
+            UPDATE cp_rag_chat_sessions SET message_count = message_count + 2, updated_at = {now} WHERE id = {sessionId}
+            RETURNING message_count AS "Value"
+            """).ToListAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return counts[0];
+    }
+
+    /// <summary>Folds what is older than the recent messages into the rolling summary (the learner's earlier questions).</summary>
+    private async Task RefreshSummaryAsync(Guid sessionId, CancellationToken cancellationToken)
+    {
+        var older = await db.RagChatMessages.AsNoTracking().Where(m => m.SessionId == sessionId)
+            .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Skip(HistoryMessages)
+            .Where(m => m.Role == ChatRole.User).Select(m => m.Content).Take(30).ToListAsync(cancellationToken);
+        if (older.Count == 0) return;
+        older.Reverse();
+        var summary = "Earlier the learner asked: " + string.Join(" | ", older.Select(q => q.Length <= 160 ? q : q[..160] + "…"));
+        if (summary.Length > 4000) summary = summary[..4000];
+        await db.RagChatSessions.Where(s => s.Id == sessionId)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Summary, summary), cancellationToken);
+    }
+
+    /// <summary>A short question, or one that starts with a pronoun, leans on the previous one.</summary>
+    public static bool IsFollowUp(string question)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        var lower = question.Trim().ToLowerInvariant();
+        return lower.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length <= 3
+            || FollowUpStarts.Any(start => lower.StartsWith(start + " ", StringComparison.Ordinal) || lower.StartsWith(start + "?", StringComparison.Ordinal));
+    }
+
+    /// <summary>A lesson chunk is titled by its topic's name (kept as the chunk's "file").</summary>
+    private static string? LessonTitle(RetrievedPassage passage) =>
+        passage.Source.StartsWith("lesson:", StringComparison.Ordinal) ? passage.File : null;
+
+    private static string Excerpt(string content)
+    {
+        var flat = content.ReplaceLineEndings(" ").Trim();
+        return flat.Length <= 240 ? flat : flat[..240].TrimEnd() + "…";
+    }
+
+    private sealed record SessionRow(Guid Id, string? Summary);
+}

@@ -1,0 +1,291 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json.Nodes;
+using CoursePlatform.Data;
+using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Features.AiTutor;
+using CoursePlatform.Functions.Infrastructure.AI;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using static CoursePlatform.Testing.TestApp;
+
+namespace CoursePlatform.Functions.Tests.AiTutor;
+
+/// <summary>Every embedding request the app makes, on the real MiniLM model.</summary>
+public sealed class RecordingEmbeddings : IEmbeddingGenerator<string, Embedding<float>>
+{
+    private static readonly MiniLmEmbeddingGenerator Model = new();
+
+    public ConcurrentQueue<string> Inputs { get; } = new();
+
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        var list = values.ToList();
+        foreach (var value in list) Inputs.Enqueue(value);
+        return Model.GenerateAsync(list, options, cancellationToken);
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) => Model.GetService(serviceType, serviceKey);
+
+    public void Dispose() { }
+}
+
+/// <summary>The AI tutor against real PostgreSQL and the real MiniLM model: quota, rate limit, PII, sessions, grounding.</summary>
+public sealed class TutorTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+{
+    private const string Subnets =
+        "A subnet is a range of IP addresses inside a virtual network, written in CIDR notation such as 10.0.1.0/24. " +
+        "The number after the slash is the prefix length: a /24 leaves eight bits for hosts. " +
+        "A network security group filters traffic; allow port 443 from the internet only to the web tier.";
+
+    private const string Storage =
+        "Object storage keeps files as blobs in containers. Lifecycle rules move blobs that nobody read for 30 days " +
+        "to the cool tier and delete them after a year, which cuts the storage bill.";
+
+    private readonly RecordingEmbeddings embeddings = new();
+
+    private TestApp App(IDictionary<string, string?>? settings = null) =>
+        new(database, settings, services => services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(embeddings));
+
+    /// <summary>A published course with two lesson topics (indexed for the tutor) and an enrolled learner.</summary>
+    private static async Task<(Course Course, Topic Subnet, Topic Storage, User Learner)> ArrangeAsync(TestApp app)
+    {
+        var now = app.Clock.GetUtcNow();
+        var course = Build.Course(now, name: "Cloud basics");
+        var subnet = Build.Topic(course, now, 1, 1, "Subnets");
+        subnet.TextContent = Subnets;
+        var storage = Build.Topic(course, now, 1, 2, "Object storage");
+        storage.TextContent = Storage;
+        var learner = await app.CreateUserAsync();
+        await app.Run<CoursePlatformDbContext>(async db =>
+        {
+            db.Topics.AddRange(subnet, storage);
+            db.Enrollments.Add(Build.Enrollment(learner.Id, course, now));
+            var root = new TopicPromptSuggestion { Topic = subnet, Prompt = "What is a subnet?", Answer = "A range of addresses.", DisplayOrder = 1, CreatedAt = now };
+            db.TopicPromptSuggestions.AddRange(root,
+                new TopicPromptSuggestion { Topic = subnet, Parent = root, Prompt = "What is CIDR?", Answer = "A notation.", DisplayOrder = 1, CreatedAt = now });
+            await db.SaveChangesAsync();
+        });
+        await app.Run<LessonIndexer>(i => i.IndexStaleAsync(default));
+        return (course, subnet, storage, learner);
+    }
+
+    private static Task<TutorAnswer> Ask(TestApp app, User user, Course course, Topic topic, string? question = null, Guid? suggestion = null) =>
+        app.Run<TutorService, TutorAnswer>(s => s.AskAsync(As(user), course.Slug, new AskRequest(topic.Id, question, suggestion), default));
+
+    private static async Task<ProblemException> Problem(HttpStatusCode status, Func<Task> action)
+    {
+        var problem = await Assert.ThrowsAsync<ProblemException>(action);
+        Assert.Equal(status, problem.Status);
+        return problem;
+    }
+
+    [Fact]
+    public async Task A_question_answered_by_one_lesson_cites_it_and_an_off_topic_one_gets_no_model_and_no_sources()
+    {
+        using var app = App();
+        var (course, subnet, _, learner) = await ArrangeAsync(app);
+
+        var answer = await Ask(app, learner, course, subnet, "Which port should the web tier accept from the internet?");
+
+        Assert.True(answer.Grounded);
+        Assert.Equal(subnet.Id, answer.Sources[0].TopicId);
+        Assert.Equal(("lesson:" + subnet.Id, "Subnets"), (answer.Sources[0].Source, answer.Sources[0].Title));
+        Assert.StartsWith(ExtractiveChatClient.Preamble, answer.Answer, StringComparison.Ordinal);
+        Assert.Contains("443", answer.Answer, StringComparison.Ordinal);
+        Assert.Contains("[1]", answer.Answer, StringComparison.Ordinal);
+
+        var offTopic = await Ask(app, learner, course, subnet, "Who won the football world cup in 1998?");
+        Assert.False(offTopic.Grounded);
+        Assert.Empty(offTopic.Sources);
+        Assert.Equal(TutorService.NotCovered, offTopic.Answer);
+    }
+
+    [Fact]
+    public async Task Retrieval_never_returns_another_courses_chunks()
+    {
+        using var app = App();
+        var (course, _, _, _) = await ArrangeAsync(app);
+        var (other, _, _, _) = await ArrangeAsync(app); // the same lessons in another course
+
+        foreach (var mode in new[] { RetrievalMode.Hybrid, RetrievalMode.VectorOnly })
+        {
+            var found = await app.Run<TutorRetrieval, IReadOnlyList<RetrievedPassage>>(r => r.RetrieveAsync(course.Id, "lifecycle rules for blobs", 20, mode, default));
+            var otherIds = await app.Db(db => db.CourseChunks.Where(c => c.CourseId == other.Id).Select(c => c.Id).ToListAsync());
+            Assert.NotEmpty(found);
+            Assert.DoesNotContain(found, p => otherIds.Contains(p.ChunkId));
+        }
+    }
+
+    [Fact]
+    public async Task Suggested_prompts_are_free_the_sixth_typed_prompt_is_429_and_the_timer_opens_the_quota_again()
+    {
+        using var app = App();
+        var (course, subnet, storage, learner) = await ArrangeAsync(app);
+        var roots = await app.Run<TutorService, IReadOnlyList<SuggestionDto>>(s => s.ListSuggestionsAsync(null, subnet.Id, null, default));
+
+        var suggested = await Ask(app, learner, course, subnet, suggestion: roots[0].Id);
+        Assert.Equal("A range of addresses.", suggested.Answer);
+        Assert.Equal(["What is CIDR?"], suggested.NextSuggestions.Select(s => s.Prompt));
+        Assert.Equal((5, 5), (suggested.Quota.Remaining, suggested.Quota.Limit));
+
+        for (var i = 1; i <= 5; i++)
+            Assert.Equal(5 - i, (await Ask(app, learner, course, i % 2 == 0 ? subnet : storage, $"Question {i} about subnets?")).Quota.Remaining);
+        var refused = await Problem(HttpStatusCode.TooManyRequests, () => Ask(app, learner, course, subnet, "One more about subnets?"));
+        Assert.Contains("Quota", refused.Detail, StringComparison.Ordinal);
+        Assert.True(int.Parse(refused.Headers["Retry-After"], System.Globalization.CultureInfo.InvariantCulture) > 3600);
+        Assert.Equal(0, (await Ask(app, learner, course, subnet, suggestion: roots[0].Id)).Quota.Remaining); // still free
+
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        Assert.True(await app.Run<PromptQuota, int>(q => q.ResetEndedAsync(default)) >= 1); // (other tests' learners share the database)
+        Assert.Equal(0, await app.Run<PromptQuota, int>(q => q.ResetEndedAsync(default))); // idempotent
+        Assert.Equal(0, await app.Db(db => db.ModulePromptUsages.Where(u => u.UserId == learner.Id).Select(u => u.UsedCount).SingleAsync()));
+        Assert.Equal(4, (await Ask(app, learner, course, subnet, "Again about subnets?")).Quota.Remaining);
+    }
+
+    [Fact]
+    public async Task Twenty_parallel_typed_prompts_with_five_left_let_exactly_five_through()
+    {
+        using var app = App(new Dictionary<string, string?> { ["Tutor:RequestsPerMinute"] = "100" });
+        var (course, subnet, _, learner) = await ArrangeAsync(app);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+        {
+            try { await Ask(app, learner, course, subnet, $"Parallel question {i} about subnets?"); return HttpStatusCode.OK; }
+            catch (ProblemException ex) { return ex.Status; }
+        }));
+
+        Assert.Equal(5, outcomes.Count(o => o == HttpStatusCode.OK));
+        Assert.Equal(15, outcomes.Count(o => o == HttpStatusCode.TooManyRequests));
+        Assert.Equal(5, await app.Db(db => db.ModulePromptUsages.Where(u => u.UserId == learner.Id).Select(u => u.UsedCount).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task The_ninth_typed_request_in_a_minute_is_refused_by_the_rate_limit()
+    {
+        using var app = App(new Dictionary<string, string?> { ["Tutor:PromptsPerWindow"] = "100" });
+        var (course, subnet, _, learner) = await ArrangeAsync(app);
+        app.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 24, 9, 0, 5, TimeSpan.Zero)); // early in a minute window
+
+        for (var i = 0; i < 8; i++) await Ask(app, learner, course, subnet, $"Rate question {i} about subnets?");
+        var refused = await Problem(HttpStatusCode.TooManyRequests, () => Ask(app, learner, course, subnet, "The ninth about subnets?"));
+
+        Assert.Contains("Rate limit", refused.Detail, StringComparison.Ordinal);
+        Assert.True(refused.Headers.ContainsKey("Retry-After"));
+    }
+
+    [Fact]
+    public async Task Emails_and_phone_numbers_never_reach_the_models_nor_the_database()
+    {
+        await using var model = await OpenAiStandIn.StartAsync();
+        model.Reply = "Port 443 [1].";
+        using var app = App(new Dictionary<string, string?>
+        {
+            ["ChatModel:Endpoint"] = model.Endpoint, ["ChatModel:Model"] = "tutor-model", ["ChatModel:ApiKey"] = "test-key",
+        });
+        var (course, subnet, _, learner) = await ArrangeAsync(app);
+
+        var answer = await Ask(app, learner, course, subnet, "I am ana.lopez@example.com, call +44 20 7946 0958: which port does the web tier allow?");
+
+        Assert.Equal("Port 443 [1].", answer.Answer);
+        Assert.DoesNotContain(embeddings.Inputs, e => e.Contains("ana.lopez", StringComparison.Ordinal) || e.Contains("7946", StringComparison.Ordinal));
+        var sent = Assert.Single(model.Requests).ToJsonString();
+        Assert.DoesNotContain("ana.lopez", sent, StringComparison.Ordinal);
+        Assert.DoesNotContain("7946", sent, StringComparison.Ordinal);
+        Assert.Contains("[email]", sent, StringComparison.Ordinal);
+        var stored = await app.Db(db => db.RagChatMessages.Where(m => m.Session.UserId == learner.Id).Select(m => m.Content).ToListAsync());
+        Assert.Contains(stored, m => m.Contains("[email]", StringComparison.Ordinal) && m.Contains("[phone]", StringComparison.Ordinal));
+        Assert.DoesNotContain(stored, m => m.Contains("ana.lopez", StringComparison.Ordinal) || m.Contains("7946", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_model_gets_persona_instructions_summary_history_and_passages_in_that_order()
+    {
+        await using var model = await OpenAiStandIn.StartAsync();
+        model.Reply = "Answer [1].";
+        using var app = App(new Dictionary<string, string?>
+        {
+            ["ChatModel:Endpoint"] = model.Endpoint, ["ChatModel:Model"] = "tutor-model", ["ChatModel:ApiKey"] = "test-key",
+            ["Tutor:PromptsPerWindow"] = "100", ["Tutor:RequestsPerMinute"] = "100",
+        });
+        var (course, subnet, _, learner) = await ArrangeAsync(app);
+        await app.Db(db =>
+        {
+            db.LearnerPersonaProfiles.Add(new LearnerPersonaProfile { UserId = learner.Id, CourseId = course.Id, PersonaKey = TutorPersona.PseudoCoder, CreatedAt = app.Clock.GetUtcNow(), UpdatedAt = app.Clock.GetUtcNow() });
+            return db.SaveChangesAsync();
+        });
+
+        for (var i = 1; i <= 9; i++) await Ask(app, learner, course, subnet, $"Question number {i} about the subnet prefix length?");
+        var session = await app.Run<TutorService, TutorSessionDto>(s => s.GetSessionAsync(As(learner), course.Slug, subnet.Id, default));
+        Assert.Equal(18, session.MessageCount);
+        Assert.StartsWith("Earlier the learner asked: Question number 1", session.Summary, StringComparison.Ordinal); // from 16 messages on
+
+        var last = model.Requests.Last()["messages"]!.AsArray();
+        Assert.Equal("system", (string?)last[0]!["role"]);
+        Assert.Contains(TutorPrompt.PersonaInstructions(TutorPersona.PseudoCoder), (string?)last[0]!["content"], StringComparison.Ordinal);
+        Assert.Equal("system", (string?)last[1]!["role"]);
+        Assert.StartsWith("Summary of the conversation so far: Earlier the learner asked", (string?)last[1]!["content"], StringComparison.Ordinal);
+        var history = last.Skip(2).Take(last.Count - 3).ToList();
+        Assert.Equal(TutorService.HistoryMessages, history.Count); // the recent turns only
+        Assert.Equal(["user", "assistant"], history.Take(2).Select(m => (string?)m!["role"]));
+        Assert.Equal("Question number 4 about the subnet prefix length?", (string?)history[0]!["content"]);
+        var final = (string?)last[^1]!["content"];
+        Assert.StartsWith("Course passages:\n[1] ", final, StringComparison.Ordinal);
+        Assert.EndsWith("Question: Question number 9 about the subnet prefix length?", final, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sessions_are_one_per_topic_and_private_and_members_only_may_ask()
+    {
+        using var app = App();
+        var (course, subnet, storage, learner) = await ArrangeAsync(app);
+        var first = await Ask(app, learner, course, subnet, "What does /24 mean?");
+        var again = await Ask(app, learner, course, subnet, "And it leaves how many bits?");
+        var elsewhere = await Ask(app, learner, course, storage, "What do lifecycle rules do?");
+        Assert.Equal(first.SessionId, again.SessionId);
+        Assert.NotEqual(first.SessionId, elsewhere.SessionId);
+        Assert.Equal(1, await app.Db(db => db.RagChatSessions.CountAsync(s => s.UserId == learner.Id && s.TopicId == subnet.Id)));
+
+        var stranger = await app.CreateUserAsync();
+        await Problem(HttpStatusCode.Forbidden, () => Ask(app, stranger, course, subnet, "Can I ask too?"));
+        await Problem(HttpStatusCode.Forbidden, () => app.Run<TutorService, TutorSessionDto>(s => s.GetSessionAsync(As(stranger), course.Slug, subnet.Id, default)));
+        // Another enrolled learner reads only their own session of the topic: there is none.
+        var classmate = await app.CreateUserAsync();
+        await app.Db(db => { db.Enrollments.Add(Build.Enrollment(classmate.Id, course.Id, app.Clock.GetUtcNow())); return db.SaveChangesAsync(); });
+        await Problem(HttpStatusCode.NotFound, () => app.Run<TutorService, TutorSessionDto>(s => s.GetSessionAsync(As(classmate), course.Slug, subnet.Id, default)));
+        Assert.Equal(6, (await app.Run<TutorService, TutorSessionDto>(s => s.GetSessionAsync(As(learner), course.Slug, subnet.Id, default))).Messages.Count + 2);
+        var (other, otherTopic, _, _) = await ArrangeAsync(app);
+        await Problem(HttpStatusCode.NotFound, () => Ask(app, learner, course, otherTopic, "A topic of another course?"));
+        await Problem(HttpStatusCode.BadRequest, () => Ask(app, learner, course, subnet));
+        Assert.NotEqual(other.Id, course.Id);
+    }
+
+    [Theory]
+    [InlineData("it", true)]
+    [InlineData("What about the cool tier?", true)]
+    [InlineData("Why?", true)]
+    [InlineData("How do lifecycle rules save money on storage?", false)]
+    public void Short_or_pronoun_led_questions_are_follow_ups(string question, bool followUp) =>
+        Assert.Equal(followUp, TutorService.IsFollowUp(question));
+
+    [Theory]
+    [InlineData("mail me at a.b+c@mail.example.org now", "mail me at [email] now")]
+    [InlineData("call 555-123-4567 or +44 (20) 7946 0958", "call [phone] or [phone]")]
+    [InlineData("a /24 leaves 256 addresses, port 443", "a /24 leaves 256 addresses, port 443")]
+    public void Pii_is_scrubbed_and_numbers_of_the_subject_are_kept(string text, string expected) =>
+        Assert.Equal(expected, PiiScrubber.Scrub(text));
+
+    [Fact]
+    public async Task The_extractive_answerer_cites_the_sentences_that_answer()
+    {
+        var prompt = TutorPrompt.Build(null, null, [], [
+            new RetrievedPassage(Guid.NewGuid(), "s", null, Storage, 0.5, false, null, null, null, null, null),
+            new RetrievedPassage(Guid.NewGuid(), "s", null, Subnets, 0.5, false, null, null, null, null, null),
+        ], "Which port is allowed to the web tier?");
+        var answer = (await new ExtractiveChatClient().GetResponseAsync(prompt)).Text;
+        Assert.Contains("allow port 443 from the internet only to the web tier. [2]", answer, StringComparison.Ordinal);
+    }
+}

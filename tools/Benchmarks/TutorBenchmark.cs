@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using CoursePlatform.Data;
+using CoursePlatform.Data.Model;
+using CoursePlatform.Functions;
+using CoursePlatform.Functions.Features.AiTutor;
+using CoursePlatform.Functions.Infrastructure.Auth;
+using CoursePlatform.Testing;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CoursePlatform.Benchmarks;
+
+/// <summary>
+/// Issue 13's tutor benchmark: (1) one typed question end to end with the extractive default (embed,
+/// retrieve, answer, store), p50/p95, next to its floor, the embedding call alone; (2) the
+/// ResetPromptQuotas timer's statement on 1,000,000 counter rows, half of whose windows have ended.
+/// </summary>
+public static class TutorBenchmark
+{
+    private const int Questions = 100;
+    private const int Warmup = 10;
+
+    public static async Task RunAsync(int counterRows)
+    {
+        await using var database = await BenchmarkDatabase.CreateAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:ConnectionString"] = database.ConnectionString,
+            ["AzureWebJobsStorage"] = LocalServices.AzuriteConnectionString,
+            ["Auth:SigningKey"] = Convert.ToBase64String(Encoding.UTF8.GetBytes("benchmark-signing-key-of-at-least-32-bytes")),
+            ["Tutor:PromptsPerWindow"] = "1000", ["Tutor:RequestsPerMinute"] = "1000",
+        }).Build();
+        await using var provider = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddLogging()
+            .AddCoursePlatform(configuration)
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+
+        await AskAsync(database, provider);
+        await QuotaResetAsync(database, provider, counterRows);
+    }
+
+    private static async Task AskAsync(BenchmarkDatabase database, ServiceProvider provider)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var course = Build.Course(now, name: "Cloud networking");
+        var topics = Enumerable.Range(1, 12).Select(i => Build.Topic(course, now, (i + 3) / 4, (i - 1) % 4 + 1, $"Lesson {i}")).ToList();
+        foreach (var (topic, i) in topics.Select((t, i) => (t, i)))
+            topic.TextContent = string.Join(' ', Enumerable.Range(0, 12).Select(s =>
+                $"Lesson {i + 1}, point {s}: a subnet of prefix /{16 + (i + s) % 12} holds {1 << (16 - (i + s) % 12)} addresses, and port {443 + s} serves the web tier."));
+        var learner = Build.User(now);
+        await using (var db = database.CreateContext())
+        {
+            db.Topics.AddRange(topics);
+            db.Users.Add(learner);
+            db.Enrollments.Add(Build.Enrollment(learner.Id, course, now));
+            await db.SaveChangesAsync();
+        }
+        await using (var scope = provider.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<LessonIndexer>().IndexStaleAsync(CancellationToken.None);
+
+        var caller = new Caller(learner.Id, Guid.NewGuid(), UserRole.Learner);
+        var embeddings = provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+        var n = 0;
+        var embed = await Timing.MeasureAsync(Questions, async () =>
+            await embeddings.GenerateAsync([$"Which port serves the web tier in lesson {n++ % 12 + 1}?"]), Warmup);
+        var grounded = 0;
+        var ask = await Timing.MeasureAsync(Questions, async () =>
+        {
+            await using var scope = provider.CreateAsyncScope();
+            var answer = await scope.ServiceProvider.GetRequiredService<TutorService>().AskAsync(caller, course.Slug,
+                new AskRequest(topics[n % 12].Id, $"Which port serves the web tier in lesson {n++ % 12 + 1}?", null), CancellationToken.None);
+            if (answer.Grounded) grounded++;
+        }, Warmup);
+        await using (var db = database.CreateContext())
+        {
+            var chunks = db.CourseChunks.Count();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"tutor: a typed question end to end (rate limit, quota, session, history, hybrid retrieval over {chunks} lesson chunks, extractive answer, both messages stored), {Questions} questions after {Warmup} warm-up"));
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  TutorService.AskAsync: p50 {ask.P50:F1} ms  p95 {ask.P95:F1} ms  ({grounded} of {Questions + Warmup} grounded)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  the embedding call alone (MiniLM, the floor): p50 {embed.P50:F1} ms  p95 {embed.P95:F1} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  everything but the embedding: p50 {ask.P50 - embed.P50:F1} ms"));
+    }
+
+    private static async Task QuotaResetAsync(BenchmarkDatabase database, ServiceProvider provider, int rows)
+    {
+        const int Modules = 1000;
+        var users = (rows + Modules - 1) / Modules;
+        var now = DateTimeOffset.UtcNow;
+        var courseId = Guid.CreateVersion7();
+        var load = Stopwatch.StartNew();
+        await using (var connection = new NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using (var command = new NpgsqlCommand($"""
+                INSERT INTO courses (id, slug, name, price, currency, is_published, enrollment_mode, module_count, created_at, updated_at)
+                VALUES ('{courseId}', 'bench-quota', 'Quota', 0, 'USD', true, 'open', 1, now(), now());
+                INSERT INTO users (id, email, role, created_at, updated_at)
+                SELECT gen_random_uuid(), 'quota-' || g || '@example.com', 'learner', now(), now() FROM generate_series(1, {users}) g;
+                """, connection))
+                await command.ExecuteNonQueryAsync();
+            var userIds = new List<Guid>();
+            await using (var read = new NpgsqlCommand("SELECT id FROM users WHERE email LIKE 'quota-%'", connection))
+            await using (var reader = await read.ExecuteReaderAsync())
+                while (await reader.ReadAsync()) userIds.Add(reader.GetGuid(0));
+            await using var writer = await connection.BeginBinaryImportAsync(
+                "COPY module_prompt_usage (id, user_id, course_id, module_no, used_count, window_started_at, window_ends_at, updated_at) FROM STDIN (FORMAT BINARY)");
+            for (var i = 0; i < rows; i++)
+            {
+                var ended = i % 2 == 0;
+                await writer.StartRowAsync();
+                await writer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+                await writer.WriteAsync(userIds[i / Modules], NpgsqlDbType.Uuid);
+                await writer.WriteAsync(courseId, NpgsqlDbType.Uuid);
+                await writer.WriteAsync(i % Modules + 1, NpgsqlDbType.Integer);
+                await writer.WriteAsync(1 + i % 5, NpgsqlDbType.Integer);
+                await writer.WriteAsync(ended ? now.AddDays(-2) : now.AddHours(-2), NpgsqlDbType.TimestampTz);
+                await writer.WriteAsync(ended ? now.AddDays(-1) : now.AddHours(22), NpgsqlDbType.TimestampTz);
+                await writer.WriteAsync(now, NpgsqlDbType.TimestampTz);
+            }
+            await writer.CompleteAsync();
+            await using var analyze = new NpgsqlCommand("ANALYZE module_prompt_usage", connection);
+            await analyze.ExecuteNonQueryAsync();
+        }
+        load.Stop();
+
+        await using var scope = provider.CreateAsyncScope();
+        var quota = scope.ServiceProvider.GetRequiredService<PromptQuota>();
+        var first = Stopwatch.StartNew();
+        var reset = await quota.ResetEndedAsync(CancellationToken.None);
+        first.Stop();
+        var second = Stopwatch.StartNew();
+        var again = await quota.ResetEndedAsync(CancellationToken.None);
+        second.Stop();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"quota-reset: {rows:N0} counter rows ({users:N0} learners x {Modules} modules) loaded by COPY in {load.Elapsed.TotalSeconds:F1} s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  first run:  {first.Elapsed.TotalSeconds:F2} s, reset {reset:N0} ended windows"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  second run: {second.Elapsed.TotalMilliseconds:F0} ms, reset {again:N0} (idempotent)"));
+    }
+}
