@@ -109,22 +109,24 @@ public static class TutorBenchmark
             await using (var read = new NpgsqlCommand("SELECT id FROM users WHERE email LIKE 'quota-%'", connection))
             await using (var reader = await read.ExecuteReaderAsync())
                 while (await reader.ReadAsync()) userIds.Add(reader.GetGuid(0));
-            await using var writer = await connection.BeginBinaryImportAsync(
-                "COPY module_prompt_usage (id, user_id, course_id, module_no, used_count, window_started_at, window_ends_at, updated_at) FROM STDIN (FORMAT BINARY)");
-            for (var i = 0; i < rows; i++)
+            await using (var writer = await connection.BeginBinaryImportAsync(
+                "COPY module_prompt_usage (id, user_id, course_id, module_no, used_count, window_started_at, window_ends_at, updated_at) FROM STDIN (FORMAT BINARY)"))
             {
-                var ended = i % 2 == 0;
-                await writer.StartRowAsync();
-                await writer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
-                await writer.WriteAsync(userIds[i / Modules], NpgsqlDbType.Uuid);
-                await writer.WriteAsync(courseId, NpgsqlDbType.Uuid);
-                await writer.WriteAsync(i % Modules + 1, NpgsqlDbType.Integer);
-                await writer.WriteAsync(1 + i % 5, NpgsqlDbType.Integer);
-                await writer.WriteAsync(ended ? now.AddDays(-2) : now.AddHours(-2), NpgsqlDbType.TimestampTz);
-                await writer.WriteAsync(ended ? now.AddDays(-1) : now.AddHours(22), NpgsqlDbType.TimestampTz);
-                await writer.WriteAsync(now, NpgsqlDbType.TimestampTz);
+                for (var i = 0; i < rows; i++)
+                {
+                    var ended = i % 2 == 0;
+                    await writer.StartRowAsync();
+                    await writer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+                    await writer.WriteAsync(userIds[i / Modules], NpgsqlDbType.Uuid);
+                    await writer.WriteAsync(courseId, NpgsqlDbType.Uuid);
+                    await writer.WriteAsync(i % Modules + 1, NpgsqlDbType.Integer);
+                    await writer.WriteAsync(1 + i % 5, NpgsqlDbType.Integer);
+                    await writer.WriteAsync(ended ? now.AddDays(-2) : now.AddHours(-2), NpgsqlDbType.TimestampTz);
+                    await writer.WriteAsync(ended ? now.AddDays(-1) : now.AddHours(22), NpgsqlDbType.TimestampTz);
+                    await writer.WriteAsync(now, NpgsqlDbType.TimestampTz);
+                }
+                await writer.CompleteAsync();
             }
-            await writer.CompleteAsync();
             await using var analyze = new NpgsqlCommand("ANALYZE module_prompt_usage", connection);
             await analyze.ExecuteNonQueryAsync();
         }
