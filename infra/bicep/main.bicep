@@ -137,10 +137,10 @@ param tutorQuotaWindow string = '1.00:00:00'
 param tutorRequestsPerMinute int = 8
 
 @description('Cosine similarity a passage needs (without a full-text match) for the tutor to answer from it; below, the tutor says the material does not cover the question.')
-param tutorRelevanceFloor string = '0.35'
+param tutorRelevanceFloor string = '0.25'
 
 @description('The lower similarity that suffices for a passage that also matched words of the question in full-text search.')
-param tutorTextMatchFloor string = '0.1'
+param tutorTextMatchFloor string = '0.2'
 
 @description('When a submitted attempt shows the answer key: passed (only an attempt that passed), never, always.')
 @allowed([

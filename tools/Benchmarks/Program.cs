@@ -5,6 +5,7 @@ using CoursePlatform.Benchmarks;
 // dotnet run -c Release --project tools/Benchmarks -- lesson [iterations]
 // dotnet run -c Release --project tools/Benchmarks -- ingestion [search-chunks]
 // dotnet run -c Release --project tools/Benchmarks -- tutor [quota-rows]
+// dotnet run -c Release --project tools/Benchmarks -- tutor-retrieval
 var name = args.FirstOrDefault();
 switch (name)
 {
@@ -20,7 +21,10 @@ switch (name)
     case "tutor":
         await TutorBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000);
         return 0;
+    case "tutor-retrieval":
+        await TutorRetrievalBenchmark.RunAsync();
+        return 0;
     default:
-        Console.Error.WriteLine("usage: benchmarks session-expiry [rows] | lesson [iterations] | ingestion [search-chunks] | tutor [quota-rows]");
+        Console.Error.WriteLine("usage: benchmarks session-expiry [rows] | lesson [iterations] | ingestion [search-chunks] | tutor [quota-rows] | tutor-retrieval");
         return 2;
 }

@@ -23,6 +23,8 @@ public sealed class Misbehaviour
     public bool Expired { get; set; }
     public string? Nonce { get; set; }
     public bool EmailUnverified { get; set; }
+    /// <summary>An email claim other than the one approved (a provider account this platform cannot store, say).</summary>
+    public string? Email { get; set; }
 }
 
 /// <summary>
@@ -141,7 +143,7 @@ public sealed class StandInProvider : IAsyncDisposable
         var claims = new Dictionary<string, object>
         {
             ["sub"] = SubjectFor(pending.Email),
-            ["email"] = pending.Email,
+            ["email"] = Misbehave.Email ?? pending.Email,
             ["email_verified"] = !Misbehave.EmailUnverified,
             ["name"] = pending.Name ?? pending.Email.Split('@')[0],
         };

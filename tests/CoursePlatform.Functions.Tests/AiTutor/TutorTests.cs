@@ -38,8 +38,11 @@ public sealed class TutorTests(DatabaseFixture database) : IClassFixture<Databas
 {
     private const string Subnets =
         "A subnet is a range of IP addresses inside a virtual network, written in CIDR notation such as 10.0.1.0/24. " +
-        "The number after the slash is the prefix length: a /24 leaves eight bits for hosts. " +
-        "A network security group filters traffic; allow port 443 from the internet only to the web tier.";
+        "The number after the slash is the prefix length: a /24 leaves eight bits for hosts.";
+
+    private const string Security =
+        "A network security group filters the traffic that reaches a subnet. Allow port 443 from the internet only to " +
+        "the web tier, and keep the database tier closed to the internet.";
 
     private const string Storage =
         "Object storage keeps files as blobs in containers. Lifecycle rules move blobs that nobody read for 30 days " +
@@ -50,8 +53,8 @@ public sealed class TutorTests(DatabaseFixture database) : IClassFixture<Databas
     private TestApp App(IDictionary<string, string?>? settings = null) =>
         new(database, settings, services => services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(embeddings));
 
-    /// <summary>A published course with two lesson topics (indexed for the tutor) and an enrolled learner.</summary>
-    private static async Task<(Course Course, Topic Subnet, Topic Storage, User Learner)> ArrangeAsync(TestApp app)
+    /// <summary>A published course with three lesson topics (indexed for the tutor) and an enrolled learner.</summary>
+    private static async Task<(Course Course, Topic Subnet, Topic Storage, Topic Security, User Learner)> ArrangeAsync(TestApp app)
     {
         var now = app.Clock.GetUtcNow();
         var course = Build.Course(now, name: "Cloud basics");
@@ -59,10 +62,12 @@ public sealed class TutorTests(DatabaseFixture database) : IClassFixture<Databas
         subnet.TextContent = Subnets;
         var storage = Build.Topic(course, now, 1, 2, "Object storage");
         storage.TextContent = Storage;
+        var security = Build.Topic(course, now, 1, 3, "Network security groups");
+        security.TextContent = Security;
         var learner = await app.CreateUserAsync();
         await app.Run<CoursePlatformDbContext>(async db =>
         {
-            db.Topics.AddRange(subnet, storage);
+            db.Topics.AddRange(subnet, storage, security);
             db.Enrollments.Add(Build.Enrollment(learner.Id, course, now));
             var root = new TopicPromptSuggestion { Topic = subnet, Prompt = "What is a subnet?", Answer = "A range of addresses.", DisplayOrder = 1, CreatedAt = now };
             db.TopicPromptSuggestions.AddRange(root,
@@ -70,7 +75,7 @@ public sealed class TutorTests(DatabaseFixture database) : IClassFixture<Databas
             await db.SaveChangesAsync();
         });
         await app.Run<LessonIndexer>(i => i.IndexStaleAsync(default));
-        return (course, subnet, storage, learner);
+        return (course, subnet, storage, security, learner);
     }
 
     private static Task<TutorAnswer> Ask(TestApp app, User user, Course course, Topic topic, string? question = null, Guid? suggestion = null) =>
@@ -87,13 +92,13 @@ public sealed class TutorTests(DatabaseFixture database) : IClassFixture<Databas
     public async Task A_question_answered_by_one_lesson_cites_it_and_an_off_topic_one_gets_no_model_and_no_sources()
     {
         using var app = App();
-        var (course, subnet, _, learner) = await ArrangeAsync(app);
+        var (course, subnet, _, security, learner) = await ArrangeAsync(app);
 
         var answer = await Ask(app, learner, course, subnet, "Which port should the web tier accept from the internet?");
 
         Assert.True(answer.Grounded);
-        Assert.Equal(subnet.Id, answer.Sources[0].TopicId);
-        Assert.Equal(("lesson:" + subnet.Id, "Subnets"), (answer.Sources[0].Source, answer.Sources[0].Title));
+        var source = Assert.Single(answer.Sources); // the one lesson that answers; the others are below the floors
+        Assert.Equal((security.Id, "lesson:" + security.Id, "Network security groups"), (source.TopicId, source.Source, source.Title));
         Assert.StartsWith(ExtractiveChatClient.Preamble, answer.Answer, StringComparison.Ordinal);
         Assert.Contains("443", answer.Answer, StringComparison.Ordinal);
         Assert.Contains("[1]", answer.Answer, StringComparison.Ordinal);
@@ -108,8 +113,8 @@ public sealed class TutorTests(DatabaseFixture database) : IClassFixture<Databas
     public async Task Retrieval_never_returns_another_courses_chunks()
     {
         using var app = App();
-        var (course, _, _, _) = await ArrangeAsync(app);
-        var (other, _, _, _) = await ArrangeAsync(app); // the same lessons in another course
+        var (course, _, _, _, _) = await ArrangeAsync(app);
+        var (other, _, _, _, _) = await ArrangeAsync(app); // the same lessons in another course
 
         foreach (var mode in new[] { RetrievalMode.Hybrid, RetrievalMode.VectorOnly })
         {
@@ -124,7 +129,7 @@ public sealed class TutorTests(DatabaseFixture database) : IClassFixture<Databas
     public async Task Suggested_prompts_are_free_the_sixth_typed_prompt_is_429_and_the_timer_opens_the_quota_again()
     {
         using var app = App();
-        var (course, subnet, storage, learner) = await ArrangeAsync(app);
+        var (course, subnet, storage, _, learner) = await ArrangeAsync(app);
         var roots = await app.Run<TutorService, IReadOnlyList<SuggestionDto>>(s => s.ListSuggestionsAsync(null, subnet.Id, null, default));
 
         var suggested = await Ask(app, learner, course, subnet, suggestion: roots[0].Id);
@@ -150,7 +155,7 @@ public sealed class TutorTests(DatabaseFixture database) : IClassFixture<Databas
     public async Task Twenty_parallel_typed_prompts_with_five_left_let_exactly_five_through()
     {
         using var app = App(new Dictionary<string, string?> { ["Tutor:RequestsPerMinute"] = "100" });
-        var (course, subnet, _, learner) = await ArrangeAsync(app);
+        var (course, subnet, _, _, learner) = await ArrangeAsync(app);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
         {
@@ -167,7 +172,7 @@ public sealed class TutorTests(DatabaseFixture database) : IClassFixture<Databas
     public async Task The_ninth_typed_request_in_a_minute_is_refused_by_the_rate_limit()
     {
         using var app = App(new Dictionary<string, string?> { ["Tutor:PromptsPerWindow"] = "100" });
-        var (course, subnet, _, learner) = await ArrangeAsync(app);
+        var (course, subnet, _, _, learner) = await ArrangeAsync(app);
         app.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 24, 9, 0, 5, TimeSpan.Zero)); // early in a minute window
 
         for (var i = 0; i < 8; i++) await Ask(app, learner, course, subnet, $"Rate question {i} about subnets?");
@@ -186,7 +191,7 @@ public sealed class TutorTests(DatabaseFixture database) : IClassFixture<Databas
         {
             ["ChatModel:Endpoint"] = model.Endpoint, ["ChatModel:Model"] = "tutor-model", ["ChatModel:ApiKey"] = "test-key",
         });
-        var (course, subnet, _, learner) = await ArrangeAsync(app);
+        var (course, subnet, _, _, learner) = await ArrangeAsync(app);
 
         var answer = await Ask(app, learner, course, subnet, "I am ana.lopez@example.com, call +44 20 7946 0958: which port does the web tier allow?");
 
@@ -211,7 +216,7 @@ public sealed class TutorTests(DatabaseFixture database) : IClassFixture<Databas
             ["ChatModel:Endpoint"] = model.Endpoint, ["ChatModel:Model"] = "tutor-model", ["ChatModel:ApiKey"] = "test-key",
             ["Tutor:PromptsPerWindow"] = "100", ["Tutor:RequestsPerMinute"] = "100",
         });
-        var (course, subnet, _, learner) = await ArrangeAsync(app);
+        var (course, subnet, _, _, learner) = await ArrangeAsync(app);
         await app.Db(db =>
         {
             db.LearnerPersonaProfiles.Add(new LearnerPersonaProfile { UserId = learner.Id, CourseId = course.Id, PersonaKey = TutorPersona.PseudoCoder, CreatedAt = app.Clock.GetUtcNow(), UpdatedAt = app.Clock.GetUtcNow() });
@@ -241,7 +246,7 @@ public sealed class TutorTests(DatabaseFixture database) : IClassFixture<Databas
     public async Task Sessions_are_one_per_topic_and_private_and_members_only_may_ask()
     {
         using var app = App();
-        var (course, subnet, storage, learner) = await ArrangeAsync(app);
+        var (course, subnet, storage, _, learner) = await ArrangeAsync(app);
         var first = await Ask(app, learner, course, subnet, "What does /24 mean?");
         var again = await Ask(app, learner, course, subnet, "And it leaves how many bits?");
         var elsewhere = await Ask(app, learner, course, storage, "What do lifecycle rules do?");
@@ -257,7 +262,7 @@ public sealed class TutorTests(DatabaseFixture database) : IClassFixture<Databas
         await app.Db(db => { db.Enrollments.Add(Build.Enrollment(classmate.Id, course.Id, app.Clock.GetUtcNow())); return db.SaveChangesAsync(); });
         await Problem(HttpStatusCode.NotFound, () => app.Run<TutorService, TutorSessionDto>(s => s.GetSessionAsync(As(classmate), course.Slug, subnet.Id, default)));
         Assert.Equal(6, (await app.Run<TutorService, TutorSessionDto>(s => s.GetSessionAsync(As(learner), course.Slug, subnet.Id, default))).Messages.Count + 2);
-        var (other, otherTopic, _, _) = await ArrangeAsync(app);
+        var (other, otherTopic, _, _, _) = await ArrangeAsync(app);
         await Problem(HttpStatusCode.NotFound, () => Ask(app, learner, course, otherTopic, "A topic of another course?"));
         await Problem(HttpStatusCode.BadRequest, () => Ask(app, learner, course, subnet));
         Assert.NotEqual(other.Id, course.Id);
@@ -283,9 +288,9 @@ public sealed class TutorTests(DatabaseFixture database) : IClassFixture<Databas
     {
         var prompt = TutorPrompt.Build(null, null, [], [
             new RetrievedPassage(Guid.NewGuid(), "s", null, Storage, 0.5, false, null, null, null, null, null),
-            new RetrievedPassage(Guid.NewGuid(), "s", null, Subnets, 0.5, false, null, null, null, null, null),
+            new RetrievedPassage(Guid.NewGuid(), "s", null, Security, 0.5, false, null, null, null, null, null),
         ], "Which port is allowed to the web tier?");
         var answer = (await new ExtractiveChatClient().GetResponseAsync(prompt)).Text;
-        Assert.Contains("allow port 443 from the internet only to the web tier. [2]", answer, StringComparison.Ordinal);
+        Assert.Contains("Allow port 443 from the internet only to the web tier, and keep the database tier closed to the internet. [2]", answer, StringComparison.Ordinal);
     }
 }

@@ -219,7 +219,7 @@ public sealed class GoogleSignInTests(DatabaseFixture database) : IClassFixture<
         await Assert.ThrowsAsync<ProblemException>(() => Exchange(late));
     }
 
-    public static TheoryData<string> BadTokens() => ["bad-signature", "wrong-audience", "wrong-issuer", "expired", "wrong-nonce", "unverified-email"];
+    public static TheoryData<string> BadTokens() => ["bad-signature", "wrong-audience", "wrong-issuer", "expired", "wrong-nonce", "unverified-email", "email-too-long"];
 
     [Theory]
     [MemberData(nameof(BadTokens))]
@@ -234,6 +234,7 @@ public sealed class GoogleSignInTests(DatabaseFixture database) : IClassFixture<
             "wrong-issuer" => (provider.Misbehave.Issuer = "https://evil.example.com") is not null,
             "expired" => provider.Misbehave.Expired = true,
             "wrong-nonce" => (provider.Misbehave.Nonce = "another-nonce") is not null,
+            "email-too-long" => (provider.Misbehave.Email = new string('a', 400) + "@example.com") is not null,
             _ => provider.Misbehave.EmailUnverified = true,
         };
 

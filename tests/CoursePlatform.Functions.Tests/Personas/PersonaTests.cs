@@ -61,6 +61,19 @@ public sealed class PersonaTests(DatabaseFixture database) : IClassFixture<Datab
     private static Caller As(User user) => new(user.Id, Guid.NewGuid(), user.Role);
 
     [Fact]
+    public async Task An_unpublished_course_is_not_found_for_its_learners_but_its_staff_still_reach_it()
+    {
+        var (course, learner) = await Enrolled();
+        var admin = await app.CreateUserAsync(UserRole.Admin);
+        await app.UpdateCourseAsync(course, published: false);
+
+        var set = await Assert.ThrowsAsync<ProblemException>(() => app.Run<PersonaService, StudyPersonaChoice>(p => p.SetStudyPersonaAsync(As(learner), course.Slug, StudyPersona.Cooking, default)));
+        var get = await Assert.ThrowsAsync<ProblemException>(() => app.Run<PersonaService, TutorPersonaProfile>(p => p.GetTutorPersonaAsync(As(learner), course.Slug, default)));
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (set.Status, get.Status));
+        Assert.Equal(StudyPersona.Cooking, (await app.Run<PersonaService, StudyPersonaChoice>(p => p.SetStudyPersonaAsync(As(admin), course.Slug, StudyPersona.Cooking, default))).Persona);
+    }
+
+    [Fact]
     public async Task A_learner_sets_their_study_narrator_and_can_change_it()
     {
         var (course, learner) = await Enrolled();

@@ -1,3 +1,4 @@
+using CoursePlatform.Data;
 using CoursePlatform.Functions.Features.Ingestion;
 using CoursePlatform.Functions.Features.Search;
 using CoursePlatform.Functions.Infrastructure.AI;
@@ -69,6 +70,21 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         Assert.All(results.Items, h => Assert.Contains(h.Id, ownChunks));
         Assert.Equal($"{other}/exact.txt", Assert.Single(otherResults.Items).Source);
         Assert.True(otherResults.Items[0].Score > 0.99);
+    }
+
+    [Fact]
+    public async Task Search_of_an_unpublished_course_is_for_its_staff_only()
+    {
+        await using var app = new IngestionApp(database);
+        var (course, _) = await app.CreateCourseAsync(); // created unpublished
+        var learner = await app.CreateUserAsync();
+        var admin = await app.CreateUserAsync(UserRole.Admin);
+        await app.Db(db => { db.Enrollments.Add(Build.Enrollment(learner.Id, course, DateTimeOffset.UtcNow)); return db.SaveChangesAsync(); });
+
+        var hidden = await Assert.ThrowsAsync<ProblemException>(() =>
+            app.Run<SearchService, SearchResults>(s => s.SearchAsync(TestApp.As(learner), course.ToString(), "subnets", null, CancellationToken.None)));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, hidden.Status);
+        Assert.Empty((await app.Run<SearchService, SearchResults>(s => s.SearchAsync(TestApp.As(admin), course.ToString(), "subnets", null, CancellationToken.None))).Items);
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public sealed class TutorRetrieval(
                 FROM vec v FULL OUTER JOIN fts f ON f.id = v.id)
             SELECT c.id, c.source, c.topic_id, c.content, 1 - (c.embedding <=> $1) AS similarity, fused.text_match, c.metadata::text
             FROM fused JOIN course_chunks c ON c.id = fused.id
-            ORDER BY fused.score DESC, c.id
+            ORDER BY fused.score DESC, c.source, c.position
             LIMIT $5
             """, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = vector });
