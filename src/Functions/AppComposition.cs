@@ -12,6 +12,7 @@ using CoursePlatform.Functions.Features.Progress;
 using CoursePlatform.Functions.Features.Quizzes;
 using CoursePlatform.Functions.Features.Routing;
 using CoursePlatform.Functions.Features.Search;
+using CoursePlatform.Functions.Features.Tutors;
 using CoursePlatform.Functions.Features.AiTutor;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
@@ -55,6 +56,7 @@ public static class AppComposition
         services.AddSearch();
         services.AddIngestion();
         services.AddAiTutor();
+        services.AddTutors();
         services.AddUnmatchedRoutes();
         return services;
     }

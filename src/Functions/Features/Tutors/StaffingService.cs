@@ -1,0 +1,33 @@
+using CoursePlatform.Data;
+using CoursePlatform.Functions.Infrastructure.Courses;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using Microsoft.EntityFrameworkCore;
+
+namespace CoursePlatform.Functions.Features.Tutors;
+
+/// <summary>Which tutors staff which courses. Both operations are idempotent (admins only, checked by the functions).</summary>
+public sealed class StaffingService(CoursePlatformDbContext db, CourseResolver courses, TimeProvider time)
+{
+    /// <summary>Assigns the tutor (a tutor profile id) to the course; <c>Created</c> is false when it already was.</summary>
+    public async Task<(StaffingDto Staffing, bool Created)> AssignAsync(string courseKey, Guid tutorId, CancellationToken cancellationToken)
+    {
+        var course = await courses.ResolveAsync(courseKey, cancellationToken);
+        var tutor = await db.Tutors.AsNoTracking().Where(t => t.Id == tutorId).Select(t => new { t.Id, t.UserId })
+            .SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("tutor");
+        var now = time.GetUtcNow();
+        var inserted = await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO course_tutors (id, course_id, tutor_id, assigned_at) VALUES ({Guid.CreateVersion7()}, {course.Id}, {tutorId}, {now})
+            ON CONFLICT (course_id, tutor_id) DO NOTHING
+            """, cancellationToken);
+        var assignedAt = await db.CourseTutors.AsNoTracking().Where(ct => ct.CourseId == course.Id && ct.TutorId == tutorId)
+            .Select(ct => ct.AssignedAt).SingleAsync(cancellationToken);
+        return (new StaffingDto(course.Id, tutor.Id, tutor.UserId, assignedAt), inserted == 1);
+    }
+
+    /// <summary>Unassigns the tutor; nothing happens when they were not assigned (404 only for an unknown course).</summary>
+    public async Task UnassignAsync(string courseKey, Guid tutorId, CancellationToken cancellationToken)
+    {
+        var course = await courses.ResolveAsync(courseKey, cancellationToken);
+        await db.CourseTutors.Where(ct => ct.CourseId == course.Id && ct.TutorId == tutorId).ExecuteDeleteAsync(cancellationToken);
+    }
+}
