@@ -280,8 +280,22 @@ public sealed class TutorTests(DatabaseFixture database) : IClassFixture<Databas
     [InlineData("mail me at a.b+c@mail.example.org now", "mail me at [email] now")]
     [InlineData("call 555-123-4567 or +44 (20) 7946 0958", "call [phone] or [phone]")]
     [InlineData("a /24 leaves 256 addresses, port 443", "a /24 leaves 256 addresses, port 443")]
+    [InlineData("Call 0412345678.", "Call [phone].")]
+    [InlineData("or +61 412 345 678.", "or [phone].")]
+    [InlineData("the subnet 192.168.1.0/24 and 10.0.0.1", "the subnet 192.168.1.0/24 and 10.0.0.1")]
+    [InlineData("write to josé@münchen.de please", "write to [email] please")]
+    [InlineData("full-width ０４１２３４５６７８ too", "full-width [phone] too")]
     public void Pii_is_scrubbed_and_numbers_of_the_subject_are_kept(string text, string expected) =>
         Assert.Equal(expected, PiiScrubber.Scrub(text));
+
+    [Fact]
+    public void A_cut_never_splits_an_emoji()
+    {
+        var text = new string('a', 159) + "😀 and more";
+        var cut = TutorService.Cut(text, 160);
+        Assert.Equal(new string('a', 159) + "…", cut);
+        Assert.Equal("short", TutorService.Cut("short", 160));
+    }
 
     [Fact]
     public async Task The_extractive_answerer_cites_the_sentences_that_answer()

@@ -24,13 +24,15 @@ namespace CoursePlatform.Functions.Features.AiTutor;
 /// </summary>
 public sealed partial class LessonIndexer(
     CoursePlatformDbContext db, ChunkWriter writer, IEmbeddingGenerator<string, Embedding<float>> embeddings,
-    IOptions<EmbeddingOptions> embeddingOptions, ILogger<LessonIndexer> logger)
+    IOptions<EmbeddingOptions> embeddingOptions, TimeProvider time, ILogger<LessonIndexer> logger)
 {
     public static string SourceOf(Guid topicId) => $"lesson:{topicId}";
 
     /// <summary>Indexes every topic whose text changed after its lesson chunks were written; returns how many.</summary>
     public async Task<int> IndexStaleAsync(CancellationToken cancellationToken)
     {
+        // A deleted topic's lesson chunks lost their topic (SET NULL): they are no course material any more.
+        await db.CourseChunks.Where(c => c.TopicId == null && c.Source.StartsWith("lesson:")).ExecuteDeleteAsync(cancellationToken);
         var model = embeddingOptions.Value.ModelName;
         var stale = await db.Topics.AsNoTracking()
             .Select(t => new
@@ -50,8 +52,27 @@ public sealed partial class LessonIndexer(
         return stale.Count;
     }
 
-    /// <summary>(Re)writes the lesson chunks of one topic; a topic without text keeps none. Returns the chunk count.</summary>
+    /// <summary>
+    /// (Re)writes the lesson chunks of one topic; a topic without text keeps none. Returns the chunk count. An edit
+    /// that lands while the text is being embedded is indexed by another pass, so the index never keeps an old text
+    /// stamped newer than the edit.
+    /// </summary>
     public async Task<int> IndexTopicAsync(Guid topicId, CancellationToken cancellationToken)
+    {
+        const int Passes = 3;
+        var count = 0;
+        for (var pass = 0; pass < Passes; pass++)
+        {
+            var readAt = time.GetUtcNow();
+            count = await IndexOnceAsync(topicId, cancellationToken);
+            var changedSince = await db.Topics.AnyAsync(t => t.Id == topicId && t.UpdatedAt > readAt, cancellationToken)
+                || await db.TopicContentAssets.AnyAsync(a => a.TopicId == topicId && a.UpdatedAt > readAt, cancellationToken);
+            if (!changedSince) break;
+        }
+        return count;
+    }
+
+    private async Task<int> IndexOnceAsync(Guid topicId, CancellationToken cancellationToken)
     {
         var topic = await db.Topics.AsNoTracking().Where(t => t.Id == topicId)
             .Select(t => new { t.Id, t.CourseId, t.Name, t.TextContent })

@@ -13,7 +13,7 @@ public sealed class TutorOptions
     /// <summary>How long a quota window lasts from its first typed prompt (product: one day).</summary>
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")] public TimeSpan QuotaWindow { get; set; } = TimeSpan.FromDays(1);
 
-    /// <summary>Tutor requests per learner per minute, typed or suggested (product: 8).</summary>
+    /// <summary>Typed tutor questions per learner per minute (product: 8), counted in fixed one-minute windows.</summary>
     [Range(1, 1000)] public int RequestsPerMinute { get; set; } = 8;
 
     /// <summary>

@@ -25,7 +25,7 @@ public sealed record TutorChat(IChatClient Client);
 /// module's quota, is scrubbed of emails and phone numbers, joins the learner's session for the topic
 /// (summary and recent turns), is rewritten with the previous question when it is a short or pronoun-led
 /// follow-up, retrieves the course's best passages (hybrid), and is answered from them with citations, or
-/// not at all when nothing relevant is found (no model call). Both messages are stored, scrubbed.
+/// not at all when nothing relevant is found (no model call). Both messages are stored (the question scrubbed).
 /// </summary>
 public sealed class TutorService(
     CoursePlatformDbContext db, CourseResolver courses, CourseAccess access, RateLimiter limiter, PromptQuota quota,
@@ -67,18 +67,26 @@ public sealed class TutorService(
             throw ProblemException.TooManyRequests(rate.RetryAfter, $"Rate limit: at most {options.Value.RequestsPerMinute} typed questions a minute; wait a moment.");
         var question = PiiScrubber.Scrub(typed!);
         var taken = await quota.TakeAsync(caller.UserId, course.Id, topic.ModuleNo, cancellationToken);
+        var turn = new TurnState();
         try
         {
-            return await AnswerTypedAsync(caller.UserId, course.Id, topic.Id, question, taken, cancellationToken);
+            return await AnswerTypedAsync(caller.UserId, course.Id, topic.Id, question, taken, turn, cancellationToken);
         }
-        catch
+        catch (Exception ex) when (!turn.Saved && ex is not OperationCanceledException)
         {
-            await quota.ReturnAsync(caller.UserId, course.Id, topic.ModuleNo); // a failure on our side costs the learner nothing
+            // A failure on our side before the learner got an answer costs them nothing.
+            await quota.ReturnAsync(caller.UserId, course.Id, topic.ModuleNo);
             throw;
         }
     }
 
-    private async Task<TutorAnswer> AnswerTypedAsync(Guid userId, Guid courseId, Guid topicId, string question, QuotaDto taken,
+    /// <summary>Whether the turn was stored: after that, the question counts whatever happens.</summary>
+    private sealed class TurnState
+    {
+        public bool Saved { get; set; }
+    }
+
+    private async Task<TutorAnswer> AnswerTypedAsync(Guid userId, Guid courseId, Guid topicId, string question, QuotaDto taken, TurnState turn,
         CancellationToken cancellationToken)
     {
         var session = await UpsertSessionAsync(userId, courseId, topicId, cancellationToken);
@@ -116,6 +124,7 @@ public sealed class TutorService(
 
         var sources = relevant.Select(p => new TutorSource(p.ChunkId, p.Source, p.Title ?? LessonTitle(p), p.Slide, p.Start, p.End, p.TopicId, Excerpt(p.Content))).ToList();
         var saved = await SaveTurnAsync(session.Id, question, answer, sources, cancellationToken);
+        turn.Saved = true;
         if (saved >= SummaryFrom) await RefreshSummaryAsync(session.Id, cancellationToken);
         logger.LogInformation("Tutor answered in course {CourseId}: {Sources} sources, grounded {Grounded}", courseId, sources.Count, sources.Count > 0);
         return new TutorAnswer(answer, sources.Count > 0, sources, await SuggestionsAsync(topicId, null, cancellationToken), session.Id, taken);
@@ -185,7 +194,12 @@ public sealed class TutorService(
     {
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // Messages are ordered by time: a turn never sorts before the previous one, even within one microsecond.
+        // The counter update locks the session row first, so concurrent turns of one session are stored one after
+        // the other; messages are ordered by time and a turn never sorts before the previous one.
+        var counts = await db.Database.SqlQuery<int>($"""
+            UPDATE cp_rag_chat_sessions SET message_count = message_count + 2, updated_at = {now} WHERE id = {sessionId}
+            RETURNING message_count AS "Value"
+            """).ToListAsync(cancellationToken);
         var last = await db.RagChatMessages.Where(m => m.SessionId == sessionId).MaxAsync(m => (DateTimeOffset?)m.CreatedAt, cancellationToken);
         var at = last is { } previous && previous >= now ? previous.AddTicks(10) : now;
         db.RagChatMessages.Add(new RagChatMessage { SessionId = sessionId, Role = ChatRole.User, Content = question, CreatedAt = at });
@@ -195,10 +209,6 @@ public sealed class TutorService(
             Sources = sources.Count == 0 ? null : JsonSerializer.SerializeToDocument(sources, Json.Options),
         });
         await db.SaveChangesAsync(cancellationToken);
-        var counts = await db.Database.SqlQuery<int>($"""
-            UPDATE cp_rag_chat_sessions SET message_count = message_count + 2, updated_at = {now} WHERE id = {sessionId}
-            RETURNING message_count AS "Value"
-            """).ToListAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
         return counts[0];
@@ -212,8 +222,7 @@ public sealed class TutorService(
             .Where(m => m.Role == ChatRole.User).Select(m => m.Content).Take(30).ToListAsync(cancellationToken);
         if (older.Count == 0) return;
         older.Reverse();
-        var summary = "Earlier the learner asked: " + string.Join(" | ", older.Select(q => q.Length <= 160 ? q : q[..160] + "…"));
-        if (summary.Length > 4000) summary = summary[..4000];
+        var summary = Cut("Earlier the learner asked: " + string.Join(" | ", older.Select(q => Cut(q, 160))), 4000);
         await db.RagChatSessions.Where(s => s.Id == sessionId)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Summary, summary), cancellationToken);
     }
@@ -231,10 +240,15 @@ public sealed class TutorService(
     private static string? LessonTitle(RetrievedPassage passage) =>
         passage.Source.StartsWith("lesson:", StringComparison.Ordinal) ? passage.File : null;
 
-    private static string Excerpt(string content)
+    private static string Excerpt(string content) => Cut(content.ReplaceLineEndings(" ").Trim(), 240);
+
+    /// <summary>At most <paramref name="max"/> characters, never between the two halves of a surrogate pair (an emoji).</summary>
+    public static string Cut(string text, int max)
     {
-        var flat = content.ReplaceLineEndings(" ").Trim();
-        return flat.Length <= 240 ? flat : flat[..240].TrimEnd() + "…";
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length <= max) return text;
+        var end = char.IsHighSurrogate(text[max - 1]) ? max - 1 : max;
+        return text[..end].TrimEnd() + "…";
     }
 
     private sealed record SessionRow(Guid Id, string? Summary);
