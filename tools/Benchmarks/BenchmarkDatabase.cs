@@ -1,6 +1,9 @@
 using CoursePlatform.Data;
 using Microsoft.EntityFrameworkCore;
+using CoursePlatform.Functions;
 using CoursePlatform.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace CoursePlatform.Benchmarks;
@@ -24,6 +27,24 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
     }
 
     public CoursePlatformDbContext CreateContext() => CoursePlatformDb.CreateContext(ConnectionString);
+
+    /// <summary>The app's own container (<c>AddCoursePlatform</c>) over this database and Azurite, with <paramref name="settings"/> on top.</summary>
+    public ServiceProvider CreateApp(IDictionary<string, string?>? settings = null)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["Database:ConnectionString"] = ConnectionString,
+            ["AzureWebJobsStorage"] = LocalServices.AzuriteConnectionString,
+            ["Auth:SigningKey"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("benchmark-signing-key-of-at-least-32-bytes")),
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        return new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddLogging()
+            .AddCoursePlatform(configuration)
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+    }
 
     public async ValueTask DisposeAsync()
     {

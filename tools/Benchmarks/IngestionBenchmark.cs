@@ -45,17 +45,7 @@ public static class IngestionBenchmark
     public static async Task RunAsync(int searchChunks)
     {
         await using var database = await BenchmarkDatabase.CreateAsync();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:ConnectionString"] = database.ConnectionString,
-            ["AzureWebJobsStorage"] = LocalServices.AzuriteConnectionString,
-            ["Auth:SigningKey"] = Convert.ToBase64String(Encoding.UTF8.GetBytes("benchmark-signing-key-of-at-least-32-bytes")),
-        }).Build();
-        await using var provider = new ServiceCollection()
-            .AddSingleton<IConfiguration>(configuration)
-            .AddLogging()
-            .AddCoursePlatform(configuration)
-            .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        await using var provider = database.CreateApp();
 
         await IngestAsync(database, provider);
         await SearchAsync(database, provider, searchChunks);

@@ -28,18 +28,10 @@ public static class TutorBenchmark
     public static async Task RunAsync(int counterRows)
     {
         await using var database = await BenchmarkDatabase.CreateAsync();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        await using var provider = database.CreateApp(new Dictionary<string, string?>
         {
-            ["Database:ConnectionString"] = database.ConnectionString,
-            ["AzureWebJobsStorage"] = LocalServices.AzuriteConnectionString,
-            ["Auth:SigningKey"] = Convert.ToBase64String(Encoding.UTF8.GetBytes("benchmark-signing-key-of-at-least-32-bytes")),
             ["Tutor:PromptsPerWindow"] = "1000", ["Tutor:RequestsPerMinute"] = "1000",
-        }).Build();
-        await using var provider = new ServiceCollection()
-            .AddSingleton<IConfiguration>(configuration)
-            .AddLogging()
-            .AddCoursePlatform(configuration)
-            .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        });
 
         await AskAsync(database, provider);
         await QuotaResetAsync(database, provider, counterRows);
