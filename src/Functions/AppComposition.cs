@@ -3,6 +3,7 @@ using CoursePlatform.Functions.Features.Auth;
 using CoursePlatform.Functions.Features.Cart;
 using CoursePlatform.Functions.Features.Catalog;
 using CoursePlatform.Functions.Features.Cohorts;
+using CoursePlatform.Functions.Features.ColdCalls;
 using CoursePlatform.Functions.Features.Enrollments;
 using CoursePlatform.Functions.Features.Health;
 using CoursePlatform.Functions.Features.Ingestion;
@@ -57,6 +58,7 @@ public static class AppComposition
         services.AddIngestion();
         services.AddAiTutor();
         services.AddTutors();
+        services.AddColdCalls();
         services.AddUnmatchedRoutes();
         return services;
     }

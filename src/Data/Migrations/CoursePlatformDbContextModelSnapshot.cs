@@ -425,6 +425,14 @@ namespace CoursePlatform.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("edited_at");
 
+                    b.Property<DateTimeOffset?>("HiddenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("hidden_at");
+
+                    b.Property<Guid?>("HiddenById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("hidden_by_id");
+
                     b.Property<Guid?>("ParentId")
                         .HasColumnType("uuid")
                         .HasColumnName("parent_id");
@@ -446,6 +454,9 @@ namespace CoursePlatform.Data.Migrations
 
                     b.HasIndex("CohortId")
                         .HasDatabaseName("ix_cold_call_messages_cohort_id");
+
+                    b.HasIndex("HiddenById")
+                        .HasDatabaseName("ix_cold_call_messages_hidden_by_id");
 
                     b.HasIndex("ParentId")
                         .HasDatabaseName("ix_cold_call_messages_parent_id");
@@ -2084,6 +2095,12 @@ namespace CoursePlatform.Data.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_cold_call_messages_cohorts_cohort_id");
 
+                    b.HasOne("CoursePlatform.Data.Model.User", "HiddenBy")
+                        .WithMany()
+                        .HasForeignKey("HiddenById")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_cold_call_messages_users_hidden_by_id");
+
                     b.HasOne("CoursePlatform.Data.Model.ColdCallMessage", "Parent")
                         .WithMany()
                         .HasForeignKey("ParentId")
@@ -2111,6 +2128,8 @@ namespace CoursePlatform.Data.Migrations
                         .HasConstraintName("fk_cold_call_messages_users_user_id");
 
                     b.Navigation("Cohort");
+
+                    b.Navigation("HiddenBy");
 
                     b.Navigation("Parent");
 

@@ -118,6 +118,10 @@ public class ColdCallMessage
     public required string Content { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? EditedAt { get; set; }
+    /// <summary>Moderation: hidden from learners (kept for staff) since, and by whom.</summary>
+    public DateTimeOffset? HiddenAt { get; set; }
+    public Guid? HiddenById { get; set; }
+    public User? HiddenBy { get; set; }
 }
 
 public class ColdCallMessageConfiguration : IEntityTypeConfiguration<ColdCallMessage>
@@ -129,6 +133,7 @@ public class ColdCallMessageConfiguration : IEntityTypeConfiguration<ColdCallMes
         builder.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne(x => x.Parent).WithMany().HasForeignKey(x => x.ParentId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne(x => x.Root).WithMany().HasForeignKey(x => x.RootId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne(x => x.HiddenBy).WithMany().HasForeignKey(x => x.HiddenById).OnDelete(DeleteBehavior.SetNull);
         builder.Property(x => x.Content).HasMaxLength(8000);
         builder.HasIndex(x => new { x.PromptId, x.CohortId, x.CreatedAt });
         builder.HasIndex(x => x.RootId);

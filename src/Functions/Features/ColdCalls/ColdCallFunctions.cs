@@ -1,0 +1,74 @@
+using System.Net;
+using CoursePlatform.Functions.Infrastructure;
+using CoursePlatform.Functions.Infrastructure.Auth;
+using CoursePlatform.Functions.Infrastructure.Http;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+
+namespace CoursePlatform.Functions.Features.ColdCalls;
+
+public sealed class ColdCallFunctions(ColdCallService coldCalls)
+{
+    [Function("ListColdCallPrompts")]
+    public async Task<HttpResponseData> Prompts(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "topics/{topicId:guid}/cold-calls")] HttpRequestData request,
+        Guid topicId, FunctionContext context, CancellationToken cancellationToken) =>
+        await request.PrivateJsonAsync(new { items = await coldCalls.PromptsAsync(context.RequireCaller(), topicId, cancellationToken) }, cancellationToken);
+
+    /// <summary><c>{ content, parentId? }</c>: a root response (one per learner and prompt; a second is 409) or a reply; 201.</summary>
+    [Function("PostColdCallMessage")]
+    public async Task<HttpResponseData> Post(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cold-calls/{promptId:guid}/messages")] HttpRequestData request,
+        Guid promptId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        var caller = context.RequireCaller();
+        var body = await request.ReadJsonAsync<PostMessageRequest>(cancellationToken);
+        return await request.JsonAsync(HttpStatusCode.Created, await coldCalls.PostAsync(caller, promptId, body, cancellationToken), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>The cohort's thread, oldest first, paged; staff may filter by <c>?cohortId=</c>.</summary>
+    [Function("GetColdCallThread")]
+    public async Task<HttpResponseData> Thread(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cold-calls/{promptId:guid}/messages")] HttpRequestData request,
+        Guid promptId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        var caller = context.RequireCaller();
+        Guid? cohort = null;
+        if (request.Query["cohortId"] is { Length: > 0 } text)
+            cohort = Guid.TryParse(text, out var id) ? id : throw ProblemException.Validation("cohortId", "Must be a cohort id (a GUID).");
+        return await request.PrivateJsonAsync(await coldCalls.ThreadAsync(caller, promptId, cohort, PageRequest.From(request), cancellationToken), cancellationToken);
+    }
+
+    [Function("ToggleColdCallStar")]
+    public async Task<HttpResponseData> Star(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cold-call-messages/{messageId:guid}/star")] HttpRequestData request,
+        Guid messageId, FunctionContext context, CancellationToken cancellationToken) =>
+        await request.JsonAsync(HttpStatusCode.OK, await coldCalls.ToggleStarAsync(context.RequireCaller(), messageId, cancellationToken), cancellationToken: cancellationToken);
+
+    /// <summary>Hides a message from learners (<c>?hidden=false</c> shows it again); the course's tutors and admins.</summary>
+    [Function("HideColdCallMessage")]
+    public async Task<HttpResponseData> Hide(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cold-call-messages/{messageId:guid}/hide")] HttpRequestData request,
+        Guid messageId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        var caller = context.RequireCaller();
+        var hidden = request.Query["hidden"] switch
+        {
+            null or "" or "true" => true,
+            "false" => false,
+            _ => throw ProblemException.Validation("hidden", "true or false."),
+        };
+        return await request.JsonAsync(HttpStatusCode.OK, await coldCalls.SetHiddenAsync(caller, messageId, hidden, cancellationToken), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>The author deletes their own message (204); a response that has replies stays (409).</summary>
+    [Function("DeleteColdCallMessage")]
+    public async Task<HttpResponseData> Delete(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "cold-call-messages/{messageId:guid}")] HttpRequestData request,
+        Guid messageId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        await coldCalls.DeleteOwnAsync(context.RequireCaller(), messageId, cancellationToken);
+        return request.CreateResponse(HttpStatusCode.NoContent);
+    }
+}

@@ -1,0 +1,199 @@
+using CoursePlatform.Data;
+using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Features.Cohorts;
+using CoursePlatform.Functions.Infrastructure.Auth;
+using CoursePlatform.Functions.Infrastructure.Http;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace CoursePlatform.Functions.Features.ColdCalls;
+
+/// <summary>
+/// Cold calls (product.md): a learner of an active cohort of the course answers a topic's prompts blind: until
+/// their own root response is posted they see nobody else's; then they read their cohort's thread, reply in it
+/// and star others' messages. The course's tutors and admins see every cohort, reply, and hide messages
+/// (hidden messages disappear for learners and stay for staff with who hid them and when).
+/// </summary>
+public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess access, CohortMembership membership, TimeProvider time)
+{
+    public const int MaxContentLength = 4000;
+
+    private sealed record PromptContext(Guid PromptId, Guid CourseId, bool IsStaff, Guid? CohortId);
+
+    public async Task<IReadOnlyList<ColdCallPromptDto>> PromptsAsync(Caller caller, Guid topicId, CancellationToken cancellationToken)
+    {
+        var topic = await db.Topics.AsNoTracking().Where(t => t.Id == topicId).Select(t => new { t.CourseId, t.Course.IsPublished })
+            .SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("topic");
+        var (isStaff, cohortId) = await WhoAsync(caller, topic.CourseId, topic.IsPublished, cancellationToken);
+        var userId = caller.UserId;
+        var prompts = await db.ColdCallPrompts.AsNoTracking().Where(p => p.TopicId == topicId).OrderBy(p => p.DisplayOrder)
+            .Select(p => new
+            {
+                p.Id, p.DisplayOrder, p.Prompt,
+                Own = db.ColdCallMessages.Where(m => m.PromptId == p.Id && m.UserId == userId && m.ParentId == null)
+                    .Select(m => new OwnResponseDto(m.Id, m.Content, m.CreatedAt)).FirstOrDefault(),
+                Responses = db.ColdCallMessages.Count(m => m.PromptId == p.Id && m.ParentId == null && m.HiddenAt == null
+                                                            && (isStaff || m.CohortId == cohortId)),
+            })
+            .ToListAsync(cancellationToken);
+        return [.. prompts.Select(p =>
+        {
+            var revealed = isStaff || p.Own is not null;
+            return new ColdCallPromptDto(p.Id, p.DisplayOrder, p.Prompt, p.Own, revealed, revealed ? p.Responses : null);
+        })];
+    }
+
+    /// <summary>A root response (no <c>ParentId</c>; one per learner and prompt) or a reply in the caller's cohort's thread.</summary>
+    public async Task<ColdCallMessageDto> PostAsync(Caller caller, Guid promptId, PostMessageRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        RequestBody.Validate(request);
+        var content = request.Content!.Trim();
+        if (content.Length == 0) throw ProblemException.Validation("content", "Write something.");
+        var context = await ContextAsync(caller, promptId, cancellationToken);
+
+        Guid cohortId;
+        Guid? rootId = null;
+        if (request.ParentId is not { } parentId)
+        {
+            if (context.IsStaff) throw ProblemException.Validation("parentId", "Tutors and admins reply to responses; name the message you answer.");
+            cohortId = context.CohortId!.Value;
+        }
+        else
+        {
+            var parent = await db.ColdCallMessages.AsNoTracking().Where(m => m.Id == parentId && m.PromptId == promptId)
+                .Select(m => new { m.Id, m.CohortId, m.RootId, m.HiddenAt }).SingleOrDefaultAsync(cancellationToken);
+            if (parent is null || (!context.IsStaff && (parent.CohortId != context.CohortId || parent.HiddenAt is not null)))
+                throw ProblemException.NotFound("message of this prompt in your cohort");
+            if (!context.IsStaff) await RequireOwnRootAsync(caller.UserId, promptId, cancellationToken);
+            cohortId = parent.CohortId;
+            rootId = parent.RootId ?? parent.Id;
+        }
+
+        var message = new ColdCallMessage
+        {
+            Id = Guid.CreateVersion7(), PromptId = promptId, CohortId = cohortId, UserId = caller.UserId, ParentId = request.ParentId, RootId = rootId,
+            Content = content, CreatedAt = time.GetUtcNow(),
+        };
+        db.ColdCallMessages.Add(message);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            throw ProblemException.Conflict("You have already responded to this prompt; reply in the thread instead.");
+        }
+        return await MessageAsync(caller, message.Id, context.IsStaff, cancellationToken);
+    }
+
+    /// <summary>The thread: the caller's cohort after their own root response (403 before); staff see every cohort (<paramref name="cohortFilter"/>).</summary>
+    public async Task<PagedList<ColdCallMessageDto>> ThreadAsync(Caller caller, Guid promptId, Guid? cohortFilter, PageRequest page, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var context = await ContextAsync(caller, promptId, cancellationToken);
+        if (!context.IsStaff) await RequireOwnRootAsync(caller.UserId, promptId, cancellationToken);
+        var query = db.ColdCallMessages.AsNoTracking().Where(m => m.PromptId == promptId);
+        query = context.IsStaff
+            ? cohortFilter is { } cohort ? query.Where(m => m.CohortId == cohort) : query
+            : query.Where(m => m.CohortId == context.CohortId && m.HiddenAt == null);
+        return await Project(query.OrderBy(m => m.CreatedAt).ThenBy(m => m.Id), caller.UserId, context.IsStaff).ToPageAsync(page, cancellationToken);
+    }
+
+    /// <summary>Stars or unstars another's message the caller can see; one star per user and message, never one's own.</summary>
+    public async Task<StarDto> ToggleStarAsync(Caller caller, Guid messageId, CancellationToken cancellationToken)
+    {
+        var message = await VisibleMessageAsync(caller, messageId, cancellationToken);
+        if (message.UserId == caller.UserId) throw ProblemException.Forbidden("You cannot star your own message.");
+        var removed = await db.ColdCallStars.Where(s => s.MessageId == messageId && s.UserId == caller.UserId).ExecuteDeleteAsync(cancellationToken);
+        if (removed > 0) return new StarDto(messageId, false);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO cold_call_stars (id, message_id, user_id, created_at) VALUES ({Guid.CreateVersion7()}, {messageId}, {caller.UserId}, {time.GetUtcNow()})
+            ON CONFLICT (message_id, user_id) DO NOTHING
+            """, cancellationToken);
+        return new StarDto(messageId, true);
+    }
+
+    /// <summary>Hides a message from learners, or shows it again (the course's tutors and admins).</summary>
+    public async Task<ColdCallMessageDto> SetHiddenAsync(Caller caller, Guid messageId, bool hidden, CancellationToken cancellationToken)
+    {
+        var message = await db.ColdCallMessages.AsNoTracking().Where(m => m.Id == messageId)
+            .Select(m => new { m.PromptId, m.Prompt.Topic.CourseId }).SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("message");
+        await access.RequireTutorOfAsync(caller, message.CourseId, cancellationToken);
+        var now = time.GetUtcNow();
+        await db.ColdCallMessages.Where(m => m.Id == messageId).ExecuteUpdateAsync(s => s
+            .SetProperty(m => m.HiddenAt, m => hidden ? (m.HiddenAt ?? now) : null)
+            .SetProperty(m => m.HiddenById, m => hidden ? (m.HiddenById ?? caller.UserId) : null), cancellationToken);
+        return await MessageAsync(caller, messageId, true, cancellationToken);
+    }
+
+    /// <summary>An author deletes their own message; not a root response that already has replies.</summary>
+    public async Task DeleteOwnAsync(Caller caller, Guid messageId, CancellationToken cancellationToken)
+    {
+        var message = await db.ColdCallMessages.AsNoTracking().Where(m => m.Id == messageId && m.UserId == caller.UserId)
+            .Select(m => new { m.ParentId, HasReplies = db.ColdCallMessages.Any(r => r.ParentId == m.Id) })
+            .SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("message of yours");
+        if (message.HasReplies)
+            throw ProblemException.Conflict(message.ParentId is null
+                ? "A response that has replies stays: the thread would lose its start."
+                : "A reply that has replies stays: the thread would lose its middle.");
+        await db.ColdCallMessages.Where(m => m.Id == messageId).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    /// <summary>Staff (the course's tutor or an admin) or a learner with an active cohort of the course (else 403).</summary>
+    private async Task<(bool IsStaff, Guid? CohortId)> WhoAsync(Caller caller, Guid courseId, bool isPublished, CancellationToken cancellationToken)
+    {
+        if (await access.IsTutorOfAsync(caller, courseId, cancellationToken)) return (true, null);
+        if (!isPublished) throw ProblemException.NotFound("topic");
+        var enrolledCohort = await db.Enrollments.AsNoTracking().Where(e => e.UserId == caller.UserId && e.CourseId == courseId && e.Status == EnrollmentStatus.Active)
+            .Select(e => new { e.CohortId }).SingleOrDefaultAsync(cancellationToken)
+            ?? throw ProblemException.Forbidden("Enrol in the course to take part in its cold calls.");
+        var matches = await membership.FindAsync(caller.UserId, courseId, enrolledCohort.CohortId, cancellationToken);
+        var match = matches.FirstOrDefault(m => m.CohortId == enrolledCohort.CohortId && m.IsActive) ?? matches.FirstOrDefault(m => m.IsActive);
+        if (match is null)
+            throw ProblemException.Forbidden(matches.Count > 0
+                ? "Your cohort for this course is not active, so its cold calls are closed."
+                : "Cold calls are for the members of the course's cohorts; you are in none.");
+        return (false, match.CohortId);
+    }
+
+    private async Task<PromptContext> ContextAsync(Caller caller, Guid promptId, CancellationToken cancellationToken)
+    {
+        var prompt = await db.ColdCallPrompts.AsNoTracking().Where(p => p.Id == promptId)
+            .Select(p => new { p.Topic.CourseId, p.Topic.Course.IsPublished }).SingleOrDefaultAsync(cancellationToken)
+            ?? throw ProblemException.NotFound("cold-call prompt");
+        var (isStaff, cohortId) = await WhoAsync(caller, prompt.CourseId, prompt.IsPublished, cancellationToken);
+        return new PromptContext(promptId, prompt.CourseId, isStaff, cohortId);
+    }
+
+    private async Task RequireOwnRootAsync(Guid userId, Guid promptId, CancellationToken cancellationToken)
+    {
+        if (!await db.ColdCallMessages.AnyAsync(m => m.PromptId == promptId && m.UserId == userId && m.ParentId == null, cancellationToken))
+            throw ProblemException.Forbidden("Post your own response first: the thread opens once you have answered (blind response).");
+    }
+
+    /// <summary>A message the caller may see: staff any of their course; a learner one of their cohort, not hidden, once they responded.</summary>
+    private async Task<ColdCallMessage> VisibleMessageAsync(Caller caller, Guid messageId, CancellationToken cancellationToken)
+    {
+        var message = await db.ColdCallMessages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == messageId, cancellationToken)
+            ?? throw ProblemException.NotFound("message");
+        var context = await ContextAsync(caller, message.PromptId, cancellationToken);
+        if (context.IsStaff) return message;
+        if (message.CohortId != context.CohortId || message.HiddenAt is not null) throw ProblemException.NotFound("message");
+        await RequireOwnRootAsync(caller.UserId, message.PromptId, cancellationToken);
+        return message;
+    }
+
+    private async Task<ColdCallMessageDto> MessageAsync(Caller caller, Guid messageId, bool isStaff, CancellationToken cancellationToken) =>
+        await Project(db.ColdCallMessages.AsNoTracking().Where(m => m.Id == messageId), caller.UserId, isStaff).SingleAsync(cancellationToken);
+
+    private IQueryable<ColdCallMessageDto> Project(IQueryable<ColdCallMessage> query, Guid userId, bool isStaff) =>
+        query.Select(m => new ColdCallMessageDto(
+            m.Id, m.PromptId, m.CohortId, m.UserId, m.User.FullName, m.ParentId, m.RootId, m.Content, m.CreatedAt,
+            m.UserId == userId,
+            m.UserId == userId ? null : db.ColdCallStars.Count(s => s.MessageId == m.Id),
+            db.ColdCallStars.Any(s => s.MessageId == m.Id && s.UserId == userId),
+            isStaff ? m.HiddenAt : null,
+            isStaff ? m.HiddenById : null));
+}

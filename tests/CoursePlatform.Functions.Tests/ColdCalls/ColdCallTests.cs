@@ -1,0 +1,172 @@
+using System.Net;
+using CoursePlatform.Data;
+using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Features.ColdCalls;
+using CoursePlatform.Functions.Infrastructure.Http;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using Microsoft.EntityFrameworkCore;
+using static CoursePlatform.Testing.TestApp;
+
+namespace CoursePlatform.Functions.Tests.ColdCalls;
+
+/// <summary>Cold calls against real PostgreSQL: blind responses, cohort walls, replies, stars and moderation.</summary>
+public sealed class ColdCallTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
+{
+    private readonly TestApp app = new(database);
+
+    public void Dispose() => app.Dispose();
+
+    private sealed record Scene(Course Course, Topic Topic, ColdCallPrompt Prompt, ColdCallPrompt Other, Cohort CohortA,
+        User Ana, User Ben, User Cara, User Dan, User Stranger, User Tutor, User Admin);
+
+    /// <summary>Cohort A (Ana, Ben) and B (Cara) active, C (Dan) inactive; a stranger enrolled without a cohort; the course's tutor.</summary>
+    private async Task<Scene> ArrangeAsync()
+    {
+        var now = app.Clock.GetUtcNow();
+        var course = await app.CourseAsync(EnrollmentMode.Cohort, topics: 1);
+        var topic = await app.Db(db => db.Topics.SingleAsync(t => t.CourseId == course.Id));
+        var (ana, ben, cara, dan, stranger) = (await app.CreateUserAsync(), await app.CreateUserAsync(), await app.CreateUserAsync(), await app.CreateUserAsync(), await app.CreateUserAsync());
+        var a = await app.CohortAsync(course, members: [(ana.Email, 1), (ben.Email, 1)]);
+        var b = await app.CohortAsync(course, members: [(cara.Email, 1)]);
+        var c = await app.CohortAsync(course, active: false, members: [(dan.Email, 1)]);
+        var tutor = await app.CreateUserAsync(UserRole.Tutor);
+        var admin = await app.CreateUserAsync(UserRole.Admin);
+        var prompt = new ColdCallPrompt { TopicId = topic.Id, DisplayOrder = 1, Prompt = "Where would you put the database?", CreatedAt = now };
+        var other = new ColdCallPrompt { TopicId = topic.Id, DisplayOrder = 2, Prompt = "And the web tier?", CreatedAt = now };
+        await app.Db(db =>
+        {
+            db.ColdCallPrompts.AddRange(prompt, other);
+            foreach (var (user, cohort) in new[] { (ana, a), (ben, a), (cara, b), (dan, c) })
+            {
+                var enrollment = Build.Enrollment(user.Id, course.Id, now, source: EnrollmentSource.Cohort);
+                enrollment.CohortId = cohort.Id;
+                db.Enrollments.Add(enrollment);
+            }
+            db.Enrollments.Add(Build.Enrollment(stranger.Id, course.Id, now, source: EnrollmentSource.Admin));
+            var profile = new Data.Model.Tutor { UserId = tutor.Id, CreatedAt = now };
+            db.Tutors.Add(profile);
+            db.CourseTutors.Add(new CourseTutor { CourseId = course.Id, Tutor = profile, AssignedAt = now });
+            return db.SaveChangesAsync();
+        });
+        return new Scene(course, topic, prompt, other, a, ana, ben, cara, dan, stranger, tutor, admin);
+    }
+
+    private Task<ColdCallMessageDto> Post(User user, ColdCallPrompt prompt, string content, Guid? parent = null) =>
+        app.Run<ColdCallService, ColdCallMessageDto>(s => s.PostAsync(As(user), prompt.Id, new PostMessageRequest(content, parent), default));
+
+    private Task<PagedList<ColdCallMessageDto>> Thread(User user, ColdCallPrompt prompt, Guid? cohort = null) =>
+        app.Run<ColdCallService, PagedList<ColdCallMessageDto>>(s => s.ThreadAsync(As(user), prompt.Id, cohort, new PageRequest(1, 50), default));
+
+    private Task<IReadOnlyList<ColdCallPromptDto>> Prompts(User user, Topic topic) =>
+        app.Run<ColdCallService, IReadOnlyList<ColdCallPromptDto>>(s => s.PromptsAsync(As(user), topic.Id, default));
+
+    private static async Task<ProblemException> Problem(HttpStatusCode status, Func<Task> action)
+    {
+        var problem = await Assert.ThrowsAsync<ProblemException>(action);
+        Assert.Equal(status, problem.Status);
+        return problem;
+    }
+
+    [Fact]
+    public async Task Responses_are_blind_until_one_answers_and_never_cross_a_cohort()
+    {
+        var s = await ArrangeAsync();
+        await Post(s.Ana, s.Prompt, "In a private subnet.");
+
+        // Ben has not answered: no thread, and the prompt list shows nobody else's text or count.
+        await Problem(HttpStatusCode.Forbidden, () => Thread(s.Ben, s.Prompt));
+        var before = (await Prompts(s.Ben, s.Topic))[0];
+        Assert.Equal((false, (OwnResponseDto?)null, (int?)null), (before.Revealed, before.OwnResponse, before.ResponseCount));
+
+        await Post(s.Ben, s.Prompt, "Behind a security group.");
+        var thread = await Thread(s.Ben, s.Prompt);
+        Assert.Equal(["In a private subnet.", "Behind a security group."], thread.Items.Select(m => m.Content));
+        Assert.Equal((true, 2), ((await Prompts(s.Ben, s.Topic))[0].Revealed, (await Prompts(s.Ben, s.Topic))[0].ResponseCount!.Value));
+
+        // Cara answers in cohort B and sees only B.
+        await Post(s.Cara, s.Prompt, "Cohort B thinks alike.");
+        Assert.Equal(["Cohort B thinks alike."], (await Thread(s.Cara, s.Prompt)).Items.Select(m => m.Content));
+        Assert.DoesNotContain((await Thread(s.Ana, s.Prompt)).Items, m => m.Content.StartsWith("Cohort B", StringComparison.Ordinal));
+
+        var stranger = await Problem(HttpStatusCode.Forbidden, () => Post(s.Stranger, s.Prompt, "Me too?"));
+        Assert.Contains("cohorts", stranger.Detail, StringComparison.Ordinal);
+        var inactive = await Problem(HttpStatusCode.Forbidden, () => Prompts(s.Dan, s.Topic));
+        Assert.Contains("not active", inactive.Detail, StringComparison.Ordinal);
+        await Problem(HttpStatusCode.Conflict, () => Post(s.Ana, s.Prompt, "A second answer."));
+
+        // The tutor sees every cohort, and can filter one.
+        Assert.Equal(3, (await Thread(s.Tutor, s.Prompt)).Total);
+        Assert.Equal(2, (await Thread(s.Tutor, s.Prompt, s.CohortA.Id)).Total);
+    }
+
+    [Fact]
+    public async Task Replies_come_after_ones_own_response_stay_in_the_prompt_and_cohort_and_keep_their_root()
+    {
+        var s = await ArrangeAsync();
+        var root = await Post(s.Ana, s.Prompt, "In a private subnet.");
+        await Problem(HttpStatusCode.Forbidden, () => Post(s.Ben, s.Prompt, "Why?", root.Id));
+        await Post(s.Ben, s.Prompt, "Behind a security group.");
+
+        var reply = await Post(s.Ben, s.Prompt, "Why private?", root.Id);
+        var nested = await Post(s.Ana, s.Prompt, "No public address.", reply.Id);
+        Assert.Equal((root.Id, root.Id), (reply.RootId!.Value, nested.RootId!.Value));
+        Assert.Equal(reply.Id, nested.ParentId);
+
+        var otherPrompt = await Post(s.Ana, s.Other, "Public subnet.");
+        await Problem(HttpStatusCode.NotFound, () => Post(s.Ana, s.Prompt, "Cross-prompt", otherPrompt.Id));
+        var caras = await Post(s.Cara, s.Prompt, "Cohort B.");
+        await Problem(HttpStatusCode.NotFound, () => Post(s.Ana, s.Prompt, "Cross-cohort", caras.Id));
+        await Problem(HttpStatusCode.BadRequest, () => Post(s.Ana, s.Prompt, "   ", root.Id));
+        var tutorReply = await Post(s.Tutor, s.Prompt, "Good thinking.", caras.Id);
+        Assert.Equal(caras.CohortId, tutorReply.CohortId);
+    }
+
+    [Fact]
+    public async Task Stars_toggle_once_per_user_never_on_ones_own_and_counts_show_on_others_messages_only()
+    {
+        var s = await ArrangeAsync();
+        var anas = await Post(s.Ana, s.Prompt, "In a private subnet.");
+        await Post(s.Ben, s.Prompt, "Behind a security group.");
+        Task<StarDto> Star(User user) => app.Run<ColdCallService, StarDto>(x => x.ToggleStarAsync(As(user), anas.Id, default));
+
+        Assert.True((await Star(s.Ben)).Starred);
+        Assert.False((await Star(s.Ben)).Starred);
+        await Problem(HttpStatusCode.Forbidden, () => Star(s.Ana));
+        await Problem(HttpStatusCode.NotFound, () => Star(s.Cara)); // another cohort's message does not exist for her
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ => { try { await Star(s.Ben); } catch (DbUpdateException) { } }));
+        Assert.InRange(await app.Db(db => db.ColdCallStars.CountAsync(x => x.MessageId == anas.Id)), 0, 1);
+
+        await app.Db(async db => await db.ColdCallStars.Where(x => x.MessageId == anas.Id).ExecuteDeleteAsync());
+        await Star(s.Ben);
+        var seenByBen = (await Thread(s.Ben, s.Prompt)).Items.Single(m => m.Id == anas.Id);
+        var seenByAna = (await Thread(s.Ana, s.Prompt)).Items.Single(m => m.Id == anas.Id);
+        Assert.Equal((1, true), (seenByBen.StarCount!.Value, seenByBen.StarredByMe));
+        Assert.Null(seenByAna.StarCount); // the author does not see the count of their own message
+    }
+
+    [Fact]
+    public async Task Staff_hide_a_message_from_learners_and_authors_delete_replies_but_not_a_response_with_replies()
+    {
+        var s = await ArrangeAsync();
+        var anas = await Post(s.Ana, s.Prompt, "Something rude.");
+        await Post(s.Ben, s.Prompt, "Behind a security group.");
+
+        await Problem(HttpStatusCode.Forbidden, () => app.Run<ColdCallService, ColdCallMessageDto>(x => x.SetHiddenAsync(As(s.Ben), anas.Id, true, default)));
+        var hidden = await app.Run<ColdCallService, ColdCallMessageDto>(x => x.SetHiddenAsync(As(s.Tutor), anas.Id, true, default));
+        Assert.Equal((app.Clock.GetUtcNow(), s.Tutor.Id), (hidden.HiddenAt!.Value, hidden.HiddenById!.Value));
+
+        Assert.DoesNotContain((await Thread(s.Ben, s.Prompt)).Items, m => m.Id == anas.Id);
+        var forTutor = (await Thread(s.Tutor, s.Prompt)).Items.Single(m => m.Id == anas.Id);
+        Assert.Equal(s.Tutor.Id, forTutor.HiddenById);
+        await app.Run<ColdCallService, ColdCallMessageDto>(x => x.SetHiddenAsync(As(s.Admin), anas.Id, false, default));
+        Assert.Contains((await Thread(s.Ben, s.Prompt)).Items, m => m.Id == anas.Id);
+
+        var reply = await Post(s.Ben, s.Prompt, "Please rephrase.", anas.Id);
+        await Problem(HttpStatusCode.Conflict, () => app.Run<ColdCallService>(x => x.DeleteOwnAsync(As(s.Ana), anas.Id, default)));
+        await Problem(HttpStatusCode.NotFound, () => app.Run<ColdCallService>(x => x.DeleteOwnAsync(As(s.Ana), reply.Id, default)));
+        await app.Run<ColdCallService>(x => x.DeleteOwnAsync(As(s.Ben), reply.Id, default));
+        await app.Run<ColdCallService>(x => x.DeleteOwnAsync(As(s.Ana), anas.Id, default));
+        Assert.Single((await Thread(s.Ben, s.Prompt)).Items);
+    }
+}
