@@ -159,6 +159,8 @@ public sealed class ColdCallTests(DatabaseFixture database) : IClassFixture<Data
         Assert.DoesNotContain((await Thread(s.Ben, s.Prompt)).Items, m => m.Id == anas.Id);
         var forTutor = (await Thread(s.Tutor, s.Prompt)).Items.Single(m => m.Id == anas.Id);
         Assert.Equal(s.Tutor.Id, forTutor.HiddenById);
+        var kept = await Problem(HttpStatusCode.Conflict, () => app.Run<ColdCallService>(x => x.DeleteOwnAsync(As(s.Ana), anas.Id, default)));
+        Assert.Contains("hidden", kept.Detail, StringComparison.Ordinal);
         await app.Run<ColdCallService, ColdCallMessageDto>(x => x.SetHiddenAsync(As(s.Admin), anas.Id, false, default));
         Assert.Contains((await Thread(s.Ben, s.Prompt)).Items, m => m.Id == anas.Id);
 

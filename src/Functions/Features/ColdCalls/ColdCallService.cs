@@ -33,8 +33,8 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
                 p.Id, p.DisplayOrder, p.Prompt,
                 Own = db.ColdCallMessages.Where(m => m.PromptId == p.Id && m.UserId == userId && m.ParentId == null)
                     .Select(m => new OwnResponseDto(m.Id, m.Content, m.CreatedAt)).FirstOrDefault(),
-                Responses = db.ColdCallMessages.Count(m => m.PromptId == p.Id && m.ParentId == null && m.HiddenAt == null
-                                                            && (isStaff || m.CohortId == cohortId)),
+                Responses = db.ColdCallMessages.Count(m => m.PromptId == p.Id && m.ParentId == null
+                                                            && (isStaff || (m.CohortId == cohortId && m.HiddenAt == null))),
             })
             .ToListAsync(cancellationToken);
         return [.. prompts.Select(p =>
@@ -85,6 +85,10 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
         {
             throw ProblemException.Conflict("You have already responded to this prompt; reply in the thread instead.");
         }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation })
+        {
+            throw ProblemException.NotFound("message you replied to (its author deleted it)");
+        }
         return await MessageAsync(caller, message.Id, context.IsStaff, cancellationToken);
     }
 
@@ -128,17 +132,21 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
         return await MessageAsync(caller, messageId, true, cancellationToken);
     }
 
-    /// <summary>An author deletes their own message; not a root response that already has replies.</summary>
+    /// <summary>
+    /// An author deletes their own message, in one statement: not one that has replies (a reply saved a moment
+    /// earlier wins; one saved later finds its parent gone, 404), and not one the course staff hid (it stays for them).
+    /// </summary>
     public async Task DeleteOwnAsync(Caller caller, Guid messageId, CancellationToken cancellationToken)
     {
+        var deleted = await db.ColdCallMessages
+            .Where(m => m.Id == messageId && m.UserId == caller.UserId && m.HiddenAt == null && !db.ColdCallMessages.Any(r => r.ParentId == m.Id))
+            .ExecuteDeleteAsync(cancellationToken);
+        if (deleted == 1) return;
         var message = await db.ColdCallMessages.AsNoTracking().Where(m => m.Id == messageId && m.UserId == caller.UserId)
-            .Select(m => new { m.ParentId, HasReplies = db.ColdCallMessages.Any(r => r.ParentId == m.Id) })
-            .SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("message of yours");
-        if (message.HasReplies)
-            throw ProblemException.Conflict(message.ParentId is null
-                ? "A response that has replies stays: the thread would lose its start."
-                : "A reply that has replies stays: the thread would lose its middle.");
-        await db.ColdCallMessages.Where(m => m.Id == messageId).ExecuteDeleteAsync(cancellationToken);
+            .Select(m => new { m.ParentId, m.HiddenAt }).SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("message of yours");
+        throw ProblemException.Conflict(message.HiddenAt is not null ? "A hidden message stays for the course staff."
+            : message.ParentId is null ? "A response that has replies stays: the thread would lose its start."
+            : "A reply that has replies stays: the thread would lose its middle.");
     }
 
     /// <summary>Staff (the course's tutor or an admin) or a learner with an active cohort of the course (else 403).</summary>

@@ -15,14 +15,16 @@ public sealed class StaffingService(CoursePlatformDbContext db, CourseResolver c
         var tutor = await db.Tutors.AsNoTracking().Where(t => t.Id == tutorId).Select(t => new { t.Id, t.UserId })
             .SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("tutor");
         var now = time.GetUtcNow();
-        var inserted = await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO course_tutors (id, course_id, tutor_id, assigned_at) VALUES ({Guid.CreateVersion7()}, {course.Id}, {tutorId}, {now})
-            ON CONFLICT (course_id, tutor_id) DO NOTHING
-            """, cancellationToken);
-        var assignedAt = await db.CourseTutors.AsNoTracking().Where(ct => ct.CourseId == course.Id && ct.TutorId == tutorId)
-            .Select(ct => ct.AssignedAt).SingleAsync(cancellationToken);
-        return (new StaffingDto(course.Id, tutor.Id, tutor.UserId, assignedAt), inserted == 1);
+        // One statement: the row as it is after it, and whether this call made it (xmax = 0 for a fresh insert).
+        var rows = await db.Database.SqlQuery<Assignment>($"""
+            INSERT INTO course_tutors AS ct (id, course_id, tutor_id, assigned_at) VALUES ({Guid.CreateVersion7()}, {course.Id}, {tutorId}, {now})
+            ON CONFLICT (course_id, tutor_id) DO UPDATE SET assigned_at = ct.assigned_at
+            RETURNING ct.assigned_at, (ct.xmax = 0) AS created
+            """).ToListAsync(cancellationToken);
+        return (new StaffingDto(course.Id, tutor.Id, tutor.UserId, rows[0].AssignedAt), rows[0].Created);
     }
+
+    private sealed record Assignment(DateTimeOffset AssignedAt, bool Created);
 
     /// <summary>Unassigns the tutor; nothing happens when they were not assigned (404 only for an unknown course).</summary>
     public async Task UnassignAsync(string courseKey, Guid tutorId, CancellationToken cancellationToken)

@@ -48,9 +48,10 @@ public sealed class TutorViewService(CoursePlatformDbContext db, CourseResolver 
         }).Select(r => new
         {
             r.UserId, r.Email, r.FullName, r.Status, r.CohortId, r.CohortName, r.BatchNo, r.Completed, r.Passed,
-            LastActivity = r.LastQuiz > r.LastProgress
-                ? (r.LastQuiz > r.EnrolledAt ? r.LastQuiz!.Value : r.EnrolledAt)
-                : (r.LastProgress > r.EnrolledAt ? r.LastProgress!.Value : r.EnrolledAt),
+            // The latest of the three; a missing one counts as the enrolment.
+            LastActivity = (r.LastQuiz ?? r.EnrolledAt) > (r.LastProgress ?? r.EnrolledAt)
+                ? (r.LastQuiz ?? r.EnrolledAt) > r.EnrolledAt ? r.LastQuiz ?? r.EnrolledAt : r.EnrolledAt
+                : (r.LastProgress ?? r.EnrolledAt) > r.EnrolledAt ? r.LastProgress ?? r.EnrolledAt : r.EnrolledAt,
         });
         rows = (sort, descending) switch
         {
