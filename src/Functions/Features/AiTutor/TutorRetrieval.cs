@@ -1,5 +1,6 @@
-using System.Text.Json;
 using CoursePlatform.Data;
+using CoursePlatform.Functions.Features.Ingestion;
+using CoursePlatform.Functions.Features.Search;
 using CoursePlatform.Functions.Infrastructure.AI;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
@@ -41,7 +42,7 @@ public sealed class TutorRetrieval(
     {
         ArgumentNullException.ThrowIfNull(vector);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Database.ExecuteSqlRawAsync("SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = 100", cancellationToken);
+        await db.Database.ExecuteSqlRawAsync(SearchService.IterativeScan, cancellationToken);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         // The full-text query ORs the question's lexemes (plainto_tsquery ANDs them, which finds too little).
         await using var command = new NpgsqlCommand($$"""
@@ -78,20 +79,12 @@ public sealed class TutorRetrieval(
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                using var metadata = reader.IsDBNull(6) ? null : JsonDocument.Parse(reader.GetString(6));
-                var root = metadata?.RootElement;
+                var at = ChunkMetadata.Read(reader.IsDBNull(6) ? null : reader.GetString(6));
                 passages.Add(new RetrievedPassage(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetGuid(2),
-                    reader.GetString(3), Math.Round(reader.GetDouble(4), 4), reader.GetBoolean(5),
-                    Int(root, "slide"), Str(root, "title"), Str(root, "start"), Str(root, "end"), Str(root, "file")));
+                    reader.GetString(3), Math.Round(reader.GetDouble(4), 4), reader.GetBoolean(5), at.Slide, at.Title, at.Start, at.End, at.File));
             }
         }
         await transaction.CommitAsync(cancellationToken);
         return passages;
     }
-
-    private static int? Int(JsonElement? root, string name) =>
-        root is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
-
-    private static string? Str(JsonElement? root, string name) =>
-        root is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

@@ -28,6 +28,10 @@ public sealed class GoogleOptions
         AllowedRedirectOrigins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(o => o.TrimEnd('/').ToLowerInvariant()).ToHashSet();
 
+    /// <summary>Whether the app runs in Development (AZURE_FUNCTIONS_ENVIRONMENT, else DOTNET_ENVIRONMENT).</summary>
+    public static bool IsDevelopment(IConfiguration configuration) =>
+        string.Equals(configuration?["AZURE_FUNCTIONS_ENVIRONMENT"] ?? configuration?["DOTNET_ENVIRONMENT"], "Development", StringComparison.OrdinalIgnoreCase);
+
     public bool AuthorityIsLoopback() => Uri.TryCreate(Authority, UriKind.Absolute, out var uri) && uri.IsLoopback;
 }
 
@@ -37,7 +41,7 @@ public sealed class GoogleOptionsValidator(IConfiguration configuration) : IVali
     public ValidateOptionsResult Validate(string? name, GoogleOptions options)
     {
         var environment = configuration["AZURE_FUNCTIONS_ENVIRONMENT"] ?? configuration["DOTNET_ENVIRONMENT"] ?? "Production";
-        if (options.AuthorityIsLoopback() && !environment.Equals("Development", StringComparison.OrdinalIgnoreCase))
+        if (options.AuthorityIsLoopback() && !GoogleOptions.IsDevelopment(configuration))
             return ValidateOptionsResult.Fail($"Google:Authority {options.Authority} is a loopback stand-in; it is allowed only in Development (environment is {environment}).");
         if (options.RedirectOrigins().Count == 0)
             return ValidateOptionsResult.Fail("Google:AllowedRedirectOrigins must name at least one frontend origin.");

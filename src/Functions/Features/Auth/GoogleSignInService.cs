@@ -84,7 +84,7 @@ public sealed class GoogleSignInService(
         };
         var location = new Uri(metadata.AuthorizationEndpoint + "?" + string.Join('&',
             query.Where(p => p.Value is not null).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value!)}")));
-        return (location, new LoginCookie(BindingCookie, Binding(state), Secure: !IsDevelopment(), TimeSpan.FromMinutes(Settings.LoginStateMinutes)));
+        return (location, new LoginCookie(BindingCookie, Binding(state), Secure: !GoogleOptions.IsDevelopment(configuration), TimeSpan.FromMinutes(Settings.LoginStateMinutes)));
     }
 
     /// <summary>
@@ -162,9 +162,6 @@ public sealed class GoogleSignInService(
     /// <summary>The cookie value bound to a state: an HMAC under the app's signing key, so only this app can mint it.</summary>
     private string Binding(string state) =>
         Base64UrlEncoder.Encode(HMACSHA256.HashData(authOptions.Value.SigningKeyBytes(), Encoding.UTF8.GetBytes("google-signin-binding:" + state)));
-
-    private bool IsDevelopment() =>
-        string.Equals(configuration["AZURE_FUNCTIONS_ENVIRONMENT"] ?? configuration["DOTNET_ENVIRONMENT"], "Development", StringComparison.OrdinalIgnoreCase);
 
     private async Task<AuthLoginState> ConsumeStateAsync(string state, CancellationToken cancellationToken)
     {

@@ -72,11 +72,7 @@ public sealed class CheckoutService(
                 return result.Refuse(course, eligibility.Reason, EligibilityReasons.ExplainCohortRefusal(eligibility.Reason));
         }
 
-        // An open course, free or paid: charged at today's price whatever the line's snapshot says.
-        if (line.UnitPrice != course.Price || line.Currency != course.Currency)
-            result.PriceChanges.Add(new PriceChangeDto(course.Id, course.Slug, line.UnitPrice, line.Currency, course.Price, course.Currency));
-        // Inside the transaction, which suits the local default; a remote gateway would need an order table and an outbox.
-        var payment = await payments.ChargeAsync(new PaymentRequest(userId, course.Id, course.Price, course.Currency), cancellationToken);
+        var payment = await ChargeAsync(userId, line, course, result, cancellationToken);
         if (payment.Status == PaymentStatus.Declined)
             return result.Refuse(course, RefusalReasons.PaymentDeclined, payment.Detail ?? "The payment was declined.");
 
@@ -99,9 +95,7 @@ public sealed class CheckoutService(
             """).ToListAsync(cancellationToken);
         if (locked.Count == 0) return await CheckOutLineAsync(userId, line, course, result, cancellationToken);
 
-        if (line.UnitPrice != course.Price || line.Currency != course.Currency)
-            result.PriceChanges.Add(new PriceChangeDto(course.Id, course.Slug, line.UnitPrice, line.Currency, course.Price, course.Currency));
-        var payment = await payments.ChargeAsync(new PaymentRequest(userId, course.Id, course.Price, course.Currency), cancellationToken);
+        var payment = await ChargeAsync(userId, line, course, result, cancellationToken);
         switch (payment.Status)
         {
             case PaymentStatus.Declined:
@@ -112,6 +106,17 @@ public sealed class CheckoutService(
                 result.Pending.Add(new PendingPaymentDto(course.Id, course.Slug, course.Price, course.Currency, payment.Reference));
                 return true;
         }
+    }
+
+    /// <summary>
+    /// Charges an open course at today's price whatever the line's snapshot says (a difference is reported). Inside
+    /// the transaction, which suits the local default; a remote gateway would need an order table and an outbox.
+    /// </summary>
+    private Task<PaymentResult> ChargeAsync(Guid userId, CartLine line, ResolvedCourse course, Builder result, CancellationToken cancellationToken)
+    {
+        if (line.UnitPrice != course.Price || line.Currency != course.Currency)
+            result.PriceChanges.Add(new PriceChangeDto(course.Id, course.Slug, line.UnitPrice, line.Currency, course.Price, course.Currency));
+        return payments.ChargeAsync(new PaymentRequest(userId, course.Id, course.Price, course.Currency), cancellationToken);
     }
 
     /// <summary>The lists of the response as checkout fills them.</summary>

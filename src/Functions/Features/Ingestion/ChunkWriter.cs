@@ -46,9 +46,26 @@ public sealed class ChunkWriter(CoursePlatformDbContext db, TimeProvider time)
     }
 }
 
-/// <summary>The jsonb metadata of a chunk: where in the file it came from.</summary>
+/// <summary>Where a chunk came from, as its metadata records it (each part only where the source has it).</summary>
+public sealed record ChunkLocation(int? Slide, int? SlideEnd, string? Title, string? Start, string? End, string? File);
+
+/// <summary>The jsonb metadata of a chunk: where in the file it came from. Written at ingestion, read by search and the tutor.</summary>
 public static class ChunkMetadata
 {
+    public static ChunkLocation Read(string? json)
+    {
+        if (json is null) return new ChunkLocation(null, null, null, null, null, null);
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        return new ChunkLocation(Int(root, "slide"), Int(root, "slideEnd"), Str(root, "title"), Str(root, "start"), Str(root, "end"), Str(root, "file"));
+
+        static int? Int(JsonElement root, string name) =>
+            root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+
+        static string? Str(JsonElement root, string name) =>
+            root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    }
+
     public static string ToJson(ContentChunk chunk, string fileName)
     {
         ArgumentNullException.ThrowIfNull(chunk);

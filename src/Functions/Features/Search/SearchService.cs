@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using CoursePlatform.Data;
+using CoursePlatform.Functions.Features.Ingestion;
 using CoursePlatform.Functions.Infrastructure.AI;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Courses;
@@ -36,6 +37,9 @@ public sealed class SearchService(
     public const int DefaultK = 5;
     public const int MaxK = 20;
 
+    /// <summary>For a transaction whose HNSW scans filter by course: keep scanning until enough rows pass (pgvector 0.8).</summary>
+    public const string IterativeScan = "SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = 100";
+
     /// <summary>Search for a member of the course (enrolled, its tutors, admins); an unpublished course is staff-only.</summary>
     public async Task<SearchResults> SearchAsync(Caller caller, string courseKey, string? query, string? k, CancellationToken cancellationToken)
     {
@@ -60,7 +64,7 @@ public sealed class SearchService(
         // SET LOCAL: the settings end with the transaction, so pooled connections are not affected.
         // relaxed_order keeps scanning the graph until k rows pass the filter; the outer ORDER BY
         // restores exact order among them.
-        await db.Database.ExecuteSqlRawAsync("SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = 100", cancellationToken);
+        await db.Database.ExecuteSqlRawAsync(IterativeScan, cancellationToken);
 
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await using var command = new NpgsqlCommand("""
@@ -82,13 +86,10 @@ public sealed class SearchService(
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                var metadata = reader.IsDBNull(5) ? null : JsonDocument.Parse(reader.GetString(5));
-                var root = metadata?.RootElement;
+                var at = ChunkMetadata.Read(reader.IsDBNull(5) ? null : reader.GetString(5));
                 hits.Add(new SearchHit(
                     reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetGuid(2), reader.GetInt32(3),
-                    reader.GetString(4), Math.Round(1 - reader.GetDouble(6), 4),
-                    Int(root, "slide"), Int(root, "slideEnd"), Str(root, "title"), Str(root, "start"), Str(root, "end")));
-                metadata?.Dispose();
+                    reader.GetString(4), Math.Round(1 - reader.GetDouble(6), 4), at.Slide, at.SlideEnd, at.Title, at.Start, at.End));
             }
         }
         await transaction.CommitAsync(cancellationToken);
@@ -107,10 +108,4 @@ public sealed class SearchService(
             errors["k"] = [$"Must be a whole number from 1 to {MaxK}."];
         return errors.Count > 0 ? throw ProblemException.Validation(errors) : (text, limit);
     }
-
-    private static int? Int(JsonElement? root, string name) =>
-        root is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
-
-    private static string? Str(JsonElement? root, string name) =>
-        root is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }
