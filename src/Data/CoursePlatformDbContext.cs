@@ -10,6 +10,7 @@ public class CoursePlatformDbContext(DbContextOptions<CoursePlatformDbContext> o
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<Tutor> Tutors => Set<Tutor>();
     public DbSet<TutorApplication> TutorApplications => Set<TutorApplication>();
+    public DbSet<PasswordSetupToken> PasswordSetupTokens => Set<PasswordSetupToken>();
     public DbSet<CourseTutor> CourseTutors => Set<CourseTutor>();
     public DbSet<AuthLoginState> AuthLoginStates => Set<AuthLoginState>();
     public DbSet<AuthLoginCode> AuthLoginCodes => Set<AuthLoginCode>();

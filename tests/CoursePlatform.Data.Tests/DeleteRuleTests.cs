@@ -32,7 +32,7 @@ public class DeleteRuleTests(DatabaseFixture database) : IClassFixture<DatabaseF
         var tutor = new Tutor { User = user, CreatedAt = Now };
         db.AddRange(member, root, othersRoot, reply, session, tutor,
             Session(user),
-            new TutorApplication { FullName = "A", Email = user.Email, User = user, CreatedAt = Now },
+            new TutorApplication { FullName = "A", Email = user.Email, Motivation = "M", User = user, CreatedAt = Now },
             new CourseTutor { Course = course, Tutor = tutor, AssignedAt = Now },
             new ColdCallStar { Message = othersRoot, User = user, CreatedAt = Now },
             new RagChatMessage { Session = session, Role = ChatRole.User, Content = "hi", CreatedAt = Now },

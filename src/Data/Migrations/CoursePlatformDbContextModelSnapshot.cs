@@ -1103,6 +1103,52 @@ namespace CoursePlatform.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("CoursePlatform.Data.Model.PasswordSetupToken", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("token_hash");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_password_setup_tokens");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_password_setup_tokens_token_hash");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_password_setup_tokens_user_id");
+
+                    b.ToTable("password_setup_tokens", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_password_setup_tokens_expiry", "expires_at > created_at");
+
+                            t.HasCheckConstraint("ck_password_setup_tokens_hash_length", "octet_length(token_hash) = 32");
+                        });
+                });
+
             modelBuilder.Entity("CoursePlatform.Data.Model.QuizAttempt", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1753,11 +1799,6 @@ namespace CoursePlatform.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
-                    b.Property<string>("Bio")
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)")
-                        .HasColumnName("bio");
-
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1779,20 +1820,16 @@ namespace CoursePlatform.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("full_name");
 
-                    b.Property<string>("Headline")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("headline");
+                    b.PrimitiveCollection<string[]>("Links")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("links");
 
-                    b.Property<string>("LinkedInUrl")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
-                        .HasColumnName("linked_in_url");
-
-                    b.Property<string>("Phone")
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
-                        .HasColumnName("phone");
+                    b.Property<string>("Motivation")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("motivation");
 
                     b.Property<string>("ReviewReason")
                         .HasMaxLength(2000)
@@ -1819,7 +1856,9 @@ namespace CoursePlatform.Data.Migrations
                         .HasName("pk_tutor_applications");
 
                     b.HasIndex("Email")
-                        .HasDatabaseName("ix_tutor_applications_email");
+                        .IsUnique()
+                        .HasDatabaseName("ux_tutor_applications_pending_email")
+                        .HasFilter("status = 'pending'");
 
                     b.HasIndex("ReviewedById")
                         .HasDatabaseName("ix_tutor_applications_reviewed_by_id");
@@ -2322,6 +2361,18 @@ namespace CoursePlatform.Data.Migrations
                         .HasConstraintName("fk_module_prompt_usage_users_user_id");
 
                     b.Navigation("Course");
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("CoursePlatform.Data.Model.PasswordSetupToken", b =>
+                {
+                    b.HasOne("CoursePlatform.Data.Model.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_password_setup_tokens_users_user_id");
 
                     b.Navigation("User");
                 });

@@ -104,16 +104,19 @@ public class TutorConfiguration : IEntityTypeConfiguration<Tutor>
     }
 }
 
+/// <summary>
+/// A public application to tutor. At most one per email is pending (a partial unique index holds it); a
+/// rejected applicant may apply again. Approval links the user account (created when none had the email).
+/// </summary>
 public class TutorApplication
 {
     public Guid Id { get; set; }
     public required string FullName { get; set; }
     public required string Email { get; set; }
-    public string? Phone { get; set; }
-    public string? Headline { get; set; }
-    public string? Bio { get; set; }
     public string[] Expertise { get; set; } = [];
-    public string? LinkedInUrl { get; set; }
+    public required string Motivation { get; set; }
+    /// <summary>Absolute http(s) URLs the applicant offers (profile, portfolio, talks).</summary>
+    public string[] Links { get; set; } = [];
     public TutorApplicationStatus Status { get; set; } = TutorApplicationStatus.Pending;
     public string? ReviewReason { get; set; }
     /// <summary>The user account created or linked on approval.</summary>
@@ -131,16 +134,43 @@ public class TutorApplicationConfiguration : IEntityTypeConfiguration<TutorAppli
     {
         builder.Property(x => x.FullName).HasMaxLength(200);
         builder.Property(x => x.Email).HasMaxLength(320);
-        builder.Property(x => x.Phone).HasMaxLength(40);
-        builder.Property(x => x.Headline).HasMaxLength(200);
-        builder.Property(x => x.Bio).HasMaxLength(4000);
-        builder.Property(x => x.LinkedInUrl).HasMaxLength(2048);
+        builder.Property(x => x.Motivation).HasMaxLength(4000);
         builder.Property(x => x.ReviewReason).HasMaxLength(2000);
         builder.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne(x => x.ReviewedBy).WithMany().HasForeignKey(x => x.ReviewedById).OnDelete(DeleteBehavior.SetNull);
         builder.HasIndex(x => new { x.Status, x.CreatedAt }); // admin list by status, newest first
-        builder.HasIndex(x => x.Email);
+        builder.HasIndex(x => x.Email).IsUnique().HasFilter("status = 'pending'").HasDatabaseName("ux_tutor_applications_pending_email");
         builder.ToTable(t => t.HasCheckConstraint("ck_tutor_applications_email_normalized", "email = lower(btrim(email)) AND email <> ''"));
+    }
+}
+
+/// <summary>
+/// A one-time link to set the password of an account that has no way to sign in yet (a tutor created by an
+/// approved application). Only the SHA-256 of the token is stored; using it once marks it used.
+/// </summary>
+public class PasswordSetupToken
+{
+    public Guid Id { get; set; }
+    public Guid UserId { get; set; }
+    public User User { get; set; } = null!;
+    public required byte[] TokenHash { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset? UsedAt { get; set; }
+}
+
+public class PasswordSetupTokenConfiguration : IEntityTypeConfiguration<PasswordSetupToken>
+{
+    public void Configure(EntityTypeBuilder<PasswordSetupToken> builder)
+    {
+        builder.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(x => x.TokenHash).IsUnique();
+        builder.HasIndex(x => x.UserId);
+        builder.ToTable(t =>
+        {
+            t.HasCheckConstraint("ck_password_setup_tokens_hash_length", "octet_length(token_hash) = 32");
+            t.HasCheckConstraint("ck_password_setup_tokens_expiry", "expires_at > created_at");
+        });
     }
 }
 

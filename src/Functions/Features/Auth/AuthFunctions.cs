@@ -12,9 +12,13 @@ public sealed record LoginRequest(
     [property: Required, EmailAddress, MaxLength(320)] string? Email,
     [property: Required, MaxLength(1024)] string? Password);
 
+public sealed record PasswordSetupRequest(
+    [property: Required(ErrorMessage = "Send the token from the password-setup link."), MaxLength(200)] string? Token,
+    [property: Required(ErrorMessage = "Choose a password."), MaxLength(1024)] string? Password);
+
 public sealed record RefreshRequest([property: Required, MaxLength(200)] string? RefreshToken);
 
-public sealed class AuthFunctions(StaffLoginService staffLogin, SessionService sessions, ClientAddress addresses)
+public sealed class AuthFunctions(StaffLoginService staffLogin, SessionService sessions, PasswordSetupService passwordSetup, ClientAddress addresses)
 {
     [Function("StaffLogin")]
     public async Task<HttpResponseData> Login(
@@ -22,6 +26,16 @@ public sealed class AuthFunctions(StaffLoginService staffLogin, SessionService s
     {
         var body = await request.ReadJsonAsync<LoginRequest>(cancellationToken);
         var tokens = await staffLogin.LoginAsync(body.Email!, body.Password!, addresses.Client(request), cancellationToken);
+        return (await request.JsonAsync(HttpStatusCode.OK, tokens, cancellationToken: cancellationToken)).NoStore();
+    }
+
+    /// <summary>Sets a staff account's first password with a one-time token from an admin, and signs in.</summary>
+    [Function("CompletePasswordSetup")]
+    public async Task<HttpResponseData> SetUpPassword(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/password-setup")] HttpRequestData request, CancellationToken cancellationToken)
+    {
+        var body = await request.ReadJsonAsync<PasswordSetupRequest>(cancellationToken);
+        var tokens = await passwordSetup.CompleteAsync(body.Token!, body.Password!, addresses.Client(request), cancellationToken);
         return (await request.JsonAsync(HttpStatusCode.OK, tokens, cancellationToken: cancellationToken)).NoStore();
     }
 

@@ -8,12 +8,13 @@ namespace CoursePlatform.Functions.Features.Auth;
 
 public static class AuthRegistration
 {
-    /// <summary>Staff login, sessions, Google sign-in and the expiry of refresh sessions.</summary>
+    /// <summary>Staff login and password setup, sessions, Google sign-in and the expiry of refresh sessions.</summary>
     public static IServiceCollection AddAuth(this IServiceCollection services)
     {
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<SessionService>();
         services.AddScoped<StaffLoginService>();
+        services.AddScoped<PasswordSetupService>();
         services.AddScoped<SessionCleanupService>();
 
         services.AddValidatedOptions<GoogleOptions>(GoogleOptions.Section);

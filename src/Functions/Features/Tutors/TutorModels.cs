@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using CoursePlatform.Data;
+using CoursePlatform.Functions.Features.Auth;
 
 namespace CoursePlatform.Functions.Features.Tutors;
 
@@ -17,3 +19,31 @@ public sealed record CooldownDto(int ModuleNo, DateTimeOffset Until);
 public sealed record RosterEntryDto(
     Guid Id, string Email, string? FullName, EnrollmentStatus EnrollmentStatus, Guid? CohortId, string? CohortName, int? BatchNo,
     int TopicsCompleted, int TopicsTotal, int ModulesPassed, DateTimeOffset LastActivityAt, IReadOnlyList<CooldownDto> Cooldowns);
+
+public sealed record TutorApplicationRequest(
+    [property: Required(ErrorMessage = "Give your full name."), MaxLength(200)] string? FullName,
+    [property: Required(ErrorMessage = "Give an email address."), EmailAddress(ErrorMessage = "This is not an email address."), MaxLength(320)] string? Email,
+    [property: Required(ErrorMessage = "List what you can teach: one to ten subjects.")] IReadOnlyList<string?>? Expertise,
+    [property: Required(ErrorMessage = "Tell us why you want to tutor."), MinLength(TutorApplicationService.MinMotivationLength, ErrorMessage = "Write at least 20 characters."), MaxLength(4000)] string? Motivation,
+    IReadOnlyList<string?>? Links);
+
+public sealed record RejectApplicationRequest(
+    [property: Required(ErrorMessage = "Give the applicant a reason."), MaxLength(2000)] string? Reason);
+
+/// <summary>
+/// An application as admins see it. <c>UserId</c> and <c>TutorId</c> are set once it is approved (the account
+/// and tutor profile it created or linked); <c>ReviewReason</c> is the reason of a rejection.
+/// </summary>
+public sealed record TutorApplicationDto(
+    Guid Id, string FullName, string Email, IReadOnlyList<string> Expertise, string Motivation, IReadOnlyList<string> Links,
+    TutorApplicationStatus Status, string? ReviewReason, Guid? UserId, Guid? TutorId, Guid? ReviewedById, DateTimeOffset? ReviewedAt,
+    DateTimeOffset CreatedAt);
+
+/// <summary>What an applicant learns of their submission.</summary>
+public sealed record SubmittedApplicationDto(Guid Id, TutorApplicationStatus Status, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// An approval. <c>PasswordSetup</c> is present only when this call created the tutor's way in: the account has
+/// no password and no Google identity, so the admin hands the one-time token to the tutor (shown once).
+/// </summary>
+public sealed record ApprovalDto(TutorApplicationDto Application, PasswordSetupDto? PasswordSetup);

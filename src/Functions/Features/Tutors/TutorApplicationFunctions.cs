@@ -1,0 +1,63 @@
+using System.Net;
+using CoursePlatform.Data;
+using CoursePlatform.Functions.Features.Auth;
+using CoursePlatform.Functions.Infrastructure;
+using CoursePlatform.Functions.Infrastructure.Auth;
+using CoursePlatform.Functions.Infrastructure.Http;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+
+namespace CoursePlatform.Functions.Features.Tutors;
+
+public sealed class TutorApplicationFunctions(TutorApplicationService applications, ClientAddress addresses)
+{
+    /// <summary>Public: anyone may apply to tutor (201); a second while one is pending for the email is 409.</summary>
+    [Function("SubmitTutorApplication")]
+    public async Task<HttpResponseData> Apply(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tutor-applications")] HttpRequestData request, CancellationToken cancellationToken)
+    {
+        var body = await request.ReadJsonAsync<TutorApplicationRequest>(cancellationToken);
+        var submitted = await applications.ApplyAsync(body, addresses.Of(request), cancellationToken);
+        return await request.JsonAsync(HttpStatusCode.Created, submitted, cancellationToken: cancellationToken);
+    }
+
+    /// <summary><c>?status=pending|approved|rejected&amp;page=&amp;pageSize=</c>, newest first.</summary>
+    [Function("ListTutorApplications")]
+    public async Task<HttpResponseData> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/tutor-applications")] HttpRequestData request,
+        FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        TutorApplicationStatus? status = request.Query["status"] switch
+        {
+            null or "" => null,
+            "pending" => TutorApplicationStatus.Pending,
+            "approved" => TutorApplicationStatus.Approved,
+            "rejected" => TutorApplicationStatus.Rejected,
+            _ => throw ProblemException.Validation("status", "One of pending, approved, rejected."),
+        };
+        return await request.PrivateJsonAsync(await applications.ListAsync(status, PageRequest.From(request), cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Approves (200, also when it already was); the response carries a one-time password-setup token when the account needs one.</summary>
+    [Function("ApproveTutorApplication")]
+    public async Task<HttpResponseData> Approve(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/tutor-applications/{applicationId:guid}/approve")] HttpRequestData request,
+        Guid applicationId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        var admin = context.RequireAdmin();
+        var approval = await applications.ApproveAsync(admin, applicationId, cancellationToken);
+        return (await request.JsonAsync(HttpStatusCode.OK, approval, cancellationToken: cancellationToken)).NoStore();
+    }
+
+    [Function("RejectTutorApplication")]
+    public async Task<HttpResponseData> Reject(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/tutor-applications/{applicationId:guid}/reject")] HttpRequestData request,
+        Guid applicationId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        var admin = context.RequireAdmin();
+        var body = await request.ReadJsonAsync<RejectApplicationRequest>(cancellationToken);
+        return await request.JsonAsync(HttpStatusCode.OK, await applications.RejectAsync(admin, applicationId, body.Reason!, cancellationToken), cancellationToken: cancellationToken);
+    }
+}
