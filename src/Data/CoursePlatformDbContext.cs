@@ -11,6 +11,7 @@ public class CoursePlatformDbContext(DbContextOptions<CoursePlatformDbContext> o
     public DbSet<Tutor> Tutors => Set<Tutor>();
     public DbSet<TutorApplication> TutorApplications => Set<TutorApplication>();
     public DbSet<PasswordSetupToken> PasswordSetupTokens => Set<PasswordSetupToken>();
+    public DbSet<AdminAuditEntry> AdminAuditEntries => Set<AdminAuditEntry>();
     public DbSet<CourseTutor> CourseTutors => Set<CourseTutor>();
     public DbSet<AuthLoginState> AuthLoginStates => Set<AuthLoginState>();
     public DbSet<AuthLoginCode> AuthLoginCodes => Set<AuthLoginCode>();

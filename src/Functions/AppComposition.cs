@@ -4,6 +4,7 @@ using CoursePlatform.Functions.Features.Cart;
 using CoursePlatform.Functions.Features.Catalog;
 using CoursePlatform.Functions.Features.Cohorts;
 using CoursePlatform.Functions.Features.ColdCalls;
+using CoursePlatform.Functions.Features.ContentAdmin;
 using CoursePlatform.Functions.Features.Enrollments;
 using CoursePlatform.Functions.Features.Health;
 using CoursePlatform.Functions.Features.Ingestion;
@@ -16,6 +17,7 @@ using CoursePlatform.Functions.Features.Search;
 using CoursePlatform.Functions.Features.Tutors;
 using CoursePlatform.Functions.Features.AiTutor;
 using CoursePlatform.Functions.Infrastructure;
+using CoursePlatform.Functions.Infrastructure.Audit;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.Azure.Functions.Worker;
@@ -31,11 +33,12 @@ namespace CoursePlatform.Functions;
 /// </summary>
 public static class AppComposition
 {
-    /// <summary>The worker middleware, outermost first: errors become problem+json, then the caller is authenticated.</summary>
+    /// <summary>The worker middleware, outermost first: errors become problem+json, the caller is authenticated, admin writes are audited.</summary>
     public static IFunctionsWorkerApplicationBuilder UseCoursePlatformMiddleware(this IFunctionsWorkerApplicationBuilder worker)
     {
         worker.UseMiddleware<ProblemDetailsMiddleware>();
         worker.UseMiddleware<AuthenticationMiddleware>();
+        worker.UseMiddleware<AuditMiddleware>();
         return worker;
     }
 
@@ -59,6 +62,7 @@ public static class AppComposition
         services.AddAiTutor();
         services.AddTutors();
         services.AddColdCalls();
+        services.AddContentAdmin();
         services.AddUnmatchedRoutes();
         return services;
     }

@@ -18,7 +18,7 @@ public class MigrationTests
         "topic_progress", "quiz_questions", "quiz_options", "quiz_attempts", "module_progress",
         "enrollments", "cart_items", "cart_lines",
         // added by the platform for its features
-        "content_ingestions", "auth_login_states", "auth_login_codes", "rate_limit_counters", "password_setup_tokens",
+        "content_ingestions", "auth_login_states", "auth_login_codes", "rate_limit_counters", "password_setup_tokens", "admin_audit_entries",
     ];
 
     [Fact]

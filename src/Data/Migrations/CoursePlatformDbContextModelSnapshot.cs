@@ -37,6 +37,78 @@ namespace CoursePlatform.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "vector");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("CoursePlatform.Data.Model.AdminAuditEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("action");
+
+                    b.Property<Guid?>("ActorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("actor_id");
+
+                    b.Property<JsonDocument>("After")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("after");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<JsonDocument>("Before")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("before");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("method");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("path");
+
+                    b.Property<Guid?>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("ResourceType")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("resource_type");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_admin_audit_entries");
+
+                    b.HasIndex("ActorId")
+                        .HasDatabaseName("ix_admin_audit_entries_actor_id");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_admin_audit_entries_at");
+
+                    b.HasIndex("ResourceId", "At")
+                        .HasDatabaseName("ix_admin_audit_entries_resource_id_at");
+
+                    b.HasIndex("ResourceType", "At")
+                        .HasDatabaseName("ix_admin_audit_entries_resource_type_at");
+
+                    b.ToTable("admin_audit_entries", (string)null);
+                });
+
             modelBuilder.Entity("CoursePlatform.Data.Model.AuthLoginCode", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2025,6 +2097,17 @@ namespace CoursePlatform.Data.Migrations
 
                             t.HasCheckConstraint("ck_user_sessions_hash_length", "octet_length(refresh_token_hash) = 32");
                         });
+                });
+
+            modelBuilder.Entity("CoursePlatform.Data.Model.AdminAuditEntry", b =>
+                {
+                    b.HasOne("CoursePlatform.Data.Model.User", "Actor")
+                        .WithMany()
+                        .HasForeignKey("ActorId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_admin_audit_entries_users_actor_id");
+
+                    b.Navigation("Actor");
                 });
 
             modelBuilder.Entity("CoursePlatform.Data.Model.AuthLoginCode", b =>

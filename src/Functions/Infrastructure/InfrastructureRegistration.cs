@@ -4,6 +4,7 @@ using CoursePlatform.Functions.Infrastructure.AI;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Courses;
 using CoursePlatform.Functions.Infrastructure.Http;
+using CoursePlatform.Functions.Infrastructure.Audit;
 using CoursePlatform.Functions.Infrastructure.RateLimiting;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
@@ -39,6 +40,7 @@ public static class InfrastructureRegistration
         services.AddScoped<CourseAccess>();
         services.AddScoped<CourseResolver>();
         services.AddScoped<RateLimiter>();
+        services.AddScoped<AuditScope>();
         services.AddChatModel(configuration);
         return services;
     }

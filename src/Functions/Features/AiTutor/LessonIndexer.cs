@@ -77,7 +77,13 @@ public sealed partial class LessonIndexer(
         var topic = await db.Topics.AsNoTracking().Where(t => t.Id == topicId)
             .Select(t => new { t.Id, t.CourseId, t.Name, t.TextContent })
             .SingleOrDefaultAsync(cancellationToken);
-        if (topic is null) return 0;
+        if (topic is null)
+        {
+            // A deleted topic's lesson is no course material any more.
+            var gone = SourceOf(topicId);
+            await db.CourseChunks.Where(c => c.Source == gone).ExecuteDeleteAsync(cancellationToken);
+            return 0;
+        }
         var assets = await db.TopicContentAssets.AsNoTracking()
             .Where(a => a.TopicId == topicId && a.PersonaKey == null && a.ContentType == ContentType.Text)
             .Select(a => new { a.ContentKey, a.Payload })

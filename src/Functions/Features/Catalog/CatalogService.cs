@@ -18,10 +18,11 @@ public sealed record TopicTitle(Guid Id, int TopicNumber, string Name, bool IsPr
 
 public sealed record ModuleOutline(int ModuleNo, IReadOnlyList<TopicTitle> Topics);
 
+/// <summary><c>UpdatedAt</c> moves with every content change of the course (topics and assets included), and the ETag with it.</summary>
 public sealed record CourseDetail(
     Guid Id, string Slug, string Name, string? Description, string? ThumbnailUrl, decimal Price, string Currency,
     EnrollmentMode EnrollmentMode, int ModuleCount, bool IsPublished, IReadOnlyList<ModuleOutline> Modules,
-    bool? Enrolled, EnrollmentStatus? EnrollmentStatus, bool? Eligible, string? EligibilityReason);
+    bool? Enrolled, EnrollmentStatus? EnrollmentStatus, bool? Eligible, string? EligibilityReason, DateTimeOffset UpdatedAt);
 
 public sealed record PageDto(string Slug, string Title, JsonNode Content, DateTimeOffset UpdatedAt);
 
@@ -55,7 +56,7 @@ public sealed class CatalogService(CoursePlatformDbContext db, CourseResolver co
             throw ProblemException.NotFound("course");
 
         var detail = await db.Courses.AsNoTracking().Where(c => c.Id == course.Id)
-            .Select(c => new { c.Description, c.ThumbnailUrl })
+            .Select(c => new { c.Description, c.ThumbnailUrl, c.UpdatedAt })
             .SingleAsync(cancellationToken);
         var topics = await db.Topics.AsNoTracking().Where(t => t.CourseId == course.Id)
             .OrderBy(t => t.ModuleNo).ThenBy(t => t.TopicNumber)
@@ -71,7 +72,8 @@ public sealed class CatalogService(CoursePlatformDbContext db, CourseResolver co
             eligibility is null ? null : eligibility.EnrollmentStatus == EnrollmentStatus.Active,
             eligibility?.EnrollmentStatus,
             eligibility is null ? null : eligibility.Eligible || eligibility.Reason == EligibilityReasons.PaymentRequired,
-            eligibility?.Reason);
+            eligibility?.Reason,
+            detail.UpdatedAt);
     }
 
     public async Task<PageDto> PageAsync(string slug, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker.Http;
 
 namespace CoursePlatform.Functions.Features.Ingestion;
 
-public sealed class IngestionFunctions(UploadService uploads, IngestionLog log)
+public sealed class IngestionFunctions(UploadService uploads, IngestionLog log, SourceService sources)
 {
     /// <summary><c>{ fileName, topicId? }</c> -> <c>{ uploadUrl, blobPath, expiresAt }</c>; the browser PUTs the file to uploadUrl.</summary>
     [Function("CreateContentUpload")]
@@ -31,5 +31,26 @@ public sealed class IngestionFunctions(UploadService uploads, IngestionLog log)
         context.RequireAdmin();
         var page = await log.ListAsync(course, PageRequest.From(request), cancellationToken);
         return await request.JsonAsync(HttpStatusCode.OK, page, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>The course's uploaded sources: blob, chunk count and last ingestion.</summary>
+    [Function("ListContentSources")]
+    public async Task<HttpResponseData> ListSources(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/courses/{course}/sources")] HttpRequestData request,
+        string course, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        return await request.PrivateJsonAsync(new { items = await sources.ListAsync(course, cancellationToken) }, cancellationToken);
+    }
+
+    /// <summary><c>?path=</c> as the list shows it; removes the blob and its chunks (204).</summary>
+    [Function("DeleteContentSource")]
+    public async Task<HttpResponseData> DeleteSource(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/courses/{course}/sources")] HttpRequestData request,
+        string course, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        await sources.DeleteAsync(course, request.Query["path"], cancellationToken);
+        return request.CreateResponse(HttpStatusCode.NoContent);
     }
 }

@@ -15,6 +15,7 @@ public static class IngestionRegistration
         services.AddScoped<ChunkWriter>();
         services.AddScoped<UploadService>();
         services.AddScoped<IngestionLog>();
+        services.AddScoped<SourceService>();
         return services;
     }
 }

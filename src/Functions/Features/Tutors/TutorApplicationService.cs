@@ -32,7 +32,7 @@ public sealed class TutorApplicationService(
         var errors = new Dictionary<string, string[]>();
         var expertise = Items(request.Expertise, "expertise", MaxExpertise, MaxExpertiseLength, null, errors);
         if (expertise.Count == 0 && !errors.ContainsKey("expertise")) errors["expertise"] = ["List at least one subject."];
-        var links = Items(request.Links, "links", MaxLinks, MaxLinkLength, IsWebLink, errors);
+        var links = Items(request.Links, "links", MaxLinks, MaxLinkLength, WebUrlAttribute.IsWebUrl, errors);
         if (errors.Count > 0) throw ProblemException.Validation(errors);
 
         var decision = await limiter.HitAsync($"tutor-apply:{ClientAddress.LimitKey(clientAddress) ?? "unknown"}", SubmissionsPerAddress, SubmissionWindow, cancellationToken);
@@ -157,7 +157,4 @@ public sealed class TutorApplicationService(
         }
         return items;
     }
-
-    private static bool IsWebLink(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && uri.Host.Length > 0;
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,14 +17,52 @@ public static class RequestBody
     /// </summary>
     public static async Task<T> ReadJsonAsync<T>(this HttpRequestData request, CancellationToken cancellationToken) where T : class
     {
+        var value = Deserialize<T>(await ReadBodyAsync(request, cancellationToken));
+        Validate(value);
+        return value;
+    }
+
+    /// <summary>
+    /// A JSON merge patch (RFC 7396) over <paramref name="current"/>: the fields the body names replace the current
+    /// ones (an object merges into an object, <c>null</c> clears), the rest stay. The result is read and validated
+    /// as <typeparamref name="T"/>, so a patch is held to the same rules as a creation, field by field.
+    /// </summary>
+    public static async Task<T> ReadMergePatchAsync<T>(this HttpRequestData request, T current, CancellationToken cancellationToken) where T : class
+    {
+        var body = await ReadBodyAsync(request, cancellationToken);
+        JsonNode? patch;
+        try { patch = JsonNode.Parse(body); }
+        catch (JsonException) { throw ProblemException.Validation("$", "The body is not valid JSON for this endpoint."); }
+        if (patch is not JsonObject changes) throw ProblemException.BadRequest("The request body must be a JSON object.");
+        var merged = (JsonObject)JsonSerializer.SerializeToNode(current, Json.Options)!;
+        Merge(merged, changes);
+        var value = Deserialize<T>(JsonSerializer.SerializeToUtf8Bytes(merged, Json.Options));
+        Validate(value);
+        return value;
+    }
+
+    private static void Merge(JsonObject target, JsonObject patch)
+    {
+        foreach (var (key, value) in patch)
+        {
+            if (value is JsonObject inner && target[key] is JsonObject existing) Merge(existing, inner);
+            else target[key] = value?.DeepClone();
+        }
+    }
+
+    private static async Task<byte[]> ReadBodyAsync(HttpRequestData request, CancellationToken cancellationToken)
+    {
         var mediaType = request.Headers.TryGetValues("Content-Type", out var types) ? types.First().Split(';')[0].Trim() : "";
         if (!mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) && !mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase))
             throw ProblemException.UnsupportedMediaType("application/json");
 
         var max = request.FunctionContext.InstanceServices.GetRequiredService<IOptions<HttpOptions>>().Value.MaxRequestBodyBytes;
         var body = await ReadLimitedAsync(request.Body, max, cancellationToken);
-        if (body.Length == 0) throw ProblemException.BadRequest("The request body is empty; send a JSON object.");
+        return body.Length == 0 ? throw ProblemException.BadRequest("The request body is empty; send a JSON object.") : body;
+    }
 
+    private static T Deserialize<T>(byte[] body) where T : class
+    {
         T? value;
         try
         {
@@ -36,9 +75,7 @@ public static class RequestBody
                 ? "The body is not valid JSON for this endpoint."
                 : "This value is missing, malformed or not one of the allowed values.");
         }
-        if (value is null) throw ProblemException.BadRequest("The request body must be a JSON object.");
-        Validate(value);
-        return value;
+        return value ?? throw ProblemException.BadRequest("The request body must be a JSON object.");
     }
 
     /// <summary>

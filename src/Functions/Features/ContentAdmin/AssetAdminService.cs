@@ -1,0 +1,84 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CoursePlatform.Data;
+using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Infrastructure;
+using CoursePlatform.Functions.Infrastructure.Audit;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace CoursePlatform.Functions.Features.ContentAdmin;
+
+/// <summary>
+/// The content assets a layout's blocks name: one payload per (topic, content key, tutor persona), persona null
+/// being the default. A payload is checked against its content type before it is stored.
+/// </summary>
+public sealed class AssetAdminService(CoursePlatformDbContext db, CourseContent content, AuditScope audit, TimeProvider time)
+{
+    /// <summary>Creates or replaces the asset; <c>Created</c> tells which.</summary>
+    public async Task<(AssetDto Asset, bool Created)> PutAsync(
+        Guid topicId, string contentKey, string? persona, AssetRequest request, CancellationToken cancellationToken)
+    {
+        var personaKey = Persona(contentKey, persona);
+        var errors = new Dictionary<string, string[]>();
+        ContentRules.ValidatePayload(request.ContentType!.Value, request.Payload, "payload", errors);
+        if (errors.Count > 0) throw ProblemException.Validation(errors);
+
+        var courseId = await content.CourseOfTopicAsync(topicId, cancellationToken);
+        var now = time.GetUtcNow();
+        var asset = await db.TopicContentAssets.SingleOrDefaultAsync(a => a.TopicId == topicId && a.ContentKey == contentKey && a.PersonaKey == personaKey, cancellationToken);
+        var before = asset is null ? null : Dto(asset);
+        if (asset is null)
+        {
+            asset = new TopicContentAsset
+            {
+                Id = Guid.CreateVersion7(), TopicId = topicId, ContentKey = contentKey, PersonaKey = personaKey, Payload = JsonDocument.Parse("{}"), CreatedAt = now,
+            };
+            db.TopicContentAssets.Add(asset);
+        }
+        asset.ContentType = request.ContentType.Value;
+        asset.Payload = JsonSerializer.SerializeToDocument(request.Payload, Json.Options);
+        asset.UpdatedAt = now;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            throw ProblemException.Conflict("This asset was created by another request just now; send yours again to replace it.");
+        }
+        await content.TouchCourseAsync(courseId, cancellationToken);
+        await content.ReindexLessonAsync(topicId, cancellationToken);
+        var after = Dto(asset);
+        audit.Changed("asset", asset.Id, before, after);
+        return (after, before is null);
+    }
+
+    /// <summary>Deletes the asset; 204 also when there was none.</summary>
+    public async Task DeleteAsync(Guid topicId, string contentKey, string? persona, CancellationToken cancellationToken)
+    {
+        var personaKey = Persona(contentKey, persona);
+        var courseId = await content.CourseOfTopicAsync(topicId, cancellationToken);
+        var asset = await db.TopicContentAssets.AsNoTracking()
+            .SingleOrDefaultAsync(a => a.TopicId == topicId && a.ContentKey == contentKey && a.PersonaKey == personaKey, cancellationToken);
+        if (asset is null) return;
+        await db.TopicContentAssets.Where(a => a.Id == asset.Id).ExecuteDeleteAsync(cancellationToken);
+        // Deleting changes no asset's updated_at, so the topic's stamp says the lesson changed.
+        await db.Topics.Where(t => t.Id == topicId).ExecuteUpdateAsync(s => s.SetProperty(t => t.UpdatedAt, time.GetUtcNow()), cancellationToken);
+        await content.TouchCourseAsync(courseId, cancellationToken);
+        await content.ReindexLessonAsync(topicId, cancellationToken);
+        audit.Changed("asset", asset.Id, Dto(asset), null);
+    }
+
+    private static TutorPersona? Persona(string contentKey, string? persona)
+    {
+        if (!ContentRules.IsContentKey(contentKey)) throw ProblemException.Validation("contentKey", ContentRules.ContentKeyMessage);
+        if (string.IsNullOrEmpty(persona)) return null;
+        return Json.TryParseLabel<TutorPersona>(persona, out var p) ? p
+            : throw ProblemException.Validation("persona", $"One of {string.Join(", ", Enum.GetValues<TutorPersona>().Select(x => Json.Label(x)))}, or none for the default.");
+    }
+
+    private static AssetDto Dto(TopicContentAsset a) =>
+        new(a.Id, a.ContentKey, a.PersonaKey, a.ContentType, JsonNode.Parse(a.Payload.RootElement.GetRawText())!, a.UpdatedAt);
+}

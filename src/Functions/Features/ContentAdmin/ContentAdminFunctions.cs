@@ -1,0 +1,107 @@
+using System.Net;
+using CoursePlatform.Functions.Infrastructure;
+using CoursePlatform.Functions.Infrastructure.Auth;
+using CoursePlatform.Functions.Infrastructure.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+
+namespace CoursePlatform.Functions.Features.ContentAdmin;
+
+/// <summary>Courses, topics with their layouts, and content assets (admins only; every write is audited).</summary>
+public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdminService topics, AssetAdminService assets)
+{
+    [Function("AdminCreateCourse")]
+    public async Task<HttpResponseData> CreateCourse(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/courses")] HttpRequestData request,
+        FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        var body = await request.ReadJsonAsync<CourseRequest>(cancellationToken);
+        return await request.JsonAsync(HttpStatusCode.Created, await courses.CreateAsync(body, cancellationToken), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>A JSON merge patch: the fields sent change, the rest stay (<c>"isPublished": false</c> hides the course at once).</summary>
+    [Function("AdminUpdateCourse")]
+    public async Task<HttpResponseData> UpdateCourse(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "admin/courses/{course}")] HttpRequestData request,
+        string course, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        var body = await request.ReadMergePatchAsync(await courses.CurrentAsync(course, cancellationToken), cancellationToken);
+        return await request.JsonAsync(HttpStatusCode.OK, await courses.UpdateAsync(course, body, cancellationToken), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>204; 409 while enrolments or cart lines reference the course.</summary>
+    [Function("AdminDeleteCourse")]
+    public async Task<HttpResponseData> DeleteCourse(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/courses/{course}")] HttpRequestData request,
+        string course, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        await courses.DeleteAsync(course, cancellationToken);
+        return request.CreateResponse(HttpStatusCode.NoContent);
+    }
+
+    [Function("AdminCreateTopic")]
+    public async Task<HttpResponseData> CreateTopic(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/courses/{course}/topics")] HttpRequestData request,
+        string course, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        var body = await request.ReadJsonAsync<TopicRequest>(cancellationToken);
+        return await request.JsonAsync(HttpStatusCode.Created, await topics.CreateAsync(course, body, cancellationToken), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>A JSON merge patch of the topic; a <c>layout</c> sent whole replaces the stored one's blocks.</summary>
+    [Function("AdminUpdateTopic")]
+    public async Task<HttpResponseData> UpdateTopic(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "admin/courses/{course}/topics/{topicId:guid}")] HttpRequestData request,
+        string course, Guid topicId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        var body = await request.ReadMergePatchAsync(await topics.CurrentAsync(course, topicId, cancellationToken), cancellationToken);
+        return await request.JsonAsync(HttpStatusCode.OK, await topics.UpdateAsync(course, topicId, body, cancellationToken), cancellationToken: cancellationToken);
+    }
+
+    [Function("AdminDeleteTopic")]
+    public async Task<HttpResponseData> DeleteTopic(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/courses/{course}/topics/{topicId:guid}")] HttpRequestData request,
+        string course, Guid topicId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        await topics.DeleteAsync(course, topicId, cancellationToken);
+        return request.CreateResponse(HttpStatusCode.NoContent);
+    }
+
+    /// <summary>The topic as stored, with every asset and the layout's keys that have no default asset.</summary>
+    [Function("AdminGetTopic")]
+    public async Task<HttpResponseData> GetTopic(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/topics/{topicId:guid}")] HttpRequestData request,
+        Guid topicId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        return await request.PrivateJsonAsync(await topics.GetAsync(topicId, cancellationToken), cancellationToken);
+    }
+
+    /// <summary><c>?persona=</c> a tutor persona, or none for the default asset. 201 when new, 200 when replaced.</summary>
+    [Function("AdminPutAsset")]
+    public async Task<HttpResponseData> PutAsset(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "admin/topics/{topicId:guid}/assets/{contentKey}")] HttpRequestData request,
+        Guid topicId, string contentKey, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        var body = await request.ReadJsonAsync<AssetRequest>(cancellationToken);
+        var (asset, created) = await assets.PutAsync(topicId, contentKey, request.Query["persona"], body, cancellationToken);
+        return await request.JsonAsync(created ? HttpStatusCode.Created : HttpStatusCode.OK, asset, cancellationToken: cancellationToken);
+    }
+
+    [Function("AdminDeleteAsset")]
+    public async Task<HttpResponseData> DeleteAsset(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/topics/{topicId:guid}/assets/{contentKey}")] HttpRequestData request,
+        Guid topicId, string contentKey, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        await assets.DeleteAsync(topicId, contentKey, request.Query["persona"], cancellationToken);
+        return request.CreateResponse(HttpStatusCode.NoContent);
+    }
+}

@@ -1,0 +1,42 @@
+using CoursePlatform.Data;
+using CoursePlatform.Functions.Features.AiTutor;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace CoursePlatform.Functions.Features.ContentAdmin;
+
+/// <summary>
+/// What every content change owes the rest of the app: the course's module count follows its topics, its
+/// <c>updated_at</c> moves (so the course detail's ETag changes), and a changed lesson is indexed again for the tutor.
+/// </summary>
+public sealed class CourseContent(CoursePlatformDbContext db, LessonIndexer lessons, TimeProvider time, ILogger<CourseContent> logger)
+{
+    /// <summary>The topic of the course (404 when it is not one of the course's).</summary>
+    public async Task<Guid> CourseOfTopicAsync(Guid topicId, CancellationToken cancellationToken) =>
+        await db.Topics.Where(t => t.Id == topicId).Select(t => (Guid?)t.CourseId).SingleOrDefaultAsync(cancellationToken)
+            ?? throw ProblemException.NotFound("topic");
+
+    public Task TouchCourseAsync(Guid courseId, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlAsync($"""
+            UPDATE courses SET updated_at = {time.GetUtcNow()},
+                module_count = (SELECT count(DISTINCT module_no) FROM topics WHERE course_id = {courseId})
+            WHERE id = {courseId}
+            """, cancellationToken);
+
+    /// <summary>
+    /// Re-indexes one lesson's text for the tutor after its change is committed. A failure (the embedding model
+    /// unavailable) is logged, not the admin's problem: the next worker start indexes every stale lesson.
+    /// </summary>
+    public async Task ReindexLessonAsync(Guid topicId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await lessons.IndexTopicAsync(topicId, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Re-indexing lesson {TopicId} for the tutor failed; the next start indexes it", topicId);
+        }
+    }
+}

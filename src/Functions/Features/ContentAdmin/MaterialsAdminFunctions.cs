@@ -1,0 +1,182 @@
+using System.Net;
+using CoursePlatform.Functions.Infrastructure;
+using CoursePlatform.Functions.Infrastructure.Auth;
+using CoursePlatform.Functions.Infrastructure.Http;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+
+namespace CoursePlatform.Functions.Features.ContentAdmin;
+
+/// <summary>Quiz questions (under their course), suggested prompts, cold-call prompts and simulations (under their topic), pages, and the audit trail.</summary>
+public sealed class MaterialsAdminFunctions(
+    QuizQuestionAdminService questions, TopicMaterialsAdminService materials, PageAdminService pages, AuditTrailService auditTrail)
+{
+    /// <summary><c>?moduleNo=</c> optional; with the correct options (admins only).</summary>
+    [Function("AdminListQuizQuestions")]
+    public async Task<HttpResponseData> ListQuestions(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/courses/{course}/quiz-questions")] HttpRequestData request,
+        string course, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        int? moduleNo = request.Query["moduleNo"] is { Length: > 0 } text
+            ? int.TryParse(text, out var n) && n > 0 ? n : throw ProblemException.Validation("moduleNo", "A module number from 1.")
+            : null;
+        return await request.PrivateJsonAsync(new { items = await questions.ListAsync(course, moduleNo, cancellationToken) }, cancellationToken);
+    }
+
+    [Function("AdminCreateQuizQuestion")]
+    public async Task<HttpResponseData> CreateQuestion(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/courses/{course}/quiz-questions")] HttpRequestData request,
+        string course, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        var body = await request.ReadJsonAsync<QuizQuestionRequest>(cancellationToken);
+        return await request.JsonAsync(HttpStatusCode.Created, await questions.CreateAsync(course, body, cancellationToken), cancellationToken: cancellationToken);
+    }
+
+    [Function("AdminReplaceQuizQuestion")]
+    public async Task<HttpResponseData> ReplaceQuestion(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "admin/courses/{course}/quiz-questions/{questionId:guid}")] HttpRequestData request,
+        string course, Guid questionId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        var body = await request.ReadJsonAsync<QuizQuestionRequest>(cancellationToken);
+        return await request.JsonAsync(HttpStatusCode.OK, await questions.ReplaceAsync(course, questionId, body, cancellationToken), cancellationToken: cancellationToken);
+    }
+
+    [Function("AdminDeleteQuizQuestion")]
+    public async Task<HttpResponseData> DeleteQuestion(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/courses/{course}/quiz-questions/{questionId:guid}")] HttpRequestData request,
+        string course, Guid questionId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        await questions.DeleteAsync(course, questionId, cancellationToken);
+        return request.CreateResponse(HttpStatusCode.NoContent);
+    }
+
+    [Function("AdminListPromptSuggestions")]
+    public async Task<HttpResponseData> ListSuggestions(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/topics/{topicId:guid}/prompt-suggestions")] HttpRequestData request,
+        Guid topicId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        return await request.PrivateJsonAsync(new { items = await materials.SuggestionsAsync(topicId, cancellationToken) }, cancellationToken);
+    }
+
+    [Function("AdminCreatePromptSuggestion")]
+    public async Task<HttpResponseData> CreateSuggestion(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/topics/{topicId:guid}/prompt-suggestions")] HttpRequestData request,
+        Guid topicId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        var body = await request.ReadJsonAsync<PromptSuggestionRequest>(cancellationToken);
+        return await request.JsonAsync(HttpStatusCode.Created, await materials.CreateSuggestionAsync(topicId, body, cancellationToken), cancellationToken: cancellationToken);
+    }
+
+    [Function("AdminReplacePromptSuggestion")]
+    public async Task<HttpResponseData> ReplaceSuggestion(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "admin/topics/{topicId:guid}/prompt-suggestions/{suggestionId:guid}")] HttpRequestData request,
+        Guid topicId, Guid suggestionId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        var body = await request.ReadJsonAsync<PromptSuggestionRequest>(cancellationToken);
+        return await request.JsonAsync(HttpStatusCode.OK, await materials.ReplaceSuggestionAsync(topicId, suggestionId, body, cancellationToken), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Deletes the suggestion and its follow-ups.</summary>
+    [Function("AdminDeletePromptSuggestion")]
+    public async Task<HttpResponseData> DeleteSuggestion(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/topics/{topicId:guid}/prompt-suggestions/{suggestionId:guid}")] HttpRequestData request,
+        Guid topicId, Guid suggestionId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        await materials.DeleteSuggestionAsync(topicId, suggestionId, cancellationToken);
+        return request.CreateResponse(HttpStatusCode.NoContent);
+    }
+
+    [Function("AdminListColdCallPrompts")]
+    public async Task<HttpResponseData> ListPrompts(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/topics/{topicId:guid}/cold-call-prompts")] HttpRequestData request,
+        Guid topicId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        return await request.PrivateJsonAsync(new { items = await materials.ColdCallPromptsAsync(topicId, cancellationToken) }, cancellationToken);
+    }
+
+    [Function("AdminCreateColdCallPrompt")]
+    public async Task<HttpResponseData> CreatePrompt(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/topics/{topicId:guid}/cold-call-prompts")] HttpRequestData request,
+        Guid topicId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        var body = await request.ReadJsonAsync<ColdCallPromptRequest>(cancellationToken);
+        return await request.JsonAsync(HttpStatusCode.Created, await materials.CreateColdCallPromptAsync(topicId, body, cancellationToken), cancellationToken: cancellationToken);
+    }
+
+    [Function("AdminReplaceColdCallPrompt")]
+    public async Task<HttpResponseData> ReplacePrompt(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "admin/topics/{topicId:guid}/cold-call-prompts/{promptId:guid}")] HttpRequestData request,
+        Guid topicId, Guid promptId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        var body = await request.ReadJsonAsync<ColdCallPromptRequest>(cancellationToken);
+        return await request.JsonAsync(HttpStatusCode.OK, await materials.ReplaceColdCallPromptAsync(topicId, promptId, body, cancellationToken), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>204; 409 once learners have answered the prompt.</summary>
+    [Function("AdminDeleteColdCallPrompt")]
+    public async Task<HttpResponseData> DeletePrompt(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/topics/{topicId:guid}/cold-call-prompts/{promptId:guid}")] HttpRequestData request,
+        Guid topicId, Guid promptId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        await materials.DeleteColdCallPromptAsync(topicId, promptId, cancellationToken);
+        return request.CreateResponse(HttpStatusCode.NoContent);
+    }
+
+    [Function("AdminPutSimulation")]
+    public async Task<HttpResponseData> PutSimulation(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "admin/topics/{topicId:guid}/simulation")] HttpRequestData request,
+        Guid topicId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        var body = await request.ReadJsonAsync<SimulationRequest>(cancellationToken);
+        var (exercise, created) = await materials.PutSimulationAsync(topicId, body, cancellationToken);
+        return await request.JsonAsync(created ? HttpStatusCode.Created : HttpStatusCode.OK, exercise, cancellationToken: cancellationToken);
+    }
+
+    [Function("AdminDeleteSimulation")]
+    public async Task<HttpResponseData> DeleteSimulation(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/topics/{topicId:guid}/simulation")] HttpRequestData request,
+        Guid topicId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        await materials.DeleteSimulationAsync(topicId, cancellationToken);
+        return request.CreateResponse(HttpStatusCode.NoContent);
+    }
+
+    /// <summary>Creates (201) or replaces (200) the CMS page.</summary>
+    [Function("AdminPutPage")]
+    public async Task<HttpResponseData> PutPage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "admin/pages/{slug}")] HttpRequestData request,
+        string slug, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        var body = await request.ReadJsonAsync<CmsPageRequest>(cancellationToken);
+        var (page, created) = await pages.PutAsync(slug, body, cancellationToken);
+        return await request.JsonAsync(created ? HttpStatusCode.Created : HttpStatusCode.OK, page, cancellationToken: cancellationToken);
+    }
+
+    /// <summary><c>?resource=</c> a resource type (<c>course</c>, <c>topic</c>, <c>asset</c>, ...) or a resource id; <c>page</c>, <c>pageSize</c>.</summary>
+    [Function("AdminListAudit")]
+    public async Task<HttpResponseData> Audit(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/audit")] HttpRequestData request,
+        FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        var resource = request.Query["resource"];
+        if (resource is { Length: > 100 }) throw ProblemException.Validation("resource", "At most 100 characters.");
+        return await request.PrivateJsonAsync(await auditTrail.ListAsync(resource, PageRequest.From(request), cancellationToken), cancellationToken);
+    }
+}

@@ -1,0 +1,99 @@
+using CoursePlatform.Data;
+using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Features.Progress;
+using CoursePlatform.Functions.Infrastructure.Audit;
+using CoursePlatform.Functions.Infrastructure.Courses;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using Microsoft.EntityFrameworkCore;
+
+namespace CoursePlatform.Functions.Features.ContentAdmin;
+
+/// <summary>
+/// A course's quiz questions: each belongs to a module's topic pair that exists, with 2 to 8 distinct options of
+/// which exactly one is correct. Attempts freeze the questions they served, so an edit never regrades an attempt.
+/// </summary>
+public sealed class QuizQuestionAdminService(CoursePlatformDbContext db, CourseResolver courses, AuditScope audit, TimeProvider time)
+{
+    public async Task<IReadOnlyList<QuizQuestionAdminDto>> ListAsync(string courseKey, int? moduleNo, CancellationToken cancellationToken)
+    {
+        var courseId = (await courses.ResolveAsync(courseKey, cancellationToken)).Id;
+        return await Project(db.QuizQuestions.Where(q => q.CourseId == courseId && (moduleNo == null || q.ModuleNo == moduleNo))
+            .OrderBy(q => q.ModuleNo).ThenBy(q => q.TopicPairIndex).ThenBy(q => q.CreatedAt)).ToListAsync(cancellationToken);
+    }
+
+    public async Task<QuizQuestionAdminDto> CreateAsync(string courseKey, QuizQuestionRequest request, CancellationToken cancellationToken)
+    {
+        var courseId = (await courses.ResolveAsync(courseKey, cancellationToken)).Id;
+        await ValidateAsync(courseId, request, cancellationToken);
+        var question = new QuizQuestion { Id = Guid.CreateVersion7(), CourseId = courseId, Question = "", CreatedAt = time.GetUtcNow() };
+        Apply(question, request);
+        db.QuizQuestions.Add(question);
+        await db.SaveChangesAsync(cancellationToken);
+        var created = await GetAsync(question.Id, cancellationToken);
+        audit.Changed("quiz_question", question.Id, null, created);
+        return created;
+    }
+
+    /// <summary>Replaces the question and its options.</summary>
+    public async Task<QuizQuestionAdminDto> ReplaceAsync(string courseKey, Guid questionId, QuizQuestionRequest request, CancellationToken cancellationToken)
+    {
+        var courseId = (await courses.ResolveAsync(courseKey, cancellationToken)).Id;
+        var question = await db.QuizQuestions.Include(q => q.Options).SingleOrDefaultAsync(q => q.Id == questionId && q.CourseId == courseId, cancellationToken)
+            ?? throw ProblemException.NotFound("quiz question");
+        await ValidateAsync(courseId, request, cancellationToken);
+        var before = await GetAsync(questionId, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.QuizOptions.RemoveRange(question.Options);
+        await db.SaveChangesAsync(cancellationToken); // display orders are unique per question: old options go first
+        question.Options.Clear();
+        Apply(question, request);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        var after = await GetAsync(questionId, cancellationToken);
+        audit.Changed("quiz_question", questionId, before, after);
+        return after;
+    }
+
+    public async Task DeleteAsync(string courseKey, Guid questionId, CancellationToken cancellationToken)
+    {
+        var courseId = (await courses.ResolveAsync(courseKey, cancellationToken)).Id;
+        var before = await Project(db.QuizQuestions.Where(q => q.Id == questionId && q.CourseId == courseId)).SingleOrDefaultAsync(cancellationToken);
+        if (before is null) return;
+        await db.QuizQuestions.Where(q => q.Id == questionId).ExecuteDeleteAsync(cancellationToken);
+        audit.Changed("quiz_question", questionId, before, null);
+    }
+
+    private async Task ValidateAsync(Guid courseId, QuizQuestionRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var options = request.Options!;
+        if (options.Count(o => o.IsCorrect) != 1) errors["options"] = ["Mark exactly one option correct."];
+        var texts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < options.Count; i++)
+            if (!texts.Add(options[i].Text!.Trim())) errors[$"options[{i}].text"] = ["Two options say the same."];
+        var topics = await db.Topics.CountAsync(t => t.CourseId == courseId && t.ModuleNo == request.ModuleNo, cancellationToken);
+        if (topics == 0) errors["moduleNo"] = ["The course has no topic in this module yet."];
+        else if (request.TopicPairIndex > TopicPairs.Count(topics))
+            errors["topicPairIndex"] = [$"Module {request.ModuleNo} has {topics} topic(s), so pairs 1 to {TopicPairs.Count(topics)}."];
+        if (errors.Count > 0) throw ProblemException.Validation(errors);
+    }
+
+    private static void Apply(QuizQuestion question, QuizQuestionRequest request)
+    {
+        question.ModuleNo = request.ModuleNo!.Value;
+        question.TopicPairIndex = request.TopicPairIndex!.Value;
+        question.Question = request.Question!.Trim();
+        question.Explanation = string.IsNullOrWhiteSpace(request.Explanation) ? null : request.Explanation.Trim();
+        question.Options.AddRange(request.Options!.Select((o, i) => new QuizOption
+        {
+            Id = Guid.CreateVersion7(), QuestionId = question.Id, Text = o.Text!.Trim(), IsCorrect = o.IsCorrect, DisplayOrder = i + 1,
+        }));
+    }
+
+    private Task<QuizQuestionAdminDto> GetAsync(Guid questionId, CancellationToken cancellationToken) =>
+        Project(db.QuizQuestions.Where(q => q.Id == questionId)).SingleAsync(cancellationToken);
+
+    private static IQueryable<QuizQuestionAdminDto> Project(IQueryable<QuizQuestion> questions) =>
+        questions.AsNoTracking().Select(q => new QuizQuestionAdminDto(q.Id, q.CourseId, q.ModuleNo, q.TopicPairIndex, q.Question, q.Explanation,
+            q.Options.OrderBy(o => o.DisplayOrder).Select(o => new QuizOptionAdminDto(o.Id, o.Text, o.IsCorrect, o.DisplayOrder)).ToList(), q.CreatedAt));
+}

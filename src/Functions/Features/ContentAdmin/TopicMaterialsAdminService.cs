@@ -1,0 +1,188 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CoursePlatform.Data;
+using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Infrastructure;
+using CoursePlatform.Functions.Infrastructure.Audit;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace CoursePlatform.Functions.Features.ContentAdmin;
+
+/// <summary>
+/// What a topic carries beside its lesson: the suggested-prompt tree (a parent of the same topic, never a cycle),
+/// the cold-call prompts (a display order unique per topic; one that learners answered is not deleted) and the
+/// simulation exercise (one per topic).
+/// </summary>
+public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, CourseContent content, AuditScope audit, TimeProvider time)
+{
+    // ---- suggested prompts ----
+
+    public async Task<IReadOnlyList<PromptSuggestionAdminDto>> SuggestionsAsync(Guid topicId, CancellationToken cancellationToken)
+    {
+        await content.CourseOfTopicAsync(topicId, cancellationToken);
+        return await db.TopicPromptSuggestions.AsNoTracking().Where(s => s.TopicId == topicId)
+            .OrderBy(s => s.ParentId).ThenBy(s => s.DisplayOrder).ThenBy(s => s.CreatedAt)
+            .Select(s => new PromptSuggestionAdminDto(s.Id, s.TopicId, s.ParentId, s.Prompt, s.Answer, s.DisplayOrder, s.CreatedAt))
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<PromptSuggestionAdminDto> CreateSuggestionAsync(Guid topicId, PromptSuggestionRequest request, CancellationToken cancellationToken)
+    {
+        await content.CourseOfTopicAsync(topicId, cancellationToken);
+        var suggestion = new TopicPromptSuggestion { Id = Guid.CreateVersion7(), TopicId = topicId, Prompt = "", Answer = "", CreatedAt = time.GetUtcNow() };
+        await ApplyAsync(suggestion, request, cancellationToken);
+        db.TopicPromptSuggestions.Add(suggestion);
+        await db.SaveChangesAsync(cancellationToken);
+        var created = Dto(suggestion);
+        audit.Changed("prompt_suggestion", suggestion.Id, null, created);
+        return created;
+    }
+
+    public async Task<PromptSuggestionAdminDto> ReplaceSuggestionAsync(Guid topicId, Guid suggestionId, PromptSuggestionRequest request, CancellationToken cancellationToken)
+    {
+        var suggestion = await db.TopicPromptSuggestions.SingleOrDefaultAsync(s => s.Id == suggestionId && s.TopicId == topicId, cancellationToken)
+            ?? throw ProblemException.NotFound("prompt suggestion");
+        var before = Dto(suggestion);
+        await ApplyAsync(suggestion, request, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        var after = Dto(suggestion);
+        audit.Changed("prompt_suggestion", suggestionId, before, after);
+        return after;
+    }
+
+    /// <summary>Deletes the suggestion and the follow-ups under it.</summary>
+    public async Task DeleteSuggestionAsync(Guid topicId, Guid suggestionId, CancellationToken cancellationToken)
+    {
+        var suggestion = await db.TopicPromptSuggestions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == suggestionId && s.TopicId == topicId, cancellationToken);
+        if (suggestion is null) return;
+        await db.TopicPromptSuggestions.Where(s => s.Id == suggestionId).ExecuteDeleteAsync(cancellationToken);
+        audit.Changed("prompt_suggestion", suggestionId, Dto(suggestion), null);
+    }
+
+    private async Task ApplyAsync(TopicPromptSuggestion suggestion, PromptSuggestionRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ParentId is { } parentId)
+        {
+            if (parentId == suggestion.Id) throw ProblemException.Validation("parentId", "A suggestion cannot follow itself.");
+            // The parent's chain up to the root, in one query: it must be of this topic and must not pass through this suggestion.
+            var chain = await db.Database.SqlQuery<ChainLink>($"""
+                WITH RECURSIVE up AS (
+                    SELECT id, parent_id, topic_id, 1 AS depth FROM topic_prompt_suggestions WHERE id = {parentId}
+                    UNION ALL
+                    SELECT s.id, s.parent_id, s.topic_id, up.depth + 1 FROM topic_prompt_suggestions s JOIN up ON s.id = up.parent_id WHERE up.depth < 100
+                )
+                SELECT id, topic_id FROM up
+                """).ToListAsync(cancellationToken);
+            if (chain.Count == 0 || chain[0].TopicId != suggestion.TopicId)
+                throw ProblemException.Validation("parentId", "Not a suggestion of this topic.");
+            if (chain.Any(link => link.Id == suggestion.Id))
+                throw ProblemException.Validation("parentId", "That suggestion follows this one: the tree would have a cycle.");
+        }
+        suggestion.ParentId = request.ParentId;
+        suggestion.Prompt = request.Prompt!.Trim();
+        suggestion.Answer = request.Answer!.Trim();
+        suggestion.DisplayOrder = request.DisplayOrder ?? 0;
+    }
+
+    private sealed record ChainLink(Guid Id, Guid TopicId);
+
+    private static PromptSuggestionAdminDto Dto(TopicPromptSuggestion s) => new(s.Id, s.TopicId, s.ParentId, s.Prompt, s.Answer, s.DisplayOrder, s.CreatedAt);
+
+    // ---- cold-call prompts ----
+
+    public async Task<IReadOnlyList<ColdCallPromptAdminDto>> ColdCallPromptsAsync(Guid topicId, CancellationToken cancellationToken)
+    {
+        await content.CourseOfTopicAsync(topicId, cancellationToken);
+        return await ProjectPrompts(db.ColdCallPrompts.Where(p => p.TopicId == topicId).OrderBy(p => p.DisplayOrder)).ToListAsync(cancellationToken);
+    }
+
+    public async Task<ColdCallPromptAdminDto> CreateColdCallPromptAsync(Guid topicId, ColdCallPromptRequest request, CancellationToken cancellationToken)
+    {
+        await content.CourseOfTopicAsync(topicId, cancellationToken);
+        var order = request.DisplayOrder ?? 1 + (await db.ColdCallPrompts.Where(p => p.TopicId == topicId).MaxAsync(p => (int?)p.DisplayOrder, cancellationToken) ?? 0);
+        var prompt = new ColdCallPrompt { Id = Guid.CreateVersion7(), TopicId = topicId, DisplayOrder = order, Prompt = request.Prompt!.Trim(), CreatedAt = time.GetUtcNow() };
+        db.ColdCallPrompts.Add(prompt);
+        await SavePromptAsync(order, cancellationToken);
+        var created = await PromptAsync(prompt.Id, cancellationToken);
+        audit.Changed("cold_call_prompt", prompt.Id, null, created);
+        return created;
+    }
+
+    public async Task<ColdCallPromptAdminDto> ReplaceColdCallPromptAsync(Guid topicId, Guid promptId, ColdCallPromptRequest request, CancellationToken cancellationToken)
+    {
+        var prompt = await db.ColdCallPrompts.SingleOrDefaultAsync(p => p.Id == promptId && p.TopicId == topicId, cancellationToken)
+            ?? throw ProblemException.NotFound("cold-call prompt");
+        var before = await PromptAsync(promptId, cancellationToken);
+        prompt.Prompt = request.Prompt!.Trim();
+        prompt.DisplayOrder = request.DisplayOrder ?? prompt.DisplayOrder;
+        await SavePromptAsync(prompt.DisplayOrder, cancellationToken);
+        var after = await PromptAsync(promptId, cancellationToken);
+        audit.Changed("cold_call_prompt", promptId, before, after);
+        return after;
+    }
+
+    /// <summary>Deletes a prompt nobody has answered; one with responses is kept (409) so no learner's words are lost.</summary>
+    public async Task DeleteColdCallPromptAsync(Guid topicId, Guid promptId, CancellationToken cancellationToken)
+    {
+        var before = await ProjectPrompts(db.ColdCallPrompts.Where(p => p.Id == promptId && p.TopicId == topicId)).SingleOrDefaultAsync(cancellationToken);
+        if (before is null) return;
+        var deleted = await db.ColdCallPrompts.Where(p => p.Id == promptId && !db.ColdCallMessages.Any(m => m.PromptId == p.Id)).ExecuteDeleteAsync(cancellationToken);
+        if (deleted == 0) throw ProblemException.Conflict($"Learners have posted {before.MessageCount} message(s) on this prompt; edit it instead of deleting it.");
+        audit.Changed("cold_call_prompt", promptId, before, null);
+    }
+
+    private async Task SavePromptAsync(int order, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            throw ProblemException.Conflict($"Another prompt of this topic already has display order {order}.");
+        }
+    }
+
+    private Task<ColdCallPromptAdminDto> PromptAsync(Guid promptId, CancellationToken cancellationToken) =>
+        ProjectPrompts(db.ColdCallPrompts.Where(p => p.Id == promptId)).SingleAsync(cancellationToken);
+
+    private IQueryable<ColdCallPromptAdminDto> ProjectPrompts(IQueryable<ColdCallPrompt> prompts) =>
+        prompts.AsNoTracking().Select(p => new ColdCallPromptAdminDto(p.Id, p.TopicId, p.DisplayOrder, p.Prompt,
+            db.ColdCallMessages.Count(m => m.PromptId == p.Id), p.CreatedAt));
+
+    // ---- simulation exercise ----
+
+    public async Task<(SimulationAdminDto Exercise, bool Created)> PutSimulationAsync(Guid topicId, SimulationRequest request, CancellationToken cancellationToken)
+    {
+        await content.CourseOfTopicAsync(topicId, cancellationToken);
+        var exercise = await db.SimulationExercises.SingleOrDefaultAsync(s => s.TopicId == topicId, cancellationToken);
+        var before = exercise is null ? null : Dto(exercise);
+        if (exercise is null)
+        {
+            exercise = new SimulationExercise { Id = Guid.CreateVersion7(), TopicId = topicId, Title = "" };
+            db.SimulationExercises.Add(exercise);
+        }
+        exercise.Title = request.Title!.Trim();
+        exercise.Instructions = string.IsNullOrWhiteSpace(request.Instructions) ? null : request.Instructions.Trim();
+        exercise.Payload = request.Payload is null ? null : JsonSerializer.SerializeToDocument(request.Payload, Json.Options);
+        exercise.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        var after = Dto(exercise);
+        audit.Changed("simulation", exercise.Id, before, after);
+        return (after, before is null);
+    }
+
+    public async Task DeleteSimulationAsync(Guid topicId, CancellationToken cancellationToken)
+    {
+        await content.CourseOfTopicAsync(topicId, cancellationToken);
+        var exercise = await db.SimulationExercises.AsNoTracking().SingleOrDefaultAsync(s => s.TopicId == topicId, cancellationToken);
+        if (exercise is null) return;
+        await db.SimulationExercises.Where(s => s.Id == exercise.Id).ExecuteDeleteAsync(cancellationToken);
+        audit.Changed("simulation", exercise.Id, Dto(exercise), null);
+    }
+
+    private static SimulationAdminDto Dto(SimulationExercise s) =>
+        new(s.Id, s.TopicId, s.Title, s.Instructions, s.Payload is null ? null : JsonNode.Parse(s.Payload.RootElement.GetRawText()), s.UpdatedAt);
+}
