@@ -45,7 +45,6 @@ public sealed class QuizQuestionAdminService(CoursePlatformDbContext db, CourseR
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.QuizOptions.RemoveRange(question.Options);
         await db.SaveChangesAsync(cancellationToken); // display orders are unique per question: old options go first
-        question.Options.Clear();
         Apply(question, request);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -78,13 +77,14 @@ public sealed class QuizQuestionAdminService(CoursePlatformDbContext db, CourseR
         if (errors.Count > 0) throw ProblemException.Validation(errors);
     }
 
-    private static void Apply(QuizQuestion question, QuizQuestionRequest request)
+    private void Apply(QuizQuestion question, QuizQuestionRequest request)
     {
         question.ModuleNo = request.ModuleNo!.Value;
         question.TopicPairIndex = request.TopicPairIndex!.Value;
         question.Question = request.Question!.Trim();
         question.Explanation = string.IsNullOrWhiteSpace(request.Explanation) ? null : request.Explanation.Trim();
-        question.Options.AddRange(request.Options!.Select((o, i) => new QuizOption
+        // Added explicitly: options with their ids set would otherwise be taken for existing rows of a tracked question.
+        db.QuizOptions.AddRange(request.Options!.Select((o, i) => new QuizOption
         {
             Id = Guid.CreateVersion7(), QuestionId = question.Id, Text = o.Text!.Trim(), IsCorrect = o.IsCorrect, DisplayOrder = i + 1,
         }));
