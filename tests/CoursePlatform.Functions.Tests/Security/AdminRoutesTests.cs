@@ -48,9 +48,10 @@ public sealed partial class AdminRoutesTests(HostedApp app) : IClassFixture<Host
         Assert.Equal(before, await CountsAsync());
     }
 
-    private async Task<(int Cohorts, int Members, int Staffing, int Uploads)> CountsAsync()
+    private async Task<(int Cohorts, int Members, int Staffing, int Uploads, int Courses, int Pages, int Audit)> CountsAsync()
     {
         await using var db = app.Database.CreateContext();
-        return (await db.Cohorts.CountAsync(), await db.CohortMembers.CountAsync(), await db.CourseTutors.CountAsync(), await db.ContentIngestions.CountAsync());
+        return (await db.Cohorts.CountAsync(), await db.CohortMembers.CountAsync(), await db.CourseTutors.CountAsync(), await db.ContentIngestions.CountAsync(),
+            await db.Courses.CountAsync(), await db.PageContent.CountAsync(), await db.AdminAuditEntries.CountAsync());
     }
 }
