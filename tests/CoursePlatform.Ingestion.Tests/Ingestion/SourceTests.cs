@@ -1,0 +1,49 @@
+using System.Net;
+using CoursePlatform.Data;
+using CoursePlatform.Functions.Features.Ingestion;
+using CoursePlatform.Functions.Features.Search;
+using CoursePlatform.Functions.Infrastructure.Problems;
+using CoursePlatform.Testing;
+
+namespace CoursePlatform.Ingestion.Tests;
+
+/// <summary>A course's uploaded sources: listed with chunks and last ingestion, and deleted blob and chunks together.</summary>
+public class SourceTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+{
+    private static byte[] Transcript(string topic) => System.Text.Encoding.UTF8.GetBytes(
+        "WEBVTT\n\n" + string.Join("\n\n", Enumerable.Range(0, 6).Select(i => $"00:00:{i:00}.000 --> 00:00:{i:00}.900\n{topic} detail number {i} for the lesson.")));
+
+    [Fact]
+    public async Task Deleting_a_source_removes_its_blob_and_chunks_and_search_no_longer_finds_it()
+    {
+        await using var app = new IngestionApp(database);
+        var (course, topic) = await app.CreateCourseAsync();
+        var kept = await app.UploadAsync($"{course}/dns.vtt", Transcript("DNS resolution and caching"));
+        var removed = await app.UploadAsync($"{course}/{topic}/firewalls.vtt", Transcript("Firewall rules filter traffic"));
+        await app.IngestAsync(kept);
+        await app.IngestAsync(removed);
+
+        var listed = await app.Run<SourceService, IReadOnlyList<SourceDto>>(s => s.ListAsync(course.ToString(), default));
+        Assert.Equal(new[] { "dns.vtt", $"{topic}/firewalls.vtt" }.Order(StringComparer.Ordinal), listed.Select(s => s.Path));
+        var firewall = listed.Single(s => s.FileName == "firewalls.vtt");
+        Assert.Equal(("firewalls.vtt", (Guid?)topic, IngestionStatus.Succeeded), (firewall.FileName, firewall.TopicId, firewall.LastIngestion!.Status));
+        Assert.True(firewall.ChunkCount > 0 && firewall.Size > 0);
+        Assert.Contains(await Search(app, course), h => h.Source == removed);
+
+        await app.Run<SourceService>(s => s.DeleteAsync(course.ToString(), $"{topic}/firewalls.vtt", default));
+
+        Assert.Empty(await app.ChunksAsync(course, removed));
+        Assert.False((await app.Container.GetBlobClient(removed).ExistsAsync()).Value);
+        Assert.DoesNotContain(await Search(app, course), h => h.Source == removed);
+        Assert.NotEmpty(await app.ChunksAsync(course, kept));
+        Assert.Equal(["dns.vtt"], (await app.Run<SourceService, IReadOnlyList<SourceDto>>(s => s.ListAsync(course.ToString(), default))).Select(s => s.Path));
+
+        var again = await Assert.ThrowsAsync<ProblemException>(() => app.Run<SourceService>(s => s.DeleteAsync(course.ToString(), $"{topic}/firewalls.vtt", default)));
+        Assert.Equal(HttpStatusCode.NotFound, again.Status);
+        var outside = await Assert.ThrowsAsync<ProblemException>(() => app.Run<SourceService>(s => s.DeleteAsync(course.ToString(), "../other/x.vtt", default)));
+        Assert.Equal(HttpStatusCode.BadRequest, outside.Status);
+    }
+
+    private static async Task<IReadOnlyList<SearchHit>> Search(IngestionApp app, Guid course) =>
+        (await app.Run<SearchService, SearchResults>(s => s.SearchAsync(course, "firewall rules filter traffic", "20", CancellationToken.None))).Items;
+}
