@@ -3,17 +3,33 @@ using CoursePlatform.DevTool;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-// Usage: dotnet run --project tools/DevTool -- [migrate] [seed] [--settings <file>]
-const string Usage = "Usage: CoursePlatform.DevTool [migrate] [seed] [--settings <local.settings.json>]";
+// Usage: dotnet run --project tools/DevTool -- [migrate] [seed] [grant-admin <email>] [--settings <file>] [--connection <string>]
+const string Usage = """
+    Usage: CoursePlatform.DevTool [migrate] [seed] [grant-admin <email>] [--settings <local.settings.json>] [--connection <connection string>]
+      migrate              apply the EF Core migrations
+      seed                 load the demo data (refused outside Development)
+      grant-admin <email>  make the account an admin (created when none has the email); prints a one-time
+                           password-setup token when the account has no way to sign in yet
+      --connection         the database to use instead of Database__ConnectionString (the Azure database, say)
+    """;
 
 var commands = new List<string>();
 string? settingsPath = null;
+string? connectionOverride = null;
+string? adminEmail = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
     {
         case "migrate" or "seed":
             if (!commands.Contains(args[i])) commands.Add(args[i]);
+            break;
+        case "grant-admin" when i + 1 < args.Length:
+            adminEmail = args[++i];
+            if (!commands.Contains("grant-admin")) commands.Add("grant-admin");
+            break;
+        case "--connection" when i + 1 < args.Length:
+            connectionOverride = args[++i];
             break;
         case "--settings" when i + 1 < args.Length:
             settingsPath = args[++i];
@@ -40,7 +56,7 @@ try
         ? "Settings: environment variables only (no local.settings.json found; copy local.settings.sample.json to create one)."
         : $"Settings: {settings.SettingsFile} + environment variables.");
 
-    var connectionString = settings.ConnectionString
+    var connectionString = connectionOverride ?? settings.ConnectionString
         ?? throw new DevToolException("Database__ConnectionString is not set (local.settings.json Values or environment).");
     var seed = commands.Contains("seed");
     DemoSeedOptions? seedOptions = null;
@@ -69,6 +85,19 @@ try
     {
         var result = await new DemoSeed().ApplyAsync(db, seedOptions!, TimeProvider.System, CancellationToken.None);
         Console.WriteLine($"seed: {result}");
+    }
+
+    if (adminEmail is not null)
+    {
+        var granted = await GrantAdmin.ApplyAsync(db, adminEmail, TimeProvider.System, CancellationToken.None);
+        Console.WriteLine(granted.Created
+            ? $"grant-admin: created admin {adminEmail.Trim().ToLowerInvariant()} ({granted.UserId})."
+            : $"grant-admin: {adminEmail.Trim().ToLowerInvariant()} ({granted.UserId}) is now an admin (was {granted.PreviousRole.ToString().ToLowerInvariant()}).");
+        if (granted.SetupToken is not null)
+        {
+            Console.WriteLine($"grant-admin: the account has no password yet; this one-time token sets it (valid until {granted.SetupExpiresAt:u}):");
+            Console.WriteLine($"  curl -s <app>/api/auth/password-setup -H 'Content-Type: application/json' -d '{{\"token\":\"{granted.SetupToken}\",\"password\":\"<at least 12 characters>\"}}'");
+        }
     }
     return 0;
 }

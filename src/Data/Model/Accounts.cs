@@ -157,6 +157,29 @@ public class PasswordSetupToken
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? UsedAt { get; set; }
+
+    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(7);
+
+    /// <summary>A fresh token (32 random bytes, base64url) and the hash that is stored of it.</summary>
+    private static (string Token, byte[] Hash) NewToken()
+    {
+        var token = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return (token, HashOf(token));
+    }
+
+    /// <summary>Issues a fresh token for the user (saved); the user's earlier unused tokens stop working.</summary>
+    public static async Task<(string Token, DateTimeOffset ExpiresAt)> IssueAsync(
+        CoursePlatformDbContext db, Guid userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var (token, hash) = NewToken();
+        await db.PasswordSetupTokens.Where(t => t.UserId == userId && t.UsedAt == null).ExecuteDeleteAsync(cancellationToken);
+        db.PasswordSetupTokens.Add(new PasswordSetupToken { Id = Guid.CreateVersion7(), UserId = userId, TokenHash = hash, CreatedAt = now, ExpiresAt = now + Lifetime });
+        await db.SaveChangesAsync(cancellationToken);
+        return (token, now + Lifetime);
+    }
+
+    public static byte[] HashOf(string token) => System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));
 }
 
 public class PasswordSetupTokenConfiguration : IEntityTypeConfiguration<PasswordSetupToken>

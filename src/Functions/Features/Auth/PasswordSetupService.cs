@@ -19,21 +19,14 @@ public sealed record PasswordSetupDto(string Token, DateTimeOffset ExpiresAt);
 public sealed class PasswordSetupService(
     CoursePlatformDbContext db, SessionService sessions, IPasswordHasher<User> hasher, TimeProvider time, ILogger<PasswordSetupService> logger)
 {
-    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(7);
+    public static readonly TimeSpan Lifetime = PasswordSetupToken.Lifetime;
     public const int MinPasswordLength = 12;
 
     /// <summary>A fresh token for the user; earlier unused tokens of the user stop working.</summary>
     public async Task<PasswordSetupDto> IssueAsync(Guid userId, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var token = SessionService.NewSecret();
-        await db.PasswordSetupTokens.Where(t => t.UserId == userId && t.UsedAt == null).ExecuteDeleteAsync(cancellationToken);
-        db.PasswordSetupTokens.Add(new PasswordSetupToken
-        {
-            Id = Guid.CreateVersion7(), UserId = userId, TokenHash = SessionService.Hash(token), CreatedAt = now, ExpiresAt = now + Lifetime,
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        return new PasswordSetupDto(token, now + Lifetime);
+        var (token, expiresAt) = await PasswordSetupToken.IssueAsync(db, userId, time.GetUtcNow(), cancellationToken);
+        return new PasswordSetupDto(token, expiresAt);
     }
 
     /// <summary>Uses the token (once: a conditional update) to set the password, and starts a session.</summary>
@@ -42,7 +35,7 @@ public sealed class PasswordSetupService(
         if (password.Length < MinPasswordLength)
             throw ProblemException.Validation("password", $"Use at least {MinPasswordLength} characters.");
         var now = time.GetUtcNow();
-        var hash = SessionService.Hash(token);
+        var hash = PasswordSetupToken.HashOf(token);
         // The token is spent only together with the password it set.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var userIds = await db.Database.SqlQuery<Guid>($"""
