@@ -26,7 +26,7 @@ ln -sf ../../local.settings.json src/Functions/local.settings.json
 dotnet tool restore >/dev/null
 dotnet build src/Functions -nologo -clp:ErrorsOnly -v:q
 dotnet build tools/DevTool -nologo -clp:ErrorsOnly -v:q
-dotnet run --project tools/DevTool --no-build -- migrate seed --settings local.settings.json
+dotnet run --project tools/DevTool --no-build -- migrate seed storage-cors --settings local.settings.json
 
 # Sign-in goes to a local stand-in for Google while the settings point at loopback (the default).
 if grep -Eq '"Google__Authority": *"https?://(127\.0\.0\.1|localhost)' local.settings.json; then

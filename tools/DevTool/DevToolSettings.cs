@@ -14,9 +14,12 @@ public sealed class DevToolSettings
     public const string AdminPasswordKey = "DemoSeed__AdminPassword";
     public const string TutorEmailKey = "DemoSeed__TutorEmail";
     public const string TutorPasswordKey = "DemoSeed__TutorPassword";
+    public const string StorageKey = "AzureWebJobsStorage";
+    /// <summary>The local host's CORS origins (<c>Host.CORS</c> of local.settings.json; an environment variable of this name wins).</summary>
+    public const string HostCorsKey = "Host__CORS";
 
     private static readonly string[] Keys =
-        [ConnectionStringKey, EnvironmentKey, AdminEmailKey, AdminPasswordKey, TutorEmailKey, TutorPasswordKey];
+        [ConnectionStringKey, EnvironmentKey, AdminEmailKey, AdminPasswordKey, TutorEmailKey, TutorPasswordKey, StorageKey, HostCorsKey];
 
     private readonly Dictionary<string, string> _values;
 
@@ -87,6 +90,9 @@ public sealed class DevToolSettings
                 CommentHandling = JsonCommentHandling.Skip,
                 AllowTrailingCommas = true,
             });
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("Host", out var host)
+                && host.ValueKind == JsonValueKind.Object && host.TryGetProperty("CORS", out var cors) && cors.ValueKind == JsonValueKind.String)
+                values[HostCorsKey] = cors.GetString()!;
             if (document.RootElement.ValueKind != JsonValueKind.Object
                 || !document.RootElement.TryGetProperty("Values", out var section)
                 || section.ValueKind != JsonValueKind.Object)

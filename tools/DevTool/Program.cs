@@ -5,11 +5,12 @@ using Npgsql;
 
 // Usage: dotnet run --project tools/DevTool -- [migrate] [seed] [grant-admin <email>] [--settings <file>] [--connection <string>]
 const string Usage = """
-    Usage: CoursePlatform.DevTool [migrate] [seed] [grant-admin <email>] [--settings <local.settings.json>] [--connection <connection string>]
+    Usage: CoursePlatform.DevTool [migrate] [seed] [grant-admin <email>] [storage-cors] [--settings <local.settings.json>] [--connection <connection string>]
       migrate              apply the EF Core migrations
       seed                 load the demo data (refused outside Development)
       grant-admin <email>  make the account an admin (created when none has the email); prints a one-time
                            password-setup token when the account has no way to sign in yet
+      storage-cors         let the frontend origins (Host.CORS) PUT to upload URLs on Azurite, as the Bicep does in Azure
       --connection         the database to use instead of Database__ConnectionString (the Azure database, say)
     """;
 
@@ -21,7 +22,7 @@ for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
     {
-        case "migrate" or "seed":
+        case "migrate" or "seed" or "storage-cors":
             if (!commands.Contains(args[i])) commands.Add(args[i]);
             break;
         case "grant-admin" when i + 1 < args.Length:
@@ -55,6 +56,14 @@ try
     Console.WriteLine(settings.SettingsFile is null
         ? "Settings: environment variables only (no local.settings.json found; copy local.settings.sample.json to create one)."
         : $"Settings: {settings.SettingsFile} + environment variables.");
+
+    if (commands.Contains("storage-cors"))
+    {
+        var storage = settings[DevToolSettings.StorageKey] ?? throw new DevToolException("AzureWebJobsStorage is not set (local.settings.json Values or environment).");
+        var allowed = await StorageCors.ApplyAsync(storage, settings[DevToolSettings.HostCorsKey], CancellationToken.None);
+        Console.WriteLine($"storage-cors: upload URLs accept PUT from {string.Join(", ", allowed)}.");
+        if (commands.All(c => c == "storage-cors")) return 0;
+    }
 
     var connectionString = connectionOverride ?? settings.ConnectionString
         ?? throw new DevToolException("Database__ConnectionString is not set (local.settings.json Values or environment).");
@@ -105,6 +114,11 @@ catch (DevToolException e)
 {
     Console.Error.WriteLine(e.Message);
     return e.ExitCode;
+}
+catch (Azure.RequestFailedException e)
+{
+    Console.Error.WriteLine($"Storage error: {e.Message}");
+    return 1;
 }
 catch (NpgsqlException e)
 {
