@@ -44,6 +44,22 @@ public class SourceTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         Assert.Equal(HttpStatusCode.BadRequest, outside.Status);
     }
 
+    [Fact]
+    public async Task The_samples_the_README_uploads_are_real_files_that_ingest()
+    {
+        await using var app = new IngestionApp(database);
+        var (course, _) = await app.CreateCourseAsync();
+        foreach (var file in new[] { "week1-subnets.pptx", "week1-subnets.vtt" })
+        {
+            var source = await app.UploadAsync($"{course}/{file}", await File.ReadAllBytesAsync(Path.Combine(Paths.RepositoryRoot, "samples", file)));
+            var outcome = await app.IngestAsync(source);
+            Assert.Equal(IngestionResult.Succeeded, outcome.Result);
+            Assert.True(outcome.ChunkCount > 0, file);
+        }
+        var deck = await app.ChunksAsync(course, $"{course}/week1-subnets.pptx");
+        Assert.Contains(deck, c => c.Content.Contains("/26 | 64 | 62", StringComparison.Ordinal) && c.Metadata!.RootElement.GetProperty("slide").GetInt32() >= 1);
+    }
+
     private static async Task<IReadOnlyList<SearchHit>> Search(IngestionApp app, Guid course) =>
         (await app.Run<SearchService, SearchResults>(s => s.SearchAsync(course, "firewall rules filter traffic", "20", CancellationToken.None))).Items;
 }
