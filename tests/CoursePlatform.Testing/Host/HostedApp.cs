@@ -35,7 +35,7 @@ public class HostedApp : IAsyncLifetime
         Api = new HttpClient { BaseAddress = new Uri(Host.Client.BaseAddress!, "api/"), Timeout = TimeSpan.FromSeconds(60) };
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Api?.Dispose();
         if (Host is not null) await Host.DisposeAsync();

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CoursePlatform.Data;
+using Npgsql;
+
+namespace CoursePlatform.Functions.Tests.Reliability;
+
+/// <summary>The app reaching its database through a relay the test can cut (a server that went away and came back).</summary>
+public sealed class DatabaseOutageApp : HostedApp
+{
+    public TcpFaultProxy Proxy { get; private set; } = null!;
+
+    protected override IDictionary<string, string> Settings()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(Database.ConnectionString);
+        Proxy = new TcpFaultProxy(builder.Port);
+        builder.Host = "127.0.0.1";
+        builder.Port = Proxy.Port;
+        return new Dictionary<string, string> { ["Database__ConnectionString"] = builder.ConnectionString };
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Proxy is not null) await Proxy.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// With the database gone, every endpoint answers at once: 503 problem+json with Retry-After where it needs the
+/// database, never a 500 and never a hang; when the database is back the same worker serves again within seconds.
+/// </summary>
+public sealed partial class DatabaseOutageTests(DatabaseOutageApp app) : IClassFixture<DatabaseOutageApp>
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+
+    [GeneratedRegex(@"\{[^}]+\}")]
+    private static partial Regex RouteParameter();
+
+    [Fact]
+    public async Task Every_endpoint_answers_503_or_without_the_database_and_the_same_worker_recovers_when_it_returns()
+    {
+        var (_, token) = await app.SignInAsync();
+        Assert.Equal(HttpStatusCode.OK, (await app.Api.GetAsync("health")).StatusCode);
+        using (var before = new HttpRequestMessage(HttpMethod.Get, "users/me"))
+        {
+            before.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            Assert.Equal(HttpStatusCode.OK, (await app.Api.SendAsync(before)).StatusCode);
+        }
+        var worker = app.Host.Output.Length; // the host's log so far: a restart would show up after it
+
+        app.Proxy.Cut();
+
+        using var health = await app.Api.GetAsync("health");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.True(health.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        Assert.Equal("down", JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement.GetProperty("database").GetString());
+
+        using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(Paths.FunctionsApp, "functions.metadata")));
+        var routes = metadata.RootElement.EnumerateArray()
+            .SelectMany(f => f.GetProperty("bindings").EnumerateArray())
+            .Where(b => b.GetProperty("type").GetString() == "httpTrigger" && !b.GetProperty("route").GetString()!.Contains("{*", StringComparison.Ordinal)
+                && b.GetProperty("route").GetString() != "health")
+            .SelectMany(b => b.GetProperty("methods").EnumerateArray().Select(m => (Method: m.GetString()!.ToUpperInvariant(), Route: b.GetProperty("route").GetString()!)))
+            .ToList();
+        var wrong = new List<string>();
+        var unavailable = 0;
+        foreach (var (method, route) in routes)
+        {
+            var path = RouteParameter().Replace(route, m => m.Value.Contains("guid", StringComparison.Ordinal) || m.Value.EndsWith("Id}", StringComparison.Ordinal) ? Guid.NewGuid().ToString() : "cloud-foundations");
+            foreach (var signedIn in new[] { true, false })
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), path);
+                if (signedIn) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                if (method is not "GET") request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+                var clock = Stopwatch.StartNew();
+                using var response = await app.Api.SendAsync(request);
+                var took = clock.Elapsed;
+                var status = (int)response.StatusCode;
+                var who = signedIn ? "signed in" : "anonymous";
+                if (took > Bound) wrong.Add($"{method} {path} ({who}) took {took.TotalSeconds:F1} s");
+                if (status >= 500 && status != 503) wrong.Add($"{method} {path} ({who}): {status} {await response.Content.ReadAsStringAsync()}");
+                if (status == 503)
+                {
+                    unavailable++;
+                    if (!(response.Headers.RetryAfter?.Delta > TimeSpan.Zero)) wrong.Add($"{method} {path} ({who}): 503 without Retry-After");
+                    if (response.Content.Headers.ContentType?.MediaType != "application/problem+json") wrong.Add($"{method} {path} ({who}): 503 not problem+json");
+                }
+                if (signedIn && status != 503) wrong.Add($"{method} {path} (signed in): {status}; the session check needs the database");
+            }
+        }
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+        Assert.True(unavailable > routes.Count, $"{unavailable} of {routes.Count * 2} requests were 503");
+
+        app.Proxy.Restore();
+        var back = Stopwatch.StartNew();
+        HttpStatusCode last;
+        do
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "users/me");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            last = (await app.Api.SendAsync(request)).StatusCode;
+            if (last != HttpStatusCode.OK) await Task.Delay(200);
+        }
+        while (last != HttpStatusCode.OK && back.Elapsed < TimeSpan.FromSeconds(15));
+        Assert.Equal(HttpStatusCode.OK, last);
+        Assert.Equal(HttpStatusCode.OK, (await app.Api.GetAsync("health")).StatusCode);
+        Assert.DoesNotContain("Started worker process", app.Host.Output[worker..], StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace CoursePlatform.Testing;
+
+/// <summary>
+/// A TCP relay between the app and a dependency (PostgreSQL, Azurite) that a test can cut: <see cref="Cut"/> resets
+/// every open connection and refuses new ones, as a server that went away; <see cref="Restore"/> relays again.
+/// Loopback only; one task pair per connection.
+/// </summary>
+public sealed class TcpFaultProxy : IAsyncDisposable
+{
+    private readonly IPEndPoint target;
+    private readonly TcpListener listener;
+    private readonly CancellationTokenSource stopping = new();
+    private readonly List<(TcpClient Client, TcpClient Upstream)> open = [];
+    private readonly Task accepting;
+    private volatile bool cut;
+
+    public TcpFaultProxy(int targetPort)
+    {
+        target = new IPEndPoint(IPAddress.Loopback, targetPort);
+        listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        accepting = AcceptAsync();
+    }
+
+    public int Port { get; }
+
+    /// <summary>Connections relayed so far (a restored proxy counts on).</summary>
+    public int Accepted { get; private set; }
+
+    /// <summary>Resets every relayed connection and refuses new ones until <see cref="Restore"/>.</summary>
+    public void Cut()
+    {
+        cut = true;
+        lock (open)
+        {
+            foreach (var (client, upstream) in open)
+            {
+                client.Client.LingerState = new LingerOption(true, 0); // RST, as a crashed peer
+                client.Dispose();
+                upstream.Dispose();
+            }
+            open.Clear();
+        }
+    }
+
+    public void Restore() => cut = false;
+
+    private async Task AcceptAsync()
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            TcpClient client;
+            try { client = await listener.AcceptTcpClientAsync(stopping.Token); }
+            catch (OperationCanceledException) { return; }
+            catch (ObjectDisposedException) { return; }
+            if (cut)
+            {
+                client.Client.LingerState = new LingerOption(true, 0);
+                client.Dispose(); // refused: the peer sees a reset at once
+                continue;
+            }
+            _ = RelayAsync(client);
+        }
+    }
+
+    private async Task RelayAsync(TcpClient client)
+    {
+        var upstream = new TcpClient();
+        try
+        {
+            await upstream.ConnectAsync(target, stopping.Token);
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            client.Dispose();
+            upstream.Dispose();
+            return;
+        }
+        lock (open)
+        {
+            open.Add((client, upstream));
+            Accepted++;
+        }
+        using var relay = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
+        var a = Pump(client.GetStream(), upstream.GetStream(), relay.Token);
+        var b = Pump(upstream.GetStream(), client.GetStream(), relay.Token);
+        await Task.WhenAny(a, b);
+        await relay.CancelAsync();
+        lock (open) open.Remove((client, upstream));
+        client.Dispose();
+        upstream.Dispose();
+    }
+
+    private static async Task Pump(NetworkStream from, NetworkStream to, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await from.ReadAsync(buffer, cancellationToken)) > 0) await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or SocketException)
+        {
+            // one side went away: the relay ends
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stopping.CancelAsync();
+        listener.Stop();
+        Cut();
+        try { await accepting; } catch (OperationCanceledException) { }
+        stopping.Dispose();
+    }
+}
