@@ -255,6 +255,9 @@ param postgresSkuName string = 'Standard_B2s'
 ])
 param postgresSkuTier string = 'Burstable'
 
+@description('Connect the app through the server\'s built-in PgBouncer (transaction pooling, port 6432). Azure offers it on the GeneralPurpose and MemoryOptimized tiers only, so on Burstable the app connects directly (port 5432) whatever this says.')
+param postgresPgBouncer bool = true
+
 @description('PostgreSQL storage in GiB.')
 param postgresStorageSizeGB int = 32
 
@@ -278,7 +281,7 @@ param postgresAdminPassword string
 @description('Database of the app.')
 param databaseName string = 'courseplatform'
 
-@description('Npgsql pool size per instance (instances × this must stay under the server\'s max_connections).')
+@description('Npgsql pool size per instance. Directly (Burstable): instances × this must stay under the server\'s max_connections; through PgBouncer it counts against max_client_conn (5000) while PgBouncer holds at most its default_pool_size (50) server connections.')
 @minValue(1)
 @maxValue(200)
 param databaseMaxPoolSize int = 20
@@ -301,6 +304,13 @@ var allTags = union(tags, { 'azd-env-name': environmentName })
 var functionAppName = 'func-${resourceToken}'
 var contentContainerName = 'course-content'
 var deploymentContainerName = 'app-package'
+// The built-in PgBouncer exists on GeneralPurpose and MemoryOptimized servers only.
+var pgBouncer = postgresPgBouncer && postgresSkuTier != 'Burstable'
+// Through PgBouncer (transaction pooling) a server connection serves a client only for one transaction: nothing
+// may outlive it (the app uses SET LOCAL and transaction-level advisory locks, and prepares no statements), and
+// resetting session state on close would be a wasted round trip.
+var databasePort = pgBouncer ? 6432 : 5432
+var poolingOptions = pgBouncer ? ';No Reset On Close=true' : ''
 var origins = filter(map(split(frontendOrigins, ','), origin => trim(origin)), origin => !empty(origin))
 var apiBase = empty(apiBaseUrl) ? 'https://${functionApp.outputs.defaultHostName}' : apiBaseUrl
 
@@ -349,6 +359,7 @@ module postgres 'modules/postgres.bicep' = {
     administratorLogin: postgresAdminLogin
     administratorPassword: postgresAdminPassword
     allowAzureServices: postgresAllowAzureServices
+    enablePgBouncer: pgBouncer
   }
 }
 
@@ -360,7 +371,7 @@ module keyVault 'modules/keyvault.bicep' = {
     keyVaultName: 'kv-${resourceToken}'
     enablePurgeProtection: keyVaultPurgeProtection
     // Password quoted for the connection-string parser (embedded double quotes doubled).
-    databaseConnectionString: 'Host=${postgres.outputs.fullyQualifiedDomainName};Port=5432;Database=${postgres.outputs.databaseName};Username=${postgresAdminLogin};Password="${replace(postgresAdminPassword, '"', '""')}";SSL Mode=VerifyFull;Maximum Pool Size=${databaseMaxPoolSize}'
+    databaseConnectionString: 'Host=${postgres.outputs.fullyQualifiedDomainName};Port=${databasePort};Database=${postgres.outputs.databaseName};Username=${postgresAdminLogin};Password="${replace(postgresAdminPassword, '"', '""')}";SSL Mode=VerifyFull;Maximum Pool Size=${databaseMaxPoolSize}${poolingOptions}'
     authSigningKey: authSigningKey
     googleClientSecret: googleClientSecret
     embeddingsApiKey: embeddingsAzureOpenAIApiKey

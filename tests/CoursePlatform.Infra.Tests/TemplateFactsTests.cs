@@ -279,6 +279,27 @@ public sealed partial class TemplateFactsTests(CompiledTemplate compiled) : ICla
             Assert.True(outputs.ContainsKey(name), name);
     }
 
+    [Fact]
+    public void The_app_connects_through_the_servers_pgbouncer_where_the_tier_has_one()
+    {
+        var variables = compiled.Template["variables"]!.AsObject();
+        Assert.Equal("[and(parameters('postgresPgBouncer'), not(equals(parameters('postgresSkuTier'), 'Burstable')))]", (string?)variables["pgBouncer"]);
+        Assert.Equal("[if(variables('pgBouncer'), 6432, 5432)]", (string?)variables["databasePort"]);
+        Assert.Equal("[if(variables('pgBouncer'), ';No Reset On Close=true', '')]", (string?)variables["poolingOptions"]);
+        var connection = (string?)ModuleParameters("keyvault")["databaseConnectionString"]!["value"] ?? "";
+        Assert.Contains("variables('databasePort')", connection, StringComparison.Ordinal);
+        Assert.Contains("variables('poolingOptions')", connection, StringComparison.Ordinal);
+        Assert.DoesNotContain("Port=5432", connection, StringComparison.Ordinal);
+        Assert.Equal("[variables('pgBouncer')]", (string?)ModuleParameters("postgres")["enablePgBouncer"]!["value"]);
+
+        var module = Assert.Single(compiled.ResourcesOfType("Microsoft.Resources/deployments"), d => (string?)d["name"] == "postgres");
+        var resources = module["properties"]!["template"]!["resources"]!;
+        var all = resources is JsonObject named ? named.Select(p => p.Value!) : resources.AsArray().Select(r => r!);
+        var setting = Assert.Single(all, r => ((string?)r["name"] ?? "").Contains("pgbouncer.enabled", StringComparison.Ordinal));
+        Assert.Equal("[parameters('enablePgBouncer')]", (string?)setting["condition"]);
+        Assert.Equal("true", (string?)setting["properties"]!["value"]);
+    }
+
     private JsonObject ModuleParameters(string moduleName)
     {
         var module = Assert.Single(compiled.ResourcesOfType("Microsoft.Resources/deployments"), d => (string?)d["name"] == moduleName);

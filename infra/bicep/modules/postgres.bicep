@@ -32,6 +32,9 @@ param skuName string
 ])
 param skuTier string
 
+@description('Turn on the built-in PgBouncer (port 6432, transaction pooling); GeneralPurpose and MemoryOptimized only.')
+param enablePgBouncer bool = false
+
 @description('Storage size in GiB.')
 param storageSizeGB int
 
@@ -88,6 +91,18 @@ resource extensions 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@20
   }
 }
 
+resource pgBouncer 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = if (enablePgBouncer) {
+  parent: server
+  name: 'pgbouncer.enabled'
+  properties: {
+    value: 'true'
+    source: 'user-override'
+  }
+  dependsOn: [
+    extensions
+  ]
+}
+
 resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-01' = {
   parent: server
   name: databaseName
@@ -97,6 +112,7 @@ resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-0
   }
   dependsOn: [
     extensions
+    pgBouncer
   ]
 }
 
