@@ -15,6 +15,8 @@ fi
 PG_DATA="$PG_HOME/data"
 PG_SOCKET_DIR="$PG_HOME/socket"
 PG_LOG="$PG_HOME/postgres.log"
+PGBOUNCER_PORT="${PGBOUNCER_PORT:-64329}"     # transaction pooling in front of PostgreSQL, as Azure's built-in PgBouncer
+PGBOUNCER_DIR="$PG_HOME/pgbouncer"
 AZURITE_VERSION="3.37.0"                      # pinned; see README
 AZURITE_DIR="$LOCAL_DIR/azurite"
 AZURITE_DATA="$LOCAL_DIR/azurite-data"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Local services: PostgreSQL 15 + pgvector and Azurite.
-#   scripts/services.sh start    install what is missing, start both (idempotent, fast when running)
-#   scripts/services.sh stop     stop both
+# Local services: PostgreSQL 15 + pgvector, PgBouncer in front of it (transaction pooling), and Azurite.
+#   scripts/services.sh start    install what is missing, start them (idempotent, fast when running)
+#   scripts/services.sh stop     stop them
 #   scripts/services.sh status   say what runs
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -45,6 +45,37 @@ CONF
   fi
 }
 
+pgbouncer_running() { [ -f "$PGBOUNCER_DIR/pgbouncer.pid" ] && kill -0 "$(cat "$PGBOUNCER_DIR/pgbouncer.pid")" 2>/dev/null; }
+
+# PgBouncer in transaction mode, as the app meets it in Azure (the built-in one): the tests run the app through
+# it to prove nothing outlives a transaction. Any database name is relayed to the local cluster.
+start_pgbouncer() {
+  command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || apt_install pgbouncer
+  pgbouncer_running && return 0
+  mkdir -p "$PGBOUNCER_DIR"
+  cat >"$PGBOUNCER_DIR/pgbouncer.ini" <<INI
+[databases]
+* = host=127.0.0.1 port=$PG_PORT user=postgres password=postgres
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $PGBOUNCER_PORT
+unix_socket_dir =
+auth_type = trust
+auth_file = $PGBOUNCER_DIR/userlist.txt
+pool_mode = transaction
+default_pool_size = 20
+max_client_conn = 2000
+ignore_startup_parameters = extra_float_digits
+pidfile = $PGBOUNCER_DIR/pgbouncer.pid
+logfile = $PGBOUNCER_DIR/pgbouncer.log
+INI
+  echo '"postgres" ""' >"$PGBOUNCER_DIR/userlist.txt"
+  [ "$(id -u)" = "0" ] && chown -R postgres:postgres "$PGBOUNCER_DIR"
+  log "starting PgBouncer (transaction pooling) on 127.0.0.1:$PGBOUNCER_PORT"
+  as_postgres "$(command -v pgbouncer || echo /usr/sbin/pgbouncer)" -d "$PGBOUNCER_DIR/pgbouncer.ini"
+  wait_for_port 127.0.0.1 "$PGBOUNCER_PORT" 10 || { log "PgBouncer did not start; see $PGBOUNCER_DIR/pgbouncer.log"; exit 1; }
+}
+
 start_azurite() {
   "$REPO_ROOT/scripts/install-azurite.sh"
   if ! azurite_running; then
@@ -61,14 +92,17 @@ start_azurite() {
 case "${1:-start}" in
   start)
     start_postgres
+    start_pgbouncer
     start_azurite
     ;;
   stop)
+    if pgbouncer_running; then kill "$(cat "$PGBOUNCER_DIR/pgbouncer.pid")" && log "PgBouncer stopped"; fi
     if pg_running; then as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast stop >/dev/null && log "PostgreSQL stopped"; fi
     if azurite_running; then pkill -f "$(azurite_pattern)" && log "Azurite stopped"; fi
     ;;
   status)
     pg_running && echo "postgres: running on 127.0.0.1:$PG_PORT" || echo "postgres: stopped"
+    pgbouncer_running && echo "pgbouncer: running on 127.0.0.1:$PGBOUNCER_PORT" || echo "pgbouncer: stopped"
     azurite_running && echo "azurite: running on 127.0.0.1:$AZURITE_BLOB_PORT" || echo "azurite: stopped"
     ;;
   *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;

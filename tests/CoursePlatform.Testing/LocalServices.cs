@@ -23,6 +23,10 @@ public static class LocalServices
         "BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;" +
         "TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;";
 
+    /// <summary>PgBouncer in transaction mode in front of the same server (scripts/services.sh): COURSEPLATFORM_TEST_PGBOUNCER_PORT, else 64329.</summary>
+    public static int PgBouncerPort { get; } =
+        int.TryParse(Environment.GetEnvironmentVariable("COURSEPLATFORM_TEST_PGBOUNCER_PORT"), out var port) ? port : 64329;
+
     /// <summary>A loopback port nothing listens on, for "dependency is down" tests.</summary>
     public const int ClosedPort = 9;
 }

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CoursePlatform.Functions.Tests.ContentAdmin;
 
 /// <summary>Content administration as a client sees it (local host, real worker): a course built from nothing, ETags, and the audit trail.</summary>
-public sealed class ContentAdminHttpTests(HostedApp app) : IClassFixture<HostedApp>
+public abstract class ContentAdminHttpScenarios(HostedApp app)
 {
     private sealed record Reply(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response);
 
@@ -195,3 +195,9 @@ public sealed class ContentAdminHttpTests(HostedApp app) : IClassFixture<HostedA
         Assert.Equal(1, await db.AdminAuditEntries.CountAsync(e => e.Action == "AdminUpdateCourse" && e.ActorId == adminUser.Id));
     }
 }
+
+/// <summary>These scenarios on the app as it runs locally.</summary>
+public sealed class ContentAdminHttpTests(HostedApp app) : ContentAdminHttpScenarios(app), IClassFixture<HostedApp>;
+
+/// <summary>The same scenarios with the app behind PgBouncer in transaction mode, as in Azure.</summary>
+public sealed class ContentAdminThroughPgBouncerTests(Reliability.PgBouncerApp app) : ContentAdminHttpScenarios(app), IClassFixture<Reliability.PgBouncerApp>;

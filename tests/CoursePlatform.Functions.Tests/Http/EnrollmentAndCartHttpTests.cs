@@ -9,7 +9,7 @@ using CoursePlatform.Testing;
 namespace CoursePlatform.Functions.Tests.Http;
 
 /// <summary>The enrolment, cohort and cart routes over HTTP: wiring, auth middleware, bodies, status codes, problem+json.</summary>
-public sealed class HttpEndpointTests(HostedApp hosted) : IClassFixture<HostedApp>
+public abstract class EnrollmentAndCartHttpScenarios(HostedApp hosted)
 {
     private HttpClient Client => hosted.Api;
 
@@ -221,3 +221,9 @@ public sealed class HttpEndpointTests(HostedApp hosted) : IClassFixture<HostedAp
         await Expect(await Send(HttpMethod.Delete, $"cart/saved/{course.Slug}", token), HttpStatusCode.NotFound, "application/problem+json");
     }
 }
+
+/// <summary>These scenarios on the app as it runs locally.</summary>
+public sealed class HttpEndpointTests(HostedApp app) : EnrollmentAndCartHttpScenarios(app), IClassFixture<HostedApp>;
+
+/// <summary>The same scenarios with the app behind PgBouncer in transaction mode, as in Azure.</summary>
+public sealed class EnrollmentAndCartThroughPgBouncerTests(Reliability.PgBouncerApp app) : EnrollmentAndCartHttpScenarios(app), IClassFixture<Reliability.PgBouncerApp>;

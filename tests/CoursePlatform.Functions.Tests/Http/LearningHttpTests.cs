@@ -7,7 +7,7 @@ using CoursePlatform.Testing;
 namespace CoursePlatform.Functions.Tests.Http;
 
 /// <summary>Progress and quizzes over HTTP through the real app: routes, bodies, status codes, headers, problem+json.</summary>
-public sealed class LearningHttpTests(HostedApp app) : IClassFixture<HostedApp>
+public abstract class LearningHttpScenarios(HostedApp app)
 {
     private async Task<string> SignedIn() => (await app.SignInAsync()).Token;
 
@@ -103,3 +103,9 @@ public sealed class LearningHttpTests(HostedApp app) : IClassFixture<HostedApp>
         Assert.Equal(JsonValueKind.String, summary.Body.GetProperty("modules")[1].GetProperty("state").GetProperty("cooldownUntil").ValueKind);
     }
 }
+
+/// <summary>These scenarios on the app as it runs locally.</summary>
+public sealed class LearningHttpTests(HostedApp app) : LearningHttpScenarios(app), IClassFixture<HostedApp>;
+
+/// <summary>The same scenarios with the app behind PgBouncer in transaction mode, as in Azure.</summary>
+public sealed class LearningThroughPgBouncerTests(Reliability.PgBouncerApp app) : LearningHttpScenarios(app), IClassFixture<Reliability.PgBouncerApp>;
