@@ -4,6 +4,7 @@ using CoursePlatform.Functions.Features.Ingestion;
 using CoursePlatform.Functions.Features.Search;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using CoursePlatform.Testing;
+using Microsoft.EntityFrameworkCore;
 
 namespace CoursePlatform.Ingestion.Tests;
 
@@ -58,6 +59,40 @@ public class SourceTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         }
         var deck = await app.ChunksAsync(course, $"{course}/week1-subnets.pptx");
         Assert.Contains(deck, c => c.Content.Contains("/26 | 64 | 62", StringComparison.Ordinal) && c.Metadata!.RootElement.GetProperty("slide").GetInt32() >= 1);
+    }
+
+    [Fact]
+    public async Task A_claim_left_running_by_a_killed_worker_is_taken_over_once_it_is_stale_and_ends_succeeded_once()
+    {
+        await using var app = new IngestionApp(database);
+        var (course, _) = await app.CreateCourseAsync();
+        var source = await app.UploadAsync($"{course}/dns.vtt", Transcript("DNS resolution"));
+        var etag = (await app.Container.GetBlobClient(source).GetPropertiesAsync()).Value.ETag.ToString().Trim('"');
+        var startedAt = DateTimeOffset.UtcNow.AddMinutes(-5);
+        await app.Db(db =>
+        {
+            // What a worker killed mid-ingestion leaves: its claim, running, and no chunks.
+            db.ContentIngestions.Add(new Data.Model.ContentIngestion
+            {
+                Id = Guid.NewGuid(), CourseId = course, Source = source, ETag = etag, Status = IngestionStatus.Running, Attempts = 1,
+                QueuedAt = startedAt, StartedAt = startedAt,
+            });
+            return db.SaveChangesAsync();
+        });
+
+        // Younger than Ingestion:StaleRunningMinutes (15): another worker may still be on it, so it is left alone.
+        Assert.Equal(IngestionResult.Skipped, (await app.IngestAsync(source)).Result);
+        Assert.Empty(await app.ChunksAsync(course, source));
+
+        await app.Db(db => db.ContentIngestions.Where(i => i.Source == source)
+            .ExecuteUpdateAsync(set => set.SetProperty(i => i.StartedAt, DateTimeOffset.UtcNow.AddMinutes(-16))));
+        var takeover = await app.IngestAsync(source);
+        var again = await app.IngestAsync(source);
+
+        Assert.Equal((IngestionResult.Succeeded, IngestionResult.Skipped), (takeover.Result, again.Result));
+        var log = Assert.Single(await app.IngestionsAsync(source));
+        Assert.Equal((IngestionStatus.Succeeded, 2), (log.Status, log.Attempts));
+        Assert.Equal(takeover.ChunkCount, (await app.ChunksAsync(course, source)).Count);
     }
 
     private static async Task<IReadOnlyList<SearchHit>> Search(IngestionApp app, Guid course) =>
