@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using CoursePlatform.Data;
+using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
@@ -38,34 +38,44 @@ public sealed class LessonService(CoursePlatformDbContext db)
 {
     public async Task<LessonContent> GetAsync(Guid topicId, Caller? caller, CancellationToken cancellationToken)
     {
-        var topic = await db.Topics.AsNoTracking()
-            .Where(t => t.Id == topicId)
-            .Select(t => new
-            {
-                t.Id, t.CourseId, t.ModuleNo, t.TopicNumber, t.Name, t.IsPreview, t.VideoUrl, t.PptUrl,
-                t.TextContent, t.TextContentSports, t.TextContentCooking, t.TextContentAdventure,
-                t.Course.IsPublished,
-                Exercise = db.SimulationExercises.Where(e => e.TopicId == t.Id)
-                    .Select(e => new { e.Title, e.Instructions, e.Payload }).FirstOrDefault(),
-            })
-            .SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("topic");
+        // One round trip: the topic, everything about the caller (staffing, enrolment, both personas) and, as one JSON
+        // array, the assets the caller's persona may see (its own rows and the defaults, nothing else). The staffing
+        // and enrolment tests are CourseAccess.Teaches and CourseAccess.ActiveEnrollment written in SQL.
+        Guid? userId = caller?.UserId;
+        var topic = (await db.Database.SqlQuery<LessonRow>($"""
+            SELECT t.id, t.course_id, t.module_no, t.topic_number, t.name, t.is_preview, t.video_url, t.ppt_url,
+                   t.text_content, t.text_content_sports, t.text_content_cooking, t.text_content_adventure, c.is_published,
+                   s.title AS exercise_title, s.instructions AS exercise_instructions, s.payload::text AS exercise_payload,
+                   EXISTS (SELECT 1 FROM course_tutors ct JOIN tutors tu ON tu.id = ct.tutor_id
+                           WHERE ct.course_id = t.course_id AND tu.user_id = {userId}) AS teaches,
+                   EXISTS (SELECT 1 FROM enrollments e
+                           WHERE e.course_id = t.course_id AND e.user_id = {userId} AND e.status = 'active') AS enrolled,
+                   lp.persona_key::text AS tutor_persona, tp.study_persona::text AS study_persona,
+                   (SELECT coalesce(json_agg(json_build_object('key', a.content_key, 'own', a.persona_key IS NOT NULL, 'payload', a.payload)), '[]')
+                    FROM topic_content_assets a
+                    WHERE a.topic_id = t.id AND (a.persona_key IS NULL OR a.persona_key = lp.persona_key))::text AS assets
+            FROM topics t
+            JOIN courses c ON c.id = t.course_id
+            LEFT JOIN simulation_exercises s ON s.topic_id = t.id
+            LEFT JOIN learner_persona_profiles lp ON lp.course_id = t.course_id AND lp.user_id = {userId}
+            LEFT JOIN topic_personalization tp ON tp.course_id = t.course_id AND tp.user_id = {userId}
+            WHERE t.id = {topicId}
+            """).ToListAsync(cancellationToken)).SingleOrDefault() ?? throw ProblemException.NotFound("topic");
 
-        // Everything about the caller in one round trip: staffing, enrolment and both personas.
-        var facts = caller is null ? null : await CallerFactsAsync(caller.UserId, topic.CourseId, cancellationToken);
-        var isStaff = caller is not null && CourseAccess.IsStaff(caller, facts?.Teaches == true);
+        var isStaff = caller is not null && CourseAccess.IsStaff(caller, topic.Teaches);
         if (!topic.IsPublished && !isStaff) throw ProblemException.NotFound("topic");
         if (!topic.IsPreview && !isStaff)
         {
             if (caller is null) throw ProblemException.Unauthorized("Sign in and enrol to read this lesson.");
-            if (facts?.Enrolled != true) throw ProblemException.Forbidden("Enrol in the course to read this lesson.");
+            if (!topic.Enrolled) throw ProblemException.Forbidden("Enrol in the course to read this lesson.");
         }
-        var persona = facts?.Tutor;
-        var study = facts?.Study ?? StudyPersona.Normal;
+        TutorPersona? persona = Json.TryParseLabel<TutorPersona>(topic.TutorPersona, out var p) ? p : null;
+        var study = Json.TryParseLabel<StudyPersona>(topic.StudyPersona, out var sp) ? sp : StudyPersona.Normal;
 
         var layout = LessonLayout.Parse(topic.TextContent);
         IReadOnlyList<LessonBlock> blocks = layout is null
             ? string.IsNullOrWhiteSpace(topic.TextContent) ? [] : [LessonLayout.PlainText(topic.TextContent)]
-            : LessonLayout.Resolve(layout, persona, await AssetsAsync(topic.Id, layout, persona, cancellationToken));
+            : LessonLayout.Resolve(layout, persona, Assets(topic.Assets));
 
         var normal = layout is null ? topic.TextContent : FirstText(blocks);
         return new LessonContent(
@@ -74,39 +84,33 @@ public sealed class LessonService(CoursePlatformDbContext db)
             new StudyVariants(normal, topic.TextContentSports ?? normal, topic.TextContentCooking ?? normal, topic.TextContentAdventure ?? normal),
             VideoLinks.ToEmbed(topic.VideoUrl),
             topic.PptUrl,
-            topic.Exercise is null ? null : new SimulationExerciseDto(topic.Exercise.Title, topic.Exercise.Instructions, ToNode(topic.Exercise.Payload)));
+            topic.ExerciseTitle is null ? null
+                : new SimulationExerciseDto(topic.ExerciseTitle, topic.ExerciseInstructions, topic.ExercisePayload is null ? null : JsonNode.Parse(topic.ExercisePayload)));
     }
 
-    private sealed record CallerFacts(bool Teaches, bool Enrolled, TutorPersona? Tutor, StudyPersona? Study);
+    private sealed record LessonRow(
+        Guid Id, Guid CourseId, int ModuleNo, int TopicNumber, string Name, bool IsPreview, string? VideoUrl, string? PptUrl,
+        string? TextContent, string? TextContentSports, string? TextContentCooking, string? TextContentAdventure, bool IsPublished,
+        string? ExerciseTitle, string? ExerciseInstructions, string? ExercisePayload,
+        bool Teaches, bool Enrolled, string? TutorPersona, string? StudyPersona, string Assets);
 
-    private Task<CallerFacts?> CallerFactsAsync(Guid userId, Guid courseId, CancellationToken cancellationToken) =>
-        db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new CallerFacts(
-                db.CourseTutors.Any(CourseAccess.Teaches(courseId, userId)),
-                db.Enrollments.Any(CourseAccess.ActiveEnrollment(courseId, userId)),
-                db.LearnerPersonaProfiles.Where(p => p.UserId == userId && p.CourseId == courseId).Select(p => (TutorPersona?)p.PersonaKey).FirstOrDefault(),
-                db.TopicPersonalizations.Where(p => p.UserId == userId && p.CourseId == courseId).Select(p => (StudyPersona?)p.StudyPersona).FirstOrDefault()))
-            .SingleOrDefaultAsync(cancellationToken);
-
-    /// <summary>One query for every content key of the layout: the persona's rows and the defaults, nothing else.</summary>
-    private async Task<IReadOnlyDictionary<string, AssetChoice>> AssetsAsync(
-        Guid topicId, IReadOnlyList<LayoutBlock> layout, TutorPersona? persona, CancellationToken cancellationToken)
+    /// <summary>The assets array of the query, by content key: the persona's own payload and the default.</summary>
+    private static Dictionary<string, AssetChoice> Assets(string json)
     {
-        var keys = layout.Where(b => b.ContentKey is not null).Select(b => b.ContentKey!).Distinct().ToList();
-        if (keys.Count == 0) return new Dictionary<string, AssetChoice>();
-        var rows = await db.TopicContentAssets.AsNoTracking()
-            .Where(a => a.TopicId == topicId && keys.Contains(a.ContentKey) && (a.PersonaKey == null || a.PersonaKey == persona))
-            .Select(a => new { a.ContentKey, a.PersonaKey, a.Payload })
-            .ToListAsync(cancellationToken);
-        return rows.GroupBy(r => r.ContentKey).ToDictionary(
-            g => g.Key,
-            g => new AssetChoice(
-                ToNode(g.FirstOrDefault(r => r.PersonaKey is not null)?.Payload),
-                ToNode(g.FirstOrDefault(r => r.PersonaKey is null)?.Payload)));
+        var choices = new Dictionary<string, AssetChoice>(StringComparer.Ordinal);
+        foreach (var item in JsonNode.Parse(json)!.AsArray().OfType<JsonObject>())
+        {
+            var key = item["key"]!.GetValue<string>();
+            var payload = item["payload"];
+            item.Remove("payload"); // detached, so the block can own it
+            choices.TryGetValue(key, out var choice);
+            choice ??= new AssetChoice(null, null);
+            choices[key] = item["own"]!.GetValue<bool>() ? choice with { PersonaPayload = payload } : choice with { DefaultPayload = payload };
+        }
+        return choices;
     }
 
     private static string? FirstText(IReadOnlyList<LessonBlock> blocks) =>
         blocks.FirstOrDefault(b => b.Type == ContentType.Text)?.Data["markdown"]?.GetValue<string>();
 
-    private static JsonNode? ToNode(JsonDocument? document) => document is null ? null : JsonNode.Parse(document.RootElement.GetRawText());
 }
