@@ -19,7 +19,7 @@ public sealed class TutorFunctions(TutorService tutor)
         var caller = context.RequireCaller();
         var body = await request.ReadJsonAsync<AskRequest>(cancellationToken);
         var answer = await tutor.AskAsync(caller, course, body, cancellationToken);
-        var response = await request.JsonAsync(HttpStatusCode.OK, answer, cancellationToken: cancellationToken);
+        var response = await request.OkAsync(answer, cancellationToken);
         response.Headers.Add("Cache-Control", "no-store");
         return response;
     }
@@ -46,6 +46,6 @@ public sealed class TutorFunctions(TutorService tutor)
         if (request.Query["parentId"] is { Length: > 0 } parent)
             parentId = Guid.TryParse(parent, out var id) ? id : throw ProblemException.Validation("parentId", "Must be the id (a GUID) of a suggestion.");
         var level = await tutor.ListSuggestionsAsync(context.GetCaller(), topicId, parentId, cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.OK, new { items = level }, cancellationToken: cancellationToken);
+        return await request.OkAsync(new { items = level }, cancellationToken);
     }
 }

@@ -46,7 +46,7 @@ public sealed class GoogleSignInFunctions(GoogleSignInService google, ClientAddr
     {
         var body = await request.ReadJsonAsync<ExchangeRequest>(cancellationToken);
         var tokens = await google.ExchangeAsync(body.Code!, body.CodeVerifier!, addresses.Client(request), cancellationToken);
-        return (await request.JsonAsync(HttpStatusCode.OK, tokens, cancellationToken: cancellationToken)).NoStore();
+        return (await request.OkAsync(tokens, cancellationToken)).NoStore();
     }
 
     private static HttpResponseData Redirect(HttpRequestData request, Uri location)

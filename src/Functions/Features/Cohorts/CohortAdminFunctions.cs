@@ -28,7 +28,7 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
         context.RequireAdmin();
         var body = await request.ReadJsonAsync<CreateCohortRequest>(cancellationToken);
         var cohort = await cohorts.CreateAsync(course, body, cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.Created, cohort, cancellationToken: cancellationToken);
+        return await request.CreatedAsync(cohort, $"admin/cohorts/{cohort.Id}", cancellationToken);
     }
 
     [Function("AdminUpdateCohort")]
@@ -48,7 +48,7 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
     {
         context.RequireAdmin();
         await cohorts.DeleteAsync(cohortId, cancellationToken);
-        return request.CreateResponse(HttpStatusCode.NoContent);
+        return request.NoContent();
     }
 
     /// <summary><c>?q=</c> filters by a part of the email; paged.</summary>
@@ -82,7 +82,7 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
         if (request.Query["email"] is { } email)
         {
             await cohorts.RemoveMemberAsync(cohortId, email, cancellationToken);
-            return request.CreateResponse(HttpStatusCode.NoContent);
+            return request.NoContent();
         }
         if (!request.Headers.Contains("Content-Type"))
             throw ProblemException.BadRequest("Name the member with ?email= or send { emails: [...] }.");
@@ -100,6 +100,6 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
         CohortAdminService.ParseBatchNo(batchNo);
         var body = await request.ReadJsonAsync<ProjectBriefRequest>(cancellationToken);
         var (brief, created) = await cohorts.PutProjectAsync(cohortId, batchNo, body, cancellationToken);
-        return await request.JsonAsync(created ? HttpStatusCode.Created : HttpStatusCode.OK, brief, cancellationToken: cancellationToken);
+        return await request.CreatedOrOkAsync(created, brief, $"admin/cohorts/{cohortId}/projects/{batchNo}", cancellationToken);
     }
 }

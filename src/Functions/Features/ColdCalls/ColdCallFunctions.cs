@@ -24,7 +24,8 @@ public sealed class ColdCallFunctions(ColdCallService coldCalls)
     {
         var caller = context.RequireCaller();
         var body = await request.ReadJsonAsync<PostMessageRequest>(cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.Created, await coldCalls.PostAsync(caller, promptId, body, cancellationToken), cancellationToken: cancellationToken);
+        var message = await coldCalls.PostAsync(caller, promptId, body, cancellationToken);
+        return await request.CreatedAsync(message, $"cold-call-messages/{message.Id}", cancellationToken);
     }
 
     /// <summary>The cohort's thread, oldest first, paged; staff may filter by <c>?cohortId=</c>.</summary>
@@ -44,7 +45,7 @@ public sealed class ColdCallFunctions(ColdCallService coldCalls)
     public async Task<HttpResponseData> Star(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cold-call-messages/{messageId:guid}/star")] HttpRequestData request,
         Guid messageId, FunctionContext context, CancellationToken cancellationToken) =>
-        await request.JsonAsync(HttpStatusCode.OK, await coldCalls.ToggleStarAsync(context.RequireCaller(), messageId, cancellationToken), cancellationToken: cancellationToken);
+        await request.OkAsync(await coldCalls.ToggleStarAsync(context.RequireCaller(), messageId, cancellationToken), cancellationToken);
 
     /// <summary>Hides a message from learners (<c>?hidden=false</c> shows it again); the course's tutors and admins.</summary>
     [Function("HideColdCallMessage")]
@@ -59,7 +60,7 @@ public sealed class ColdCallFunctions(ColdCallService coldCalls)
             "false" => false,
             _ => throw ProblemException.Validation("hidden", "true or false."),
         };
-        return await request.JsonAsync(HttpStatusCode.OK, await coldCalls.SetHiddenAsync(caller, messageId, hidden, cancellationToken), cancellationToken: cancellationToken);
+        return await request.OkAsync(await coldCalls.SetHiddenAsync(caller, messageId, hidden, cancellationToken), cancellationToken);
     }
 
     /// <summary>The author deletes their own message (204); a response that has replies stays (409).</summary>
@@ -69,6 +70,6 @@ public sealed class ColdCallFunctions(ColdCallService coldCalls)
         Guid messageId, FunctionContext context, CancellationToken cancellationToken)
     {
         await coldCalls.DeleteOwnAsync(context.RequireCaller(), messageId, cancellationToken);
-        return request.CreateResponse(HttpStatusCode.NoContent);
+        return request.NoContent();
     }
 }

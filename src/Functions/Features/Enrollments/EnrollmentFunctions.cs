@@ -23,9 +23,9 @@ public sealed class EnrollmentFunctions(EnrollmentService enrollments)
         if (HasBody(request)) checkOnly |= (await request.ReadJsonAsync<EnrollRequest>(cancellationToken)).CheckOnly == true;
 
         if (checkOnly)
-            return await request.JsonAsync(HttpStatusCode.OK, await enrollments.CheckAsync(userId, course, cancellationToken), cancellationToken: cancellationToken);
+            return await request.OkAsync(await enrollments.CheckAsync(userId, course, cancellationToken), cancellationToken);
         var outcome = await enrollments.EnrollAsync(userId, course, cancellationToken);
-        return await request.JsonAsync(outcome.Created ? HttpStatusCode.Created : HttpStatusCode.OK, outcome.Enrollment, cancellationToken: cancellationToken);
+        return await request.CreatedOrOkAsync(outcome.Created, outcome.Enrollment, $"me/enrollments/{outcome.Enrollment.CourseSlug}", cancellationToken);
     }
 
     /// <summary>Cancels the caller's purchase of a course whose payment is pending (204); see <see cref="EnrollmentService.CancelPendingAsync"/>.</summary>
@@ -35,7 +35,7 @@ public sealed class EnrollmentFunctions(EnrollmentService enrollments)
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         await enrollments.CancelPendingAsync(context.RequireCaller().UserId, course, cancellationToken);
-        return request.CreateResponse(HttpStatusCode.NoContent);
+        return request.NoContent();
     }
 
     [Function("ListMyEnrollments")]

@@ -18,7 +18,7 @@ public sealed class IngestionFunctions(UploadService uploads, IngestionLog log, 
         context.RequireAdmin();
         var body = await request.ReadJsonAsync<UploadRequest>(cancellationToken);
         var ticket = await uploads.CreateAsync(course, body, cancellationToken);
-        var response = await request.JsonAsync(HttpStatusCode.OK, ticket, cancellationToken: cancellationToken);
+        var response = await request.OkAsync(ticket, cancellationToken);
         response.Headers.Add("Cache-Control", "no-store"); // the URL is a credential
         return response;
     }
@@ -30,7 +30,7 @@ public sealed class IngestionFunctions(UploadService uploads, IngestionLog log, 
     {
         context.RequireAdmin();
         var page = await log.ListAsync(course, PageRequest.From(request), cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.OK, page, cancellationToken: cancellationToken);
+        return await request.OkAsync(page, cancellationToken);
     }
 
     /// <summary>The course's uploaded sources: blob, chunk count and last ingestion.</summary>

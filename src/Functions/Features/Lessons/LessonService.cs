@@ -57,7 +57,7 @@ public sealed class LessonService(CoursePlatformDbContext db)
         if (!topic.IsPreview && !isStaff)
         {
             if (caller is null) throw ProblemException.Unauthorized("Sign in and enrol to read this lesson.");
-            if (facts?.Enrolled != true) throw ProblemException.Forbidden("Enrol in the course to read this lesson.");
+            if (facts?.Enrolled != true) throw ProblemException.Forbidden("Enrol in the course to read this lesson.", ProblemCodes.NotEnrolled);
         }
         var persona = facts?.Tutor;
         var study = facts?.Study ?? StudyPersona.Normal;

@@ -15,6 +15,6 @@ public sealed class SearchFunction(SearchService search)
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         var results = await search.SearchAsync(context.RequireCaller(), course, request.Query["q"], request.Query["k"], cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.OK, results, cancellationToken: cancellationToken);
+        return await request.OkAsync(results, cancellationToken);
     }
 }

@@ -19,7 +19,7 @@ public sealed class TutorApplicationFunctions(TutorApplicationService applicatio
     {
         var body = await request.ReadJsonAsync<TutorApplicationRequest>(cancellationToken);
         var submitted = await applications.ApplyAsync(body, addresses.Of(request), cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.Created, submitted, cancellationToken: cancellationToken);
+        return await request.CreatedAsync(submitted, $"admin/tutor-applications/{submitted.Id}", cancellationToken);
     }
 
     /// <summary><c>?status=pending|approved|rejected&amp;page=&amp;pageSize=</c>, newest first.</summary>
@@ -48,7 +48,7 @@ public sealed class TutorApplicationFunctions(TutorApplicationService applicatio
     {
         var admin = context.RequireAdmin();
         var approval = await applications.ApproveAsync(admin, applicationId, cancellationToken);
-        return (await request.JsonAsync(HttpStatusCode.OK, approval, cancellationToken: cancellationToken)).NoStore();
+        return (await request.OkAsync(approval, cancellationToken)).NoStore();
     }
 
     [Function("RejectTutorApplication")]
@@ -58,6 +58,6 @@ public sealed class TutorApplicationFunctions(TutorApplicationService applicatio
     {
         var admin = context.RequireAdmin();
         var body = await request.ReadJsonAsync<RejectApplicationRequest>(cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.OK, await applications.RejectAsync(admin, applicationId, body.Reason!, cancellationToken), cancellationToken: cancellationToken);
+        return await request.OkAsync(await applications.RejectAsync(admin, applicationId, body.Reason!, cancellationToken), cancellationToken);
     }
 }

@@ -18,7 +18,7 @@ public sealed class TutorFunctions(StaffingService staffing, TutorViewService vi
     {
         context.RequireAdmin();
         var (assignment, created) = await staffing.AssignAsync(course, tutorId, cancellationToken);
-        return await request.JsonAsync(created ? HttpStatusCode.Created : HttpStatusCode.OK, assignment, cancellationToken: cancellationToken);
+        return await request.CreatedOrOkAsync(created, assignment, $"admin/courses/{course}/tutors/{tutorId}", cancellationToken);
     }
 
     /// <summary>Unassigns a tutor: 204, also when they were not assigned.</summary>
@@ -29,7 +29,7 @@ public sealed class TutorFunctions(StaffingService staffing, TutorViewService vi
     {
         context.RequireAdmin();
         await staffing.UnassignAsync(course, tutorId, cancellationToken);
-        return request.CreateResponse(HttpStatusCode.NoContent);
+        return request.NoContent();
     }
 
     [Function("ListTaughtCourses")]
