@@ -3,6 +3,7 @@ using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
+using CoursePlatform.Functions.Infrastructure.OpenApi;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 
@@ -53,6 +54,7 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
 
     /// <summary><c>?q=</c> filters by a part of the email; paged.</summary>
     [Function("AdminListCohortMembers")]
+    [QueryParameter("q", "Finds members whose email contains this text.")]
     public async Task<HttpResponseData> ListMembers(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/cohorts/{cohortId:guid}/members")] HttpRequestData request,
         Guid cohortId, FunctionContext context, CancellationToken cancellationToken)
@@ -74,6 +76,8 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
 
     /// <summary><c>?email=</c> removes one member (204, or 404); a body <c>{ emails: [...] }</c> removes many (<c>{ requested, removed }</c>).</summary>
     [Function("AdminRemoveCohortMembers")]
+    [OptionalBody]
+    [QueryParameter("email", "Removes this one member (204, or 404); without it the body lists the emails.")]
     public async Task<HttpResponseData> RemoveMembers(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/cohorts/{cohortId:guid}/members")] HttpRequestData request,
         Guid cohortId, FunctionContext context, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
+using CoursePlatform.Functions.Infrastructure.OpenApi;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 
@@ -30,6 +31,7 @@ public sealed class ColdCallFunctions(ColdCallService coldCalls)
 
     /// <summary>The cohort's thread, oldest first, paged; staff may filter by <c>?cohortId=</c>.</summary>
     [Function("GetColdCallThread")]
+    [QueryParameter("cohortId", "Staff only: the thread of this cohort.", Type = typeof(Guid))]
     public async Task<HttpResponseData> Thread(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cold-calls/{promptId:guid}/messages")] HttpRequestData request,
         Guid promptId, FunctionContext context, CancellationToken cancellationToken)
@@ -49,6 +51,7 @@ public sealed class ColdCallFunctions(ColdCallService coldCalls)
 
     /// <summary>Hides a message from learners (<c>?hidden=false</c> shows it again); the course's tutors and admins.</summary>
     [Function("HideColdCallMessage")]
+    [QueryParameter("hidden", "false shows the message again.", Type = typeof(bool), Default = "true")]
     public async Task<HttpResponseData> Hide(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cold-call-messages/{messageId:guid}/hide")] HttpRequestData request,
         Guid messageId, FunctionContext context, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Net;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Http;
+using CoursePlatform.Functions.Infrastructure.OpenApi;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 
@@ -14,6 +15,8 @@ public sealed class EnrollmentFunctions(EnrollmentService enrollments)
     /// enrolment, 200 with the existing one, or 200 with the eligibility when checking.
     /// </summary>
     [Function("Enroll")]
+    [QueryParameter("checkOnly", "true: only report the eligibility, enrol nobody.", Type = typeof(bool), Default = "false")]
+    [OptionalBody]
     public async Task<HttpResponseData> Enroll(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "courses/{course}/enroll")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
+using CoursePlatform.Functions.Infrastructure.OpenApi;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 
@@ -24,6 +25,7 @@ public sealed class TutorApplicationFunctions(TutorApplicationService applicatio
 
     /// <summary><c>?status=pending|approved|rejected&amp;page=&amp;pageSize=</c>, newest first.</summary>
     [Function("ListTutorApplications")]
+    [QueryParameter("status", "Only applications in this state.", Values = ["pending", "approved", "rejected"])]
     public async Task<HttpResponseData> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/tutor-applications")] HttpRequestData request,
         FunctionContext context, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
+using CoursePlatform.Functions.Infrastructure.OpenApi;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 
@@ -40,6 +41,8 @@ public sealed class TutorFunctions(StaffingService staffing, TutorViewService vi
 
     /// <summary><c>?sort=name|progress|lastActivity&amp;order=asc|desc&amp;page=&amp;pageSize=</c>.</summary>
     [Function("GetCourseRoster")]
+    [QueryParameter("sort", "The roster's order.", Values = ["name", "progress", "lastActivity"], Default = "name")]
+    [QueryParameter("order", "Ascending or descending.", Values = ["asc", "desc"], Default = "asc")]
     public async Task<HttpResponseData> Roster(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tutor/courses/{course}/learners")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)

@@ -44,7 +44,11 @@ public static partial class ApiDocument
 
         var document = new OpenApiDocument
         {
-            Info = new OpenApiInfo { Title = "Course Platform API", Version = version, Description = Introduction() },
+            Info = new OpenApiInfo
+            {
+                Title = "Course Platform API", Version = version, Description = Introduction(),
+                License = new OpenApiLicense { Name = "Proprietary" },
+            },
             Servers = [new OpenApiServer { Url = "/api", Description = "This app (the host.json route prefix)" }],
             Paths = [],
             Components = new OpenApiComponents
@@ -67,7 +71,8 @@ public static partial class ApiDocument
         foreach (var facts in functions)
         {
             var tag = TagOf(facts.Method.DeclaringType!);
-            if (document.Tags.All(t => t.Name != tag)) document.Tags.Add(new OpenApiTag { Name = tag, Description = docs.Summary(facts.Method.DeclaringType!) });
+            if (document.Tags.All(t => t.Name != tag))
+                document.Tags.Add(new OpenApiTag { Name = tag, Description = docs.Summary(facts.Method.DeclaringType!) ?? $"{Humanize(tag)}: the functions of `Features/{tag}`." });
             var path = "/" + RouteConstraint().Replace(facts.Function.Route, "{$1}");
             if (!document.Paths.TryGetValue(path, out var item)) document.Paths[path] = item = new OpenApiPathItem { Operations = [] };
             var operation = Operation(document, facts, schemas, docs, tag);
@@ -114,6 +119,8 @@ public static partial class ApiDocument
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }];
         else if (facts.Caller == CallerUse.Optional)
             operation.Security = [new OpenApiSecurityRequirement(), new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }];
+        else
+            operation.Security = [new OpenApiSecurityRequirement()]; // anonymous: no credentials needed
 
         var hasInput = facts.RequestBody is not null || facts.Function.Route.Contains('{', StringComparison.Ordinal) || facts.QueryParameters.Count > 0 || facts.Paged;
         var problems = new HashSet<ProblemCode>(facts.Problems);
@@ -126,8 +133,8 @@ public static partial class ApiDocument
     private static Dictionary<string, IOpenApiResponse> BuildResponses(FunctionFacts facts, HashSet<ProblemCode> problems, SchemaComponents schemas, OpenApiDocument document)
     {
         var responses = new Dictionary<string, IOpenApiResponse>(StringComparer.Ordinal);
-        foreach (var response in facts.Responses)
-            responses[((int)response.Status).ToString(CultureInfo.InvariantCulture)] = Success(response, schemas, document);
+        foreach (var group in facts.Responses.GroupBy(r => r.Status))
+            responses[((int)group.Key).ToString(CultureInfo.InvariantCulture)] = Success([.. group], schemas, document);
         foreach (var group in problems.GroupBy(p => p.Status))
         {
             var codes = group.OrderBy(c => c.Code, StringComparer.Ordinal).ToList();
@@ -159,17 +166,23 @@ public static partial class ApiDocument
         return responses;
     }
 
-    private static OpenApiResponse Success(ResponseFact response, SchemaComponents schemas, OpenApiDocument document)
+    /// <summary>One status of a function's success responses; bodies of several types (a check or an enrolment, say) are <c>oneOf</c>.</summary>
+    private static OpenApiResponse Success(IReadOnlyList<ResponseFact> responses, SchemaComponents schemas, OpenApiDocument document)
     {
+        var response = responses[0];
         var result = new OpenApiResponse { Description = ReasonPhrase(response.Status) };
-        if (response.Body is { } body)
-            result.Content = new Dictionary<string, IOpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = ToSchema(schemas.For(body, request: false), document) } };
+        var bodies = responses.Where(r => r.Body is not null).Select(r => schemas.For(r.Body!, request: false)).ToList();
+        if (bodies.Count > 0)
+        {
+            var schema = bodies.Count == 1 ? bodies[0] : new JsonObject { ["oneOf"] = new JsonArray([.. bodies]) };
+            result.Content = new Dictionary<string, IOpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = ToSchema(schema, document) } };
+        }
         else if (response.ContentType is { } contentType)
         {
             var schema = contentType.StartsWith("application/json", StringComparison.Ordinal) ? new JsonObject { ["type"] = "object" } : new JsonObject { ["type"] = "string" };
             result.Content = new Dictionary<string, IOpenApiMediaType> { [contentType.Split(';')[0]] = new OpenApiMediaType { Schema = ToSchema(schema, document) } };
         }
-        if (response.Location)
+        if (responses.Any(r => r.Location))
             result.Headers = new Dictionary<string, IOpenApiHeader> { ["Location"] = Header("The created resource's URL (path-absolute, under `/api/`).", "string") };
         if (response.Status == HttpStatusCode.Found)
             result.Headers = new Dictionary<string, IOpenApiHeader> { ["Location"] = Header("Where the browser goes next.", "string") };

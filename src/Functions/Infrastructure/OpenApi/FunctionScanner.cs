@@ -125,8 +125,8 @@ public static class FunctionScanner
                     responses.Add(new(HttpStatusCode.OK, null, ContentType: contentType));
                     responses.Add(new(HttpStatusCode.NotModified, null));
                 }
-                else if (called.Name == nameof(HttpRequestData.CreateResponse) && typeof(HttpRequestData).IsAssignableFrom(declaring)
-                    && called.GetParameters() is [{ ParameterType: var p }] && p == typeof(HttpStatusCode))
+                else if (called.Name == nameof(HttpRequestData.CreateResponse)
+                    && called.GetParameters() is { Length: > 0 } parameters && parameters[^1].ParameterType == typeof(HttpStatusCode))
                 {
                     if (previous.Constant is { } status) statusConstants.Remove(status);
                     responses.Add(new((HttpStatusCode)(previous.Constant

@@ -92,6 +92,9 @@ internal sealed class SchemaComponents(JsonSerializerOptions options, XmlDocs do
             return result;
         }
         if (node is not JsonObject schema) return node;
+        // Enums serialize as their lower_snake labels: say so, for generators that type an untyped enum as unknown.
+        if (schema["enum"] is JsonArray labels && schema["type"] is null)
+            schema["type"] = labels.Any(v => v is null) ? new JsonArray("string", "null") : "string";
 
         if (context.Path.Length == 0 && context.TypeInfo.Kind == JsonTypeInfoKind.Object)
         {
