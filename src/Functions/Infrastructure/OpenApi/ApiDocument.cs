@@ -289,7 +289,7 @@ public static partial class ApiDocument
         return text.ToString();
     }
 
-    /// <summary>The feature folder of a function class: <c>CoursePlatform.Functions.Features.Cart.CartFunctions</c> is tagged <c>Cart</c>.</summary>
+    /// <summary>A function class's tag: its feature folder, the namespace segment after <c>Features</c>.</summary>
     public static string TagOf(Type functionClass)
     {
         ArgumentNullException.ThrowIfNull(functionClass);
