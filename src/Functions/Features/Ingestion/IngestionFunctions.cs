@@ -2,6 +2,7 @@ using System.Net;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Http;
+using CoursePlatform.Functions.Infrastructure.OpenApi;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 
@@ -45,6 +46,7 @@ public sealed class IngestionFunctions(UploadService uploads, IngestionLog log, 
 
     /// <summary><c>?path=</c> as the list shows it; removes the blob and its chunks (204).</summary>
     [Function("DeleteContentSource")]
+    [QueryParameter("path", "The source's blob path as the source list shows it.", Required = true)]
     public async Task<HttpResponseData> DeleteSource(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/courses/{course}/sources")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
