@@ -10,6 +10,7 @@ rm -rf "$results"
 mkdir -p "$results"
 
 scripts/services.sh start || { echo "0 passed, 1 failed"; exit 1; }
+scripts/install-openapi-tools.sh || { echo "0 passed, 1 failed"; exit 1; }
 export COURSEPLATFORM_TEST_PG="${COURSEPLATFORM_TEST_PG:-Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=postgres}"
 
 # Databases left by an interrupted earlier run, and templates of earlier builds.

@@ -1,4 +1,5 @@
 using Azure.Core.Serialization;
+using CoursePlatform.Functions.Features.ApiContract;
 using CoursePlatform.Functions.Features.Auth;
 using CoursePlatform.Functions.Features.Cart;
 using CoursePlatform.Functions.Features.Catalog;
@@ -63,6 +64,7 @@ public static class AppComposition
         services.AddTutors();
         services.AddColdCalls();
         services.AddContentAdmin();
+        services.AddApiContract();
         services.AddUnmatchedRoutes();
         return services;
     }

@@ -5,22 +5,42 @@ namespace CoursePlatform.Functions.Infrastructure;
 
 /// <summary>
 /// The API's JSON conventions: camelCase names, enums as the lower_snake labels of the spec, numbers read
-/// strictly (<c>"1"</c>, <c>"NaN"</c> and <c>"Infinity"</c> are not numbers), and no NUL character in a
-/// string (PostgreSQL cannot store one).
+/// strictly (<c>"1"</c>, <c>"NaN"</c> and <c>"Infinity"</c> are not numbers), no NUL character in a
+/// string (PostgreSQL cannot store one), instants written in UTC with milliseconds
+/// (<c>2026-03-01T09:30:00.000Z</c>, <see cref="DateFormat"/>), and text written readably (<c>+</c>, quotes
+/// and non-ASCII letters as they are; only what JSON itself requires is escaped).
 /// </summary>
 public static class Json
 {
-    public static readonly JsonSerializerOptions Options = Create();
+    /// <summary>How every <see cref="DateTimeOffset"/> and <see cref="DateTime"/> is written: UTC, milliseconds, <c>Z</c>.</summary>
+    public const string DateFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
-    private static JsonSerializerOptions Create()
+    public static readonly JsonSerializerOptions Options = Create(forSchema: false);
+
+    /// <summary>
+    /// <see cref="Options"/> without the converters that do not change a value's JSON shape (strings stay
+    /// strings, instants stay date-time strings), so <see cref="System.Text.Json.Schema.JsonSchemaExporter"/>
+    /// can describe every type; names, enums and number handling are the same.
+    /// </summary>
+    public static readonly JsonSerializerOptions SchemaOptions = Create(forSchema: true);
+
+    private static JsonSerializerOptions Create(bool forSchema)
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
             AllowTrailingCommas = false,
             NumberHandling = JsonNumberHandling.Strict,
+            // Escapes what JSON requires (quotes in strings as \", control characters) and no more: the body is
+            // served as application/json, never inlined into HTML, so "+" and "'" need no \u escape.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
-        options.Converters.Add(new NoNulStringConverter());
+        if (!forSchema)
+        {
+            options.Converters.Add(new NoNulStringConverter());
+            options.Converters.Add(new UtcDateTimeOffsetConverter());
+            options.Converters.Add(new UtcDateTimeConverter());
+        }
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
@@ -42,6 +62,34 @@ public static class Json
         }
         value = default;
         return false;
+    }
+
+    /// <summary>Writes an instant in UTC with <see cref="DateFormat"/>; reads any ISO-8601 form.</summary>
+    private sealed class UtcDateTimeOffsetConverter : JsonConverter<DateTimeOffset>
+    {
+        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.GetDateTimeOffset();
+
+        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.UtcDateTime.ToString(DateFormat, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>A <see cref="DateTime"/> of unspecified kind is taken as UTC (as Npgsql reads <c>timestamp</c>).</summary>
+    private sealed class UtcDateTimeConverter : JsonConverter<DateTime>
+    {
+        public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.GetDateTime();
+
+        public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options)
+        {
+            var utc = value.Kind switch
+            {
+                DateTimeKind.Local => value.ToUniversalTime(),
+                DateTimeKind.Unspecified => DateTime.SpecifyKind(value, DateTimeKind.Utc),
+                _ => value,
+            };
+            writer.WriteStringValue(utc.ToString(DateFormat, System.Globalization.CultureInfo.InvariantCulture));
+        }
     }
 
     /// <summary>Refuses strings that hold U+0000: a 400 naming the field instead of a database error.</summary>

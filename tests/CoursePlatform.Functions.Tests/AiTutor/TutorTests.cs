@@ -141,6 +141,7 @@ public sealed class TutorTests(DatabaseFixture database) : IClassFixture<Databas
             Assert.Equal(5 - i, (await Ask(app, learner, course, i % 2 == 0 ? subnet : storage, $"Question {i} about subnets?")).Quota.Remaining);
         var refused = await Problem(HttpStatusCode.TooManyRequests, () => Ask(app, learner, course, subnet, "One more about subnets?"));
         Assert.Contains("Quota", refused.Detail, StringComparison.Ordinal);
+        Assert.Equal(ProblemCodes.QuotaExceeded, refused.Code);
         Assert.True(int.Parse(refused.Headers["Retry-After"], System.Globalization.CultureInfo.InvariantCulture) > 3600);
         Assert.Equal(0, (await Ask(app, learner, course, subnet, suggestion: roots[0].Id)).Quota.Remaining); // still free
 
@@ -204,6 +205,22 @@ public sealed class TutorTests(DatabaseFixture database) : IClassFixture<Databas
         var stored = await app.Db(db => db.RagChatMessages.Where(m => m.Session.UserId == learner.Id).Select(m => m.Content).ToListAsync());
         Assert.Contains(stored, m => m.Contains("[email]", StringComparison.Ordinal) && m.Contains("[phone]", StringComparison.Ordinal));
         Assert.DoesNotContain(stored, m => m.Contains("ana.lopez", StringComparison.Ordinal) || m.Contains("7946", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_failing_model_is_503_model_unavailable_and_costs_no_quota()
+    {
+        await using var model = await OpenAiStandIn.StartAsync();
+        model.FailWith = 500;
+        using var app = App(new Dictionary<string, string?>
+        {
+            ["ChatModel:Endpoint"] = model.Endpoint, ["ChatModel:Model"] = "tutor-model", ["ChatModel:ApiKey"] = "test-key",
+        });
+        var (course, subnet, _, _, learner) = await ArrangeAsync(app);
+
+        var refused = await Problem(HttpStatusCode.ServiceUnavailable, () => Ask(app, learner, course, subnet, "Which port does the web tier allow?"));
+        Assert.Equal(ProblemCodes.ModelUnavailable, refused.Code);
+        Assert.True(refused.Headers.ContainsKey("Retry-After"));
     }
 
     [Fact]

@@ -133,6 +133,7 @@ public sealed class GoogleSignInTests(DatabaseFixture database) : IClassFixture<
         var refused = await Assert.ThrowsAsync<ProblemException>(() => Callback_(code, state));
 
         Assert.Equal(HttpStatusCode.Conflict, refused.Status);
+        Assert.Equal(ProblemCodes.AccountConflict, refused.Code);
         var stored = await app.Run<CoursePlatformDbContext, User>(db => db.Users.AsNoTracking().SingleAsync(u => u.Id == account.Id));
         Assert.Equal(((string?)null, (string?)null), (stored.AuthProvider, stored.ProviderSubject));
         Assert.Equal(0, await app.Run<CoursePlatformDbContext, int>(db => db.AuthLoginCodes.CountAsync(c => c.UserId == account.Id)));
@@ -146,6 +147,7 @@ public sealed class GoogleSignInTests(DatabaseFixture database) : IClassFixture<
         // ...and sends the callback URL to a victim, whose browser has no (or another) binding cookie.
         var noCookie = await Assert.ThrowsAsync<ProblemException>(() => Callback_(code, state, binding: ""));
         Assert.Equal(HttpStatusCode.BadRequest, noCookie.Status);
+        Assert.Equal(ProblemCodes.SignInStateInvalid, noCookie.Code);
         var (_, otherState) = await Authorize(await Start($"victim-{Guid.NewGuid():N}@example.com"));
         await Assert.ThrowsAsync<ProblemException>(() => Callback_(code, state, binding: bindings[otherState]));
 
@@ -163,6 +165,7 @@ public sealed class GoogleSignInTests(DatabaseFixture database) : IClassFixture<
 
         var refused = await Assert.ThrowsAsync<ProblemException>(() => Exchange(loginCode, "a-victims-frontend-verifier-that-is-long-enough-43"));
         Assert.Equal(HttpStatusCode.Unauthorized, refused.Status);
+        Assert.Equal(ProblemCodes.InvalidGrant, refused.Code);
         Assert.NotNull(await Exchange(loginCode)); // the attacker's own frontend still could, and nobody else
     }
 
@@ -241,6 +244,7 @@ public sealed class GoogleSignInTests(DatabaseFixture database) : IClassFixture<
         var error = await Assert.ThrowsAsync<ProblemException>(() => Callback_(code, state));
 
         Assert.Equal(HttpStatusCode.BadRequest, error.Status);
+        Assert.Equal(ProblemCodes.SignInFailed, error.Code);
         Assert.False(await app.Run<CoursePlatformDbContext, bool>(db => db.Users.AnyAsync(u => u.Email == email)));
     }
 
@@ -271,6 +275,24 @@ public sealed class GoogleSignInTests(DatabaseFixture database) : IClassFixture<
         var frontend = await Callback_(null, state, "access_denied");
 
         Assert.Equal(Frontend + "/signed-in?error=access_denied", frontend.ToString());
+    }
+
+    [Fact]
+    public async Task An_unreachable_identity_provider_is_503_identity_provider_unavailable()
+    {
+        using var other = new TestApp(database, new Dictionary<string, string?>
+        {
+            ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development",
+            ["Google:Authority"] = $"http://127.0.0.1:{LocalServices.ClosedPort}",
+            ["Google:ClientId"] = "c",
+            ["Google:ClientSecret"] = "s",
+            ["Google:CallbackUrl"] = Callback,
+            ["Google:AllowedRedirectOrigins"] = Frontend,
+        });
+        var error = await Assert.ThrowsAsync<ProblemException>(() => other.Run<GoogleSignInService, (Uri, GoogleSignInService.LoginCookie)>(
+            g => g.StartAsync(Frontend + "/", null, Challenge, "203.0.113.77", default)));
+        Assert.Equal(ProblemCodes.IdentityProviderUnavailable, error.Code);
+        Assert.True(error.Headers.ContainsKey("Retry-After"));
     }
 
     [Theory]

@@ -78,6 +78,7 @@ public sealed class SessionServiceTests(DatabaseFixture database) : IClassFixtur
 
         var reuse = await Assert.ThrowsAsync<ProblemException>(() => Refresh(first.RefreshToken));
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, reuse.Status);
+        Assert.Equal(ProblemCodes.InvalidGrant, reuse.Code);
         // The thief's copy and the legitimate latest token are both dead now.
         await Assert.ThrowsAsync<ProblemException>(() => Refresh(second.RefreshToken));
         var rows = await app.Run<CoursePlatformDbContext, List<Data.Model.UserSession>>(db => db.UserSessions.Where(s => s.UserId == user.Id).ToListAsync());

@@ -534,7 +534,7 @@ public sealed class CartTests : IClassFixture<DatabaseFixture>, IDisposable
         Assert.Empty(await Enrollments(paid.Id));
         Assert.Equal((false, null, "payment_required"), ((await Detail(learner, paid)).Enrolled, (await Detail(learner, paid)).EnrollmentStatus, (await Detail(learner, paid)).EligibilityReason));
         Assert.Equal(HttpStatusCode.NotFound, await Status(() => Cancel(paid)));
-        Assert.Equal(HttpStatusCode.Conflict, await Status(() => Cancel(free)));
+        Assert.Equal(ProblemCodes.EnrollmentNotPending, (await Assert.ThrowsAsync<ProblemException>(() => Cancel(free))).Code);
         Assert.Single(await Enrollments(free.Id));
     }
 }

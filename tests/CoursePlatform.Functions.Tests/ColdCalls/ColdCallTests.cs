@@ -74,7 +74,7 @@ public sealed class ColdCallTests(DatabaseFixture database) : IClassFixture<Data
         await Post(s.Ana, s.Prompt, "In a private subnet.");
 
         // Ben has not answered: no thread, and the prompt list shows nobody else's text or count.
-        await Problem(HttpStatusCode.Forbidden, () => Thread(s.Ben, s.Prompt));
+        Assert.Equal(ProblemCodes.BlindResponseRequired, (await Problem(HttpStatusCode.Forbidden, () => Thread(s.Ben, s.Prompt))).Code);
         var before = (await Prompts(s.Ben, s.Topic))[0];
         Assert.Equal((false, (OwnResponseDto?)null, (int?)null), (before.Revealed, before.OwnResponse, before.ResponseCount));
 
@@ -90,9 +90,11 @@ public sealed class ColdCallTests(DatabaseFixture database) : IClassFixture<Data
 
         var stranger = await Problem(HttpStatusCode.Forbidden, () => Post(s.Stranger, s.Prompt, "Me too?"));
         Assert.Contains("cohorts", stranger.Detail, StringComparison.Ordinal);
+        Assert.Equal(ProblemCodes.NotInCohort, stranger.Code);
         var inactive = await Problem(HttpStatusCode.Forbidden, () => Prompts(s.Dan, s.Topic));
         Assert.Contains("not active", inactive.Detail, StringComparison.Ordinal);
-        await Problem(HttpStatusCode.Conflict, () => Post(s.Ana, s.Prompt, "A second answer."));
+        Assert.Equal(ProblemCodes.CohortInactive, inactive.Code);
+        Assert.Equal(ProblemCodes.AlreadyResponded, (await Problem(HttpStatusCode.Conflict, () => Post(s.Ana, s.Prompt, "A second answer."))).Code);
 
         // The tutor sees every cohort, and can filter one.
         Assert.Equal(3, (await Thread(s.Tutor, s.Prompt)).Total);
@@ -161,6 +163,7 @@ public sealed class ColdCallTests(DatabaseFixture database) : IClassFixture<Data
         Assert.Equal(s.Tutor.Id, forTutor.HiddenById);
         var kept = await Problem(HttpStatusCode.Conflict, () => app.Run<ColdCallService>(x => x.DeleteOwnAsync(As(s.Ana), anas.Id, default)));
         Assert.Contains("hidden", kept.Detail, StringComparison.Ordinal);
+        Assert.Equal(ProblemCodes.MessageNotDeletable, kept.Code);
         await app.Run<ColdCallService, ColdCallMessageDto>(x => x.SetHiddenAsync(As(s.Admin), anas.Id, false, default));
         Assert.Contains((await Thread(s.Ben, s.Prompt)).Items, m => m.Id == anas.Id);
 

@@ -57,6 +57,7 @@ public sealed class EnrollmentTests(DatabaseFixture database) : IClassFixture<Da
 
         var refused = await Assert.ThrowsAsync<ProblemException>(() => Enroll(buyer, course.Slug));
         Assert.Equal(HttpStatusCode.PaymentRequired, refused.Status);
+        Assert.Equal(ProblemCodes.PaymentRequired, refused.Code);
         Assert.Contains("cart", refused.Detail, StringComparison.OrdinalIgnoreCase);
         var check = await Check(buyer, course.Slug);
         Assert.False(check.Eligible);
@@ -94,6 +95,7 @@ public sealed class EnrollmentTests(DatabaseFixture database) : IClassFixture<Da
         var refused = await Assert.ThrowsAsync<ProblemException>(() => Enroll(stranger, course.Slug));
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
+        Assert.Equal(ProblemCodes.NotInCohort, refused.Code);
         Assert.Equal(EligibilityReasons.NotInCohort, (await Check(stranger, course.Slug)).Reason);
         Assert.Equal(0, await EnrollmentCount(stranger.Id, course.Id));
     }
@@ -110,6 +112,7 @@ public sealed class EnrollmentTests(DatabaseFixture database) : IClassFixture<Da
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
         Assert.Contains("not active", refused.Detail, StringComparison.Ordinal);
+        Assert.Equal(ProblemCodes.CohortInactive, refused.Code);
         Assert.False(check.Eligible);
         Assert.Equal(EligibilityReasons.CohortInactive, check.Reason);
         Assert.Equal(0, await EnrollmentCount(learner.Id, course.Id));

@@ -1,3 +1,4 @@
+using CoursePlatform.Functions.Infrastructure.Problems;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -25,7 +26,7 @@ public sealed class ProblemDetailsTests(HostedApp app) : IClassFixture<HostedApp
     }
 
     /// <summary>Sends, and checks the RFC 9457 shape; returns the body and the response for more checks.</summary>
-    private async Task<(JsonElement Body, HttpResponseMessage Response)> Problem(HttpRequestMessage request, HttpStatusCode status)
+    private async Task<(JsonElement Body, HttpResponseMessage Response)> Problem(HttpRequestMessage request, HttpStatusCode status, ProblemCode? code = null)
     {
         using (request)
         {
@@ -38,7 +39,12 @@ public sealed class ProblemDetailsTests(HostedApp app) : IClassFixture<HostedApp
             Assert.False(string.IsNullOrEmpty(body.GetProperty("type").GetString()));
             Assert.False(string.IsNullOrEmpty(body.GetProperty("title").GetString()));
             Assert.False(string.IsNullOrEmpty(body.GetProperty("detail").GetString()));
-            Assert.False(string.IsNullOrEmpty(body.GetProperty("traceId").GetString()));
+            Assert.Matches("^[0-9a-f]{32}$", body.GetProperty("traceId").GetString());
+            var actual = body.GetProperty("code").GetString();
+            var listed = Assert.Single(ProblemCodes.All, c => c.Code == actual);
+            Assert.Equal(listed.Type, body.GetProperty("type").GetString());
+            Assert.Equal(status, listed.Status);
+            if (code is not null) Assert.Equal(code.Code, actual);
             return (body, response);
         }
     }
@@ -46,7 +52,7 @@ public sealed class ProblemDetailsTests(HostedApp app) : IClassFixture<HostedApp
     [Fact]
     public async Task Invalid_fields_are_400_with_an_errors_map()
     {
-        var (body, _) = await Problem(Request(HttpMethod.Post, "auth/login", json: """{"email":"nope"}"""), HttpStatusCode.BadRequest);
+        var (body, _) = await Problem(Request(HttpMethod.Post, "auth/login", json: """{"email":"nope"}"""), HttpStatusCode.BadRequest, ProblemCodes.ValidationFailed);
         var errors = body.GetProperty("errors");
         Assert.True(errors.TryGetProperty("email", out _));
         Assert.True(errors.TryGetProperty("password", out _));
@@ -73,20 +79,33 @@ public sealed class ProblemDetailsTests(HostedApp app) : IClassFixture<HostedApp
     [Fact]
     public async Task A_wrong_content_type_is_415()
     {
-        await Problem(Request(HttpMethod.Post, "auth/login", json: "email=a", contentType: "application/x-www-form-urlencoded"), HttpStatusCode.UnsupportedMediaType);
+        await Problem(Request(HttpMethod.Post, "auth/login", json: "email=a", contentType: "application/x-www-form-urlencoded"), HttpStatusCode.UnsupportedMediaType, ProblemCodes.UnsupportedMediaType);
+    }
+
+    [Fact]
+    public async Task A_null_body_is_400_bad_request()
+    {
+        await Problem(Request(HttpMethod.Post, "auth/login", json: "null"), HttpStatusCode.BadRequest, ProblemCodes.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_route_that_does_not_answer_the_method_is_405_with_allow()
+    {
+        var (_, response) = await Problem(Request(HttpMethod.Delete, "courses"), HttpStatusCode.MethodNotAllowed, ProblemCodes.MethodNotAllowed);
+        Assert.Contains("GET", response.Content.Headers.Allow);
     }
 
     [Fact]
     public async Task An_oversized_body_is_413()
     {
         var huge = "{\"email\":\"" + new string('a', 1_100_000) + "@example.com\",\"password\":\"x\"}";
-        await Problem(Request(HttpMethod.Post, "auth/login", json: huge), HttpStatusCode.RequestEntityTooLarge);
+        await Problem(Request(HttpMethod.Post, "auth/login", json: huge), HttpStatusCode.RequestEntityTooLarge, ProblemCodes.PayloadTooLarge);
     }
 
     [Fact]
     public async Task Anonymous_is_401_with_a_bearer_challenge()
     {
-        var (_, response) = await Problem(Request(HttpMethod.Get, "users/me"), HttpStatusCode.Unauthorized);
+        var (_, response) = await Problem(Request(HttpMethod.Get, "users/me"), HttpStatusCode.Unauthorized, ProblemCodes.Unauthorized);
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
     }
 
@@ -109,7 +128,7 @@ public sealed class ProblemDetailsTests(HostedApp app) : IClassFixture<HostedApp
             _ => HostedSignIn.Tokens().Issue(user.Id, Guid.NewGuid(), UserRole.Learner), // a well-signed token of a session that does not exist
         };
 
-        var (_, response) = await Problem(Request(HttpMethod.Get, "users/me", bad), HttpStatusCode.Unauthorized);
+        var (_, response) = await Problem(Request(HttpMethod.Get, "users/me", bad), HttpStatusCode.Unauthorized, ProblemCodes.InvalidToken);
         Assert.Contains("invalid_token", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
     }
 
@@ -117,13 +136,13 @@ public sealed class ProblemDetailsTests(HostedApp app) : IClassFixture<HostedApp
     public async Task A_learner_on_an_admin_route_is_403()
     {
         var (_, token) = await app.SignInAsync();
-        await Problem(Request(HttpMethod.Get, "admin/courses/any-course/ingestions", token), HttpStatusCode.Forbidden);
+        await Problem(Request(HttpMethod.Get, "admin/courses/any-course/ingestions", token), HttpStatusCode.Forbidden, ProblemCodes.Forbidden);
     }
 
     [Fact]
     public async Task An_unknown_course_is_404()
     {
-        await Problem(Request(HttpMethod.Get, "courses/no-such-course"), HttpStatusCode.NotFound);
+        await Problem(Request(HttpMethod.Get, "courses/no-such-course"), HttpStatusCode.NotFound, ProblemCodes.NotFound);
     }
 
     [Fact]
@@ -140,7 +159,7 @@ public sealed class ProblemDetailsTests(HostedApp app) : IClassFixture<HostedApp
         using (var first = await Api.SendAsync(Request(HttpMethod.Post, $"admin/courses/{course.Slug}/cohorts", admin, """{"name":"Spring","isActive":true}""")))
             Assert.Equal(HttpStatusCode.Created, first.StatusCode);
 
-        await Problem(Request(HttpMethod.Post, $"admin/courses/{course.Slug}/cohorts", admin, """{"name":"Spring","isActive":true}"""), HttpStatusCode.Conflict);
+        await Problem(Request(HttpMethod.Post, $"admin/courses/{course.Slug}/cohorts", admin, """{"name":"Spring","isActive":true}"""), HttpStatusCode.Conflict, ProblemCodes.CohortNameTaken);
     }
 
     [Fact]
@@ -148,9 +167,9 @@ public sealed class ProblemDetailsTests(HostedApp app) : IClassFixture<HostedApp
     {
         var email = $"nobody-{Guid.NewGuid():N}@example.com";
         for (var i = 0; i < 5; i++)
-            await Problem(Request(HttpMethod.Post, "auth/login", json: $$"""{"email":"{{email}}","password":"wrong"}"""), HttpStatusCode.Unauthorized);
+            await Problem(Request(HttpMethod.Post, "auth/login", json: $$"""{"email":"{{email}}","password":"wrong"}"""), HttpStatusCode.Unauthorized, ProblemCodes.InvalidCredentials);
 
-        var (_, response) = await Problem(Request(HttpMethod.Post, "auth/login", json: $$"""{"email":"{{email}}","password":"wrong"}"""), HttpStatusCode.TooManyRequests);
+        var (_, response) = await Problem(Request(HttpMethod.Post, "auth/login", json: $$"""{"email":"{{email}}","password":"wrong"}"""), HttpStatusCode.TooManyRequests, ProblemCodes.RateLimited);
         Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero);
     }
 
@@ -188,6 +207,7 @@ public sealed class UnreachableDatabaseTests(UnreachableDatabaseApp app) : IClas
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero);
         Assert.Equal(503, JsonDocument.Parse(text).RootElement.GetProperty("status").GetInt32());
+        Assert.Equal(ProblemCodes.DatabaseUnavailable.Code, JsonDocument.Parse(text).RootElement.GetProperty("code").GetString());
     }
 }
 
@@ -204,6 +224,8 @@ public sealed class UnexpectedErrorTests(MissingDatabaseApp app) : IClassFixture
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var body = JsonDocument.Parse(text).RootElement;
         Assert.False(string.IsNullOrEmpty(body.GetProperty("traceId").GetString()));
+        Assert.Equal(ProblemCodes.InternalError.Code, body.GetProperty("code").GetString());
+        Assert.Equal(ProblemCodes.InternalError.Type, body.GetProperty("type").GetString());
         foreach (var leak in new[] { "Npgsql", "3D000", "cp_no_such_database", " at ", "Exception", "SELECT" })
             Assert.DoesNotContain(leak, text, StringComparison.Ordinal);
     }

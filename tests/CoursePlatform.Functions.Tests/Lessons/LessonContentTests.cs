@@ -177,6 +177,7 @@ public sealed class LessonContentTests(DatabaseFixture database) : IClassFixture
         {
             var error = await Assert.ThrowsAsync<ProblemException>(() => Get(topic, user));
             Assert.Equal(refusal, error.Status);
+            if (refusal == HttpStatusCode.Forbidden) Assert.Equal(ProblemCodes.NotEnrolled, error.Code);
         }
     }
 

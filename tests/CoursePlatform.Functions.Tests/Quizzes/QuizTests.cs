@@ -229,6 +229,7 @@ public sealed class QuizTests(DatabaseFixture database) : IClassFixture<Database
         // The early attempt ran out of time long ago; a new one is taken.
         var expired = await Problem(HttpStatusCode.Conflict, () => Submit(learner, open.Id, Answers(open, 5)));
         Assert.Contains("expired", expired.Detail, StringComparison.Ordinal);
+        Assert.Equal(ProblemCodes.AttemptExpired, expired.Code);
         Assert.True((await Sections(learner, course)).Modules[0].Sections.All(s => s.Available));
         Assert.True((await Take(learner, course, 1, 2, correct: 5)).Module.Passed);
     }
@@ -387,6 +388,7 @@ public sealed class QuizTests(DatabaseFixture database) : IClassFixture<Database
         Assert.True(sections.Modules[1].State.Unlocked);
         Assert.False(sections.Modules[2].State.Unlocked);
         Assert.Contains("no questions", empty.Detail, StringComparison.Ordinal);
+        Assert.Equal(ProblemCodes.QuizSectionEmpty, empty.Code);
     }
 
     [Fact]

@@ -48,10 +48,11 @@ public sealed class TutorApplicationTests(DatabaseFixture database) : IClassFixt
 
         var duplicate = await Problem(HttpStatusCode.Conflict, () => Apply(Request("  " + email.ToUpperInvariant() + " ")));
         Assert.Contains("already waiting", duplicate.Detail);
+        Assert.Equal(ProblemCodes.ApplicationPending, duplicate.Code);
 
         var rejected = await app.Run<TutorApplicationService, TutorApplicationDto>(s => s.RejectAsync(As(admin), first.Id, "  Not enough teaching experience yet. ", default));
         Assert.Equal((TutorApplicationStatus.Rejected, "Not enough teaching experience yet.", admin.Id), (rejected.Status, rejected.ReviewReason, rejected.ReviewedById));
-        await Problem(HttpStatusCode.Conflict, () => Approve(admin, first.Id));
+        Assert.Equal(ProblemCodes.ApplicationAlreadyReviewed, (await Problem(HttpStatusCode.Conflict, () => Approve(admin, first.Id))).Code);
         await Problem(HttpStatusCode.Conflict, () => app.Run<TutorApplicationService, TutorApplicationDto>(s => s.RejectAsync(As(admin), first.Id, "again", default)));
 
         var second = await Apply(Request(email));
@@ -115,7 +116,8 @@ public sealed class TutorApplicationTests(DatabaseFixture database) : IClassFixt
         var client = new ClientInfo(address, "tests");
 
         var replacement = await app.Run<PasswordSetupService, PasswordSetupDto>(s => s.IssueAsync(userId, default));
-        await Problem(HttpStatusCode.BadRequest, () => app.Run<PasswordSetupService, TokenResponse>(s => s.CompleteAsync(approval.PasswordSetup!.Token, "a long enough password", client, default)));
+        var replaced = await Problem(HttpStatusCode.BadRequest, () => app.Run<PasswordSetupService, TokenResponse>(s => s.CompleteAsync(approval.PasswordSetup!.Token, "a long enough password", client, default)));
+        Assert.Equal(ProblemCodes.SetupTokenInvalid, replaced.Code);
         app.Clock.Advance(PasswordSetupService.Lifetime + TimeSpan.FromMinutes(1));
         await Problem(HttpStatusCode.BadRequest, () => app.Run<PasswordSetupService, TokenResponse>(s => s.CompleteAsync(replacement.Token, "a long enough password", client, default)));
         Assert.Null(await app.Db(db => db.Users.Where(u => u.Id == userId).Select(u => u.PasswordHash).SingleAsync()));

@@ -16,6 +16,20 @@ public static class Paths
 
     public static string FixtureApp => Path.Combine(RepositoryRoot, "tests", "FunctionsHost.FixtureApp", "bin", Configuration, "net10.0");
 
+    /// <summary>
+    /// Where tests leave files for people to look at (screenshots, generated documents): <c>.local/test-results</c>,
+    /// the folder test.sh collects its TRX files in.
+    /// </summary>
+    public static string TestResults(string subfolder)
+    {
+        var folder = Path.Combine(RepositoryRoot, ".local", "test-results", subfolder);
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    /// <summary>The pinned npm tools of the OpenAPI checks (tools/openapi, installed by scripts/install-openapi-tools.sh).</summary>
+    public static string OpenApiTools => Path.Combine(RepositoryRoot, "tools", "openapi");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

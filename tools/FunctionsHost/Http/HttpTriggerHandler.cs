@@ -53,7 +53,9 @@ public sealed class HttpTriggerHandler(
         InvocationResponse response;
         try
         {
-            response = await worker.InvokeAsync(function, [new ParameterBinding { Name = trigger.Name, Data = new TypedData { Http = http } }], metadata, context.RequestAborted);
+            // Like the Functions host, the invocation continues the caller's W3C trace when the request carries one.
+            response = await worker.InvokeAsync(function, [new ParameterBinding { Name = trigger.Name, Data = new TypedData { Http = http } }], metadata, context.RequestAborted,
+                context.Request.Headers.TraceParent.ToString());
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

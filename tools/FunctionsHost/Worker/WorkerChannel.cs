@@ -95,14 +95,15 @@ public sealed class WorkerChannel(HostArguments arguments, HostJson hostJson, IL
         FunctionDefinition function,
         IEnumerable<ParameterBinding> inputs,
         IDictionary<string, TypedData> triggerMetadata,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string? traceParent = null)
     {
         var request = new InvocationRequest
         {
             InvocationId = Guid.NewGuid().ToString(),
             FunctionId = function.Id,
             // The worker dereferences trace_context unconditionally: always send a W3C traceparent.
-            TraceContext = new RpcTraceContext { TraceParent = NewTraceParent(), TraceState = "" },
+            TraceContext = new RpcTraceContext { TraceParent = IsTraceParent(traceParent) ? traceParent! : NewTraceParent(), TraceState = "" },
         };
         request.InputData.AddRange(inputs);
         request.TriggerMetadata.Add(triggerMetadata);
@@ -264,6 +265,12 @@ public sealed class WorkerChannel(HostArguments arguments, HostJson hostJson, IL
 
     public static string Describe(StatusResult? result) =>
         result?.Exception is { } e ? $"{e.Message}{(string.IsNullOrEmpty(e.StackTrace) ? "" : Environment.NewLine + e.StackTrace)}" : result?.Result ?? "no details";
+
+    /// <summary>A version-00 W3C traceparent: <c>00-{32 hex trace id}-{16 hex span id}-{2 hex flags}</c>, ids not all zero.</summary>
+    private static bool IsTraceParent(string? value) =>
+        value is { Length: 55 } && value.StartsWith("00-", StringComparison.Ordinal) && value[35] == '-' && value[52] == '-'
+        && value.Remove(52, 1).Remove(35, 1).Remove(0, 3).All(char.IsAsciiHexDigitLower)
+        && value.Substring(3, 32) != new string('0', 32) && value.Substring(36, 16) != new string('0', 16);
 
     private static string NewTraceParent() =>
         $"00-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}-01";

@@ -38,7 +38,7 @@ public sealed class PromptQuota(CoursePlatformDbContext db, IOptions<TutorOption
             .Where(u => u.UserId == userId && u.CourseId == courseId && u.ModuleNo == moduleNo)
             .Select(u => u.WindowEndsAt).SingleAsync(cancellationToken);
         throw ProblemException.TooManyRequests(endsAt - now,
-            $"Quota: your {Limit} typed questions for this module are used up until {endsAt:yyyy-MM-dd HH:mm} UTC; suggested prompts stay free.");
+            $"Quota: your {Limit} typed questions for this module are used up until {endsAt:yyyy-MM-dd HH:mm} UTC; suggested prompts stay free.", ProblemCodes.QuotaExceeded);
     }
 
     /// <summary>Gives a prompt back (the answer failed on our side, so it must not cost the learner).</summary>

@@ -3,6 +3,7 @@ using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
+using CoursePlatform.Functions.Infrastructure.OpenApi;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 
@@ -19,13 +20,14 @@ public sealed class TutorFunctions(TutorService tutor)
         var caller = context.RequireCaller();
         var body = await request.ReadJsonAsync<AskRequest>(cancellationToken);
         var answer = await tutor.AskAsync(caller, course, body, cancellationToken);
-        var response = await request.JsonAsync(HttpStatusCode.OK, answer, cancellationToken: cancellationToken);
+        var response = await request.OkAsync(answer, cancellationToken);
         response.Headers.Add("Cache-Control", "no-store");
         return response;
     }
 
     /// <summary><c>?topicId=</c>: the caller's own session of the topic (up to 40 latest messages and the summary).</summary>
     [Function("GetTutorSession")]
+    [QueryParameter("topicId", "The topic whose session to read.", Type = typeof(Guid), Required = true)]
     public async Task<HttpResponseData> GetSession(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "courses/{course}/tutor/session")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
@@ -38,6 +40,7 @@ public sealed class TutorFunctions(TutorService tutor)
 
     /// <summary><c>?parentId=</c>: one level of the topic's suggestion tree (the roots without it).</summary>
     [Function("ListPromptSuggestions")]
+    [QueryParameter("parentId", "The suggestion whose children to list; the roots without it.", Type = typeof(Guid))]
     public async Task<HttpResponseData> ListSuggestions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "topics/{topicId:guid}/prompt-suggestions")] HttpRequestData request,
         Guid topicId, FunctionContext context, CancellationToken cancellationToken)
@@ -46,6 +49,6 @@ public sealed class TutorFunctions(TutorService tutor)
         if (request.Query["parentId"] is { Length: > 0 } parent)
             parentId = Guid.TryParse(parent, out var id) ? id : throw ProblemException.Validation("parentId", "Must be the id (a GUID) of a suggestion.");
         var level = await tutor.ListSuggestionsAsync(context.GetCaller(), topicId, parentId, cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.OK, new { items = level }, cancellationToken: cancellationToken);
+        return await request.OkAsync(new { items = level }, cancellationToken);
     }
 }

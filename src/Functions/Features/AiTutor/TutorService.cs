@@ -118,7 +118,7 @@ public sealed class TutorService(
                                        && !cancellationToken.IsCancellationRequested)
             {
                 logger.LogWarning("The tutor's chat model failed: {Error}", ex.GetType().Name);
-                throw ProblemException.ServiceUnavailable(TimeSpan.FromSeconds(30), "The tutor's language model is unavailable; try again shortly (this question cost nothing).");
+                throw ProblemException.ServiceUnavailable(TimeSpan.FromSeconds(30), "The tutor's language model is unavailable; try again shortly (this question cost nothing).", ProblemCodes.ModelUnavailable);
             }
         }
 

@@ -26,7 +26,7 @@ public sealed class AuthFunctions(StaffLoginService staffLogin, SessionService s
     {
         var body = await request.ReadJsonAsync<LoginRequest>(cancellationToken);
         var tokens = await staffLogin.LoginAsync(body.Email!, body.Password!, addresses.Client(request), cancellationToken);
-        return (await request.JsonAsync(HttpStatusCode.OK, tokens, cancellationToken: cancellationToken)).NoStore();
+        return (await request.OkAsync(tokens, cancellationToken)).NoStore();
     }
 
     /// <summary>Sets a staff account's first password with a one-time token from an admin, and signs in.</summary>
@@ -36,7 +36,7 @@ public sealed class AuthFunctions(StaffLoginService staffLogin, SessionService s
     {
         var body = await request.ReadJsonAsync<PasswordSetupRequest>(cancellationToken);
         var tokens = await passwordSetup.CompleteAsync(body.Token!, body.Password!, addresses.Client(request), cancellationToken);
-        return (await request.JsonAsync(HttpStatusCode.OK, tokens, cancellationToken: cancellationToken)).NoStore();
+        return (await request.OkAsync(tokens, cancellationToken)).NoStore();
     }
 
     [Function("RefreshSession")]
@@ -45,7 +45,7 @@ public sealed class AuthFunctions(StaffLoginService staffLogin, SessionService s
     {
         var body = await request.ReadJsonAsync<RefreshRequest>(cancellationToken);
         var tokens = await sessions.RefreshAsync(body.RefreshToken!, addresses.Client(request), cancellationToken);
-        return (await request.JsonAsync(HttpStatusCode.OK, tokens, cancellationToken: cancellationToken)).NoStore();
+        return (await request.OkAsync(tokens, cancellationToken)).NoStore();
     }
 
     [Function("Logout")]
@@ -55,6 +55,6 @@ public sealed class AuthFunctions(StaffLoginService staffLogin, SessionService s
     {
         var caller = context.RequireCaller();
         await sessions.RevokeFamilyAsync(caller.SessionId, "logout", cancellationToken);
-        return request.CreateResponse(HttpStatusCode.NoContent);
+        return request.NoContent();
     }
 }

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Net;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Http;
+using CoursePlatform.Functions.Infrastructure.OpenApi;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 
@@ -15,6 +16,9 @@ public sealed record ExchangeRequest(
 public sealed class GoogleSignInFunctions(GoogleSignInService google, ClientAddress addresses)
 {
     [Function("GoogleSignInStart")]
+    [QueryParameter("redirect", "The frontend URL to return to; its origin must be one of Google__AllowedRedirectOrigins.", Required = true)]
+    [QueryParameter("code_challenge", "The base64url SHA-256 (43 characters) of a random code_verifier the frontend keeps for POST /auth/exchange.", Required = true)]
+    [QueryParameter("login_hint", "An email address to preselect at the provider.", MaxLength = 320)]
     public async Task<HttpResponseData> Start(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "auth/google/start")] HttpRequestData request, CancellationToken cancellationToken)
     {
@@ -29,6 +33,9 @@ public sealed class GoogleSignInFunctions(GoogleSignInService google, ClientAddr
     }
 
     [Function("GoogleSignInCallback")]
+    [QueryParameter("code", "The provider's authorization code.")]
+    [QueryParameter("state", "The state the sign-in started with.")]
+    [QueryParameter("error", "The provider's error, when the sign-in was refused.")]
     public async Task<HttpResponseData> Callback(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "auth/google/callback")] HttpRequestData request, CancellationToken cancellationToken)
     {
@@ -46,7 +53,7 @@ public sealed class GoogleSignInFunctions(GoogleSignInService google, ClientAddr
     {
         var body = await request.ReadJsonAsync<ExchangeRequest>(cancellationToken);
         var tokens = await google.ExchangeAsync(body.Code!, body.CodeVerifier!, addresses.Client(request), cancellationToken);
-        return (await request.JsonAsync(HttpStatusCode.OK, tokens, cancellationToken: cancellationToken)).NoStore();
+        return (await request.OkAsync(tokens, cancellationToken)).NoStore();
     }
 
     private static HttpResponseData Redirect(HttpRequestData request, Uri location)

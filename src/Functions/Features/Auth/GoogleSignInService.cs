@@ -96,7 +96,7 @@ public sealed class GoogleSignInService(
     {
         if (string.IsNullOrEmpty(state) || state.Length > 200) throw InvalidState();
         if (binding is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(binding), Encoding.ASCII.GetBytes(Binding(state))))
-            throw ProblemException.BadRequest("This sign-in was started in another browser (or its cookie expired); start the sign-in again here.");
+            throw ProblemException.BadRequest("This sign-in was started in another browser (or its cookie expired); start the sign-in again here.", ProblemCodes.SignInStateInvalid);
         var login = await ConsumeStateAsync(state, cancellationToken);
         if (!string.IsNullOrEmpty(error) || string.IsNullOrEmpty(code))
             return WithQuery(login.RedirectUri, "error", string.IsNullOrEmpty(error) ? "invalid_request" : error);
@@ -128,11 +128,11 @@ public sealed class GoogleSignInService(
         var row = await db.AuthLoginCodes.AsNoTracking().SingleOrDefaultAsync(c => c.CodeHash == hash, cancellationToken);
         if (row is not null && (row.CodeChallenge is null || !CryptographicOperations.FixedTimeEquals(
                 Encoding.ASCII.GetBytes(row.CodeChallenge), Encoding.ASCII.GetBytes(Challenge(codeVerifier)))))
-            throw ProblemException.Unauthorized("The code verifier does not match the sign-in that issued this code; sign in again.", "invalid_grant");
+            throw ProblemException.Unauthorized("The code verifier does not match the sign-in that issued this code; sign in again.", "invalid_grant", ProblemCodes.InvalidGrant);
         var claimed = row is null ? 0 : await db.AuthLoginCodes
             .Where(c => c.Id == row.Id && c.ConsumedAt == null && c.ExpiresAt > now)
             .ExecuteUpdateAsync(c => c.SetProperty(x => x.ConsumedAt, now), cancellationToken);
-        if (claimed == 0) throw ProblemException.Unauthorized("The sign-in code is invalid, expired or already used; sign in again.", "invalid_grant");
+        if (claimed == 0) throw ProblemException.Unauthorized("The sign-in code is invalid, expired or already used; sign in again.", "invalid_grant", ProblemCodes.InvalidGrant);
 
         var user = await db.Users.SingleAsync(u => u.Id == row!.UserId, cancellationToken);
         return await sessions.StartAsync(user, client, cancellationToken);
@@ -194,7 +194,7 @@ public sealed class GoogleSignInService(
         catch (HttpRequestException ex)
         {
             logger.LogWarning("Identity provider token endpoint unreachable: {Error}", ex.Message);
-            throw ProblemException.ServiceUnavailable(TimeSpan.FromSeconds(30), "The identity provider is unreachable; try again shortly.");
+            throw ProblemException.ServiceUnavailable(TimeSpan.FromSeconds(30), "The identity provider is unreachable; try again shortly.", ProblemCodes.IdentityProviderUnavailable);
         }
         using (response)
         {
@@ -260,18 +260,18 @@ public sealed class GoogleSignInService(
         }
         else if (user.AuthProvider is not null && (user.AuthProvider != Provider || user.ProviderSubject != identity.Subject))
         {
-            throw ProblemException.Conflict("This email already belongs to another sign-in account.");
+            throw ProblemException.Conflict("This email already belongs to another sign-in account.", ProblemCodes.AccountConflict);
         }
         else if (user.AuthProvider is null && (user.Role != UserRole.Learner || user.PasswordHash is not null))
         {
             // A staff account, or one with a password, is never taken over by whoever controls a Google account
             // with the same address: it signs in with its password.
             logger.LogWarning("Refused to link Google sign-in to {Role} account {UserId} by email alone", user.Role, user.Id);
-            throw ProblemException.Conflict("This email belongs to a staff account or one with a password; sign in with the password instead.");
+            throw ProblemException.Conflict("This email belongs to a staff account or one with a password; sign in with the password instead.", ProblemCodes.AccountConflict);
         }
         else if (user.Email != identity.Email && await db.Users.AnyAsync(u => u.Email == identity.Email && u.Id != user.Id, cancellationToken))
         {
-            throw ProblemException.Conflict("The provider's email address already belongs to another account.");
+            throw ProblemException.Conflict("The provider's email address already belongs to another account.", ProblemCodes.AccountConflict);
         }
 
         (user.AuthProvider, user.ProviderSubject, user.Email) = (Provider, identity.Subject, identity.Email);
@@ -284,7 +284,7 @@ public sealed class GoogleSignInService(
         }
         catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
         {
-            throw ProblemException.Conflict("This account is being signed in concurrently; try again.");
+            throw ProblemException.Conflict("This account is being signed in concurrently; try again.", ProblemCodes.ConcurrentUpdate);
         }
         return user;
     }
@@ -293,9 +293,9 @@ public sealed class GoogleSignInService(
         new(url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + name + "=" + Uri.EscapeDataString(value));
 
     private static ProblemException InvalidState() =>
-        ProblemException.BadRequest("The sign-in request is unknown, expired or already completed; start the sign-in again.");
+        ProblemException.BadRequest("The sign-in request is unknown, expired or already completed; start the sign-in again.", ProblemCodes.SignInStateInvalid);
 
-    private static ProblemException SignInFailed(string detail) => new(System.Net.HttpStatusCode.BadRequest, "Sign-in failed", detail);
+    private static ProblemException SignInFailed(string detail) => new(ProblemCodes.SignInFailed, detail);
 
     /// <summary>A cookie the start of a sign-in sets (HttpOnly, SameSite=Lax, on the sign-in routes only).</summary>
     public sealed record LoginCookie(string Name, string Value, bool Secure, TimeSpan MaxAge);
@@ -326,7 +326,7 @@ public sealed class OidcProviderMetadata
         }
         catch (InvalidOperationException)
         {
-            throw ProblemException.ServiceUnavailable(TimeSpan.FromSeconds(30), "The identity provider is unreachable; try again shortly.");
+            throw ProblemException.ServiceUnavailable(TimeSpan.FromSeconds(30), "The identity provider is unreachable; try again shortly.", ProblemCodes.IdentityProviderUnavailable);
         }
     }
 

@@ -44,7 +44,7 @@ public sealed class PasswordSetupService(
             RETURNING user_id AS "Value"
             """).ToListAsync(cancellationToken);
         if (userIds.Count == 0)
-            throw ProblemException.BadRequest("This password-setup link is unknown, used or expired; ask an admin for a new one.");
+            throw ProblemException.BadRequest("This password-setup link is unknown, used or expired; ask an admin for a new one.", ProblemCodes.SetupTokenInvalid);
 
         var user = await db.Users.SingleAsync(u => u.Id == userIds[0], cancellationToken);
         user.PasswordHash = hasher.HashPassword(user, password);

@@ -124,7 +124,7 @@ public sealed class SessionService(
         UserProfile.From(user));
 
     private static ProblemException InvalidGrant() =>
-        ProblemException.Unauthorized("The refresh token is invalid, expired or already used; sign in again.", "invalid_grant");
+        ProblemException.Unauthorized("The refresh token is invalid, expired or already used; sign in again.", "invalid_grant", ProblemCodes.InvalidGrant);
 
     private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
 }

@@ -48,7 +48,7 @@ public sealed class StaffLoginService(
         if (user is null || result == PasswordVerificationResult.Failed)
         {
             logger.LogInformation("Staff sign-in failed");
-            throw ProblemException.Unauthorized("The email or password is incorrect.");
+            throw ProblemException.Unauthorized("The email or password is incorrect.", code: ProblemCodes.InvalidCredentials);
         }
 
         if (result == PasswordVerificationResult.SuccessRehashNeeded) user.PasswordHash = hasher.HashPassword(user, password);

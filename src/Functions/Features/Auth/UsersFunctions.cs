@@ -21,7 +21,7 @@ public sealed class UsersFunctions(CoursePlatformDbContext db, ILogger<UsersFunc
         var me = await db.Users.AsNoTracking().Where(u => u.Id == caller.UserId)
             .Select(u => new UserProfile(u.Id, u.Email, u.FullName, u.PictureUrl, u.Role))
             .SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("user");
-        return await request.JsonAsync(HttpStatusCode.OK, me, cancellationToken: cancellationToken);
+        return await request.OkAsync(me, cancellationToken);
     }
 
     /// <summary>Deletes the account; the database cascades to every personal row (sessions included).</summary>
@@ -33,6 +33,6 @@ public sealed class UsersFunctions(CoursePlatformDbContext db, ILogger<UsersFunc
         var caller = context.RequireCaller();
         await db.Users.Where(u => u.Id == caller.UserId).ExecuteDeleteAsync(cancellationToken);
         logger.LogInformation("User {UserId} deleted their account", caller.UserId);
-        return request.CreateResponse(HttpStatusCode.NoContent);
+        return request.NoContent();
     }
 }

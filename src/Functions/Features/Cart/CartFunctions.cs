@@ -25,7 +25,7 @@ public sealed class CartFunctions(CartService cart, CheckoutService checkout)
     {
         var userId = context.RequireCaller().UserId;
         var body = await request.ReadJsonAsync<AddToCartRequest>(cancellationToken);
-        return await Change(request, await cart.AddAsync(userId, body, cancellationToken), cancellationToken);
+        return await Change(request, await cart.AddAsync(userId, body, cancellationToken), body.Course!, cancellationToken);
     }
 
     [Function("RemoveCartLine")]
@@ -34,20 +34,20 @@ public sealed class CartFunctions(CartService cart, CheckoutService checkout)
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         await cart.RemoveAsync(context.RequireCaller().UserId, course, cancellationToken);
-        return request.CreateResponse(HttpStatusCode.NoContent);
+        return request.NoContent();
     }
 
     [Function("SaveCartLineForLater")]
     public async Task<HttpResponseData> SaveForLater(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cart/lines/{course}/save-for-later")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken) =>
-        await request.JsonAsync(HttpStatusCode.OK, await cart.SaveForLaterAsync(context.RequireCaller().UserId, course, cancellationToken), cancellationToken: cancellationToken);
+        await request.OkAsync(await cart.SaveForLaterAsync(context.RequireCaller().UserId, course, cancellationToken), cancellationToken);
 
     [Function("MoveSavedToCart")]
     public async Task<HttpResponseData> MoveToCart(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cart/saved/{course}/move-to-cart")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken) =>
-        await Change(request, await cart.MoveToCartAsync(context.RequireCaller().UserId, course, cancellationToken), cancellationToken);
+        await Change(request, await cart.MoveToCartAsync(context.RequireCaller().UserId, course, cancellationToken), course, cancellationToken);
 
     /// <summary>Not in api.md: drops a saved-for-later item (204; 404 when it is not saved).</summary>
     [Function("RemoveSavedItem")]
@@ -56,7 +56,7 @@ public sealed class CartFunctions(CartService cart, CheckoutService checkout)
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         await cart.RemoveSavedAsync(context.RequireCaller().UserId, course, cancellationToken);
-        return request.CreateResponse(HttpStatusCode.NoContent);
+        return request.NoContent();
     }
 
     /// <summary>Clears the live cart; the saved-for-later list stays.</summary>
@@ -66,7 +66,7 @@ public sealed class CartFunctions(CartService cart, CheckoutService checkout)
         FunctionContext context, CancellationToken cancellationToken)
     {
         await cart.ClearAsync(context.RequireCaller().UserId, cancellationToken);
-        return request.CreateResponse(HttpStatusCode.NoContent);
+        return request.NoContent();
     }
 
     /// <summary>200 with what became of every line; 409 when the cart is empty (or another checkout took it).</summary>
@@ -74,8 +74,9 @@ public sealed class CartFunctions(CartService cart, CheckoutService checkout)
     public async Task<HttpResponseData> Checkout(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cart/checkout")] HttpRequestData request,
         FunctionContext context, CancellationToken cancellationToken) =>
-        await request.JsonAsync(HttpStatusCode.OK, await checkout.CheckoutAsync(context.RequireCaller().UserId, cancellationToken), cancellationToken: cancellationToken);
+        await request.OkAsync(await checkout.CheckoutAsync(context.RequireCaller().UserId, cancellationToken), cancellationToken);
 
-    private static Task<HttpResponseData> Change(HttpRequestData request, CartChange change, CancellationToken cancellationToken) =>
-        request.JsonAsync(change.Outcome == CartOutcome.Added ? HttpStatusCode.Created : HttpStatusCode.OK, change, cancellationToken: cancellationToken);
+    /// <summary>201 with the new line's URL when a line was added, else 200.</summary>
+    private static Task<HttpResponseData> Change(HttpRequestData request, CartChange change, string course, CancellationToken cancellationToken) =>
+        request.CreatedOrOkAsync(change.Outcome == CartOutcome.Added, change, $"cart/lines/{course}", cancellationToken);
 }

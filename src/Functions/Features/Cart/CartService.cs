@@ -145,5 +145,5 @@ public sealed class CartService(CoursePlatformDbContext db, CourseResolver cours
         db.CartItems.Where(i => i.UserId == userId && i.CourseId == courseId);
 
     private static ProblemException NotIn(string list) =>
-        new(HttpStatusCode.NotFound, "Not found", $"This course is not in {list}.");
+        new(ProblemCodes.NotFound, $"This course is not in {list}.");
 }

@@ -36,7 +36,7 @@ public sealed class CheckoutService(
             .FromSql($"SELECT * FROM cart_lines WHERE user_id = {userId} ORDER BY added_at, id FOR UPDATE")
             .AsNoTracking()
             .ToListAsync(cancellationToken);
-        if (lines.Count == 0) throw ProblemException.Conflict("Your cart is empty.");
+        if (lines.Count == 0) throw ProblemException.Conflict("Your cart is empty.", ProblemCodes.CartEmpty);
 
         var lineCourses = await courses.ResolveAsync([.. lines.Select(l => l.CourseId)], cancellationToken);
         foreach (var line in lines)

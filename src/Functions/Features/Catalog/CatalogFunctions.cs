@@ -1,5 +1,6 @@
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Http;
+using CoursePlatform.Functions.Infrastructure.OpenApi;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 
@@ -12,6 +13,7 @@ public sealed class CatalogFunctions(CatalogService catalog)
     private const string PrivateCache = "private, no-cache";
 
     [Function("ListCourses")]
+    [QueryParameter("q", "Finds courses whose name contains this text.", MaxLength = CatalogService.MaxQueryLength)]
     public async Task<HttpResponseData> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "courses")] HttpRequestData request, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
+using CoursePlatform.Functions.Infrastructure.OpenApi;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 
@@ -28,7 +29,7 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
         context.RequireAdmin();
         var body = await request.ReadJsonAsync<CreateCohortRequest>(cancellationToken);
         var cohort = await cohorts.CreateAsync(course, body, cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.Created, cohort, cancellationToken: cancellationToken);
+        return await request.CreatedAsync(cohort, $"admin/cohorts/{cohort.Id}", cancellationToken);
     }
 
     [Function("AdminUpdateCohort")]
@@ -48,11 +49,12 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
     {
         context.RequireAdmin();
         await cohorts.DeleteAsync(cohortId, cancellationToken);
-        return request.CreateResponse(HttpStatusCode.NoContent);
+        return request.NoContent();
     }
 
     /// <summary><c>?q=</c> filters by a part of the email; paged.</summary>
     [Function("AdminListCohortMembers")]
+    [QueryParameter("q", "Finds members whose email contains this text.")]
     public async Task<HttpResponseData> ListMembers(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/cohorts/{cohortId:guid}/members")] HttpRequestData request,
         Guid cohortId, FunctionContext context, CancellationToken cancellationToken)
@@ -74,6 +76,8 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
 
     /// <summary><c>?email=</c> removes one member (204, or 404); a body <c>{ emails: [...] }</c> removes many (<c>{ requested, removed }</c>).</summary>
     [Function("AdminRemoveCohortMembers")]
+    [OptionalBody]
+    [QueryParameter("email", "Removes this one member (204, or 404); without it the body lists the emails.")]
     public async Task<HttpResponseData> RemoveMembers(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/cohorts/{cohortId:guid}/members")] HttpRequestData request,
         Guid cohortId, FunctionContext context, CancellationToken cancellationToken)
@@ -82,7 +86,7 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
         if (request.Query["email"] is { } email)
         {
             await cohorts.RemoveMemberAsync(cohortId, email, cancellationToken);
-            return request.CreateResponse(HttpStatusCode.NoContent);
+            return request.NoContent();
         }
         if (!request.Headers.Contains("Content-Type"))
             throw ProblemException.BadRequest("Name the member with ?email= or send { emails: [...] }.");
@@ -100,6 +104,6 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
         CohortAdminService.ParseBatchNo(batchNo);
         var body = await request.ReadJsonAsync<ProjectBriefRequest>(cancellationToken);
         var (brief, created) = await cohorts.PutProjectAsync(cohortId, batchNo, body, cancellationToken);
-        return await request.JsonAsync(created ? HttpStatusCode.Created : HttpStatusCode.OK, brief, cancellationToken: cancellationToken);
+        return await request.CreatedOrOkAsync(created, brief, $"admin/cohorts/{cohortId}/projects/{batchNo}", cancellationToken);
     }
 }

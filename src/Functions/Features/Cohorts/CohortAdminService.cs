@@ -132,11 +132,10 @@ public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolve
         }
         if (errorCount > 0)
         {
-            throw new ProblemException(System.Net.HttpStatusCode.BadRequest, "Validation failed",
+            throw ProblemException.Validation(errors,
                 errorCount > errors.Count
                     ? $"{errorCount} entries are invalid; the first {errors.Count} are listed in errors. Nothing was saved."
-                    : "Some entries are invalid; see errors. Nothing was saved.",
-                errors);
+                    : "Some entries are invalid; see errors. Nothing was saved.");
         }
 
         await RequireCohortAsync(cohortId, cancellationToken);
@@ -282,7 +281,7 @@ public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolve
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            throw ProblemException.Conflict($"The course already has a cohort named \"{name}\".");
+            throw ProblemException.Conflict($"The course already has a cohort named \"{name}\".", ProblemCodes.CohortNameTaken);
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation })
         {

@@ -3,6 +3,7 @@ using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
+using CoursePlatform.Functions.Infrastructure.OpenApi;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 
@@ -24,11 +25,13 @@ public sealed class ColdCallFunctions(ColdCallService coldCalls)
     {
         var caller = context.RequireCaller();
         var body = await request.ReadJsonAsync<PostMessageRequest>(cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.Created, await coldCalls.PostAsync(caller, promptId, body, cancellationToken), cancellationToken: cancellationToken);
+        var message = await coldCalls.PostAsync(caller, promptId, body, cancellationToken);
+        return await request.CreatedAsync(message, $"cold-call-messages/{message.Id}", cancellationToken);
     }
 
     /// <summary>The cohort's thread, oldest first, paged; staff may filter by <c>?cohortId=</c>.</summary>
     [Function("GetColdCallThread")]
+    [QueryParameter("cohortId", "Staff only: the thread of this cohort.", Type = typeof(Guid))]
     public async Task<HttpResponseData> Thread(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cold-calls/{promptId:guid}/messages")] HttpRequestData request,
         Guid promptId, FunctionContext context, CancellationToken cancellationToken)
@@ -44,10 +47,11 @@ public sealed class ColdCallFunctions(ColdCallService coldCalls)
     public async Task<HttpResponseData> Star(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cold-call-messages/{messageId:guid}/star")] HttpRequestData request,
         Guid messageId, FunctionContext context, CancellationToken cancellationToken) =>
-        await request.JsonAsync(HttpStatusCode.OK, await coldCalls.ToggleStarAsync(context.RequireCaller(), messageId, cancellationToken), cancellationToken: cancellationToken);
+        await request.OkAsync(await coldCalls.ToggleStarAsync(context.RequireCaller(), messageId, cancellationToken), cancellationToken);
 
     /// <summary>Hides a message from learners (<c>?hidden=false</c> shows it again); the course's tutors and admins.</summary>
     [Function("HideColdCallMessage")]
+    [QueryParameter("hidden", "false shows the message again.", Type = typeof(bool), Default = "true")]
     public async Task<HttpResponseData> Hide(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cold-call-messages/{messageId:guid}/hide")] HttpRequestData request,
         Guid messageId, FunctionContext context, CancellationToken cancellationToken)
@@ -59,7 +63,7 @@ public sealed class ColdCallFunctions(ColdCallService coldCalls)
             "false" => false,
             _ => throw ProblemException.Validation("hidden", "true or false."),
         };
-        return await request.JsonAsync(HttpStatusCode.OK, await coldCalls.SetHiddenAsync(caller, messageId, hidden, cancellationToken), cancellationToken: cancellationToken);
+        return await request.OkAsync(await coldCalls.SetHiddenAsync(caller, messageId, hidden, cancellationToken), cancellationToken);
     }
 
     /// <summary>The author deletes their own message (204); a response that has replies stays (409).</summary>
@@ -69,6 +73,6 @@ public sealed class ColdCallFunctions(ColdCallService coldCalls)
         Guid messageId, FunctionContext context, CancellationToken cancellationToken)
     {
         await coldCalls.DeleteOwnAsync(context.RequireCaller(), messageId, cancellationToken);
-        return request.CreateResponse(HttpStatusCode.NoContent);
+        return request.NoContent();
     }
 }

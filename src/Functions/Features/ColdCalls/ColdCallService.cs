@@ -83,7 +83,7 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            throw ProblemException.Conflict("You have already responded to this prompt; reply in the thread instead.");
+            throw ProblemException.Conflict("You have already responded to this prompt; reply in the thread instead.", ProblemCodes.AlreadyResponded);
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation })
         {
@@ -146,7 +146,7 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
             .Select(m => new { m.ParentId, m.HiddenAt }).SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("message of yours");
         throw ProblemException.Conflict(message.HiddenAt is not null ? "A hidden message stays for the course staff."
             : message.ParentId is null ? "A response that has replies stays: the thread would lose its start."
-            : "A reply that has replies stays: the thread would lose its middle.");
+            : "A reply that has replies stays: the thread would lose its middle.", ProblemCodes.MessageNotDeletable);
     }
 
     /// <summary>Staff (the course's tutor or an admin) or a learner with an active cohort of the course (else 403).</summary>
@@ -156,13 +156,13 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
         if (!isPublished) throw ProblemException.NotFound("topic");
         var enrolledCohort = await db.Enrollments.AsNoTracking().Where(e => e.UserId == caller.UserId && e.CourseId == courseId && e.Status == EnrollmentStatus.Active)
             .Select(e => new { e.CohortId }).SingleOrDefaultAsync(cancellationToken)
-            ?? throw ProblemException.Forbidden("Enrol in the course to take part in its cold calls.");
+            ?? throw ProblemException.Forbidden("Enrol in the course to take part in its cold calls.", ProblemCodes.NotEnrolled);
         var matches = await membership.FindAsync(caller.UserId, courseId, enrolledCohort.CohortId, cancellationToken);
         var match = matches.FirstOrDefault(m => m.CohortId == enrolledCohort.CohortId && m.IsActive) ?? matches.FirstOrDefault(m => m.IsActive);
         if (match is null)
             throw ProblemException.Forbidden(matches.Count > 0
                 ? "Your cohort for this course is not active, so its cold calls are closed."
-                : "Cold calls are for the members of the course's cohorts; you are in none.");
+                : "Cold calls are for the members of the course's cohorts; you are in none.", matches.Count > 0 ? ProblemCodes.CohortInactive : ProblemCodes.NotInCohort);
         return (false, match.CohortId);
     }
 
@@ -178,7 +178,7 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
     private async Task RequireOwnRootAsync(Guid userId, Guid promptId, CancellationToken cancellationToken)
     {
         if (!await db.ColdCallMessages.AnyAsync(m => m.PromptId == promptId && m.UserId == userId && m.ParentId == null, cancellationToken))
-            throw ProblemException.Forbidden("Post your own response first: the thread opens once you have answered (blind response).");
+            throw ProblemException.Forbidden("Post your own response first: the thread opens once you have answered (blind response).", ProblemCodes.BlindResponseRequired);
     }
 
     /// <summary>A message the caller may see: staff any of their course; a learner one of their cohort, not hidden, once they responded.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Http;
+using CoursePlatform.Functions.Infrastructure.OpenApi;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 
@@ -17,7 +18,8 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
     {
         context.RequireAdmin();
         var body = await request.ReadJsonAsync<CourseRequest>(cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.Created, await courses.CreateAsync(body, cancellationToken), cancellationToken: cancellationToken);
+        var created = await courses.CreateAsync(body, cancellationToken);
+        return await request.CreatedAsync(created, $"admin/courses/{created.Slug}", cancellationToken);
     }
 
     /// <summary>A JSON merge patch: the fields sent change, the rest stay (<c>"isPublished": false</c> hides the course at once).</summary>
@@ -49,7 +51,8 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
     {
         context.RequireAdmin();
         var body = await request.ReadJsonAsync<TopicRequest>(cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.Created, await topics.CreateAsync(course, body, cancellationToken), cancellationToken: cancellationToken);
+        var topic = await topics.CreateAsync(course, body, cancellationToken);
+        return await request.CreatedAsync(topic, $"admin/courses/{course}/topics/{topic.Id}", cancellationToken);
     }
 
     /// <summary>A JSON merge patch of the topic; a <c>layout</c> sent whole replaces the stored one's blocks.</summary>
@@ -85,6 +88,7 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
 
     /// <summary><c>?persona=</c> a tutor persona, or none for the default asset. 201 when new, 200 when replaced.</summary>
     [Function("AdminPutAsset")]
+    [QueryParameter("persona", "The tutor persona the payload is for; without it, the default for every persona.")]
     public async Task<HttpResponseData> PutAsset(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "admin/topics/{topicId:guid}/assets/{contentKey}")] HttpRequestData request,
         Guid topicId, string contentKey, FunctionContext context, CancellationToken cancellationToken)
@@ -92,10 +96,11 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
         context.RequireAdmin();
         var body = await request.ReadJsonAsync<AssetRequest>(cancellationToken);
         var (asset, created) = await assets.PutAsync(topicId, contentKey, request.Query["persona"], body, cancellationToken);
-        return await request.JsonAsync(created ? HttpStatusCode.Created : HttpStatusCode.OK, asset, cancellationToken: cancellationToken);
+        return await request.CreatedOrOkAsync(created, asset, $"admin/topics/{topicId}/assets/{contentKey}", cancellationToken);
     }
 
     [Function("AdminDeleteAsset")]
+    [QueryParameter("persona", "The tutor persona whose payload to delete; without it, the default.")]
     public async Task<HttpResponseData> DeleteAsset(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/topics/{topicId:guid}/assets/{contentKey}")] HttpRequestData request,
         Guid topicId, string contentKey, FunctionContext context, CancellationToken cancellationToken)

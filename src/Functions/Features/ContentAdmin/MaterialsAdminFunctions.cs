@@ -3,6 +3,7 @@ using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
+using CoursePlatform.Functions.Infrastructure.OpenApi;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 
@@ -14,6 +15,7 @@ public sealed class MaterialsAdminFunctions(
 {
     /// <summary><c>?moduleNo=</c> optional; with the correct options (admins only).</summary>
     [Function("AdminListQuizQuestions")]
+    [QueryParameter("moduleNo", "Only this module's questions.", Type = typeof(int), Minimum = 1)]
     public async Task<HttpResponseData> ListQuestions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/courses/{course}/quiz-questions")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
@@ -32,7 +34,8 @@ public sealed class MaterialsAdminFunctions(
     {
         context.RequireAdmin();
         var body = await request.ReadJsonAsync<QuizQuestionRequest>(cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.Created, await questions.CreateAsync(course, body, cancellationToken), cancellationToken: cancellationToken);
+        var question = await questions.CreateAsync(course, body, cancellationToken);
+        return await request.CreatedAsync(question, $"admin/courses/{course}/quiz-questions/{question.Id}", cancellationToken);
     }
 
     [Function("AdminReplaceQuizQuestion")]
@@ -71,7 +74,8 @@ public sealed class MaterialsAdminFunctions(
     {
         context.RequireAdmin();
         var body = await request.ReadJsonAsync<PromptSuggestionRequest>(cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.Created, await materials.CreateSuggestionAsync(topicId, body, cancellationToken), cancellationToken: cancellationToken);
+        var suggestion = await materials.CreateSuggestionAsync(topicId, body, cancellationToken);
+        return await request.CreatedAsync(suggestion, $"admin/topics/{topicId}/prompt-suggestions/{suggestion.Id}", cancellationToken);
     }
 
     [Function("AdminReplacePromptSuggestion")]
@@ -111,7 +115,8 @@ public sealed class MaterialsAdminFunctions(
     {
         context.RequireAdmin();
         var body = await request.ReadJsonAsync<ColdCallPromptRequest>(cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.Created, await materials.CreateColdCallPromptAsync(topicId, body, cancellationToken), cancellationToken: cancellationToken);
+        var prompt = await materials.CreateColdCallPromptAsync(topicId, body, cancellationToken);
+        return await request.CreatedAsync(prompt, $"admin/topics/{topicId}/cold-call-prompts/{prompt.Id}", cancellationToken);
     }
 
     [Function("AdminReplaceColdCallPrompt")]
@@ -143,7 +148,7 @@ public sealed class MaterialsAdminFunctions(
         context.RequireAdmin();
         var body = await request.ReadJsonAsync<SimulationRequest>(cancellationToken);
         var (exercise, created) = await materials.PutSimulationAsync(topicId, body, cancellationToken);
-        return await request.JsonAsync(created ? HttpStatusCode.Created : HttpStatusCode.OK, exercise, cancellationToken: cancellationToken);
+        return await request.CreatedOrOkAsync(created, exercise, $"admin/topics/{topicId}/simulation", cancellationToken);
     }
 
     [Function("AdminDeleteSimulation")]
@@ -165,11 +170,12 @@ public sealed class MaterialsAdminFunctions(
         context.RequireAdmin();
         var body = await request.ReadJsonAsync<CmsPageRequest>(cancellationToken);
         var (page, created) = await pages.PutAsync(slug, body, cancellationToken);
-        return await request.JsonAsync(created ? HttpStatusCode.Created : HttpStatusCode.OK, page, cancellationToken: cancellationToken);
+        return await request.CreatedOrOkAsync(created, page, $"admin/pages/{slug}", cancellationToken);
     }
 
     /// <summary><c>?resource=</c> a resource type (<c>course</c>, <c>topic</c>, <c>asset</c>, ...) or a resource id; <c>page</c>, <c>pageSize</c>.</summary>
     [Function("AdminListAudit")]
+    [QueryParameter("resource", "Only entries about this resource (its kind or id).", MaxLength = 100)]
     public async Task<HttpResponseData> Audit(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/audit")] HttpRequestData request,
         FunctionContext context, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Net;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Http;
+using CoursePlatform.Functions.Infrastructure.OpenApi;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 
@@ -14,6 +15,8 @@ public sealed class EnrollmentFunctions(EnrollmentService enrollments)
     /// enrolment, 200 with the existing one, or 200 with the eligibility when checking.
     /// </summary>
     [Function("Enroll")]
+    [QueryParameter("checkOnly", "true: only report the eligibility, enrol nobody.", Type = typeof(bool), Default = "false")]
+    [OptionalBody]
     public async Task<HttpResponseData> Enroll(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "courses/{course}/enroll")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
@@ -23,9 +26,9 @@ public sealed class EnrollmentFunctions(EnrollmentService enrollments)
         if (HasBody(request)) checkOnly |= (await request.ReadJsonAsync<EnrollRequest>(cancellationToken)).CheckOnly == true;
 
         if (checkOnly)
-            return await request.JsonAsync(HttpStatusCode.OK, await enrollments.CheckAsync(userId, course, cancellationToken), cancellationToken: cancellationToken);
+            return await request.OkAsync(await enrollments.CheckAsync(userId, course, cancellationToken), cancellationToken);
         var outcome = await enrollments.EnrollAsync(userId, course, cancellationToken);
-        return await request.JsonAsync(outcome.Created ? HttpStatusCode.Created : HttpStatusCode.OK, outcome.Enrollment, cancellationToken: cancellationToken);
+        return await request.CreatedOrOkAsync(outcome.Created, outcome.Enrollment, $"me/enrollments/{outcome.Enrollment.CourseSlug}", cancellationToken);
     }
 
     /// <summary>Cancels the caller's purchase of a course whose payment is pending (204); see <see cref="EnrollmentService.CancelPendingAsync"/>.</summary>
@@ -35,7 +38,7 @@ public sealed class EnrollmentFunctions(EnrollmentService enrollments)
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         await enrollments.CancelPendingAsync(context.RequireCaller().UserId, course, cancellationToken);
-        return request.CreateResponse(HttpStatusCode.NoContent);
+        return request.NoContent();
     }
 
     [Function("ListMyEnrollments")]

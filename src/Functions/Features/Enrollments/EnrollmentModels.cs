@@ -1,4 +1,5 @@
 using CoursePlatform.Data;
+using CoursePlatform.Functions.Infrastructure.Problems;
 
 namespace CoursePlatform.Functions.Features.Enrollments;
 
@@ -40,6 +41,14 @@ public static class EligibilityReasons
     {
         NotInCohort => "This course is open to the members of its cohorts only, and your account is not on the list.",
         CohortInactive => "Your cohort for this course is not active; ask the course team.",
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Not a cohort refusal."),
+    };
+
+    /// <summary>The problem code of a cohort refusal (the same label as the reason).</summary>
+    public static ProblemCode RefusalCode(string reason) => reason switch
+    {
+        NotInCohort => ProblemCodes.NotInCohort,
+        CohortInactive => ProblemCodes.CohortInactive,
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Not a cohort refusal."),
     };
 }

@@ -65,9 +65,9 @@ public sealed class EnrollmentService(CoursePlatformDbContext db, CourseResolver
                 return new EnrollOutcome(false, await FindAsync(userId, course.Id, cancellationToken)
                     ?? throw new InvalidOperationException("The enrolment vanished while it was read."));
             case EligibilityReasons.NotInCohort or EligibilityReasons.CohortInactive:
-                throw ProblemException.Forbidden(EligibilityReasons.ExplainCohortRefusal(eligibility.Reason));
+                throw ProblemException.Forbidden(EligibilityReasons.ExplainCohortRefusal(eligibility.Reason), EligibilityReasons.RefusalCode(eligibility.Reason));
             case EligibilityReasons.PaymentRequired:
-                throw new ProblemException(HttpStatusCode.PaymentRequired, "Payment required",
+                throw new ProblemException(ProblemCodes.PaymentRequired,
                     "This course is paid: add it to the cart and check out to enrol.");
         }
 
@@ -139,7 +139,7 @@ public sealed class EnrollmentService(CoursePlatformDbContext db, CourseResolver
             .ExecuteDeleteAsync(cancellationToken);
         if (deleted == 1) return;
         if (await db.Enrollments.AnyAsync(e => e.UserId == userId && e.CourseId == course.Id, cancellationToken))
-            throw ProblemException.Conflict("This enrolment is active, not a pending purchase; there is nothing to cancel.");
+            throw ProblemException.Conflict("This enrolment is active, not a pending purchase; there is nothing to cancel.", ProblemCodes.EnrollmentNotPending);
         throw ProblemException.NotFound("enrolment");
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Http;
+using CoursePlatform.Functions.Infrastructure.OpenApi;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 
@@ -18,7 +19,7 @@ public sealed class IngestionFunctions(UploadService uploads, IngestionLog log, 
         context.RequireAdmin();
         var body = await request.ReadJsonAsync<UploadRequest>(cancellationToken);
         var ticket = await uploads.CreateAsync(course, body, cancellationToken);
-        var response = await request.JsonAsync(HttpStatusCode.OK, ticket, cancellationToken: cancellationToken);
+        var response = await request.OkAsync(ticket, cancellationToken);
         response.Headers.Add("Cache-Control", "no-store"); // the URL is a credential
         return response;
     }
@@ -30,7 +31,7 @@ public sealed class IngestionFunctions(UploadService uploads, IngestionLog log, 
     {
         context.RequireAdmin();
         var page = await log.ListAsync(course, PageRequest.From(request), cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.OK, page, cancellationToken: cancellationToken);
+        return await request.OkAsync(page, cancellationToken);
     }
 
     /// <summary>The course's uploaded sources: blob, chunk count and last ingestion.</summary>
@@ -45,6 +46,7 @@ public sealed class IngestionFunctions(UploadService uploads, IngestionLog log, 
 
     /// <summary><c>?path=</c> as the list shows it; removes the blob and its chunks (204).</summary>
     [Function("DeleteContentSource")]
+    [QueryParameter("path", "The source's blob path as the source list shows it.", Required = true)]
     public async Task<HttpResponseData> DeleteSource(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/courses/{course}/sources")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)

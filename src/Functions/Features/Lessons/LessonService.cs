@@ -67,7 +67,7 @@ public sealed class LessonService(CoursePlatformDbContext db)
         if (!topic.IsPreview && !isStaff)
         {
             if (caller is null) throw ProblemException.Unauthorized("Sign in and enrol to read this lesson.");
-            if (!topic.Enrolled) throw ProblemException.Forbidden("Enrol in the course to read this lesson.");
+            if (!topic.Enrolled) throw ProblemException.Forbidden("Enrol in the course to read this lesson.", ProblemCodes.NotEnrolled);
         }
         TutorPersona? persona = Json.TryParseLabel<TutorPersona>(topic.TutorPersona, out var p) ? p : null;
         var study = Json.TryParseLabel<StudyPersona>(topic.StudyPersona, out var sp) ? sp : StudyPersona.Normal;

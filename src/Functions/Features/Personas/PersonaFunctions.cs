@@ -21,7 +21,7 @@ public sealed class PersonaFunctions(PersonaService personas)
         var caller = context.RequireCaller();
         var body = await request.ReadJsonAsync<StudyPersonaRequest>(cancellationToken);
         var choice = await personas.SetStudyPersonaAsync(caller, course, body.Persona!.Value, cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.OK, choice, cancellationToken: cancellationToken);
+        return await request.OkAsync(choice, cancellationToken);
     }
 
     [Function("GetTutorPersona")]
@@ -30,7 +30,7 @@ public sealed class PersonaFunctions(PersonaService personas)
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         var profile = await personas.GetTutorPersonaAsync(context.RequireCaller(), course, cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.OK, profile, cancellationToken: cancellationToken);
+        return await request.OkAsync(profile, cancellationToken);
     }
 
     [Function("ClassifyTutorPersona")]
@@ -41,6 +41,6 @@ public sealed class PersonaFunctions(PersonaService personas)
         var caller = context.RequireCaller();
         var body = await request.ReadJsonAsync<PersonaSurveyRequest>(cancellationToken);
         var profile = await personas.ClassifyAsync(caller, course, body.Answers!, cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.OK, profile, cancellationToken: cancellationToken);
+        return await request.OkAsync(profile, cancellationToken);
     }
 }

@@ -64,7 +64,7 @@ public sealed class PersonaService(
         }
         catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
         {
-            throw ProblemException.Conflict("The survey was submitted twice at once; submit it again.");
+            throw ProblemException.Conflict("The survey was submitted twice at once; submit it again.", ProblemCodes.ConcurrentUpdate);
         }
         return new TutorPersonaProfile(profile.PersonaKey, profile.Reasoning, profile.ClassifiedBy, profile.UpdatedAt);
     }

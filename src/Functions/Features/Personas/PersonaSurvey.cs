@@ -16,8 +16,7 @@ public sealed record PersonaSurvey(
     [property: Required] StudyStyle? StudyStyle,
     [property: Required] ExamHorizon? ExamHorizon,
     [property: Required] CodingExperience? CodingExperience,
-    /// <summary>1 (uncomfortable) to 5 (fluent).</summary>
-    [property: Required, Range(1, 5)] int? EnglishComfort,
+    [property: Required, Range(1, 5)] int? EnglishComfort, // 1 (uncomfortable) to 5 (fluent)
     [property: MaxLength(500)] string? Goal);
 
 public sealed record PersonaSurveyRequest([property: Required] PersonaSurvey? Answers);

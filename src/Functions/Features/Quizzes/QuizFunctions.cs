@@ -24,7 +24,7 @@ public sealed class QuizFunctions(QuizService quizzes)
         var caller = context.RequireCaller();
         var body = await request.ReadJsonAsync<StartAttemptRequest>(cancellationToken);
         var attempt = await quizzes.StartAsync(caller, course, body, cancellationToken);
-        var response = await request.JsonAsync(HttpStatusCode.Created, attempt, cancellationToken: cancellationToken);
+        var response = await request.CreatedAsync(attempt, $"quiz/attempts/{attempt.Id}", cancellationToken);
         response.Headers.Add("Cache-Control", "no-store");
         return response;
     }

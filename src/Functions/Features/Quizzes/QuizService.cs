@@ -70,7 +70,7 @@ public sealed class QuizService(
             ?? throw ProblemException.NotFound("module");
         if (pair > state.PairCount) throw ProblemException.NotFound("quiz section");
         if (!state.Unlocked && !isStaff)
-            throw ProblemException.Forbidden($"Module {moduleNo} is locked until module {moduleNo - 1} is passed.");
+            throw ProblemException.Forbidden($"Module {moduleNo} is locked until module {moduleNo - 1} is passed.", ProblemCodes.ModuleLocked);
         if (state.CooldownUntil is { } until) throw CoolingDown(moduleNo, until);
 
         var pool = await db.QuizQuestions.AsNoTracking()
@@ -79,7 +79,7 @@ public sealed class QuizService(
                 q.Options.OrderBy(o => o.DisplayOrder).Select(o => new FrozenOption(o.Id, o.Text, o.IsCorrect)).ToList()))
             .ToArrayAsync(cancellationToken);
         if (pool.Length == 0)
-            throw ProblemException.Conflict("This quiz section has no questions yet, so it cannot be taken; the course team has to add them.");
+            throw ProblemException.Conflict("This quiz section has no questions yet, so it cannot be taken; the course team has to add them.", ProblemCodes.QuizSectionEmpty);
 
         // A cryptographic shuffle: the served order must not be predictable from earlier attempts.
         RandomNumberGenerator.Shuffle(pool.AsSpan());
@@ -113,7 +113,7 @@ public sealed class QuizService(
             catch (Exception ex) when ((ex as Npgsql.PostgresException ?? ex.InnerException as Npgsql.PostgresException)?.SqlState
                                            is Npgsql.PostgresErrorCodes.UniqueViolation or Npgsql.PostgresErrorCodes.DeadlockDetected)
             {
-                throw ProblemException.Conflict("Another attempt of this section was started at the same moment; use that one or start again.");
+                throw ProblemException.Conflict("Another attempt of this section was started at the same moment; use that one or start again.", ProblemCodes.ConcurrentUpdate);
             }
             await transaction.CommitAsync(cancellationToken);
         }
@@ -129,12 +129,12 @@ public sealed class QuizService(
             .Where(a => a.Id == attemptId && a.UserId == caller.UserId)
             .Select(a => new { a.CourseId, a.ModuleNo, a.TopicPairIndex, a.Questions, a.SubmittedAt, a.StartedAt })
             .SingleOrDefaultAsync(cancellationToken)
-            ?? throw new ProblemException(System.Net.HttpStatusCode.NotFound, "Not found",
+            ?? throw new ProblemException(ProblemCodes.NotFound,
                 "The quiz attempt does not exist (a newer attempt of the same section replaces an open one).");
         if (attempt.SubmittedAt is not null) throw AlreadySubmitted();
         if (time.GetUtcNow() > attempt.StartedAt + options.Value.AttemptTimeLimit)
             throw ProblemException.Conflict(
-                $"This attempt expired: it had to be submitted within {options.Value.AttemptTimeLimit.TotalMinutes:0.#} minutes of its start. Start a new attempt.");
+                $"This attempt expired: it had to be submitted within {options.Value.AttemptTimeLimit.TotalMinutes:0.#} minutes of its start. Start a new attempt.", ProblemCodes.AttemptExpired);
 
         var frozen = attempt.Questions.Deserialize<List<FrozenQuestion>>(Json.Options)
             ?? throw new InvalidOperationException($"Attempt {attemptId} has no frozen questions.");
@@ -239,9 +239,9 @@ public sealed class QuizService(
     }
 
     private static ProblemException AlreadySubmitted() =>
-        ProblemException.Conflict("This attempt has already been submitted; start a new attempt to try again.");
+        ProblemException.Conflict("This attempt has already been submitted; start a new attempt to try again.", ProblemCodes.AttemptAlreadySubmitted);
 
     private ProblemException CoolingDown(int moduleNo, DateTimeOffset until) =>
-        ProblemException.Conflict("Cooling down", $"A failed attempt closed the quiz of module {moduleNo} until {until:yyyy-MM-dd HH:mm:ss} UTC.",
+        ProblemException.For(ProblemCodes.QuizCooldown, $"A failed attempt closed the quiz of module {moduleNo} until {until:yyyy-MM-dd HH:mm:ss} UTC.",
             until - time.GetUtcNow());
 }

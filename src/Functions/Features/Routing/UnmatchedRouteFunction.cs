@@ -21,11 +21,11 @@ public sealed class UnmatchedRouteFunction(RouteTable routes)
         var methods = routes.MethodsFor(path ?? "");
         var shown = $"{request.Method.ToUpperInvariant()} /api/{path}";
         if (methods.Count == 0)
-            throw new ProblemException(HttpStatusCode.NotFound, "Not found", $"No endpoint answers {shown}.");
+            throw new ProblemException(ProblemCodes.NotFound, $"No endpoint answers {shown}.");
         if (methods.Contains(request.Method.ToUpperInvariant()))
-            throw new ProblemException(HttpStatusCode.NotFound, "Not found",
+            throw new ProblemException(ProblemCodes.NotFound,
                 $"No endpoint answers {shown}: a value in the path is not of the kind the route expects (an id must be a GUID).");
-        throw new ProblemException(HttpStatusCode.MethodNotAllowed, "Method not allowed",
+        throw new ProblemException(ProblemCodes.MethodNotAllowed,
             $"{shown} is not supported; this route answers {string.Join(", ", methods)}.",
             headers: new Dictionary<string, string> { ["Allow"] = string.Join(", ", methods) });
     }

@@ -5,6 +5,7 @@ using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
+using CoursePlatform.Functions.Infrastructure.OpenApi;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 
@@ -19,11 +20,12 @@ public sealed class TutorApplicationFunctions(TutorApplicationService applicatio
     {
         var body = await request.ReadJsonAsync<TutorApplicationRequest>(cancellationToken);
         var submitted = await applications.ApplyAsync(body, addresses.Of(request), cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.Created, submitted, cancellationToken: cancellationToken);
+        return await request.CreatedAsync(submitted, $"admin/tutor-applications/{submitted.Id}", cancellationToken);
     }
 
     /// <summary><c>?status=pending|approved|rejected&amp;page=&amp;pageSize=</c>, newest first.</summary>
     [Function("ListTutorApplications")]
+    [QueryParameter("status", "Only applications in this state.", Values = ["pending", "approved", "rejected"])]
     public async Task<HttpResponseData> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/tutor-applications")] HttpRequestData request,
         FunctionContext context, CancellationToken cancellationToken)
@@ -48,7 +50,7 @@ public sealed class TutorApplicationFunctions(TutorApplicationService applicatio
     {
         var admin = context.RequireAdmin();
         var approval = await applications.ApproveAsync(admin, applicationId, cancellationToken);
-        return (await request.JsonAsync(HttpStatusCode.OK, approval, cancellationToken: cancellationToken)).NoStore();
+        return (await request.OkAsync(approval, cancellationToken)).NoStore();
     }
 
     [Function("RejectTutorApplication")]
@@ -58,6 +60,6 @@ public sealed class TutorApplicationFunctions(TutorApplicationService applicatio
     {
         var admin = context.RequireAdmin();
         var body = await request.ReadJsonAsync<RejectApplicationRequest>(cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.OK, await applications.RejectAsync(admin, applicationId, body.Reason!, cancellationToken), cancellationToken: cancellationToken);
+        return await request.OkAsync(await applications.RejectAsync(admin, applicationId, body.Reason!, cancellationToken), cancellationToken);
     }
 }

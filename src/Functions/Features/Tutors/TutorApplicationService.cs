@@ -55,7 +55,7 @@ public sealed class TutorApplicationService(
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            throw ProblemException.Conflict("An application for this email is already waiting for review.");
+            throw ProblemException.Conflict("An application for this email is already waiting for review.", ProblemCodes.ApplicationPending);
         }
         logger.LogInformation("Tutor application {ApplicationId} received", application.Id);
         return new SubmittedApplicationDto(application.Id, application.Status, application.CreatedAt);
@@ -76,7 +76,7 @@ public sealed class TutorApplicationService(
         var application = await LockAsync(applicationId, cancellationToken);
         PasswordSetupDto? setup = null;
         if (application.Status == TutorApplicationStatus.Rejected)
-            throw ProblemException.Conflict("This application was rejected; the applicant may apply again.");
+            throw ProblemException.Conflict("This application was rejected; the applicant may apply again.", ProblemCodes.ApplicationAlreadyReviewed);
         if (application.Status == TutorApplicationStatus.Pending)
         {
             var now = time.GetUtcNow();
@@ -112,7 +112,7 @@ public sealed class TutorApplicationService(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var application = await LockAsync(applicationId, cancellationToken);
         if (application.Status != TutorApplicationStatus.Pending)
-            throw ProblemException.Conflict($"This application was already {application.Status.ToString().ToLowerInvariant()}.");
+            throw ProblemException.Conflict($"This application was already {application.Status.ToString().ToLowerInvariant()}.", ProblemCodes.ApplicationAlreadyReviewed);
         application.Status = TutorApplicationStatus.Rejected;
         application.ReviewReason = reason.Trim();
         application.ReviewedById = admin.UserId;

@@ -3,6 +3,7 @@ using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
+using CoursePlatform.Functions.Infrastructure.OpenApi;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 
@@ -18,7 +19,7 @@ public sealed class TutorFunctions(StaffingService staffing, TutorViewService vi
     {
         context.RequireAdmin();
         var (assignment, created) = await staffing.AssignAsync(course, tutorId, cancellationToken);
-        return await request.JsonAsync(created ? HttpStatusCode.Created : HttpStatusCode.OK, assignment, cancellationToken: cancellationToken);
+        return await request.CreatedOrOkAsync(created, assignment, $"admin/courses/{course}/tutors/{tutorId}", cancellationToken);
     }
 
     /// <summary>Unassigns a tutor: 204, also when they were not assigned.</summary>
@@ -29,7 +30,7 @@ public sealed class TutorFunctions(StaffingService staffing, TutorViewService vi
     {
         context.RequireAdmin();
         await staffing.UnassignAsync(course, tutorId, cancellationToken);
-        return request.CreateResponse(HttpStatusCode.NoContent);
+        return request.NoContent();
     }
 
     [Function("ListTaughtCourses")]
@@ -40,6 +41,8 @@ public sealed class TutorFunctions(StaffingService staffing, TutorViewService vi
 
     /// <summary><c>?sort=name|progress|lastActivity&amp;order=asc|desc&amp;page=&amp;pageSize=</c>.</summary>
     [Function("GetCourseRoster")]
+    [QueryParameter("sort", "The roster's order.", Values = ["name", "progress", "lastActivity"], Default = "name")]
+    [QueryParameter("order", "Ascending or descending.", Values = ["asc", "desc"], Default = "asc")]
     public async Task<HttpResponseData> Roster(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tutor/courses/{course}/learners")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)

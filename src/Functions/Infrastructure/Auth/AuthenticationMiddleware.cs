@@ -21,16 +21,16 @@ public sealed class AuthenticationMiddleware(AccessTokens tokens) : IFunctionsWo
         {
             var header = values.FirstOrDefault() ?? "";
             if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-                throw ProblemException.Unauthorized("Use an Authorization: Bearer access token.", "invalid_request");
+                throw ProblemException.Unauthorized("Use an Authorization: Bearer access token.", "invalid_request", ProblemCodes.InvalidToken);
 
             var caller = await tokens.ValidateAsync(header["Bearer ".Length..].Trim())
-                ?? throw ProblemException.Unauthorized("The access token is invalid or expired.", "invalid_token");
+                ?? throw ProblemException.Unauthorized("The access token is invalid or expired.", "invalid_token", ProblemCodes.InvalidToken);
 
             // Logout and theft detection revoke a session before its access tokens expire.
             var db = context.InstanceServices.GetRequiredService<CoursePlatformDbContext>();
             var live = await db.UserSessions.AnyAsync(
                 s => s.FamilyId == caller.SessionId && s.UserId == caller.UserId && s.RevokedAt == null, context.CancellationToken);
-            if (!live) throw ProblemException.Unauthorized("The session has ended; sign in again.", "invalid_token");
+            if (!live) throw ProblemException.Unauthorized("The session has ended; sign in again.", "invalid_token", ProblemCodes.InvalidToken);
 
             context.Items[CallerExtensions.ItemKey] = caller;
         }

@@ -41,6 +41,6 @@ public sealed class CourseAccess(CoursePlatformDbContext db)
         if (!isPublished && !isStaff) throw ProblemException.NotFound(what);
         return isStaff || await IsEnrolledAsync(caller.UserId, courseId, cancellationToken)
             ? isStaff
-            : throw ProblemException.Forbidden("Enrol in the course to use this.");
+            : throw ProblemException.Forbidden("Enrol in the course to use this.", ProblemCodes.NotEnrolled);
     }
 }

@@ -22,7 +22,7 @@ public sealed class CourseResolver(CoursePlatformDbContext db)
         return await Project(courses).SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("course");
     }
 
-    /// <summary>Like <see cref="ResolveAsync"/>, for learner-facing writes: an unpublished course is 404 too.</summary>
+    /// <summary>Like <see cref="ResolveAsync(string?, CancellationToken)"/>, for learner-facing writes: an unpublished course is 404 too.</summary>
     public async Task<ResolvedCourse> ResolvePublishedAsync(string? key, CancellationToken cancellationToken)
     {
         var course = await ResolveAsync(key, cancellationToken);

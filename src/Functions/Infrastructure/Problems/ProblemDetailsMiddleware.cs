@@ -48,17 +48,21 @@ public sealed class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddleware> l
         var response = request.CreateResponse(problem.Status);
         response.Headers.Add("Content-Type", "application/problem+json; charset=utf-8");
         foreach (var (name, value) in problem.Headers) response.Headers.Add(name, value);
-        var body = new Dictionary<string, object?>
-        {
-            ["type"] = $"https://httpstatuses.io/{(int)problem.Status}",
-            ["title"] = problem.Title,
-            ["status"] = (int)problem.Status,
-            ["detail"] = problem.Detail,
-            ["traceId"] = Activity.Current?.TraceId.ToString() ?? request.FunctionContext.InvocationId,
-        };
-        if (problem.Errors is not null) body["errors"] = problem.Errors;
+        var body = new Problem(problem.Code.Type, problem.Title, (int)problem.Status, problem.Detail, problem.Code.Code,
+            TraceId(request.FunctionContext), problem.Errors);
         await JsonSerializer.SerializeAsync(response.Body, body, Json.Options, cancellationToken);
         return response;
+    }
+
+    /// <summary>
+    /// The W3C trace id (32 hex digits) of the invocation: the host continues the request's <c>traceparent</c>
+    /// (or starts a trace), so the id matches the caller's and Application Insights' view of the request.
+    /// </summary>
+    public static string TraceId(FunctionContext context)
+    {
+        var parent = context.TraceContext?.TraceParent;
+        if (parent is { Length: >= 55 } && parent[2] == '-' && parent[35] == '-') return parent.Substring(3, 32);
+        return Activity.Current?.TraceId.ToString() ?? ActivityTraceId.CreateRandom().ToString();
     }
 
     private static Exception Unwrap(Exception ex) =>
@@ -69,12 +73,11 @@ public sealed class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddleware> l
     private static ProblemException ToProblem(Exception ex) => ex switch
     {
         ProblemException problem => problem,
-        _ when IsDatabaseUnreachable(ex) => ProblemException.ServiceUnavailable(DatabaseRetryAfter, "The database is unreachable; try again shortly."),
+        _ when IsDatabaseUnreachable(ex) => ProblemException.ServiceUnavailable(DatabaseRetryAfter, "The database is unreachable; try again shortly.", ProblemCodes.DatabaseUnavailable),
         // The last line of defence for input no validation caught: a value too long for its column, a NUL
         // character, a number out of range. The statement that met it wrote nothing.
         _ when IsBadValue(ex) => ProblemException.BadRequest("A value in the request is too long, out of range or contains characters that cannot be stored."),
-        _ => new ProblemException(HttpStatusCode.InternalServerError, "Internal server error",
-            "Something went wrong on our side. Quote the trace id if you report it."),
+        _ => new ProblemException(ProblemCodes.InternalError, "Something went wrong on our side. Quote the trace id if you report it."),
     };
 
     /// <summary>
@@ -96,6 +99,16 @@ public sealed class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddleware> l
         _ => false,
     };
 }
+
+/// <summary>
+/// The RFC 9457 body of every error: <c>type</c> is the code's own URI, <c>code</c> the stable name to branch
+/// on (<see cref="ProblemCodes"/>), <c>traceId</c> the request's W3C trace id, <c>errors</c> only on
+/// <c>validation_failed</c> (field -> messages).
+/// </summary>
+public sealed record Problem(
+    string Type, string Title, int Status, string Detail, string Code, string TraceId,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyDictionary<string, string[]>? Errors);
 
 internal static class FunctionContextExtensions
 {

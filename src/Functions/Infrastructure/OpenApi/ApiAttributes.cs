@@ -1,0 +1,33 @@
+namespace CoursePlatform.Functions.Infrastructure.OpenApi;
+
+/// <summary>
+/// A query parameter a function reads (<c>request.Query["name"]</c>), with the constraints its code enforces.
+/// The OpenAPI document takes the parameter from here; a test fails when a function reads a query value it does
+/// not declare (or declares one it never reads). <c>page</c>/<c>pageSize</c> need none: <c>PageRequest.From</c> adds them.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+public sealed class QueryParameterAttribute(string name, string description) : Attribute
+{
+    public string Name { get; } = name;
+    public string Description { get; } = description;
+    /// <summary><c>string</c> (default), <c>int</c>, <c>bool</c> or <c>Guid</c>.</summary>
+    public Type Type { get; set; } = typeof(string);
+    public bool Required { get; set; }
+    /// <summary>The only values accepted.</summary>
+    public string[]? Values { get; set; }
+    public string? Default { get; set; }
+    public long Minimum { get; set; } = long.MinValue;
+    public long Maximum { get; set; } = long.MaxValue;
+    public int MaxLength { get; set; } = -1;
+}
+
+/// <summary>The function reads its JSON body only when one is sent (the body is optional).</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class OptionalBodyAttribute : Attribute;
+
+/// <summary>What a function that serves a file (<see cref="StaticContent"/>) answers with: its media type.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ProducesContentAttribute(string contentType) : Attribute
+{
+    public string ContentType { get; } = contentType;
+}

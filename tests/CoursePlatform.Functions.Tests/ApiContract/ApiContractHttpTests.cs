@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using CoursePlatform.Data;
+using CoursePlatform.Functions.Infrastructure.Problems;
+
+namespace CoursePlatform.Functions.Tests.ApiContract;
+
+/// <summary>
+/// The contract against the running app under the local host: the served document, real responses validated against
+/// the schemas it declares for them, problem bodies, dates, Location, and the reference page in headless Chromium.
+/// </summary>
+public sealed partial class ApiContractHttpTests(HostedApp app) : IClassFixture<HostedApp>
+{
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")]
+    private static partial Regex Instant();
+
+    private async Task<JsonObject> DocumentAsync()
+    {
+        using var response = await app.Api.GetAsync("openapi.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+    }
+
+    [Fact]
+    public async Task The_document_is_served_as_generated_with_an_etag_and_304_when_unchanged()
+    {
+        using var response = await app.Api.GetAsync("openapi.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var etag = response.Headers.ETag!;
+        Assert.False(etag.IsWeak);
+        Assert.Equal(Encoding.UTF8.GetString(await ContractDocument.BytesAsync()), await response.Content.ReadAsStringAsync());
+
+        using var again = new HttpRequestMessage(HttpMethod.Get, "openapi.json");
+        again.Headers.IfNoneMatch.Add(etag);
+        using var notModified = await app.Api.SendAsync(again);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task The_docs_page_loads_in_headless_chromium_and_shows_every_tag()
+    {
+        var document = await DocumentAsync();
+        var tags = document["tags"]!.AsArray().Select(t => t!["name"]!.GetValue<string>()).ToList();
+        Assert.Contains("Quizzes", tags);
+        var screenshot = Path.Combine(Paths.TestResults("api-contract"), "docs-page.png");
+        File.Delete(screenshot);
+
+        var (exitCode, output) = await NodeTools.RunAsync("node", "docs-page.mjs", new Uri(app.Api.BaseAddress!, "docs").ToString(), screenshot);
+        Assert.True(exitCode == 0, $"docs-page.mjs failed ({exitCode}):\n{output}");
+        using var seen = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+        Assert.Equal("Course Platform API", Regex.Replace(seen.RootElement.GetProperty("title").GetString()!, @"\s*\d.*$", ""));
+        Assert.Equal(tags.Order(), seen.RootElement.GetProperty("tags").EnumerateArray().Select(t => t.GetString()!).Order());
+        Assert.True(seen.RootElement.GetProperty("operations").GetInt32() >= document["paths"]!.AsObject().Count);
+        Assert.Empty(seen.RootElement.GetProperty("failures").EnumerateArray());
+        Assert.True(new FileInfo(screenshot).Length > 10_000, "no screenshot");
+    }
+
+    [Fact]
+    public async Task Real_responses_validate_against_the_schemas_the_document_declares()
+    {
+        var document = await DocumentAsync();
+        var course = await LearningCourse.CreateAsync(async use =>
+        {
+            await using var db = app.Database.CreateContext();
+            await use(db);
+        }, DateTimeOffset.UtcNow);
+        var slug = course.Course.Slug;
+        var (_, token) = await app.SignInAsync();
+
+        await Check(document, HttpMethod.Get, "health", "/health", null);
+        await Check(document, HttpMethod.Get, "courses?pageSize=5", "/courses", null);
+        await Check(document, HttpMethod.Get, $"courses/{slug}", "/courses/{course}", token);
+        await Check(document, HttpMethod.Get, "users/me", "/users/me", token);
+
+        var enrolled = await Check(document, HttpMethod.Post, $"courses/{slug}/enroll", "/courses/{course}/enroll", token, HttpStatusCode.Created);
+        Assert.Equal($"/api/me/enrollments/{slug}", enrolled.Response.Headers.Location?.OriginalString);
+        Assert.Matches(Instant(), enrolled.Body["enrolledAt"]!.GetValue<string>());
+
+        await Check(document, HttpMethod.Get, $"courses/{slug}/topics", "/courses/{course}/topics", token);
+        await Check(document, HttpMethod.Get, $"topics/{course.Topics[0].Id}/content", "/topics/{topicId}/content", token);
+        await Check(document, HttpMethod.Put, $"topics/{course.Topics[0].Id}/progress", "/topics/{topicId}/progress", token, body: new { status = "completed" });
+        await Check(document, HttpMethod.Get, $"courses/{slug}/progress", "/courses/{course}/progress", token);
+        await Check(document, HttpMethod.Get, $"courses/{slug}/quiz/sections", "/courses/{course}/quiz/sections", token);
+        await Check(document, HttpMethod.Get, "me/enrollments", "/me/enrollments", token);
+        await Check(document, HttpMethod.Get, "cart", "/cart", token);
+
+        var attempt = await Check(document, HttpMethod.Post, $"courses/{slug}/quiz/attempts", "/courses/{course}/quiz/attempts", token, HttpStatusCode.Created,
+            new { moduleNo = 1, topicPairIndex = 1 });
+        var attemptId = attempt.Body["id"]!.GetValue<string>();
+        Assert.Equal($"/api/quiz/attempts/{attemptId}", attempt.Response.Headers.Location?.OriginalString);
+        var answers = new
+        {
+            answers = attempt.Body["questions"]!.AsArray().Select(q => new
+            {
+                questionId = q!["id"]!.GetValue<Guid>(),
+                optionId = q["options"]!.AsArray().First(o => o!["text"]!.GetValue<string>() != LearningCourse.Right)!["id"]!.GetValue<Guid>(),
+            }).ToList(),
+        };
+        await Check(document, HttpMethod.Post, $"quiz/attempts/{attemptId}/submit", "/quiz/attempts/{attemptId}/submit", token, body: answers);
+
+        // Problems validate against the operation's problem schema and name their code.
+        var resubmitted = await Check(document, HttpMethod.Post, $"quiz/attempts/{attemptId}/submit", "/quiz/attempts/{attemptId}/submit", token, HttpStatusCode.Conflict, answers);
+        AssertProblem(resubmitted.Body, ProblemCodes.AttemptAlreadySubmitted);
+        var cooling = await Check(document, HttpMethod.Post, $"courses/{slug}/quiz/attempts", "/courses/{course}/quiz/attempts", token, HttpStatusCode.Conflict,
+            new { moduleNo = 1, topicPairIndex = 1 });
+        AssertProblem(cooling.Body, ProblemCodes.QuizCooldown);
+        Assert.NotNull(cooling.Response.Headers.RetryAfter);
+        var locked = await Check(document, HttpMethod.Post, $"courses/{slug}/quiz/attempts", "/courses/{course}/quiz/attempts", token, HttpStatusCode.Forbidden,
+            new { moduleNo = 2, topicPairIndex = 1 });
+        AssertProblem(locked.Body, ProblemCodes.ModuleLocked);
+        var empty = await Check(document, HttpMethod.Post, "cart/checkout", "/cart/checkout", token, HttpStatusCode.Conflict);
+        AssertProblem(empty.Body, ProblemCodes.CartEmpty);
+        var missing = await Check(document, HttpMethod.Get, "courses/no-such-course", "/courses/{course}", null, HttpStatusCode.NotFound);
+        AssertProblem(missing.Body, ProblemCodes.NotFound);
+        var invalid = await Check(document, HttpMethod.Post, "auth/login", "/auth/login", null, HttpStatusCode.BadRequest, new { email = "not-an-email" });
+        AssertProblem(invalid.Body, ProblemCodes.ValidationFailed);
+        Assert.True(invalid.Body["errors"]!.AsObject().ContainsKey("email"));
+
+        Assert.True(samples.Count >= 20);
+        await ValidateSamplesAsync("responses");
+    }
+
+    [Fact]
+    public async Task A_problem_carries_its_code_its_own_type_and_the_requests_w3c_trace_id()
+    {
+        var traceId = ActivityTraceId.CreateRandom().ToString();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "cart");
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+        using var response = await app.Api.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        AssertProblem(body, ProblemCodes.Unauthorized);
+        Assert.Equal(traceId, body["traceId"]!.GetValue<string>());
+
+        using var forged = new HttpRequestMessage(HttpMethod.Get, "cart");
+        forged.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "not-a-token");
+        using var refused = await app.Api.SendAsync(forged);
+        var refusedBody = JsonNode.Parse(await refused.Content.ReadAsStringAsync())!;
+        AssertProblem(refusedBody, ProblemCodes.InvalidToken);
+        Assert.Matches("^[0-9a-f]{32}$", refusedBody["traceId"]!.GetValue<string>());
+        Assert.NotEqual(traceId, refusedBody["traceId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Json_is_written_readably_plus_signs_and_quotes_unescaped_and_instants_in_utc_with_milliseconds()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var course = Build.Course(now, name: "C++ for \"everyone\" & l'été");
+        await using (var db = app.Database.CreateContext())
+        {
+            db.Courses.Add(course);
+            await db.SaveChangesAsync();
+        }
+        var (_, token) = await app.SignInAsync();
+        using var enroll = new HttpRequestMessage(HttpMethod.Post, $"courses/{course.Slug}/enroll");
+        enroll.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var enrolled = await app.Api.SendAsync(enroll);
+        Assert.Equal(HttpStatusCode.Created, enrolled.StatusCode);
+
+        using var mine = new HttpRequestMessage(HttpMethod.Get, "me/enrollments");
+        mine.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var list = await app.Api.SendAsync(mine);
+        var raw = await list.Content.ReadAsStringAsync();
+        Assert.Contains("C++ for \\\"everyone\\\" & l'été", raw, StringComparison.Ordinal);
+        var enrolledAt = JsonNode.Parse(raw)!["items"]![0]!["enrolledAt"]!.GetValue<string>();
+        Assert.Matches(Instant(), enrolledAt);
+        Assert.True(DateTimeOffset.UtcNow - DateTimeOffset.Parse(enrolledAt, System.Globalization.CultureInfo.InvariantCulture) < TimeSpan.FromMinutes(5));
+    }
+
+    private static void AssertProblem(JsonNode body, ProblemCode code)
+    {
+        Assert.Equal(code.Code, body["code"]!.GetValue<string>());
+        Assert.Equal(code.Type, body["type"]!.GetValue<string>());
+        Assert.Equal((int)code.Status, body["status"]!.GetValue<int>());
+        Assert.Equal(code.Title, body["title"]!.GetValue<string>());
+    }
+
+    /// <summary>Sends the request, and validates the response body against the schema the document declares for the operation and status.</summary>
+    private readonly JsonArray samples = [];
+
+    /// <summary>Validates every response <see cref="Check"/> collected with ajv (JSON Schema 2020-12, formats on) against the document.</summary>
+    private async Task ValidateSamplesAsync(string name)
+    {
+        var file = Path.Combine(Paths.TestResults("api-contract"), $"{name}.samples.json");
+        await File.WriteAllTextAsync(file, samples.ToJsonString());
+        var (exitCode, output) = await NodeTools.RunAsync("node", "validate-responses.mjs", await ContractDocument.FileAsync(), file);
+        Assert.True(exitCode == 0, $"validate-responses.mjs failed ({exitCode}):\n{output}");
+        using var report = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+        Assert.Equal(samples.Count, report.RootElement.GetProperty("checked").GetInt32());
+        var failures = report.RootElement.GetProperty("failures").EnumerateArray().Select(f => f.GetString()).ToList();
+        Assert.True(failures.Count == 0, string.Join("\n\n", failures));
+    }
+
+    private async Task<(HttpResponseMessage Response, JsonNode Body)> Check(JsonObject document, HttpMethod method, string url, string path, string? token,
+        HttpStatusCode expected = HttpStatusCode.OK, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null) request.Content = JsonContent.Create(body);
+        var response = await app.Api.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{method} {url}: expected {(int)expected}, got {(int)response.StatusCode}: {text}");
+        var mediaType = response.Content.Headers.ContentType!.MediaType!;
+        var operation = document["paths"]![path]?[method.Method.ToLowerInvariant()]
+            ?? throw new InvalidOperationException($"The document has no {method} {path}.");
+        var declared = operation["responses"]?[((int)expected).ToString(System.Globalization.CultureInfo.InvariantCulture)]?["content"]?[mediaType]?["schema"];
+        Assert.True(declared is not null, $"{method} {path} answered {(int)expected} {mediaType}, which the document does not declare");
+
+        var node = JsonNode.Parse(text)!;
+        samples.Add(new JsonObject
+        {
+            ["path"] = path, ["method"] = method.Method.ToLowerInvariant(),
+            ["status"] = ((int)expected).ToString(System.Globalization.CultureInfo.InvariantCulture), ["mediaType"] = mediaType, ["body"] = node.DeepClone(),
+        });
+        return (response, node);
+    }
+}
