@@ -176,8 +176,8 @@ public sealed partial class TemplateFactsTests(CompiledTemplate compiled) : ICla
         var server = compiled.OnlyOfType("Microsoft.DBforPostgreSQL/flexibleServers");
         Assert.Contains("administratorPassword", (string?)server["properties"]!["administratorLoginPassword"]);
 
-        var configuration = compiled.OnlyOfType("Microsoft.DBforPostgreSQL/flexibleServers/configurations");
-        Assert.Contains("'azure.extensions'", (string?)configuration["name"]);
+        var configuration = Assert.Single(compiled.ResourcesOfType("Microsoft.DBforPostgreSQL/flexibleServers/configurations"),
+            c => ((string?)c["name"] ?? "").Contains("'azure.extensions'", StringComparison.Ordinal));
         var value = ((string?)configuration["properties"]!["value"] ?? "").Split(',').Select(v => v.Trim());
         Assert.Contains("VECTOR", value, StringComparer.OrdinalIgnoreCase);
 
