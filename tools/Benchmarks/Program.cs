@@ -6,6 +6,7 @@ using CoursePlatform.Benchmarks;
 // dotnet run -c Release --project tools/Benchmarks -- ingestion [search-chunks]
 // dotnet run -c Release --project tools/Benchmarks -- tutor [quota-rows]
 // dotnet run -c Release --project tools/Benchmarks -- tutor-retrieval
+// dotnet run -c Release --project tools/Benchmarks -- load-seed <database> <tokens.json> <signing key> (scripts/load.sh)
 var name = args.FirstOrDefault();
 switch (name)
 {
@@ -20,6 +21,9 @@ switch (name)
         return 0;
     case "tutor":
         await TutorBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000);
+        return 0;
+    case "load-seed" when args.Length == 4:
+        await LoadSeed.RunAsync(args[1], args[2], args[3]);
         return 0;
     case "tutor-retrieval":
         await TutorRetrievalBenchmark.RunAsync();

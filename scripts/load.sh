@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# A load test with a real generator (autocannon, pinned in tools/load): seeds 50 courses, 2,000 learners
+# with enrolments and sessions, and 100,000 chunks into the database cp_load, serves the app on it with the
+# local Functions host (port 7075), and drives
+#   (a) mixed reads (catalog, course detail, outline, lesson content, search) at 64 connections for 60 s, twice
+#       (the second run shows whether the worker's memory keeps growing), and
+#   (b) 200 learners writing topic progress, cart lines and quiz attempts for 30 s.
+# Prints requests/s, p50/p95/p99, errors and the worker's memory. Not part of the tests (minutes of 2 cores).
+#   scripts/load.sh [read-seconds] [write-seconds]
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$REPO_ROOT"
+READ_SECONDS="${1:-60}"
+WRITE_SECONDS="${2:-30}"
+PORT=7075
+DIR="$LOCAL_DIR/load"
+mkdir -p "$DIR"
+
+scripts/services.sh start
+dotnet build CoursePlatform.sln -nologo -clp:ErrorsOnly -v:q
+dotnet build -c Release tools/Benchmarks -nologo -clp:ErrorsOnly -v:q
+(cd tools/load && npm ci --no-audit --no-fund --silent)
+
+key=$(jq -r '.Values.Auth__SigningKey' local.settings.sample.json)
+dotnet run -c Release --no-build --project tools/Benchmarks -- load-seed cp_load "$DIR/seed.json" "$key"
+
+jq --arg db "Host=127.0.0.1;Port=$PG_PORT;Database=cp_load;Username=postgres;Password=postgres;Maximum Pool Size=50" \
+  '.Values.Database__ConnectionString = $db | .Values.AZURE_FUNCTIONS_ENVIRONMENT = "Development" | .Values.Logging__LogLevel__Default = "Warning"' \
+  local.settings.sample.json >"$DIR/settings.json"
+dotnet run --project tools/FunctionsHost --no-build -- \
+  --app src/Functions/bin/Debug/net10.0 --settings "$DIR/settings.json" --port "$PORT" >"$DIR/host.log" 2>&1 &
+host=$!
+trap 'kill $host 2>/dev/null; wait $host 2>/dev/null' EXIT
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/api/health" >/dev/null && break; sleep 1; done
+worker=$(pgrep -f "CoursePlatform.Functions.dll.*--port" | head -1 || true)
+[ -n "$worker" ] || worker=$(pgrep -f "CoursePlatform.Functions.dll" | tail -1)
+log "app on :$PORT, worker pid $worker; $(nproc) cores; $(date -u +%FT%TZ)"
+
+status=0
+node tools/load/run.mjs "http://127.0.0.1:$PORT" "$DIR/seed.json" "$worker" reads 64 "$READ_SECONDS" || status=1
+node tools/load/run.mjs "http://127.0.0.1:$PORT" "$DIR/seed.json" "$worker" reads 64 "$READ_SECONDS" || status=1
+node tools/load/run.mjs "http://127.0.0.1:$PORT" "$DIR/seed.json" "$worker" writes 200 "$WRITE_SECONDS" || status=1
+exit $status
