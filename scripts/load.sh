@@ -5,7 +5,8 @@
 #   (a) mixed reads (catalog, course detail, outline, lesson content, search) at 64 connections for 60 s, twice
 #       (the second run shows whether the worker's memory keeps growing), and
 #   (b) 200 learners writing topic progress, cart lines and quiz attempts for 30 s.
-# Prints requests/s, p50/p95/p99, errors and the worker's memory. Not part of the tests (minutes of 2 cores).
+# A 15 s warm-up at 8 connections comes first (reported, not judged). Prints requests/s, p50/p95/p99,
+# errors and the worker's memory; exits non-zero on any error of the judged runs. Not part of the tests.
 #   scripts/load.sh [read-seconds] [write-seconds]
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_ROOT"
@@ -35,6 +36,9 @@ worker=$(pgrep -f "CoursePlatform.Functions.dll.*--port" | head -1 || true)
 [ -n "$worker" ] || worker=$(pgrep -f "CoursePlatform.Functions.dll" | tail -1)
 log "app on :$PORT, worker pid $worker; $(nproc) cores; $(date -u +%FT%TZ)"
 
+# A short warm-up at low concurrency (JIT, the embedding model's first load, the pools): reported, not judged.
+log "warm-up (not judged):"
+node tools/load/run.mjs "http://127.0.0.1:$PORT" "$DIR/seed.json" "$worker" reads 8 15 || true
 status=0
 node tools/load/run.mjs "http://127.0.0.1:$PORT" "$DIR/seed.json" "$worker" reads 64 "$READ_SECONDS" || status=1
 node tools/load/run.mjs "http://127.0.0.1:$PORT" "$DIR/seed.json" "$worker" reads 64 "$READ_SECONDS" || status=1

@@ -26,9 +26,13 @@ function read(request) {
   return { ...request, method: 'GET', path: `/api/courses/${course}/search?q=${encodeURIComponent(pick(words))}&k=5`, headers: auth };
 }
 
-// Learners writing: topic progress, cart lines (a course they are not in), quiz attempts of module 1.
-function write(request) {
-  const learner = pick(seed.learners);
+// Learners writing: topic progress, cart lines (a course they are not in), quiz attempts of module 1. Each
+// connection is one learner (200 connections, 200 learners), who sends one request after the other as a person does:
+// autocannon keeps a connection's context for one pass over its request list, so the list is long.
+let nextLearner = 0;
+function write(request, context) {
+  context.learner ??= seed.learners[nextLearner++ % seed.learners.length];
+  const learner = context.learner;
   const course = pick(learner.courses);
   const headers = { authorization: `Bearer ${learner.token}`, 'content-type': 'application/json' };
   const r = Math.random();
@@ -51,7 +55,7 @@ const result = await new Promise((resolve, reject) => {
     url: base,
     connections: Number(connections),
     duration: Number(seconds),
-    requests: [{ setupRequest: scenario === 'writes' ? write : read }],
+    requests: scenario === 'writes' ? Array.from({ length: 10000 }, () => ({ setupRequest: write })) : [{ setupRequest: read }],
   }, (error, done) => (error ? reject(error) : resolve(done)));
   instance.on('response', (client, statusCode, bytes, responseTime) => latencies.push(responseTime));
 });
