@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using CoursePlatform.Data;
 using Npgsql;
 
@@ -34,12 +33,9 @@ public sealed class DatabaseOutageApp : HostedApp
 /// With the database gone, every endpoint answers at once: 503 problem+json with Retry-After where it needs the
 /// database, never a 500 and never a hang; when the database is back the same worker serves again within seconds.
 /// </summary>
-public sealed partial class DatabaseOutageTests(DatabaseOutageApp app) : IClassFixture<DatabaseOutageApp>
+public sealed class DatabaseOutageTests(DatabaseOutageApp app) : IClassFixture<DatabaseOutageApp>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
-
-    [GeneratedRegex(@"\{[^}]+\}")]
-    private static partial Regex RouteParameter();
 
     [Fact]
     public async Task Every_endpoint_answers_503_or_without_the_database_and_the_same_worker_recovers_when_it_returns()
@@ -60,18 +56,13 @@ public sealed partial class DatabaseOutageTests(DatabaseOutageApp app) : IClassF
         Assert.True(health.Headers.RetryAfter?.Delta > TimeSpan.Zero);
         Assert.Equal("down", JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement.GetProperty("database").GetString());
 
-        using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(Paths.FunctionsApp, "functions.metadata")));
-        var routes = metadata.RootElement.EnumerateArray()
-            .SelectMany(f => f.GetProperty("bindings").EnumerateArray())
-            .Where(b => b.GetProperty("type").GetString() == "httpTrigger" && !b.GetProperty("route").GetString()!.Contains("{*", StringComparison.Ordinal)
-                && b.GetProperty("route").GetString() != "health")
-            .SelectMany(b => b.GetProperty("methods").EnumerateArray().Select(m => (Method: m.GetString()!.ToUpperInvariant(), Route: b.GetProperty("route").GetString()!)))
-            .ToList();
+        var routes = FunctionRoutes.Http()
+            .Where(r => !r.Route.Contains("{*", StringComparison.Ordinal) && r.Route != "health").Select(r => (r.Method, r.Route)).ToList();
         var wrong = new List<string>();
         var unavailable = 0;
         foreach (var (method, route) in routes)
         {
-            var path = RouteParameter().Replace(route, m => m.Value.Contains("guid", StringComparison.Ordinal) || m.Value.EndsWith("Id}", StringComparison.Ordinal) ? Guid.NewGuid().ToString() : "cloud-foundations");
+            var path = FunctionRoutes.Parameter().Replace(route, m => m.Value.Contains("guid", StringComparison.Ordinal) || m.Value.EndsWith("Id}", StringComparison.Ordinal) ? Guid.NewGuid().ToString() : "cloud-foundations");
             foreach (var signedIn in new[] { true, false })
             {
                 using var request = new HttpRequestMessage(new HttpMethod(method), path);

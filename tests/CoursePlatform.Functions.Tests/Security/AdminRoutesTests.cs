@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
-using System.Text.RegularExpressions;
 using CoursePlatform.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,20 +10,12 @@ namespace CoursePlatform.Functions.Tests.Security;
 /// Every admin route the build lists in <c>functions.metadata</c> (read, not hand-listed) is 401 anonymous and
 /// 403 for learners and tutors, and such calls change nothing.
 /// </summary>
-public sealed partial class AdminRoutesTests(HostedApp app) : IClassFixture<HostedApp>
+public sealed class AdminRoutesTests(HostedApp app) : IClassFixture<HostedApp>
 {
-    [GeneratedRegex(@"\{[^}]+\}")]
-    private static partial Regex RouteParameter();
-
     [Fact]
     public async Task Every_admin_route_refuses_anonymous_learners_and_tutors_and_changes_nothing()
     {
-        using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(Paths.FunctionsApp, "functions.metadata")));
-        var routes = metadata.RootElement.EnumerateArray()
-            .SelectMany(f => f.GetProperty("bindings").EnumerateArray())
-            .Where(b => b.GetProperty("type").GetString() == "httpTrigger" && b.GetProperty("route").GetString()!.StartsWith("admin/", StringComparison.Ordinal))
-            .SelectMany(b => b.GetProperty("methods").EnumerateArray().Select(m => (Method: m.GetString()!.ToUpperInvariant(), Route: b.GetProperty("route").GetString()!)))
-            .ToList();
+        var routes = FunctionRoutes.Http().Where(r => r.Route.StartsWith("admin/", StringComparison.Ordinal)).Select(r => (r.Method, r.Route)).ToList();
         Assert.True(routes.Count >= 12, $"only {routes.Count} admin routes");
         var before = await CountsAsync();
         var learner = (await app.SignInAsync()).Token;
@@ -34,7 +24,7 @@ public sealed partial class AdminRoutesTests(HostedApp app) : IClassFixture<Host
         var wrong = new List<string>();
         foreach (var (method, route) in routes)
         {
-            var path = RouteParameter().Replace(route, Guid.NewGuid().ToString());
+            var path = FunctionRoutes.Parameter().Replace(route, Guid.NewGuid().ToString());
             foreach (var (token, expected) in new[] { ((string?)null, HttpStatusCode.Unauthorized), (learner, HttpStatusCode.Forbidden), (tutor, HttpStatusCode.Forbidden) })
             {
                 using var request = new HttpRequestMessage(new HttpMethod(method), path);

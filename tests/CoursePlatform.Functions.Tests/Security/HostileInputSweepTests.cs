@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using CoursePlatform.Data;
 
 namespace CoursePlatform.Functions.Tests.Security;
@@ -13,7 +12,7 @@ namespace CoursePlatform.Functions.Tests.Security;
 /// answer 5xx, and every error must be problem+json with a body. (A NUL in the path never reaches the app: the
 /// host refuses it, as Kestrel and Azure's front end do; NULs are sent in queries and bodies instead.)
 /// </summary>
-public sealed partial class HostileInputSweepTests(SecurityHostedApp app) : IClassFixture<SecurityHostedApp>
+public sealed class HostileInputSweepTests(SecurityHostedApp app) : IClassFixture<SecurityHostedApp>
 {
     private static readonly string[] RouteValues = ["x%01y%7F", new('a', 3000), "%E2%82", "..%2F..", "00000000-0000-0000-0000-000000000000"];
 
@@ -36,23 +35,10 @@ public sealed partial class HostileInputSweepTests(SecurityHostedApp app) : ICla
         """{"persona":"\u0000","answers":{"background":"\u0000"}}""", """{"title":"","tagline":null,"description":[]}""",
     ];
 
-    [GeneratedRegex(@"\{[^}]+\}")]
-    private static partial Regex RouteParameter();
-
-    private static IEnumerable<(string Name, string Method, string Route)> HttpFunctions()
-    {
-        using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(Paths.FunctionsApp, "functions.metadata")));
-        foreach (var function in metadata.RootElement.EnumerateArray())
-            foreach (var binding in function.GetProperty("bindings").EnumerateArray())
-                if (binding.GetProperty("type").GetString() == "httpTrigger")
-                    foreach (var method in binding.GetProperty("methods").EnumerateArray())
-                        yield return (function.GetProperty("name").GetString()!, method.GetString()!.ToUpperInvariant(), binding.GetProperty("route").GetString()!);
-    }
-
     [Fact]
     public async Task No_function_answers_hostile_input_with_a_server_error_or_a_bodyless_error()
     {
-        var functions = HttpFunctions().ToList();
+        var functions = FunctionRoutes.Http();
         Assert.True(functions.Count > 40, $"only {functions.Count} HTTP functions in functions.metadata");
         var failures = new List<string>();
         var sent = 0;
@@ -62,7 +48,7 @@ public sealed partial class HostileInputSweepTests(SecurityHostedApp app) : ICla
             var learner = (await app.SignInAsync()).Token;
             var admin = (await app.SignInAsync(UserRole.Admin)).Token;
             var hasBody = method is not ("GET" or "HEAD" or "OPTIONS");
-            var hasParameters = RouteParameter().IsMatch(route);
+            var hasParameters = FunctionRoutes.Parameter().IsMatch(route);
             // Each hostile part on its own against otherwise plain parts: route values, then queries, then bodies.
             var cases = (hasParameters ? RouteValues : ["x"]).Select(v => (Value: v, Query: "", Body: hasBody ? "{}" : null))
                 .Concat(Queries.Select(q => (Value: "x", Query: q, Body: hasBody ? "{}" : null)))
@@ -72,7 +58,7 @@ public sealed partial class HostileInputSweepTests(SecurityHostedApp app) : ICla
                 foreach (var (value, query, body) in cases)
                 {
                     sent++;
-                    var path = RouteParameter().Replace(route, value) + query;
+                    var path = FunctionRoutes.Parameter().Replace(route, value) + query;
                     var problem = await SendAsync(method, path, token, body);
                     if (problem is not null)
                         failures.Add($"{name} {method} /api/{path} {(token is null ? "anonymous" : token == admin ? "admin" : "learner")} body={Short(body)}: {problem}");

@@ -282,7 +282,7 @@ public sealed class GoogleSignInService(
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
             throw ProblemException.Conflict("This account is being signed in concurrently; try again.", ProblemCodes.ConcurrentUpdate);
         }

@@ -279,7 +279,7 @@ public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolve
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
             throw ProblemException.Conflict($"The course already has a cohort named \"{name}\".", ProblemCodes.CohortNameTaken);
         }

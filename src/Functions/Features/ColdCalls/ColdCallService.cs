@@ -81,7 +81,7 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
             throw ProblemException.Conflict("You have already responded to this prompt; reply in the thread instead.", ProblemCodes.AlreadyResponded);
         }

@@ -40,14 +40,8 @@ public sealed class AssetAdminService(CoursePlatformDbContext db, CourseContent 
         asset.ContentType = request.ContentType.Value;
         asset.Payload = JsonSerializer.SerializeToDocument(request.Payload, Json.Options);
         asset.UpdatedAt = now;
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            throw ProblemException.Conflict("This asset was created by another request just now; send yours again to replace it.");
-        }
+        await db.SaveChangesOrConflictAsync(
+            () => ProblemException.Conflict("This asset was created by another request just now; send yours again to replace it."), cancellationToken);
         await content.TouchCourseAsync(courseId, cancellationToken);
         await content.ReindexLessonAsync(topicId, cancellationToken);
         var after = Dto(asset);

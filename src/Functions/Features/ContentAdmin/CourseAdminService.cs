@@ -96,15 +96,6 @@ public sealed class CourseAdminService(CoursePlatformDbContext db, CourseResolve
         course.UpdatedAt = now;
     }
 
-    private async Task SaveAsync(string slug, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            throw ProblemException.Conflict($"Another course already has the slug '{slug}'.");
-        }
-    }
+    private Task SaveAsync(string slug, CancellationToken cancellationToken) =>
+        db.SaveChangesOrConflictAsync(() => ProblemException.Conflict($"Another course already has the slug '{slug}'."), cancellationToken);
 }

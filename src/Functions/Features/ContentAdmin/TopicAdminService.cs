@@ -119,16 +119,7 @@ public sealed class TopicAdminService(CoursePlatformDbContext db, CourseResolver
         return (null, textContent);
     }
 
-    private async Task SaveAsync(Topic topic, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            throw ProblemException.Conflict(
-                $"Module {topic.ModuleNo} of this course already has a topic {topic.TopicNumber}; renumber that one first (to a free number).");
-        }
-    }
+    private Task SaveAsync(Topic topic, CancellationToken cancellationToken) =>
+        db.SaveChangesOrConflictAsync(() => ProblemException.Conflict(
+            $"Module {topic.ModuleNo} of this course already has a topic {topic.TopicNumber}; renumber that one first (to a free number)."), cancellationToken);
 }

@@ -133,17 +133,8 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Cours
         audit.Changed("cold_call_prompt", promptId, before, null);
     }
 
-    private async Task SavePromptAsync(int order, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            throw ProblemException.Conflict($"Another prompt of this topic already has display order {order}.");
-        }
-    }
+    private Task SavePromptAsync(int order, CancellationToken cancellationToken) =>
+        db.SaveChangesOrConflictAsync(() => ProblemException.Conflict($"Another prompt of this topic already has display order {order}."), cancellationToken);
 
     private Task<ColdCallPromptAdminDto> PromptAsync(Guid promptId, CancellationToken cancellationToken) =>
         ProjectPrompts(db.ColdCallPrompts.Where(p => p.Id == promptId)).SingleAsync(cancellationToken);

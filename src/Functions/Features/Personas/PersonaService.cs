@@ -58,14 +58,8 @@ public sealed class PersonaService(
         profile.ClassifiedBy = result.ClassifiedBy;
         profile.SurveyAnswers = JsonSerializer.SerializeToDocument(survey, Json.Options);
         profile.UpdatedAt = now;
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
-        {
-            throw ProblemException.Conflict("The survey was submitted twice at once; submit it again.", ProblemCodes.ConcurrentUpdate);
-        }
+        await db.SaveChangesOrConflictAsync(
+            () => ProblemException.Conflict("The survey was submitted twice at once; submit it again.", ProblemCodes.ConcurrentUpdate), cancellationToken);
         return new TutorPersonaProfile(profile.PersonaKey, profile.Reasoning, profile.ClassifiedBy, profile.UpdatedAt);
     }
 

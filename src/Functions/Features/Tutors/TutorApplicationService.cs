@@ -49,14 +49,8 @@ public sealed class TutorApplicationService(
             CreatedAt = time.GetUtcNow(),
         };
         db.TutorApplications.Add(application);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            throw ProblemException.Conflict("An application for this email is already waiting for review.", ProblemCodes.ApplicationPending);
-        }
+        await db.SaveChangesOrConflictAsync(
+            () => ProblemException.Conflict("An application for this email is already waiting for review.", ProblemCodes.ApplicationPending), cancellationToken);
         logger.LogInformation("Tutor application {ApplicationId} received", application.Id);
         return new SubmittedApplicationDto(application.Id, application.Status, application.CreatedAt);
     }
