@@ -336,7 +336,8 @@ public static class IngestionBenchmark
         return plan.ToString().Contains("ix_course_chunks_embedding", StringComparison.Ordinal);
     }
 
-    private static float[] RandomUnit(Random random)
+    /// <summary>A random direction of the embedding space, normalised like MiniLM's output.</summary>
+    internal static float[] RandomUnit(Random random)
     {
         var v = new float[Dimensions];
         for (var i = 0; i < v.Length; i++) v[i] = Gaussian(random);

@@ -133,7 +133,7 @@ public static class LoadSeed
                 await writer.WriteAsync($"Passage {i}: routing tables, subnet masks and firewall rules decide how packets travel between networks.", NpgsqlDbType.Text);
                 await writer.WriteNullAsync();
                 await writer.WriteAsync(Functions.Infrastructure.AI.MiniLmEmbeddingGenerator.ModelName, NpgsqlDbType.Varchar);
-                await writer.WriteAsync(new Vector(Unit(random)));
+                await writer.WriteAsync(new Vector(IngestionBenchmark.RandomUnit(random)));
                 await writer.WriteAsync(now, NpgsqlDbType.TimestampTz);
             }
             await writer.CompleteAsync();
@@ -142,15 +142,5 @@ public static class LoadSeed
             "SET maintenance_work_mem = '512MB'; CREATE INDEX ix_course_chunks_embedding ON course_chunks USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64); ANALYZE",
             connection) { CommandTimeout = 900 };
         await index.ExecuteNonQueryAsync();
-    }
-
-    private static float[] Unit(Random random)
-    {
-        var v = new float[384];
-        double norm = 0;
-        for (var i = 0; i < v.Length; i++) { v[i] = (float)(random.NextDouble() - 0.5); norm += v[i] * v[i]; }
-        var scale = (float)(1 / Math.Sqrt(norm));
-        for (var i = 0; i < v.Length; i++) v[i] *= scale;
-        return v;
     }
 }

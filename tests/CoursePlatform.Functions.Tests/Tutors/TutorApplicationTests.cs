@@ -118,7 +118,7 @@ public sealed class TutorApplicationTests(DatabaseFixture database) : IClassFixt
         var replacement = await app.Run<PasswordSetupService, PasswordSetupDto>(s => s.IssueAsync(userId, default));
         var replaced = await Problem(HttpStatusCode.BadRequest, () => app.Run<PasswordSetupService, TokenResponse>(s => s.CompleteAsync(approval.PasswordSetup!.Token, "a long enough password", client, default)));
         Assert.Equal(ProblemCodes.SetupTokenInvalid, replaced.Code);
-        app.Clock.Advance(PasswordSetupService.Lifetime + TimeSpan.FromMinutes(1));
+        app.Clock.Advance(PasswordSetupToken.Lifetime + TimeSpan.FromMinutes(1));
         await Problem(HttpStatusCode.BadRequest, () => app.Run<PasswordSetupService, TokenResponse>(s => s.CompleteAsync(replacement.Token, "a long enough password", client, default)));
         Assert.Null(await app.Db(db => db.Users.Where(u => u.Id == userId).Select(u => u.PasswordHash).SingleAsync()));
     }

@@ -19,7 +19,6 @@ public sealed record PasswordSetupDto(string Token, DateTimeOffset ExpiresAt);
 public sealed class PasswordSetupService(
     CoursePlatformDbContext db, SessionService sessions, IPasswordHasher<User> hasher, TimeProvider time, ILogger<PasswordSetupService> logger)
 {
-    public static readonly TimeSpan Lifetime = PasswordSetupToken.Lifetime;
     public const int MinPasswordLength = 12;
 
     /// <summary>A fresh token for the user; earlier unused tokens of the user stop working.</summary>
