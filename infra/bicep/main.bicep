@@ -229,7 +229,7 @@ param ingestionMaxAttempts int = 3
 @maxValue(1440)
 param ingestionUploadUrlMinutes int = 15
 
-@description('Minutes after which a still-running ingestion is taken as dead and may be retried.')
+@description('Minutes after which a running ingestion whose lease is still held (a connection that never closed) is taken as dead and retried; a dead worker\'s lease ends with its connection at once.')
 @minValue(1)
 @maxValue(1440)
 param ingestionStaleRunningMinutes int = 15

@@ -6,7 +6,8 @@ namespace CoursePlatform.Testing;
 /// <summary>
 /// A TCP relay between the app and a dependency (PostgreSQL, Azurite) that a test can cut: <see cref="Cut"/> resets
 /// every open connection and refuses new ones, as a server that went away; <see cref="Restore"/> relays again.
-/// Loopback only; one task pair per connection.
+/// <see cref="ResetConnectionsAfter"/> lets small exchanges through and breaks long transfers, as a flaky network
+/// does. Loopback only; one task pair per connection.
 /// </summary>
 public sealed class TcpFaultProxy : IAsyncDisposable
 {
@@ -16,6 +17,7 @@ public sealed class TcpFaultProxy : IAsyncDisposable
     private readonly List<(TcpClient Client, TcpClient Upstream)> open = [];
     private readonly Task accepting;
     private volatile bool cut;
+    private long bytesPerConnection = -1;
 
     public TcpFaultProxy(int targetPort)
     {
@@ -47,7 +49,17 @@ public sealed class TcpFaultProxy : IAsyncDisposable
         }
     }
 
-    public void Restore() => cut = false;
+    public void Restore()
+    {
+        cut = false;
+        Interlocked.Exchange(ref bytesPerConnection, -1);
+    }
+
+    /// <summary>
+    /// Resets each connection once it has carried <paramref name="bytes"/> toward the client (the app): requests with
+    /// small answers still work, a download longer than that breaks mid-way, however often it is retried.
+    /// </summary>
+    public void ResetConnectionsAfter(long bytes) => Interlocked.Exchange(ref bytesPerConnection, bytes);
 
     private async Task AcceptAsync()
     {
@@ -87,7 +99,7 @@ public sealed class TcpFaultProxy : IAsyncDisposable
         }
         using var relay = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
         var a = Pump(client.GetStream(), upstream.GetStream(), relay.Token);
-        var b = Pump(upstream.GetStream(), client.GetStream(), relay.Token);
+        var b = Pump(upstream.GetStream(), client.GetStream(), relay.Token, () => Interlocked.Read(ref bytesPerConnection));
         await Task.WhenAny(a, b);
         await relay.CancelAsync();
         lock (open) open.Remove((client, upstream));
@@ -95,13 +107,25 @@ public sealed class TcpFaultProxy : IAsyncDisposable
         upstream.Dispose();
     }
 
-    private static async Task Pump(NetworkStream from, NetworkStream to, CancellationToken cancellationToken)
+    private static async Task Pump(NetworkStream from, NetworkStream to, CancellationToken cancellationToken, Func<long>? budget = null)
     {
         var buffer = new byte[16 * 1024];
+        long carried = 0;
         try
         {
             int read;
-            while ((read = await from.ReadAsync(buffer, cancellationToken)) > 0) await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            while ((read = await from.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                if (budget?.Invoke() is >= 0 and var limit && carried + read > limit)
+                {
+                    await to.WriteAsync(buffer.AsMemory(0, (int)Math.Max(0, limit - carried)), cancellationToken);
+                    to.Socket.LingerState = new LingerOption(true, 0); // RST mid-transfer
+                    to.Socket.Close();
+                    return;
+                }
+                carried += read;
+                await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or SocketException)
         {

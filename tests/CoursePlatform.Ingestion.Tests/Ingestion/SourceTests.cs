@@ -62,30 +62,20 @@ public class SourceTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
     }
 
     [Fact]
-    public async Task A_claim_left_running_by_a_killed_worker_is_taken_over_once_it_is_stale_and_ends_succeeded_once()
+    public async Task A_claim_left_running_by_a_dead_worker_is_taken_over_at_once_and_ends_succeeded_once()
     {
         await using var app = new IngestionApp(database);
-        var (course, _) = await app.CreateCourseAsync();
-        var source = await app.UploadAsync($"{course}/dns.vtt", Transcript("DNS resolution"));
-        var etag = (await app.Container.GetBlobClient(source).GetPropertiesAsync()).Value.ETag.ToString().Trim('"');
-        var startedAt = DateTimeOffset.UtcNow.AddMinutes(-5);
-        await app.Db(db =>
+        var (course, source, etag) = await LeaveRunningClaimAsync(app, startedMinutesAgo: 1);
+
+        // A live worker holds the version's lease: its claim is left alone.
+        await using (await IngestionLease.TryAcquireAsync(database.ConnectionString, source, etag, CancellationToken.None))
         {
-            // What a worker killed mid-ingestion leaves: its claim, running, and no chunks.
-            db.ContentIngestions.Add(new Data.Model.ContentIngestion
-            {
-                Id = Guid.NewGuid(), CourseId = course, Source = source, ETag = etag, Status = IngestionStatus.Running, Attempts = 1,
-                QueuedAt = startedAt, StartedAt = startedAt,
-            });
-            return db.SaveChangesAsync();
-        });
+            Assert.Null(await IngestionLease.TryAcquireAsync(database.ConnectionString, source, etag, CancellationToken.None));
+            Assert.Equal(IngestionResult.Skipped, (await app.IngestAsync(source)).Result);
+            Assert.Empty(await app.ChunksAsync(course, source));
+        }
 
-        // Younger than Ingestion:StaleRunningMinutes (15): another worker may still be on it, so it is left alone.
-        Assert.Equal(IngestionResult.Skipped, (await app.IngestAsync(source)).Result);
-        Assert.Empty(await app.ChunksAsync(course, source));
-
-        await app.Db(db => db.ContentIngestions.Where(i => i.Source == source)
-            .ExecuteUpdateAsync(set => set.SetProperty(i => i.StartedAt, DateTimeOffset.UtcNow.AddMinutes(-16))));
+        // Its connection is gone (the worker died): the lease is free, so the claim is taken over without waiting.
         var takeover = await app.IngestAsync(source);
         var again = await app.IngestAsync(source);
 
@@ -93,6 +83,42 @@ public class SourceTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         var log = Assert.Single(await app.IngestionsAsync(source));
         Assert.Equal((IngestionStatus.Succeeded, 2), (log.Status, log.Attempts));
         Assert.Equal(takeover.ChunkCount, (await app.ChunksAsync(course, source)).Count);
+    }
+
+    [Fact]
+    public async Task A_running_claim_whose_lease_never_ends_is_taken_over_once_it_is_stale()
+    {
+        await using var app = new IngestionApp(database);
+        var (course, source, etag) = await LeaveRunningClaimAsync(app, startedMinutesAgo: 16);
+
+        // Older than Ingestion:StaleRunningMinutes (15): a lease still held is a connection that never closed.
+        await using var zombie = await IngestionLease.TryAcquireAsync(database.ConnectionString, source, etag, CancellationToken.None);
+        Assert.NotNull(zombie);
+        var takeover = await app.IngestAsync(source);
+
+        Assert.Equal(IngestionResult.Succeeded, takeover.Result);
+        var log = Assert.Single(await app.IngestionsAsync(source));
+        Assert.Equal((IngestionStatus.Succeeded, 2), (log.Status, log.Attempts));
+        Assert.Equal(takeover.ChunkCount, (await app.ChunksAsync(course, source)).Count);
+    }
+
+    /// <summary>What a worker killed mid-ingestion leaves: its claim, running, and no chunks.</summary>
+    private static async Task<(Guid Course, string Source, string ETag)> LeaveRunningClaimAsync(IngestionApp app, int startedMinutesAgo)
+    {
+        var (course, _) = await app.CreateCourseAsync();
+        var source = await app.UploadAsync($"{course}/dns.vtt", Transcript("DNS resolution"));
+        var etag = (await app.Container.GetBlobClient(source).GetPropertiesAsync()).Value.ETag.ToString().Trim('"');
+        var startedAt = DateTimeOffset.UtcNow.AddMinutes(-startedMinutesAgo);
+        await app.Db(db =>
+        {
+            db.ContentIngestions.Add(new Data.Model.ContentIngestion
+            {
+                Id = Guid.NewGuid(), CourseId = course, Source = source, ETag = etag, Status = IngestionStatus.Running, Attempts = 1,
+                QueuedAt = startedAt, StartedAt = startedAt,
+            });
+            return db.SaveChangesAsync();
+        });
+        return (course, source, etag);
     }
 
     private static async Task<IReadOnlyList<SearchHit>> Search(IngestionApp app, Guid course) =>

@@ -16,7 +16,7 @@ public sealed record IngestionLogEntry(
 
 /// <summary>
 /// The life of a <c>content_ingestions</c> row, one per source and ETag: queued and claimed as running
-/// (<see cref="ClaimAsync"/>), then succeeded (in the chunk writer's transaction), failed, or queued again
+/// (<see cref="ClaimAsync"/>, with a lease while its worker lives), then succeeded (in the chunk writer's transaction), failed, or queued again
 /// for the trigger's retry; and the log an admin reads, newest first.
 /// </summary>
 public sealed class IngestionLog(
@@ -34,11 +34,14 @@ public sealed class IngestionLog(
             .ToPageAsync(page, cancellationToken);
 
     /// <summary>
-    /// Logs the version as queued (once per source and ETag) and claims it as running; a running claim older
-    /// than <see cref="IngestionOptions.StaleRunningMinutes"/> is taken over. Returns null when the version is
-    /// finished already or another worker is on it, so the same ETag is ingested once.
+    /// Logs the version as queued (once per source and ETag) and claims it as running, so the same ETag is ingested
+    /// once. The claim holds a lease while its worker lives: a transaction-scoped advisory lock on a connection of
+    /// its own, which PostgreSQL releases when that connection ends (the worker exits, is killed or recycled).
+    /// A running claim whose lease is free is therefore taken over at once; one whose lease is still held is left
+    /// to its worker unless it is older than <see cref="IngestionOptions.StaleRunningMinutes"/> (a connection
+    /// that never closed). Returns null when the version is finished already or a live worker is on it.
     /// </summary>
-    public async Task<ContentIngestion?> ClaimAsync(Guid courseId, Guid? topicId, string source, string etag, long contentLength,
+    public async Task<IngestionClaim?> ClaimAsync(Guid courseId, Guid? topicId, string source, string etag, long contentLength,
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -48,16 +51,23 @@ public sealed class IngestionLog(
             ON CONFLICT (source, etag) DO NOTHING
             """, cancellationToken);
 
+        var lease = await IngestionLease.TryAcquireAsync(db.Database.GetConnectionString()!, source, etag, cancellationToken);
+        var leaseFree = lease is not null;
         var stale = now.AddMinutes(-options.Value.StaleRunningMinutes);
         var claimed = await db.ContentIngestions
             .Where(x => x.Source == source && x.ETag == etag &&
-                        (x.Status == IngestionStatus.Queued || (x.Status == IngestionStatus.Running && x.StartedAt < stale)))
+                        (x.Status == IngestionStatus.Queued || (x.Status == IngestionStatus.Running && (leaseFree || x.StartedAt < stale))))
             .ExecuteUpdateAsync(set => set
                 .SetProperty(x => x.Status, IngestionStatus.Running)
                 .SetProperty(x => x.Attempts, x => x.Attempts + 1)
                 .SetProperty(x => x.StartedAt, now), cancellationToken);
-        if (claimed == 0) return null;
-        return await db.ContentIngestions.AsNoTracking().SingleAsync(x => x.Source == source && x.ETag == etag, cancellationToken);
+        if (claimed == 0)
+        {
+            if (lease is not null) await lease.DisposeAsync();
+            return null;
+        }
+        var row = await db.ContentIngestions.AsNoTracking().SingleAsync(x => x.Source == source && x.ETag == etag, cancellationToken);
+        return new IngestionClaim(row, lease);
     }
 
     /// <summary>Marks the claim succeeded; runs inside the transaction that wrote the chunks, so both commit together.</summary>
@@ -104,4 +114,61 @@ public sealed class IngestionLog(
     }
 
     public static string Trim(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+}
+
+/// <summary>A claimed blob version: its log row, and the lease that tells other workers this one is alive (released on dispose).</summary>
+public sealed class IngestionClaim(ContentIngestion row, IngestionLease? lease) : IAsyncDisposable
+{
+    public ContentIngestion Row { get; } = row;
+
+    public ValueTask DisposeAsync() => lease?.DisposeAsync() ?? ValueTask.CompletedTask;
+}
+
+/// <summary>
+/// <c>pg_try_advisory_xact_lock</c> on one blob version, held by an open transaction on a connection of its own
+/// for as long as the ingestion runs. Transaction-scoped, so it is safe behind PgBouncer's transaction pooling
+/// (the open transaction keeps its server connection), and it dies with the connection.
+/// </summary>
+public sealed class IngestionLease : IAsyncDisposable
+{
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlTransaction _transaction;
+
+    private IngestionLease(NpgsqlConnection connection, NpgsqlTransaction transaction) =>
+        (_connection, _transaction) = (connection, transaction);
+
+    /// <summary>The lease, or null when another live worker holds it.</summary>
+    public static async Task<IngestionLease?> TryAcquireAsync(string connectionString, string source, string etag, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock(hashtextextended('ingestion:' || @source || ':' || @etag, 0))", connection, transaction);
+            command.Parameters.AddWithValue("source", source);
+            command.Parameters.AddWithValue("etag", etag);
+            if (await command.ExecuteScalarAsync(cancellationToken) is true) return new IngestionLease(connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+        await connection.DisposeAsync();
+        return null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _transaction.DisposeAsync(); // rolls back: the lock goes with the transaction
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // The connection broke: PostgreSQL has released the lock with it.
+        }
+        await _connection.DisposeAsync();
+    }
 }

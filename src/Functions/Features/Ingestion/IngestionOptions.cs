@@ -37,7 +37,10 @@ public sealed class IngestionOptions
     [Range(1, 24 * 60)]
     public int UploadUrlMinutes { get; set; } = 15;
 
-    /// <summary>An ingestion still "running" after this long is taken to have died with its worker and may be retried.</summary>
+    /// <summary>
+    /// A "running" ingestion is retried at once when its worker is gone (its lease ends with the worker's connection), and after
+    /// this long even when its lease is still held: a connection that never closed.
+    /// </summary>
     [Range(1, 24 * 60)]
     public int StaleRunningMinutes { get; set; } = 15;
 

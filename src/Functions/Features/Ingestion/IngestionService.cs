@@ -77,12 +77,13 @@ public sealed class IngestionService(
         var topicInCourse = path.TopicId is { } topicId &&
             await db.Topics.AnyAsync(t => t.Id == topicId && t.CourseId == path.CourseId, cancellationToken);
 
-        var row = await log.ClaimAsync(path.CourseId, topicInCourse ? path.TopicId : null, source, etag, properties.ContentLength, cancellationToken);
-        if (row is null)
+        await using var claim = await log.ClaimAsync(path.CourseId, topicInCourse ? path.TopicId : null, source, etag, properties.ContentLength, cancellationToken);
+        if (claim is null)
         {
             logger.LogInformation("Ingestion skipped {Source} {ETag}: this version is already ingested or in progress", source, etag);
             return new IngestionOutcome(IngestionResult.Skipped, "This version of the file is already ingested or in progress.");
         }
+        var row = claim.Row;
         var started = time.GetTimestamp();
 
         try
