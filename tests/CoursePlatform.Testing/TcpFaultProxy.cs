@@ -7,7 +7,8 @@ namespace CoursePlatform.Testing;
 /// A TCP relay between the app and a dependency (PostgreSQL, Azurite) that a test can cut: <see cref="Cut"/> resets
 /// every open connection and refuses new ones, as a server that went away; <see cref="Restore"/> relays again.
 /// <see cref="ResetConnectionsAfter"/> lets small exchanges through and breaks long transfers, as a flaky network
-/// does. Loopback only; one task pair per connection.
+/// does; <see cref="Blackhole"/> accepts and swallows everything and answers nothing, as a partitioned network or a
+/// frozen server does. Loopback only; one task pair per connection.
 /// </summary>
 public sealed class TcpFaultProxy : IAsyncDisposable
 {
@@ -17,6 +18,7 @@ public sealed class TcpFaultProxy : IAsyncDisposable
     private readonly List<(TcpClient Client, TcpClient Upstream)> open = [];
     private readonly Task accepting;
     private volatile bool cut;
+    private volatile bool blackhole;
     private long bytesPerConnection = -1;
 
     public TcpFaultProxy(int targetPort)
@@ -49,9 +51,17 @@ public sealed class TcpFaultProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// From now on nothing gets through either way and nothing is refused: new connections are accepted and never
+    /// answered, open ones go silent. <see cref="Restore"/> resets the connections that went silent (their bytes are lost).
+    /// </summary>
+    public void Blackhole() => blackhole = true;
+
     public void Restore()
     {
+        if (blackhole) Cut();
         cut = false;
+        blackhole = false;
         Interlocked.Exchange(ref bytesPerConnection, -1);
     }
 
@@ -73,6 +83,11 @@ public sealed class TcpFaultProxy : IAsyncDisposable
             {
                 client.Client.LingerState = new LingerOption(true, 0);
                 client.Dispose(); // refused: the peer sees a reset at once
+                continue;
+            }
+            if (blackhole)
+            {
+                _ = SwallowAsync(client);
                 continue;
             }
             _ = RelayAsync(client);
@@ -98,8 +113,8 @@ public sealed class TcpFaultProxy : IAsyncDisposable
             Accepted++;
         }
         using var relay = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
-        var a = Pump(client.GetStream(), upstream.GetStream(), relay.Token);
-        var b = Pump(upstream.GetStream(), client.GetStream(), relay.Token, () => Interlocked.Read(ref bytesPerConnection));
+        var a = Pump(client.GetStream(), upstream.GetStream(), relay.Token, silent: () => blackhole);
+        var b = Pump(upstream.GetStream(), client.GetStream(), relay.Token, () => Interlocked.Read(ref bytesPerConnection), () => blackhole);
         await Task.WhenAny(a, b);
         await relay.CancelAsync();
         lock (open) open.Remove((client, upstream));
@@ -107,7 +122,24 @@ public sealed class TcpFaultProxy : IAsyncDisposable
         upstream.Dispose();
     }
 
-    private static async Task Pump(NetworkStream from, NetworkStream to, CancellationToken cancellationToken, Func<long>? budget = null)
+    /// <summary>An accepted connection that is read and never answered, until <see cref="Restore"/> or disposal resets it.</summary>
+    private async Task SwallowAsync(TcpClient client)
+    {
+        lock (open) open.Add((client, client));
+        var buffer = new byte[4096];
+        try
+        {
+            while (await client.GetStream().ReadAsync(buffer, stopping.Token) > 0) { }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or SocketException)
+        {
+        }
+        lock (open) open.Remove((client, client));
+        client.Dispose();
+    }
+
+    private static async Task Pump(NetworkStream from, NetworkStream to, CancellationToken cancellationToken,
+        Func<long>? budget = null, Func<bool>? silent = null)
     {
         var buffer = new byte[16 * 1024];
         long carried = 0;
@@ -123,6 +155,7 @@ public sealed class TcpFaultProxy : IAsyncDisposable
                     to.Socket.Close();
                     return;
                 }
+                if (silent?.Invoke() == true) continue; // swallowed
                 carried += read;
                 await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
             }
