@@ -4,7 +4,10 @@ using CoursePlatform.Testing;
 
 namespace CoursePlatform.FunctionsHost.Tests;
 
-/// <summary>Start-up failures end with a clear message and a non-zero exit code; Ctrl+C stops host and worker.</summary>
+/// <summary>
+/// Start-up failures end with a clear message and a non-zero exit code; a worker that dies is replaced, one that
+/// keeps dying stops the host; Ctrl+C stops host and worker.
+/// </summary>
 public sealed class LifecycleTests
 {
     private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(120);
@@ -46,6 +49,36 @@ public sealed class LifecycleTests
         Assert.Equal(1, host.ExitCode);
         Assert.Contains("The worker failed to start: The worker process exited with code", host.Output, StringComparison.Ordinal);
         Assert.Contains("FixtureFailStartup=true", host.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_worker_that_dies_is_replaced_and_the_host_serves_again_until_it_keeps_dying()
+    {
+        var fixture = new FixtureSettings();
+        await using var host = HostProcess.Start(Paths.FixtureApp, fixture.Values());
+        await host.WaitUntilRunningAsync();
+        var echo = $"api/echo/{Guid.NewGuid()}";
+        Assert.True((await host.Client.GetAsync(echo)).IsSuccessStatusCode, host.Output);
+
+        // Killed (SIGKILL, as the OOM killer or a crash does): the host starts a new worker and serves again.
+        for (var death = 1; death <= 3; death++)
+        {
+            var dead = host.WorkerProcessId!.Value;
+            Process.GetProcessById(dead).Kill();
+            Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(host.WorkerProcessIds.Count == death + 1), ExitWait), host.Output);
+            using var again = await host.Client.GetAsync(echo); // waits for the new worker to load its functions
+            Assert.True(again.IsSuccessStatusCode, $"{(int)again.StatusCode} after death {death}\n{host.Output}");
+            Assert.NotEqual(dead, host.WorkerProcessId);
+            Assert.False(host.HasExited);
+        }
+        Assert.Contains("The worker process exited unexpectedly with code 137; starting a new one (restart 3 of at most 3", host.Output, StringComparison.Ordinal);
+
+        // A fourth death within ten minutes is a crash loop: the host stops with an error, as it does when start-up fails.
+        Process.GetProcessById(host.WorkerProcessId!.Value).Kill();
+        Assert.True(await host.WaitForExitAsync(ExitWait), host.Output);
+        Assert.Equal(1, host.ExitCode);
+        Assert.Contains("4 times within 10 minutes; stopping the host", host.Output, StringComparison.Ordinal);
+        await fixture.DeleteContainersAsync();
     }
 
     [Theory]

@@ -120,8 +120,7 @@ public static class LocalFunctionsHost
         var exitCode = 0;
         try
         {
-            process.Start(grpcUri);
-            _ = process.Exited.ContinueWith(t => worker.Disconnected(new HostStartupException($"The worker process exited with code {t.Result}.")), TaskScheduler.Default);
+            StartWorker(process, worker, grpcUri);
 
             IReadOnlyList<FunctionDefinition> functions;
             try
@@ -139,21 +138,72 @@ public static class LocalFunctionsHost
             state.MarkRunning();
             logger.LogInformation("Host is running on http://localhost:{Port} (Ctrl+C to stop)", port);
 
-            // Run until Ctrl+C, or until the worker dies.
-            var stopping = Task.Delay(Timeout.Infinite, lifetime.ApplicationStopping);
-            if (await Task.WhenAny(stopping, process.Exited) == process.Exited
-                // Ctrl+C in a terminal reaches the worker too, and it may exit before the host notices the signal.
-                && await Task.WhenAny(stopping, Task.Delay(TimeSpan.FromSeconds(2))) != stopping)
-            {
-                logger.LogError("The worker process exited unexpectedly with code {Code}; stopping the host.", await process.Exited);
-                exitCode = 1;
-            }
+            exitCode = await SuperviseWorkerAsync(process, worker, grpcUri, arguments.StartupTimeout, logger, lifetime.ApplicationStopping);
         }
         finally
         {
             await ShutdownAsync(app, worker, process, logger);
         }
         return exitCode;
+    }
+
+    /// <summary>A worker that dies this often within <see cref="RestartWindow"/> is not started again: the host stops.</summary>
+    private const int MaxRestarts = 3;
+    private static readonly TimeSpan RestartWindow = TimeSpan.FromMinutes(10);
+
+    private static void StartWorker(WorkerProcess process, WorkerChannel worker, Uri grpcUri)
+    {
+        process.Start(grpcUri);
+        var exited = process.Exited;
+        _ = exited.ContinueWith(t => worker.Disconnected(new InvalidOperationException($"The worker process exited with code {t.Result}.")), TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Runs until Ctrl+C (0). A worker that dies is replaced, as the Functions host does: its running invocations fail,
+    /// new ones wait for the next worker. More than <see cref="MaxRestarts"/> deaths within <see cref="RestartWindow"/>,
+    /// or a replacement that cannot start, stop the host (1).
+    /// </summary>
+    private static async Task<int> SuperviseWorkerAsync(
+        WorkerProcess process, WorkerChannel worker, Uri grpcUri, TimeSpan startupTimeout, ILogger logger, CancellationToken stopping)
+    {
+        var stopped = Task.Delay(Timeout.Infinite, stopping);
+        var deaths = new Queue<DateTimeOffset>();
+        while (true)
+        {
+            if (await Task.WhenAny(stopped, process.Exited) == stopped) return 0;
+            // Ctrl+C in a terminal reaches the worker too, and it may exit before the host notices the signal.
+            if (await Task.WhenAny(stopped, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)) == stopped) return 0;
+
+            var code = await process.Exited;
+            var now = DateTimeOffset.UtcNow;
+            deaths.Enqueue(now);
+            while (deaths.Peek() < now - RestartWindow) deaths.Dequeue();
+            if (deaths.Count > MaxRestarts)
+            {
+                logger.LogError("The worker process exited unexpectedly with code {Code}, {Count} times within {Minutes} minutes; stopping the host.",
+                    code, deaths.Count, RestartWindow.TotalMinutes);
+                return 1;
+            }
+            logger.LogError("The worker process exited unexpectedly with code {Code}; starting a new one (restart {Count} of at most {Max} in {Minutes} minutes).",
+                code, deaths.Count, MaxRestarts, RestartWindow.TotalMinutes);
+            worker.Disconnected(new InvalidOperationException($"The worker process exited with code {code}."));
+            worker.Restart();
+            StartWorker(process, worker, grpcUri);
+            try
+            {
+                await WaitForWorkerAsync(worker, process, startupTimeout, stopping);
+                logger.LogInformation("The new worker process loaded its functions; serving again.");
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return 0;
+            }
+            catch (HostStartupException ex)
+            {
+                logger.LogError("{Error}", ex.Message);
+                return 1;
+            }
+        }
     }
 
     /// <summary>Waits for the handshake; a worker that dies or hangs becomes a start-up error with its last output.</summary>

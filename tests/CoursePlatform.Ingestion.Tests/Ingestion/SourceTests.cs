@@ -86,6 +86,28 @@ public class SourceTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
     }
 
     [Fact]
+    public async Task A_version_whose_lease_another_worker_holds_is_not_claimed_even_while_still_queued()
+    {
+        await using var app = new IngestionApp(database);
+        var (course, _) = await app.CreateCourseAsync();
+        var source = await app.UploadAsync($"{course}/dns.vtt", Transcript("DNS resolution"));
+        var etag = (await app.Container.GetBlobClient(source).GetPropertiesAsync()).Value.ETag.ToString().Trim('"');
+
+        // The other worker has logged and leased the version but not yet marked it running (the race of two hosts
+        // handed the same event): this one must not claim it.
+        await using (await IngestionLease.TryAcquireAsync(database.ConnectionString, source, etag, CancellationToken.None))
+        {
+            Assert.Equal(IngestionResult.Skipped, (await app.IngestAsync(source)).Result);
+            var queued = Assert.Single(await app.IngestionsAsync(source));
+            Assert.Equal((IngestionStatus.Queued, 0), (queued.Status, queued.Attempts));
+        }
+
+        Assert.Equal(IngestionResult.Succeeded, (await app.IngestAsync(source)).Result);
+        var log = Assert.Single(await app.IngestionsAsync(source));
+        Assert.Equal((IngestionStatus.Succeeded, 1), (log.Status, log.Attempts));
+    }
+
+    [Fact]
     public async Task A_running_claim_whose_lease_never_ends_is_taken_over_once_it_is_stale()
     {
         await using var app = new IngestionApp(database);

@@ -95,9 +95,12 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The worker's process id, from the host's "Started worker process N" line.</summary>
-    public int? WorkerProcessId =>
-        output.Select(line => WorkerPid().Match(line)).Where(m => m.Success).Select(m => (int?)int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
+    /// <summary>The current worker's process id, from the host's last "Started worker process N" line.</summary>
+    public int? WorkerProcessId => WorkerProcessIds.Count > 0 ? WorkerProcessIds[^1] : null;
+
+    /// <summary>Every worker process the host started, in order (more than one after a worker died and was replaced).</summary>
+    public IReadOnlyList<int> WorkerProcessIds =>
+        output.Select(line => WorkerPid().Match(line)).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
     /// <summary>Ctrl+C: SIGINT on Unix, so the host shuts the worker down itself.</summary>
     public void Interrupt() => Signal("-INT");

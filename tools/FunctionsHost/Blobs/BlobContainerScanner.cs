@@ -45,8 +45,8 @@ public sealed class BlobContainerScanner(BlobTriggerDispatcher dispatcher, AppSe
                 await foreach (var item in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, trigger.Prefix.Length > 0 ? trigger.Prefix : null, stopping))
                 {
                     if (item.Properties.ETag is not { } etag || handled.Contains((item.Name, etag))) continue;
-                    await dispatcher.ProcessAsync(trigger, item.Name, stopping);
-                    handled.Add((item.Name, etag));
+                    // Versions whose run was cut short (the worker died) are looked at again on the next pass.
+                    if (await dispatcher.ProcessAsync(trigger, item.Name, stopping)) handled.Add((item.Name, etag));
                 }
                 warned = false;
             }

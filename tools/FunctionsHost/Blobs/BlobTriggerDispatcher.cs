@@ -25,7 +25,11 @@ public sealed class BlobTriggerDispatcher(WorkerChannel worker, HostJson hostJso
     // Scanner and Event Grid webhook may see the same blob version at once; only one of them runs it.
     private readonly ConcurrentDictionary<string, byte> running = new();
 
-    /// <summary>Processes the current version of a blob unless a receipt says it was handled; true when it ran now.</summary>
+    /// <summary>
+    /// Processes the current version of a blob unless a receipt says it was handled. True when this version is done
+    /// (a receipt exists or was written now); false when it is not a match, is gone, is running elsewhere in this host,
+    /// or its run was cut short (the worker died, the host is stopping), so a later look runs it again.
+    /// </summary>
     public async Task<bool> ProcessAsync(BlobTriggerFunction trigger, string blobName, CancellationToken cancellationToken)
     {
         if (trigger.Match(blobName) is not { } parameters) return false;
@@ -45,10 +49,10 @@ public sealed class BlobTriggerDispatcher(WorkerChannel worker, HostJson hostJso
         if (!running.TryAdd(key, 0)) return false;
         try
         {
-            if (await receipt.ExistsAsync(cancellationToken)) return false;
+            if (await receipt.ExistsAsync(cancellationToken)) return true;
             // A started run is not cancelled by shutdown (the host drains it), and its receipt is always written:
             // otherwise a restart would run the blob again.
-            if (await RunWithRetriesAsync(trigger, blob, properties, parameters, stopping: cancellationToken) is not { } outcome) return true;
+            if (await RunWithRetriesAsync(trigger, blob, properties, parameters, stopping: cancellationToken) is not { } outcome) return false;
             await new BlobContainerClient(trigger.ConnectionString, ReceiptsContainer).CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
             await receipt.UploadAsync(BinaryData.FromString(""), new BlobUploadOptions
             {
@@ -81,7 +85,7 @@ public sealed class BlobTriggerDispatcher(WorkerChannel worker, HostJson hostJso
             if (attempt > 1 && stopping.IsCancellationRequested) return null;
             var (succeeded, error, workerGone) = await InvokeAsync(trigger, blob, properties, parameters, CancellationToken.None);
             if (succeeded) return "Completed";
-            // Not the function's fault: leave no receipt, so the blob runs again once a worker is back.
+            // Not the function's fault: leave no receipt, so the blob runs again once the new worker is up.
             if (workerGone) return null;
             logger.LogWarning("Executed '{Function}' (Failed, attempt {Attempt} of {Attempts}) for blob '{Container}/{Blob}': {Error}",
                 trigger.Function.FullName, attempt, attempts, trigger.Container, blob.Name, error);

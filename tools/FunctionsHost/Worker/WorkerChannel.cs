@@ -11,7 +11,8 @@ namespace CoursePlatform.FunctionsHost.Worker;
 
 /// <summary>
 /// The host's side of the worker's EventStream: the start-up handshake (start_stream, worker_init,
-/// functions_metadata, function_load), invocations, and the worker's logs. One worker, one stream.
+/// functions_metadata, function_load), invocations, and the worker's logs. One worker at a time, one stream; when the
+/// worker dies the host <see cref="Restart"/>s the channel for the next worker process, as the Functions host does.
 /// </summary>
 public sealed class WorkerChannel(HostArguments arguments, HostJson hostJson, ILoggerFactory loggers)
 {
@@ -19,37 +20,51 @@ public sealed class WorkerChannel(HostArguments arguments, HostJson hostJson, IL
     public const string HostVersion = "4.1000.0-local";
 
     private readonly ILogger logger = loggers.CreateLogger("Host.Worker");
-    private readonly Channel<StreamingMessage> outbound = Channel.CreateUnbounded<StreamingMessage>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<InvocationResponse>> invocations = new();
-    private readonly TaskCompletionSource<IReadOnlyList<FunctionDefinition>> ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<string, ILogger> workerLoggers = new();
-    private readonly Dictionary<string, FunctionDefinition> pendingLoads = [];
-    private readonly List<FunctionDefinition> loaded = [];
-    private int connected;
+    private volatile Session current = new();
+    private IReadOnlyList<FunctionDefinition> functions = [];
 
-    public string WorkerId { get; } = Guid.NewGuid().ToString();
-    public string RequestId { get; } = Guid.NewGuid().ToString();
+    /// <summary>The state of one worker process's connection.</summary>
+    private sealed class Session
+    {
+        public readonly Channel<StreamingMessage> Outbound = Channel.CreateUnbounded<StreamingMessage>(new UnboundedChannelOptions { SingleReader = true });
+        public readonly ConcurrentDictionary<string, TaskCompletionSource<InvocationResponse>> Invocations = new();
+        public readonly TaskCompletionSource<IReadOnlyList<FunctionDefinition>> Ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public readonly Dictionary<string, FunctionDefinition> PendingLoads = [];
+        public readonly List<FunctionDefinition> Loaded = [];
+        public readonly string WorkerId = Guid.NewGuid().ToString();
+        public readonly string RequestId = Guid.NewGuid().ToString();
+        public int Connected;
+    }
 
-    /// <summary>Completes when every function is loaded; faults when the handshake fails.</summary>
-    public Task<IReadOnlyList<FunctionDefinition>> Ready => ready.Task;
+    public string WorkerId => current.WorkerId;
+    public string RequestId => current.RequestId;
 
-    public IReadOnlyList<FunctionDefinition> Functions => ready.Task.IsCompletedSuccessfully ? ready.Task.Result : [];
+    /// <summary>Completes when the current worker loaded every function; faults when its handshake fails.</summary>
+    public Task<IReadOnlyList<FunctionDefinition>> Ready => current.Ready.Task;
+
+    /// <summary>The functions the last worker to start reported (kept while a dead worker is replaced).</summary>
+    public IReadOnlyList<FunctionDefinition> Functions => functions;
 
     public FunctionDefinition? Find(string name) =>
         Functions.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase)
                                       || string.Equals(f.FullName, name, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>A fresh channel for the next worker process; invocations from now on wait until it is ready.</summary>
+    public void Restart() => current = new Session();
+
     /// <summary>Runs one EventStream call until the worker disconnects or the host stops.</summary>
     public async Task RunAsync(IAsyncStreamReader<StreamingMessage> requests, IServerStreamWriter<StreamingMessage> responses, CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref connected, 1) == 1)
+        var session = current;
+        if (Interlocked.Exchange(ref session.Connected, 1) == 1)
         {
             throw new RpcException(new Status(StatusCode.AlreadyExists, "This host serves a single worker."));
         }
         // gRPC allows one pending write per stream: a single loop drains the outbound queue.
         var writer = Task.Run(async () =>
         {
-            await foreach (var message in outbound.Reader.ReadAllAsync(cancellationToken))
+            await foreach (var message in session.Outbound.Reader.ReadAllAsync(cancellationToken))
             {
                 await responses.WriteAsync(message, cancellationToken);
             }
@@ -59,7 +74,7 @@ public sealed class WorkerChannel(HostArguments arguments, HostJson hostJson, IL
         {
             await foreach (var message in requests.ReadAllAsync(cancellationToken))
             {
-                Handle(message);
+                Handle(session, message);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException || (ex is RpcException rpc && rpc.StatusCode == StatusCode.Cancelled))
@@ -68,29 +83,36 @@ public sealed class WorkerChannel(HostArguments arguments, HostJson hostJson, IL
         }
         finally
         {
-            outbound.Writer.TryComplete();
-            Disconnected(new InvalidOperationException("The worker closed its event stream."));
+            session.Outbound.Writer.TryComplete();
+            Disconnected(session, new InvalidOperationException("The worker closed its event stream."));
         }
         try { await writer; } catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException or RpcException) { }
     }
 
-    /// <summary>Fails start-up and every running invocation (worker exited, stream closed).</summary>
-    public void Disconnected(Exception reason)
+    /// <summary>Fails start-up and every running invocation of the current worker (it exited, its stream closed).</summary>
+    public void Disconnected(Exception reason) => Disconnected(current, reason);
+
+    private static void Disconnected(Session session, Exception reason)
     {
-        ready.TrySetException(reason);
-        foreach (var pending in invocations.Values) pending.TrySetException(reason);
+        session.Ready.TrySetException(reason);
+        foreach (var pending in session.Invocations.Values) pending.TrySetException(reason);
     }
 
     /// <summary>Asks the worker to shut down (it stops after finishing what it runs) and closes the stream.</summary>
     public void Terminate(TimeSpan gracePeriod)
     {
-        outbound.Writer.TryWrite(new StreamingMessage
+        var session = current;
+        session.Outbound.Writer.TryWrite(new StreamingMessage
         {
             WorkerTerminate = new WorkerTerminate { GracePeriod = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(gracePeriod) },
         });
-        outbound.Writer.TryComplete();
+        session.Outbound.Writer.TryComplete();
     }
 
+    /// <summary>
+    /// Runs a function on the current worker; while a dead worker is being replaced it waits for the new one (within
+    /// the function timeout). Throws InvalidOperationException when the worker is gone or could not start.
+    /// </summary>
     public async Task<InvocationResponse> InvokeAsync(
         FunctionDefinition function,
         IEnumerable<ParameterBinding> inputs,
@@ -98,10 +120,24 @@ public sealed class WorkerChannel(HostArguments arguments, HostJson hostJson, IL
         CancellationToken cancellationToken,
         string? traceParent = null)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(hostJson.FunctionTimeout);
+        var session = current;
+        IReadOnlyList<FunctionDefinition> loaded;
+        try
+        {
+            loaded = await session.Ready.Task.WaitAsync(timeout.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not InvalidOperationException)
+        {
+            throw new InvalidOperationException($"The worker is not running: {ex.Message}", ex);
+        }
+        // A restarted worker may number its functions anew: invoke by name.
+        var functionId = loaded.FirstOrDefault(f => f.Name == function.Name)?.Id ?? function.Id;
         var request = new InvocationRequest
         {
             InvocationId = Guid.NewGuid().ToString(),
-            FunctionId = function.Id,
+            FunctionId = functionId,
             // The worker dereferences trace_context unconditionally: always send a W3C traceparent.
             TraceContext = new RpcTraceContext { TraceParent = IsTraceParent(traceParent) ? traceParent! : NewTraceParent(), TraceState = "" },
         };
@@ -109,39 +145,37 @@ public sealed class WorkerChannel(HostArguments arguments, HostJson hostJson, IL
         request.TriggerMetadata.Add(triggerMetadata);
 
         var completion = new TaskCompletionSource<InvocationResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
-        invocations[request.InvocationId] = completion;
+        session.Invocations[request.InvocationId] = completion;
         try
         {
-            if (!outbound.Writer.TryWrite(new StreamingMessage { InvocationRequest = request }))
+            if (!session.Outbound.Writer.TryWrite(new StreamingMessage { InvocationRequest = request }))
             {
                 throw new InvalidOperationException("The worker is not connected.");
             }
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(hostJson.FunctionTimeout);
             try
             {
                 return await completion.Task.WaitAsync(timeout.Token);
             }
             catch (OperationCanceledException)
             {
-                outbound.Writer.TryWrite(new StreamingMessage { InvocationCancel = new InvocationCancel { InvocationId = request.InvocationId } });
+                session.Outbound.Writer.TryWrite(new StreamingMessage { InvocationCancel = new InvocationCancel { InvocationId = request.InvocationId } });
                 throw;
             }
         }
         finally
         {
-            invocations.TryRemove(request.InvocationId, out _);
+            session.Invocations.TryRemove(request.InvocationId, out _);
         }
     }
 
-    private void Handle(StreamingMessage message)
+    private void Handle(Session session, StreamingMessage message)
     {
         switch (message.ContentCase)
         {
             case StreamingMessage.ContentOneofCase.StartStream:
-                Send(new StreamingMessage
+                Send(session, new StreamingMessage
                 {
-                    RequestId = RequestId,
+                    RequestId = session.RequestId,
                     WorkerInitRequest = new WorkerInitRequest
                     {
                         HostVersion = HostVersion,
@@ -151,16 +185,16 @@ public sealed class WorkerChannel(HostArguments arguments, HostJson hostJson, IL
                 });
                 break;
             case StreamingMessage.ContentOneofCase.WorkerInitResponse:
-                OnWorkerInit(message.WorkerInitResponse);
+                OnWorkerInit(session, message.WorkerInitResponse);
                 break;
             case StreamingMessage.ContentOneofCase.FunctionMetadataResponse:
-                OnFunctionMetadata(message.FunctionMetadataResponse);
+                OnFunctionMetadata(session, message.FunctionMetadataResponse);
                 break;
             case StreamingMessage.ContentOneofCase.FunctionLoadResponse:
-                OnFunctionLoad(message.FunctionLoadResponse);
+                OnFunctionLoad(session, message.FunctionLoadResponse);
                 break;
             case StreamingMessage.ContentOneofCase.InvocationResponse:
-                if (invocations.TryGetValue(message.InvocationResponse.InvocationId, out var pending))
+                if (session.Invocations.TryGetValue(message.InvocationResponse.InvocationId, out var pending))
                 {
                     pending.TrySetResult(message.InvocationResponse);
                 }
@@ -174,24 +208,24 @@ public sealed class WorkerChannel(HostArguments arguments, HostJson hostJson, IL
         }
     }
 
-    private void OnWorkerInit(WorkerInitResponse response)
+    private void OnWorkerInit(Session session, WorkerInitResponse response)
     {
         if (response.Result.Status == StatusResult.Types.Status.Failure)
         {
-            ready.TrySetException(new HostStartupException($"The worker failed to initialize: {Describe(response.Result)}"));
+            session.Ready.TrySetException(new HostStartupException($"The worker failed to initialize: {Describe(response.Result)}"));
             return;
         }
         logger.LogInformation("Worker initialized: {Runtime} {RuntimeVersion}, worker {WorkerVersion}",
             response.WorkerMetadata?.RuntimeName, response.WorkerMetadata?.RuntimeVersion, response.WorkerVersion);
         logger.LogDebug("Worker capabilities: {Capabilities}", string.Join(", ", response.Capabilities.Keys));
-        Send(new StreamingMessage { FunctionsMetadataRequest = new FunctionsMetadataRequest { FunctionAppDirectory = arguments.AppDirectory } });
+        Send(session, new StreamingMessage { FunctionsMetadataRequest = new FunctionsMetadataRequest { FunctionAppDirectory = arguments.AppDirectory } });
     }
 
-    private void OnFunctionMetadata(FunctionMetadataResponse response)
+    private void OnFunctionMetadata(Session session, FunctionMetadataResponse response)
     {
         if (response.Result?.Status == StatusResult.Types.Status.Failure)
         {
-            ready.TrySetException(new HostStartupException($"The worker could not list its functions: {Describe(response.Result)}"));
+            session.Ready.TrySetException(new HostStartupException($"The worker could not list its functions: {Describe(response.Result)}"));
             return;
         }
         // Worker indexing: the worker reports its functions (ids, raw bindings). It may instead ask the host to
@@ -199,39 +233,41 @@ public sealed class WorkerChannel(HostArguments arguments, HostJson hostJson, IL
         var metadata = response.UseDefaultMetadataIndexing || response.FunctionMetadataResults.Count == 0
             ? FunctionsMetadataFile.Read(arguments.AppDirectory)
             : response.FunctionMetadataResults;
-        var functions = metadata.Select(m => FunctionDefinition.FromWorker(m, arguments.AppDirectory)).ToList();
-        if (functions.Count == 0)
+        var reported = metadata.Select(m => FunctionDefinition.FromWorker(m, arguments.AppDirectory)).ToList();
+        if (reported.Count == 0)
         {
-            ready.TrySetException(new HostStartupException("The worker reported no functions."));
+            session.Ready.TrySetException(new HostStartupException("The worker reported no functions."));
             return;
         }
-        lock (pendingLoads)
+        lock (session.PendingLoads)
         {
-            foreach (var function in functions) pendingLoads[function.Id] = function;
+            foreach (var function in reported) session.PendingLoads[function.Id] = function;
         }
-        foreach (var function in functions)
+        foreach (var function in reported)
         {
-            Send(new StreamingMessage
+            Send(session, new StreamingMessage
             {
                 FunctionLoadRequest = new FunctionLoadRequest { FunctionId = function.Id, Metadata = function.Metadata },
             });
         }
     }
 
-    private void OnFunctionLoad(FunctionLoadResponse response)
+    private void OnFunctionLoad(Session session, FunctionLoadResponse response)
     {
-        lock (pendingLoads)
+        lock (session.PendingLoads)
         {
-            if (!pendingLoads.Remove(response.FunctionId, out var function)) return;
+            if (!session.PendingLoads.Remove(response.FunctionId, out var function)) return;
             if (response.Result.Status == StatusResult.Types.Status.Failure)
             {
-                ready.TrySetException(new HostStartupException($"The worker could not load function '{function.Name}': {Describe(response.Result)}"));
+                session.Ready.TrySetException(new HostStartupException($"The worker could not load function '{function.Name}': {Describe(response.Result)}"));
                 return;
             }
-            loaded.Add(function);
-            if (pendingLoads.Count == 0)
+            session.Loaded.Add(function);
+            if (session.PendingLoads.Count == 0)
             {
-                ready.TrySetResult(loaded.OrderBy(f => f.Name, StringComparer.Ordinal).ToList());
+                var all = session.Loaded.OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
+                functions = all;
+                session.Ready.TrySetResult(all);
             }
         }
     }
@@ -261,7 +297,7 @@ public sealed class WorkerChannel(HostArguments arguments, HostJson hostJson, IL
         }
     }
 
-    private void Send(StreamingMessage message) => outbound.Writer.TryWrite(message);
+    private static void Send(Session session, StreamingMessage message) => session.Outbound.Writer.TryWrite(message);
 
     public static string Describe(StatusResult? result) =>
         result?.Exception is { } e ? $"{e.Message}{(string.IsNullOrEmpty(e.StackTrace) ? "" : Environment.NewLine + e.StackTrace)}" : result?.Result ?? "no details";

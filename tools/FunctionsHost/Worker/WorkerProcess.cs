@@ -6,18 +6,18 @@ namespace CoursePlatform.FunctionsHost.Worker;
 
 /// <summary>
 /// Starts the built worker the way the Functions host does (<c>dotnet App.dll --host ... --functions-uri ...</c>,
-/// environment with the app settings) and shows its console output.
+/// environment with the app settings) and shows its console output; started again after it dies.
 /// </summary>
 public sealed class WorkerProcess(HostArguments arguments, AppSettings settings, WorkerChannel channel, ILoggerFactory loggers) : IDisposable
 {
     private const int MaxMessageLength = int.MaxValue;
     private readonly ILogger logger = loggers.CreateLogger("Host.Worker");
     private readonly ILogger console = loggers.CreateLogger("Worker.Console");
-    private readonly TaskCompletionSource<int> exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource<int> exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Queue<string> recentOutput = new();
     private Process? process;
 
-    /// <summary>Completes with the exit code when the worker process ends.</summary>
+    /// <summary>Completes with the exit code when the current worker process ends.</summary>
     public Task<int> Exited => exited.Task;
 
     /// <summary>The last lines the worker printed, for the error message when it dies.</summary>
@@ -26,8 +26,15 @@ public sealed class WorkerProcess(HostArguments arguments, AppSettings settings,
         get { lock (recentOutput) return string.Join(Environment.NewLine, recentOutput); }
     }
 
+    /// <summary>Starts a worker process for the channel's current connection (again, after the previous one died).</summary>
     public void Start(Uri grpcUri)
     {
+        if (process is { } previous)
+        {
+            if (!previous.HasExited) throw new InvalidOperationException("The worker process is still running.");
+            previous.Dispose();
+            exited = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
         var (executable, workerPath) = ReadWorkerConfig();
         var start = new ProcessStartInfo(executable)
         {
@@ -55,26 +62,28 @@ public sealed class WorkerProcess(HostArguments arguments, AppSettings settings,
         start.Environment["FUNCTIONS_APPLICATION_DIRECTORY"] = arguments.AppDirectory;
         if (settings["AZURE_FUNCTIONS_ENVIRONMENT"] is null) start.Environment["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development";
 
-        process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => Print(e.Data, LogLevel.Information);
-        process.ErrorDataReceived += (_, e) => Print(e.Data, LogLevel.Warning);
-        process.Exited += (_, _) =>
+        var started = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var done = exited;
+        started.OutputDataReceived += (_, e) => Print(e.Data, LogLevel.Information);
+        started.ErrorDataReceived += (_, e) => Print(e.Data, LogLevel.Warning);
+        started.Exited += (_, _) =>
         {
             // Exited can fire before the last output lines are delivered; WaitForExit flushes them.
-            process.WaitForExit();
-            exited.TrySetResult(process.ExitCode);
+            started.WaitForExit();
+            done.TrySetResult(started.ExitCode);
         };
+        process = started;
         try
         {
-            process.Start();
+            started.Start();
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
             throw new HostStartupException($"Could not start the worker ('{executable} {workerPath}'): {ex.Message}", ex);
         }
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        logger.LogInformation("Started worker process {Pid}: {Executable} {WorkerPath}", process.Id, executable, workerPath);
+        started.BeginOutputReadLine();
+        started.BeginErrorReadLine();
+        logger.LogInformation("Started worker process {Pid}: {Executable} {WorkerPath}", started.Id, executable, workerPath);
     }
 
     /// <summary>Waits for the worker to exit after WorkerTerminate; kills it (and its children) after the grace period.</summary>

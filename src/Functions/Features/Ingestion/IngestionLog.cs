@@ -51,12 +51,14 @@ public sealed class IngestionLog(
             ON CONFLICT (source, etag) DO NOTHING
             """, cancellationToken);
 
+        // Only the lease holder claims (queued, or running with its worker gone); without the lease only a stale claim.
         var lease = await IngestionLease.TryAcquireAsync(db.Database.GetConnectionString()!, source, etag, cancellationToken);
-        var leaseFree = lease is not null;
+        var leased = lease is not null;
         var stale = now.AddMinutes(-options.Value.StaleRunningMinutes);
         var claimed = await db.ContentIngestions
             .Where(x => x.Source == source && x.ETag == etag &&
-                        (x.Status == IngestionStatus.Queued || (x.Status == IngestionStatus.Running && (leaseFree || x.StartedAt < stale))))
+                        ((leased && (x.Status == IngestionStatus.Queued || x.Status == IngestionStatus.Running)) ||
+                         (x.Status == IngestionStatus.Running && x.StartedAt < stale)))
             .ExecuteUpdateAsync(set => set
                 .SetProperty(x => x.Status, IngestionStatus.Running)
                 .SetProperty(x => x.Attempts, x => x.Attempts + 1)
