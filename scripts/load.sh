@@ -7,17 +7,19 @@
 #   (b) 200 learners writing topic progress, cart lines and quiz attempts for 30 s.
 # A 15 s warm-up at 8 connections comes first (reported, not judged). Prints requests/s, p50/p95/p99,
 # errors and the worker's memory; exits non-zero on any error of the judged runs. Not part of the tests.
+# The app and the host are built in Release, as deployed (CONFIGURATION=Debug to measure a debug build).
 #   scripts/load.sh [read-seconds] [write-seconds]
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_ROOT"
 READ_SECONDS="${1:-60}"
 WRITE_SECONDS="${2:-30}"
+CONFIGURATION="${CONFIGURATION:-Release}"
 PORT=7075
 DIR="$LOCAL_DIR/load"
 mkdir -p "$DIR"
 
 scripts/services.sh start
-dotnet build CoursePlatform.sln -nologo -clp:ErrorsOnly -v:q
+for project in src/Functions tools/FunctionsHost; do dotnet build -c "$CONFIGURATION" "$project" -nologo -clp:ErrorsOnly -v:q; done
 dotnet build -c Release tools/Benchmarks -nologo -clp:ErrorsOnly -v:q
 (cd tools/load && npm ci --no-audit --no-fund --silent)
 
@@ -27,14 +29,14 @@ dotnet run -c Release --no-build --project tools/Benchmarks -- load-seed cp_load
 jq --arg db "Host=127.0.0.1;Port=$PG_PORT;Database=cp_load;Username=postgres;Password=postgres;Maximum Pool Size=50" \
   '.Values.Database__ConnectionString = $db | .Values.AZURE_FUNCTIONS_ENVIRONMENT = "Development" | .Values.Logging__LogLevel__Default = "Warning"' \
   local.settings.sample.json >"$DIR/settings.json"
-dotnet run --project tools/FunctionsHost --no-build -- \
-  --app src/Functions/bin/Debug/net10.0 --settings "$DIR/settings.json" --port "$PORT" >"$DIR/host.log" 2>&1 &
+dotnet run -c "$CONFIGURATION" --project tools/FunctionsHost --no-build -- \
+  --app "src/Functions/bin/$CONFIGURATION/net10.0" --settings "$DIR/settings.json" --port "$PORT" >"$DIR/host.log" 2>&1 &
 host=$!
 trap 'kill $host 2>/dev/null; wait $host 2>/dev/null' EXIT
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/api/health" >/dev/null && break; sleep 1; done
 worker=$(pgrep -f "CoursePlatform.Functions.dll.*--port" | head -1 || true)
 [ -n "$worker" ] || worker=$(pgrep -f "CoursePlatform.Functions.dll" | tail -1)
-log "app on :$PORT, worker pid $worker; $(nproc) cores; $(date -u +%FT%TZ)"
+log "app ($CONFIGURATION build) on :$PORT, worker pid $worker; $(nproc) cores; $(date -u +%FT%TZ)"
 
 # A short warm-up at low concurrency (JIT, the embedding model's first load, the pools): reported, not judged.
 log "warm-up (not judged):"
