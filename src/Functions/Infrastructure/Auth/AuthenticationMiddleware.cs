@@ -28,14 +28,19 @@ public sealed class AuthenticationMiddleware(AccessTokens tokens) : IFunctionsWo
 
             // Logout and theft detection revoke a session before its access tokens expire.
             var db = context.InstanceServices.GetRequiredService<CoursePlatformDbContext>();
-            var live = await db.UserSessions.AnyAsync(
-                s => s.FamilyId == caller.SessionId && s.UserId == caller.UserId && s.RevokedAt == null, context.CancellationToken);
-            if (!live) throw ProblemException.Unauthorized("The session has ended; sign in again.", "invalid_token", ProblemCodes.InvalidToken);
+            if (!await IsSessionLiveAsync(db, caller, context.CancellationToken)) throw ProblemException.Unauthorized("The session has ended; sign in again.", "invalid_token", ProblemCodes.InvalidToken);
 
             context.Items[CallerExtensions.ItemKey] = caller;
         }
         await next(context);
     }
+
+    /// <summary>
+    /// Whether the caller's session has not been revoked: one indexed lookup on every signed-in request, never cached,
+    /// so a logout or a detected token theft refuses the very next request.
+    /// </summary>
+    public static Task<bool> IsSessionLiveAsync(CoursePlatformDbContext db, Caller caller, CancellationToken cancellationToken) =>
+        db.UserSessions.AnyAsync(s => s.FamilyId == caller.SessionId && s.UserId == caller.UserId && s.RevokedAt == null, cancellationToken);
 }
 
 public static class CallerExtensions
