@@ -2,8 +2,8 @@ using CoursePlatform.Data;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace CoursePlatform.Functions.Infrastructure.Auth;
 
@@ -37,16 +37,18 @@ public sealed class AuthenticationMiddleware(AccessTokens tokens) : IFunctionsWo
 
     /// <summary>
     /// Whether the caller's session has not been revoked: one indexed lookup on every signed-in request, never cached,
-    /// so a logout or a detected token theft refuses the very next request.
+    /// so a logout or a detected token theft refuses the very next request. Through ADO.NET (<see cref="HotReads"/>):
+    /// it is the statement the app runs most.
     /// </summary>
-    public static Task<bool> IsSessionLiveAsync(CoursePlatformDbContext db, Caller caller, CancellationToken cancellationToken) =>
-        LiveSession(db, caller.SessionId, caller.UserId, cancellationToken);
-
-    // Compiled once: every signed-in request runs it, and a compiled query skips EF's per-call expression work
-    // (parameter extraction and the query-cache lookup) that AnyAsync pays on each call.
-    private static readonly Func<CoursePlatformDbContext, Guid, Guid, CancellationToken, Task<bool>> LiveSession =
-        EF.CompileAsyncQuery((CoursePlatformDbContext db, Guid familyId, Guid userId, CancellationToken cancellationToken) =>
-            db.UserSessions.Any(s => s.FamilyId == familyId && s.UserId == userId && s.RevokedAt == null));
+    public static Task<bool> IsSessionLiveAsync(CoursePlatformDbContext db, Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return db.ReadAsync(
+            "SELECT EXISTS (SELECT 1 FROM user_sessions WHERE family_id = @family_id AND user_id = @user_id AND revoked_at IS NULL)",
+            [new NpgsqlParameter<Guid>("family_id", caller.SessionId), new NpgsqlParameter<Guid>("user_id", caller.UserId)],
+            async (reader, ct) => await reader.ReadAsync(ct) && reader.GetBoolean(0),
+            cancellationToken);
+    }
 }
 
 public static class CallerExtensions
