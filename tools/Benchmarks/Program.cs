@@ -2,7 +2,7 @@ using System.Globalization;
 using CoursePlatform.Benchmarks;
 
 // dotnet run -c Release --project tools/Benchmarks -- session-expiry [rows]
-// dotnet run -c Release --project tools/Benchmarks -- lesson [iterations]
+// dotnet run -c Release --project tools/Benchmarks -- lesson [iterations]   (lesson, outline, catalog, session check vs their raw-SQL floors)
 // dotnet run -c Release --project tools/Benchmarks -- ingestion [search-chunks]
 // dotnet run -c Release --project tools/Benchmarks -- tutor [quota-rows]
 // dotnet run -c Release --project tools/Benchmarks -- tutor-retrieval

@@ -133,6 +133,17 @@ public sealed class ProblemDetailsTests(HostedApp app) : IClassFixture<HostedApp
     }
 
     [Fact]
+    public async Task A_logout_refuses_the_sessions_access_token_on_the_very_next_request()
+    {
+        var (_, token) = await app.SignInAsync();
+        using (var me = await Api.SendAsync(Request(HttpMethod.Get, "users/me", token))) Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        using (var logout = await Api.SendAsync(Request(HttpMethod.Post, "auth/logout", token))) Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+
+        // The token itself is still well signed and unexpired: only the per-request session check can refuse it.
+        await Problem(Request(HttpMethod.Get, "users/me", token), HttpStatusCode.Unauthorized, ProblemCodes.InvalidToken);
+    }
+
+    [Fact]
     public async Task A_learner_on_an_admin_route_is_403()
     {
         var (_, token) = await app.SignInAsync();

@@ -15,32 +15,70 @@ public sealed record OutlineModule(int ModuleNo, IReadOnlyList<OutlineTopic> Top
 
 public sealed record CourseOutline(Guid Id, string Slug, string Name, IReadOnlyList<OutlineModule> Modules);
 
-/// <summary>The course player's outline; a signed-in caller also gets their progress and the module locks.</summary>
-public sealed class OutlineService(CoursePlatformDbContext db, CourseResolver courses, CourseAccess access, ModuleGatingService gating)
+/// <summary>
+/// The course player's outline; a signed-in caller also gets their progress and the module locks. One round trip:
+/// a row per topic carrying the course, the caller's progress on the topic, the caller's row of its module and the
+/// module's topic pairs that have a gradable question.
+/// </summary>
+public sealed class OutlineService(CoursePlatformDbContext db, TimeProvider time)
 {
     public async Task<CourseOutline> GetAsync(string courseKey, Caller? caller, CancellationToken cancellationToken)
     {
-        var course = await courses.ResolveAsync(courseKey, cancellationToken);
-        if (!course.IsPublished && (caller is null || !await access.IsTutorOfAsync(caller, course.Id, cancellationToken)))
+        // The course as CourseResolver finds it, the staffing test of CourseAccess.Teaches, and the gradable test of
+        // TopicPairs.Gradable (two options or more, one of them correct), written in SQL. The gating facts are only
+        // read for a signed-in caller.
+        var (id, slug) = CourseResolver.ParseKey(courseKey);
+        Guid? userId = caller?.UserId;
+        var rows = await db.Database.SqlQuery<OutlineRow>($"""
+            WITH course AS (
+              SELECT c.id, c.slug, c.name, c.is_published,
+                     EXISTS (SELECT 1 FROM course_tutors ct JOIN tutors tu ON tu.id = ct.tutor_id
+                             WHERE ct.course_id = c.id AND tu.user_id = {userId}) AS teaches
+              FROM courses c WHERE c.id = {id} OR c.slug = {slug}),
+            gradable AS (
+              SELECT g.module_no, array_agg(DISTINCT g.topic_pair_index) AS pairs FROM (
+                SELECT q.module_no, q.topic_pair_index FROM quiz_questions q JOIN quiz_options o ON o.question_id = q.id
+                WHERE q.course_id = (SELECT id FROM course) AND {userId}::uuid IS NOT NULL
+                GROUP BY q.id HAVING count(*) >= 2 AND bool_or(o.is_correct)) g
+              GROUP BY g.module_no)
+            SELECT c.id AS course_id, c.slug, c.name AS course_name, c.is_published, c.teaches,
+                   t.id AS topic_id, t.module_no, t.topic_number, t.name AS topic_name, t.is_preview, t.video_url IS NOT NULL AS has_video,
+                   p.status AS progress_status, p.progress, p.completed_at,
+                   mp.passed_at, mp.cooldown_until, g.pairs AS gradable_pairs
+            FROM course c
+            LEFT JOIN topics t ON t.course_id = c.id
+            LEFT JOIN topic_progress p ON p.topic_id = t.id AND p.user_id = {userId}
+            LEFT JOIN module_progress mp ON mp.course_id = c.id AND mp.module_no = t.module_no AND mp.user_id = {userId}
+            LEFT JOIN gradable g ON g.module_no = t.module_no
+            ORDER BY t.module_no, t.topic_number
+            """).ToListAsync(cancellationToken);
+        if (rows.Count == 0) throw ProblemException.NotFound("course");
+        var course = rows[0];
+        if (!course.IsPublished && (caller is null || !CourseAccess.IsStaff(caller, course.Teaches)))
             throw ProblemException.NotFound("course");
 
-        var userId = caller?.UserId;
-        var topics = await db.Topics.AsNoTracking()
-            .Where(t => t.CourseId == course.Id)
-            .OrderBy(t => t.ModuleNo).ThenBy(t => t.TopicNumber)
-            .Select(t => new
+        var now = time.GetUtcNow();
+        var modules = rows.Where(r => r.TopicId is not null).GroupBy(r => r.ModuleNo!.Value)
+            .Select(g =>
             {
-                t.ModuleNo,
-                Topic = new OutlineTopic(t.Id, t.TopicNumber, t.Name, t.IsPreview, t.VideoUrl != null,
-                    db.TopicProgress.Where(p => p.TopicId == t.Id && p.UserId == userId)
-                        .Select(p => new TopicProgressDto(p.Status, p.Progress, p.CompletedAt)).FirstOrDefault()),
+                var first = g.First();
+                var facts = ModuleFacts.Of(g.Key, g.Count(), first.GradablePairs ?? [], first.PassedAt, first.CooldownUntil);
+                return new
+                {
+                    Facts = facts,
+                    Topics = g.Select(t => new OutlineTopic(t.TopicId!.Value, t.TopicNumber!.Value, t.TopicName!, t.IsPreview!.Value, t.HasVideo!.Value,
+                        t.ProgressStatus is { } status ? new TopicProgressDto(status, t.Progress!.Value, t.CompletedAt) : null)).ToList(),
+                };
             })
-            .ToListAsync(cancellationToken);
-        var states = caller is null ? [] : await gating.EvaluateAsync(caller.UserId, course.Id, cancellationToken);
-
-        var modules = topics.GroupBy(t => t.ModuleNo)
-            .Select(g => new OutlineModule(g.Key, g.Select(t => t.Topic).ToList(), states.FirstOrDefault(s => s.ModuleNo == g.Key)))
             .ToList();
-        return new CourseOutline(course.Id, course.Slug, course.Name, modules);
+        var states = caller is null ? [] : ModuleGating.Evaluate([.. modules.Select(m => m.Facts)], now);
+        return new CourseOutline(course.CourseId, course.Slug, course.CourseName,
+            [.. modules.Select(m => new OutlineModule(m.Facts.ModuleNo, m.Topics, states.FirstOrDefault(s => s.ModuleNo == m.Facts.ModuleNo)))]);
     }
+
+    private sealed record OutlineRow(
+        Guid CourseId, string Slug, string CourseName, bool IsPublished, bool Teaches,
+        Guid? TopicId, int? ModuleNo, int? TopicNumber, string? TopicName, bool? IsPreview, bool? HasVideo,
+        ProgressStatus? ProgressStatus, double? Progress, DateTimeOffset? CompletedAt,
+        DateTimeOffset? PassedAt, DateTimeOffset? CooldownUntil, int[]? GradablePairs);
 }

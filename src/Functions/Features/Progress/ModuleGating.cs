@@ -11,6 +11,13 @@ public sealed record ModuleFacts(int ModuleNo, int TopicCount, int PairsWithQues
 
     /// <summary>A pair without questions can never be passed: the module must say so, not stay locked.</summary>
     public bool Misconfigured => PairCount > 0 && PairsWithQuestions < PairCount;
+
+    /// <summary>
+    /// The facts of a module from the distinct pair indexes that have a gradable question: only the module's real
+    /// pairs count, since questions filed under a pair it does not have cannot be taken.
+    /// </summary>
+    public static ModuleFacts Of(int moduleNo, int topicCount, IEnumerable<int> gradablePairs, DateTimeOffset? passedAt, DateTimeOffset? cooldownUntil) =>
+        new(moduleNo, topicCount, gradablePairs.Count(p => p <= TopicPairs.Count(topicCount)), passedAt, cooldownUntil);
 }
 
 /// <summary>

@@ -24,9 +24,8 @@ public sealed class ModuleGatingService(CoursePlatformDbContext db, TimeProvider
             .Select(q => new { q.ModuleNo, q.TopicPairIndex }).Distinct()
             .ToListAsync(cancellationToken);
         return ModuleGating.Evaluate(
-            modules.Select(m => new ModuleFacts(m.ModuleNo, m.Topics,
-                // Only the module's real pairs count: questions filed under a pair it does not have cannot be taken.
-                pairsWithQuestions.Count(p => p.ModuleNo == m.ModuleNo && p.TopicPairIndex <= TopicPairs.Count(m.Topics)),
+            modules.Select(m => ModuleFacts.Of(m.ModuleNo, m.Topics,
+                pairsWithQuestions.Where(p => p.ModuleNo == m.ModuleNo).Select(p => p.TopicPairIndex),
                 m.Progress?.PassedAt, m.Progress?.CooldownUntil)).ToList(),
             time.GetUtcNow());
     }

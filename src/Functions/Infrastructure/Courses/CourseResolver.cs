@@ -17,10 +17,17 @@ public sealed class CourseResolver(CoursePlatformDbContext db)
     public async Task<ResolvedCourse> ResolveAsync(string? key, CancellationToken cancellationToken)
     {
         var courses = db.Courses.AsNoTracking();
-        var slug = (key ?? "").Trim().ToLowerInvariant();
-        courses = Guid.TryParse(key, out var id) ? courses.Where(c => c.Id == id) : courses.Where(c => c.Slug == slug);
+        var (id, slug) = ParseKey(key);
+        courses = id is { } byId ? courses.Where(c => c.Id == byId) : courses.Where(c => c.Slug == slug);
         return await Project(courses).SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("course");
     }
+
+    /// <summary>
+    /// How a route value names a course: a UUID is the id (and only the id), anything else a slug, trimmed and
+    /// lower-cased. Exactly one of the two is set. For queries that resolve the course in their own round trip.
+    /// </summary>
+    public static (Guid? Id, string? Slug) ParseKey(string? key) =>
+        Guid.TryParse(key, out var id) ? (id, null) : (null, (key ?? "").Trim().ToLowerInvariant());
 
     /// <summary>Like <see cref="ResolveAsync(string?, CancellationToken)"/>, for learner-facing writes: an unpublished course is 404 too.</summary>
     public async Task<ResolvedCourse> ResolvePublishedAsync(string? key, CancellationToken cancellationToken)

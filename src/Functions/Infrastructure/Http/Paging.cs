@@ -35,11 +35,21 @@ public sealed record PageRequest(int Page, int PageSize)
 
 public static class PagingExtensions
 {
-    /// <summary>Counts and fetches one page; the query must already be ordered (stable paging).</summary>
+    /// <summary>
+    /// Fetches one page and the total in one round trip (the count rides along as an uncorrelated subquery, computed
+    /// once); only a page past the end, which has no row to carry it, counts in a second query. The query must already
+    /// be ordered (stable paging).
+    /// </summary>
     public static async Task<PagedList<T>> ToPageAsync<T>(this IQueryable<T> query, PageRequest request, CancellationToken cancellationToken)
     {
-        var total = await query.CountAsync(cancellationToken);
-        var items = total == 0 ? [] : await query.Skip(request.Skip).Take(request.PageSize).ToListAsync(cancellationToken);
-        return new PagedList<T>(items, request.Page, request.PageSize, total);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(request);
+        var rows = await query.Skip(request.Skip).Take(request.PageSize)
+            .Select(item => new Counted<T>(item, query.Count()))
+            .ToListAsync(cancellationToken);
+        var total = rows.Count > 0 ? rows[0].Total : request.Page == 1 ? 0 : await query.CountAsync(cancellationToken);
+        return new PagedList<T>([.. rows.Select(r => r.Item)], request.Page, request.PageSize, total);
     }
+
+    private sealed record Counted<T>(T Item, int Total);
 }
