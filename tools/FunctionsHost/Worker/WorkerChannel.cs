@@ -22,6 +22,8 @@ public sealed class WorkerChannel(HostArguments arguments, HostJson hostJson, IL
     private readonly ILogger logger = loggers.CreateLogger("Host.Worker");
     private readonly ConcurrentDictionary<string, ILogger> workerLoggers = new();
     private volatile Session current = new();
+    // Completes when the next worker's channel replaces the current one; faults when the host stops.
+    private volatile TaskCompletionSource replaced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IReadOnlyList<FunctionDefinition> functions = [];
 
     /// <summary>The state of one worker process's connection.</summary>
@@ -35,6 +37,7 @@ public sealed class WorkerChannel(HostArguments arguments, HostJson hostJson, IL
         public readonly string WorkerId = Guid.NewGuid().ToString();
         public readonly string RequestId = Guid.NewGuid().ToString();
         public int Connected;
+        public volatile bool Closed;
     }
 
     public string WorkerId => current.WorkerId;
@@ -51,7 +54,13 @@ public sealed class WorkerChannel(HostArguments arguments, HostJson hostJson, IL
                                       || string.Equals(f.FullName, name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>A fresh channel for the next worker process; invocations from now on wait until it is ready.</summary>
-    public void Restart() => current = new Session();
+    public void Restart()
+    {
+        var previous = replaced;
+        replaced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        current = new Session();
+        previous.TrySetResult();
+    }
 
     /// <summary>Runs one EventStream call until the worker disconnects or the host stops.</summary>
     public async Task RunAsync(IAsyncStreamReader<StreamingMessage> requests, IServerStreamWriter<StreamingMessage> responses, CancellationToken cancellationToken)
@@ -94,6 +103,7 @@ public sealed class WorkerChannel(HostArguments arguments, HostJson hostJson, IL
 
     private static void Disconnected(Session session, Exception reason)
     {
+        session.Closed = true;
         session.Ready.TrySetException(reason);
         foreach (var pending in session.Invocations.Values) pending.TrySetException(reason);
     }
@@ -101,6 +111,7 @@ public sealed class WorkerChannel(HostArguments arguments, HostJson hostJson, IL
     /// <summary>Asks the worker to shut down (it stops after finishing what it runs) and closes the stream.</summary>
     public void Terminate(TimeSpan gracePeriod)
     {
+        replaced.TrySetException(new InvalidOperationException("The host is stopping."));
         var session = current;
         session.Outbound.Writer.TryWrite(new StreamingMessage
         {
@@ -122,16 +133,7 @@ public sealed class WorkerChannel(HostArguments arguments, HostJson hostJson, IL
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(hostJson.FunctionTimeout);
-        var session = current;
-        IReadOnlyList<FunctionDefinition> loaded;
-        try
-        {
-            loaded = await session.Ready.Task.WaitAsync(timeout.Token);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException and not InvalidOperationException)
-        {
-            throw new InvalidOperationException($"The worker is not running: {ex.Message}", ex);
-        }
+        var (session, loaded) = await LiveSessionAsync(timeout.Token);
         // A restarted worker may number its functions anew: invoke by name.
         var functionId = loaded.FirstOrDefault(f => f.Name == function.Name)?.Id ?? function.Id;
         var request = new InvocationRequest
@@ -165,6 +167,40 @@ public sealed class WorkerChannel(HostArguments arguments, HostJson hostJson, IL
         finally
         {
             session.Invocations.TryRemove(request.InvocationId, out _);
+        }
+    }
+
+    /// <summary>
+    /// The current worker once it has loaded its functions. A worker that died is waited out: the host starts the next
+    /// one (<see cref="Restart"/>). Throws InvalidOperationException when it could not start or the host is stopping.
+    /// </summary>
+    private async Task<(Session Session, IReadOnlyList<FunctionDefinition> Loaded)> LiveSessionAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var session = current;
+            var next = replaced.Task;
+            string reason;
+            try
+            {
+                var loaded = await session.Ready.Task.WaitAsync(cancellationToken);
+                if (!session.Closed) return (session, loaded);
+                reason = "The worker closed its event stream.";
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                reason = ex.Message;
+            }
+            // Dead before or after it loaded: wait for its replacement unless one is already there.
+            if (session != current) continue;
+            try
+            {
+                await next.WaitAsync(cancellationToken);
+            }
+            catch (InvalidOperationException stopping)
+            {
+                throw new InvalidOperationException($"The worker is not running: {reason} {stopping.Message}", stopping);
+            }
         }
     }
 
