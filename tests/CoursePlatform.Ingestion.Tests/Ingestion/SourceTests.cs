@@ -62,6 +62,44 @@ public class SourceTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
     }
 
     [Fact]
+    public async Task Reingesting_brings_back_a_version_that_failed_for_good_and_leaves_one_in_progress_to_its_worker()
+    {
+        await using var app = new IngestionApp(database);
+        var (course, _) = await app.CreateCourseAsync();
+        var source = await app.UploadAsync($"{course}/dns.vtt", Transcript("DNS resolution"));
+        Assert.Equal(IngestionResult.Succeeded, (await app.IngestAsync(source)).Result);
+        // What storage failing through every attempt leaves: the version failed for good, no chunks of it.
+        await app.Db(async db =>
+        {
+            await db.ContentIngestions.Where(i => i.Source == source).ExecuteUpdateAsync(set => set
+                .SetProperty(i => i.Status, IngestionStatus.Failed).SetProperty(i => i.Attempts, 3).SetProperty(i => i.Error, "Attempt 3 of 3 failed: IOException"));
+            return await db.CourseChunks.Where(c => c.Source == source).ExecuteDeleteAsync();
+        });
+        Assert.Equal(IngestionResult.Skipped, (await app.IngestAsync(source)).Result); // the trigger would not run it again
+
+        var entry = await app.Run<SourceService, IngestionLogEntry>(s => s.ReingestAsync(course.ToString(), "dns.vtt", default));
+
+        Assert.Equal((IngestionStatus.Succeeded, 1, null), (entry.Status, entry.Attempts, entry.Error));
+        Assert.Equal(entry.ChunkCount, (await app.ChunksAsync(course, source)).Count);
+        Assert.NotEqual(0, entry.ChunkCount);
+        Assert.Single(await app.IngestionsAsync(source));
+
+        // Another worker holds the version's lease: it is left to it, and the answer says it is running.
+        var etag = entry.ETag;
+        await app.Db(db => db.ContentIngestions.Where(i => i.Source == source)
+            .ExecuteUpdateAsync(set => set.SetProperty(i => i.Status, IngestionStatus.Running)));
+        await using (await IngestionLease.TryAcquireAsync(database.ConnectionString, source, etag, CancellationToken.None))
+        {
+            var busy = await app.Run<SourceService, IngestionLogEntry>(s => s.ReingestAsync(course.ToString(), "dns.vtt", default));
+            Assert.Equal((IngestionStatus.Running, 1), (busy.Status, busy.Attempts));
+        }
+
+        var missing = await Assert.ThrowsAsync<ProblemException>(() => app.Run<SourceService, IngestionLogEntry>(s => s.ReingestAsync(course.ToString(), "nothing.vtt", default)));
+        var noPath = await Assert.ThrowsAsync<ProblemException>(() => app.Run<SourceService, IngestionLogEntry>(s => s.ReingestAsync(course.ToString(), null, default)));
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.BadRequest), (missing.Status, noPath.Status));
+    }
+
+    [Fact]
     public async Task A_claim_left_running_by_a_dead_worker_is_taken_over_at_once_and_ends_succeeded_once()
     {
         await using var app = new IngestionApp(database);

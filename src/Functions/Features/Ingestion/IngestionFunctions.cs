@@ -44,6 +44,20 @@ public sealed class IngestionFunctions(UploadService uploads, IngestionLog log, 
         return await request.PrivateJsonAsync(new { items = await sources.ListAsync(course, cancellationToken) }, cancellationToken);
     }
 
+    /// <summary>
+    /// <c>?path=</c> as the list shows it; ingests the blob's current version again now (a version that failed for good,
+    /// or to embed it again) and answers with its log entry.
+    /// </summary>
+    [Function("ReingestContentSource")]
+    [QueryParameter("path", "The source's blob path as the source list shows it.", Required = true)]
+    public async Task<HttpResponseData> ReingestSource(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/courses/{course}/sources/reingest")] HttpRequestData request,
+        string course, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.RequireAdmin();
+        return await request.OkAsync(await sources.ReingestAsync(course, request.Query["path"], cancellationToken), cancellationToken);
+    }
+
     /// <summary><c>?path=</c> as the list shows it; removes the blob and its chunks (204).</summary>
     [Function("DeleteContentSource")]
     [QueryParameter("path", "The source's blob path as the source list shows it.", Required = true)]

@@ -33,6 +33,26 @@ public sealed class IngestionLog(
                 x.EmbeddingModel, x.Error, x.Attempts, x.QueuedAt, x.StartedAt, x.FinishedAt, x.DurationMs))
             .ToPageAsync(page, cancellationToken);
 
+    /// <summary>One version's entry, or null when it was never logged.</summary>
+    public Task<IngestionLogEntry?> FindAsync(string source, string etag, CancellationToken cancellationToken) =>
+        db.ContentIngestions.AsNoTracking()
+            .Where(x => x.Source == source && x.ETag == etag)
+            .Select(x => new IngestionLogEntry(x.Id, x.Source, x.TopicId, x.ETag, x.Status, x.ContentLength, x.ChunkCount,
+                x.EmbeddingModel, x.Error, x.Attempts, x.QueuedAt, x.StartedAt, x.FinishedAt, x.DurationMs))
+            .SingleOrDefaultAsync(cancellationToken);
+
+    /// <summary>
+    /// Lets a finished version (failed, or succeeded and to be embedded again) be claimed once more, with its attempts
+    /// counted from zero. A queued or running entry is left as it is.
+    /// </summary>
+    public Task<int> ReopenAsync(string source, string etag, CancellationToken cancellationToken) =>
+        db.ContentIngestions
+            .Where(x => x.Source == source && x.ETag == etag && (x.Status == IngestionStatus.Failed || x.Status == IngestionStatus.Succeeded))
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(x => x.Status, IngestionStatus.Queued)
+                .SetProperty(x => x.Attempts, 0)
+                .SetProperty(x => x.Error, (string?)null), cancellationToken);
+
     /// <summary>
     /// Logs the version as queued (once per source and ETag) and claims it as running, so the same ETag is ingested
     /// once. The claim holds a lease while its worker lives: a transaction-scoped advisory lock on a connection of

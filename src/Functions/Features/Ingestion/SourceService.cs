@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using CoursePlatform.Data;
@@ -19,7 +20,8 @@ public sealed record SourceDto(string Path, string FileName, Guid? TopicId, long
 
 /// <summary>A course's uploaded decks and transcripts: the blobs, the chunks made of them and their last ingestion.</summary>
 public sealed class SourceService(
-    BlobServiceClient blobs, CoursePlatformDbContext db, CourseResolver courses, AuditScope audit, ILogger<SourceService> logger)
+    BlobServiceClient blobs, CoursePlatformDbContext db, CourseResolver courses, IngestionService ingestion, IngestionLog log,
+    AuditScope audit, ILogger<SourceService> logger)
 {
     public async Task<IReadOnlyList<SourceDto>> ListAsync(string courseKey, CancellationToken cancellationToken)
     {
@@ -54,10 +56,7 @@ public sealed class SourceService(
     /// </summary>
     public async Task DeleteAsync(string courseKey, string? path, CancellationToken cancellationToken)
     {
-        var courseId = (await courses.ResolveAsync(courseKey, cancellationToken)).Id;
-        var source = $"{courseId}/{(path ?? "").Trim('/')}";
-        if (string.IsNullOrWhiteSpace(path) || !ContentPath.TryParse(source, out var parsed) || parsed.CourseId != courseId)
-            throw ProblemException.Validation("path", "Give the source's path inside the course, as the source list shows it (deck.pptx or {topicId}/deck.pptx).");
+        var (courseId, source) = await ResolveAsync(courseKey, path, cancellationToken);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var chunkCount = await db.CourseChunks.Where(c => c.CourseId == courseId && c.Source == source).ExecuteDeleteAsync(cancellationToken);
@@ -66,5 +65,54 @@ public sealed class SourceService(
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Deleted source {Source}: blob {BlobDeleted}, {Chunks} chunks", source, blob.Value, chunkCount);
         audit.Changed("source", courseId, new { path = source[(courseId.ToString().Length + 1)..], chunkCount, blob = blob.Value }, null);
+    }
+
+    /// <summary>
+    /// Ingests the blob's current version again now, and answers with its log entry: the way back for a version that
+    /// failed for good (storage or the model down through every attempt) without uploading it again, and the way to
+    /// embed a source again. A version another worker is ingesting right now is left to it (its entry says running).
+    /// 404 when the course has no such blob.
+    /// </summary>
+    public async Task<IngestionLogEntry> ReingestAsync(string courseKey, string? path, CancellationToken cancellationToken)
+    {
+        var (courseId, source) = await ResolveAsync(courseKey, path, cancellationToken);
+        var blob = blobs.GetBlobContainerClient(IngestionOptions.Container).GetBlobClient(source);
+        string etag;
+        try
+        {
+            etag = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value.ETag.ToString().Trim('"');
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            throw ProblemException.NotFound("source");
+        }
+
+        var before = await log.FindAsync(source, etag, cancellationToken);
+        await log.ReopenAsync(source, etag, cancellationToken);
+        try
+        {
+            await ingestion.IngestAsync(blob, cancellationToken);
+        }
+        catch (Exception ex) when (ex is RequestFailedException or IOException or HttpRequestException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        {
+            // Storage or the model failed again: the entry says so and stays queued for another try.
+            logger.LogWarning("Re-ingesting {Source} failed: {Error}", source, ex.Message);
+        }
+        var after = await log.FindAsync(source, etag, cancellationToken)
+            ?? throw ProblemException.NotFound("source"); // the blob was replaced or deleted meanwhile
+        audit.Changed("source", courseId, before is null ? null : Describe(before), Describe(after));
+        return after;
+
+        static object Describe(IngestionLogEntry entry) => new { entry.Source, entry.ETag, entry.Status, entry.Attempts, entry.ChunkCount, entry.Error };
+    }
+
+    /// <summary>The course's id and the blob name of a source path as the list shows it (400 when it is not one).</summary>
+    private async Task<(Guid CourseId, string Source)> ResolveAsync(string courseKey, string? path, CancellationToken cancellationToken)
+    {
+        var courseId = (await courses.ResolveAsync(courseKey, cancellationToken)).Id;
+        var source = $"{courseId}/{(path ?? "").Trim('/')}";
+        if (string.IsNullOrWhiteSpace(path) || !ContentPath.TryParse(source, out var parsed) || parsed.CourseId != courseId)
+            throw ProblemException.Validation("path", "Give the source's path inside the course, as the source list shows it (deck.pptx or {topicId}/deck.pptx).");
+        return (courseId, source);
     }
 }
