@@ -153,9 +153,9 @@ public static class LocalFunctionsHost
 
     private static void StartWorker(WorkerProcess process, WorkerChannel worker, Uri grpcUri)
     {
+        var disconnected = worker.ExitHandler();
         process.Start(grpcUri);
-        var exited = process.Exited;
-        _ = exited.ContinueWith(t => worker.Disconnected(new InvalidOperationException($"The worker process exited with code {t.Result}.")), TaskScheduler.Default);
+        _ = process.Exited.ContinueWith(t => disconnected(new InvalidOperationException($"The worker process exited with code {t.Result}.")), TaskScheduler.Default);
     }
 
     /// <summary>
@@ -186,7 +186,6 @@ public static class LocalFunctionsHost
             }
             logger.LogError("The worker process exited unexpectedly with code {Code}; starting a new one (restart {Count} of at most {Max} in {Minutes} minutes).",
                 code, deaths.Count, MaxRestarts, RestartWindow.TotalMinutes);
-            worker.Disconnected(new InvalidOperationException($"The worker process exited with code {code}."));
             worker.Restart();
             StartWorker(process, worker, grpcUri);
             try

@@ -98,8 +98,15 @@ public sealed class WorkerChannel(HostArguments arguments, HostJson hostJson, IL
         try { await writer; } catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException or RpcException) { }
     }
 
-    /// <summary>Fails start-up and every running invocation of the current worker (it exited, its stream closed).</summary>
-    public void Disconnected(Exception reason) => Disconnected(current, reason);
+    /// <summary>
+    /// For the current worker process: what to call when it exits, which fails its start-up and running invocations
+    /// (its own, never those of a worker started after it).
+    /// </summary>
+    public Action<Exception> ExitHandler()
+    {
+        var session = current;
+        return reason => Disconnected(session, reason);
+    }
 
     private static void Disconnected(Session session, Exception reason)
     {

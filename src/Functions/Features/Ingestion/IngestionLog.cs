@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Infrastructure.Courses;
@@ -22,6 +23,10 @@ public sealed record IngestionLogEntry(
 public sealed class IngestionLog(
     CoursePlatformDbContext db, CourseResolver courses, IOptions<IngestionOptions> options, TimeProvider time, ILogger<IngestionLog> logger)
 {
+    private static readonly Expression<Func<ContentIngestion, IngestionLogEntry>> Entry = x => new IngestionLogEntry(
+        x.Id, x.Source, x.TopicId, x.ETag, x.Status, x.ContentLength, x.ChunkCount,
+        x.EmbeddingModel, x.Error, x.Attempts, x.QueuedAt, x.StartedAt, x.FinishedAt, x.DurationMs);
+
     public async Task<PagedList<IngestionLogEntry>> ListAsync(string courseKey, PageRequest page, CancellationToken cancellationToken) =>
         await ListAsync((await courses.ResolveAsync(courseKey, cancellationToken)).Id, page, cancellationToken);
 
@@ -29,16 +34,14 @@ public sealed class IngestionLog(
         db.ContentIngestions.AsNoTracking()
             .Where(x => x.CourseId == courseId)
             .OrderByDescending(x => x.QueuedAt).ThenByDescending(x => x.Id)
-            .Select(x => new IngestionLogEntry(x.Id, x.Source, x.TopicId, x.ETag, x.Status, x.ContentLength, x.ChunkCount,
-                x.EmbeddingModel, x.Error, x.Attempts, x.QueuedAt, x.StartedAt, x.FinishedAt, x.DurationMs))
+            .Select(Entry)
             .ToPageAsync(page, cancellationToken);
 
     /// <summary>One version's entry, or null when it was never logged.</summary>
     public Task<IngestionLogEntry?> FindAsync(string source, string etag, CancellationToken cancellationToken) =>
         db.ContentIngestions.AsNoTracking()
             .Where(x => x.Source == source && x.ETag == etag)
-            .Select(x => new IngestionLogEntry(x.Id, x.Source, x.TopicId, x.ETag, x.Status, x.ContentLength, x.ChunkCount,
-                x.EmbeddingModel, x.Error, x.Attempts, x.QueuedAt, x.StartedAt, x.FinishedAt, x.DurationMs))
+            .Select(Entry)
             .SingleOrDefaultAsync(cancellationToken);
 
     /// <summary>
