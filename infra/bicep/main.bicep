@@ -491,6 +491,17 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   }
 }
 
+// Probes GET /api/health from Azure regions into Application Insights (availability results).
+module availability 'modules/availability.bicep' = {
+  name: 'availability'
+  params: {
+    location: location
+    tags: allTags
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    healthUrl: '${apiBase}/api/health'
+  }
+}
+
 module blobEvents 'modules/blob-events.bicep' = if (subscribeBlobEvents) {
   name: 'blob-events'
   params: {

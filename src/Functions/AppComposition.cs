@@ -21,6 +21,7 @@ using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Audit;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Problems;
+using CoursePlatform.Functions.Infrastructure.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,9 +35,13 @@ namespace CoursePlatform.Functions;
 /// </summary>
 public static class AppComposition
 {
-    /// <summary>The worker middleware, outermost first: errors become problem+json, the caller is authenticated, admin writes are audited.</summary>
+    /// <summary>
+    /// The worker middleware, outermost first: the outcome goes on the invocation's span, errors become problem+json, the
+    /// caller is authenticated, admin writes are audited.
+    /// </summary>
     public static IFunctionsWorkerApplicationBuilder UseCoursePlatformMiddleware(this IFunctionsWorkerApplicationBuilder worker)
     {
+        worker.UseMiddleware<InvocationOutcomeMiddleware>();
         worker.UseMiddleware<ProblemDetailsMiddleware>();
         worker.UseMiddleware<AuthenticationMiddleware>();
         worker.UseMiddleware<AuditMiddleware>();

@@ -160,6 +160,21 @@ public sealed partial class TemplateFactsTests(CompiledTemplate compiled) : ICla
     }
 
     [Fact]
+    public void An_availability_test_probes_health_into_application_insights()
+    {
+        var test = compiled.OnlyOfType("Microsoft.Insights/webtests");
+        Assert.Equal("standard", (string?)test["kind"]);
+        var properties = test["properties"]!;
+        Assert.Equal("GET", (string?)properties["Request"]!["HttpVerb"]);
+        Assert.Contains("parameters('healthUrl')", CompiledTemplate.Text(properties["Request"]!["RequestUrl"]), StringComparison.Ordinal);
+        Assert.Equal(200, (int?)properties["ValidationRules"]!["ExpectedHttpStatusCode"]);
+        Assert.True(properties["Locations"]!.AsArray().Count >= 5, "Azure recommends at least five probe locations");
+        // Without the hidden-link tag the results do not show under the app's Application Insights.
+        Assert.Contains("hidden-link:", CompiledTemplate.Text(test["tags"]), StringComparison.Ordinal);
+        Assert.Contains("/api/health", CompiledTemplate.Text(ModuleParameters("availability")["healthUrl"]), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Blob_service_cors_lets_the_frontend_put_uploads()
     {
         var blobService = compiled.OnlyOfType("Microsoft.Storage/storageAccounts/blobServices");

@@ -10,7 +10,7 @@ const string Usage = """
       seed                 load the demo data (refused outside Development)
       grant-admin <email>  make the account an admin (created when none has the email); prints a one-time
                            password-setup token when the account has no way to sign in yet
-      storage-cors         let the frontend origins (Host.CORS) PUT to upload URLs on Azurite, as the Bicep does in Azure
+      storage-cors         let the frontend origins (Host.CORS) PUT to upload URLs on Azurite and create the content container, as the Bicep does in Azure
       --connection         the database to use instead of Database__ConnectionString (the Azure database, say)
     """;
 

@@ -6,7 +6,7 @@ namespace CoursePlatform.DevTool;
 /// <summary>
 /// The blob service's CORS rule for browser uploads, as the Bicep sets it on the Azure storage account: the
 /// frontend origins may PUT to an upload URL. Locally this is Azurite's; the origins are the local host's
-/// <c>Host.CORS</c> of local.settings.json.
+/// <c>Host.CORS</c> of local.settings.json. The content container is created too, as the Bicep does.
 /// </summary>
 public static class StorageCors
 {
@@ -14,6 +14,9 @@ public static class StorageCors
     public static readonly string[] AllowedHeaders = ["content-type", "content-md5", "x-ms-*"];
     public static readonly string[] ExposedHeaders = ["etag", "x-ms-*"];
     public const int MaxAgeSeconds = 3600;
+
+    /// <summary>The app's content container (IngestionOptions.Container), which the Bicep creates in Azure and the health probe lists.</summary>
+    public const string ContentContainer = "course-content";
 
     public static async Task<IReadOnlyList<string>> ApplyAsync(string storageConnectionString, string? origins, CancellationToken cancellationToken)
     {
@@ -33,6 +36,7 @@ public static class StorageCors
             MaxAgeInSeconds = MaxAgeSeconds,
         });
         await service.SetPropertiesAsync(properties, cancellationToken);
+        await service.GetBlobContainerClient(ContentContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         return allowed;
     }
 }

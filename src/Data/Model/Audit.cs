@@ -13,7 +13,7 @@ public class AdminAuditEntry
     public Guid Id { get; set; }
     public Guid? ActorId { get; set; }
     public User? Actor { get; set; }
-    /// <summary>The function that made the change (<c>AdminUpdateCourse</c>, ...).</summary>
+    /// <summary>The function that made the change (<c>ManageUpdateCourse</c>, ...).</summary>
     public required string Action { get; set; }
     public required string Method { get; set; }
     public required string Path { get; set; }

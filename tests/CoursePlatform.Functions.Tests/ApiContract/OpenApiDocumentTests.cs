@@ -74,7 +74,7 @@ public sealed partial class OpenApiDocumentTests
         Assert.Equal(CallerUse.Anonymous, facts["ListCourses"].Caller);
         Assert.Equal(CallerUse.Optional, facts["GetCourse"].Caller);
         Assert.Equal(CallerUse.Required, facts["GetCart"].Caller);
-        Assert.Equal(CallerUse.Admin, facts["AdminCreateCohort"].Caller);
+        Assert.Equal(CallerUse.Admin, facts["ManageCreateCohort"].Caller);
         Assert.True(facts["ListCourses"].Paged);
         Assert.Equal("StartAttemptRequest", facts["StartQuizAttempt"].RequestBody?.Name);
         Assert.Contains(facts["StartQuizAttempt"].Responses, r => r is { Status: HttpStatusCode.Created, Location: true, Body.Name: "StartedAttempt" });

@@ -48,15 +48,15 @@ public abstract class ContentAdminHttpScenarios(HostedApp app)
     {
         var admin = (await app.SignInAsync(UserRole.Admin)).Token;
         var slug = $"subnets-{Guid.NewGuid():N}"[..16];
-        var course = await Ok(admin, "POST", "admin/courses", new { slug, name = "Subnetting in a week", price = 0, currency = "USD", enrollmentMode = "open", isPublished = false });
+        var course = await Ok(admin, "POST", "manage/courses", new { slug, name = "Subnetting in a week", price = 0, currency = "USD", enrollmentMode = "open", isPublished = false });
         var courseId = course.GetProperty("id").GetString();
-        var topic = await Ok(admin, "POST", $"admin/courses/{slug}/topics", new { moduleNo = 1, topicNumber = 1, name = "What a subnet is", layout = Layout });
+        var topic = await Ok(admin, "POST", $"manage/courses/{slug}/topics", new { moduleNo = 1, topicNumber = 1, name = "What a subnet is", layout = Layout });
         var topicId = topic.GetProperty("id").GetString();
         Assert.Equal(["diagram", "intro"], topic.GetProperty("missingDefaultAssets").EnumerateArray().Select(k => k.GetString()).Order());
-        await Ok(admin, "PUT", $"admin/topics/{topicId}/assets/intro", new { contentType = "text", payload = new { markdown = "A subnet is a slice of a network." } });
-        await Ok(admin, "PUT", $"admin/topics/{topicId}/assets/intro?persona=non_it_migrant", new { contentType = "text", payload = new { markdown = "Like flats sharing one street address." } });
-        await Ok(admin, "PUT", $"admin/topics/{topicId}/assets/diagram", new { contentType = "image", payload = new { url = "https://cdn.example/subnet.png", alt = "A network cut in four" } });
-        await Ok(admin, "POST", $"admin/courses/{slug}/quiz-questions", new
+        await Ok(admin, "PUT", $"manage/topics/{topicId}/assets/intro", new { contentType = "text", payload = new { markdown = "A subnet is a slice of a network." } });
+        await Ok(admin, "PUT", $"manage/topics/{topicId}/assets/intro?persona=non_it_migrant", new { contentType = "text", payload = new { markdown = "Like flats sharing one street address." } });
+        await Ok(admin, "PUT", $"manage/topics/{topicId}/assets/diagram", new { contentType = "image", payload = new { url = "https://cdn.example/subnet.png", alt = "A network cut in four" } });
+        await Ok(admin, "POST", $"manage/courses/{slug}/quiz-questions", new
         {
             moduleNo = 1, topicPairIndex = 1, question = "How many hosts fit in a /24?",
             options = new object[] { new { text = "254", isCorrect = true }, new { text = "256", isCorrect = false } },
@@ -64,7 +64,7 @@ public abstract class ContentAdminHttpScenarios(HostedApp app)
         Assert.Equal(0, (await Ok(null, "GET", $"courses?q={Uri.EscapeDataString("Subnetting in a week")}")).GetProperty("total").GetInt32());
 
         // A merge patch: publishing changes that field only.
-        var published = await Ok(admin, "PATCH", $"admin/courses/{slug}", new { isPublished = true });
+        var published = await Ok(admin, "PATCH", $"manage/courses/{slug}", new { isPublished = true });
         Assert.Equal((true, "Subnetting in a week", 1), (published.GetProperty("isPublished").GetBoolean(), published.GetProperty("name").GetString(), published.GetProperty("moduleCount").GetInt32()));
         Assert.Equal(1, (await Ok(null, "GET", $"courses?q={Uri.EscapeDataString("Subnetting in a week")}")).GetProperty("total").GetInt32());
 
@@ -80,23 +80,23 @@ public abstract class ContentAdminHttpScenarios(HostedApp app)
         var detail = await Send(learner, "GET", $"courses/{courseId}");
         var etag = detail.Response.Headers.ETag!.Tag;
         Assert.Equal(HttpStatusCode.NotModified, (await Send(learner, "GET", $"courses/{courseId}", ifNoneMatch: etag)).Status);
-        var patchedTopic = await Ok(admin, "PATCH", $"admin/courses/{slug}/topics/{topicId}", """{"layout":{"blocks":[{"id":"recap","type":"text","data":{"markdown":"Recap, revised."}}]}}""");
+        var patchedTopic = await Ok(admin, "PATCH", $"manage/courses/{slug}/topics/{topicId}", """{"layout":{"blocks":[{"id":"recap","type":"text","data":{"markdown":"Recap, revised."}}]}}""");
         Assert.Equal("What a subnet is", patchedTopic.GetProperty("name").GetString());
         Assert.Equal(HttpStatusCode.OK, (await Send(learner, "GET", $"courses/{courseId}", ifNoneMatch: etag)).Status);
         var revised = await Ok(learner, "GET", $"topics/{topicId}/content");
         Assert.Equal(["recap"], revised.GetProperty("layout").GetProperty("blocks").EnumerateArray().Select(b => b.GetProperty("id").GetString()));
 
         var catalog = await Send(null, "GET", "courses");
-        await Ok(admin, "PATCH", $"admin/courses/{slug}", new { isPublished = false });
+        await Ok(admin, "PATCH", $"manage/courses/{slug}", new { isPublished = false });
         var after = await Send(null, "GET", "courses", ifNoneMatch: catalog.Response.Headers.ETag!.Tag);
         Assert.Equal(HttpStatusCode.OK, after.Status);
         Assert.DoesNotContain(after.Body.GetProperty("items").EnumerateArray(), c => c.GetProperty("slug").GetString() == slug);
 
         // A bad patch is refused field by field and changes nothing; delete is refused while a learner is enrolled.
-        var bad = await Send(admin, "PATCH", $"admin/courses/{slug}", new { slug = "Not A Slug", price = -1 });
+        var bad = await Send(admin, "PATCH", $"manage/courses/{slug}", new { slug = "Not A Slug", price = -1 });
         Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
         Assert.Equal(["price", "slug"], bad.Body.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order());
-        Assert.Equal(HttpStatusCode.Conflict, (await Send(admin, "DELETE", $"admin/courses/{slug}")).Status);
+        Assert.Equal(HttpStatusCode.Conflict, (await Send(admin, "DELETE", $"manage/courses/{slug}")).Status);
     }
 
     [Fact]
@@ -111,49 +111,49 @@ public abstract class ContentAdminHttpScenarios(HostedApp app)
         }
 
         var slug = $"audit-{Guid.NewGuid():N}"[..14];
-        var course = await Write("AdminCreateCourse", "POST", "admin/courses", new { slug, name = "Audited", isPublished = true });
-        await Write("AdminUpdateCourse", "PATCH", $"admin/courses/{slug}", new { name = "Audited, renamed" });
-        var topic = (await Write("AdminCreateTopic", "POST", $"admin/courses/{slug}/topics", new { moduleNo = 1, topicNumber = 1, name = "T1", layout = Layout })).GetProperty("id").GetString();
-        var spare = (await Write("AdminCreateTopic", "POST", $"admin/courses/{slug}/topics", new { moduleNo = 1, topicNumber = 2, name = "T2" })).GetProperty("id").GetString();
-        called.Remove("AdminCreateTopic"); // two topics, one route: counted below
-        await Write("AdminUpdateTopic", "PATCH", $"admin/courses/{slug}/topics/{spare}", new { name = "T2, renamed" });
-        await Write("AdminDeleteTopic", "DELETE", $"admin/courses/{slug}/topics/{spare}");
-        await Write("AdminPutAsset", "PUT", $"admin/topics/{topic}/assets/intro", new { contentType = "text", payload = new { markdown = "Hello." } });
-        await Write("AdminDeleteAsset", "DELETE", $"admin/topics/{topic}/assets/intro");
-        var question = (await Write("AdminCreateQuizQuestion", "POST", $"admin/courses/{slug}/quiz-questions", new
+        var course = await Write("ManageCreateCourse", "POST", "manage/courses", new { slug, name = "Audited", isPublished = true });
+        await Write("ManageUpdateCourse", "PATCH", $"manage/courses/{slug}", new { name = "Audited, renamed" });
+        var topic = (await Write("ManageCreateTopic", "POST", $"manage/courses/{slug}/topics", new { moduleNo = 1, topicNumber = 1, name = "T1", layout = Layout })).GetProperty("id").GetString();
+        var spare = (await Write("ManageCreateTopic", "POST", $"manage/courses/{slug}/topics", new { moduleNo = 1, topicNumber = 2, name = "T2" })).GetProperty("id").GetString();
+        called.Remove("ManageCreateTopic"); // two topics, one route: counted below
+        await Write("ManageUpdateTopic", "PATCH", $"manage/courses/{slug}/topics/{spare}", new { name = "T2, renamed" });
+        await Write("ManageDeleteTopic", "DELETE", $"manage/courses/{slug}/topics/{spare}");
+        await Write("ManagePutAsset", "PUT", $"manage/topics/{topic}/assets/intro", new { contentType = "text", payload = new { markdown = "Hello." } });
+        await Write("ManageDeleteAsset", "DELETE", $"manage/topics/{topic}/assets/intro");
+        var question = (await Write("ManageCreateQuizQuestion", "POST", $"manage/courses/{slug}/quiz-questions", new
         {
             moduleNo = 1, topicPairIndex = 1, question = "Q?", options = new object[] { new { text = "a", isCorrect = true }, new { text = "b", isCorrect = false } },
         })).GetProperty("id").GetString();
-        await Write("AdminReplaceQuizQuestion", "PUT", $"admin/courses/{slug}/quiz-questions/{question}", new
+        await Write("ManageReplaceQuizQuestion", "PUT", $"manage/courses/{slug}/quiz-questions/{question}", new
         {
             moduleNo = 1, topicPairIndex = 1, question = "Q, again?", options = new object[] { new { text = "a", isCorrect = false }, new { text = "b", isCorrect = true } },
         });
-        await Write("AdminDeleteQuizQuestion", "DELETE", $"admin/courses/{slug}/quiz-questions/{question}");
-        var suggestion = (await Write("AdminCreatePromptSuggestion", "POST", $"admin/topics/{topic}/prompt-suggestions", new { prompt = "Why?", answer = "Because." })).GetProperty("id").GetString();
-        await Write("AdminReplacePromptSuggestion", "PUT", $"admin/topics/{topic}/prompt-suggestions/{suggestion}", new { prompt = "Why not?", answer = "Because." });
-        await Write("AdminDeletePromptSuggestion", "DELETE", $"admin/topics/{topic}/prompt-suggestions/{suggestion}");
-        var prompt = (await Write("AdminCreateColdCallPrompt", "POST", $"admin/topics/{topic}/cold-call-prompts", new { prompt = "Explain a subnet." })).GetProperty("id").GetString();
-        await Write("AdminReplaceColdCallPrompt", "PUT", $"admin/topics/{topic}/cold-call-prompts/{prompt}", new { prompt = "Explain a subnet to a friend." });
-        await Write("AdminDeleteColdCallPrompt", "DELETE", $"admin/topics/{topic}/cold-call-prompts/{prompt}");
-        await Write("AdminPutSimulation", "PUT", $"admin/topics/{topic}/simulation", new { title = "Split a /24" });
-        await Write("AdminDeleteSimulation", "DELETE", $"admin/topics/{topic}/simulation");
-        await Write("AdminPutPage", "PUT", $"admin/pages/audit-{Guid.NewGuid():N}"[..30], new { title = "Audit", content = new { markdown = "x" } });
+        await Write("ManageDeleteQuizQuestion", "DELETE", $"manage/courses/{slug}/quiz-questions/{question}");
+        var suggestion = (await Write("ManageCreatePromptSuggestion", "POST", $"manage/topics/{topic}/prompt-suggestions", new { prompt = "Why?", answer = "Because." })).GetProperty("id").GetString();
+        await Write("ManageReplacePromptSuggestion", "PUT", $"manage/topics/{topic}/prompt-suggestions/{suggestion}", new { prompt = "Why not?", answer = "Because." });
+        await Write("ManageDeletePromptSuggestion", "DELETE", $"manage/topics/{topic}/prompt-suggestions/{suggestion}");
+        var prompt = (await Write("ManageCreateColdCallPrompt", "POST", $"manage/topics/{topic}/cold-call-prompts", new { prompt = "Explain a subnet." })).GetProperty("id").GetString();
+        await Write("ManageReplaceColdCallPrompt", "PUT", $"manage/topics/{topic}/cold-call-prompts/{prompt}", new { prompt = "Explain a subnet to a friend." });
+        await Write("ManageDeleteColdCallPrompt", "DELETE", $"manage/topics/{topic}/cold-call-prompts/{prompt}");
+        await Write("ManagePutSimulation", "PUT", $"manage/topics/{topic}/simulation", new { title = "Split a /24" });
+        await Write("ManageDeleteSimulation", "DELETE", $"manage/topics/{topic}/simulation");
+        await Write("ManagePutPage", "PUT", $"manage/pages/audit-{Guid.NewGuid():N}"[..30], new { title = "Audit", content = new { markdown = "x" } });
 
-        var cohort = (await Write("AdminCreateCohort", "POST", $"admin/courses/{slug}/cohorts", new { name = "Audit cohort" })).GetProperty("id").GetString();
-        await Write("AdminUpdateCohort", "PATCH", $"admin/cohorts/{cohort}", new { name = "Audit cohort, renamed" });
-        await Write("AdminUpsertCohortMembers", "POST", $"admin/cohorts/{cohort}/members", new { members = new[] { new { email = "member@example.com", batchNo = 1 } } });
-        await Write("AdminRemoveCohortMembers", "DELETE", $"admin/cohorts/{cohort}/members?email=member@example.com");
-        await Write("AdminPutCohortProject", "PUT", $"admin/cohorts/{cohort}/projects/1", new { title = "P", tagline = "T", description = "D" });
-        await Write("AdminDeleteCohort", "DELETE", $"admin/cohorts/{cohort}");
+        var cohort = (await Write("ManageCreateCohort", "POST", $"manage/courses/{slug}/cohorts", new { name = "Audit cohort" })).GetProperty("id").GetString();
+        await Write("ManageUpdateCohort", "PATCH", $"manage/cohorts/{cohort}", new { name = "Audit cohort, renamed" });
+        await Write("ManageUpsertCohortMembers", "POST", $"manage/cohorts/{cohort}/members", new { members = new[] { new { email = "member@example.com", batchNo = 1 } } });
+        await Write("ManageRemoveCohortMembers", "DELETE", $"manage/cohorts/{cohort}/members?email=member@example.com");
+        await Write("ManagePutCohortProject", "PUT", $"manage/cohorts/{cohort}/projects/1", new { title = "P", tagline = "T", description = "D" });
+        await Write("ManageDeleteCohort", "DELETE", $"manage/cohorts/{cohort}");
 
         var approvedId = (await Ok(null, "POST", "tutor-applications", new { fullName = "A Tutor", email = $"a-{Guid.NewGuid():N}@example.com", expertise = Networks, motivation = "I have taught networks for years." })).GetProperty("id").GetString();
         var rejectedId = (await Ok(null, "POST", "tutor-applications", new { fullName = "B Tutor", email = $"b-{Guid.NewGuid():N}@example.com", expertise = Networks, motivation = "I have taught networks for years." })).GetProperty("id").GetString();
-        var tutorId = (await Write("ApproveTutorApplication", "POST", $"admin/tutor-applications/{approvedId}/approve")).GetProperty("application").GetProperty("tutorId").GetString();
-        await Write("RejectTutorApplication", "POST", $"admin/tutor-applications/{rejectedId}/reject", new { reason = "Not now." });
-        await Write("AdminAssignTutor", "PUT", $"admin/courses/{slug}/tutors/{tutorId}");
-        await Write("AdminUnassignTutor", "DELETE", $"admin/courses/{slug}/tutors/{tutorId}");
+        var tutorId = (await Write("ApproveTutorApplication", "POST", $"manage/tutor-applications/{approvedId}/approve")).GetProperty("application").GetProperty("tutorId").GetString();
+        await Write("RejectTutorApplication", "POST", $"manage/tutor-applications/{rejectedId}/reject", new { reason = "Not now." });
+        await Write("ManageAssignTutor", "PUT", $"manage/courses/{slug}/tutors/{tutorId}");
+        await Write("ManageUnassignTutor", "DELETE", $"manage/courses/{slug}/tutors/{tutorId}");
 
-        var upload = await Write("CreateContentUpload", "POST", $"admin/courses/{slug}/uploads", new { fileName = "notes.vtt" });
+        var upload = await Write("CreateContentUpload", "POST", $"manage/courses/{slug}/uploads", new { fileName = "notes.vtt" });
         using (var put = new HttpRequestMessage(HttpMethod.Put, upload.GetProperty("uploadUrl").GetString()) { Content = new StringContent("WEBVTT\n\n00:00.000 --> 00:05.000\nSubnets split networks.\n") })
         {
             put.Headers.Add("x-ms-blob-type", "BlockBlob");
@@ -161,37 +161,37 @@ public abstract class ContentAdminHttpScenarios(HostedApp app)
             Assert.Equal(HttpStatusCode.Created, (await http.SendAsync(put)).StatusCode);
         }
         // Whether the blob trigger got to it first or not, re-ingesting answers with the version's entry.
-        Assert.Equal("notes.vtt", (await Write("ReingestContentSource", "POST", $"admin/courses/{slug}/sources/reingest?path=notes.vtt"))
+        Assert.Equal("notes.vtt", (await Write("ReingestContentSource", "POST", $"manage/courses/{slug}/sources/reingest?path=notes.vtt"))
             .GetProperty("source").GetString()!.Split('/')[^1]);
-        await Write("DeleteContentSource", "DELETE", $"admin/courses/{slug}/sources?path=notes.vtt");
+        await Write("DeleteContentSource", "DELETE", $"manage/courses/{slug}/sources?path=notes.vtt");
         var empty = $"empty-{Guid.NewGuid():N}"[..14];
-        await Ok(admin, "POST", "admin/courses", new { slug = empty, name = "Empty" });
-        await Write("AdminDeleteCourse", "DELETE", $"admin/courses/{empty}");
+        await Ok(admin, "POST", "manage/courses", new { slug = empty, name = "Empty" });
+        await Write("ManageDeleteCourse", "DELETE", $"manage/courses/{empty}");
 
         // Every admin write function of the build is in the walk above (a new one fails here until it is added).
-        var writes = FunctionRoutes.Http().Where(r => r.Route.StartsWith("admin/", StringComparison.Ordinal) && r.Method != "GET")
+        var writes = FunctionRoutes.Http().Where(r => r.Route.StartsWith("manage/", StringComparison.Ordinal) && r.Method != "GET")
             .Select(r => r.Function).Distinct().Order().ToList();
         Assert.Equal(writes, called.Order().ToList());
 
         await using var db = app.Database.CreateContext();
         var entries = await db.AdminAuditEntries.Where(e => e.ActorId == adminUser.Id).ToListAsync();
         var perAction = entries.GroupBy(e => e.Action).ToDictionary(g => g.Key, g => g.Count());
-        Assert.All(writes, w => Assert.Equal(w == "AdminCreateCourse" ? 2 : w == "AdminCreateTopic" ? 2 : 1, perAction.GetValueOrDefault(w)));
+        Assert.All(writes, w => Assert.Equal(w == "ManageCreateCourse" ? 2 : w == "ManageCreateTopic" ? 2 : 1, perAction.GetValueOrDefault(w)));
         Assert.Equal(writes.ToHashSet(), perAction.Keys.ToHashSet());
 
-        var rename = entries.Single(e => e.Action == "AdminUpdateCourse");
+        var rename = entries.Single(e => e.Action == "ManageUpdateCourse");
         Assert.Equal(("course", Guid.Parse(course.GetProperty("id").GetString()!), "PATCH"), (rename.ResourceType, rename.ResourceId, rename.Method));
         Assert.Equal("""{"name":"Audited"}""", JsonSerializer.Serialize(JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(rename.Before!.RootElement.GetRawText())!.Where(p => p.Key != "updatedAt").ToDictionary()));
         Assert.Equal("Audited, renamed", rename.After!.RootElement.GetProperty("name").GetString());
-        Assert.Null(entries.Single(e => e.Action == "AdminDeleteTopic").After);
+        Assert.Null(entries.Single(e => e.Action == "ManageDeleteTopic").After);
 
-        var listed = await Ok(admin, "GET", $"admin/audit?resource={course.GetProperty("id").GetString()}");
+        var listed = await Ok(admin, "GET", $"manage/audit?resource={course.GetProperty("id").GetString()}");
         // A source has no id of its own: its entries carry its course's.
-        Assert.Equal(["DeleteContentSource", "ReingestContentSource", "AdminUpdateCourse", "AdminCreateCourse"], listed.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()));
+        Assert.Equal(["DeleteContentSource", "ReingestContentSource", "ManageUpdateCourse", "ManageCreateCourse"], listed.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()));
         Assert.Equal(adminUser.Email, listed.GetProperty("items")[2].GetProperty("actorEmail").GetString());
-        var failed = await Send(admin, "PATCH", $"admin/courses/{slug}", new { price = -5 });
+        var failed = await Send(admin, "PATCH", $"manage/courses/{slug}", new { price = -5 });
         Assert.Equal(HttpStatusCode.BadRequest, failed.Status);
-        Assert.Equal(1, await db.AdminAuditEntries.CountAsync(e => e.Action == "AdminUpdateCourse" && e.ActorId == adminUser.Id));
+        Assert.Equal(1, await db.AdminAuditEntries.CountAsync(e => e.Action == "ManageUpdateCourse" && e.ActorId == adminUser.Id));
     }
 }
 

@@ -1,8 +1,13 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Sas;
 using CoursePlatform.Functions.Features.Health;
+using CoursePlatform.Functions.Features.Ingestion;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CoursePlatform.Functions.Tests.Health;
@@ -28,6 +33,7 @@ public class HealthServiceTests(DatabaseFixture database) : IClassFixture<Databa
     [Fact]
     public async Task Reports_healthy_when_the_database_and_blob_storage_answer()
     {
+        await new BlobContainerClient(LocalServices.AzuriteConnectionString, IngestionOptions.Container).CreateIfNotExistsAsync();
         await using var app = BuildApp(database.ConnectionString, LocalServices.AzuriteConnectionString);
 
         var report = await app.GetRequiredService<HealthService>().CheckAsync(CancellationToken.None);
@@ -53,6 +59,35 @@ public class HealthServiceTests(DatabaseFixture database) : IClassFixture<Databa
         await using var app = BuildApp(database.ConnectionString, unreachable);
 
         var report = await app.GetRequiredService<HealthService>().CheckAsync(CancellationToken.None);
+
+        Assert.Equal(("unhealthy", "up", "down"), (report.Status, report.Database, report.Storage));
+    }
+
+    [Fact]
+    public async Task Storage_is_up_with_rights_on_the_content_container_alone()
+    {
+        // What a managed identity with a data role has: the container, not the account's service properties.
+        var container = new BlobServiceClient(LocalServices.AzuriteConnectionString).GetBlobContainerClient(IngestionOptions.Container);
+        await container.CreateIfNotExistsAsync();
+        var sas = container.GenerateSasUri(BlobContainerSasPermissions.List, DateTimeOffset.UtcNow.AddMinutes(10));
+        var containerOnly = $"BlobEndpoint={sas.GetLeftPart(UriPartial.Authority)}/{container.AccountName};SharedAccessSignature={sas.Query.TrimStart('?')}";
+        await using var app = BuildApp(database.ConnectionString, containerOnly);
+        var blobs = app.GetRequiredService<BlobServiceClient>();
+        await Assert.ThrowsAsync<RequestFailedException>(() => blobs.GetPropertiesAsync()); // the old probe's call is refused
+
+        var report = await app.GetRequiredService<HealthService>().CheckAsync(CancellationToken.None);
+
+        Assert.Equal(("healthy", "up", "up"), (report.Status, report.Database, report.Storage));
+    }
+
+    [Fact]
+    public async Task Storage_is_down_when_the_content_container_is_missing()
+    {
+        await using var app = BuildApp(database.ConnectionString, LocalServices.AzuriteConnectionString);
+        var health = new HealthService(app.GetRequiredService<IServiceScopeFactory>(), app.GetRequiredService<BlobServiceClient>(),
+            app.GetRequiredService<ILogger<HealthService>>(), storageContainer: "missing-" + Guid.NewGuid().ToString("N"));
+
+        var report = await health.CheckAsync(CancellationToken.None);
 
         Assert.Equal(("unhealthy", "up", "down"), (report.Status, report.Database, report.Storage));
     }

@@ -87,35 +87,35 @@ public abstract class EnrollmentAndCartHttpScenarios(HostedApp hosted)
         var (learner, learnerToken) = await hosted.SignInAsync(UserRole.Learner);
         var course = await CourseAsync(EnrollmentMode.Cohort);
 
-        await Expect(await Send(HttpMethod.Post, $"admin/courses/{course.Slug}/cohorts", null, new { name = "X" }), HttpStatusCode.Unauthorized, "application/problem+json");
-        await Expect(await Send(HttpMethod.Post, $"admin/courses/{course.Slug}/cohorts", learnerToken, new { name = "X" }), HttpStatusCode.Forbidden, "application/problem+json");
-        await Expect(await Send(HttpMethod.Get, $"admin/courses/{course.Slug}/cohorts", learnerToken), HttpStatusCode.Forbidden, "application/problem+json");
+        await Expect(await Send(HttpMethod.Post, $"manage/courses/{course.Slug}/cohorts", null, new { name = "X" }), HttpStatusCode.Unauthorized, "application/problem+json");
+        await Expect(await Send(HttpMethod.Post, $"manage/courses/{course.Slug}/cohorts", learnerToken, new { name = "X" }), HttpStatusCode.Forbidden, "application/problem+json");
+        await Expect(await Send(HttpMethod.Get, $"manage/courses/{course.Slug}/cohorts", learnerToken), HttpStatusCode.Forbidden, "application/problem+json");
 
-        var cohort = await Expect(await Send(HttpMethod.Post, $"admin/courses/{course.Slug}/cohorts", admin, new { name = "Batch A", startsOn = "2027-01-01" }), HttpStatusCode.Created);
+        var cohort = await Expect(await Send(HttpMethod.Post, $"manage/courses/{course.Slug}/cohorts", admin, new { name = "Batch A", startsOn = "2027-01-01" }), HttpStatusCode.Created);
         var cohortId = cohort.GetProperty("id").GetGuid();
         var members = Enumerable.Range(0, 5000).Select(i => new { email = $"Member{i:D4}@Example.com", batchNo = 1 })
             .Append(new { email = learner.Email.ToUpperInvariant(), batchNo = 2 }).ToArray();
 
-        await Expect(await Send(HttpMethod.Post, $"admin/cohorts/{cohortId}/members", learnerToken, new { members }), HttpStatusCode.Forbidden, "application/problem+json");
-        var first = await Expect(await Send(HttpMethod.Post, $"admin/cohorts/{cohortId}/members", admin, new { members }), HttpStatusCode.OK);
+        await Expect(await Send(HttpMethod.Post, $"manage/cohorts/{cohortId}/members", learnerToken, new { members }), HttpStatusCode.Forbidden, "application/problem+json");
+        var first = await Expect(await Send(HttpMethod.Post, $"manage/cohorts/{cohortId}/members", admin, new { members }), HttpStatusCode.OK);
         Assert.Equal((5001, 5001, 0), (first.GetProperty("received").GetInt32(), first.GetProperty("inserted").GetInt32(), first.GetProperty("unchanged").GetInt32()));
-        var second = await Expect(await Send(HttpMethod.Post, $"admin/cohorts/{cohortId}/members", admin, new { members }), HttpStatusCode.OK);
+        var second = await Expect(await Send(HttpMethod.Post, $"manage/cohorts/{cohortId}/members", admin, new { members }), HttpStatusCode.OK);
         Assert.Equal((0, 0, 5001), (second.GetProperty("inserted").GetInt32(), second.GetProperty("updated").GetInt32(), second.GetProperty("unchanged").GetInt32()));
 
-        var invalid = await Expect(await Send(HttpMethod.Post, $"admin/cohorts/{cohortId}/members", admin,
+        var invalid = await Expect(await Send(HttpMethod.Post, $"manage/cohorts/{cohortId}/members", admin,
             rawJson: """{ "members": [ { "email": "ok@example.com", "batchNo": 1 }, { "email": "nope", "batchNo": 1 }, { "email": "x@example.com", "batchNo": "two" } ] }"""),
             HttpStatusCode.BadRequest, "application/problem+json");
         Assert.True(invalid.GetProperty("errors").TryGetProperty("members[2].batchNo", out _), invalid.ToString());
-        invalid = await Expect(await Send(HttpMethod.Post, $"admin/cohorts/{cohortId}/members", admin,
+        invalid = await Expect(await Send(HttpMethod.Post, $"manage/cohorts/{cohortId}/members", admin,
             rawJson: """{ "members": [ { "email": "ok@example.com", "batchNo": 1 }, { "email": "nope", "batchNo": 0 } ] }"""),
             HttpStatusCode.BadRequest, "application/problem+json");
         Assert.Equal(["members[1].batchNo", "members[1].email"], invalid.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
 
         var brief = new { title = "Ship it", tagline = "Small and done", description = "Build a to-do app.", notes = "Demo on Friday." };
-        await Expect(await Send(HttpMethod.Put, $"admin/cohorts/{cohortId}/projects/2", admin, brief), HttpStatusCode.Created);
-        await Expect(await Send(HttpMethod.Put, $"admin/cohorts/{cohortId}/projects/2", admin, brief), HttpStatusCode.OK);
-        await Expect(await Send(HttpMethod.Put, $"admin/cohorts/{cohortId}/projects/0", admin, brief), HttpStatusCode.BadRequest, "application/problem+json");
-        var noTitle = await Expect(await Send(HttpMethod.Put, $"admin/cohorts/{cohortId}/projects/1", admin, new { tagline = "t", description = "d" }), HttpStatusCode.BadRequest, "application/problem+json");
+        await Expect(await Send(HttpMethod.Put, $"manage/cohorts/{cohortId}/projects/2", admin, brief), HttpStatusCode.Created);
+        await Expect(await Send(HttpMethod.Put, $"manage/cohorts/{cohortId}/projects/2", admin, brief), HttpStatusCode.OK);
+        await Expect(await Send(HttpMethod.Put, $"manage/cohorts/{cohortId}/projects/0", admin, brief), HttpStatusCode.BadRequest, "application/problem+json");
+        var noTitle = await Expect(await Send(HttpMethod.Put, $"manage/cohorts/{cohortId}/projects/1", admin, new { tagline = "t", description = "d" }), HttpStatusCode.BadRequest, "application/problem+json");
         Assert.True(noTitle.GetProperty("errors").TryGetProperty("title", out _), noTitle.ToString());
 
         var enrolled = await Expect(await Send(HttpMethod.Post, $"courses/{course.Slug}/enroll", learnerToken), HttpStatusCode.Created);
@@ -130,13 +130,13 @@ public abstract class EnrollmentAndCartHttpScenarios(HostedApp hosted)
         await Expect(await Send(HttpMethod.Get, $"courses/{course.Slug}/cohort/project", strangerToken), HttpStatusCode.NotFound, "application/problem+json");
         await Expect(await Send(HttpMethod.Post, $"courses/{course.Slug}/enroll", strangerToken), HttpStatusCode.Forbidden, "application/problem+json");
 
-        await Expect(await Send(HttpMethod.Delete, $"admin/cohorts/{cohortId}/members?email={Uri.EscapeDataString("MEMBER0001@example.com")}", admin), HttpStatusCode.NoContent);
-        var page = await Expect(await Send(HttpMethod.Get, $"admin/cohorts/{cohortId}/members?q=member000&pageSize=100", admin), HttpStatusCode.OK);
+        await Expect(await Send(HttpMethod.Delete, $"manage/cohorts/{cohortId}/members?email={Uri.EscapeDataString("MEMBER0001@example.com")}", admin), HttpStatusCode.NoContent);
+        var page = await Expect(await Send(HttpMethod.Get, $"manage/cohorts/{cohortId}/members?q=member000&pageSize=100", admin), HttpStatusCode.OK);
         Assert.Equal(9, page.GetProperty("total").GetInt32()); // member0000..0009 less the removed one
-        var patched = await Expect(await Send(HttpMethod.Patch, $"admin/cohorts/{cohortId}", admin, rawJson: """{ "isActive": false, "startsOn": null }"""), HttpStatusCode.OK);
+        var patched = await Expect(await Send(HttpMethod.Patch, $"manage/cohorts/{cohortId}", admin, rawJson: """{ "isActive": false, "startsOn": null }"""), HttpStatusCode.OK);
         Assert.Equal(JsonValueKind.Null, patched.GetProperty("startsOn").ValueKind);
         Assert.False(patched.GetProperty("isActive").GetBoolean());
-        await Expect(await Send(HttpMethod.Delete, $"admin/cohorts/{cohortId}", admin), HttpStatusCode.NoContent);
+        await Expect(await Send(HttpMethod.Delete, $"manage/cohorts/{cohortId}", admin), HttpStatusCode.NoContent);
     }
 
     [Fact]

@@ -147,7 +147,7 @@ public sealed class ProblemDetailsTests(HostedApp app) : IClassFixture<HostedApp
     public async Task A_learner_on_an_admin_route_is_403()
     {
         var (_, token) = await app.SignInAsync();
-        await Problem(Request(HttpMethod.Get, "admin/courses/any-course/ingestions", token), HttpStatusCode.Forbidden, ProblemCodes.Forbidden);
+        await Problem(Request(HttpMethod.Get, "manage/courses/any-course/ingestions", token), HttpStatusCode.Forbidden, ProblemCodes.Forbidden);
     }
 
     [Fact]
@@ -167,10 +167,10 @@ public sealed class ProblemDetailsTests(HostedApp app) : IClassFixture<HostedApp
             db.Courses.Add(course);
             await db.SaveChangesAsync();
         }
-        using (var first = await Api.SendAsync(Request(HttpMethod.Post, $"admin/courses/{course.Slug}/cohorts", admin, """{"name":"Spring","isActive":true}""")))
+        using (var first = await Api.SendAsync(Request(HttpMethod.Post, $"manage/courses/{course.Slug}/cohorts", admin, """{"name":"Spring","isActive":true}""")))
             Assert.Equal(HttpStatusCode.Created, first.StatusCode);
 
-        await Problem(Request(HttpMethod.Post, $"admin/courses/{course.Slug}/cohorts", admin, """{"name":"Spring","isActive":true}"""), HttpStatusCode.Conflict, ProblemCodes.CohortNameTaken);
+        await Problem(Request(HttpMethod.Post, $"manage/courses/{course.Slug}/cohorts", admin, """{"name":"Spring","isActive":true}"""), HttpStatusCode.Conflict, ProblemCodes.CohortNameTaken);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class AdminRoutesTests(HostedApp app) : IClassFixture<HostedApp>
     [Fact]
     public async Task Every_admin_route_refuses_anonymous_learners_and_tutors_and_changes_nothing()
     {
-        var routes = FunctionRoutes.Http().Where(r => r.Route.StartsWith("admin/", StringComparison.Ordinal)).Select(r => (r.Method, r.Route)).ToList();
+        var routes = FunctionRoutes.Http().Where(r => r.Route.StartsWith("manage/", StringComparison.Ordinal)).Select(r => (r.Method, r.Route)).ToList();
         Assert.True(routes.Count >= 12, $"only {routes.Count} admin routes");
         var before = await CountsAsync();
         var learner = (await app.SignInAsync()).Token;

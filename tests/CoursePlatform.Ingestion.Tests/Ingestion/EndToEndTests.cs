@@ -79,7 +79,7 @@ public sealed class EndToEndTests(DatabaseFixture database) : IClassFixture<Data
         var admin = await SignInAsync(_admin);
 
         // 1. The admin asks for an upload URL (course by slug, as the frontend does).
-        using var ticketResponse = await SendAsync(HttpMethod.Post, $"api/admin/courses/{_courseSlug}/uploads", admin,
+        using var ticketResponse = await SendAsync(HttpMethod.Post, $"api/manage/courses/{_courseSlug}/uploads", admin,
             JsonContent.Create(new { fileName = "Week 2 - DNS.pptx" }));
         Assert.True(ticketResponse.StatusCode == HttpStatusCode.OK, await DescribeAsync(ticketResponse));
         using var ticket = JsonDocument.Parse(await ticketResponse.Content.ReadAsStringAsync());
@@ -98,7 +98,7 @@ public sealed class EndToEndTests(DatabaseFixture database) : IClassFixture<Data
         JsonElement entry = default;
         var ingested = await Eventually.HoldsAsync(async () =>
         {
-            using var log = await SendAsync(HttpMethod.Get, $"api/admin/courses/{_course}/ingestions", admin);
+            using var log = await SendAsync(HttpMethod.Get, $"api/manage/courses/{_course}/ingestions", admin);
             if (log.StatusCode != HttpStatusCode.OK) return false;
             using var json = JsonDocument.Parse(await log.Content.ReadAsStringAsync());
             var items = json.RootElement.GetProperty("items");
@@ -127,9 +127,9 @@ public sealed class EndToEndTests(DatabaseFixture database) : IClassFixture<Data
 
         using var anonymousSearch = await SendAsync(HttpMethod.Get, $"api/courses/{_courseSlug}/search?q=dns", null);
         using var tutorSearch = await SendAsync(HttpMethod.Get, $"api/courses/{_courseSlug}/search?q=dns", tutor);
-        using var tutorUpload = await SendAsync(HttpMethod.Post, $"api/admin/courses/{_courseSlug}/uploads", tutor,
+        using var tutorUpload = await SendAsync(HttpMethod.Post, $"api/manage/courses/{_courseSlug}/uploads", tutor,
             JsonContent.Create(new { fileName = "deck.pptx" }));
-        using var tutorLog = await SendAsync(HttpMethod.Get, $"api/admin/courses/{_courseSlug}/ingestions", tutor);
+        using var tutorLog = await SendAsync(HttpMethod.Get, $"api/manage/courses/{_courseSlug}/ingestions", tutor);
 
         Assert.Equal(HttpStatusCode.Unauthorized, anonymousSearch.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, tutorSearch.StatusCode);
@@ -137,7 +137,7 @@ public sealed class EndToEndTests(DatabaseFixture database) : IClassFixture<Data
         Assert.Equal(HttpStatusCode.Forbidden, tutorLog.StatusCode);
 
         var admin = await SignInAsync(_admin);
-        using var badName = await SendAsync(HttpMethod.Post, $"api/admin/courses/{_courseSlug}/uploads", admin,
+        using var badName = await SendAsync(HttpMethod.Post, $"api/manage/courses/{_courseSlug}/uploads", admin,
             JsonContent.Create(new { fileName = "setup.exe" }));
         using var unknownCourse = await SendAsync(HttpMethod.Get, "api/courses/no-such-course/search?q=dns", admin);
         Assert.Equal(HttpStatusCode.BadRequest, badName.StatusCode);

@@ -22,7 +22,10 @@ public class HostedApp : IAsyncLifetime
     /// <summary>Settings on top of the sample's and the database's; override to add more.</summary>
     protected virtual IDictionary<string, string> Settings() => new Dictionary<string, string>();
 
-    public async Task InitializeAsync()
+    /// <summary>The worker's folder: the build output, or a publish folder.</summary>
+    protected virtual string AppDirectory => Paths.FunctionsApp;
+
+    public virtual async Task InitializeAsync()
     {
         await Database.InitializeAsync();
         var settings = SampleSettings();
@@ -30,7 +33,7 @@ public class HostedApp : IAsyncLifetime
         settings["AzureWebJobsStorage"] = LocalServices.AzuriteConnectionString;
         settings["Auth__SigningKey"] = SigningKey;
         foreach (var (key, value) in Settings()) settings[key] = value;
-        Host = HostProcess.Start(Paths.FunctionsApp, settings);
+        Host = HostProcess.Start(AppDirectory, settings);
         await Host.WaitUntilRunningAsync();
         Api = new HttpClient { BaseAddress = new Uri(Host.Client.BaseAddress!, "api/"), Timeout = TimeSpan.FromSeconds(60) };
     }

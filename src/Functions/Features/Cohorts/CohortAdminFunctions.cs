@@ -12,29 +12,29 @@ namespace CoursePlatform.Functions.Features.Cohorts;
 /// <summary>Admin routes for cohorts: every function admits admins only, before it reads anything.</summary>
 public sealed class CohortAdminFunctions(CohortAdminService cohorts)
 {
-    [Function("AdminListCohorts")]
+    [Function("ManageListCohorts")]
     public async Task<HttpResponseData> List(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/courses/{course}/cohorts")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/courses/{course}/cohorts")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
         return await request.PrivateJsonAsync(await cohorts.ListAsync(course, PageRequest.From(request), cancellationToken), cancellationToken);
     }
 
-    [Function("AdminCreateCohort")]
+    [Function("ManageCreateCohort")]
     public async Task<HttpResponseData> Create(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/courses/{course}/cohorts")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manage/courses/{course}/cohorts")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
         var body = await request.ReadJsonAsync<CreateCohortRequest>(cancellationToken);
         var cohort = await cohorts.CreateAsync(course, body, cancellationToken);
-        return await request.CreatedAsync(cohort, $"admin/cohorts/{cohort.Id}", cancellationToken);
+        return await request.CreatedAsync(cohort, $"manage/cohorts/{cohort.Id}", cancellationToken);
     }
 
-    [Function("AdminUpdateCohort")]
+    [Function("ManageUpdateCohort")]
     public async Task<HttpResponseData> Update(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "admin/cohorts/{cohortId:guid}")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "manage/cohorts/{cohortId:guid}")] HttpRequestData request,
         Guid cohortId, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
@@ -42,9 +42,9 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
         return await request.PrivateJsonAsync(await cohorts.UpdateAsync(cohortId, body, cancellationToken), cancellationToken);
     }
 
-    [Function("AdminDeleteCohort")]
+    [Function("ManageDeleteCohort")]
     public async Task<HttpResponseData> Delete(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/cohorts/{cohortId:guid}")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "manage/cohorts/{cohortId:guid}")] HttpRequestData request,
         Guid cohortId, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
@@ -53,10 +53,10 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
     }
 
     /// <summary><c>?q=</c> filters by a part of the email; paged.</summary>
-    [Function("AdminListCohortMembers")]
+    [Function("ManageListCohortMembers")]
     [QueryParameter("q", "Finds members whose email contains this text.")]
     public async Task<HttpResponseData> ListMembers(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/cohorts/{cohortId:guid}/members")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/cohorts/{cohortId:guid}/members")] HttpRequestData request,
         Guid cohortId, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
@@ -64,9 +64,9 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
     }
 
     /// <summary><c>{ members: [{ email, batchNo }] }</c>: upsert; <c>{ received, distinct, inserted, updated, unchanged }</c>.</summary>
-    [Function("AdminUpsertCohortMembers")]
+    [Function("ManageUpsertCohortMembers")]
     public async Task<HttpResponseData> UpsertMembers(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/cohorts/{cohortId:guid}/members")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manage/cohorts/{cohortId:guid}/members")] HttpRequestData request,
         Guid cohortId, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
@@ -75,11 +75,11 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
     }
 
     /// <summary><c>?email=</c> removes one member (204, or 404); a body <c>{ emails: [...] }</c> removes many (<c>{ requested, removed }</c>).</summary>
-    [Function("AdminRemoveCohortMembers")]
+    [Function("ManageRemoveCohortMembers")]
     [OptionalBody]
     [QueryParameter("email", "Removes this one member (204, or 404); without it the body lists the emails.")]
     public async Task<HttpResponseData> RemoveMembers(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/cohorts/{cohortId:guid}/members")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "manage/cohorts/{cohortId:guid}/members")] HttpRequestData request,
         Guid cohortId, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
@@ -95,15 +95,15 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
     }
 
     /// <summary><c>{ title, tagline, description, notes? }</c>: 201 when the batch had no brief, else 200.</summary>
-    [Function("AdminPutCohortProject")]
+    [Function("ManagePutCohortProject")]
     public async Task<HttpResponseData> PutProject(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "admin/cohorts/{cohortId:guid}/projects/{batchNo}")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "manage/cohorts/{cohortId:guid}/projects/{batchNo}")] HttpRequestData request,
         Guid cohortId, string batchNo, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
         CohortAdminService.ParseBatchNo(batchNo);
         var body = await request.ReadJsonAsync<ProjectBriefRequest>(cancellationToken);
         var (brief, created) = await cohorts.PutProjectAsync(cohortId, batchNo, body, cancellationToken);
-        return await request.CreatedOrOkAsync(created, brief, $"admin/cohorts/{cohortId}/projects/{batchNo}", cancellationToken);
+        return await request.CreatedOrOkAsync(created, brief, $"manage/cohorts/{cohortId}/projects/{batchNo}", cancellationToken);
     }
 }

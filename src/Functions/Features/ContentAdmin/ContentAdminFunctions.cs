@@ -11,21 +11,21 @@ namespace CoursePlatform.Functions.Features.ContentAdmin;
 /// <summary>Courses, topics with their layouts, and content assets (admins only; every write is audited).</summary>
 public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdminService topics, AssetAdminService assets)
 {
-    [Function("AdminCreateCourse")]
+    [Function("ManageCreateCourse")]
     public async Task<HttpResponseData> CreateCourse(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/courses")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manage/courses")] HttpRequestData request,
         FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
         var body = await request.ReadJsonAsync<CourseRequest>(cancellationToken);
         var created = await courses.CreateAsync(body, cancellationToken);
-        return await request.CreatedAsync(created, $"admin/courses/{created.Slug}", cancellationToken);
+        return await request.CreatedAsync(created, $"manage/courses/{created.Slug}", cancellationToken);
     }
 
     /// <summary>A JSON merge patch: the fields sent change, the rest stay (<c>"isPublished": false</c> hides the course at once).</summary>
-    [Function("AdminUpdateCourse")]
+    [Function("ManageUpdateCourse")]
     public async Task<HttpResponseData> UpdateCourse(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "admin/courses/{course}")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "manage/courses/{course}")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
@@ -34,9 +34,9 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
     }
 
     /// <summary>204; 409 while enrolments or cart lines reference the course.</summary>
-    [Function("AdminDeleteCourse")]
+    [Function("ManageDeleteCourse")]
     public async Task<HttpResponseData> DeleteCourse(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/courses/{course}")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "manage/courses/{course}")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
@@ -44,21 +44,21 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
         return request.CreateResponse(HttpStatusCode.NoContent);
     }
 
-    [Function("AdminCreateTopic")]
+    [Function("ManageCreateTopic")]
     public async Task<HttpResponseData> CreateTopic(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/courses/{course}/topics")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manage/courses/{course}/topics")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
         var body = await request.ReadJsonAsync<TopicRequest>(cancellationToken);
         var topic = await topics.CreateAsync(course, body, cancellationToken);
-        return await request.CreatedAsync(topic, $"admin/courses/{course}/topics/{topic.Id}", cancellationToken);
+        return await request.CreatedAsync(topic, $"manage/courses/{course}/topics/{topic.Id}", cancellationToken);
     }
 
     /// <summary>A JSON merge patch of the topic; a <c>layout</c> sent whole replaces the stored one's blocks.</summary>
-    [Function("AdminUpdateTopic")]
+    [Function("ManageUpdateTopic")]
     public async Task<HttpResponseData> UpdateTopic(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "admin/courses/{course}/topics/{topicId:guid}")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "manage/courses/{course}/topics/{topicId:guid}")] HttpRequestData request,
         string course, Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
@@ -66,9 +66,9 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
         return await request.JsonAsync(HttpStatusCode.OK, await topics.UpdateAsync(course, topicId, body, cancellationToken), cancellationToken: cancellationToken);
     }
 
-    [Function("AdminDeleteTopic")]
+    [Function("ManageDeleteTopic")]
     public async Task<HttpResponseData> DeleteTopic(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/courses/{course}/topics/{topicId:guid}")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "manage/courses/{course}/topics/{topicId:guid}")] HttpRequestData request,
         string course, Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
@@ -77,9 +77,9 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
     }
 
     /// <summary>The topic as stored, with every asset and the layout's keys that have no default asset.</summary>
-    [Function("AdminGetTopic")]
+    [Function("ManageGetTopic")]
     public async Task<HttpResponseData> GetTopic(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/topics/{topicId:guid}")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/topics/{topicId:guid}")] HttpRequestData request,
         Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
@@ -87,22 +87,22 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
     }
 
     /// <summary><c>?persona=</c> a tutor persona, or none for the default asset. 201 when new, 200 when replaced.</summary>
-    [Function("AdminPutAsset")]
+    [Function("ManagePutAsset")]
     [QueryParameter("persona", "The tutor persona the payload is for; without it, the default for every persona.")]
     public async Task<HttpResponseData> PutAsset(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "admin/topics/{topicId:guid}/assets/{contentKey}")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "manage/topics/{topicId:guid}/assets/{contentKey}")] HttpRequestData request,
         Guid topicId, string contentKey, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
         var body = await request.ReadJsonAsync<AssetRequest>(cancellationToken);
         var (asset, created) = await assets.PutAsync(topicId, contentKey, request.Query["persona"], body, cancellationToken);
-        return await request.CreatedOrOkAsync(created, asset, $"admin/topics/{topicId}/assets/{contentKey}", cancellationToken);
+        return await request.CreatedOrOkAsync(created, asset, $"manage/topics/{topicId}/assets/{contentKey}", cancellationToken);
     }
 
-    [Function("AdminDeleteAsset")]
+    [Function("ManageDeleteAsset")]
     [QueryParameter("persona", "The tutor persona whose payload to delete; without it, the default.")]
     public async Task<HttpResponseData> DeleteAsset(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/topics/{topicId:guid}/assets/{contentKey}")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "manage/topics/{topicId:guid}/assets/{contentKey}")] HttpRequestData request,
         Guid topicId, string contentKey, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();

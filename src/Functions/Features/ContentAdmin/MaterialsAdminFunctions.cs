@@ -14,10 +14,10 @@ public sealed class MaterialsAdminFunctions(
     QuizQuestionAdminService questions, TopicMaterialsAdminService materials, PageAdminService pages, AuditTrailService auditTrail)
 {
     /// <summary><c>?moduleNo=</c> optional; with the correct options (admins only).</summary>
-    [Function("AdminListQuizQuestions")]
+    [Function("ManageListQuizQuestions")]
     [QueryParameter("moduleNo", "Only this module's questions.", Type = typeof(int), Minimum = 1)]
     public async Task<HttpResponseData> ListQuestions(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/courses/{course}/quiz-questions")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/courses/{course}/quiz-questions")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
@@ -27,20 +27,20 @@ public sealed class MaterialsAdminFunctions(
         return await request.PrivateJsonAsync(new { items = await questions.ListAsync(course, moduleNo, cancellationToken) }, cancellationToken);
     }
 
-    [Function("AdminCreateQuizQuestion")]
+    [Function("ManageCreateQuizQuestion")]
     public async Task<HttpResponseData> CreateQuestion(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/courses/{course}/quiz-questions")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manage/courses/{course}/quiz-questions")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
         var body = await request.ReadJsonAsync<QuizQuestionRequest>(cancellationToken);
         var question = await questions.CreateAsync(course, body, cancellationToken);
-        return await request.CreatedAsync(question, $"admin/courses/{course}/quiz-questions/{question.Id}", cancellationToken);
+        return await request.CreatedAsync(question, $"manage/courses/{course}/quiz-questions/{question.Id}", cancellationToken);
     }
 
-    [Function("AdminReplaceQuizQuestion")]
+    [Function("ManageReplaceQuizQuestion")]
     public async Task<HttpResponseData> ReplaceQuestion(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "admin/courses/{course}/quiz-questions/{questionId:guid}")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "manage/courses/{course}/quiz-questions/{questionId:guid}")] HttpRequestData request,
         string course, Guid questionId, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
@@ -48,9 +48,9 @@ public sealed class MaterialsAdminFunctions(
         return await request.JsonAsync(HttpStatusCode.OK, await questions.ReplaceAsync(course, questionId, body, cancellationToken), cancellationToken: cancellationToken);
     }
 
-    [Function("AdminDeleteQuizQuestion")]
+    [Function("ManageDeleteQuizQuestion")]
     public async Task<HttpResponseData> DeleteQuestion(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/courses/{course}/quiz-questions/{questionId:guid}")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "manage/courses/{course}/quiz-questions/{questionId:guid}")] HttpRequestData request,
         string course, Guid questionId, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
@@ -58,29 +58,29 @@ public sealed class MaterialsAdminFunctions(
         return request.CreateResponse(HttpStatusCode.NoContent);
     }
 
-    [Function("AdminListPromptSuggestions")]
+    [Function("ManageListPromptSuggestions")]
     public async Task<HttpResponseData> ListSuggestions(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/topics/{topicId:guid}/prompt-suggestions")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/topics/{topicId:guid}/prompt-suggestions")] HttpRequestData request,
         Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
         return await request.PrivateJsonAsync(new { items = await materials.SuggestionsAsync(topicId, cancellationToken) }, cancellationToken);
     }
 
-    [Function("AdminCreatePromptSuggestion")]
+    [Function("ManageCreatePromptSuggestion")]
     public async Task<HttpResponseData> CreateSuggestion(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/topics/{topicId:guid}/prompt-suggestions")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manage/topics/{topicId:guid}/prompt-suggestions")] HttpRequestData request,
         Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
         var body = await request.ReadJsonAsync<PromptSuggestionRequest>(cancellationToken);
         var suggestion = await materials.CreateSuggestionAsync(topicId, body, cancellationToken);
-        return await request.CreatedAsync(suggestion, $"admin/topics/{topicId}/prompt-suggestions/{suggestion.Id}", cancellationToken);
+        return await request.CreatedAsync(suggestion, $"manage/topics/{topicId}/prompt-suggestions/{suggestion.Id}", cancellationToken);
     }
 
-    [Function("AdminReplacePromptSuggestion")]
+    [Function("ManageReplacePromptSuggestion")]
     public async Task<HttpResponseData> ReplaceSuggestion(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "admin/topics/{topicId:guid}/prompt-suggestions/{suggestionId:guid}")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "manage/topics/{topicId:guid}/prompt-suggestions/{suggestionId:guid}")] HttpRequestData request,
         Guid topicId, Guid suggestionId, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
@@ -89,9 +89,9 @@ public sealed class MaterialsAdminFunctions(
     }
 
     /// <summary>Deletes the suggestion and its follow-ups.</summary>
-    [Function("AdminDeletePromptSuggestion")]
+    [Function("ManageDeletePromptSuggestion")]
     public async Task<HttpResponseData> DeleteSuggestion(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/topics/{topicId:guid}/prompt-suggestions/{suggestionId:guid}")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "manage/topics/{topicId:guid}/prompt-suggestions/{suggestionId:guid}")] HttpRequestData request,
         Guid topicId, Guid suggestionId, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
@@ -99,29 +99,29 @@ public sealed class MaterialsAdminFunctions(
         return request.CreateResponse(HttpStatusCode.NoContent);
     }
 
-    [Function("AdminListColdCallPrompts")]
+    [Function("ManageListColdCallPrompts")]
     public async Task<HttpResponseData> ListPrompts(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/topics/{topicId:guid}/cold-call-prompts")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/topics/{topicId:guid}/cold-call-prompts")] HttpRequestData request,
         Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
         return await request.PrivateJsonAsync(new { items = await materials.ColdCallPromptsAsync(topicId, cancellationToken) }, cancellationToken);
     }
 
-    [Function("AdminCreateColdCallPrompt")]
+    [Function("ManageCreateColdCallPrompt")]
     public async Task<HttpResponseData> CreatePrompt(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/topics/{topicId:guid}/cold-call-prompts")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manage/topics/{topicId:guid}/cold-call-prompts")] HttpRequestData request,
         Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
         var body = await request.ReadJsonAsync<ColdCallPromptRequest>(cancellationToken);
         var prompt = await materials.CreateColdCallPromptAsync(topicId, body, cancellationToken);
-        return await request.CreatedAsync(prompt, $"admin/topics/{topicId}/cold-call-prompts/{prompt.Id}", cancellationToken);
+        return await request.CreatedAsync(prompt, $"manage/topics/{topicId}/cold-call-prompts/{prompt.Id}", cancellationToken);
     }
 
-    [Function("AdminReplaceColdCallPrompt")]
+    [Function("ManageReplaceColdCallPrompt")]
     public async Task<HttpResponseData> ReplacePrompt(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "admin/topics/{topicId:guid}/cold-call-prompts/{promptId:guid}")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "manage/topics/{topicId:guid}/cold-call-prompts/{promptId:guid}")] HttpRequestData request,
         Guid topicId, Guid promptId, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
@@ -130,9 +130,9 @@ public sealed class MaterialsAdminFunctions(
     }
 
     /// <summary>204; 409 once learners have answered the prompt.</summary>
-    [Function("AdminDeleteColdCallPrompt")]
+    [Function("ManageDeleteColdCallPrompt")]
     public async Task<HttpResponseData> DeletePrompt(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/topics/{topicId:guid}/cold-call-prompts/{promptId:guid}")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "manage/topics/{topicId:guid}/cold-call-prompts/{promptId:guid}")] HttpRequestData request,
         Guid topicId, Guid promptId, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
@@ -140,20 +140,20 @@ public sealed class MaterialsAdminFunctions(
         return request.CreateResponse(HttpStatusCode.NoContent);
     }
 
-    [Function("AdminPutSimulation")]
+    [Function("ManagePutSimulation")]
     public async Task<HttpResponseData> PutSimulation(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "admin/topics/{topicId:guid}/simulation")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "manage/topics/{topicId:guid}/simulation")] HttpRequestData request,
         Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
         var body = await request.ReadJsonAsync<SimulationRequest>(cancellationToken);
         var (exercise, created) = await materials.PutSimulationAsync(topicId, body, cancellationToken);
-        return await request.CreatedOrOkAsync(created, exercise, $"admin/topics/{topicId}/simulation", cancellationToken);
+        return await request.CreatedOrOkAsync(created, exercise, $"manage/topics/{topicId}/simulation", cancellationToken);
     }
 
-    [Function("AdminDeleteSimulation")]
+    [Function("ManageDeleteSimulation")]
     public async Task<HttpResponseData> DeleteSimulation(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/topics/{topicId:guid}/simulation")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "manage/topics/{topicId:guid}/simulation")] HttpRequestData request,
         Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
@@ -162,22 +162,22 @@ public sealed class MaterialsAdminFunctions(
     }
 
     /// <summary>Creates (201) or replaces (200) the CMS page.</summary>
-    [Function("AdminPutPage")]
+    [Function("ManagePutPage")]
     public async Task<HttpResponseData> PutPage(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "admin/pages/{slug}")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "manage/pages/{slug}")] HttpRequestData request,
         string slug, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
         var body = await request.ReadJsonAsync<CmsPageRequest>(cancellationToken);
         var (page, created) = await pages.PutAsync(slug, body, cancellationToken);
-        return await request.CreatedOrOkAsync(created, page, $"admin/pages/{slug}", cancellationToken);
+        return await request.CreatedOrOkAsync(created, page, $"manage/pages/{slug}", cancellationToken);
     }
 
     /// <summary><c>?resource=</c> a resource type (<c>course</c>, <c>topic</c>, <c>asset</c>, ...) or a resource id; <c>page</c>, <c>pageSize</c>.</summary>
-    [Function("AdminListAudit")]
+    [Function("ManageListAudit")]
     [QueryParameter("resource", "Only entries about this resource (its kind or id).", MaxLength = 100)]
     public async Task<HttpResponseData> Audit(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/audit")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/audit")] HttpRequestData request,
         FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();

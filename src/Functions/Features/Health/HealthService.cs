@@ -1,6 +1,7 @@
 using System.Reflection;
 using Azure.Storage.Blobs;
 using CoursePlatform.Data;
+using CoursePlatform.Functions.Features.Ingestion;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -12,8 +13,13 @@ public sealed record HealthReport(string Status, string Database, string Storage
     public bool IsHealthy => Status == "healthy";
 }
 
-/// <summary>Checks that the database and blob storage answer, each within a short deadline.</summary>
-public sealed class HealthService(IServiceScopeFactory scopes, BlobServiceClient blobs, ILogger<HealthService> logger)
+/// <summary>
+/// Checks that the database and blob storage answer, each within a short deadline. Storage is probed by listing at most
+/// one blob of the app's own container: the app's identity holds a data role on the account (Storage Blob Data Owner),
+/// which grants that but not the account-level "Get Blob Service Properties" (a control-plane read no data role has).
+/// </summary>
+public sealed class HealthService(
+    IServiceScopeFactory scopes, BlobServiceClient blobs, ILogger<HealthService> logger, string storageContainer = IngestionOptions.Container)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
 
@@ -23,7 +29,7 @@ public sealed class HealthService(IServiceScopeFactory scopes, BlobServiceClient
     public async Task<HealthReport> CheckAsync(CancellationToken cancellationToken)
     {
         var database = CheckAsync("database", CheckDatabaseAsync, cancellationToken);
-        var storage = CheckAsync("storage", async ct => await blobs.GetPropertiesAsync(ct), cancellationToken);
+        var storage = CheckAsync("storage", CheckStorageAsync, cancellationToken);
         var (databaseUp, storageUp) = (await database, await storage);
         return new HealthReport(
             databaseUp && storageUp ? "healthy" : "unhealthy",
@@ -37,6 +43,14 @@ public sealed class HealthService(IServiceScopeFactory scopes, BlobServiceClient
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CoursePlatformDbContext>();
         await db.Database.ExecuteSqlRawAsync("SELECT 1", cancellationToken);
+    }
+
+    /// <summary>List Blobs with a page of one: a missing container answers 404 (ContainerNotFound), so it counts as down.</summary>
+    private async Task CheckStorageAsync(CancellationToken cancellationToken)
+    {
+        var pages = blobs.GetBlobContainerClient(storageContainer).GetBlobsAsync(cancellationToken: cancellationToken).AsPages(pageSizeHint: 1);
+        await using var page = pages.GetAsyncEnumerator(cancellationToken);
+        await page.MoveNextAsync();
     }
 
     private async Task<bool> CheckAsync(string dependency, Func<CancellationToken, Task> probe, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ public sealed class IngestionFunctions(UploadService uploads, IngestionLog log, 
     /// <summary><c>{ fileName, topicId? }</c> -> <c>{ uploadUrl, blobPath, expiresAt }</c>; the browser PUTs the file to uploadUrl.</summary>
     [Function("CreateContentUpload")]
     public async Task<HttpResponseData> CreateUpload(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/courses/{course}/uploads")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manage/courses/{course}/uploads")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
@@ -26,7 +26,7 @@ public sealed class IngestionFunctions(UploadService uploads, IngestionLog log, 
 
     [Function("ListContentIngestions")]
     public async Task<HttpResponseData> ListIngestions(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/courses/{course}/ingestions")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/courses/{course}/ingestions")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
@@ -37,7 +37,7 @@ public sealed class IngestionFunctions(UploadService uploads, IngestionLog log, 
     /// <summary>The course's uploaded sources: blob, chunk count and last ingestion.</summary>
     [Function("ListContentSources")]
     public async Task<HttpResponseData> ListSources(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/courses/{course}/sources")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/courses/{course}/sources")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
@@ -51,7 +51,7 @@ public sealed class IngestionFunctions(UploadService uploads, IngestionLog log, 
     [Function("ReingestContentSource")]
     [QueryParameter("path", "The source's blob path as the source list shows it.", Required = true)]
     public async Task<HttpResponseData> ReingestSource(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/courses/{course}/sources/reingest")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manage/courses/{course}/sources/reingest")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
@@ -62,7 +62,7 @@ public sealed class IngestionFunctions(UploadService uploads, IngestionLog log, 
     [Function("DeleteContentSource")]
     [QueryParameter("path", "The source's blob path as the source list shows it.", Required = true)]
     public async Task<HttpResponseData> DeleteSource(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/courses/{course}/sources")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "manage/courses/{course}/sources")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();

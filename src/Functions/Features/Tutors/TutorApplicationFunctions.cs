@@ -20,14 +20,14 @@ public sealed class TutorApplicationFunctions(TutorApplicationService applicatio
     {
         var body = await request.ReadJsonAsync<TutorApplicationRequest>(cancellationToken);
         var submitted = await applications.ApplyAsync(body, addresses.Of(request), cancellationToken);
-        return await request.CreatedAsync(submitted, $"admin/tutor-applications/{submitted.Id}", cancellationToken);
+        return await request.CreatedAsync(submitted, $"manage/tutor-applications/{submitted.Id}", cancellationToken);
     }
 
     /// <summary><c>?status=pending|approved|rejected&amp;page=&amp;pageSize=</c>, newest first.</summary>
     [Function("ListTutorApplications")]
     [QueryParameter("status", "Only applications in this state.", Values = ["pending", "approved", "rejected"])]
     public async Task<HttpResponseData> List(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/tutor-applications")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/tutor-applications")] HttpRequestData request,
         FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
@@ -45,7 +45,7 @@ public sealed class TutorApplicationFunctions(TutorApplicationService applicatio
     /// <summary>Approves (200, also when it already was); the response carries a one-time password-setup token when the account needs one.</summary>
     [Function("ApproveTutorApplication")]
     public async Task<HttpResponseData> Approve(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/tutor-applications/{applicationId:guid}/approve")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manage/tutor-applications/{applicationId:guid}/approve")] HttpRequestData request,
         Guid applicationId, FunctionContext context, CancellationToken cancellationToken)
     {
         var admin = context.RequireAdmin();
@@ -55,7 +55,7 @@ public sealed class TutorApplicationFunctions(TutorApplicationService applicatio
 
     [Function("RejectTutorApplication")]
     public async Task<HttpResponseData> Reject(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/tutor-applications/{applicationId:guid}/reject")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manage/tutor-applications/{applicationId:guid}/reject")] HttpRequestData request,
         Guid applicationId, FunctionContext context, CancellationToken cancellationToken)
     {
         var admin = context.RequireAdmin();

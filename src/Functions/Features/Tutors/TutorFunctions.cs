@@ -12,20 +12,20 @@ namespace CoursePlatform.Functions.Features.Tutors;
 public sealed class TutorFunctions(StaffingService staffing, TutorViewService views)
 {
     /// <summary>Assigns a tutor (tutor profile id) to a course: 201 when new, 200 when it already was.</summary>
-    [Function("AdminAssignTutor")]
+    [Function("ManageAssignTutor")]
     public async Task<HttpResponseData> Assign(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "admin/courses/{course}/tutors/{tutorId:guid}")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "manage/courses/{course}/tutors/{tutorId:guid}")] HttpRequestData request,
         string course, Guid tutorId, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();
         var (assignment, created) = await staffing.AssignAsync(course, tutorId, cancellationToken);
-        return await request.CreatedOrOkAsync(created, assignment, $"admin/courses/{course}/tutors/{tutorId}", cancellationToken);
+        return await request.CreatedOrOkAsync(created, assignment, $"manage/courses/{course}/tutors/{tutorId}", cancellationToken);
     }
 
     /// <summary>Unassigns a tutor: 204, also when they were not assigned.</summary>
-    [Function("AdminUnassignTutor")]
+    [Function("ManageUnassignTutor")]
     public async Task<HttpResponseData> Unassign(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/courses/{course}/tutors/{tutorId:guid}")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "manage/courses/{course}/tutors/{tutorId:guid}")] HttpRequestData request,
         string course, Guid tutorId, FunctionContext context, CancellationToken cancellationToken)
     {
         context.RequireAdmin();

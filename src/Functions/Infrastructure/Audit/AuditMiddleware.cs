@@ -11,19 +11,19 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CoursePlatform.Functions.Infrastructure.Audit;
 
 /// <summary>
-/// The audit trail of admin writes: every successful non-GET request under <c>/api/admin/</c> becomes one
+/// The audit trail of admin writes: every successful non-GET request under <c>/api/manage/</c> becomes one
 /// <c>admin_audit_entries</c> row (who, which function, the path, the resource and its compact before/after from
 /// <see cref="AuditScope"/>). Failed requests change nothing and are not recorded.
 /// </summary>
 public sealed class AuditMiddleware(TimeProvider time) : IFunctionsWorkerMiddleware
 {
-    public const string AdminPathPrefix = "/api/admin/";
+    public const string ManagePathPrefix = "/api/manage/";
 
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
         await next(context);
         if (!context.IsHttpTrigger() || await context.GetHttpRequestDataAsync() is not { } request) return;
-        if (request.Method.Equals("GET", StringComparison.OrdinalIgnoreCase) || request.Method.Equals("HEAD", StringComparison.OrdinalIgnoreCase) || !request.Url.AbsolutePath.StartsWith(AdminPathPrefix, StringComparison.OrdinalIgnoreCase)) return;
+        if (request.Method.Equals("GET", StringComparison.OrdinalIgnoreCase) || request.Method.Equals("HEAD", StringComparison.OrdinalIgnoreCase) || !request.Url.AbsolutePath.StartsWith(ManagePathPrefix, StringComparison.OrdinalIgnoreCase)) return;
         if (context.GetHttpResponseData() is not { } response || (int)response.StatusCode is < 200 or >= 300) return;
 
         var scope = context.InstanceServices.GetRequiredService<AuditScope>();
