@@ -1,9 +1,11 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Azure.Storage.Blobs;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Catalog;
 using CoursePlatform.Functions.Features.ContentAdmin;
+using CoursePlatform.Functions.Features.Ingestion;
 using CoursePlatform.Functions.Features.Lessons;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
@@ -70,7 +72,7 @@ public sealed class ContentAdminTests(DatabaseFixture database) : IClassFixture<
     }
 
     [Fact]
-    public async Task Deleting_a_course_is_refused_while_an_enrolment_or_a_cart_line_references_it()
+    public async Task Deleting_a_course_is_refused_while_enrolled_and_takes_its_cart_lines_and_uploads_with_it()
     {
         var enrolled = await CreateCourse(Course(Slug()));
         var inCart = await CreateCourse(Course(Slug(), price: 10));
@@ -83,13 +85,22 @@ public sealed class ContentAdminTests(DatabaseFixture database) : IClassFixture<
             db.CartLines.Add(new CartLine { Id = Guid.NewGuid(), UserId = learner.Id, CourseId = inCart.Id, UnitPrice = 10, Currency = "USD", AddedAt = app.Clock.GetUtcNow() });
             return db.SaveChangesAsync();
         });
+        var container = app.Get<BlobServiceClient>().GetBlobContainerClient(IngestionOptions.Container);
+        await container.CreateIfNotExistsAsync();
+        foreach (var name in new[] { $"{inCart.Id}/deck.pptx", $"{inCart.Id}/{Guid.NewGuid()}/week1.vtt", $"{enrolled.Id}/keep.vtt" })
+            await container.GetBlobClient(name).UploadAsync(BinaryData.FromString("WEBVTT"), overwrite: true);
 
-        Assert.Contains("1 enrolment(s) and 0 cart line(s)", (await Problem(HttpStatusCode.Conflict, () => app.Run<CourseAdminService>(s => s.DeleteAsync(enrolled.Slug, default)))).Detail);
-        Assert.Contains("0 enrolment(s) and 1 cart line(s)", (await Problem(HttpStatusCode.Conflict, () => app.Run<CourseAdminService>(s => s.DeleteAsync(inCart.Id.ToString(), default)))).Detail);
+        Assert.Contains("1 enrolment(s)", (await Problem(HttpStatusCode.Conflict, () => app.Run<CourseAdminService>(s => s.DeleteAsync(enrolled.Slug, default)))).Detail);
+        // A cart line does not hold a course (a learner could block its deletion for ever): it goes with it, and so do its uploads.
+        await app.Run<CourseAdminService>(s => s.DeleteAsync(inCart.Id.ToString(), default));
         await app.Run<CourseAdminService>(s => s.DeleteAsync(free.Slug, default));
 
-        Assert.Equal(2, await app.Db(db => db.Courses.CountAsync(c => c.Id == enrolled.Id || c.Id == inCart.Id || c.Id == free.Id)));
+        Assert.Equal(1, await app.Db(db => db.Courses.CountAsync(c => c.Id == enrolled.Id || c.Id == inCart.Id || c.Id == free.Id)));
+        Assert.False(await app.Db(db => db.CartLines.AnyAsync(l => l.CourseId == inCart.Id)));
         Assert.False(await app.Db(db => db.Topics.AnyAsync(t => t.CourseId == free.Id)));
+        Assert.Empty(await container.GetBlobsAsync(prefix: $"{inCart.Id}/").ToListAsync());
+        Assert.True(await container.GetBlobClient($"{enrolled.Id}/keep.vtt").ExistsAsync());
+        await container.DeleteBlobIfExistsAsync($"{enrolled.Id}/keep.vtt");
     }
 
     [Fact]

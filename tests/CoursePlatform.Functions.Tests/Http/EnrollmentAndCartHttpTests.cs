@@ -54,6 +54,9 @@ public abstract class EnrollmentAndCartHttpScenarios(HostedApp hosted)
 
         await Expect(await Send(HttpMethod.Post, $"courses/{free.Slug}/enroll", null), HttpStatusCode.Unauthorized, "application/problem+json");
 
+        // A mistyped flag is refused, never read as "enrol".
+        var typo = await Expect(await Send(HttpMethod.Post, $"courses/{free.Slug}/enroll?checkOnly=maybe", token), HttpStatusCode.BadRequest, "application/problem+json");
+        Assert.True(typo.GetProperty("errors").TryGetProperty("checkOnly", out _));
         var check = await Expect(await Send(HttpMethod.Post, $"courses/{free.Slug}/enroll", token, new { checkOnly = true }), HttpStatusCode.OK);
         Assert.True(check.GetProperty("eligible").GetBoolean());
         Assert.Equal("free", check.GetProperty("reason").GetString());
@@ -219,6 +222,27 @@ public abstract class EnrollmentAndCartHttpScenarios(HostedApp hosted)
         await Expect(await Send(HttpMethod.Post, $"cart/lines/{course.Slug}/save-for-later", token), HttpStatusCode.OK);
         await Expect(await Send(HttpMethod.Delete, $"cart/saved/{course.Slug}", token), HttpStatusCode.NoContent);
         await Expect(await Send(HttpMethod.Delete, $"cart/saved/{course.Slug}", token), HttpStatusCode.NotFound, "application/problem+json");
+    }
+
+    [Fact]
+    public async Task Removing_a_course_one_does_not_hold_answers_alike_for_unpublished_and_unknown_slugs()
+    {
+        var (_, token) = await hosted.SignInAsync(UserRole.Learner);
+        var hidden = Build.Course(DateTimeOffset.UtcNow, name: "Not yet published", published: false);
+        await using (var db = hosted.Database.CreateContext())
+        {
+            db.Courses.Add(hidden);
+            await db.SaveChangesAsync();
+        }
+        var unknown = "no-such-course-" + Guid.NewGuid().ToString("N")[..8];
+
+        foreach (var route in new[] { "cart/lines/{0}", "cart/saved/{0}", "me/enrollments/{0}" })
+        {
+            var exists = await Expect(await Send(HttpMethod.Delete, string.Format(route, hidden.Slug), token), HttpStatusCode.NotFound, "application/problem+json");
+            var missing = await Expect(await Send(HttpMethod.Delete, string.Format(route, unknown), token), HttpStatusCode.NotFound, "application/problem+json");
+            Assert.Equal((missing.GetProperty("code").GetString(), missing.GetProperty("detail").GetString()),
+                (exists.GetProperty("code").GetString(), exists.GetProperty("detail").GetString()));
+        }
     }
 }
 

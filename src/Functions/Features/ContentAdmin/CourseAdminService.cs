@@ -1,5 +1,8 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Features.Ingestion;
 using CoursePlatform.Functions.Infrastructure.Audit;
 using CoursePlatform.Functions.Infrastructure.Courses;
 using CoursePlatform.Functions.Infrastructure.Problems;
@@ -12,7 +15,7 @@ namespace CoursePlatform.Functions.Features.ContentAdmin;
 /// Courses as admins create, change and delete them. The catalog reads the same rows, so a change (unpublishing
 /// above all) shows at once, and its body-hashed ETags change with it.
 /// </summary>
-public sealed class CourseAdminService(CoursePlatformDbContext db, CourseResolver courses, AuditScope audit, TimeProvider time)
+public sealed class CourseAdminService(CoursePlatformDbContext db, CourseResolver courses, AuditScope audit, TimeProvider time, BlobServiceClient blobs)
 {
     public async Task<CourseAdminDto> CreateAsync(CourseRequest request, CancellationToken cancellationToken)
     {
@@ -50,31 +53,44 @@ public sealed class CourseAdminService(CoursePlatformDbContext db, CourseResolve
     }
 
     /// <summary>
-    /// Deletes a course nobody holds: refused (409, saying what holds it) while enrolments or cart lines reference
-    /// it; unpublishing hides it instead. The database's restricting keys back the check against a race.
+    /// Deletes a course nobody is enrolled in: refused (409, saying how many) while enrolments reference it; unpublishing
+    /// hides it instead. Cart lines do not hold it (a learner could otherwise block it for ever): they go with it. The
+    /// database's restricting key backs the check against a race. The course's uploads go from storage after the commit.
     /// </summary>
     public async Task DeleteAsync(string courseKey, CancellationToken cancellationToken)
     {
         var id = (await courses.ResolveAsync(courseKey, cancellationToken)).Id;
         var before = await GetAsync(id, cancellationToken);
-        var holders = await db.Courses.Where(c => c.Id == id)
-            .Select(c => new { Enrollments = db.Enrollments.Count(e => e.CourseId == id), CartLines = db.CartLines.Count(l => l.CourseId == id) })
-            .SingleAsync(cancellationToken);
-        if (holders.Enrollments > 0 || holders.CartLines > 0) throw Held(holders.Enrollments, holders.CartLines);
+        var enrollments = await db.Enrollments.CountAsync(e => e.CourseId == id, cancellationToken);
+        if (enrollments > 0) throw Held(enrollments);
         try
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.CartLines.Where(l => l.CourseId == id).ExecuteDeleteAsync(cancellationToken);
             await db.Courses.Where(c => c.Id == id).ExecuteDeleteAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
-            throw Held(null, null);
+            throw Held(null);
         }
         audit.Changed("course", id, before, null);
+        await DeleteUploadsAsync(id, cancellationToken);
     }
 
-    private static ProblemException Held(int? enrollments, int? cartLines) => ProblemException.Conflict(enrollments is null
-        ? "Learners enrolled in or added this course to a cart just now; unpublish it instead of deleting it."
-        : $"{enrollments} enrolment(s) and {cartLines} cart line(s) reference this course; unpublish it to hide it from the catalog instead.");
+    /// <summary>The course's folder of the content container (<c>{courseId}/...</c>): its decks and transcripts.</summary>
+    private async Task DeleteUploadsAsync(Guid courseId, CancellationToken cancellationToken)
+    {
+        var container = blobs.GetBlobContainerClient(IngestionOptions.Container);
+        await foreach (var blob in container.GetBlobsAsync(prefix: $"{courseId}/", cancellationToken: cancellationToken))
+        {
+            await container.DeleteBlobIfExistsAsync(blob.Name, DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
+        }
+    }
+
+    private static ProblemException Held(int? enrollments) => ProblemException.Conflict(enrollments is null
+        ? "A learner enrolled in this course just now; unpublish it instead of deleting it."
+        : $"{enrollments} enrolment(s) reference this course; unpublish it to hide it from the catalog instead.");
 
     public Task<CourseAdminDto> GetAsync(Guid id, CancellationToken cancellationToken) =>
         db.Courses.AsNoTracking().Where(c => c.Id == id)
