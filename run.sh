@@ -43,8 +43,10 @@ if command -v func >/dev/null 2>&1; then
 elif [ -f tools/FunctionsHost/CoursePlatform.FunctionsHost.csproj ]; then
   log "Core Tools (func) not found: serving with the project's local Functions host on http://localhost:$PORT"
   dotnet build tools/FunctionsHost -nologo -clp:ErrorsOnly -v:q
-  dotnet run --project tools/FunctionsHost --no-build -- \
-    --app src/Functions/bin/Debug/net10.0 --settings local.settings.json --port "$PORT"
+  # A function Azure would refuse (in error) stops the host here rather than being left out quietly. The app runs on
+  # Flex Consumption (infra/bicep), whose rules the host applies when WEBSITE_SKU says so, as the platform sets it.
+  WEBSITE_SKU="${WEBSITE_SKU:-FlexConsumption}" dotnet run --project tools/FunctionsHost --no-build -- \
+    --app src/Functions/bin/Debug/net10.0 --settings local.settings.json --port "$PORT" --fail-on-function-errors
 else
   echo "Azure Functions Core Tools (func) is not installed and this checkout has no local host yet (tools/FunctionsHost)." >&2
   echo "Install Core Tools v4 (https://learn.microsoft.com/azure/azure-functions/functions-run-local) and run ./run.sh again." >&2

@@ -30,10 +30,15 @@ jq --arg db "Host=127.0.0.1;Port=$PG_PORT;Database=cp_load;Username=postgres;Pas
   '.Values.Database__ConnectionString = $db | .Values.AZURE_FUNCTIONS_ENVIRONMENT = "Development" | .Values.Logging__LogLevel__Default = "Warning"' \
   local.settings.sample.json >"$DIR/settings.json"
 dotnet run -c "$CONFIGURATION" --project tools/FunctionsHost --no-build -- \
-  --app "src/Functions/bin/$CONFIGURATION/net10.0" --settings "$DIR/settings.json" --port "$PORT" >"$DIR/host.log" 2>&1 &
+  --app "src/Functions/bin/$CONFIGURATION/net10.0" --settings "$DIR/settings.json" --port "$PORT" --fail-on-function-errors >"$DIR/host.log" 2>&1 &
 host=$!
 trap 'kill $host 2>/dev/null; wait $host 2>/dev/null' EXIT
-for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/api/health" >/dev/null && break; sleep 1; done
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$PORT/api/health" >/dev/null && break
+  # A host that stopped (functions in error, a start-up error) is reported now rather than after the wait.
+  kill -0 "$host" 2>/dev/null || { cat "$DIR/host.log" >&2; echo "The Functions host stopped; see above." >&2; exit 1; }
+  sleep 1
+done
 worker=$(pgrep -f "CoursePlatform.Functions.dll.*--port" | head -1 || true)
 [ -n "$worker" ] || worker=$(pgrep -f "CoursePlatform.Functions.dll" | tail -1)
 log "app ($CONFIGURATION build) on :$PORT, worker pid $worker; $(nproc) cores; $(date -u +%FT%TZ)"

@@ -29,7 +29,7 @@ public sealed class BlobTriggerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        host = HostProcess.Start(Paths.FixtureApp, Settings);
+        host = FixtureHost.Start(Settings);
         await host.WaitUntilRunningAsync();
     }
 
@@ -64,7 +64,7 @@ public sealed class BlobTriggerTests : IAsyncLifetime
         Assert.True(await Eventually.HoldsAsync(async () => (await fixture.MarkersAsync($"blob/{name}")).Count >= 1, Wait), host.Output);
 
         await host.DisposeAsync();
-        host = HostProcess.Start(Paths.FixtureApp, Settings);
+        host = FixtureHost.Start(Settings);
         await host.WaitUntilRunningAsync();
 
         // The restarted host scans the container in name order: once the later blob ran, the earlier one was seen.

@@ -5,6 +5,17 @@ using CoursePlatform.Testing;
 
 namespace CoursePlatform.FunctionsHost.Tests;
 
+/// <summary>The local host serving the fixture worker app.</summary>
+public static class FixtureHost
+{
+    /// <summary>
+    /// Starts the host without --fail-on-function-errors: the fixture has a function deliberately in error
+    /// (AdministratorPing), which the host leaves out while it serves the others, as Azure does.
+    /// </summary>
+    public static HostProcess Start(IDictionary<string, string> settings, object? hostSection = null) =>
+        HostProcess.Start(Paths.FixtureApp, settings, hostSection: hostSection, failOnFunctionErrors: false);
+}
+
 /// <summary>The fixture worker app's settings with containers of its own, and a reader for its invocation markers.</summary>
 public sealed class FixtureSettings
 {

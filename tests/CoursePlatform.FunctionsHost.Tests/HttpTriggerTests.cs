@@ -14,7 +14,7 @@ public sealed class HttpTriggerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        host = HostProcess.Start(Paths.FixtureApp, fixture.Values(), hostSection: new { CORS = "http://localhost:5173" });
+        host = FixtureHost.Start(fixture.Values(), hostSection: new { CORS = "http://localhost:5173" });
         await host.WaitUntilRunningAsync();
     }
 

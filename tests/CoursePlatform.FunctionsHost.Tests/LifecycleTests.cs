@@ -43,7 +43,7 @@ public sealed class LifecycleTests
     {
         var settings = new FixtureSettings().Values();
         settings["FixtureFailStartup"] = "true";
-        await using var host = HostProcess.Start(Paths.FixtureApp, settings);
+        await using var host = FixtureHost.Start(settings);
 
         Assert.True(await host.WaitForExitAsync(ExitWait), host.Output);
         Assert.Equal(1, host.ExitCode);
@@ -52,10 +52,25 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task With_the_fail_option_a_function_in_error_stops_the_host_with_its_error()
+    {
+        // HostProcess passes --fail-on-function-errors unless told otherwise; the fixture has AdministratorPing in error.
+        var fixture = new FixtureSettings();
+        await using var host = HostProcess.Start(Paths.FixtureApp, fixture.Values());
+
+        Assert.True(await host.WaitForExitAsync(ExitWait), host.Output);
+        Assert.Equal(1, host.ExitCode);
+        Assert.Contains("The 'AdministratorPing' function is in error: The specified route conflicts with one or more built in routes.", host.Output, StringComparison.Ordinal);
+        Assert.Contains("Functions host error: 1 function(s) in error (AdministratorPing); not serving (--fail-on-function-errors).", host.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Host is running", host.Output, StringComparison.Ordinal);
+        await fixture.DeleteContainersAsync();
+    }
+
+    [Fact]
     public async Task A_worker_that_dies_is_replaced_and_the_host_serves_again_until_it_keeps_dying()
     {
         var fixture = new FixtureSettings();
-        await using var host = HostProcess.Start(Paths.FixtureApp, fixture.Values());
+        await using var host = FixtureHost.Start(fixture.Values());
         await host.WaitUntilRunningAsync();
         var echo = $"api/echo/{Guid.NewGuid()}";
         Assert.True((await host.Client.GetAsync(echo)).IsSuccessStatusCode, host.Output);
@@ -94,7 +109,7 @@ public sealed class LifecycleTests
     public async Task Ctrl_c_or_sigterm_stops_the_worker_and_the_host_cleanly(string how)
     {
         var fixture = new FixtureSettings();
-        await using var host = HostProcess.Start(Paths.FixtureApp, fixture.Values());
+        await using var host = FixtureHost.Start(fixture.Values());
         await host.WaitUntilRunningAsync();
         var workerPid = host.WorkerProcessId ?? throw new Xunit.Sdk.XunitException("No worker pid in the output:\n" + host.Output);
 

@@ -13,7 +13,7 @@ public sealed class TimerTriggerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        host = HostProcess.Start(Paths.FixtureApp, fixture.Values(schedule: "*/1 * * * * *"));
+        host = FixtureHost.Start(fixture.Values(schedule: "*/1 * * * * *"));
         await host.WaitUntilRunningAsync();
     }
 

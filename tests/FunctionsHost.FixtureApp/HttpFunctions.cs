@@ -45,6 +45,14 @@ public static class HttpFunctions
         return response;
     }
 
+    /// <summary>
+    /// Deliberately in error: Azure reserves routes starting with "admin" or "runtime" (a raw prefix test, so
+    /// "administrator" too). The host must log it, not serve it, and stop when told to fail on functions in error.
+    /// </summary>
+    [Function("AdministratorPing")]
+    public static HttpResponseData AdministratorPing([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "administrator/ping")] HttpRequestData request)
+        => request.CreateResponse(HttpStatusCode.OK);
+
     [Function("Boom")]
     public static HttpResponseData Boom([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "boom")] HttpRequestData request)
         => throw new InvalidOperationException("Boom: this function always fails.");

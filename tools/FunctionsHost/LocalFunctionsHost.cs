@@ -53,6 +53,7 @@ public static class LocalFunctionsHost
         builder.Services.AddSingleton(arguments);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(hostJson);
+        builder.Services.AddSingleton(FunctionSetValidationOptions.From(settings, hostJson));
         builder.Services.AddSingleton<HostState>();
         builder.Services.AddSingleton<WorkerChannel>();
         builder.Services.AddSingleton<WorkerProcess>();
@@ -133,7 +134,18 @@ public static class LocalFunctionsHost
                 return 0;
             }
 
+            // An invalid route template stops the real host once its functions are loaded, before it logs the functions in error.
+            if (worker.HostError is { } hostError) throw new HostStartupException(hostError);
+            var errors = worker.FunctionErrors;
+            LogFunctionErrors(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Host.Startup"), errors);
+            if (arguments.FailOnFunctionErrors && errors.Count > 0)
+            {
+                throw new HostStartupException(
+                    $"{errors.Count} function(s) in error ({string.Join(", ", errors.Keys)}); not serving (--fail-on-function-errors).");
+            }
+
             var lines = WireTriggers(app, functions, settings, blobTriggers, port, logger);
+            lines.AddRange(errors.Keys.Select(name => $"{name}: in error, not served (see the log)"));
             PrintFunctions(lines, functions, app.Services.GetRequiredService<FunctionKeys>());
             state.MarkRunning();
             logger.LogInformation("Host is running on http://localhost:{Port} (Ctrl+C to stop)", port);
@@ -145,6 +157,21 @@ public static class LocalFunctionsHost
             await ShutdownAsync(app, worker, process, logger);
         }
         return exitCode;
+    }
+
+    // ScriptHostLoggerExtension.FunctionError, placeholders included (they name the properties of the structured log).
+#pragma warning disable CA1727
+    private static readonly Action<ILogger, string, string, Exception?> FunctionError = LoggerMessage.Define<string, string>(
+        LogLevel.Error, new EventId(402, "FunctionError"), "The '{functionName}' function is in error: {errorMessage}");
+#pragma warning restore CA1727
+
+    /// <summary>One error log per function in error, its messages on separate lines, as ScriptHost.LogHostFunctionErrors writes them.</summary>
+    private static void LogFunctionErrors(ILogger logger, IReadOnlyDictionary<string, IReadOnlyList<string>> errors)
+    {
+        foreach (var (name, messages) in errors)
+        {
+            FunctionError(logger, name, string.Join(Environment.NewLine, messages), null);
+        }
     }
 
     /// <summary>A worker that dies this often within <see cref="RestartWindow"/> is not started again: the host stops.</summary>
@@ -261,10 +288,7 @@ public static class LocalFunctionsHost
         app.Services.GetRequiredService<EventGridWebhook>().Register(blobTriggers.Values);
         scanner.Start(blobTriggers.Values, stopping);
 
-        foreach (var function in functions.Where(f => !lines.Any(l => l.StartsWith(f.Name + ":", StringComparison.Ordinal))))
-        {
-            lines.Add($"{function.Name}: {function.Trigger?.Type ?? "no trigger"} (not supported by the local host)");
-        }
+        // Every loaded function has one of the triggers above: any other binding type makes a function in error.
         foreach (var function in functions)
         {
             foreach (var binding in function.Bindings.Where(b => !b.IsTrigger && !string.Equals(b.Type, "http", StringComparison.OrdinalIgnoreCase)))

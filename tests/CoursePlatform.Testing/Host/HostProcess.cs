@@ -33,8 +33,12 @@ public sealed partial class HostProcess : IAsyncDisposable
     public bool HasExited => process.HasExited;
     public int ExitCode => process.ExitCode;
 
-    /// <summary>Starts the host for <paramref name="appDirectory"/> with these local.settings.json Values.</summary>
-    public static HostProcess Start(string appDirectory, IDictionary<string, string> settings, int? port = null, object? hostSection = null)
+    /// <summary>
+    /// Starts the host for <paramref name="appDirectory"/> with these local.settings.json Values. The host exits with an
+    /// error if any function is in error (one Azure would not run), unless <paramref name="failOnFunctionErrors"/> is false.
+    /// </summary>
+    public static HostProcess Start(
+        string appDirectory, IDictionary<string, string> settings, int? port = null, object? hostSection = null, bool failOnFunctionErrors = true)
     {
         if (!File.Exists(Paths.HostDll)) throw new InvalidOperationException($"The host is not built: {Paths.HostDll}");
         var settingsFile = Path.Combine(Path.GetTempPath(), $"host-settings-{Guid.NewGuid():N}.json");
@@ -50,6 +54,7 @@ public sealed partial class HostProcess : IAsyncDisposable
         {
             start.ArgumentList.Add(argument);
         }
+        if (failOnFunctionErrors) start.ArgumentList.Add("--fail-on-function-errors");
         var process = new Process { StartInfo = start };
         var host = new HostProcess(process, chosenPort, settingsFile);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) host.output.Enqueue(e.Data); };

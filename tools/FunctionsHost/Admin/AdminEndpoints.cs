@@ -8,23 +8,38 @@ namespace CoursePlatform.FunctionsHost.Admin;
 
 /// <summary>
 /// The real host's admin API, as far as local development needs it:
-/// <c>GET /admin/host/status</c> (Running once every function is loaded and its trigger wired) and <c>POST /admin/functions/{name}</c>
+/// <c>GET /admin/host/status</c> (Running once every function is loaded and its trigger wired; <c>functionErrors</c> lists
+/// the functions in error), <c>GET /admin/functions/{name}/status</c> (a function's errors) and <c>POST /admin/functions/{name}</c>
 /// (run a non-HTTP function now; body <c>{"input": "container/blob"}</c> for a blob trigger), answered with 202.
 /// </summary>
 public static class AdminEndpoints
 {
     public static void Map(WebApplication app, IReadOnlyDictionary<string, BlobTriggerFunction> blobTriggers)
     {
+        // The real host's status has no such list (its "errors" are the host's own); functionErrors is this host's addition.
         app.MapGet("/admin/host/status", (WorkerChannel worker, HostState state) =>
             state.IsRunning
-                ? Results.Ok(new { state = "Running", functions = worker.Functions.Select(f => f.Name) })
+                ? Results.Ok(new { state = "Running", functions = worker.Functions.Select(f => f.Name), functionErrors = worker.FunctionErrors })
                 : Results.Json(new { state = worker.Ready.IsFaulted ? "Error" : "Initializing" }, statusCode: StatusCodes.Status503ServiceUnavailable));
+
+        // FunctionsController.GetFunctionStatus: {"errors": [...]} for a function in error, {} for one without errors,
+        // 404 for a name the host does not know.
+        app.MapGet("/admin/functions/{name}/status", (string name, HttpContext context, WorkerChannel worker, FunctionKeys keys) =>
+        {
+            if (!keys.AllowsAdmin(context.Request)) return Results.Unauthorized();
+            if (worker.FunctionErrors.TryGetValue(name, out var errors)) return Results.Ok(new { errors });
+            return worker.Find(name) is null ? Results.NotFound() : Results.Ok(new { });
+        });
 
         app.MapPost("/admin/functions/{name}", async (string name, HttpContext context, WorkerChannel worker, FunctionKeys keys,
             TimerScheduler timers, BlobTriggerDispatcher blobs, IHostApplicationLifetime lifetime, ILoggerFactory loggers) =>
         {
             if (!keys.AllowsAdmin(context.Request)) return Results.Unauthorized();
-            if (worker.Find(name) is not { } function) return Results.NotFound(new { error = $"No function '{name}'." });
+            // As FunctionsController.Invoke, only a function the host runs can be run: one in error is not found.
+            if (worker.Find(name) is not { } function)
+            {
+                return Results.NotFound(new { error = worker.FunctionErrors.ContainsKey(name) ? $"'{name}' is in error; see GET /admin/functions/{name}/status." : $"No function '{name}'." });
+            }
 
             string? input = null;
             if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)

@@ -6,16 +6,18 @@ public sealed record HostArguments(
     int? Port,
     string? SettingsFile,
     TimeSpan StartupTimeout,
-    string? ExtractProtocolTo)
+    string? ExtractProtocolTo,
+    bool FailOnFunctionErrors = false)
 {
     public const string Usage =
-        "Usage: CoursePlatform.FunctionsHost --app <functions build output> [--port <n>, default: Host.LocalHttpPort of the settings file, else 7071] [--settings <local.settings.json>] [--startup-timeout <seconds>]\n" +
+        "Usage: CoursePlatform.FunctionsHost --app <functions build output> [--port <n>, default: Host.LocalHttpPort of the settings file, else 7071] [--settings <local.settings.json>] [--startup-timeout <seconds>] [--fail-on-function-errors]\n" +
         "       CoursePlatform.FunctionsHost --app <functions build output> --extract-protocol <out.pb>";
 
     public static HostArguments Parse(IReadOnlyList<string> args)
     {
         string? app = null, settings = null, extract = null;
         int? port = null;
+        var failOnFunctionErrors = false;
         var startupTimeout = TimeSpan.FromSeconds(60);
         for (var i = 0; i < args.Count; i++)
         {
@@ -27,11 +29,12 @@ public sealed record HostArguments(
                 case "--settings": settings = Value(); break;
                 case "--startup-timeout": startupTimeout = TimeSpan.FromSeconds(double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture)); break;
                 case "--extract-protocol": extract = Value(); break;
+                case "--fail-on-function-errors": failOnFunctionErrors = true; break;
                 case "--help" or "-h": throw new ArgumentException(Usage);
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'.\n{Usage}");
             }
         }
         if (app is null) throw new ArgumentException($"--app is required.\n{Usage}");
-        return new HostArguments(Path.GetFullPath(app), port, settings is null ? null : Path.GetFullPath(settings), startupTimeout, extract);
+        return new HostArguments(Path.GetFullPath(app), port, settings is null ? null : Path.GetFullPath(settings), startupTimeout, extract, failOnFunctionErrors);
     }
 }

@@ -37,7 +37,8 @@ public static class FunctionsMetadataFile
             {
                 FunctionId = Guid.NewGuid().ToString(),
                 Name = node["name"]?.ToString() ?? throw new HostStartupException($"A function in {file} has no name."),
-                ScriptFile = Path.Combine(appDirectory, node["scriptFile"]?.ToString() ?? ""),
+                // Left empty when the entry has none: the host reports that function in error (FunctionSetValidator).
+                ScriptFile = node["scriptFile"]?.ToString() is { Length: > 0 } scriptFile ? Path.Combine(appDirectory, scriptFile) : "",
                 EntryPoint = node["entryPoint"]?.ToString() ?? "",
                 Language = node["language"]?.ToString() ?? "dotnet-isolated",
                 Directory = appDirectory,

@@ -14,7 +14,7 @@ namespace CoursePlatform.FunctionsHost.Worker;
 /// functions_metadata, function_load), invocations, and the worker's logs. One worker at a time, one stream; when the
 /// worker dies the host <see cref="Restart"/>s the channel for the next worker process, as the Functions host does.
 /// </summary>
-public sealed class WorkerChannel(HostArguments arguments, HostJson hostJson, ILoggerFactory loggers)
+public sealed class WorkerChannel(HostArguments arguments, HostJson hostJson, FunctionSetValidationOptions validationOptions, ILoggerFactory loggers)
 {
     /// <summary>Reported to the worker as the host version; the worker only logs it.</summary>
     public const string HostVersion = "4.1000.0-local";
@@ -25,6 +25,7 @@ public sealed class WorkerChannel(HostArguments arguments, HostJson hostJson, IL
     // Completes when the next worker's channel replaces the current one; faults when the host stops.
     private volatile TaskCompletionSource replaced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IReadOnlyList<FunctionDefinition> functions = [];
+    private volatile FunctionSetValidation? validation;
 
     /// <summary>The state of one worker process's connection.</summary>
     private sealed class Session
@@ -49,6 +50,14 @@ public sealed class WorkerChannel(HostArguments arguments, HostJson hostJson, IL
     /// <summary>The functions the last worker to start reported (kept while a dead worker is replaced).</summary>
     public IReadOnlyList<FunctionDefinition> Functions => functions;
 
+    /// <summary>The functions in error (not loaded, not served): name, ignoring case, to the real host's messages.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> FunctionErrors =>
+        validation?.Errors ?? new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>What stops the whole host rather than one function (an invalid route template), once the functions are listed.</summary>
+    public string? HostError => validation?.HostError;
+
+    /// <summary>A function the worker loaded (never one in error).</summary>
     public FunctionDefinition? Find(string name) =>
         Functions.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase)
                                       || string.Equals(f.FullName, name, StringComparison.OrdinalIgnoreCase));
@@ -276,14 +285,25 @@ public sealed class WorkerChannel(HostArguments arguments, HostJson hostJson, IL
         var metadata = response.UseDefaultMetadataIndexing || response.FunctionMetadataResults.Count == 0
             ? FunctionsMetadataFile.Read(arguments.AppDirectory)
             : response.FunctionMetadataResults;
-        var reported = metadata.Select(m => FunctionDefinition.FromWorker(m, arguments.AppDirectory)).ToList();
-        if (reported.Count == 0)
+        if (metadata.Count == 0)
         {
             session.Ready.TrySetException(new HostStartupException("The worker reported no functions."));
             return;
         }
+        // As the real host, only the functions that pass its checks are loaded; the others are in error.
+        var entries = metadata.Select(m => (Entry: FunctionMetadataEntry.From(m), Metadata: m)).ToList();
+        var result = FunctionSetValidator.Validate(entries.Select(e => e.Entry), validationOptions);
+        validation = result;
+        var reported = entries.Where(e => result.Accepted.Any(a => ReferenceEquals(a, e.Entry)))
+            .Select(e => FunctionDefinition.FromWorker(e.Metadata, arguments.AppDirectory)).ToList();
         lock (session.PendingLoads)
         {
+            if (reported.Count == 0)
+            {
+                functions = [];
+                session.Ready.TrySetResult([]);
+                return;
+            }
             foreach (var function in reported) session.PendingLoads[function.Id] = function;
         }
         foreach (var function in reported)
