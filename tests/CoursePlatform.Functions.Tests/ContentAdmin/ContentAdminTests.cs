@@ -98,7 +98,7 @@ public sealed class ContentAdminTests(DatabaseFixture database) : IClassFixture<
         Assert.Equal(1, await app.Db(db => db.Courses.CountAsync(c => c.Id == enrolled.Id || c.Id == inCart.Id || c.Id == free.Id)));
         Assert.False(await app.Db(db => db.CartLines.AnyAsync(l => l.CourseId == inCart.Id)));
         Assert.False(await app.Db(db => db.Topics.AnyAsync(t => t.CourseId == free.Id)));
-        Assert.Empty(await container.GetBlobsAsync(prefix: $"{inCart.Id}/").ToListAsync());
+        Assert.Empty(await container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"{inCart.Id}/", default).ToListAsync());
         Assert.True(await container.GetBlobClient($"{enrolled.Id}/keep.vtt").ExistsAsync());
         await container.DeleteBlobIfExistsAsync($"{enrolled.Id}/keep.vtt");
     }

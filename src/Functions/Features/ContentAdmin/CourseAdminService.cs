@@ -82,7 +82,7 @@ public sealed class CourseAdminService(CoursePlatformDbContext db, CourseResolve
     private async Task DeleteUploadsAsync(Guid courseId, CancellationToken cancellationToken)
     {
         var container = blobs.GetBlobContainerClient(IngestionOptions.Container);
-        await foreach (var blob in container.GetBlobsAsync(prefix: $"{courseId}/", cancellationToken: cancellationToken))
+        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, $"{courseId}/", cancellationToken))
         {
             await container.DeleteBlobIfExistsAsync(blob.Name, DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
         }
