@@ -22,7 +22,7 @@ public sealed class EnrollmentFunctions(EnrollmentService enrollments)
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         var userId = context.RequireCaller().UserId;
-        var checkOnly = QueryValues.Flag(request, "checkOnly");
+        var checkOnly = QueryValues.Flag(request.Query["checkOnly"], "checkOnly");
         if (HasBody(request)) checkOnly |= (await request.ReadJsonAsync<EnrollRequest>(cancellationToken)).CheckOnly == true;
 
         if (checkOnly)

@@ -1,16 +1,16 @@
 using CoursePlatform.Functions.Infrastructure.Problems;
-using Microsoft.Azure.Functions.Worker.Http;
 
 namespace CoursePlatform.Functions.Infrastructure.Http;
 
-/// <summary>Typed query values: a value that does not parse is a 400, never a silent default.</summary>
+/// <summary>
+/// Typed query values: a value that does not parse is a 400, never a silent default. Functions pass
+/// <c>request.Query["name"]</c> themselves, which is how the OpenAPI document finds the values a function reads.
+/// </summary>
 public static class QueryValues
 {
-    /// <summary><c>true</c> or <c>false</c> (any case); absent or empty gives <paramref name="fallback"/>.</summary>
-    public static bool Flag(HttpRequestData request, string name, bool fallback = false)
+    /// <summary><c>true</c> or <c>false</c> (any case) in <paramref name="text"/>; absent or empty gives <paramref name="fallback"/>.</summary>
+    public static bool Flag(string? text, string name, bool fallback = false)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var text = request.Query[name];
         if (string.IsNullOrEmpty(text)) return fallback;
         return bool.TryParse(text, out var value)
             ? value
