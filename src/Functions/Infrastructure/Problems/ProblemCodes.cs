@@ -124,6 +124,10 @@ public static class ProblemCodes
         "An application for this email is already waiting for review.");
     public static readonly ProblemCode ApplicationAlreadyReviewed = new("application_already_reviewed", HttpStatusCode.Conflict, "Application already reviewed",
         "The application was already approved or rejected.");
+    public static readonly ProblemCode ApplicationOwnerUnproven = new("application_owner_unproven", HttpStatusCode.Conflict, "Account owner not proven",
+        "The application's email belongs to an existing account, and the application was not submitted while signed in to that account: approval never hands an existing account to whoever typed its email. Reject it; the owner applies again signed in.");
+    public static readonly ProblemCode ApplicationAdminAccount = new("application_admin_account", HttpStatusCode.Conflict, "Admin account",
+        "The application's email belongs to an admin account, and an application never turns an admin into a tutor.");
 
     /// <summary>Every code above, in declaration order.</summary>
     public static IReadOnlyList<ProblemCode> All { get; } = typeof(ProblemCodes)
