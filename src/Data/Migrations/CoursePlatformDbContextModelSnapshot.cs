@@ -539,13 +539,13 @@ namespace CoursePlatform.Data.Migrations
                     b.HasIndex("UserId")
                         .HasDatabaseName("ix_cold_call_messages_user_id");
 
-                    b.HasIndex("PromptId", "UserId")
-                        .IsUnique()
-                        .HasDatabaseName("ux_cold_call_messages_one_root_per_user")
-                        .HasFilter("parent_id IS NULL");
-
                     b.HasIndex("PromptId", "CohortId", "CreatedAt")
                         .HasDatabaseName("ix_cold_call_messages_prompt_id_cohort_id_created_at");
+
+                    b.HasIndex("PromptId", "UserId", "CohortId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_cold_call_messages_one_root_per_user_and_cohort")
+                        .HasFilter("parent_id IS NULL");
 
                     b.ToTable("cold_call_messages", null, t =>
                         {

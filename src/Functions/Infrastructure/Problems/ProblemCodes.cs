@@ -117,7 +117,7 @@ public static class ProblemCodes
     public static readonly ProblemCode AlreadyResponded = new("already_responded", HttpStatusCode.Conflict, "Already responded",
         "The caller already has a root response to this prompt; reply in the thread instead.");
     public static readonly ProblemCode MessageNotDeletable = new("message_not_deletable", HttpStatusCode.Conflict, "Message not deletable",
-        "A message with replies, or a hidden one, stays.");
+        "A root response (it opened the thread to its author, who must not answer again after reading), a message with replies, or a hidden one, stays.");
 
     // Tutor applications.
     public static readonly ProblemCode ApplicationPending = new("application_pending", HttpStatusCode.Conflict, "Application pending",
