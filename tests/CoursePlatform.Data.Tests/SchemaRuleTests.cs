@@ -178,7 +178,7 @@ public class SchemaRuleTests(DatabaseFixture database) : IClassFixture<DatabaseF
         ColdCallMessage Root() => new() { PromptId = prompt.Id, CohortId = cohort.Id, UserId = author.Id, Content = "answer", CreatedAt = Now };
         var root = await Save(Root());
 
-        await AssertViolates("ux_cold_call_messages_one_root_per_user", Root(), PostgresErrorCodes.UniqueViolation);
+        await AssertViolates("ux_cold_call_messages_one_root_per_user_and_cohort", Root(), PostgresErrorCodes.UniqueViolation);
         // Replies are not limited.
         for (var i = 0; i < 2; i++)
             await Save(new ColdCallMessage { PromptId = prompt.Id, CohortId = cohort.Id, UserId = author.Id, ParentId = root.Id, RootId = root.Id, Content = "reply", CreatedAt = Now });

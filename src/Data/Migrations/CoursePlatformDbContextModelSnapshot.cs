@@ -539,13 +539,13 @@ namespace CoursePlatform.Data.Migrations
                     b.HasIndex("UserId")
                         .HasDatabaseName("ix_cold_call_messages_user_id");
 
-                    b.HasIndex("PromptId", "UserId")
-                        .IsUnique()
-                        .HasDatabaseName("ux_cold_call_messages_one_root_per_user")
-                        .HasFilter("parent_id IS NULL");
-
                     b.HasIndex("PromptId", "CohortId", "CreatedAt")
                         .HasDatabaseName("ix_cold_call_messages_prompt_id_cohort_id_created_at");
+
+                    b.HasIndex("PromptId", "UserId", "CohortId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_cold_call_messages_one_root_per_user_and_cohort")
+                        .HasFilter("parent_id IS NULL");
 
                     b.ToTable("cold_call_messages", null, t =>
                         {
@@ -1871,6 +1871,10 @@ namespace CoursePlatform.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<Guid?>("ApplicantUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("applicant_user_id");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1926,6 +1930,9 @@ namespace CoursePlatform.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_tutor_applications");
+
+                    b.HasIndex("ApplicantUserId")
+                        .HasDatabaseName("ix_tutor_applications_applicant_user_id");
 
                     b.HasIndex("Email")
                         .IsUnique()
@@ -2659,6 +2666,12 @@ namespace CoursePlatform.Data.Migrations
 
             modelBuilder.Entity("CoursePlatform.Data.Model.TutorApplication", b =>
                 {
+                    b.HasOne("CoursePlatform.Data.Model.User", "ApplicantUser")
+                        .WithMany()
+                        .HasForeignKey("ApplicantUserId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_tutor_applications_users_applicant_user_id");
+
                     b.HasOne("CoursePlatform.Data.Model.User", "ReviewedBy")
                         .WithMany()
                         .HasForeignKey("ReviewedById")
@@ -2670,6 +2683,8 @@ namespace CoursePlatform.Data.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_tutor_applications_users_user_id");
+
+                    b.Navigation("ApplicantUser");
 
                     b.Navigation("ReviewedBy");
 

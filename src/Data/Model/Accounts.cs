@@ -122,6 +122,12 @@ public class TutorApplication
     /// <summary>The user account created or linked on approval.</summary>
     public Guid? UserId { get; set; }
     public User? User { get; set; }
+    /// <summary>
+    /// The account the applicant was signed in to when submitting (its email is the application's): the only
+    /// proof of ownership that lets approval make an existing account a tutor.
+    /// </summary>
+    public Guid? ApplicantUserId { get; set; }
+    public User? ApplicantUser { get; set; }
     public Guid? ReviewedById { get; set; }
     public User? ReviewedBy { get; set; }
     public DateTimeOffset? ReviewedAt { get; set; }
@@ -138,6 +144,7 @@ public class TutorApplicationConfiguration : IEntityTypeConfiguration<TutorAppli
         builder.Property(x => x.ReviewReason).HasMaxLength(2000);
         builder.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne(x => x.ReviewedBy).WithMany().HasForeignKey(x => x.ReviewedById).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne(x => x.ApplicantUser).WithMany().HasForeignKey(x => x.ApplicantUserId).OnDelete(DeleteBehavior.SetNull);
         builder.HasIndex(x => new { x.Status, x.CreatedAt }); // admin list by status, newest first
         builder.HasIndex(x => x.Email).IsUnique().HasFilter("status = 'pending'").HasDatabaseName("ux_tutor_applications_pending_email");
         builder.ToTable(t => t.HasCheckConstraint("ck_tutor_applications_email_normalized", "email = lower(btrim(email)) AND email <> ''"));

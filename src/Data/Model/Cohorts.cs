@@ -139,9 +139,10 @@ public class ColdCallMessageConfiguration : IEntityTypeConfiguration<ColdCallMes
         builder.HasIndex(x => x.RootId);
         builder.HasIndex(x => x.ParentId);
         builder.HasIndex(x => x.UserId);
-        // One root response per learner and prompt: the blind-response gate keys on it.
-        builder.HasIndex(x => new { x.PromptId, x.UserId }).IsUnique().HasFilter("parent_id IS NULL")
-            .HasDatabaseName("ux_cold_call_messages_one_root_per_user");
+        // One root response per learner, prompt and cohort: the blind-response gate keys on it, and a learner moved
+        // to another cohort answers there before reading its thread (the answer given in the first cohort stays there).
+        builder.HasIndex(x => new { x.PromptId, x.UserId, x.CohortId }).IsUnique().HasFilter("parent_id IS NULL")
+            .HasDatabaseName("ux_cold_call_messages_one_root_per_user_and_cohort");
         builder.ToTable(t =>
         {
             t.HasCheckConstraint("ck_cold_call_messages_thread", "(parent_id IS NULL) = (root_id IS NULL)");

@@ -171,7 +171,84 @@ public sealed class ColdCallTests(DatabaseFixture database) : IClassFixture<Data
         await Problem(HttpStatusCode.Conflict, () => app.Run<ColdCallService>(x => x.DeleteOwnAsync(As(s.Ana), anas.Id, default)));
         await Problem(HttpStatusCode.NotFound, () => app.Run<ColdCallService>(x => x.DeleteOwnAsync(As(s.Ana), reply.Id, default)));
         await app.Run<ColdCallService>(x => x.DeleteOwnAsync(As(s.Ben), reply.Id, default));
-        await app.Run<ColdCallService>(x => x.DeleteOwnAsync(As(s.Ana), anas.Id, default));
-        Assert.Single((await Thread(s.Ben, s.Prompt)).Items);
+        Assert.Equal(2, (await Thread(s.Ben, s.Prompt)).Items.Count);
+    }
+
+    [Fact]
+    public async Task A_response_stays_once_it_opened_the_thread_so_nobody_answers_again_after_reading()
+    {
+        // The bypass: post "x", read every answer, delete it, post a polished answer.
+        var s = await ArrangeAsync();
+        await Post(s.Ana, s.Prompt, "In a private subnet, behind a security group, with no public address.");
+        var placeholder = await Post(s.Ben, s.Prompt, "x");
+        Assert.Equal(2, (await Thread(s.Ben, s.Prompt)).Total);
+
+        var kept = await Problem(HttpStatusCode.Conflict, () => app.Run<ColdCallService>(x => x.DeleteOwnAsync(As(s.Ben), placeholder.Id, default)));
+        Assert.Equal(ProblemCodes.MessageNotDeletable, kept.Code);
+        Assert.Contains("opened the thread", kept.Detail, StringComparison.Ordinal);
+        Assert.Equal(ProblemCodes.AlreadyResponded, (await Problem(HttpStatusCode.Conflict, () => Post(s.Ben, s.Prompt, "A polished answer."))).Code);
+        Assert.Equal("x", (await Prompts(s.Ben, s.Topic))[0].OwnResponse!.Content);
+
+        // A reply without replies may still go.
+        var reply = await Post(s.Ben, s.Prompt, "Why no public address?", placeholder.Id);
+        await app.Run<ColdCallService>(x => x.DeleteOwnAsync(As(s.Ben), reply.Id, default));
+    }
+
+    [Fact]
+    public async Task A_learner_moved_to_another_cohort_answers_there_before_reading_its_thread()
+    {
+        var s = await ArrangeAsync();
+        await Post(s.Cara, s.Prompt, "Cohort B's answer.");
+        await Post(s.Ana, s.Prompt, "Cohort A's answer.");
+        Assert.Single((await Thread(s.Ana, s.Prompt)).Items);
+
+        // An admin moves Ana from cohort A to cohort B.
+        var b = await app.Db(db => db.CohortMembers.Where(m => m.Email == s.Cara.Email).Select(m => m.CohortId).SingleAsync());
+        await app.Db(async db =>
+        {
+            await db.CohortMembers.Where(m => m.Email == s.Ana.Email).ExecuteDeleteAsync();
+            db.CohortMembers.Add(new CohortMember { CohortId = b, Email = s.Ana.Email, BatchNo = 1, CreatedAt = app.Clock.GetUtcNow() });
+            await db.SaveChangesAsync();
+            return await db.Enrollments.Where(e => e.UserId == s.Ana.Id).ExecuteUpdateAsync(u => u.SetProperty(e => e.CohortId, b));
+        });
+
+        var blind = await Problem(HttpStatusCode.Forbidden, () => Thread(s.Ana, s.Prompt));
+        Assert.Equal(ProblemCodes.BlindResponseRequired, blind.Code);
+        var prompt = (await Prompts(s.Ana, s.Topic))[0];
+        Assert.Equal((false, (OwnResponseDto?)null, (int?)null), (prompt.Revealed, prompt.OwnResponse, prompt.ResponseCount));
+        var caras = (await Thread(s.Cara, s.Prompt)).Items.Single();
+        await Problem(HttpStatusCode.Forbidden, () => Post(s.Ana, s.Prompt, "Me too.", caras.Id));
+        await Problem(HttpStatusCode.Forbidden, () => app.Run<ColdCallService, StarDto>(x => x.ToggleStarAsync(As(s.Ana), caras.Id, default)));
+
+        var answer = await Post(s.Ana, s.Prompt, "My answer in cohort B.");
+        Assert.Equal(b, answer.CohortId);
+        Assert.Equal(["Cohort B's answer.", "My answer in cohort B."], (await Thread(s.Ana, s.Prompt)).Items.Select(m => m.Content));
+        Assert.Equal(answer.Id, (await Prompts(s.Ana, s.Topic))[0].OwnResponse!.Id);
+        Assert.Equal(ProblemCodes.AlreadyResponded, (await Problem(HttpStatusCode.Conflict, () => Post(s.Ana, s.Prompt, "Again."))).Code);
+        Assert.Equal(["Cohort A's answer."], (await Thread(s.Tutor, s.Prompt, s.CohortA.Id)).Items.Select(m => m.Content)); // it stays where it was given
+    }
+
+    [Fact]
+    public async Task Replies_under_a_hidden_message_are_hidden_with_it()
+    {
+        var s = await ArrangeAsync();
+        var anas = await Post(s.Ana, s.Prompt, "Something rude.");
+        var bens = await Post(s.Ben, s.Prompt, "Behind a security group.");
+        var reply = await Post(s.Ben, s.Prompt, "Quoting it: something rude.", anas.Id);
+        var nested = await Post(s.Ana, s.Prompt, "And again.", reply.Id);
+        var elsewhere = await Post(s.Ana, s.Prompt, "A fair point.", bens.Id);
+
+        await app.Run<ColdCallService, ColdCallMessageDto>(x => x.SetHiddenAsync(As(s.Tutor), anas.Id, true, default));
+        var seen = (await Thread(s.Ben, s.Prompt)).Items.Select(m => m.Id).ToList();
+        Assert.Equal([bens.Id, elsewhere.Id], seen);
+        Assert.Equal(2, (await Thread(s.Ben, s.Prompt)).Total);
+        Assert.Equal(5, (await Thread(s.Tutor, s.Prompt)).Total); // staff still see the whole thread
+        await Problem(HttpStatusCode.NotFound, () => Post(s.Ben, s.Prompt, "Replying under it anyway.", nested.Id));
+        await Problem(HttpStatusCode.NotFound, () => app.Run<ColdCallService, StarDto>(x => x.ToggleStarAsync(As(s.Ben), nested.Id, default)));
+
+        // Hiding a reply hides what answers it, not its parent.
+        await app.Run<ColdCallService, ColdCallMessageDto>(x => x.SetHiddenAsync(As(s.Tutor), anas.Id, false, default));
+        await app.Run<ColdCallService, ColdCallMessageDto>(x => x.SetHiddenAsync(As(s.Tutor), reply.Id, true, default));
+        Assert.Equal([anas.Id, bens.Id, elsewhere.Id], (await Thread(s.Ben, s.Prompt)).Items.Select(m => m.Id));
     }
 }

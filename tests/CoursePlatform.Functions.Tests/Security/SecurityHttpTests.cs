@@ -6,6 +6,7 @@ using System.Text.Json;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Auth;
+using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -151,6 +152,123 @@ public sealed class SecurityHttpTests(SecurityHostedApp app) : IClassFixture<Sec
         await ProblemAsync(late, HttpStatusCode.Unauthorized);
         using var after = await app.Api.PostAsJsonAsync("auth/refresh", new { refreshToken = bodies[0].GetProperty("refreshToken").GetString() });
         await ProblemAsync(after, HttpStatusCode.Unauthorized); // the whole family went with it
+    }
+
+    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string? bearer = null, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        if (bearer is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        return await app.Api.SendAsync(request);
+    }
+
+    private static object Application(string email) => new
+    {
+        fullName = "Mallory Applicant", email, expertise = new[] { "Networking" }, motivation = "I would love to teach subnetting to everyone here.",
+    };
+
+    /// <summary>Submits a tutor application (signed in when <paramref name="bearer"/> is given) and returns its id.</summary>
+    private async Task<Guid> ApplyAsync(string email, string? bearer = null)
+    {
+        await using (var db = app.Database.CreateContext())
+            await db.RateLimitCounters.Where(c => c.Key.StartsWith("tutor-apply:")).ExecuteDeleteAsync();
+        using var response = await Send(HttpMethod.Post, "tutor-applications", bearer, Application(email));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.GetProperty("id").GetGuid();
+    }
+
+    private async Task<JsonElement> ReviewListEntryAsync(string admin, Guid applicationId)
+    {
+        using var response = await Send(HttpMethod.Get, "manage/tutor-applications?status=pending&pageSize=100", admin);
+        var list = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        return list.GetProperty("items").EnumerateArray().Single(a => a.GetProperty("id").GetGuid() == applicationId);
+    }
+
+    /// <summary>The Google sign-in of <paramref name="email"/> at the stand-in, in one browser; its callback's response.</summary>
+    private async Task<HttpResponseMessage> GoogleSignInAsync(string email)
+    {
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.Api.BaseAddress };
+        using var start = await browser.GetAsync($"auth/google/start?redirect={Uri.EscapeDataString(SecurityHostedApp.Frontend + "/")}&login_hint={email}&code_challenge={GoogleSignInService.Challenge(Verifier)}");
+        using var atProvider = await browser.GetAsync(start.Headers.Location);
+        return await browser.GetAsync("auth/google/callback" + atProvider.Headers.Location!.Query);
+    }
+
+    [Fact]
+    public async Task Approving_an_anonymous_application_never_hands_over_the_existing_account_of_its_email()
+    {
+        // Before: approval linked the account by email and answered with a password-setup token for it.
+        var (_, admin) = await app.SignInAsync(UserRole.Admin);
+        var learner = Build.User(DateTimeOffset.UtcNow, UserRole.Learner, $"victim-{Guid.NewGuid():N}@example.com"); // no password, no Google yet
+        var owner = Build.User(DateTimeOffset.UtcNow, UserRole.Admin, $"owner-{Guid.NewGuid():N}@example.com"); // from grant-admin
+        string ownersToken;
+        await using (var db = app.Database.CreateContext())
+        {
+            db.Users.AddRange(learner, owner);
+            await db.SaveChangesAsync();
+            (ownersToken, _) = await PasswordSetupToken.IssueAsync(db, owner.Id, DateTimeOffset.UtcNow, default);
+        }
+
+        foreach (var (victim, code) in new[] { (learner, ProblemCodes.ApplicationOwnerUnproven), (owner, ProblemCodes.ApplicationAdminAccount) })
+        {
+            var applicationId = await ApplyAsync(victim.Email);
+            var entry = await ReviewListEntryAsync(admin, applicationId);
+            Assert.True(entry.GetProperty("existingAccount").GetBoolean());
+            Assert.False(entry.GetProperty("submittedByAccount").GetBoolean());
+
+            using var approval = await Send(HttpMethod.Post, $"manage/tutor-applications/{applicationId}/approve", admin);
+            var problem = await ProblemAsync(approval, HttpStatusCode.Conflict);
+            Assert.Equal(code.Code, problem.GetProperty("code").GetString());
+            Assert.DoesNotContain("token", await approval.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        }
+
+        await using (var db = app.Database.CreateContext())
+        {
+            Assert.False(await db.PasswordSetupTokens.AnyAsync(t => t.UserId == learner.Id));
+            Assert.Equal(1, await db.PasswordSetupTokens.CountAsync(t => t.UserId == owner.Id));
+            Assert.False(await db.Tutors.AnyAsync(t => t.UserId == learner.Id || t.UserId == owner.Id));
+            Assert.Equal([UserRole.Learner, UserRole.Admin], await db.Users.Where(u => u.Id == learner.Id || u.Id == owner.Id)
+                .OrderBy(u => u.Id == owner.Id).Select(u => u.Role).ToListAsync());
+            Assert.Equal(2, await db.TutorApplications.CountAsync(a => (a.Email == learner.Email || a.Email == owner.Email) && a.Status == TutorApplicationStatus.Pending));
+        }
+
+        // The owners still get in: the learner with Google (linked by email, as before), the admin with their own token.
+        using (var google = await GoogleSignInAsync(learner.Email))
+        {
+            Assert.Equal(HttpStatusCode.Found, google.StatusCode);
+            Assert.StartsWith(SecurityHostedApp.Frontend + "/?code=", google.Headers.Location!.ToString(), StringComparison.Ordinal);
+        }
+        using var setup = await Send(HttpMethod.Post, "auth/password-setup", body: new { token = ownersToken, password = Password });
+        Assert.Equal(HttpStatusCode.OK, setup.StatusCode);
+        using var login = await Login(owner.Email, Password);
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_learner_who_applies_signed_in_is_made_a_tutor_by_approval_with_no_setup_token()
+    {
+        var (_, admin) = await app.SignInAsync(UserRole.Admin);
+        var (learner, bearer) = await app.SignInAsync(UserRole.Learner);
+
+        // Signed in, one applies for one's own account only.
+        using (var other = await Send(HttpMethod.Post, "tutor-applications", bearer, Application($"someone-{Guid.NewGuid():N}@example.com")))
+        {
+            var problem = await ProblemAsync(other, HttpStatusCode.BadRequest);
+            Assert.True(problem.GetProperty("errors").TryGetProperty("email", out _), problem.ToString());
+        }
+        var applicationId = await ApplyAsync(learner.Email.ToUpperInvariant(), bearer);
+        var entry = await ReviewListEntryAsync(admin, applicationId);
+        Assert.True(entry.GetProperty("existingAccount").GetBoolean());
+        Assert.True(entry.GetProperty("submittedByAccount").GetBoolean());
+
+        using var approval = await Send(HttpMethod.Post, $"manage/tutor-applications/{applicationId}/approve", admin);
+        var body = JsonDocument.Parse(await approval.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(approval.StatusCode == HttpStatusCode.OK, body.ToString());
+        Assert.Equal(learner.Id, body.GetProperty("application").GetProperty("userId").GetGuid());
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("passwordSetup").ValueKind);
+        await using var db = app.Database.CreateContext();
+        Assert.Equal(UserRole.Tutor, await db.Users.Where(u => u.Id == learner.Id).Select(u => u.Role).SingleAsync());
+        Assert.True(await db.Tutors.AnyAsync(t => t.UserId == learner.Id));
+        Assert.False(await db.PasswordSetupTokens.AnyAsync(t => t.UserId == learner.Id));
     }
 
     [Theory]

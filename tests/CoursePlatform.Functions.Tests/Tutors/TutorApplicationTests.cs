@@ -25,8 +25,11 @@ public sealed class TutorApplicationTests(DatabaseFixture database) : IClassFixt
     private static TutorApplicationRequest Request(string email, IReadOnlyList<string?>? expertise = null, IReadOnlyList<string?>? links = null) =>
         new("Ada Lovelace", email, expertise ?? ["Networking", "Cloud cost"], "I have taught subnetting to hundreds of engineers.", links);
 
-    private Task<SubmittedApplicationDto> Apply(TutorApplicationRequest request, string? from = null) =>
-        app.Run<TutorApplicationService, SubmittedApplicationDto>(s => s.ApplyAsync(request, from ?? address, default));
+    private Task<SubmittedApplicationDto> Apply(TutorApplicationRequest request, string? from = null, User? signedIn = null) =>
+        app.Run<TutorApplicationService, SubmittedApplicationDto>(s => s.ApplyAsync(request, signedIn is null ? null : As(signedIn), from ?? address, default));
+
+    private Task<PagedList<TutorApplicationDto>> Pending() =>
+        app.Run<TutorApplicationService, PagedList<TutorApplicationDto>>(s => s.ListAsync(TutorApplicationStatus.Pending, new PageRequest(1, 100), default));
 
     private Task<ApprovalDto> Approve(User admin, Guid id) =>
         app.Run<TutorApplicationService, ApprovalDto>(s => s.ApproveAsync(As(admin), id, default));
@@ -90,21 +93,86 @@ public sealed class TutorApplicationTests(DatabaseFixture database) : IClassFixt
     }
 
     [Fact]
-    public async Task Approval_links_an_existing_account_by_email_a_learner_becomes_a_tutor_and_keeps_signing_in_with_google()
+    public async Task An_anonymous_application_for_an_existing_accounts_email_is_never_approved_into_that_account()
+    {
+        // Anyone can type an email: approval used to link the account by it and hand its setup token to the admin.
+        var admin = await app.CreateUserAsync(UserRole.Admin);
+        var withGoogle = await app.CreateUserAsync(UserRole.Learner, NewEmail(), u => (u.AuthProvider, u.ProviderSubject) = ("google", Guid.NewGuid().ToString()));
+        var withoutWayIn = await app.CreateUserAsync(UserRole.Learner, NewEmail());
+        var unsetAdmin = await app.CreateUserAsync(UserRole.Admin, NewEmail()); // grant-admin, no password yet
+        var victims = new[] { withGoogle, withoutWayIn, unsetAdmin };
+        var ids = new List<Guid>();
+        foreach (var victim in victims) ids.Add((await Apply(Request(victim.Email))).Id); // anonymous: 201, nothing tells the account exists
+
+        var listed = (await Pending()).Items.Where(a => ids.Contains(a.Id)).ToList();
+        Assert.Equal(3, listed.Count);
+        Assert.All(listed, a => Assert.Equal((true, false), (a.ExistingAccount, a.SubmittedByAccount)));
+
+        var learnerRefusal = await Problem(HttpStatusCode.Conflict, () => Approve(admin, ids[0]));
+        Assert.Equal(ProblemCodes.ApplicationOwnerUnproven, learnerRefusal.Code);
+        Assert.Contains("signed in", learnerRefusal.Detail, StringComparison.Ordinal);
+        Assert.Equal(ProblemCodes.ApplicationOwnerUnproven, (await Problem(HttpStatusCode.Conflict, () => Approve(admin, ids[1]))).Code);
+        Assert.Equal(ProblemCodes.ApplicationAdminAccount, (await Problem(HttpStatusCode.Conflict, () => Approve(admin, ids[2]))).Code);
+
+        var victimIds = victims.Select(v => v.Id).ToList();
+        Assert.Equal([UserRole.Learner, UserRole.Learner, UserRole.Admin],
+            await app.Db(db => db.Users.Where(u => victimIds.Contains(u.Id)).OrderBy(u => u.Id == withoutWayIn.Id ? 1 : u.Id == unsetAdmin.Id ? 2 : 0).Select(u => u.Role).ToListAsync()));
+        Assert.False(await app.Db(db => db.Tutors.AnyAsync(t => victimIds.Contains(t.UserId))));
+        Assert.False(await app.Db(db => db.PasswordSetupTokens.AnyAsync(t => victimIds.Contains(t.UserId))));
+        Assert.All((await Pending()).Items.Where(a => ids.Contains(a.Id)), a => Assert.Null(a.UserId));
+
+        // The way out the problem names: reject, and the owner applies again signed in.
+        await app.Run<TutorApplicationService, TutorApplicationDto>(s => s.RejectAsync(As(admin), ids[1], "Apply while signed in to your account.", default));
+        var own = await Apply(Request(withoutWayIn.Email), signedIn: withoutWayIn);
+        var approved = await Approve(admin, own.Id);
+        Assert.Equal((withoutWayIn.Id, (PasswordSetupDto?)null), (approved.Application.UserId!.Value, approved.PasswordSetup));
+    }
+
+    [Fact]
+    public async Task A_learner_who_applies_signed_in_is_made_a_tutor_and_keeps_their_own_way_in()
     {
         var admin = await app.CreateUserAsync(UserRole.Admin);
         var learner = await app.CreateUserAsync(UserRole.Learner, NewEmail(), u => (u.AuthProvider, u.ProviderSubject) = ("google", Guid.NewGuid().ToString()));
-        var otherAdmin = await app.CreateUserAsync(UserRole.Admin, NewEmail(), u => u.PasswordHash = "an admin who signs in with a password");
 
-        var approved = await Approve(admin, (await Apply(Request(learner.Email))).Id);
-        var adminApproved = await Approve(admin, (await Apply(Request(otherAdmin.Email))).Id);
+        var mismatch = await Problem(HttpStatusCode.BadRequest, () => Apply(Request(NewEmail()), signedIn: learner));
+        Assert.Equal(["email"], mismatch.Errors!.Keys);
+        var submitted = await Apply(Request(" " + learner.Email.ToUpperInvariant()), signedIn: learner);
+        Assert.Equal(learner.Id, await app.Db(db => db.TutorApplications.Where(a => a.Id == submitted.Id).Select(a => a.ApplicantUserId).SingleAsync()));
+        var listed = (await Pending()).Items.Single(a => a.Id == submitted.Id);
+        Assert.Equal((true, true), (listed.ExistingAccount, listed.SubmittedByAccount));
 
+        var approved = await Approve(admin, submitted.Id);
         Assert.Null(approved.PasswordSetup); // signs in with Google as before
-        Assert.Null(adminApproved.PasswordSetup);
         Assert.Equal(learner.Id, approved.Application.UserId);
         Assert.Equal(UserRole.Tutor, await app.Db(db => db.Users.Where(u => u.Id == learner.Id).Select(u => u.Role).SingleAsync()));
-        Assert.Equal(UserRole.Admin, await app.Db(db => db.Users.Where(u => u.Id == otherAdmin.Id).Select(u => u.Role).SingleAsync()));
-        Assert.Equal(2, await app.Db(db => db.Tutors.CountAsync(t => t.UserId == learner.Id || t.UserId == otherAdmin.Id)));
+        Assert.Equal(approved.Application.TutorId, await app.Db(db => db.Tutors.Where(t => t.UserId == learner.Id).Select(t => (Guid?)t.Id).SingleAsync()));
+        Assert.False(await app.Db(db => db.PasswordSetupTokens.AnyAsync(t => t.UserId == learner.Id)));
+    }
+
+    [Fact]
+    public async Task An_admin_is_never_made_a_tutor_by_an_application()
+    {
+        var admin = await app.CreateUserAsync(UserRole.Admin);
+        var other = await app.CreateUserAsync(UserRole.Admin, NewEmail(), u => u.PasswordHash = "an admin who signs in with a password");
+
+        var signedIn = await Problem(HttpStatusCode.Conflict, () => Apply(Request(other.Email), signedIn: other));
+        Assert.Equal(ProblemCodes.ApplicationAdminAccount, signedIn.Code);
+        var anonymous = await Apply(Request(other.Email));
+        Assert.Equal(ProblemCodes.ApplicationAdminAccount, (await Problem(HttpStatusCode.Conflict, () => Approve(admin, anonymous.Id))).Code);
+        Assert.False(await app.Db(db => db.Tutors.AnyAsync(t => t.UserId == other.Id)));
+    }
+
+    [Fact]
+    public async Task An_account_created_for_the_email_after_an_anonymous_application_is_not_approved_into_it()
+    {
+        var admin = await app.CreateUserAsync(UserRole.Admin);
+        var email = NewEmail();
+        var submitted = await Apply(Request(email));
+        Assert.False((await Pending()).Items.Single(a => a.Id == submitted.Id).ExistingAccount);
+        await app.CreateUserAsync(UserRole.Learner, email); // the owner signs up with Google before the review
+
+        Assert.Equal(ProblemCodes.ApplicationOwnerUnproven, (await Problem(HttpStatusCode.Conflict, () => Approve(admin, submitted.Id))).Code);
+        Assert.False(await app.Db(db => db.PasswordSetupTokens.AnyAsync(t => t.User.Email == email)));
     }
 
     [Fact]

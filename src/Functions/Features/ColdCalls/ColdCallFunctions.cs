@@ -66,7 +66,7 @@ public sealed class ColdCallFunctions(ColdCallService coldCalls)
         return await request.OkAsync(await coldCalls.SetHiddenAsync(caller, messageId, hidden, cancellationToken), cancellationToken);
     }
 
-    /// <summary>The author deletes their own message (204); a response that has replies stays (409).</summary>
+    /// <summary>The author deletes their own reply (204); a root response, a message that has replies and a hidden one stay (409).</summary>
     [Function("DeleteColdCallMessage")]
     public async Task<HttpResponseData> Delete(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "cold-call-messages/{messageId:guid}")] HttpRequestData request,

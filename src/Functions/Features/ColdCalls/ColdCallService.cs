@@ -11,9 +11,11 @@ namespace CoursePlatform.Functions.Features.ColdCalls;
 
 /// <summary>
 /// Cold calls (product.md): a learner of an active cohort of the course answers a topic's prompts blind: until
-/// their own root response is posted they see nobody else's; then they read their cohort's thread, reply in it
-/// and star others' messages. The course's tutors and admins see every cohort, reply, and hide messages
-/// (hidden messages disappear for learners and stay for staff with who hid them and when).
+/// their own root response is posted in their current cohort they see nobody else's; then they read that cohort's
+/// thread, reply in it and star others' messages. A root response is never deleted (it opened the thread, and
+/// deleting it would let its author answer again after reading). The course's tutors and admins see every cohort,
+/// reply, and hide messages (a hidden message and the replies under it disappear for learners and stay for staff
+/// with who hid it and when).
 /// </summary>
 public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess access, CohortMembership membership, TimeProvider time)
 {
@@ -31,7 +33,7 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
             .Select(p => new
             {
                 p.Id, p.DisplayOrder, p.Prompt,
-                Own = db.ColdCallMessages.Where(m => m.PromptId == p.Id && m.UserId == userId && m.ParentId == null)
+                Own = db.ColdCallMessages.Where(m => m.PromptId == p.Id && m.UserId == userId && m.ParentId == null && (isStaff || m.CohortId == cohortId))
                     .Select(m => new OwnResponseDto(m.Id, m.Content, m.CreatedAt)).FirstOrDefault(),
                 Responses = db.ColdCallMessages.Count(m => m.PromptId == p.Id && m.ParentId == null
                                                             && (isStaff || (m.CohortId == cohortId && m.HiddenAt == null))),
@@ -64,9 +66,10 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
         {
             var parent = await db.ColdCallMessages.AsNoTracking().Where(m => m.Id == parentId && m.PromptId == promptId)
                 .Select(m => new { m.Id, m.CohortId, m.RootId, m.HiddenAt }).SingleOrDefaultAsync(cancellationToken);
-            if (parent is null || (!context.IsStaff && (parent.CohortId != context.CohortId || parent.HiddenAt is not null)))
+            if (parent is null || (!context.IsStaff && (parent.CohortId != context.CohortId || parent.HiddenAt is not null
+                                                         || await UnderHiddenAsync(parent.Id, cancellationToken))))
                 throw ProblemException.NotFound("message of this prompt in your cohort");
-            if (!context.IsStaff) await RequireOwnRootAsync(caller.UserId, promptId, cancellationToken);
+            if (!context.IsStaff) await RequireOwnRootAsync(caller.UserId, promptId, context.CohortId!.Value, cancellationToken);
             cohortId = parent.CohortId;
             rootId = parent.RootId ?? parent.Id;
         }
@@ -92,16 +95,23 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
         return await MessageAsync(caller, message.Id, context.IsStaff, cancellationToken);
     }
 
-    /// <summary>The thread: the caller's cohort after their own root response (403 before); staff see every cohort (<paramref name="cohortFilter"/>).</summary>
+    /// <summary>
+    /// The thread: the caller's cohort after their own root response in it (403 before), without hidden messages and
+    /// the replies under them; staff see every cohort (<paramref name="cohortFilter"/>) and everything.
+    /// </summary>
     public async Task<PagedList<ColdCallMessageDto>> ThreadAsync(Caller caller, Guid promptId, Guid? cohortFilter, PageRequest page, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(page);
         var context = await ContextAsync(caller, promptId, cancellationToken);
-        if (!context.IsStaff) await RequireOwnRootAsync(caller.UserId, promptId, cancellationToken);
         var query = db.ColdCallMessages.AsNoTracking().Where(m => m.PromptId == promptId);
-        query = context.IsStaff
-            ? cohortFilter is { } cohort ? query.Where(m => m.CohortId == cohort) : query
-            : query.Where(m => m.CohortId == context.CohortId && m.HiddenAt == null);
+        if (context.IsStaff) query = cohortFilter is { } cohort ? query.Where(m => m.CohortId == cohort) : query;
+        else
+        {
+            var cohortId = context.CohortId!.Value;
+            await RequireOwnRootAsync(caller.UserId, promptId, cohortId, cancellationToken);
+            var hidden = await HiddenSubtreesAsync(promptId, cohortId, cancellationToken);
+            query = query.Where(m => m.CohortId == cohortId && !hidden.Contains(m.Id));
+        }
         return await Project(query.OrderBy(m => m.CreatedAt).ThenBy(m => m.Id), caller.UserId, context.IsStaff).ToPageAsync(page, cancellationToken);
     }
 
@@ -133,19 +143,22 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
     }
 
     /// <summary>
-    /// An author deletes their own message, in one statement: not one that has replies (a reply saved a moment
-    /// earlier wins; one saved later finds its parent gone, 404), and not one the course staff hid (it stays for them).
+    /// An author deletes their own reply, in one statement: not one that has replies (a reply saved a moment earlier
+    /// wins; one saved later finds its parent gone, 404), and not one the course staff hid (it stays for them).
+    /// A root response is never deleted: posting it revealed the thread, and deleting it would let its author post
+    /// a polished answer after reading everyone else's (the blind-response rule).
     /// </summary>
     public async Task DeleteOwnAsync(Caller caller, Guid messageId, CancellationToken cancellationToken)
     {
         var deleted = await db.ColdCallMessages
-            .Where(m => m.Id == messageId && m.UserId == caller.UserId && m.HiddenAt == null && !db.ColdCallMessages.Any(r => r.ParentId == m.Id))
+            .Where(m => m.Id == messageId && m.UserId == caller.UserId && m.ParentId != null && m.HiddenAt == null
+                        && !db.ColdCallMessages.Any(r => r.ParentId == m.Id))
             .ExecuteDeleteAsync(cancellationToken);
         if (deleted == 1) return;
         var message = await db.ColdCallMessages.AsNoTracking().Where(m => m.Id == messageId && m.UserId == caller.UserId)
             .Select(m => new { m.ParentId, m.HiddenAt }).SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("message of yours");
         throw ProblemException.Conflict(message.HiddenAt is not null ? "A hidden message stays for the course staff."
-            : message.ParentId is null ? "A response that has replies stays: the thread would lose its start."
+            : message.ParentId is null ? "Your response opened the thread to you, so it stays: answering again after reading the others would not be blind."
             : "A reply that has replies stays: the thread would lose its middle.", ProblemCodes.MessageNotDeletable);
     }
 
@@ -175,11 +188,32 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
         return new PromptContext(promptId, prompt.CourseId, isStaff, cohortId);
     }
 
-    private async Task RequireOwnRootAsync(Guid userId, Guid promptId, CancellationToken cancellationToken)
+    /// <summary>The learner's root response in this cohort opens its thread; one given in a cohort they left does not.</summary>
+    private async Task RequireOwnRootAsync(Guid userId, Guid promptId, Guid cohortId, CancellationToken cancellationToken)
     {
-        if (!await db.ColdCallMessages.AnyAsync(m => m.PromptId == promptId && m.UserId == userId && m.ParentId == null, cancellationToken))
-            throw ProblemException.Forbidden("Post your own response first: the thread opens once you have answered (blind response).", ProblemCodes.BlindResponseRequired);
+        if (!await db.ColdCallMessages.AnyAsync(m => m.PromptId == promptId && m.UserId == userId && m.CohortId == cohortId && m.ParentId == null, cancellationToken))
+            throw ProblemException.Forbidden("Post your own response first: the thread opens once you have answered in your cohort (blind response).", ProblemCodes.BlindResponseRequired);
     }
+
+    /// <summary>The cohort's hidden messages of the prompt and every reply under them, however deep: what learners do not see.</summary>
+    private Task<List<Guid>> HiddenSubtreesAsync(Guid promptId, Guid cohortId, CancellationToken cancellationToken) =>
+        db.Database.SqlQuery<Guid>($"""
+            WITH RECURSIVE hidden AS (
+                SELECT id FROM cold_call_messages WHERE prompt_id = {promptId} AND cohort_id = {cohortId} AND hidden_at IS NOT NULL
+                UNION
+                SELECT m.id FROM cold_call_messages m JOIN hidden h ON m.parent_id = h.id)
+            SELECT id AS "Value" FROM hidden
+            """).ToListAsync(cancellationToken);
+
+    /// <summary>Whether the message or one of the messages it answers is hidden.</summary>
+    private async Task<bool> UnderHiddenAsync(Guid messageId, CancellationToken cancellationToken) =>
+        (await db.Database.SqlQuery<bool>($"""
+            WITH RECURSIVE up AS (
+                SELECT id, parent_id, hidden_at FROM cold_call_messages WHERE id = {messageId}
+                UNION ALL
+                SELECT m.id, m.parent_id, m.hidden_at FROM cold_call_messages m JOIN up ON m.id = up.parent_id)
+            SELECT EXISTS (SELECT 1 FROM up WHERE hidden_at IS NOT NULL) AS "Value"
+            """).ToListAsync(cancellationToken))[0];
 
     /// <summary>A message the caller may see: staff any of their course; a learner one of their cohort, not hidden, once they responded.</summary>
     private async Task<ColdCallMessage> VisibleMessageAsync(Caller caller, Guid messageId, CancellationToken cancellationToken)
@@ -188,8 +222,8 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
             ?? throw ProblemException.NotFound("message");
         var context = await ContextAsync(caller, message.PromptId, cancellationToken);
         if (context.IsStaff) return message;
-        if (message.CohortId != context.CohortId || message.HiddenAt is not null) throw ProblemException.NotFound("message");
-        await RequireOwnRootAsync(caller.UserId, message.PromptId, cancellationToken);
+        if (message.CohortId != context.CohortId || await UnderHiddenAsync(message.Id, cancellationToken)) throw ProblemException.NotFound("message");
+        await RequireOwnRootAsync(caller.UserId, message.PromptId, message.CohortId, cancellationToken);
         return message;
     }
 

@@ -13,13 +13,17 @@ namespace CoursePlatform.Functions.Features.Tutors;
 
 public sealed class TutorApplicationFunctions(TutorApplicationService applications, ClientAddress addresses)
 {
-    /// <summary>Public: anyone may apply to tutor (201); a second while one is pending for the email is 409.</summary>
+    /// <summary>
+    /// Public: anyone may apply to tutor (201); a second while one is pending for the email is 409. Signed in, the
+    /// application is for the caller's own account (its email), which approval may then make a tutor.
+    /// </summary>
     [Function("SubmitTutorApplication")]
     public async Task<HttpResponseData> Apply(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tutor-applications")] HttpRequestData request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tutor-applications")] HttpRequestData request,
+        FunctionContext context, CancellationToken cancellationToken)
     {
         var body = await request.ReadJsonAsync<TutorApplicationRequest>(cancellationToken);
-        var submitted = await applications.ApplyAsync(body, addresses.Of(request), cancellationToken);
+        var submitted = await applications.ApplyAsync(body, context.GetCaller(), addresses.Of(request), cancellationToken);
         return await request.CreatedAsync(submitted, $"manage/tutor-applications/{submitted.Id}", cancellationToken);
     }
 
@@ -42,7 +46,10 @@ public sealed class TutorApplicationFunctions(TutorApplicationService applicatio
         return await request.PrivateJsonAsync(await applications.ListAsync(status, PageRequest.From(request), cancellationToken), cancellationToken);
     }
 
-    /// <summary>Approves (200, also when it already was); the response carries a one-time password-setup token when the account needs one.</summary>
+    /// <summary>
+    /// Approves (200, also when it already was); the response carries a one-time password-setup token when approval
+    /// created the account. An existing account is upgraded only when it submitted the application signed in (else 409).
+    /// </summary>
     [Function("ApproveTutorApplication")]
     public async Task<HttpResponseData> Approve(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manage/tutor-applications/{applicationId:guid}/approve")] HttpRequestData request,

@@ -15,6 +15,8 @@ namespace CoursePlatform.Functions.Features.Tutors;
 /// Public tutor applications and their review. One application per email is pending at a time (the database
 /// holds it); submissions are limited per client address in the database. Approval locks the application row,
 /// so approving twice, even at once, makes one account and one tutor profile: the second call finds it approved.
+/// Approval creates a new account, or upgrades an existing one only when its owner submitted the application
+/// signed in to it: anyone can type an email, so an email alone never hands over an account.
 /// </summary>
 public sealed class TutorApplicationService(
     CoursePlatformDbContext db, RateLimiter limiter, PasswordSetupService passwordSetup, TimeProvider time, ILogger<TutorApplicationService> logger)
@@ -27,12 +29,25 @@ public sealed class TutorApplicationService(
     public const int SubmissionsPerAddress = 5;
     public static readonly TimeSpan SubmissionWindow = TimeSpan.FromHours(1);
 
-    public async Task<SubmittedApplicationDto> ApplyAsync(TutorApplicationRequest request, string? clientAddress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records an application; <paramref name="applicant"/> is the signed-in caller, if any, whose account the
+    /// application is then for (its email must be the account's), which is what lets approval upgrade it.
+    /// </summary>
+    public async Task<SubmittedApplicationDto> ApplyAsync(
+        TutorApplicationRequest request, Caller? applicant, string? clientAddress, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var expertise = Items(request.Expertise, "expertise", MaxExpertise, MaxExpertiseLength, null, errors);
         if (expertise.Count == 0 && !errors.ContainsKey("expertise")) errors["expertise"] = ["List at least one subject."];
         var links = Items(request.Links, "links", MaxLinks, MaxLinkLength, WebUrlAttribute.IsWebUrl, errors);
+        var email = request.Email!.Trim().ToLowerInvariant();
+        if (applicant is not null)
+        {
+            if (applicant.IsAdmin)
+                throw ProblemException.Conflict("Admins are not made tutors by an application; an admin passes every tutor check already.", ProblemCodes.ApplicationAdminAccount);
+            var accountEmail = await db.Users.Where(u => u.Id == applicant.UserId).Select(u => u.Email).SingleAsync(cancellationToken);
+            if (accountEmail != email) errors["email"] = ["Signed in, you apply for your own account: use its email, or sign out to apply with another."];
+        }
         if (errors.Count > 0) throw ProblemException.Validation(errors);
 
         var decision = await limiter.HitAsync($"tutor-apply:{ClientAddress.LimitKey(clientAddress) ?? "unknown"}", SubmissionsPerAddress, SubmissionWindow, cancellationToken);
@@ -42,7 +57,8 @@ public sealed class TutorApplicationService(
         {
             Id = Guid.CreateVersion7(),
             FullName = request.FullName!.Trim(),
-            Email = request.Email!.Trim().ToLowerInvariant(),
+            Email = email,
+            ApplicantUserId = applicant?.UserId,
             Expertise = [.. expertise],
             Motivation = request.Motivation!.Trim(),
             Links = [.. links],
@@ -61,8 +77,10 @@ public sealed class TutorApplicationService(
             .ToPageAsync(page, cancellationToken);
 
     /// <summary>
-    /// Makes the applicant a tutor: the account with the application's email (a learner becomes a tutor, an admin
-    /// stays admin) or a new one, and its tutor profile. Approving an approved application changes nothing.
+    /// Makes the applicant a tutor, with a tutor profile: a new account (its password-setup token is in the answer),
+    /// or the existing account of the email when that account submitted the application signed in (a learner
+    /// becomes a tutor; no token: the owner already signs in). An application for an existing account submitted by
+    /// anyone else is refused (409), and so is one for an admin's email. Approving an approved application changes nothing.
     /// </summary>
     public async Task<ApprovalDto> ApproveAsync(Caller admin, Guid applicationId, CancellationToken cancellationToken)
     {
@@ -74,32 +92,54 @@ public sealed class TutorApplicationService(
         if (application.Status == TutorApplicationStatus.Pending)
         {
             var now = time.GetUtcNow();
-            // One statement whichever way the account exists, so a sign-in creating the same email at once cannot collide.
-            var account = (await db.Database.SqlQuery<Account>($"""
-                INSERT INTO users AS u (id, email, full_name, role, created_at, updated_at)
-                VALUES ({Guid.CreateVersion7()}, {application.Email}, {application.FullName}, 'tutor'::user_role, {now}, {now})
-                ON CONFLICT (email) DO UPDATE SET role = CASE WHEN u.role = 'learner' THEN 'tutor'::user_role ELSE u.role END, updated_at = {now}
-                RETURNING u.id, (u.password_hash IS NULL AND u.auth_provider IS NULL) AS needs_password
-                """).ToListAsync(cancellationToken))[0];
+            var account = await LockAccountAsync(application.Email, cancellationToken);
+            Guid userId;
+            if (account is null)
+            {
+                // DO NOTHING: an account a sign-in created for this email a moment ago is someone's, and goes through the checks below.
+                var created = await db.Database.SqlQuery<Guid>($"""
+                    INSERT INTO users (id, email, full_name, role, created_at, updated_at)
+                    VALUES ({Guid.CreateVersion7()}, {application.Email}, {application.FullName}, 'tutor'::user_role, {now}, {now})
+                    ON CONFLICT (email) DO NOTHING
+                    RETURNING id AS "Value"
+                    """).ToListAsync(cancellationToken);
+                account = created.Count == 0 ? await LockAccountAsync(application.Email, cancellationToken) : null;
+                userId = created.Count == 0 ? account!.Id : created[0];
+            }
+            else userId = account.Id;
+            if (account is not null)
+            {
+                if (account.Role == UserRole.Admin)
+                    throw ProblemException.Conflict("This email belongs to an admin account, and an application never turns an admin into a tutor. Reject it.", ProblemCodes.ApplicationAdminAccount);
+                if (application.ApplicantUserId != account.Id)
+                    throw ProblemException.Conflict(
+                        "This email belongs to an existing account, and the application was not submitted while signed in to it, so nothing proves the applicant owns it. " +
+                        "Reject it and ask the account's owner to apply again while signed in.", ProblemCodes.ApplicationOwnerUnproven);
+                await db.Users.Where(u => u.Id == account.Id && u.Role == UserRole.Learner)
+                    .ExecuteUpdateAsync(u => u.SetProperty(x => x.Role, UserRole.Tutor).SetProperty(x => x.UpdatedAt, now), cancellationToken);
+            }
             var linkedIn = application.Links.FirstOrDefault(l => new Uri(l).Host.EndsWith("linkedin.com", StringComparison.OrdinalIgnoreCase));
             await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO tutors (id, user_id, expertise, linked_in_url, created_at)
-                VALUES ({Guid.CreateVersion7()}, {account.Id}, {application.Expertise}, {linkedIn}, {now})
+                VALUES ({Guid.CreateVersion7()}, {userId}, {application.Expertise}, {linkedIn}, {now})
                 ON CONFLICT (user_id) DO NOTHING
                 """, cancellationToken);
             application.Status = TutorApplicationStatus.Approved;
-            application.UserId = account.Id;
+            application.UserId = userId;
             application.ReviewedById = admin.UserId;
             application.ReviewedAt = now;
             await db.SaveChangesAsync(cancellationToken);
-            if (account.NeedsPassword) setup = await passwordSetup.IssueAsync(account.Id, cancellationToken);
-            logger.LogInformation("Tutor application {ApplicationId} approved: user {UserId}", application.Id, account.Id);
+            // Only the account this approval created gets a token: an existing account's way in stays its owner's.
+            if (account is null) setup = await passwordSetup.IssueAsync(userId, cancellationToken);
+            logger.LogInformation("Tutor application {ApplicationId} approved: user {UserId}", application.Id, userId);
         }
         await transaction.CommitAsync(cancellationToken);
         return new ApprovalDto(await GetAsync(applicationId, cancellationToken), setup);
     }
 
-    private sealed record Account(Guid Id, bool NeedsPassword);
+    /// <summary>The account of the email, locked until the approval commits (so its role cannot change under it).</summary>
+    private Task<User?> LockAccountAsync(string email, CancellationToken cancellationToken) =>
+        db.Users.FromSql($"SELECT * FROM users WHERE email = {email} FOR UPDATE").AsNoTracking().SingleOrDefaultAsync(cancellationToken);
 
     public async Task<TutorApplicationDto> RejectAsync(Caller admin, Guid applicationId, string reason, CancellationToken cancellationToken)
     {
@@ -128,7 +168,9 @@ public sealed class TutorApplicationService(
         applications.AsNoTracking().Select(a => new TutorApplicationDto(
             a.Id, a.FullName, a.Email, a.Expertise, a.Motivation, a.Links, a.Status, a.ReviewReason, a.UserId,
             db.Tutors.Where(t => t.UserId == a.UserId).Select(t => (Guid?)t.Id).FirstOrDefault(),
-            a.ReviewedById, a.ReviewedAt, a.CreatedAt));
+            a.ReviewedById, a.ReviewedAt, a.CreatedAt,
+            db.Users.Any(u => u.Email == a.Email),
+            a.ApplicantUserId != null && db.Users.Any(u => u.Email == a.Email && u.Id == a.ApplicantUserId)));
 
     /// <summary>Trimmed, non-empty, distinct (ignoring case) entries within the limits; each problem under <c>field[i]</c>.</summary>
     private static List<string> Items(

@@ -33,17 +33,19 @@ public sealed record RejectApplicationRequest(
 /// <summary>
 /// An application as admins see it. <c>UserId</c> and <c>TutorId</c> are set once it is approved (the account
 /// and tutor profile it created or linked); <c>ReviewReason</c> is the reason of a rejection.
+/// <c>ExistingAccount</c>: an account with this email exists (approval will not create one);
+/// <c>SubmittedByAccount</c>: that account submitted the application signed in, the only way approval upgrades it.
 /// </summary>
 public sealed record TutorApplicationDto(
     Guid Id, string FullName, string Email, IReadOnlyList<string> Expertise, string Motivation, IReadOnlyList<string> Links,
     TutorApplicationStatus Status, string? ReviewReason, Guid? UserId, Guid? TutorId, Guid? ReviewedById, DateTimeOffset? ReviewedAt,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt, bool ExistingAccount, bool SubmittedByAccount);
 
 /// <summary>What an applicant learns of their submission.</summary>
 public sealed record SubmittedApplicationDto(Guid Id, TutorApplicationStatus Status, DateTimeOffset CreatedAt);
 
 /// <summary>
-/// An approval. <c>PasswordSetup</c> is present only when this call created the tutor's way in: the account has
-/// no password and no Google identity, so the admin hands the one-time token to the tutor (shown once).
+/// An approval. <c>PasswordSetup</c> is present only when this call created the account (it has no way in yet),
+/// so the admin hands the one-time token to the tutor (shown once); an existing account never gets one.
 /// </summary>
 public sealed record ApprovalDto(TutorApplicationDto Application, PasswordSetupDto? PasswordSetup);

@@ -117,13 +117,17 @@ public static class ProblemCodes
     public static readonly ProblemCode AlreadyResponded = new("already_responded", HttpStatusCode.Conflict, "Already responded",
         "The caller already has a root response to this prompt; reply in the thread instead.");
     public static readonly ProblemCode MessageNotDeletable = new("message_not_deletable", HttpStatusCode.Conflict, "Message not deletable",
-        "A message with replies, or a hidden one, stays.");
+        "A root response (it opened the thread to its author, who must not answer again after reading), a message with replies, or a hidden one, stays.");
 
     // Tutor applications.
     public static readonly ProblemCode ApplicationPending = new("application_pending", HttpStatusCode.Conflict, "Application pending",
         "An application for this email is already waiting for review.");
     public static readonly ProblemCode ApplicationAlreadyReviewed = new("application_already_reviewed", HttpStatusCode.Conflict, "Application already reviewed",
         "The application was already approved or rejected.");
+    public static readonly ProblemCode ApplicationOwnerUnproven = new("application_owner_unproven", HttpStatusCode.Conflict, "Account owner not proven",
+        "The application's email belongs to an existing account, and the application was not submitted while signed in to that account: approval never hands an existing account to whoever typed its email. Reject it; the owner applies again signed in.");
+    public static readonly ProblemCode ApplicationAdminAccount = new("application_admin_account", HttpStatusCode.Conflict, "Admin account",
+        "The application's email belongs to an admin account, and an application never turns an admin into a tutor.");
 
     /// <summary>Every code above, in declaration order.</summary>
     public static IReadOnlyList<ProblemCode> All { get; } = typeof(ProblemCodes)
