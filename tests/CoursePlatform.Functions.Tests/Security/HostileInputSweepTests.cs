@@ -21,6 +21,7 @@ public sealed class HostileInputSweepTests(SecurityHostedApp app) : IClassFixtur
         "", "?q=%00", "?q=" + new string('q', 5000), "?page=-1&pageSize=999999999", "?page=abc&pageSize=%00", "?k=1e9&q=subnet",
         "?redirect=" + Uri.EscapeDataString("http://localhost:5173/" + new string('r', 4000)), "?redirect=%00&login_hint=%00",
         "?email=%00", "?checkOnly=%00", "?code=%00&state=%00", "?parentId=not-a-guid&topicId=%00", "?resource=%00",
+        "?path=..", "?path=.", "?path=%2E%2E%2F%2E%2E", "?path=a%2F%2Fb.vtt", "?path=..%5Cb.vtt", "?path=b%01.vtt",
     ];
 
     private static readonly string[] Bodies =
@@ -33,6 +34,7 @@ public sealed class HostileInputSweepTests(SecurityHostedApp app) : IClassFixtur
         """{"name":"x","startsOn":"9999-99-99","isActive":"yes"}""", """{"answers":[{"questionId":null,"optionId":"x"}]}""",
         """{"refreshToken":"\u0000"}""", """{"code":""" + "\"" + new string('c', 10000) + "\"}",
         """{"persona":"\u0000","answers":{"background":"\u0000"}}""", """{"title":"","tagline":null,"description":[]}""",
+        """{"fileName":"..","topicId":null}""", """{"fileName":"..\\..\\deck.md"}""", """{"fileName":"a/./b.md"}""",
     ];
 
     [Fact]

@@ -153,6 +153,36 @@ public sealed class SecurityHttpTests(SecurityHostedApp app) : IClassFixture<Sec
         await ProblemAsync(after, HttpStatusCode.Unauthorized); // the whole family went with it
     }
 
+    [Fact]
+    public async Task Dot_segments_and_other_unsafe_paths_from_a_client_are_validation_problems_naming_the_field()
+    {
+        // Before: ?path=.. answered 500, and the storage SDK resolved it to the container or the course folder.
+        var (_, admin) = await app.SignInAsync(UserRole.Admin);
+        var course = Build.Course(DateTimeOffset.UtcNow, slug: $"paths-{Guid.NewGuid():N}"[..20]);
+        await using (var db = app.Database.CreateContext())
+        {
+            db.Courses.Add(course);
+            await db.SaveChangesAsync();
+        }
+        async Task<JsonElement> Send(HttpMethod method, string path, object? body = null)
+        {
+            using var request = new HttpRequestMessage(method, $"manage/courses/{course.Slug}/{path}") { Content = body is null ? null : JsonContent.Create(body) };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
+            using var response = await app.Api.SendAsync(request);
+            return await ProblemAsync(response, HttpStatusCode.BadRequest);
+        }
+
+        string[] paths = ["..", ".", "%2E%2E", "..%2F..", "x%2F..%2Fdeck.vtt", "%2E%2Fdeck.vtt", "%2Fdeck.vtt", "a%2F%2Fdeck.vtt", "deck.vtt%2F", "..%5Cdeck.vtt", "deck%01.vtt", "deck%7F.vtt"];
+        foreach (var path in paths)
+        {
+            Assert.Equal(["path"], (await Send(HttpMethod.Delete, $"sources?path={path}")).GetProperty("errors").EnumerateObject().Select(e => e.Name));
+            Assert.Equal(["path"], (await Send(HttpMethod.Post, $"sources/reingest?path={path}")).GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        }
+        foreach (var fileName in new[] { "..", ".", "../deck.md", "notes/../deck.md", "..\\deck.md", "C:\\Users\\ana\\deck.md", "dir/deck.md", "deck\u0001.md", "deck.md\n" })
+            Assert.Equal(["fileName"], (await Send(HttpMethod.Post, "uploads", new { fileName }))
+                .GetProperty("errors").EnumerateObject().Select(e => e.Name));
+    }
+
     [Theory]
     [InlineData("GET", "topics/not-a-guid/content", HttpStatusCode.NotFound, null)]
     [InlineData("PATCH", "cart", HttpStatusCode.MethodNotAllowed, "DELETE, GET")]
