@@ -9,8 +9,9 @@ namespace CoursePlatform.Functions.Tests.Security;
 /// <summary>
 /// Every HTTP function the build lists in <c>functions.metadata</c> (read, not hand-listed), called anonymously,
 /// as a learner and as an admin, with hostile route values, query strings, bodies and headers. Nothing may
-/// answer 5xx, and every error must be problem+json with a body. (A NUL in the path never reaches the app: the
-/// host refuses it, as Kestrel and Azure's front end do; NULs are sent in queries and bodies instead.)
+/// answer 5xx, every error must be problem+json with a body, and every answer carries
+/// <c>X-Content-Type-Options: nosniff</c>. (A NUL in the path never reaches the app: the host refuses it, as
+/// Kestrel and Azure's front end do; NULs are sent in queries and bodies instead.)
 /// </summary>
 public sealed class HostileInputSweepTests(SecurityHostedApp app) : IClassFixture<SecurityHostedApp>
 {
@@ -82,6 +83,7 @@ public sealed class HostileInputSweepTests(SecurityHostedApp app) : IClassFixtur
         var text = await response.Content.ReadAsStringAsync();
         var status = (int)response.StatusCode;
         if (status >= 500) return $"{status} {Short(text)}";
+        if (!response.Headers.TryGetValues("X-Content-Type-Options", out var sniff) || !sniff.SequenceEqual(["nosniff"])) return $"{status} without X-Content-Type-Options: nosniff";
         if (status < 400 || method == "HEAD") return null;
         if (response.Content.Headers.ContentType?.MediaType != "application/problem+json") return $"{status} with {response.Content.Headers.ContentType?.MediaType ?? "no content type"}";
         try

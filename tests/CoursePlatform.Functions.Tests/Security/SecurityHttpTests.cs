@@ -129,7 +129,11 @@ public sealed class SecurityHttpTests(SecurityHostedApp app) : IClassFixture<Sec
         using var login = await Login(admin.Email, Password);
         var refresh = JsonDocument.Parse(await login.Content.ReadAsStringAsync()).RootElement.GetProperty("refreshToken").GetString();
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => app.Api.PostAsJsonAsync("auth/refresh", new { refreshToken = refresh })));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => app.Api.PostAsJsonAsync("auth/refresh", new { refreshToken = refresh })));
+        // A third presentation within the grace mints nothing (one replacement per rotated token) and revokes nothing.
+        using (var third = await app.Api.PostAsJsonAsync("auth/refresh", new { refreshToken = refresh }))
+            await ProblemAsync(third, HttpStatusCode.Unauthorized);
+
         var bodies = new List<JsonElement>();
         foreach (var response in responses)
         {
@@ -181,6 +185,21 @@ public sealed class SecurityHttpTests(SecurityHostedApp app) : IClassFixture<Sec
         foreach (var fileName in new[] { "..", ".", "../deck.md", "notes/../deck.md", "..\\deck.md", "C:\\Users\\ana\\deck.md", "dir/deck.md", "deck\u0001.md", "deck.md\n" })
             Assert.Equal(["fileName"], (await Send(HttpMethod.Post, "uploads", new { fileName }))
                 .GetProperty("errors").EnumerateObject().Select(e => e.Name));
+    }
+
+    [Theory]
+    [InlineData("GET", "courses")]
+    [InlineData("GET", "health")]
+    [InlineData("GET", "openapi.json")]
+    [InlineData("GET", "docs")]
+    [InlineData("GET", "no/such/route")]
+    [InlineData("GET", "users/me")]
+    [InlineData("POST", "auth/login")]
+    [InlineData("PATCH", "cart")]
+    public async Task Every_response_tells_browsers_not_to_sniff_its_type(string method, string path)
+    {
+        using var response = await app.Api.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "POST" ? JsonContent.Create(new { }) : null });
+        Assert.Equal(["nosniff"], response.Headers.TryGetValues("X-Content-Type-Options", out var values) ? values : []);
     }
 
     [Theory]

@@ -81,7 +81,7 @@ public sealed class TutorApplicationService(
                 ON CONFLICT (email) DO UPDATE SET role = CASE WHEN u.role = 'learner' THEN 'tutor'::user_role ELSE u.role END, updated_at = {now}
                 RETURNING u.id, (u.password_hash IS NULL AND u.auth_provider IS NULL) AS needs_password
                 """).ToListAsync(cancellationToken))[0];
-            var linkedIn = application.Links.FirstOrDefault(l => new Uri(l).Host.EndsWith("linkedin.com", StringComparison.OrdinalIgnoreCase));
+            var linkedIn = LinkedInProfile(application.Links);
             await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO tutors (id, user_id, expertise, linked_in_url, created_at)
                 VALUES ({Guid.CreateVersion7()}, {account.Id}, {application.Expertise}, {linkedIn}, {now})
@@ -100,6 +100,14 @@ public sealed class TutorApplicationService(
     }
 
     private sealed record Account(Guid Id, bool NeedsPassword);
+
+    /// <summary>
+    /// The first link on linkedin.com or one of its subdomains (www., uk.): the host must be the domain or end in
+    /// ".linkedin.com", so a look-alike such as evillinkedin.com is never stored as a tutor's LinkedIn profile.
+    /// </summary>
+    public static string? LinkedInProfile(IEnumerable<string> links) =>
+        links.FirstOrDefault(link => Uri.TryCreate(link, UriKind.Absolute, out var uri)
+            && (uri.Host.Equals("linkedin.com", StringComparison.OrdinalIgnoreCase) || uri.Host.EndsWith(".linkedin.com", StringComparison.OrdinalIgnoreCase)));
 
     public async Task<TutorApplicationDto> RejectAsync(Caller admin, Guid applicationId, string reason, CancellationToken cancellationToken)
     {
