@@ -20,6 +20,7 @@ using CoursePlatform.Functions.Features.AiTutor;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Audit;
 using CoursePlatform.Functions.Infrastructure.Auth;
+using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using CoursePlatform.Functions.Infrastructure.Telemetry;
 using Microsoft.Azure.Functions.Worker;
@@ -36,12 +37,13 @@ namespace CoursePlatform.Functions;
 public static class AppComposition
 {
     /// <summary>
-    /// The worker middleware, outermost first: the outcome goes on the invocation's span, errors become problem+json, the
-    /// caller is authenticated, admin writes are audited.
+    /// The worker middleware, outermost first: the outcome goes on the invocation's span, every response gets the security
+    /// headers, errors become problem+json, the caller is authenticated, admin writes are audited.
     /// </summary>
     public static IFunctionsWorkerApplicationBuilder UseCoursePlatformMiddleware(this IFunctionsWorkerApplicationBuilder worker)
     {
         worker.UseMiddleware<InvocationOutcomeMiddleware>();
+        worker.UseMiddleware<SecurityHeadersMiddleware>();
         worker.UseMiddleware<ProblemDetailsMiddleware>();
         worker.UseMiddleware<AuthenticationMiddleware>();
         worker.UseMiddleware<AuditMiddleware>();

@@ -2046,6 +2046,10 @@ namespace CoursePlatform.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("family_id");
 
+                    b.Property<DateTimeOffset?>("GraceReplacedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("grace_replaced_at");
+
                     b.Property<string>("IpAddress")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")

@@ -53,6 +53,8 @@ public class UserSession
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? RotatedAt { get; set; }
+    /// <summary>When this rotated token minted its one replacement within the reuse grace (a second tab); null until then.</summary>
+    public DateTimeOffset? GraceReplacedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
     public string? RevokedReason { get; set; }
     public string? UserAgent { get; set; }

@@ -50,10 +50,10 @@ public sealed class QuizTests(DatabaseFixture database) : IClassFixture<Database
         var learner = await course.EnrolledLearnerAsync(app);
 
         var attempt = await Start(learner, course, 1, 2);
-        var all = await Start(learner, course, 1, 2, limit: 20);
+        var all = await Start(await app.CreateUserAsync(UserRole.Admin), course, 1, 2, limit: 20);
 
         Assert.Equal(QuizRules.DefaultQuestions, attempt.Questions.Count);
-        Assert.Equal(8, all.Questions.Count); // a limit above the pool serves the whole pool
+        Assert.Equal(8, all.Questions.Count); // a staff limit above the pool serves the whole pool
         Assert.Equal(attempt.Questions.Count, attempt.Questions.Select(q => q.Id).Distinct().Count());
         Assert.All(attempt.Questions, q => Assert.StartsWith("M1 P2 ", q.Text, StringComparison.Ordinal));
         Assert.All(attempt.Questions, q => Assert.Equal(4, q.Options.Count));
@@ -75,11 +75,12 @@ public sealed class QuizTests(DatabaseFixture database) : IClassFixture<Database
     [InlineData(20, 13, 65.00, false)]
     public async Task Grading_passes_at_70_percent_and_not_below(int questions, int correct, double score, bool passed)
     {
-        var course = await CreateAsync(app, questionsPerPair: questions);
-        var learner = await course.EnrolledLearnerAsync(app);
-        var attempt = await Start(learner, course, 1, 1, limit: questions);
+        using var sized = new TestApp(database, new Dictionary<string, string?> { ["Quiz:QuestionsPerAttempt"] = questions.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var course = await CreateAsync(sized, questionsPerPair: questions);
+        var learner = await course.EnrolledLearnerAsync(sized);
+        var attempt = await sized.Run<QuizService, StartedAttempt>(s => s.StartAsync(As(learner), course.Course.Slug, new StartAttemptRequest(1, 1, null), default));
 
-        var result = await Submit(learner, attempt.Id, Answers(attempt, correct));
+        var result = await sized.Run<QuizService, SubmittedAttempt>(s => s.SubmitAsync(As(learner), attempt.Id, Answers(attempt, correct), default));
 
         Assert.Equal((decimal)score, result.Score);
         Assert.Equal(passed, result.Passed);
@@ -301,10 +302,10 @@ public sealed class QuizTests(DatabaseFixture database) : IClassFixture<Database
     [InlineData("passed", true, true)]
     public async Task The_answer_key_is_shown_as_the_setting_says(string reveal, bool pass, bool shown)
     {
-        using var configured = new TestApp(database, new Dictionary<string, string?> { ["Quiz:RevealAnswers"] = reveal });
+        using var configured = new TestApp(database, new Dictionary<string, string?> { ["Quiz:RevealAnswers"] = reveal, ["Quiz:QuestionsPerAttempt"] = "20" });
         var course = await CreateAsync(configured);
         var learner = await course.EnrolledLearnerAsync(configured);
-        var attempt = await configured.Run<QuizService, StartedAttempt>(s => s.StartAsync(As(learner), course.Course.Slug, new StartAttemptRequest(1, 1, 20), default));
+        var attempt = await configured.Run<QuizService, StartedAttempt>(s => s.StartAsync(As(learner), course.Course.Slug, new StartAttemptRequest(1, 1, null), default));
         Assert.Equal(6, attempt.Questions.Count); // the whole pool of the pair
 
         var result = await configured.Run<QuizService, SubmittedAttempt>(s => s.SubmitAsync(As(learner), attempt.Id, Answers(attempt, pass ? 6 : 0), default));
@@ -315,18 +316,80 @@ public sealed class QuizTests(DatabaseFixture database) : IClassFixture<Database
     }
 
     [Fact]
-    public async Task Failing_again_after_the_module_is_passed_sets_no_cooldown_and_keeps_the_next_module_open()
+    public async Task A_failure_after_the_module_is_passed_closes_its_quiz_for_the_cooldown_but_keeps_the_next_module_open()
     {
         var course = await CreateAsync(app);
         var learner = await course.EnrolledLearnerAsync(app);
         await Take(learner, course, 1, 2, correct: 5);
+        var open = await Start(learner, course, 1, 2); // a practice attempt opened before the failure
 
         var practice = await Take(learner, course, 1, 1, correct: 0);
+        var until = app.Clock.GetUtcNow() + TimeSpan.FromDays(7);
 
         Assert.False(practice.Passed);
         Assert.True(practice.Module.Passed);
-        Assert.Null(practice.Module.CooldownUntil);
+        Assert.Equal(until, practice.Module.CooldownUntil);
         Assert.True(practice.NextModule!.Unlocked);
+        // Practice is throttled like any failure: no new attempt, and no submit of one opened earlier, until it ends.
+        var cooling = await Problem(HttpStatusCode.Conflict, () => Start(learner, course, 1, 1));
+        Assert.Equal(ProblemCodes.QuizCooldown, cooling.Code);
+        Assert.Equal(((int)TimeSpan.FromDays(7).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), cooling.Headers["Retry-After"]);
+        await Problem(HttpStatusCode.Conflict, () => Submit(learner, open.Id, Answers(open, 5)));
+        var sections = await Sections(learner, course);
+        Assert.All(sections.Modules[0].Sections, s => Assert.False(s.Available));
+        Assert.Equal(until, sections.Modules[0].State.CooldownUntil);
+        Assert.True(sections.Modules[1].State.Unlocked);
+        Assert.All(sections.Modules[1].Sections, s => Assert.True(s.Available));
+        Assert.NotNull(await Start(learner, course, 2, 1));
+
+        app.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromSeconds(1));
+        Assert.True((await Take(learner, course, 1, 1, correct: 5)).Passed);
+    }
+
+    [Fact]
+    public async Task A_learner_cannot_choose_a_short_attempt_so_one_right_answer_never_passes()
+    {
+        var course = await CreateAsync(app);
+        var learner = await course.EnrolledLearnerAsync(app);
+
+        var attempt = await Start(learner, course, 1, 2, limit: 1); // the final pair: a pass would open module 2
+        var result = await Submit(learner, attempt.Id, Answers(attempt, 1));
+
+        Assert.Equal(QuizRules.DefaultQuestions, attempt.Questions.Count);
+        Assert.False(result.Passed);
+        Assert.False(result.Module.Passed);
+        Assert.False(result.NextModule!.Unlocked);
+        Assert.Equal(QuizRules.DefaultQuestions, result.QuestionCount);
+    }
+
+    [Fact]
+    public async Task The_server_sets_the_length_the_whole_pool_when_it_is_smaller_and_only_staff_may_override_it()
+    {
+        using var sized = new TestApp(database, new Dictionary<string, string?> { ["Quiz:QuestionsPerAttempt"] = "8" });
+        var course = await CreateAsync(sized, questionsPerPair: 10);
+        var small = await CreateAsync(sized, questionsPerPair: 3);
+        var learner = await course.EnrolledLearnerAsync(sized);
+        var smallLearner = await small.EnrolledLearnerAsync(sized);
+        var admin = await sized.CreateUserAsync(UserRole.Admin);
+        Task<StartedAttempt> StartIn(LearningCourse c, User user, int? limit) =>
+            sized.Run<QuizService, StartedAttempt>(s => s.StartAsync(As(user), c.Course.Slug, new StartAttemptRequest(1, 1, limit), default));
+
+        Assert.Equal(8, (await StartIn(course, learner, null)).Questions.Count);
+        Assert.Equal(8, (await StartIn(course, learner, 1)).Questions.Count);   // a learner's limit is ignored
+        Assert.Equal(8, (await StartIn(course, learner, 20)).Questions.Count);
+        Assert.Equal(3, (await StartIn(small, smallLearner, 1)).Questions.Count); // a pool smaller than the size is served whole
+        Assert.Single((await StartIn(course, admin, 1)).Questions); // staff reviewing the quiz may choose
+        Assert.Equal(10, (await StartIn(course, admin, 20)).Questions.Count);
+    }
+
+    [Theory]
+    [InlineData("4")]
+    [InlineData("21")]
+    public void The_attempt_size_setting_is_at_least_5_and_at_most_20(string size)
+    {
+        using var configured = new TestApp(database, new Dictionary<string, string?> { ["Quiz:QuestionsPerAttempt"] = size });
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => configured.Get<Microsoft.Extensions.Options.IOptions<QuizOptions>>().Value);
+        Assert.Contains("QuestionsPerAttempt", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -9,8 +9,9 @@ namespace CoursePlatform.Functions.Tests.Security;
 /// <summary>
 /// Every HTTP function the build lists in <c>functions.metadata</c> (read, not hand-listed), called anonymously,
 /// as a learner and as an admin, with hostile route values, query strings, bodies and headers. Nothing may
-/// answer 5xx, and every error must be problem+json with a body. (A NUL in the path never reaches the app: the
-/// host refuses it, as Kestrel and Azure's front end do; NULs are sent in queries and bodies instead.)
+/// answer 5xx, every error must be problem+json with a body, and every answer carries
+/// <c>X-Content-Type-Options: nosniff</c>. (A NUL in the path never reaches the app: the host refuses it, as
+/// Kestrel and Azure's front end do; NULs are sent in queries and bodies instead.)
 /// </summary>
 public sealed class HostileInputSweepTests(SecurityHostedApp app) : IClassFixture<SecurityHostedApp>
 {
@@ -21,6 +22,7 @@ public sealed class HostileInputSweepTests(SecurityHostedApp app) : IClassFixtur
         "", "?q=%00", "?q=" + new string('q', 5000), "?page=-1&pageSize=999999999", "?page=abc&pageSize=%00", "?k=1e9&q=subnet",
         "?redirect=" + Uri.EscapeDataString("http://localhost:5173/" + new string('r', 4000)), "?redirect=%00&login_hint=%00",
         "?email=%00", "?checkOnly=%00", "?code=%00&state=%00", "?parentId=not-a-guid&topicId=%00", "?resource=%00",
+        "?path=..", "?path=.", "?path=%2E%2E%2F%2E%2E", "?path=a%2F%2Fb.vtt", "?path=..%5Cb.vtt", "?path=b%01.vtt",
     ];
 
     private static readonly string[] Bodies =
@@ -33,6 +35,7 @@ public sealed class HostileInputSweepTests(SecurityHostedApp app) : IClassFixtur
         """{"name":"x","startsOn":"9999-99-99","isActive":"yes"}""", """{"answers":[{"questionId":null,"optionId":"x"}]}""",
         """{"refreshToken":"\u0000"}""", """{"code":""" + "\"" + new string('c', 10000) + "\"}",
         """{"persona":"\u0000","answers":{"background":"\u0000"}}""", """{"title":"","tagline":null,"description":[]}""",
+        """{"fileName":"..","topicId":null}""", """{"fileName":"..\\..\\deck.md"}""", """{"fileName":"a/./b.md"}""",
     ];
 
     [Fact]
@@ -80,6 +83,7 @@ public sealed class HostileInputSweepTests(SecurityHostedApp app) : IClassFixtur
         var text = await response.Content.ReadAsStringAsync();
         var status = (int)response.StatusCode;
         if (status >= 500) return $"{status} {Short(text)}";
+        if (!response.Headers.TryGetValues("X-Content-Type-Options", out var sniff) || !sniff.SequenceEqual(["nosniff"])) return $"{status} without X-Content-Type-Options: nosniff";
         if (status < 400 || method == "HEAD") return null;
         if (response.Content.Headers.ContentType?.MediaType != "application/problem+json") return $"{status} with {response.Content.Headers.ContentType?.MediaType ?? "no content type"}";
         try

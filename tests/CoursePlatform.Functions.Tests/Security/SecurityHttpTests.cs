@@ -130,7 +130,11 @@ public sealed class SecurityHttpTests(SecurityHostedApp app) : IClassFixture<Sec
         using var login = await Login(admin.Email, Password);
         var refresh = JsonDocument.Parse(await login.Content.ReadAsStringAsync()).RootElement.GetProperty("refreshToken").GetString();
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => app.Api.PostAsJsonAsync("auth/refresh", new { refreshToken = refresh })));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => app.Api.PostAsJsonAsync("auth/refresh", new { refreshToken = refresh })));
+        // A third presentation within the grace mints nothing (one replacement per rotated token) and revokes nothing.
+        using (var third = await app.Api.PostAsJsonAsync("auth/refresh", new { refreshToken = refresh }))
+            await ProblemAsync(third, HttpStatusCode.Unauthorized);
+
         var bodies = new List<JsonElement>();
         foreach (var response in responses)
         {
@@ -269,6 +273,51 @@ public sealed class SecurityHttpTests(SecurityHostedApp app) : IClassFixture<Sec
         Assert.Equal(UserRole.Tutor, await db.Users.Where(u => u.Id == learner.Id).Select(u => u.Role).SingleAsync());
         Assert.True(await db.Tutors.AnyAsync(t => t.UserId == learner.Id));
         Assert.False(await db.PasswordSetupTokens.AnyAsync(t => t.UserId == learner.Id));
+    }
+
+    [Fact]
+    public async Task Dot_segments_and_other_unsafe_paths_from_a_client_are_validation_problems_naming_the_field()
+    {
+        // Before: ?path=.. answered 500, and the storage SDK resolved it to the container or the course folder.
+        var (_, admin) = await app.SignInAsync(UserRole.Admin);
+        var course = Build.Course(DateTimeOffset.UtcNow, slug: $"paths-{Guid.NewGuid():N}"[..20]);
+        await using (var db = app.Database.CreateContext())
+        {
+            db.Courses.Add(course);
+            await db.SaveChangesAsync();
+        }
+        async Task<JsonElement> Send(HttpMethod method, string path, object? body = null)
+        {
+            using var request = new HttpRequestMessage(method, $"manage/courses/{course.Slug}/{path}") { Content = body is null ? null : JsonContent.Create(body) };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
+            using var response = await app.Api.SendAsync(request);
+            return await ProblemAsync(response, HttpStatusCode.BadRequest);
+        }
+
+        string[] paths = ["..", ".", "%2E%2E", "..%2F..", "x%2F..%2Fdeck.vtt", "%2E%2Fdeck.vtt", "%2Fdeck.vtt", "a%2F%2Fdeck.vtt", "deck.vtt%2F", "..%5Cdeck.vtt", "deck%01.vtt", "deck%7F.vtt"];
+        foreach (var path in paths)
+        {
+            Assert.Equal(["path"], (await Send(HttpMethod.Delete, $"sources?path={path}")).GetProperty("errors").EnumerateObject().Select(e => e.Name));
+            Assert.Equal(["path"], (await Send(HttpMethod.Post, $"sources/reingest?path={path}")).GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        }
+        foreach (var fileName in new[] { "..", ".", "../deck.md", "notes/../deck.md", "..\\deck.md", "C:\\Users\\ana\\deck.md", "dir/deck.md", "deck\u0001.md", "deck.md\n" })
+            Assert.Equal(["fileName"], (await Send(HttpMethod.Post, "uploads", new { fileName }))
+                .GetProperty("errors").EnumerateObject().Select(e => e.Name));
+    }
+
+    [Theory]
+    [InlineData("GET", "courses")]
+    [InlineData("GET", "health")]
+    [InlineData("GET", "openapi.json")]
+    [InlineData("GET", "docs")]
+    [InlineData("GET", "no/such/route")]
+    [InlineData("GET", "users/me")]
+    [InlineData("POST", "auth/login")]
+    [InlineData("PATCH", "cart")]
+    public async Task Every_response_tells_browsers_not_to_sniff_its_type(string method, string path)
+    {
+        using var response = await app.Api.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "POST" ? JsonContent.Create(new { }) : null });
+        Assert.Equal(["nosniff"], response.Headers.TryGetValues("X-Content-Type-Options", out var values) ? values : []);
     }
 
     [Theory]

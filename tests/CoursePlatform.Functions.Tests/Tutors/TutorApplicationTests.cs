@@ -92,6 +92,30 @@ public sealed class TutorApplicationTests(DatabaseFixture database) : IClassFixt
         await Problem(HttpStatusCode.BadRequest, () => app.Run<PasswordSetupService, TokenResponse>(s => s.CompleteAsync(token, "another long password", client, default)));
     }
 
+    [Theory]
+    [InlineData("https://linkedin.com/in/ada", true)]
+    [InlineData("https://www.linkedin.com/in/ada", true)]
+    [InlineData("https://uk.LinkedIn.com/in/ada", true)]
+    [InlineData("https://linkedin.com./in/ada", false)]
+    [InlineData("https://evillinkedin.com/in/ada", false)]
+    [InlineData("https://linkedin.com.evil.example/in/ada", false)]
+    [InlineData("https://ada.example.org/linkedin.com", false)]
+    public void Only_linkedin_com_and_its_subdomains_count_as_a_linkedin_profile(string link, bool profile) =>
+        Assert.Equal(profile ? link : null, TutorApplicationService.LinkedInProfile([link]));
+
+    [Fact]
+    public async Task A_look_alike_host_is_not_taken_as_the_tutors_linkedin_profile()
+    {
+        var admin = await app.CreateUserAsync(UserRole.Admin);
+        var email = NewEmail();
+        var submitted = await Apply(Request(email, links: ["https://evillinkedin.com/in/ada", "https://uk.linkedin.com/in/ada"]));
+
+        await Approve(admin, submitted.Id);
+
+        var tutor = await app.Db(db => db.Tutors.SingleAsync(t => t.User.Email == email));
+        Assert.Equal("https://uk.linkedin.com/in/ada", tutor.LinkedInUrl);
+    }
+
     [Fact]
     public async Task An_anonymous_application_for_an_existing_accounts_email_is_never_approved_into_that_account()
     {

@@ -24,8 +24,8 @@ public sealed record TokenResponse(string AccessToken, string RefreshToken, stri
 /// (the old row is marked rotated, a new row joins the same family). Presenting a rotated token again
 /// within <see cref="AuthOptions.RefreshReuseGraceSeconds"/> of its rotation, by the client (address and
 /// User-Agent) it was issued to, is a second tab that refreshed at the same moment: it gets a fresh pair of the
-/// same family. Later it means the token was copied: the whole
-/// family is revoked. The family id is the session id in access tokens.
+/// same family, once per rotated token (a further presentation within the grace is refused, nothing revoked).
+/// Later it means the token was copied: the whole family is revoked. The family id is the session id in access tokens.
 /// </summary>
 public sealed class SessionService(
     CoursePlatformDbContext db, AccessTokens accessTokens, IOptions<AuthOptions> options, TimeProvider time, ILogger<SessionService> logger)
@@ -63,6 +63,15 @@ public sealed class SessionService(
             var sameClient = current.UserAgent == Truncate(client.UserAgent, 512) && current.IpAddress == Truncate(client.IpAddress, 64);
             if (rotatedAt is { } at && sameClient && now - at <= TimeSpan.FromSeconds(options.Value.RefreshReuseGraceSeconds))
             {
+                // One replacement per rotated token (the second tab), claimed atomically: more would let one token mint pairs without end.
+                var replaced = await db.UserSessions
+                    .Where(s => s.Id == current.Id && s.GraceReplacedAt == null && s.RevokedAt == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.GraceReplacedAt, now), cancellationToken);
+                if (replaced == 0)
+                {
+                    logger.LogWarning("Refresh of session {SessionId} within the reuse grace refused: its one replacement was already issued", current.FamilyId);
+                    throw InvalidGrant();
+                }
                 logger.LogInformation("Refresh of session {SessionId} within the reuse grace: a concurrent refresh", current.FamilyId);
                 return await IssueNextAsync(current, client, cancellationToken);
             }

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs.Models;
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Infrastructure.Audit;
 using CoursePlatform.Functions.Infrastructure.Courses;
+using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -106,13 +107,15 @@ public sealed class SourceService(
         static object Describe(IngestionLogEntry entry) => new { entry.Source, entry.ETag, entry.Status, entry.Attempts, entry.ChunkCount, entry.Error };
     }
 
-    /// <summary>The course's id and the blob name of a source path as the list shows it (400 when it is not one).</summary>
+    /// <summary>The course's id and the blob name of a source path as the list shows it (400 naming <c>path</c> when it is not one).</summary>
     private async Task<(Guid CourseId, string Source)> ResolveAsync(string courseKey, string? path, CancellationToken cancellationToken)
     {
+        const string hint = "Give the source's path inside the course, as the source list shows it (deck.pptx or {topicId}/deck.pptx).";
+        ClientPath.Require("path", path, maxSegments: 2, hint);
         var courseId = (await courses.ResolveAsync(courseKey, cancellationToken)).Id;
-        var source = $"{courseId}/{(path ?? "").Trim('/')}";
-        if (string.IsNullOrWhiteSpace(path) || !ContentPath.TryParse(source, out var parsed) || parsed.CourseId != courseId)
-            throw ProblemException.Validation("path", "Give the source's path inside the course, as the source list shows it (deck.pptx or {topicId}/deck.pptx).");
+        var source = $"{courseId}/{path}";
+        if (!ContentPath.TryParse(source, out var parsed) || parsed.CourseId != courseId)
+            throw ProblemException.Validation("path", hint);
         return (courseId, source);
     }
 }

@@ -6,6 +6,7 @@ using Azure.Storage.Sas;
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Features.Ingestion.Extraction;
 using CoursePlatform.Functions.Infrastructure.Courses;
+using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -40,6 +41,7 @@ public sealed class UploadService(
     public async Task<UploadTicket> CreateAsync(Guid courseId, UploadRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ClientPath.Require("fileName", request.FileName, maxSegments: 1, "Give the file's own name, such as deck.pptx.");
         var fileName = SanitizeFileName(request.FileName);
         if (fileName is null)
             throw ProblemException.Validation("fileName", "Give a file name with letters or digits before the extension.");

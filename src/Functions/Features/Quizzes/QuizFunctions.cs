@@ -15,7 +15,10 @@ public sealed class QuizFunctions(QuizService quizzes)
         string course, FunctionContext context, CancellationToken cancellationToken) =>
         await request.PrivateJsonAsync(await quizzes.GetSectionsAsync(context.RequireCaller(), course, cancellationToken), cancellationToken);
 
-    /// <summary><c>{ moduleNo, topicPairIndex, limit? }</c> -> 201 <c>{ attemptId, questions }</c>, without correct flags.</summary>
+    /// <summary>
+    /// <c>{ moduleNo, topicPairIndex, limit? }</c> -> 201 <c>{ attemptId, questions }</c>, without correct flags. The server
+    /// decides the number of questions; <c>limit</c> counts for staff only.
+    /// </summary>
     [Function("StartQuizAttempt")]
     public async Task<HttpResponseData> Start(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "courses/{course}/quiz/attempts")] HttpRequestData request,

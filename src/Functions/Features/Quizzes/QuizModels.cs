@@ -3,6 +3,13 @@ using CoursePlatform.Functions.Features.Progress;
 
 namespace CoursePlatform.Functions.Features.Quizzes;
 
+/// <summary>Starts an attempt of one quiz section.</summary>
+/// <param name="ModuleNo">The module.</param>
+/// <param name="TopicPairIndex">The section: pair p covers the module's topics 2p-1 and 2p.</param>
+/// <param name="Limit">
+/// Staff only (the course's tutors, admins): how many questions to serve. A learner's is ignored: the server serves
+/// <c>Quiz__QuestionsPerAttempt</c> (5 by default), or the whole pool when it is smaller.
+/// </param>
 public sealed record StartAttemptRequest(
     [property: Required, Range(1, 1000)] int? ModuleNo,
     [property: Required, Range(1, 1000)] int? TopicPairIndex,

@@ -3,6 +3,7 @@ namespace CoursePlatform.Functions.Features.Quizzes;
 /// <summary>The quiz constants of product.md and the grading that uses them.</summary>
 public static class QuizRules
 {
+    /// <summary>The default and the least an attempt serves a learner (fewer only when the pool is smaller).</summary>
     public const int DefaultQuestions = 5;
     public const int MaxQuestions = 20;
     public const int PassPercent = 70;

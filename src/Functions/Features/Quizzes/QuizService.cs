@@ -20,7 +20,9 @@ namespace CoursePlatform.Functions.Features.Quizzes;
 /// on a failure. Tutors of the course and admins may open any module (to review it); everyone else
 /// follows the gating. Attempts belong to their learner: anyone else gets 404. An attempt must be
 /// submitted within <see cref="QuizOptions.AttemptTimeLimit"/>; starting a section again abandons the
-/// learner's open attempt of it; the answer key is shown as <see cref="QuizOptions.RevealAnswers"/> says.
+/// learner's open attempt of it; the answer key is shown as <see cref="QuizOptions.RevealAnswers"/> says. The server
+/// decides an attempt's length (<see cref="QuizOptions.QuestionsPerAttempt"/>; staff may choose), and a failure in a
+/// module already passed closes its quiz for the cooldown too, so practice cannot map the answer key.
 /// </summary>
 public sealed class QuizService(
     CoursePlatformDbContext db, CourseResolver courses, CourseAccess access, ModuleGatingService gating,
@@ -42,7 +44,7 @@ public sealed class QuizService(
             .GroupBy(a => new { a.ModuleNo, a.TopicPairIndex })
             .Select(g => new { g.Key.ModuleNo, g.Key.TopicPairIndex, Attempts = g.Count(), Best = g.Max(a => a.Score), Passed = g.Any(a => a.Passed == true) })
             .ToDictionaryAsync(g => (g.ModuleNo, g.TopicPairIndex), cancellationToken);
-        var states = await gating.EvaluateAsync(userId, course.Id, cancellationToken);
+        var states = await StatesAsync(userId, course.Id, cancellationToken);
 
         var modules = topics.GroupBy(t => t.ModuleNo).Select(module =>
         {
@@ -66,7 +68,7 @@ public sealed class QuizService(
         RequestBody.Validate(request);
         var (course, isStaff, userId) = await RequireMemberAsync(caller, courseKey, cancellationToken);
         int moduleNo = request.ModuleNo!.Value, pair = request.TopicPairIndex!.Value;
-        var state = (await gating.EvaluateAsync(userId, course.Id, cancellationToken)).SingleOrDefault(s => s.ModuleNo == moduleNo)
+        var state = (await StatesAsync(userId, course.Id, cancellationToken)).SingleOrDefault(s => s.ModuleNo == moduleNo)
             ?? throw ProblemException.NotFound("module");
         if (pair > state.PairCount) throw ProblemException.NotFound("quiz section");
         if (!state.Unlocked && !isStaff)
@@ -83,7 +85,9 @@ public sealed class QuizService(
 
         // A cryptographic shuffle: the served order must not be predictable from earlier attempts.
         RandomNumberGenerator.Shuffle(pool.AsSpan());
-        var frozen = pool.Take(request.Limit ?? QuizRules.DefaultQuestions).Select(q =>
+        // The server decides the length: a learner's limit of 1 would make one right answer a pass. Staff may choose (to review).
+        var size = isStaff && request.Limit is { } limit ? limit : options.Value.QuestionsPerAttempt;
+        var frozen = pool.Take(size).Select(q =>
         {
             var shuffled = q.Options.ToArray();
             RandomNumberGenerator.Shuffle(shuffled.AsSpan());
@@ -144,7 +148,7 @@ public sealed class QuizService(
         var correct = picks.Count(p => p.Pick?.IsCorrect == true);
         var (score, passed) = QuizRules.Grade(correct, frozen.Count);
 
-        var before = (await gating.EvaluateAsync(caller.UserId, attempt.CourseId, cancellationToken)).SingleOrDefault(s => s.ModuleNo == attempt.ModuleNo)
+        var before = (await StatesAsync(caller.UserId, attempt.CourseId, cancellationToken)).SingleOrDefault(s => s.ModuleNo == attempt.ModuleNo)
             ?? throw ProblemException.NotFound("module"); // its topics were removed since the attempt started
         if (before.CooldownUntil is { } until) throw CoolingDown(attempt.ModuleNo, until);
         var finalPair = attempt.TopicPairIndex >= before.PairCount;
@@ -165,7 +169,7 @@ public sealed class QuizService(
             await transaction.CommitAsync(cancellationToken);
         }
 
-        var states = await gating.EvaluateAsync(caller.UserId, attempt.CourseId, cancellationToken);
+        var states = await StatesAsync(caller.UserId, attempt.CourseId, cancellationToken);
         var reveal = options.Value.RevealAnswers switch
         {
             AnswerReveal.Always => true,
@@ -181,9 +185,29 @@ public sealed class QuizService(
     }
 
     /// <summary>
+    /// The modules' gating states, with the practice cooldown of a passed module: its last failure closes its quiz for
+    /// <see cref="QuizOptions.FailureCooldown"/> like any failure (so one-question retries cannot map the answer key),
+    /// but it is read from the attempts, not stored on the module, so the next module stays open.
+    /// </summary>
+    private async Task<IReadOnlyList<ModuleState>> StatesAsync(Guid userId, Guid courseId, CancellationToken cancellationToken)
+    {
+        var states = await gating.EvaluateAsync(userId, courseId, cancellationToken);
+        if (!states.Any(s => s.Passed)) return states;
+        var cooldown = options.Value.FailureCooldown;
+        var since = time.GetUtcNow() - cooldown;
+        var lastFailures = await db.QuizAttempts.AsNoTracking()
+            .Where(a => a.UserId == userId && a.CourseId == courseId && a.Passed == false && a.SubmittedAt > since)
+            .GroupBy(a => a.ModuleNo).Select(g => new { ModuleNo = g.Key, Last = g.Max(a => a.SubmittedAt) })
+            .ToDictionaryAsync(g => g.ModuleNo, g => g.Last!.Value, cancellationToken);
+        return [.. states.Select(s => s is { Passed: true, CooldownUntil: null } && lastFailures.TryGetValue(s.ModuleNo, out var last)
+            ? s with { CooldownUntil = last + cooldown } : s)];
+    }
+
+    /// <summary>
     /// Module state after a graded attempt, in one upsert: a pass of the final pair passes the module (for
-    /// good); a failure starts the cooldown unless the module is already passed, so practising a passed
-    /// module never shuts the next one; the best score only rises. A module passed now opens the next.
+    /// good); a failure starts the cooldown unless the module is already passed (then <see cref="StatesAsync"/>
+    /// derives its quiz's cooldown from the attempt), so practising a passed module never shuts the next one;
+    /// the best score only rises. A module passed now opens the next.
     /// </summary>
     private async Task RecordModuleAsync(Guid userId, Guid courseId, int moduleNo, decimal score, bool passed, bool modulePassed,
         DateTimeOffset now, CancellationToken cancellationToken)

@@ -118,7 +118,7 @@ public sealed class TutorApplicationService(
                 await db.Users.Where(u => u.Id == account.Id && u.Role == UserRole.Learner)
                     .ExecuteUpdateAsync(u => u.SetProperty(x => x.Role, UserRole.Tutor).SetProperty(x => x.UpdatedAt, now), cancellationToken);
             }
-            var linkedIn = application.Links.FirstOrDefault(l => new Uri(l).Host.EndsWith("linkedin.com", StringComparison.OrdinalIgnoreCase));
+            var linkedIn = LinkedInProfile(application.Links);
             await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO tutors (id, user_id, expertise, linked_in_url, created_at)
                 VALUES ({Guid.CreateVersion7()}, {userId}, {application.Expertise}, {linkedIn}, {now})
@@ -140,6 +140,14 @@ public sealed class TutorApplicationService(
     /// <summary>The account of the email, locked until the approval commits (so its role cannot change under it).</summary>
     private Task<User?> LockAccountAsync(string email, CancellationToken cancellationToken) =>
         db.Users.FromSql($"SELECT * FROM users WHERE email = {email} FOR UPDATE").AsNoTracking().SingleOrDefaultAsync(cancellationToken);
+
+    /// <summary>
+    /// The first link on linkedin.com or one of its subdomains (www., uk.): the host must be the domain or end in
+    /// ".linkedin.com", so a look-alike such as evillinkedin.com is never stored as a tutor's LinkedIn profile.
+    /// </summary>
+    public static string? LinkedInProfile(IEnumerable<string> links) =>
+        links.FirstOrDefault(link => Uri.TryCreate(link, UriKind.Absolute, out var uri)
+            && (uri.Host.Equals("linkedin.com", StringComparison.OrdinalIgnoreCase) || uri.Host.EndsWith(".linkedin.com", StringComparison.OrdinalIgnoreCase)));
 
     public async Task<TutorApplicationDto> RejectAsync(Caller admin, Guid applicationId, string reason, CancellationToken cancellationToken)
     {

@@ -20,7 +20,6 @@ public sealed class StaticContent(byte[] bytes, string contentType)
         var response = request.CreateResponse(notModified ? HttpStatusCode.NotModified : HttpStatusCode.OK);
         response.Headers.Add("ETag", ETag);
         response.Headers.Add("Cache-Control", "public, max-age=300");
-        response.Headers.Add("X-Content-Type-Options", "nosniff");
         if (!notModified)
         {
             response.Headers.Add("Content-Type", ContentType);
