@@ -455,6 +455,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
 
     SessionExpirySchedule: sessionExpirySchedule
     Http__MaxRequestBodyBytes: string(httpMaxRequestBodyBytes)
+    // The host refuses (413) a body over twice the app's own limit before buffering it for the worker; between the two,
+    // the app answers 413 problem+json.
+    FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: string(httpMaxRequestBodyBytes * 2)
     Http__TrustedProxyHops: string(httpTrustedProxyHops)
     QuotaResetSchedule: quotaResetSchedule
     Quiz__FailureCooldown: quizFailureCooldown

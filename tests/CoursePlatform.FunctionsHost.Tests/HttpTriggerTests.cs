@@ -9,12 +9,15 @@ namespace CoursePlatform.FunctionsHost.Tests;
 /// <summary>HTTP triggers of the fixture app: routes, constraints, methods, keys, and request/response mapping.</summary>
 public sealed class HttpTriggerTests : IAsyncLifetime
 {
+    private const int BodyLimit = 2 * 1024 * 1024;
     private readonly FixtureSettings fixture = new();
     private HostProcess host = null!;
 
     public async Task InitializeAsync()
     {
-        host = FixtureHost.Start(fixture.Values(), hostSection: new { CORS = "http://localhost:5173" });
+        var settings = fixture.Values();
+        settings["FUNCTIONS_REQUEST_BODY_SIZE_LIMIT"] = BodyLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        host = FixtureHost.Start(settings, hostSection: new { CORS = "http://localhost:5173" });
         await host.WaitUntilRunningAsync();
     }
 
@@ -89,6 +92,21 @@ public sealed class HttpTriggerTests : IAsyncLifetime
         Assert.Equal("1048576", Header(response, "X-Echo-Length"));
         Assert.Equal(Convert.ToHexString(SHA256.HashData(body)), Header(response, "X-Echo-Sha256"));
         Assert.Equal(body, await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task A_body_over_the_hosts_limit_is_refused_with_413_before_the_worker_sees_it()
+    {
+        // As the real host applies FUNCTIONS_REQUEST_BODY_SIZE_LIMIT; with no Content-Length (chunked) too.
+        using var declared = new ByteArrayContent(new byte[BodyLimit + 1]);
+        using var tooLarge = await host.Client.PostAsync($"api/echo/{Guid.NewGuid()}", declared);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+
+        using var chunked = new StreamContent(new MemoryStream(new byte[BodyLimit + 1]));
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/echo/{Guid.NewGuid()}") { Content = chunked };
+        request.Headers.TransferEncodingChunked = true;
+        using var streamed = await host.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, streamed.StatusCode);
     }
 
     [Fact]

@@ -73,6 +73,17 @@ public static class LocalFunctionsHost
         var state = app.Services.GetRequiredService<HostState>();
         var blobTriggers = new Dictionary<string, BlobTriggerFunction>(StringComparer.OrdinalIgnoreCase);
 
+        // FUNCTIONS_REQUEST_BODY_SIZE_LIMIT caps each request's body as the real host does (HttpRequestBodySizeMiddleware in
+        // Azure/azure-functions-host): Kestrel answers 413 once a body passes it, before the host buffers it for the worker.
+        if (long.TryParse(settings["FUNCTIONS_REQUEST_BODY_SIZE_LIMIT"], out var bodyLimit))
+        {
+            app.Use((context, next) =>
+            {
+                if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+                    feature.MaxRequestBodySize = bodyLimit;
+                return next(context);
+            });
+        }
         // Until the worker has loaded its functions there are no routes: say "starting", not 404.
         app.Use(async (context, next) =>
         {
