@@ -2,7 +2,7 @@
 # Measures the cold start of the deployment package: publishes src/Functions as `azd deploy` does
 # (Release, linux-x64), serves that folder with the local host on a fresh worker, and prints the
 # zipped package size and the seconds from host start to the first 200 of /api/health and of the
-# first search (which loads the embedding model). Needs the database of ./run.sh (migrated, seeded)
+# first search (which loads the embedding model). Needs the database of ./run.sh (seeded; migrated here)
 # and the settings in local.settings.json; PORT defaults to 7081 so ./run.sh may keep serving.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +16,8 @@ out=$(mktemp -d); trap 'kill "${host:-}" 2>/dev/null || true; rm -rf "$out"' EXI
 dotnet publish src/Functions -c Release -o "$out/app" -nologo -clp:ErrorsOnly -v:q
 (cd "$out/app" && zip -qr "$out/app.zip" .)
 dotnet build tools/FunctionsHost -nologo -clp:ErrorsOnly -v:q
+dotnet build tools/DevTool -nologo -clp:ErrorsOnly -v:q
+dotnet run --project tools/DevTool --no-build -- migrate --settings local.settings.json >/dev/null
 
 api="http://localhost:$PORT/api"
 start=$(date +%s.%N)
@@ -27,8 +29,10 @@ until [ "$(curl -s -o /dev/null -w '%{http_code}' "$api/health")" = 200 ]; do
   sleep 0.1
 done
 health=$(date +%s.%N)
-token=$(curl -s "$api/auth/login" -H 'Content-Type: application/json' \
-  -d '{"email":"admin@example.com","password":"local-only-Admin#2026"}' | jq -r .accessToken)
+login=$(curl -s "$api/auth/login" -H 'Content-Type: application/json' \
+  -d '{"email":"admin@example.com","password":"local-only-Admin#2026"}')
+token=$(jq -r '.accessToken // empty' <<<"$login")
+[ -n "$token" ] || { echo "the demo admin could not sign in: $login" >&2; exit 1; }
 status=$(curl -s -o /dev/null -w '%{http_code}' "$api/courses/cloud-foundations/search?q=subnets&k=1" -H "Authorization: Bearer $token")
 search=$(date +%s.%N)
 [ "$status" = 200 ] || { echo "the search answered $status" >&2; exit 1; }

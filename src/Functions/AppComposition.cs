@@ -43,7 +43,7 @@ public static class AppComposition
     public static IFunctionsWorkerApplicationBuilder UseCoursePlatformMiddleware(this IFunctionsWorkerApplicationBuilder worker)
     {
         worker.UseMiddleware<InvocationOutcomeMiddleware>();
-        worker.UseMiddleware<SecurityHeadersMiddleware>();
+        worker.UseMiddleware<ResponseHeadersMiddleware>();
         worker.UseMiddleware<ProblemDetailsMiddleware>();
         worker.UseMiddleware<AuthenticationMiddleware>();
         worker.UseMiddleware<AuditMiddleware>();

@@ -22,6 +22,9 @@ public class HostedApp : IAsyncLifetime
     /// <summary>Settings on top of the sample's and the database's; override to add more.</summary>
     protected virtual IDictionary<string, string> Settings() => new Dictionary<string, string>();
 
+    /// <summary>The settings file's <c>Host</c> section (CORS, ...); none by default.</summary>
+    protected virtual object? HostSection() => null;
+
     /// <summary>The worker's folder: the build output, or a publish folder.</summary>
     protected virtual string AppDirectory => Paths.FunctionsApp;
 
@@ -33,7 +36,7 @@ public class HostedApp : IAsyncLifetime
         settings["AzureWebJobsStorage"] = LocalServices.AzuriteConnectionString;
         settings["Auth__SigningKey"] = SigningKey;
         foreach (var (key, value) in Settings()) settings[key] = value;
-        Host = HostProcess.Start(AppDirectory, settings);
+        Host = HostProcess.Start(AppDirectory, settings, hostSection: HostSection());
         await Host.WaitUntilRunningAsync();
         Api = new HttpClient { BaseAddress = new Uri(Host.Client.BaseAddress!, "api/"), Timeout = TimeSpan.FromSeconds(60) };
     }
