@@ -55,7 +55,16 @@ public sealed class ProblemDetailsTests(HostedApp app) : IClassFixture<HostedApp
         var (body, _) = await Problem(Request(HttpMethod.Post, "auth/login", json: """{"email":"nope"}"""), HttpStatusCode.BadRequest, ProblemCodes.ValidationFailed);
         var errors = body.GetProperty("errors");
         Assert.True(errors.TryGetProperty("email", out _));
-        Assert.True(errors.TryGetProperty("password", out _));
+        Assert.True(errors.TryGetProperty("password", out var password));
+        // Messages name the JSON field, as the keys do, never the C# member ("Password").
+        Assert.Equal("The password field is required.", password[0].GetString());
+    }
+
+    [Fact]
+    public async Task Json_that_does_not_parse_is_reported_under_the_key_body()
+    {
+        var (body, _) = await Problem(Request(HttpMethod.Post, "auth/login", json: "not json at all"), HttpStatusCode.BadRequest, ProblemCodes.ValidationFailed);
+        Assert.Equal(["body"], body.GetProperty("errors").EnumerateObject().Select(e => e.Name));
     }
 
     [Theory]

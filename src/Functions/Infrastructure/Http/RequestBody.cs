@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,7 +33,7 @@ public static class RequestBody
         var body = await ReadBodyAsync(request, cancellationToken);
         JsonNode? patch;
         try { patch = JsonNode.Parse(body); }
-        catch (JsonException) { throw ProblemException.Validation("$", "The body is not valid JSON for this endpoint."); }
+        catch (JsonException) { throw ProblemException.Validation(BodyField, "The body is not valid JSON for this endpoint."); }
         if (patch is not JsonObject changes) throw ProblemException.BadRequest("The request body must be a JSON object.");
         var merged = (JsonObject)JsonSerializer.SerializeToNode(current, Json.Options)!;
         Merge(merged, changes);
@@ -70,13 +71,16 @@ public static class RequestBody
         }
         catch (JsonException ex)
         {
-            var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "$" : ex.Path.TrimStart('$', '.');
+            var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? BodyField : ex.Path.TrimStart('$', '.');
             throw ProblemException.Validation(field, ex.Path is null or "$"
                 ? "The body is not valid JSON for this endpoint."
                 : "This value is missing, malformed or not one of the allowed values.");
         }
         return value ?? throw ProblemException.BadRequest("The request body must be a JSON object.");
     }
+
+    /// <summary>The error key of a problem with the body as a whole (not JSON, not an object of the endpoint's shape).</summary>
+    public const string BodyField = "body";
 
     /// <summary>
     /// Data-annotation validation with camelCase field paths (<c>answers.background</c>, <c>members[3].email</c>),
@@ -97,9 +101,12 @@ public static class RequestBody
         {
             foreach (var member in result.MemberNames.DefaultIfEmpty(""))
             {
-                var field = member.Length == 0 ? (prefix.Length == 0 ? "$" : prefix) : prefix + JsonNamingPolicy.CamelCase.ConvertName(member);
+                var json = JsonNamingPolicy.CamelCase.ConvertName(member);
+                var field = member.Length == 0 ? (prefix.Length == 0 ? BodyField : prefix.TrimEnd('.')) : prefix + json;
                 if (!errors.TryGetValue(field, out var messages)) errors[field] = messages = [];
-                messages.Add(result.ErrorMessage ?? "Invalid value.");
+                // Data annotations name the C# member ("The FileName field is required."); clients know the JSON name.
+                var message = result.ErrorMessage ?? "Invalid value.";
+                messages.Add(member.Length == 0 ? message : Regex.Replace(message, $@"\b{Regex.Escape(member)}\b", json));
             }
         }
         foreach (var property in value.GetType().GetProperties())
