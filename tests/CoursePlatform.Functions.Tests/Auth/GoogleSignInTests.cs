@@ -4,6 +4,7 @@ using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Auth;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
+using CoursePlatform.Functions.Infrastructure.RateLimiting;
 using CoursePlatform.OidcStandIn;
 using CoursePlatform.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -50,9 +51,10 @@ public sealed class GoogleSignInTests(DatabaseFixture database) : IClassFixture<
     /// <summary>The binding cookie each started sign-in set on "the browser", by state.</summary>
     private readonly Dictionary<string, string> bindings = [];
 
-    private async Task<Uri> Start(string email, string redirect = Frontend + "/signed-in", string address = "203.0.113.9")
+    /// <summary>Starts a sign-in in a fresh browser, or in the one that holds <paramref name="previousBinding"/>.</summary>
+    private async Task<Uri> Start(string email, string redirect = Frontend + "/signed-in", string address = "203.0.113.9", string? previousBinding = null)
     {
-        var (location, cookie) = await app.Run<GoogleSignInService, (Uri, GoogleSignInService.LoginCookie)>(g => g.StartAsync(redirect, email, Challenge, address, default));
+        var (location, cookie) = await app.Run<GoogleSignInService, (Uri, GoogleSignInService.LoginCookie)>(g => g.StartAsync(redirect, email, Challenge, address, previousBinding, default));
         Assert.Equal(GoogleSignInService.BindingCookie, cookie.Name);
         bindings[System.Web.HttpUtility.ParseQueryString(location.Query)["state"]!] = cookie.Value;
         return location;
@@ -70,9 +72,9 @@ public sealed class GoogleSignInTests(DatabaseFixture database) : IClassFixture<
     }
 
     /// <summary>The callback in the browser that started the sign-in (its cookie), unless <paramref name="binding"/> says otherwise.</summary>
-    private Task<Uri> Callback_(string? code, string? state, string? error = null, string? binding = null) =>
+    private Task<Uri> Callback_(string? code, string? state, string? error = null, string? binding = null, string address = "203.0.113.9") =>
         app.Run<GoogleSignInService, Uri>(g => g.CallbackAsync(code, state, error,
-            binding ?? (state is not null && bindings.TryGetValue(state, out var b) ? b : null), default));
+            binding ?? (state is not null && bindings.TryGetValue(state, out var b) ? b : null), address, default));
 
     private Task<TokenResponse> Exchange(string code, string verifier = Verifier) =>
         app.Run<GoogleSignInService, TokenResponse>(g => g.ExchangeAsync(code, verifier, Client, default));
@@ -176,19 +178,85 @@ public sealed class GoogleSignInTests(DatabaseFixture database) : IClassFixture<
     public async Task A_start_without_a_proper_code_challenge_is_refused(string? challenge)
     {
         var error = await Assert.ThrowsAsync<ProblemException>(() => app.Run<GoogleSignInService, (Uri, GoogleSignInService.LoginCookie)>(
-            g => g.StartAsync(Frontend + "/", null, challenge, "203.0.113.9", default)));
+            g => g.StartAsync(Frontend + "/", null, challenge, "203.0.113.9", null, default)));
         Assert.True(error.Errors!.ContainsKey("code_challenge"));
     }
 
     [Fact]
-    public async Task Starting_a_sign_in_is_limited_per_client_address()
+    public async Task A_classroom_of_200_behind_one_address_all_sign_in()
+    {
+        const string school = "198.51.100.50";
+        var learners = Enumerable.Range(0, 200).Select(i => $"pupil-{i}-{Guid.NewGuid():N}@example.com").ToList();
+
+        // The worst case for the address: everybody clicks "Sign in with Google" within a few minutes, each in their
+        // own browser, before anybody has come back from the provider...
+        var started = new List<Uri>();
+        foreach (var email in learners)
+        {
+            started.Add(await Start(email, address: school));
+            app.Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+        // ...then they all finish.
+        foreach (var authorize in started)
+        {
+            var (code, state) = await Authorize(authorize);
+            Assert.StartsWith(Frontend + "/signed-in?code=", (await Callback_(code, state, address: school)).ToString(), StringComparison.Ordinal);
+        }
+
+        // Completed sign-ins were given back: the address holds nothing against the next lesson.
+        var left = await app.Run<RateLimiter, RateLimitDecision>(l => l.PeekAsync($"google-start:{school}", GoogleSignInService.MaxPendingStartsPerAddress,
+            GoogleSignInService.StartWindow, default));
+        Assert.Equal(0, left.Count);
+    }
+
+    [Fact]
+    public async Task One_browser_hammering_starts_is_refused_without_locking_out_its_classmates()
+    {
+        const string school = "198.51.100.51";
+        var binding = (string?)null;
+        for (var i = 0; i < GoogleSignInService.MaxPendingStartsPerBrowser; i++)
+        {
+            var state = System.Web.HttpUtility.ParseQueryString((await Start("prankster@example.com", address: school, previousBinding: binding)).Query)["state"]!;
+            binding = bindings[state]; // the browser keeps the cookie of its latest start
+        }
+        for (var i = 0; i < 20; i++)
+        {
+            var limited = await Assert.ThrowsAsync<ProblemException>(() => Start("prankster@example.com", address: school, previousBinding: binding));
+            Assert.Equal(HttpStatusCode.TooManyRequests, limited.Status);
+            Assert.True(int.Parse(limited.Headers["Retry-After"], System.Globalization.CultureInfo.InvariantCulture) > 0);
+        }
+
+        // Every other browser behind the same address still signs in, whatever email it names.
+        for (var i = 0; i < 40; i++)
+        {
+            var (code, state) = await Authorize(await Start($"classmate-{i}-{Guid.NewGuid():N}@example.com", address: school));
+            Assert.StartsWith(Frontend + "/signed-in?code=", (await Callback_(code, state, address: school)).ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_script_that_drops_its_cookie_is_still_bounded_per_address()
     {
         const string address = "198.51.100.200";
-        for (var i = 0; i < GoogleSignInService.MaxStartsPerAddress; i++) await Start("x@example.com", address: address);
+        for (var i = 0; i < GoogleSignInService.MaxPendingStartsPerAddress; i++) await Start("x@example.com", address: address);
         var limited = await Assert.ThrowsAsync<ProblemException>(() => Start("x@example.com", address: address));
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.Status);
         Assert.True(limited.Headers.ContainsKey("Retry-After"));
         await Start("x@example.com", address: "198.51.100.201");
+    }
+
+    [Fact]
+    public async Task A_provider_error_does_not_give_the_start_back()
+    {
+        // Anyone holding their own state and cookie can forge "?error=…" without the provider: only a sign-in the
+        // provider vouched for is released, or a script could start without end.
+        const string address = "198.51.100.52";
+        var state = System.Web.HttpUtility.ParseQueryString((await Start("y@example.com", address: address)).Query)["state"];
+        await Callback_(null, state, "access_denied", address: address);
+
+        var left = await app.Run<RateLimiter, RateLimitDecision>(l => l.PeekAsync($"google-start:{address}", GoogleSignInService.MaxPendingStartsPerAddress,
+            GoogleSignInService.StartWindow, default));
+        Assert.Equal(1, left.Count);
     }
 
     [Fact]
@@ -261,7 +329,7 @@ public sealed class GoogleSignInTests(DatabaseFixture database) : IClassFixture<
     {
         if (padTo > 0) redirect = redirect!.PadRight(padTo, 'a');
         var error = await Assert.ThrowsAsync<ProblemException>(() =>
-            app.Run<GoogleSignInService, (Uri, GoogleSignInService.LoginCookie)>(g => g.StartAsync(redirect, null, Challenge, "203.0.113.9", default)));
+            app.Run<GoogleSignInService, (Uri, GoogleSignInService.LoginCookie)>(g => g.StartAsync(redirect, null, Challenge, "203.0.113.9", null, default)));
         Assert.Equal(HttpStatusCode.BadRequest, error.Status);
         Assert.True(error.Errors!.ContainsKey("redirect"));
     }
@@ -290,7 +358,7 @@ public sealed class GoogleSignInTests(DatabaseFixture database) : IClassFixture<
             ["Google:AllowedRedirectOrigins"] = Frontend,
         });
         var error = await Assert.ThrowsAsync<ProblemException>(() => other.Run<GoogleSignInService, (Uri, GoogleSignInService.LoginCookie)>(
-            g => g.StartAsync(Frontend + "/", null, Challenge, "203.0.113.77", default)));
+            g => g.StartAsync(Frontend + "/", null, Challenge, "203.0.113.77", null, default)));
         Assert.Equal(ProblemCodes.IdentityProviderUnavailable, error.Code);
         Assert.True(error.Headers.ContainsKey("Retry-After"));
     }

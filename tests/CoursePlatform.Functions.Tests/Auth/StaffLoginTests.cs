@@ -66,8 +66,65 @@ public sealed class StaffLoginTests(DatabaseFixture database) : IClassFixture<Da
         // ...while the admin, from an address that has not failed, signs in: the lockout cannot be aimed.
         Assert.Equal(admin.Id, (await Login(admin.Email, Password, ip: "198.51.100.7")).User.Id);
 
-        app.Clock.Advance(StaffLoginService.FailureWindow);
+        // Once Retry-After has passed, the sliding window lets the right password in again.
+        app.Clock.Advance(TimeSpan.FromSeconds(int.Parse(limited.Headers["Retry-After"], System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Equal(admin.Id, (await Login(admin.Email, Password, attacker)).User.Id);
+    }
+
+    /// <summary>Moves the test clock to <paramref name="before"/> ahead of the next boundary of the failure window's buckets.</summary>
+    private void JustBeforeABoundary(TimeSpan before)
+    {
+        var window = StaffLoginService.FailureWindow;
+        app.Clock.Advance(window - TimeSpan.FromTicks(app.Clock.GetUtcNow().UtcTicks % window.Ticks) - before);
+    }
+
+    [Fact]
+    public async Task Failures_of_one_email_straddling_a_window_boundary_get_no_second_allowance()
+    {
+        var admin = await Staff();
+        const string attacker = "198.51.100.67";
+        JustBeforeABoundary(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < StaffLoginService.MaxFailuresPerEmailAndAddress; i++)
+            await Assert.ThrowsAsync<ProblemException>(() => Login(admin.Email, "wrong", attacker));
+
+        app.Clock.Advance(TimeSpan.FromSeconds(2)); // a fixed window started counting from zero here
+        var limited = await Assert.ThrowsAsync<ProblemException>(() => Login(admin.Email, "wrong", attacker));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.Status);
+        Assert.True(int.Parse(limited.Headers["Retry-After"], System.Globalization.CultureInfo.InvariantCulture) > 60);
+    }
+
+    [Fact]
+    public async Task Failures_of_one_address_straddling_a_window_boundary_get_no_second_allowance()
+    {
+        var admin = await Staff();
+        const string ip = "192.0.2.60";
+        JustBeforeABoundary(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < StaffLoginService.MaxFailuresPerAddress; i++)
+            await Assert.ThrowsAsync<ProblemException>(() => Login($"guess{i}-{Guid.NewGuid():N}@example.com", "wrong", ip));
+
+        app.Clock.Advance(TimeSpan.FromSeconds(2));
+        var limited = await Assert.ThrowsAsync<ProblemException>(() => Login(admin.Email, Password, ip));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.Status);
+        Assert.Equal(admin.Id, (await Login(admin.Email, Password, ip: "192.0.2.61")).User.Id);
+    }
+
+    [Fact]
+    public async Task A_success_clears_the_failures_that_still_weigh_from_the_previous_bucket()
+    {
+        var admin = await Staff();
+        const string ip = "203.0.113.70";
+        JustBeforeABoundary(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < StaffLoginService.MaxFailuresPerEmailAndAddress - 1; i++)
+            await Assert.ThrowsAsync<ProblemException>(() => Login(admin.Email, "wrong", ip));
+        app.Clock.Advance(TimeSpan.FromSeconds(2));
+        await Login(admin.Email, Password, ip);
+
+        // Four failures just before the boundary would still weigh almost four; the success forgot them.
+        for (var i = 0; i < StaffLoginService.MaxFailuresPerEmailAndAddress - 1; i++)
+            await Assert.ThrowsAsync<ProblemException>(() => Login(admin.Email, "wrong", ip));
+        Assert.Equal(admin.Id, (await Login(admin.Email, Password, ip)).User.Id);
     }
 
     [Fact]

@@ -113,6 +113,32 @@ public sealed class SecurityHttpTests(SecurityHostedApp app) : IClassFixture<Sec
     }
 
     [Fact]
+    public async Task A_browser_hammering_google_sign_in_starts_is_refused_while_its_classmates_sign_in()
+    {
+        // Every request here comes from one address (the local host's), as a classroom behind one NAT does.
+        using var prankster = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.Api.BaseAddress };
+        var startPath = $"auth/google/start?redirect={Uri.EscapeDataString(SecurityHostedApp.Frontend + "/")}&code_challenge={GoogleSignInService.Challenge(Verifier)}";
+        for (var i = 0; i < GoogleSignInService.MaxPendingStartsPerBrowser; i++)
+        {
+            using var started = await prankster.GetAsync(startPath);
+            Assert.Equal(HttpStatusCode.Found, started.StatusCode);
+        }
+        using (var refused = await prankster.GetAsync(startPath))
+        {
+            await ProblemAsync(refused, HttpStatusCode.TooManyRequests);
+            Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        }
+
+        // Before, the 31st start from the address locked everybody out for up to ten minutes.
+        for (var i = 0; i < 40; i++)
+        {
+            using var signedIn = await GoogleSignInAsync($"pupil-{i}-{Guid.NewGuid():N}@example.com");
+            Assert.Equal(HttpStatusCode.Found, signedIn.StatusCode);
+            Assert.StartsWith(SecurityHostedApp.Frontend + "/?code=", signedIn.Headers.Location!.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_staff_account_is_not_taken_over_through_google_by_its_email()
     {
         var admin = await StaffAsync($"admin-{Guid.NewGuid():N}@example.com");

@@ -23,7 +23,7 @@ public sealed class GoogleSignInFunctions(GoogleSignInService google, ClientAddr
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "auth/google/start")] HttpRequestData request, CancellationToken cancellationToken)
     {
         var (location, cookie) = await google.StartAsync(request.Query["redirect"], request.Query["login_hint"], request.Query["code_challenge"],
-            addresses.Of(request), cancellationToken);
+            addresses.Of(request), BindingOf(request), cancellationToken);
         var response = Redirect(request, location);
         response.Cookies.Append(new HttpCookie(cookie.Name, cookie.Value)
         {
@@ -39,8 +39,8 @@ public sealed class GoogleSignInFunctions(GoogleSignInService google, ClientAddr
     public async Task<HttpResponseData> Callback(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "auth/google/callback")] HttpRequestData request, CancellationToken cancellationToken)
     {
-        var binding = request.Cookies.FirstOrDefault(c => c.Name == GoogleSignInService.BindingCookie)?.Value;
-        var location = await google.CallbackAsync(request.Query["code"], request.Query["state"], request.Query["error"], binding, cancellationToken);
+        var location = await google.CallbackAsync(request.Query["code"], request.Query["state"], request.Query["error"], BindingOf(request),
+            addresses.Of(request), cancellationToken);
         var response = Redirect(request, location);
         // The binding is spent with the state: expire it.
         response.Cookies.Append(new HttpCookie(GoogleSignInService.BindingCookie, "") { HttpOnly = true, Path = "/api/auth/google", MaxAge = 0 });
@@ -55,6 +55,9 @@ public sealed class GoogleSignInFunctions(GoogleSignInService google, ClientAddr
         var tokens = await google.ExchangeAsync(body.Code!, body.CodeVerifier!, addresses.Client(request), cancellationToken);
         return (await request.OkAsync(tokens, cancellationToken)).NoStore();
     }
+
+    private static string? BindingOf(HttpRequestData request) =>
+        request.Cookies.FirstOrDefault(c => c.Name == GoogleSignInService.BindingCookie)?.Value;
 
     private static HttpResponseData Redirect(HttpRequestData request, Uri location)
     {

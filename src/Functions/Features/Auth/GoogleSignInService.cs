@@ -39,26 +39,39 @@ public sealed class GoogleSignInService(
     public const string Provider = "google";
     /// <summary>The cookie that binds a sign-in to the browser that started it (login CSRF).</summary>
     public const string BindingCookie = "cp_google_signin";
-    public const int MaxStartsPerAddress = 30;
+    /// <summary>Unfinished sign-ins one browser may start per <see cref="StartWindow"/>: a person retrying, not a script.</summary>
+    public const int MaxPendingStartsPerBrowser = 10;
+    /// <summary>
+    /// Unfinished sign-ins one client address may start per <see cref="StartWindow"/>: twice a classroom of 200 behind
+    /// one NAT all starting at once, yet a bound on the login-state rows a cookieless script can write.
+    /// </summary>
+    public const int MaxPendingStartsPerAddress = 400;
     public static readonly TimeSpan StartWindow = TimeSpan.FromMinutes(10);
     private GoogleOptions Settings => options.Value;
 
     /// <summary>
     /// Where to send the browser to sign in, and the cookie to set on it: <paramref name="redirect"/> must be an
-    /// allowed frontend URL; starts are limited per client address (each one writes a row).
+    /// allowed frontend URL. Unfinished starts are limited per browser and per client address (each one writes a
+    /// row); <paramref name="previousBinding"/> is the binding cookie the browser still holds from an earlier start,
+    /// which names the browser.
     /// </summary>
     public async Task<(Uri Location, LoginCookie Cookie)> StartAsync(string? redirect, string? loginHint, string? codeChallenge, string? clientAddress,
-        CancellationToken cancellationToken)
+        string? previousBinding, CancellationToken cancellationToken)
     {
         var returnTo = AllowedRedirect(redirect);
         if (codeChallenge is null || !IsChallenge(codeChallenge))
             throw ProblemException.Validation("code_challenge",
                 "Send code_challenge: the base64url SHA-256 (43 characters) of a random code_verifier the frontend keeps for POST /auth/exchange.");
         if (loginHint is { Length: > 320 }) throw ProblemException.Validation("login_hint", "A login hint is an email address of at most 320 characters.");
-        if (ClientAddress.LimitKey(clientAddress) is { } address)
+        var browser = BrowserOf(previousBinding) ?? NewBrowserId();
+        // The browser first: a client that keeps its cookie and hammers is stopped there without spending the
+        // address's allowance, which the other browsers behind the same NAT share.
+        var perBrowser = await limiter.HitAsync(BrowserKey(browser), MaxPendingStartsPerBrowser, StartWindow, cancellationToken);
+        if (!perBrowser.Allowed) throw ProblemException.TooManyRequests(perBrowser.RetryAfter, "Too many sign-ins started in this browser; finish one or try again later.");
+        if (AddressKey(clientAddress) is { } addressKey)
         {
-            var decision = await limiter.HitAsync($"google-start:{address}", MaxStartsPerAddress, StartWindow, cancellationToken);
-            if (!decision.Allowed) throw ProblemException.TooManyRequests(decision.RetryAfter, "Too many sign-ins started from this address; try again later.");
+            var perAddress = await limiter.HitAsync(addressKey, MaxPendingStartsPerAddress, StartWindow, cancellationToken);
+            if (!perAddress.Allowed) throw ProblemException.TooManyRequests(perAddress.RetryAfter, "Too many sign-ins started from this address; try again later.");
         }
         var (state, verifier, nonce) = (SessionService.NewSecret(), SessionService.NewSecret(), SessionService.NewSecret());
         var now = time.GetUtcNow();
@@ -84,18 +97,20 @@ public sealed class GoogleSignInService(
         };
         var location = new Uri(metadata.AuthorizationEndpoint + "?" + string.Join('&',
             query.Where(p => p.Value is not null).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value!)}")));
-        return (location, new LoginCookie(BindingCookie, Binding(state), Secure: !GoogleOptions.IsDevelopment(configuration), TimeSpan.FromMinutes(Settings.LoginStateMinutes)));
+        return (location, new LoginCookie(BindingCookie, Binding(browser, state), Secure: !GoogleOptions.IsDevelopment(configuration), TimeSpan.FromMinutes(Settings.LoginStateMinutes)));
     }
 
     /// <summary>
     /// Finishes the flow; the result is the frontend URL carrying a one-time code (or the provider's error).
     /// <paramref name="binding"/> is the cookie <see cref="StartAsync"/> set: a callback URL opened in any other
-    /// browser (an attacker's approved sign-in sent to a victim) is refused before the state is used.
+    /// browser (an attacker's approved sign-in sent to a victim) is refused before the state is used. A completed
+    /// sign-in gives its start back to the browser's and <paramref name="clientAddress"/>'s limits.
     /// </summary>
-    public async Task<Uri> CallbackAsync(string? code, string? state, string? error, string? binding, CancellationToken cancellationToken)
+    public async Task<Uri> CallbackAsync(string? code, string? state, string? error, string? binding, string? clientAddress, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(state) || state.Length > 200) throw InvalidState();
-        if (binding is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(binding), Encoding.ASCII.GetBytes(Binding(state))))
+        var browser = BrowserOf(binding);
+        if (browser is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(binding!), Encoding.ASCII.GetBytes(Binding(browser, state))))
             throw ProblemException.BadRequest("This sign-in was started in another browser (or its cookie expired); start the sign-in again here.", ProblemCodes.SignInStateInvalid);
         var login = await ConsumeStateAsync(state, cancellationToken);
         if (!string.IsNullOrEmpty(error) || string.IsNullOrEmpty(code))
@@ -113,6 +128,10 @@ public sealed class GoogleSignInService(
             CreatedAt = now, ExpiresAt = now.AddSeconds(Settings.LoginCodeSeconds),
         });
         await db.SaveChangesAsync(cancellationToken);
+        // Only a sign-in the provider vouched for is given back (a provider error could be forged by the starter
+        // itself), from the bucket its start was counted in.
+        await limiter.ReleaseAsync(BrowserKey(browser), StartWindow, cancellationToken, login.CreatedAt);
+        if (AddressKey(clientAddress) is { } addressKey) await limiter.ReleaseAsync(addressKey, StartWindow, cancellationToken, login.CreatedAt);
         logger.LogInformation("Google sign-in completed for user {UserId}", user.Id);
         return WithQuery(login.RedirectUri, "code", oneTimeCode);
     }
@@ -159,9 +178,28 @@ public sealed class GoogleSignInService(
     private static bool IsChallenge(string value) =>
         value.Length == 43 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
-    /// <summary>The cookie value bound to a state: an HMAC under the app's signing key, so only this app can mint it.</summary>
-    private string Binding(string state) =>
-        Base64UrlEncoder.Encode(HMACSHA256.HashData(authOptions.Value.SigningKeyBytes(), Encoding.UTF8.GetBytes("google-signin-binding:" + state)));
+    /// <summary>
+    /// The cookie value bound to a state: the browser's id, then an HMAC of id and state under the app's signing key,
+    /// so only this app can mint it and the callback knows which browser's start to give back.
+    /// </summary>
+    private string Binding(string browser, string state) =>
+        browser + "." + Base64UrlEncoder.Encode(HMACSHA256.HashData(authOptions.Value.SigningKeyBytes(), Encoding.UTF8.GetBytes($"google-signin-binding:{browser}:{state}")));
+
+    /// <summary>
+    /// The browser id a binding cookie carries, if well formed. The client could send any id, or none, but that only
+    /// moves it to a fresh per-browser count: the per-address limit still bounds it.
+    /// </summary>
+    private static string? BrowserOf(string? binding) =>
+        binding is { Length: > BrowserIdLength } && binding[BrowserIdLength] == '.' && binding[..BrowserIdLength].All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            ? binding[..BrowserIdLength] : null;
+
+    private const int BrowserIdLength = 22; // 16 random bytes, base64url
+
+    private static string NewBrowserId() => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16));
+
+    private static string BrowserKey(string browser) => $"google-start-browser:{browser}";
+
+    private static string? AddressKey(string? clientAddress) => ClientAddress.LimitKey(clientAddress) is { } address ? $"google-start:{address}" : null;
 
     private async Task<AuthLoginState> ConsumeStateAsync(string state, CancellationToken cancellationToken)
     {

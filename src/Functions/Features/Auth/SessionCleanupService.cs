@@ -15,7 +15,10 @@ public sealed record SessionCleanupResult(int ExpiredSessions, int RevokedSessio
 public sealed class SessionCleanupService(
     CoursePlatformDbContext db, IOptions<AuthOptions> options, TimeProvider time, ILogger<SessionCleanupService> logger)
 {
-    /// <summary>Counters are kept a day past their window so recent abuse stays visible.</summary>
+    /// <summary>
+    /// Counters are kept a day past their window so recent abuse stays visible; a sliding window also reads the
+    /// previous bucket, so this must outlast the longest window a limit uses (an hour).
+    /// </summary>
     private static readonly TimeSpan RateLimitRetention = TimeSpan.FromDays(1);
 
     public async Task<SessionCleanupResult> RunAsync(CancellationToken cancellationToken)
