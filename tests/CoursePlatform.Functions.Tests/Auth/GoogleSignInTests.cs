@@ -88,6 +88,17 @@ public sealed class GoogleSignInTests(DatabaseFixture database) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_provider_account_without_a_name_has_a_null_full_name_not_an_empty_one()
+    {
+        var email = $"noname-{Guid.NewGuid():N}@example.com";
+        var (code, state) = await Authorize(new Uri(await Start(email) + "&name=%20"));
+        var tokens = await Exchange(LoginCode(await Callback_(code, state)));
+
+        Assert.Null(tokens.User.FullName);
+        Assert.Null(await app.Run<CoursePlatformDbContext, string?>(db => db.Users.Where(u => u.Email == email).Select(u => u.FullName).SingleAsync()));
+    }
+
+    [Fact]
     public async Task A_new_learner_signs_in_and_gets_tokens_through_a_one_time_code()
     {
         var email = $"ana-{Guid.NewGuid():N}@example.com";

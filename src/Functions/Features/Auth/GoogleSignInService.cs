@@ -265,7 +265,8 @@ public sealed class GoogleSignInService(
             throw SignInFailed("Sign in with an account whose email address is verified.");
         if (email.Length > 320 || Claim("sub")!.Length > 255 || email.Contains('\0', StringComparison.Ordinal))
             throw SignInFailed("The identity provider's account has an email address or subject this platform cannot store.");
-        var name = Claim("name") is { } full ? (full.Length <= 200 ? full : full[..200]) : null;
+        // A blank name is no name: the profile says null, never "".
+        var name = Claim("name")?.Trim() is { Length: > 0 } full ? (full.Length <= 200 ? full : full[..200]) : null;
         return new ProviderIdentity(Claim("sub")!, email, name, Claim("picture"));
     }
 
