@@ -45,6 +45,30 @@ public sealed class ContentSafetyRulesTests
 
     [Theory]
     [InlineData("javascript:alert(1)")]
+    [InlineData("data:text/html,<script>alert(1)</script>")]
+    [InlineData("//evil.example/v.mp4")]
+    [InlineData("file:///etc/passwd")]
+    public void A_topics_video_deck_and_a_course_thumbnail_take_absolute_http_or_https_only(string url)
+    {
+        Assert.False(global::CoursePlatform.Functions.Infrastructure.Http.WebUrlAttribute.IsWebUrl(url));
+        Assert.False(ContentRules.IsSafeUrl(url));
+    }
+
+    [Theory]
+    [InlineData("Data: the raw facts", true)]
+    [InlineData("javascript:alert(1)", false)]
+    [InlineData(" java\tscript:alert(1)", false)]
+    [InlineData("data:text/html;base64,PHNjcmlwdD4=", false)]
+    [InlineData("file://server/share", false)]
+    public void A_simulation_string_is_refused_only_when_it_is_a_script_or_document_url(string text, bool passes)
+    {
+        var errors = new Dictionary<string, string[]>();
+        ContentRules.ValidateFreeJson(new JsonObject { ["items"] = new JsonArray(new JsonObject { ["label"] = text.Replace("\\t", "\t") }) }, "payload", errors);
+        Assert.Equal(passes, errors.Count == 0);
+    }
+
+    [Theory]
+    [InlineData("javascript:alert(1)")]
     [InlineData("JaVaScRiPt:alert(1)")]
     [InlineData(" javascript:alert(1)")]
     [InlineData("data:text/html,<script>alert(1)</script>")]

@@ -248,13 +248,19 @@ public static partial class ContentRules
             || k.EndsWith("src", StringComparison.Ordinal) || k.EndsWith("link", StringComparison.Ordinal);
     }
 
-    /// <summary>A string a browser would run or load as a document if it became a link: checked as browsers read it (case, whitespace and control characters ignored).</summary>
+    /// <summary>
+    /// A string a browser would run or load as a document if it became a link, read as browsers read it (case,
+    /// whitespace and control characters ignored). data: and file: count only as URLs ("Data: the facts" is a label).
+    /// </summary>
     private static bool IsScriptUrl(string text)
     {
-        var head = new string([.. text.Where(c => !char.IsWhiteSpace(c) && !char.IsControl(c)).Take(12)]).ToLowerInvariant();
+        var head = new string([.. text.Where(c => !char.IsWhiteSpace(c) && !char.IsControl(c)).Take(80)]).ToLowerInvariant();
         return head.StartsWith("javascript:", StringComparison.Ordinal) || head.StartsWith("vbscript:", StringComparison.Ordinal)
-            || head.StartsWith("data:", StringComparison.Ordinal) || head.StartsWith("file:", StringComparison.Ordinal);
+            || head.StartsWith("file://", StringComparison.Ordinal) || DataUrl().IsMatch(head);
     }
+
+    [GeneratedRegex("^data:[a-z]+/[a-z0-9.+-]+[;,]")]
+    private static partial Regex DataUrl();
 
     private static void RequireUrl(JsonObject data, string path, IDictionary<string, string[]> errors)
     {
