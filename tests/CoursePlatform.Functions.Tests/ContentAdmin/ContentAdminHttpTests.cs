@@ -100,6 +100,45 @@ public abstract class ContentAdminHttpScenarios(HostedApp app)
     }
 
     [Fact]
+    public async Task Hostile_lesson_content_is_refused_by_field_and_a_learner_is_never_served_it()
+    {
+        var admin = (await app.SignInAsync(UserRole.Admin)).Token;
+        var slug = $"xss-{Guid.NewGuid():N}"[..16];
+        await Ok(admin, "POST", "manage/courses", new { slug, name = "Safe lessons", price = 0, currency = "USD", enrollmentMode = "open", isPublished = true });
+        var hostileLayout = new
+        {
+            version = "1",
+            blocks = new object[]
+            {
+                new { id = "intro", type = "text", contentKey = "intro" },
+                new { id = "evil", type = "text", data = new { markdown = "Hi <img src=x onerror=alert(1)>", href = "javascript:alert(1)" } },
+            },
+        };
+        var refusedTopic = await Send(admin, "POST", $"manage/courses/{slug}/topics", new { moduleNo = 1, topicNumber = 1, name = "Evil", isPreview = true, layout = hostileLayout });
+        Assert.Equal(HttpStatusCode.BadRequest, refusedTopic.Status);
+        Assert.Equal(["layout.blocks[1].data.href", "layout.blocks[1].data.markdown"],
+            refusedTopic.Body.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order());
+
+        var topic = await Ok(admin, "POST", $"manage/courses/{slug}/topics", new { moduleNo = 1, topicNumber = 1, name = "Safe", isPreview = true, layout = Layout });
+        var topicId = topic.GetProperty("id").GetString();
+        var refusedAsset = await Send(admin, "PUT", $"manage/topics/{topicId}/assets/intro",
+            new { contentType = "text", payload = new { markdown = "<script>alert(1)</script>[x](javascript:alert(1))", href = "javascript:alert(1)" } });
+        Assert.Equal(HttpStatusCode.BadRequest, refusedAsset.Status);
+        Assert.Equal(["payload.href", "payload.markdown"], refusedAsset.Body.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order());
+        var refusedImage = await Send(admin, "PUT", $"manage/topics/{topicId}/assets/diagram",
+            new { contentType = "image", payload = new { url = "data:text/html,<script>alert(1)</script>", alt = "A" } });
+        Assert.Equal(["payload.url"], refusedImage.Body.GetProperty("errors").EnumerateObject().Select(p => p.Name));
+        await Ok(admin, "PUT", $"manage/topics/{topicId}/assets/intro", new { contentType = "text", payload = new { markdown = "A subnet is a [slice](https://example.com/subnets) of a network." } });
+
+        var (_, learner) = await app.SignInAsync();
+        var lesson = await Ok(learner, "GET", $"topics/{topicId}/content");
+        var served = lesson.GetRawText();
+        foreach (var bad in new[] { "<script", "onerror", "javascript:", "data:text/html" })
+            Assert.DoesNotContain(bad, served, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("[slice](https://example.com/subnets)", served);
+    }
+
+    [Fact]
     public async Task Every_admin_write_route_is_recorded_exactly_once_with_who_and_a_compact_before_and_after()
     {
         var (adminUser, admin) = await app.SignInAsync(UserRole.Admin);

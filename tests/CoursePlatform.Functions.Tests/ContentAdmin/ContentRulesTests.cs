@@ -57,7 +57,7 @@ public sealed class ContentRulesTests
 
     [Theory]
     [InlineData(ContentType.Text, """{"markdown":"  "}""", "payload.markdown")]
-    [InlineData(ContentType.Text, """{"text":"not the field"}""", "payload.markdown")]
+    [InlineData(ContentType.Text, """{"markdown":42}""", "payload.markdown")]
     [InlineData(ContentType.Image, """{"url":"https://x.example/a.png"}""", "payload.alt")]
     [InlineData(ContentType.Image, """{"url":"javascript:alert(1)","alt":"A"}""", "payload.url")]
     [InlineData(ContentType.Video, """{"title":"no url"}""", "payload.url")]

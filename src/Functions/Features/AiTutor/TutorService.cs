@@ -163,9 +163,10 @@ public sealed class TutorService(
             .Select(s => new { s.Prompt, s.Answer }).SingleOrDefaultAsync(cancellationToken)
             ?? throw ProblemException.NotFound("prompt suggestion of this topic");
         var session = await UpsertSessionAsync(userId, courseId, topicId, cancellationToken);
-        var saved = await SaveTurnAsync(session.Id, suggestion.Prompt, suggestion.Answer, [], cancellationToken);
+        var answer = SafeMarkdown.Clean(suggestion.Answer); // an answer stored before the content rules, as they would have stored it
+        var saved = await SaveTurnAsync(session.Id, suggestion.Prompt, answer, [], cancellationToken);
         if (saved >= SummaryFrom) await RefreshSummaryAsync(session.Id, cancellationToken);
-        return new TutorAnswer(suggestion.Answer, true, [], await SuggestionsAsync(topicId, suggestionId, cancellationToken), session.Id,
+        return new TutorAnswer(answer, true, [], await SuggestionsAsync(topicId, suggestionId, cancellationToken), session.Id,
             await quota.PeekAsync(userId, courseId, moduleNo, cancellationToken));
     }
 

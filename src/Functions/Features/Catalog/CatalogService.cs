@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CoursePlatform.Data;
+using CoursePlatform.Functions.Features.ContentAdmin;
 using CoursePlatform.Functions.Features.Enrollments;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Courses;
@@ -82,6 +83,7 @@ public sealed class CatalogService(CoursePlatformDbContext db, CourseResolver co
         var page = await db.PageContent.AsNoTracking().Where(p => p.Slug == normalized)
             .Select(p => new { p.Slug, p.Title, p.Content, p.UpdatedAt })
             .SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("page");
-        return new PageDto(page.Slug, page.Title, JsonNode.Parse(page.Content.RootElement.GetRawText())!, page.UpdatedAt);
+        // Pages stored before the content rules are served as those rules would have stored them.
+        return new PageDto(page.Slug, page.Title, ContentRules.PageForLearner(JsonNode.Parse(page.Content.RootElement.GetRawText())), page.UpdatedAt);
     }
 }

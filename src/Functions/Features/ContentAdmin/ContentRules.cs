@@ -3,14 +3,15 @@ using System.Text.RegularExpressions;
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Features.Lessons;
 using CoursePlatform.Functions.Infrastructure;
-using CoursePlatform.Functions.Infrastructure.Http;
 
 namespace CoursePlatform.Functions.Features.ContentAdmin;
 
 /// <summary>
 /// The rules a lesson layout and a content payload must meet before they are stored, each violation a field-level
 /// problem under its JSON path (<c>layout.blocks[3].contentKey</c>, <c>payload.alt</c>). The lesson endpoint
-/// (<see cref="LessonLayout"/>) then never meets a block it must skip.
+/// (<see cref="LessonLayout"/>) then never meets a block it must skip. Only known properties are stored, URLs are
+/// http(s), and markdown carries no raw HTML or script links (<see cref="SafeMarkdown"/>); what older builds stored
+/// is served through <see cref="ForLearner"/>, which leaves the same things out.
 /// </summary>
 public static partial class ContentRules
 {
@@ -84,9 +85,18 @@ public static partial class ContentRules
         return keys;
     }
 
+    /// <summary>The properties each content type's payload may have: anything else is refused, so nothing unchecked is stored.</summary>
+    private static readonly Dictionary<ContentType, string[]> PayloadProperties = new()
+    {
+        [ContentType.Text] = ["markdown", "title"],
+        [ContentType.Image] = ["url", "alt", "title"],
+        [ContentType.Video] = ["url", "title"],
+        [ContentType.Ppt] = ["url", "title"],
+    };
+
     /// <summary>
-    /// A payload of a content type: text needs <c>markdown</c>; image an http(s) <c>url</c> and <c>alt</c> text;
-    /// video and ppt an http(s) <c>url</c> (and may have a <c>title</c>).
+    /// A payload of a content type: text needs safe <c>markdown</c> (<see cref="SafeMarkdown"/>); image an http(s)
+    /// <c>url</c> and <c>alt</c> text; video and ppt an http(s) <c>url</c> (and each may have a <c>title</c>); no other property.
     /// </summary>
     public static void ValidatePayload(ContentType type, JsonNode? payload, string path, IDictionary<string, string[]> errors)
     {
@@ -95,12 +105,15 @@ public static partial class ContentRules
             errors[path] = ["Send an object."];
             return;
         }
+        var known = PayloadProperties[type];
+        foreach (var unknown in data.Select(p => p.Key).Where(k => !known.Contains(k)))
+            errors[$"{path}.{unknown}"] = [$"Not a property of {Json.Label(type)} content ({string.Join(", ", known)})."];
         switch (type)
         {
             case ContentType.Text:
                 if (Text(data, "markdown") is not { } markdown || string.IsNullOrWhiteSpace(markdown))
                     errors[$"{path}.markdown"] = ["A text needs its content as markdown."];
-                else if (markdown.Length > MaxMarkdownLength) errors[$"{path}.markdown"] = [$"At most {MaxMarkdownLength} characters."];
+                else ValidateMarkdown(markdown, $"{path}.markdown", errors);
                 break;
             case ContentType.Image:
                 RequireUrl(data, path, errors);
@@ -116,10 +129,143 @@ public static partial class ContentRules
             errors[$"{path}.title"] = ["A title is a string."];
     }
 
+    /// <summary>A CMS page's content: <c>{ markdown }</c>, safe markdown, and nothing else.</summary>
+    public static void ValidatePage(JsonObject? content, string path, IDictionary<string, string[]> errors)
+    {
+        if (content is null) return;
+        foreach (var unknown in content.Select(p => p.Key).Where(k => k != "markdown"))
+            errors[$"{path}.{unknown}"] = ["Not a page property (markdown)."];
+        if (content["markdown"] is { } node && (node is not JsonValue v || !v.TryGetValue<string>(out _)))
+            errors[$"{path}.markdown"] = ["The page's markdown is a string."];
+        else ValidateMarkdown(Text(content, "markdown"), $"{path}.markdown", errors);
+    }
+
+    /// <summary>A page's content as served, for rows stored before the rules: its markdown only, cleaned.</summary>
+    public static JsonObject PageForLearner(JsonNode? content) =>
+        content is JsonObject page && Text(page, "markdown") is { } markdown ? new JsonObject { ["markdown"] = SafeMarkdown.Clean(markdown) } : [];
+
+    /// <summary>Markdown a learner is shown: within the length limit, no raw HTML, links and images to http(s) only.</summary>
+    public static void ValidateMarkdown(string? markdown, string path, IDictionary<string, string[]> errors)
+    {
+        if (markdown is null) return;
+        if (markdown.Length > MaxMarkdownLength) errors[path] = [$"At most {MaxMarkdownLength} characters."];
+        else if (SafeMarkdown.Problems(markdown) is { Count: > 0 } problems) errors[path] = [.. problems];
+    }
+
+    /// <summary>
+    /// A free-form JSON object (a simulation's payload, whose shape depends on the exercise): every property named like
+    /// a URL (<c>url</c>, <c>href</c>, <c>src</c>, <c>link</c>, <c>imageUrl</c>…) must be an http(s) URL, a
+    /// <c>markdown</c> property safe markdown, and no string may be a script URL wherever it sits.
+    /// </summary>
+    public static void ValidateFreeJson(JsonNode? node, string path, IDictionary<string, string[]> errors)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj)
+                {
+                    var at = $"{path}.{key}";
+                    if (value is JsonValue v && v.TryGetValue<string>(out var text))
+                    {
+                        if (IsUrlKey(key)) { if (!IsSafeUrl(text)) errors[at] = [UrlMessage]; }
+                        else if (key == "markdown") ValidateMarkdown(text, at, errors);
+                        else if (IsScriptUrl(text)) errors[at] = ["A javascript:, vbscript:, data: or file: URL is not allowed here."];
+                    }
+                    else ValidateFreeJson(value, at, errors);
+                }
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (array[i] is JsonValue v && v.TryGetValue<string>(out var text))
+                    {
+                        if (IsScriptUrl(text)) errors[$"{path}[{i}]"] = ["A javascript:, vbscript:, data: or file: URL is not allowed here."];
+                    }
+                    else ValidateFreeJson(array[i], $"{path}[{i}]", errors);
+                }
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A payload as a learner may be served it, for rows stored before these rules: only the type's known properties,
+    /// markdown cleaned (<see cref="SafeMarkdown.Clean"/>); null (the block is left out) without a safe URL or markdown.
+    /// </summary>
+    public static JsonObject? ForLearner(ContentType type, JsonNode? payload)
+    {
+        if (payload is not JsonObject data) return null;
+        var served = new JsonObject();
+        foreach (var key in PayloadProperties[type])
+        {
+            if (Text(data, key) is not { } text) continue;
+            if (key == "markdown") text = SafeMarkdown.Clean(text);
+            else if (key == "url" && !IsSafeUrl(text)) return null;
+            served[key] = text;
+        }
+        var complete = type == ContentType.Text ? served.ContainsKey("markdown") : served.ContainsKey("url");
+        return complete ? served : null;
+    }
+
+    /// <summary>A free-form object as a learner may be served it: unsafe URL and script-URL strings left out, markdown cleaned.</summary>
+    public static JsonNode? FreeJsonForLearner(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                var served = new JsonObject();
+                foreach (var (key, value) in obj)
+                {
+                    if (value is JsonValue v && v.TryGetValue<string>(out var text))
+                    {
+                        if (IsUrlKey(key) ? !IsSafeUrl(text) : IsScriptUrl(text)) continue;
+                        served[key] = key == "markdown" ? SafeMarkdown.Clean(text) : text;
+                    }
+                    else served[key] = FreeJsonForLearner(value);
+                }
+                return served;
+            case JsonArray array:
+                var items = new JsonArray();
+                foreach (var item in array)
+                {
+                    if (item is JsonValue v && v.TryGetValue<string>(out var text) && IsScriptUrl(text)) continue;
+                    items.Add(FreeJsonForLearner(item));
+                }
+                return items;
+            default:
+                return node?.DeepClone();
+        }
+    }
+
+    private const string UrlMessage = "Give an absolute http or https URL.";
+
+    /// <summary>An absolute http(s) URL with a host (never javascript:, data:, file: or a protocol-relative //host).</summary>
+    public static bool IsSafeUrl(string? url) => url is { Length: > 0 and <= 2048 } && SafeMarkdown.IsSafeTarget(url, image: true);
+
+    private static bool IsUrlKey(string key)
+    {
+        var k = key.ToLowerInvariant();
+        return k.EndsWith("url", StringComparison.Ordinal) || k.EndsWith("href", StringComparison.Ordinal)
+            || k.EndsWith("src", StringComparison.Ordinal) || k.EndsWith("link", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A string a browser would run or load as a document if it became a link, read as browsers read it (case,
+    /// whitespace and control characters ignored). data: and file: count only as URLs ("Data: the facts" is a label).
+    /// </summary>
+    private static bool IsScriptUrl(string text)
+    {
+        var head = new string([.. text.Where(c => !char.IsWhiteSpace(c) && !char.IsControl(c)).Take(80)]).ToLowerInvariant();
+        return head.StartsWith("javascript:", StringComparison.Ordinal) || head.StartsWith("vbscript:", StringComparison.Ordinal)
+            || head.StartsWith("file://", StringComparison.Ordinal) || DataUrl().IsMatch(head);
+    }
+
+    [GeneratedRegex("^data:[a-z]+/[a-z0-9.+-]+[;,]")]
+    private static partial Regex DataUrl();
+
     private static void RequireUrl(JsonObject data, string path, IDictionary<string, string[]> errors)
     {
-        if (Text(data, "url") is not { } url || url.Length > 2048 || !WebUrlAttribute.IsWebUrl(url))
-            errors[$"{path}.url"] = ["Give an absolute http or https URL."];
+        if (Text(data, "url") is not { } url || !IsSafeUrl(url))
+            errors[$"{path}.url"] = [UrlMessage];
     }
 
     private static string? Text(JsonObject node, string name) =>

@@ -20,6 +20,9 @@ public sealed partial class PageAdminService(CoursePlatformDbContext db, Catalog
     {
         if (slug.Length > 120 || !SlugFormat().IsMatch(slug))
             throw ProblemException.Validation("slug", "Lower-case letters and digits in words joined by '-', at most 120 characters.");
+        var errors = new Dictionary<string, string[]>();
+        ContentRules.ValidatePage(request.Content, "content", errors);
+        if (errors.Count > 0) throw ProblemException.Validation(errors);
         var page = await db.PageContent.SingleOrDefaultAsync(p => p.Slug == slug, cancellationToken);
         PageDto? before = page is null ? null : await catalog.PageAsync(slug, cancellationToken);
         if (page is null)

@@ -95,6 +95,10 @@ public sealed class TopicAdminService(CoursePlatformDbContext db, CourseResolver
         var errors = new Dictionary<string, string[]>();
         if (request.Layout is not null) ContentRules.ValidateLayout(request.Layout, "layout", errors);
         if (request.Layout is not null && !string.IsNullOrWhiteSpace(request.Text)) errors["text"] = ["Give a layout or plain text, not both."];
+        else ContentRules.ValidateMarkdown(request.Text, "text", errors);
+        ContentRules.ValidateMarkdown(request.Variants?.Sports, "variants.sports", errors);
+        ContentRules.ValidateMarkdown(request.Variants?.Cooking, "variants.cooking", errors);
+        ContentRules.ValidateMarkdown(request.Variants?.Adventure, "variants.adventure", errors);
         if (errors.Count > 0) throw ProblemException.Validation(errors);
 
         topic.ModuleNo = request.ModuleNo!.Value;

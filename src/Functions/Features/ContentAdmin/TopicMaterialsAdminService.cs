@@ -63,6 +63,10 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Cours
 
     private async Task ApplyAsync(TopicPromptSuggestion suggestion, PromptSuggestionRequest request, CancellationToken cancellationToken)
     {
+        // The answer is shown to learners as markdown, like a lesson.
+        var errors = new Dictionary<string, string[]>();
+        ContentRules.ValidateMarkdown(request.Answer, "answer", errors);
+        if (errors.Count > 0) throw ProblemException.Validation(errors);
         if (request.ParentId is { } parentId)
         {
             if (parentId == suggestion.Id) throw ProblemException.Validation("parentId", "A suggestion cannot follow itself.");
@@ -147,6 +151,11 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Cours
 
     public async Task<(SimulationAdminDto Exercise, bool Created)> PutSimulationAsync(Guid topicId, SimulationRequest request, CancellationToken cancellationToken)
     {
+        // The payload's shape depends on the exercise's kind, so it is walked for URLs, markdown and script URLs rather than fixed keys.
+        var errors = new Dictionary<string, string[]>();
+        ContentRules.ValidateMarkdown(request.Instructions, "instructions", errors);
+        ContentRules.ValidateFreeJson(request.Payload, "payload", errors);
+        if (errors.Count > 0) throw ProblemException.Validation(errors);
         await content.CourseOfTopicAsync(topicId, cancellationToken);
         var exercise = await db.SimulationExercises.SingleOrDefaultAsync(s => s.TopicId == topicId, cancellationToken);
         var before = exercise is null ? null : Dto(exercise);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CoursePlatform.Data;
+using CoursePlatform.Functions.Features.ContentAdmin;
 using CoursePlatform.Functions.Infrastructure;
 
 namespace CoursePlatform.Functions.Features.Lessons;
@@ -57,6 +58,8 @@ public static class LessonLayout
             var data = block.ContentKey is { } key
                 ? assets.TryGetValue(key, out var choice) ? choice.For(persona) : null  // persona asset, else default, else drop
                 : block.Data;
+            // Known properties only, markdown cleaned, no unsafe URL: rows stored before the content rules are served safe too.
+            data = ContentRules.ForLearner(block.Type, data);
             if (data is null) continue;
             if (block.Type == ContentType.Video) data = WithEmbedUrl(data);
             resolved.Add(new LessonBlock(block.Id, block.Type, data));
@@ -65,7 +68,7 @@ public static class LessonLayout
     }
 
     /// <summary>Legacy plain text as the single text block of rule 4.</summary>
-    public static LessonBlock PlainText(string text) => new("text", ContentType.Text, new JsonObject { ["markdown"] = text });
+    public static LessonBlock PlainText(string text) => new("text", ContentType.Text, new JsonObject { ["markdown"] = SafeMarkdown.Clean(text) });
 
     private static JsonNode WithEmbedUrl(JsonNode data)
     {

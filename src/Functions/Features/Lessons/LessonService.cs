@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CoursePlatform.Data;
+using CoursePlatform.Functions.Features.ContentAdmin;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Problems;
@@ -57,15 +58,18 @@ public sealed class LessonService(CoursePlatformDbContext db)
             ? string.IsNullOrWhiteSpace(topic.TextContent) ? [] : [LessonLayout.PlainText(topic.TextContent)]
             : LessonLayout.Resolve(layout, persona, Assets(topic.Assets));
 
-        var normal = layout is null ? topic.TextContent : FirstText(blocks);
+        // Everything below is cleaned as the content rules would have stored it, for rows written before them
+        // (SafeMarkdown.Clean returns safe text unchanged, without parsing text that has no '<' or ']').
+        var normal = layout is null ? Safe(topic.TextContent) : FirstText(blocks);
         return new LessonContent(
             topic.Id, topic.CourseId, topic.ModuleNo, topic.TopicNumber, topic.Name, topic.IsPreview, persona, study,
             new LessonLayoutDto(LessonLayout.Version, blocks),
-            new StudyVariants(normal, topic.TextContentSports ?? normal, topic.TextContentCooking ?? normal, topic.TextContentAdventure ?? normal),
-            VideoLinks.ToEmbed(topic.VideoUrl),
-            topic.PptUrl,
+            new StudyVariants(normal, Safe(topic.TextContentSports) ?? normal, Safe(topic.TextContentCooking) ?? normal, Safe(topic.TextContentAdventure) ?? normal),
+            ContentRules.IsSafeUrl(topic.VideoUrl) ? VideoLinks.ToEmbed(topic.VideoUrl) : null,
+            ContentRules.IsSafeUrl(topic.PptUrl) ? topic.PptUrl : null,
             topic.ExerciseTitle is null ? null
-                : new SimulationExerciseDto(topic.ExerciseTitle, topic.ExerciseInstructions, topic.ExercisePayload is null ? null : JsonNode.Parse(topic.ExercisePayload)));
+                : new SimulationExerciseDto(topic.ExerciseTitle, Safe(topic.ExerciseInstructions),
+                    topic.ExercisePayload is null ? null : ContentRules.FreeJsonForLearner(JsonNode.Parse(topic.ExercisePayload))));
     }
 
     /// <summary>
@@ -142,6 +146,8 @@ public sealed class LessonService(CoursePlatformDbContext db)
         }
         return choices;
     }
+
+    private static string? Safe(string? markdown) => markdown is null ? null : SafeMarkdown.Clean(markdown);
 
     private static string? FirstText(IReadOnlyList<LessonBlock> blocks) =>
         blocks.FirstOrDefault(b => b.Type == ContentType.Text)?.Data["markdown"]?.GetValue<string>();

@@ -8,6 +8,8 @@ public sealed class WebUrlAttribute() : ValidationAttribute("Must be an absolute
 {
     public override bool IsValid(object? value) => value is null || value is string text && IsWebUrl(text);
 
+    // As written, not only as Uri reads it: Uri trims and may take "https:host" or "//host" for something else.
     public static bool IsWebUrl(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && uri.Host.Length > 0;
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && uri.Host.Length > 0
+        && value.StartsWith(uri.Scheme + "://", StringComparison.OrdinalIgnoreCase);
 }
