@@ -63,8 +63,14 @@ public abstract class EnrollmentAndCartHttpScenarios(HostedApp hosted)
         var mine = await Expect(await Send(HttpMethod.Get, "me/enrollments", token), HttpStatusCode.OK);
         Assert.Equal(0, mine.GetProperty("total").GetInt32());
 
-        var created = await Expect(await Send(HttpMethod.Post, $"courses/{free.Slug}/enroll", token), HttpStatusCode.Created);
+        var enrolled = await Send(HttpMethod.Post, $"courses/{free.Slug}/enroll", token);
+        var location = enrolled.Headers.Location!.ToString();
+        var created = await Expect(enrolled, HttpStatusCode.Created);
         Assert.Equal("free", created.GetProperty("source").GetString());
+        // The Location answers GET with the enrolment, for its owner; for anyone else it is not found.
+        var atLocation = await Expect(await Send(HttpMethod.Get, location, token), HttpStatusCode.OK);
+        Assert.Equal(created.GetProperty("id").GetGuid(), atLocation.GetProperty("id").GetGuid());
+        await Expect(await Send(HttpMethod.Get, location, (await hosted.SignInAsync(UserRole.Learner)).Token), HttpStatusCode.NotFound, "application/problem+json");
         var again = await Expect(await Send(HttpMethod.Post, $"courses/{free.Id}/enroll", token, new { checkOnly = false }), HttpStatusCode.OK);
         Assert.Equal(created.GetProperty("id").GetGuid(), again.GetProperty("id").GetGuid());
 

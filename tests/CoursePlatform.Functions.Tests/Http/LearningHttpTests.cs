@@ -70,6 +70,12 @@ public abstract class LearningHttpScenarios(HostedApp app)
         Expect(HttpStatusCode.Created, pair1);
         Assert.Equal(5, pair1.Body.GetProperty("questions").GetArrayLength());
         Assert.DoesNotContain("correct", pair1.Body.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        // The attempt's Location answers GET with the same questions, for its learner only.
+        var atLocation = await Send(HttpMethod.Get, pair1.Response.Headers.Location!.ToString(), token);
+        Expect(HttpStatusCode.OK, atLocation);
+        Assert.Equal(pair1.Body.GetProperty("questions").GetRawText(), atLocation.Body.GetProperty("questions").GetRawText());
+        Assert.Equal(JsonValueKind.Null, atLocation.Body.GetProperty("submittedAt").ValueKind);
+        Expect(HttpStatusCode.NotFound, await Send(HttpMethod.Get, pair1.Response.Headers.Location!.ToString(), await SignedIn()));
         var pair1Result = await Send(HttpMethod.Post, $"quiz/attempts/{pair1.Body.GetProperty("id")}/submit", token, Answers(pair1.Body, 5));
         Expect(HttpStatusCode.OK, pair1Result);
         Assert.False(pair1Result.Body.GetProperty("module").GetProperty("passed").GetBoolean());

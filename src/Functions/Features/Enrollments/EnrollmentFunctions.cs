@@ -31,6 +31,13 @@ public sealed class EnrollmentFunctions(EnrollmentService enrollments)
         return await request.CreatedOrOkAsync(outcome.Created, outcome.Enrollment, $"me/enrollments/{outcome.Enrollment.CourseSlug}", cancellationToken);
     }
 
+    /// <summary>The caller's enrolment in the course: where the <c>Location</c> of <c>Enroll</c> points.</summary>
+    [Function("GetMyEnrollment")]
+    public async Task<HttpResponseData> GetMine(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/enrollments/{course}")] HttpRequestData request,
+        string course, FunctionContext context, CancellationToken cancellationToken) =>
+        await request.PrivateJsonAsync(await enrollments.GetMineAsync(context.RequireCaller().UserId, course, cancellationToken), cancellationToken);
+
     /// <summary>Cancels the caller's purchase of a course whose payment is pending (204); see <see cref="EnrollmentService.CancelPendingAsync"/>.</summary>
     [Function("CancelPendingEnrollment")]
     public async Task<HttpResponseData> CancelPending(

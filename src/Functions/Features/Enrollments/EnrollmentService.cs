@@ -151,6 +151,19 @@ public sealed class EnrollmentService(CoursePlatformDbContext db, CourseResolver
         throw ProblemException.NotFound("enrolment");
     }
 
+    /// <summary>
+    /// The caller's enrolment in a course (the <c>Location</c> of an enrolment): 404 when there is none, also for a course
+    /// that does not exist, so the route tells nothing of unpublished slugs.
+    /// </summary>
+    public async Task<EnrollmentDto> GetMineAsync(Guid userId, string courseKey, CancellationToken cancellationToken)
+    {
+        var (id, slug) = CourseResolver.ParseKey(courseKey);
+        return await db.Enrollments.AsNoTracking()
+            .Where(e => e.UserId == userId && (id != null ? e.CourseId == id : e.Course.Slug == slug))
+            .Select(e => new EnrollmentDto(e.Id, e.CourseId, e.Course.Slug, e.Source, e.Status, e.CohortId, e.EnrolledAt))
+            .SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("enrolment");
+    }
+
     /// <summary>Settles a pending purchase as paid (a retried payment was captured); runs in the caller's transaction.</summary>
     public async Task<EnrollmentDto?> ActivatePendingAsync(Guid userId, Guid courseId, CancellationToken cancellationToken)
     {

@@ -32,6 +32,13 @@ public sealed class QuizFunctions(QuizService quizzes)
         return response;
     }
 
+    /// <summary>The caller's attempt: where the <c>Location</c> of <c>StartQuizAttempt</c> points.</summary>
+    [Function("GetQuizAttempt")]
+    public async Task<HttpResponseData> GetAttempt(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "quiz/attempts/{attemptId:guid}")] HttpRequestData request,
+        Guid attemptId, FunctionContext context, CancellationToken cancellationToken) =>
+        await request.PrivateJsonAsync(await quizzes.GetAttemptAsync(context.RequireCaller(), attemptId, cancellationToken), cancellationToken);
+
     /// <summary><c>{ answers: [{ questionId, optionId }] }</c> -> <c>{ score, passed, results, module, nextModule }</c>.</summary>
     [Function("SubmitQuizAttempt")]
     public async Task<HttpResponseData> Submit(

@@ -24,6 +24,14 @@ public sealed record AttemptQuestion(Guid Id, string Text, IReadOnlyList<Attempt
 
 public sealed record AttemptOption(Guid Id, string Text);
 
+/// <summary>
+/// An attempt as its learner may read it again (the <c>Location</c> of its creation): the questions it serves, without
+/// correct flags, and once submitted its score and outcome.
+/// </summary>
+public sealed record QuizAttemptView(
+    Guid Id, Guid CourseId, int ModuleNo, int TopicPairIndex, DateTimeOffset StartedAt, DateTimeOffset ExpiresAt,
+    DateTimeOffset? SubmittedAt, decimal? Score, bool? Passed, IReadOnlyList<AttemptQuestion> Questions);
+
 /// <summary>An open attempt; it must be submitted by <c>ExpiresAt</c>.</summary>
 public sealed record StartedAttempt(
     Guid Id, Guid CourseId, int ModuleNo, int TopicPairIndex, DateTimeOffset StartedAt, DateTimeOffset ExpiresAt,

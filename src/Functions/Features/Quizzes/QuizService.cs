@@ -125,6 +125,22 @@ public sealed class QuizService(
             [.. frozen.Select(q => new AttemptQuestion(q.QuestionId, q.Question, [.. q.Options.Select(o => new AttemptOption(o.OptionId, o.Text))]))]);
     }
 
+    /// <summary>The caller's attempt (another learner's is "not found", as on submit).</summary>
+    public async Task<QuizAttemptView> GetAttemptAsync(Caller caller, Guid attemptId, CancellationToken cancellationToken)
+    {
+        var attempt = await db.QuizAttempts.AsNoTracking()
+            .Where(a => a.Id == attemptId && a.UserId == caller.UserId)
+            .Select(a => new { a.CourseId, a.ModuleNo, a.TopicPairIndex, a.Questions, a.StartedAt, a.SubmittedAt, a.Score, a.Passed })
+            .SingleOrDefaultAsync(cancellationToken)
+            ?? throw new ProblemException(ProblemCodes.NotFound,
+                "The quiz attempt does not exist (a newer attempt of the same section replaces an open one).");
+        var frozen = attempt.Questions.Deserialize<List<FrozenQuestion>>(Json.Options)
+            ?? throw new InvalidOperationException($"Attempt {attemptId} has no frozen questions.");
+        return new QuizAttemptView(attemptId, attempt.CourseId, attempt.ModuleNo, attempt.TopicPairIndex, attempt.StartedAt,
+            attempt.StartedAt + options.Value.AttemptTimeLimit, attempt.SubmittedAt, attempt.Score, attempt.Passed,
+            [.. frozen.Select(q => new AttemptQuestion(q.QuestionId, q.Question, [.. q.Options.Select(o => new AttemptOption(o.OptionId, o.Text))]))]);
+    }
+
     public async Task<SubmittedAttempt> SubmitAsync(Caller caller, Guid attemptId, SubmitAttemptRequest request, CancellationToken cancellationToken)
     {
         RequestBody.Validate(request);
