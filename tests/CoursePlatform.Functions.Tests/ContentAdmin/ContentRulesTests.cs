@@ -1,3 +1,4 @@
+using CoursePlatform.Functions.Features.Lessons;
 using System.Text.Json.Nodes;
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Features.ContentAdmin;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CoursePlatform.Data;
-using CoursePlatform.Functions.Features.ContentAdmin;
+using CoursePlatform.Functions.Features.Lessons;
 using CoursePlatform.Functions.Features.Enrollments;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Courses;

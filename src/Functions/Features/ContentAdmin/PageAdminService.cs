@@ -1,3 +1,4 @@
+using CoursePlatform.Functions.Features.Lessons;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CoursePlatform.Data;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CoursePlatform.Data;
-using CoursePlatform.Functions.Features.ContentAdmin;
 using CoursePlatform.Functions.Infrastructure;
 
 namespace CoursePlatform.Functions.Features.Lessons;

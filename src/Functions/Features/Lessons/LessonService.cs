@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using CoursePlatform.Data;
-using CoursePlatform.Functions.Features.ContentAdmin;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Problems;

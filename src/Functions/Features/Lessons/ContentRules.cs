@@ -1,10 +1,9 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CoursePlatform.Data;
-using CoursePlatform.Functions.Features.Lessons;
 using CoursePlatform.Functions.Infrastructure;
 
-namespace CoursePlatform.Functions.Features.ContentAdmin;
+namespace CoursePlatform.Functions.Features.Lessons;
 
 /// <summary>
 /// The rules a lesson layout and a content payload must meet before they are stored, each violation a field-level
