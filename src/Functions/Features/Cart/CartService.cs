@@ -66,28 +66,15 @@ public sealed class CartService(CoursePlatformDbContext db, CourseResolver cours
     /// </summary>
     public async Task RemoveAsync(Guid userId, string courseKey, CancellationToken cancellationToken)
     {
-        var course = await ResolveListedAsync(courseKey, "your cart", cancellationToken);
+        var course = await courses.ResolveAsync(courseKey, NotIn("your cart"), cancellationToken);
         if (await Lines(userId, course.Id).ExecuteDeleteAsync(cancellationToken) == 0) throw NotIn("your cart");
     }
 
     /// <summary>Drops a saved item, whatever became of its course since (a withdrawn course must not stay there for good).</summary>
     public async Task RemoveSavedAsync(Guid userId, string courseKey, CancellationToken cancellationToken)
     {
-        var course = await ResolveListedAsync(courseKey, "your saved-for-later list", cancellationToken);
+        var course = await courses.ResolveAsync(courseKey, NotIn("your saved-for-later list"), cancellationToken);
         if (await SavedItems(userId, course.Id).ExecuteDeleteAsync(cancellationToken) == 0) throw NotIn("your saved-for-later list");
-    }
-
-    /// <summary>A course of any state by key, where an unknown one answers as "not in the list" does.</summary>
-    private async Task<ResolvedCourse> ResolveListedAsync(string courseKey, string list, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await courses.ResolveAsync(courseKey, cancellationToken);
-        }
-        catch (ProblemException ex) when (ex.Code == ProblemCodes.NotFound)
-        {
-            throw NotIn(list);
-        }
     }
 
     /// <summary>Empties the live cart; the saved-for-later list stays.</summary>

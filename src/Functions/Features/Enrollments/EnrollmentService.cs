@@ -133,15 +133,8 @@ public sealed class EnrollmentService(CoursePlatformDbContext db, CourseResolver
     /// </summary>
     public async Task CancelPendingAsync(Guid userId, string courseKey, CancellationToken cancellationToken)
     {
-        ResolvedCourse course;
-        try
-        {
-            course = await courses.ResolveAsync(courseKey, cancellationToken);
-        }
-        catch (ProblemException ex) when (ex.Code == ProblemCodes.NotFound)
-        {
-            throw ProblemException.NotFound("enrolment"); // as for a course the caller has no enrolment in: no hint of which slugs exist
-        }
+        // An unknown course answers as one the caller has no enrolment in: no hint of which slugs exist.
+        var course = await courses.ResolveAsync(courseKey, ProblemException.NotFound("enrolment"), cancellationToken);
         var deleted = await db.Enrollments
             .Where(e => e.UserId == userId && e.CourseId == course.Id && e.Status == EnrollmentStatus.PendingPayment)
             .ExecuteDeleteAsync(cancellationToken);

@@ -122,7 +122,7 @@ public sealed class QuizService(
             await transaction.CommitAsync(cancellationToken);
         }
         return new StartedAttempt(attempt.Id, course.Id, moduleNo, pair, attempt.StartedAt, attempt.StartedAt + options.Value.AttemptTimeLimit,
-            [.. frozen.Select(q => new AttemptQuestion(q.QuestionId, q.Question, [.. q.Options.Select(o => new AttemptOption(o.OptionId, o.Text))]))]);
+            Served(frozen));
     }
 
     /// <summary>The caller's attempt (another learner's is "not found", as on submit).</summary>
@@ -132,14 +132,21 @@ public sealed class QuizService(
             .Where(a => a.Id == attemptId && a.UserId == caller.UserId)
             .Select(a => new { a.CourseId, a.ModuleNo, a.TopicPairIndex, a.Questions, a.StartedAt, a.SubmittedAt, a.Score, a.Passed })
             .SingleOrDefaultAsync(cancellationToken)
-            ?? throw new ProblemException(ProblemCodes.NotFound,
-                "The quiz attempt does not exist (a newer attempt of the same section replaces an open one).");
+            ?? throw AttemptNotFound();
         var frozen = attempt.Questions.Deserialize<List<FrozenQuestion>>(Json.Options)
             ?? throw new InvalidOperationException($"Attempt {attemptId} has no frozen questions.");
         return new QuizAttemptView(attemptId, attempt.CourseId, attempt.ModuleNo, attempt.TopicPairIndex, attempt.StartedAt,
             attempt.StartedAt + options.Value.AttemptTimeLimit, attempt.SubmittedAt, attempt.Score, attempt.Passed,
-            [.. frozen.Select(q => new AttemptQuestion(q.QuestionId, q.Question, [.. q.Options.Select(o => new AttemptOption(o.OptionId, o.Text))]))]);
+            Served(frozen));
     }
+
+    /// <summary>The questions as a learner is served them: no correct flags, no explanations.</summary>
+    private static List<AttemptQuestion> Served(IEnumerable<FrozenQuestion> frozen) =>
+        [.. frozen.Select(q => new AttemptQuestion(q.QuestionId, q.Question, [.. q.Options.Select(o => new AttemptOption(o.OptionId, o.Text))]))];
+
+    /// <summary>Also another learner's attempt: its existence never leaks.</summary>
+    private static ProblemException AttemptNotFound() => new(ProblemCodes.NotFound,
+        "The quiz attempt does not exist (a newer attempt of the same section replaces an open one).");
 
     public async Task<SubmittedAttempt> SubmitAsync(Caller caller, Guid attemptId, SubmitAttemptRequest request, CancellationToken cancellationToken)
     {
@@ -149,8 +156,7 @@ public sealed class QuizService(
             .Where(a => a.Id == attemptId && a.UserId == caller.UserId)
             .Select(a => new { a.CourseId, a.ModuleNo, a.TopicPairIndex, a.Questions, a.SubmittedAt, a.StartedAt })
             .SingleOrDefaultAsync(cancellationToken)
-            ?? throw new ProblemException(ProblemCodes.NotFound,
-                "The quiz attempt does not exist (a newer attempt of the same section replaces an open one).");
+            ?? throw AttemptNotFound();
         if (attempt.SubmittedAt is not null) throw AlreadySubmitted();
         if (time.GetUtcNow() > attempt.StartedAt + options.Value.AttemptTimeLimit)
             throw ProblemException.Conflict(

@@ -14,12 +14,19 @@ public sealed record ResolvedCourse(
 /// </summary>
 public sealed class CourseResolver(CoursePlatformDbContext db)
 {
-    public async Task<ResolvedCourse> ResolveAsync(string? key, CancellationToken cancellationToken)
+    public Task<ResolvedCourse> ResolveAsync(string? key, CancellationToken cancellationToken) =>
+        ResolveAsync(key, ProblemException.NotFound("course"), cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="ResolveAsync(string?, CancellationToken)"/>, answering <paramref name="whenMissing"/> for an unknown
+    /// course: a route about the caller's own rows says "not in your cart" alike for an unknown and an unpublished course.
+    /// </summary>
+    public async Task<ResolvedCourse> ResolveAsync(string? key, ProblemException whenMissing, CancellationToken cancellationToken)
     {
         var courses = db.Courses.AsNoTracking();
         var (id, slug) = ParseKey(key);
         courses = id is { } byId ? courses.Where(c => c.Id == byId) : courses.Where(c => c.Slug == slug);
-        return await Project(courses).SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("course");
+        return await Project(courses).SingleOrDefaultAsync(cancellationToken) ?? throw whenMissing;
     }
 
     /// <summary>
