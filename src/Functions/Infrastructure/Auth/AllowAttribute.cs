@@ -1,6 +1,6 @@
 namespace CoursePlatform.Functions.Infrastructure.Auth;
 
-/// <summary>Who may call an HTTP function, checked by <see cref="AuthorizationMiddleware"/> before it runs.</summary>
+/// <summary>Who may call an HTTP function, checked by the authorization middleware before it runs.</summary>
 public enum Callers
 {
     /// <summary>Anyone, signed in or not (a valid token still identifies the caller).</summary>
