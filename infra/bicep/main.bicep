@@ -127,20 +127,20 @@ param quizAttemptTimeLimit string = '00:10:00'
 
 @description('Typed AI-tutor questions per learner, course and module in one quota window.')
 @minValue(1)
-param tutorPromptsPerWindow int = 5
+param aiTutorPromptsPerWindow int = 5
 
 @description('How long a tutor quota window lasts from its first typed question (TimeSpan d.hh:mm:ss).')
-param tutorQuotaWindow string = '1.00:00:00'
+param aiTutorQuotaWindow string = '1.00:00:00'
 
 @description('Typed AI-tutor questions per learner per minute.')
 @minValue(1)
-param tutorRequestsPerMinute int = 8
+param aiTutorRequestsPerMinute int = 8
 
 @description('Cosine similarity a passage needs (without a full-text match) for the tutor to answer from it; below, the tutor says the material does not cover the question.')
-param tutorRelevanceFloor string = '0.25'
+param aiTutorRelevanceFloor string = '0.25'
 
 @description('The lower similarity that suffices for a passage that also matched words of the question in full-text search.')
-param tutorTextMatchFloor string = '0.2'
+param aiTutorTextMatchFloor string = '0.2'
 
 @description('When a submitted attempt shows the answer key: passed (only an attempt that passed), never, always.')
 @allowed([
@@ -463,11 +463,11 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Quiz__FailureCooldown: quizFailureCooldown
     Quiz__AttemptTimeLimit: quizAttemptTimeLimit
     Quiz__RevealAnswers: quizRevealAnswers
-    Tutor__PromptsPerWindow: string(tutorPromptsPerWindow)
-    Tutor__QuotaWindow: tutorQuotaWindow
-    Tutor__RequestsPerMinute: string(tutorRequestsPerMinute)
-    Tutor__RelevanceFloor: tutorRelevanceFloor
-    Tutor__TextMatchFloor: tutorTextMatchFloor
+    AiTutor__PromptsPerWindow: string(aiTutorPromptsPerWindow)
+    AiTutor__QuotaWindow: aiTutorQuotaWindow
+    AiTutor__RequestsPerMinute: string(aiTutorRequestsPerMinute)
+    AiTutor__RelevanceFloor: aiTutorRelevanceFloor
+    AiTutor__TextMatchFloor: aiTutorTextMatchFloor
 
     Embeddings__Provider: embeddingsProvider
     Embeddings__BatchSize: string(embeddingsBatchSize)

@@ -25,7 +25,7 @@ public static class CoursePlatformDb
         npgsql.MapEnum<UserRole>("user_role");
         npgsql.MapEnum<EnrollmentMode>("enrollment_mode");
         npgsql.MapEnum<ContentType>("content_type");
-        npgsql.MapEnum<TutorPersona>("tutor_persona");
+        npgsql.MapEnum<LearnerPersona>("tutor_persona");
         npgsql.MapEnum<StudyPersona>("study_persona");
         npgsql.MapEnum<ChatRole>("chat_role");
         npgsql.MapEnum<ProgressStatus>("progress_status");

@@ -10,7 +10,7 @@ public enum EnrollmentMode { Open, Cohort }
 public enum ContentType { Text, Image, Video, Ppt }
 
 /// <summary>How the AI tutor adapts its answers; also the persona key of content assets.</summary>
-public enum TutorPersona { NonItMigrant, RoteMemorizer, EnglishHesitant, LastMinutePanic, PseudoCoder }
+public enum LearnerPersona { NonItMigrant, RoteMemorizer, EnglishHesitant, LastMinutePanic, PseudoCoder }
 
 /// <summary>The narrator of lesson text (study persona).</summary>
 public enum StudyPersona { Normal, Sports, Cooking, Adventure }

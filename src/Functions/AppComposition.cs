@@ -1,3 +1,4 @@
+using CoursePlatform.Functions.Courses;
 using Azure.Core.Serialization;
 using CoursePlatform.Functions.Features.ApiContract;
 using CoursePlatform.Functions.Features.Auth;
@@ -13,7 +14,7 @@ using CoursePlatform.Functions.Features.Lessons;
 using CoursePlatform.Functions.Features.Personas;
 using CoursePlatform.Functions.Features.Progress;
 using CoursePlatform.Functions.Features.Quizzes;
-using CoursePlatform.Functions.Features.Routing;
+using CoursePlatform.Functions.Features.UnmatchedRoutes;
 using CoursePlatform.Functions.Features.Search;
 using CoursePlatform.Functions.Features.Tutors;
 using CoursePlatform.Functions.Features.AiTutor;
@@ -54,6 +55,7 @@ public static class AppComposition
     {
         services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(Json.Options));
         services.AddPlatformInfrastructure(configuration);
+        services.AddCourseRules();
 
         services.AddHealth();
         services.AddAuth();

@@ -37,7 +37,7 @@ public class DeleteRuleTests(DatabaseFixture database) : IClassFixture<DatabaseF
             new ColdCallStar { Message = othersRoot, User = user, CreatedAt = Now },
             new RagChatMessage { Session = session, Role = ChatRole.User, Content = "hi", CreatedAt = Now },
             new TopicPersonalization { User = user, Course = course, StudyPersona = StudyPersona.Adventure, UpdatedAt = Now },
-            new LearnerPersonaProfile { User = user, Course = course, PersonaKey = TutorPersona.EnglishHesitant, CreatedAt = Now, UpdatedAt = Now },
+            new LearnerPersonaProfile { User = user, Course = course, PersonaKey = LearnerPersona.EnglishHesitant, CreatedAt = Now, UpdatedAt = Now },
             new ModulePromptUsage { User = user, Course = course, ModuleNo = 1, UsedCount = 2, WindowStartedAt = Now, WindowEndsAt = Now.AddDays(1), UpdatedAt = Now },
             new TopicProgress { User = user, Topic = topic, Status = ProgressStatus.InProgress, Progress = 0.4, UpdatedAt = Now },
             new QuizAttempt { User = user, Course = course, ModuleNo = 1, TopicPairIndex = 1, Questions = Json("[]"), QuestionCount = 1, StartedAt = Now },

@@ -134,7 +134,7 @@ public class DemoSeedTests(DatabaseFixture database) : IClassFixture<DatabaseFix
             // Both demo personas get their own version of the lesson text.
             var intro = assets.Where(a => a.TopicId == topic.Id && a.ContentKey == "intro").ToDictionary(a => a.PersonaKey?.ToString() ?? "default");
             Assert.Equal(3, intro.Select(i => i.Value.Payload.RootElement.GetProperty("markdown").GetString()).Distinct().Count());
-            Assert.True(intro.ContainsKey(nameof(TutorPersona.NonItMigrant)) && intro.ContainsKey(nameof(TutorPersona.PseudoCoder)));
+            Assert.True(intro.ContainsKey(nameof(LearnerPersona.NonItMigrant)) && intro.ContainsKey(nameof(LearnerPersona.PseudoCoder)));
         }
         Assert.All(assets.Where(a => a.ContentType == ContentType.Image), a =>
         {
@@ -259,7 +259,7 @@ public class DemoSeedTests(DatabaseFixture database) : IClassFixture<DatabaseFix
 
         var enrollments = await db.Enrollments.AsNoTracking().Where(e => e.CourseId == course.Id).ToListAsync();
         var profiles = await db.LearnerPersonaProfiles.AsNoTracking().Where(p => p.CourseId == course.Id).ToListAsync();
-        void AssertLearner(string email, TutorPersona? persona, int batch, bool enrolled)
+        void AssertLearner(string email, LearnerPersona? persona, int batch, bool enrolled)
         {
             var user = learners.Single(u => u.Email == email);
             var member = members.Single(m => m.Email == email);
@@ -274,8 +274,8 @@ public class DemoSeedTests(DatabaseFixture database) : IClassFixture<DatabaseFix
                 Assert.Equal(user.Id, member.UserId);
             }
         }
-        AssertLearner("learner.a@example.com", TutorPersona.NonItMigrant, batch: 1, enrolled: true);
-        AssertLearner("learner.b@example.com", TutorPersona.PseudoCoder, batch: 2, enrolled: true);
+        AssertLearner("learner.a@example.com", LearnerPersona.NonItMigrant, batch: 1, enrolled: true);
+        AssertLearner("learner.b@example.com", LearnerPersona.PseudoCoder, batch: 2, enrolled: true);
         AssertLearner("learner.c@example.com", null, batch: 1, enrolled: true);
         AssertLearner("learner.d@example.com", null, batch: 2, enrolled: false);
     }

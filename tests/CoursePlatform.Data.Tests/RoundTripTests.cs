@@ -17,7 +17,7 @@ public class RoundTripTests(DatabaseFixture database) : IClassFixture<DatabaseFi
         await using (var db = database.CreateContext())
         {
             db.AddRange(users);
-            db.AddRange(Enum.GetValues<TutorPersona>().Select(p => new TopicContentAsset
+            db.AddRange(Enum.GetValues<LearnerPersona>().Select(p => new TopicContentAsset
             {
                 Topic = topic, ContentKey = $"key-{p}", PersonaKey = p, ContentType = ContentType.Ppt, Payload = Json("{}"), CreatedAt = Now, UpdatedAt = Now,
             }));
@@ -30,7 +30,7 @@ public class RoundTripTests(DatabaseFixture database) : IClassFixture<DatabaseFi
 
         await using var read = database.CreateContext();
         var personas = await read.TopicContentAssets.Where(a => a.TopicId == topic.Id).Select(a => a.PersonaKey).ToListAsync();
-        Assert.Equal(Enum.GetValues<TutorPersona>().Cast<TutorPersona?>().Order(), personas.Order());
+        Assert.Equal(Enum.GetValues<LearnerPersona>().Cast<LearnerPersona?>().Order(), personas.Order());
         var roles = await read.Users.Where(u => users.Select(x => x.Id).Contains(u.Id)).Select(u => u.Role).ToListAsync();
         Assert.Equal(Enum.GetValues<UserRole>().Order(), roles.Order());
 

@@ -125,18 +125,18 @@ public class SchemaRuleTests(DatabaseFixture database) : IClassFixture<DatabaseF
     }
 
     [Theory]
-    [InlineData(TutorPersona.PseudoCoder)]
+    [InlineData(LearnerPersona.PseudoCoder)]
     [InlineData(null)] // NULLS NOT DISTINCT: only one default asset per key
-    public async Task Content_asset_is_unique_per_topic_key_and_persona(TutorPersona? persona)
+    public async Task Content_asset_is_unique_per_topic_key_and_persona(LearnerPersona? persona)
     {
         var topic = await Save(Topic(Course()));
-        TopicContentAsset Make(TutorPersona? p) => new()
+        TopicContentAsset Make(LearnerPersona? p) => new()
         {
             TopicId = topic.Id, ContentKey = "intro", PersonaKey = p, ContentType = ContentType.Text,
             Payload = Json("""{"markdown":"x"}"""), CreatedAt = Now, UpdatedAt = Now,
         };
         // The same key for another persona is a different asset.
-        await Save(Make(persona is null ? TutorPersona.NonItMigrant : null));
+        await Save(Make(persona is null ? LearnerPersona.NonItMigrant : null));
         await AssertSecondViolates("ix_topic_content_assets_topic_id_content_key_persona_key", Make(persona), Make(persona));
     }
 
@@ -212,8 +212,8 @@ public class SchemaRuleTests(DatabaseFixture database) : IClassFixture<DatabaseF
             new TopicPersonalization { UserId = u, CourseId = c, StudyPersona = StudyPersona.Sports, UpdatedAt = Now },
             new TopicPersonalization { UserId = u, CourseId = c, StudyPersona = StudyPersona.Cooking, UpdatedAt = Now });
         await AssertSecondViolates("ix_learner_persona_profiles_user_id_course_id",
-            new LearnerPersonaProfile { UserId = u, CourseId = c, PersonaKey = TutorPersona.PseudoCoder, CreatedAt = Now, UpdatedAt = Now },
-            new LearnerPersonaProfile { UserId = u, CourseId = c, PersonaKey = TutorPersona.RoteMemorizer, CreatedAt = Now, UpdatedAt = Now });
+            new LearnerPersonaProfile { UserId = u, CourseId = c, PersonaKey = LearnerPersona.PseudoCoder, CreatedAt = Now, UpdatedAt = Now },
+            new LearnerPersonaProfile { UserId = u, CourseId = c, PersonaKey = LearnerPersona.RoteMemorizer, CreatedAt = Now, UpdatedAt = Now });
         await AssertSecondViolates("ix_module_prompt_usage_user_id_course_id_module_no",
             new ModulePromptUsage { UserId = u, CourseId = c, ModuleNo = 1, WindowStartedAt = Now, WindowEndsAt = Now.AddDays(1), UpdatedAt = Now },
             new ModulePromptUsage { UserId = u, CourseId = c, ModuleNo = 1, WindowStartedAt = Now, WindowEndsAt = Now.AddDays(1), UpdatedAt = Now });

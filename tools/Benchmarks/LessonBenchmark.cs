@@ -137,7 +137,7 @@ public static class LessonBenchmark
                 ["id"] = $"inline-{i}", ["type"] = "text", ["tutorPersona"] = i % 3 == 0 ? "non_it_migrant" : null,
                 ["data"] = new JsonObject { ["markdown"] = $"Inline paragraph {i}: " + new string('x', 400) },
             });
-            foreach (var persona in new TutorPersona?[] { null, TutorPersona.NonItMigrant, TutorPersona.PseudoCoder, TutorPersona.RoteMemorizer })
+            foreach (var persona in new LearnerPersona?[] { null, LearnerPersona.NonItMigrant, LearnerPersona.PseudoCoder, LearnerPersona.RoteMemorizer })
             {
                 db.TopicContentAssets.Add(new TopicContentAsset
                 {
@@ -149,7 +149,7 @@ public static class LessonBenchmark
         topic.TextContent = new JsonObject { ["version"] = "1", ["blocks"] = blocks }.ToJsonString();
         db.AddRange(user, topic,
             new Enrollment { User = user, Course = course, Source = EnrollmentSource.Free, EnrolledAt = now },
-            new LearnerPersonaProfile { User = user, Course = course, PersonaKey = TutorPersona.NonItMigrant, CreatedAt = now, UpdatedAt = now });
+            new LearnerPersonaProfile { User = user, Course = course, PersonaKey = LearnerPersona.NonItMigrant, CreatedAt = now, UpdatedAt = now });
         await db.SaveChangesAsync();
         return (topic.Id, new Caller(user.Id, Guid.NewGuid(), UserRole.Learner));
     }

@@ -20,13 +20,13 @@ switch (name)
         await IngestionBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000);
         return 0;
     case "tutor":
-        await TutorBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000);
+        await AiTutorBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000);
         return 0;
     case "load-seed" when args.Length == 4:
         await LoadSeed.RunAsync(args[1], args[2], args[3]);
         return 0;
     case "tutor-retrieval":
-        await TutorRetrievalBenchmark.RunAsync();
+        await AiTutorRetrievalBenchmark.RunAsync();
         return 0;
     default:
         Console.Error.WriteLine("usage: benchmarks session-expiry [rows] | lesson [iterations] | ingestion [search-chunks] | tutor [quota-rows] | tutor-retrieval");

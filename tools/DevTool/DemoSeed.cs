@@ -26,9 +26,9 @@ public sealed class DemoSeed
     /// <summary>The demo learners: email, name, persona (null = none), batch, enrolled in the gated course.</summary>
     public static IReadOnlyList<DemoLearner> Learners { get; } =
     [
-        new("learner.a@example.com", "Ana Alvarez", TutorPersona.NonItMigrant, 1, Enrolled: true,
+        new("learner.a@example.com", "Ana Alvarez", LearnerPersona.NonItMigrant, 1, Enrolled: true,
             "Moved from retail management into IT; no programming background; prefers everyday analogies."),
-        new("learner.b@example.com", "Ben Baker", TutorPersona.PseudoCoder, 2, Enrolled: true,
+        new("learner.b@example.com", "Ben Baker", LearnerPersona.PseudoCoder, 2, Enrolled: true,
             "Writes small scripts at work and learns best from code and commands, line by line."),
         new("learner.c@example.com", "Chloe Chen", null, 1, Enrolled: true, null),
         new("learner.d@example.com", "Dev Desai", null, 2, Enrolled: false, null),
@@ -86,7 +86,7 @@ public sealed class DemoSeed
     // The layout is stored as text: keep apostrophes and backticks readable instead of \u0027 escapes.
     private static readonly JsonSerializerOptions LayoutJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string PersonaLabel(TutorPersona persona) => JsonNamingPolicy.SnakeCaseLower.ConvertName(persona.ToString());
+    public static string PersonaLabel(LearnerPersona persona) => JsonNamingPolicy.SnakeCaseLower.ConvertName(persona.ToString());
 
     private sealed class Run(CoursePlatformDbContext db, DateTimeOffset now, CancellationToken ct)
     {
@@ -179,12 +179,12 @@ public sealed class DemoSeed
             if (courseSpec.Mode == EnrollmentMode.Cohort) blocks.Add(Block("diagram", "image", contentKey: "diagram"));
             if (hasSlides) blocks.Add(Block("slides", "ppt", contentKey: "slides"));
             if (spec.Analogy is not null)
-                blocks.Add(Block("analogy", "text", persona: TutorPersona.NonItMigrant,
+                blocks.Add(Block("analogy", "text", persona: LearnerPersona.NonItMigrant,
                     data: new JsonObject { ["markdown"] = $"**Everyday picture:** {spec.Analogy}" }));
             if (spec.Code is not null)
-                blocks.Add(Block("try-it", "text", persona: TutorPersona.PseudoCoder,
+                blocks.Add(Block("try-it", "text", persona: LearnerPersona.PseudoCoder,
                     data: new JsonObject { ["markdown"] = $"**Try it yourself:**\n\n```{spec.CodeLanguage}\n{spec.Code}\n```" }));
-            blocks.Add(Block("last-minute", "text", persona: TutorPersona.LastMinutePanic,
+            blocks.Add(Block("last-minute", "text", persona: LearnerPersona.LastMinutePanic,
                 data: new JsonObject { ["markdown"] = $"**If you only have two minutes:** {spec.KeyPoints[0]}" }));
             blocks.Add(Block("key-points", "text",
                 data: new JsonObject { ["markdown"] = "### Key points\n" + string.Join('\n', spec.KeyPoints.Select(p => $"- {p}")) }));
@@ -193,10 +193,10 @@ public sealed class DemoSeed
             // Content assets: a default payload per key, persona-specific payloads where the lesson differs.
             await AssetAsync(topic, "intro", null, ContentType.Text, new { markdown = spec.Summary });
             if (spec.Analogy is not null)
-                await AssetAsync(topic, "intro", TutorPersona.NonItMigrant, ContentType.Text,
+                await AssetAsync(topic, "intro", LearnerPersona.NonItMigrant, ContentType.Text,
                     new { markdown = $"{spec.Analogy}\n\n**In plain words:** {spec.Summary}" });
             if (spec.Code is not null)
-                await AssetAsync(topic, "intro", TutorPersona.PseudoCoder, ContentType.Text,
+                await AssetAsync(topic, "intro", LearnerPersona.PseudoCoder, ContentType.Text,
                     new { markdown = $"{spec.Summary}\n\nHere is what it looks like in practice, line by line:\n\n```{spec.CodeLanguage}\n{spec.Code}\n```" });
             if (spec.VideoUrl is not null)
                 await AssetAsync(topic, "lesson-video", null, ContentType.Video, new { url = spec.VideoUrl, title = spec.Name });
@@ -207,7 +207,7 @@ public sealed class DemoSeed
                     url = $"https://placehold.co/960x540/png?text={diagramText}",
                     alt = $"Diagram: {spec.Name}",
                 });
-                await AssetAsync(topic, "diagram", TutorPersona.NonItMigrant, ContentType.Image, new
+                await AssetAsync(topic, "diagram", LearnerPersona.NonItMigrant, ContentType.Image, new
                 {
                     url = $"https://placehold.co/960x540/png?text={diagramText}%20(everyday%20picture)",
                     alt = $"Illustrated everyday comparison: {spec.Name}",
@@ -236,7 +236,7 @@ public sealed class DemoSeed
             }
         }
 
-        private static JsonObject Block(string id, string type, string? contentKey = null, TutorPersona? persona = null, JsonObject? data = null)
+        private static JsonObject Block(string id, string type, string? contentKey = null, LearnerPersona? persona = null, JsonObject? data = null)
         {
             var block = new JsonObject { ["id"] = id, ["type"] = type };
             if (contentKey is not null) block["contentKey"] = contentKey;
@@ -245,7 +245,7 @@ public sealed class DemoSeed
             return block;
         }
 
-        private async Task AssetAsync(Topic topic, string key, TutorPersona? persona, ContentType type, object payload)
+        private async Task AssetAsync(Topic topic, string key, LearnerPersona? persona, ContentType type, object payload)
         {
             var asset = await UpsertAsync(db.TopicContentAssets, x => x.TopicId == topic.Id && x.ContentKey == key && x.PersonaKey == persona,
                 () => new TopicContentAsset
@@ -424,7 +424,7 @@ public sealed class DemoSeed
 }
 
 public sealed record DemoLearner(
-    string Email, string Name, TutorPersona? Persona, int BatchNo, bool Enrolled, string? PersonaReasoning);
+    string Email, string Name, LearnerPersona? Persona, int BatchNo, bool Enrolled, string? PersonaReasoning);
 
 /// <summary>Name-based UUIDs (SHA-256 of a fixed namespace and the name, RFC 9562 version 8), so every seeded row has the same id on every machine and run.</summary>
 public static class Ids

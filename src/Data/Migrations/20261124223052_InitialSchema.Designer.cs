@@ -879,7 +879,7 @@ namespace CoursePlatform.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
-                    b.Property<TutorPersona>("PersonaKey")
+                    b.Property<LearnerPersona>("PersonaKey")
                         .HasColumnType("tutor_persona")
                         .HasColumnName("persona_key");
 
@@ -1507,7 +1507,7 @@ namespace CoursePlatform.Data.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("payload");
 
-                    b.Property<TutorPersona?>("PersonaKey")
+                    b.Property<LearnerPersona?>("PersonaKey")
                         .HasColumnType("tutor_persona")
                         .HasColumnName("persona_key");
 

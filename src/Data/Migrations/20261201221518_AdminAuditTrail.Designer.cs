@@ -986,7 +986,7 @@ namespace CoursePlatform.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
-                    b.Property<TutorPersona>("PersonaKey")
+                    b.Property<LearnerPersona>("PersonaKey")
                         .HasColumnType("tutor_persona")
                         .HasColumnName("persona_key");
 
@@ -1665,7 +1665,7 @@ namespace CoursePlatform.Data.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("payload");
 
-                    b.Property<TutorPersona?>("PersonaKey")
+                    b.Property<LearnerPersona?>("PersonaKey")
                         .HasColumnType("tutor_persona")
                         .HasColumnName("persona_key");
 

@@ -132,7 +132,7 @@ public class TopicContentAsset
     public Guid TopicId { get; set; }
     public Topic Topic { get; set; } = null!;
     public required string ContentKey { get; set; }
-    public TutorPersona? PersonaKey { get; set; }
+    public LearnerPersona? PersonaKey { get; set; }
     public ContentType ContentType { get; set; }
     public required JsonDocument Payload { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

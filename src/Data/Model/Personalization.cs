@@ -36,7 +36,7 @@ public class LearnerPersonaProfile
     public User User { get; set; } = null!;
     public Guid CourseId { get; set; }
     public Course Course { get; set; } = null!;
-    public TutorPersona PersonaKey { get; set; }
+    public LearnerPersona PersonaKey { get; set; }
     public string? Reasoning { get; set; }
     /// <summary>The survey answers the classification was made from.</summary>
     public JsonDocument? SurveyAnswers { get; set; }

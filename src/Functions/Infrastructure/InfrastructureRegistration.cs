@@ -2,7 +2,6 @@ using Azure.Identity;
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Infrastructure.AI;
 using CoursePlatform.Functions.Infrastructure.Auth;
-using CoursePlatform.Functions.Infrastructure.Courses;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Audit;
 using CoursePlatform.Functions.Infrastructure.RateLimiting;
@@ -37,8 +36,6 @@ public static class InfrastructureRegistration
 
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<ClientAddress>();
-        services.AddScoped<CourseAccess>();
-        services.AddScoped<CourseResolver>();
         services.AddScoped<RateLimiter>();
         services.AddScoped<AuditScope>();
         services.AddChatModel(configuration);

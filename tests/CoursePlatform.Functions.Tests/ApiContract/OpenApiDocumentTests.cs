@@ -88,7 +88,7 @@ public sealed partial class OpenApiDocumentTests
         Assert.Contains(ProblemCodes.CartEmpty, facts["Checkout"].Problems);
         Assert.Contains(ProblemCodes.NotInCohort, facts["Enroll"].Problems);
         Assert.Contains(ProblemCodes.CohortInactive, facts["Enroll"].Problems);
-        Assert.Contains(ProblemCodes.QuotaExceeded, facts["AskTutor"].Problems);
+        Assert.Contains(ProblemCodes.QuotaExceeded, facts["AskAiTutor"].Problems);
         Assert.Contains(ProblemCodes.BlindResponseRequired, facts["GetColdCallThread"].Problems);
         Assert.Contains(ProblemCodes.ValidationFailed, facts["StaffLogin"].Problems);
         Assert.Contains(ProblemCodes.UnsupportedMediaType, facts["StaffLogin"].Problems);

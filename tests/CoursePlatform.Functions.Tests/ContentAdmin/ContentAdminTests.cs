@@ -140,7 +140,7 @@ public sealed class ContentAdminTests(DatabaseFixture database) : IClassFixture<
         Assert.Equal(["coder-extra"], view.MissingDefaultAssets);
         Assert.Equal(6, view.Assets.Count);
 
-        async Task<Dictionary<string, JsonNode>> Blocks(TutorPersona? persona)
+        async Task<Dictionary<string, JsonNode>> Blocks(LearnerPersona? persona)
         {
             var learner = await app.CreateUserAsync();
             await app.Db(db =>
@@ -159,13 +159,13 @@ public sealed class ContentAdminTests(DatabaseFixture database) : IClassFixture<
         Assert.Equal(("https://cdn.example/subnets.png", "Two subnets"), ((string?)plain["diagram"]["url"], (string?)plain["diagram"]["alt"]));
         Assert.Equal("https://www.youtube.com/embed/dQw4w9WgXcQ", (string?)plain["video"]["url"]);
         Assert.Equal("Week 1", (string?)plain["slides"]["title"]);
-        Assert.Equal("Like flats in a building.", (string?)(await Blocks(TutorPersona.NonItMigrant))["intro"]["markdown"]);
-        var coder = await Blocks(TutorPersona.PseudoCoder);
+        Assert.Equal("Like flats in a building.", (string?)(await Blocks(LearnerPersona.NonItMigrant))["intro"]["markdown"]);
+        var coder = await Blocks(LearnerPersona.PseudoCoder);
         Assert.Equal(("Subnets split a network.", "ip.split('.')"), ((string?)coder["intro"]["markdown"], (string?)coder["extra"]["markdown"]));
 
         // Deleting the persona asset falls back to the default; a bad payload or persona is refused with its field.
         await app.Run<AssetAdminService>(s => s.DeleteAsync(topic.Id, "intro", "non_it_migrant", default));
-        Assert.Equal("Subnets split a network.", (string?)(await Blocks(TutorPersona.NonItMigrant))["intro"]["markdown"]);
+        Assert.Equal("Subnets split a network.", (string?)(await Blocks(LearnerPersona.NonItMigrant))["intro"]["markdown"]);
         Assert.Equal(["payload.alt"], (await Problem(HttpStatusCode.BadRequest, () => PutAsset(topic.Id, "diagram", null, ContentType.Image, """{"url":"https://cdn.example/a.png"}"""))).Errors!.Keys);
         Assert.Equal(["persona"], (await Problem(HttpStatusCode.BadRequest, () => PutAsset(topic.Id, "intro", "wizard", ContentType.Text, """{"markdown":"x"}"""))).Errors!.Keys);
         Assert.Equal(["contentKey"], (await Problem(HttpStatusCode.BadRequest, () => PutAsset(topic.Id, "no spaces", null, ContentType.Text, """{"markdown":"x"}"""))).Errors!.Keys);

@@ -13,8 +13,8 @@ namespace CoursePlatform.Functions.Tests.Lessons;
 /// <summary>The persona rules of the lesson endpoint, as a table, against real rows.</summary>
 public sealed class LessonContentTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
 {
-    private const TutorPersona A = TutorPersona.NonItMigrant;
-    private const TutorPersona B = TutorPersona.PseudoCoder;
+    private const LearnerPersona A = LearnerPersona.NonItMigrant;
+    private const LearnerPersona B = LearnerPersona.PseudoCoder;
     private readonly TestApp app = new(database);
 
     public void Dispose() => app.Dispose();
@@ -49,7 +49,7 @@ public sealed class LessonContentTests(DatabaseFixture database) : IClassFixture
         await app.Run<CoursePlatformDbContext>(async db =>
         {
             db.AddRange(topic, preview);
-            TopicContentAsset Asset(string key, TutorPersona? p, string text) => new()
+            TopicContentAsset Asset(string key, LearnerPersona? p, string text) => new()
             {
                 Topic = topic, ContentKey = key, PersonaKey = p, ContentType = ContentType.Text,
                 Payload = JsonDocument.Parse(JsonSerializer.Serialize(new { markdown = text })), CreatedAt = now, UpdatedAt = now,
@@ -57,7 +57,7 @@ public sealed class LessonContentTests(DatabaseFixture database) : IClassFixture
             db.AddRange(Asset("both", A, "both for A"), Asset("both", B, "both for B"), Asset("both", null, "both default"),
                 Asset("default-only", null, "default only"), Asset("a-only", A, "only A has this"),
                 // Other personas' rows for the same keys must never reach A or B.
-                Asset("both", TutorPersona.RoteMemorizer, "both for rote"), Asset("default-only", TutorPersona.EnglishHesitant, "default-only for hesitant"));
+                Asset("both", LearnerPersona.RoteMemorizer, "both for rote"), Asset("default-only", LearnerPersona.EnglishHesitant, "default-only for hesitant"));
             foreach (var learner in new[] { users["enrolled"], users["a"], users["b"] })
                 db.Enrollments.Add(Build.Enrollment(learner.Id, course, now, source: EnrollmentSource.Admin));
             db.LearnerPersonaProfiles.Add(new LearnerPersonaProfile { UserId = users["a"].Id, Course = course, PersonaKey = A, CreatedAt = now, UpdatedAt = now });
@@ -95,7 +95,7 @@ public sealed class LessonContentTests(DatabaseFixture database) : IClassFixture
         var content = await Get(s.TopicId, user);
 
         Assert.Equal(expected, Texts(content));
-        Assert.Equal(learner switch { "a" => A, "b" => B, _ => (TutorPersona?)null }, content.TutorPersona);
+        Assert.Equal(learner switch { "a" => A, "b" => B, _ => (LearnerPersona?)null }, content.TutorPersona);
     }
 
     [Theory]

@@ -22,21 +22,21 @@ public sealed class PersonaTests(DatabaseFixture database) : IClassFixture<Datab
         ExamHorizon exam = ExamHorizon.Months, CodingExperience coding = CodingExperience.None, int english = 5) =>
         new(background, style, exam, coding, english, null);
 
-    public static TheoryData<PersonaSurvey, TutorPersona> Rules() => new()
+    public static TheoryData<PersonaSurvey, LearnerPersona> Rules() => new()
     {
-        { Survey(background: Background.NonIt), TutorPersona.NonItMigrant },
-        { Survey(style: StudyStyle.Memorize), TutorPersona.RoteMemorizer },
-        { Survey(english: 2), TutorPersona.EnglishHesitant },
-        { Survey(exam: ExamHorizon.Days), TutorPersona.LastMinutePanic },
-        { Survey(coding: CodingExperience.Confident, style: StudyStyle.Practice), TutorPersona.PseudoCoder },
+        { Survey(background: Background.NonIt), LearnerPersona.NonItMigrant },
+        { Survey(style: StudyStyle.Memorize), LearnerPersona.RoteMemorizer },
+        { Survey(english: 2), LearnerPersona.EnglishHesitant },
+        { Survey(exam: ExamHorizon.Days), LearnerPersona.LastMinutePanic },
+        { Survey(coding: CodingExperience.Confident, style: StudyStyle.Practice), LearnerPersona.PseudoCoder },
         // Ties go to the more specific need: a deadline beats a career change (3 + 0 vs 3 + 1 is no tie; 3 vs 3 is).
-        { Survey(background: Background.NonIt, exam: ExamHorizon.Days, coding: CodingExperience.Some), TutorPersona.LastMinutePanic },
-        { Survey(background: Background.NonIt, english: 1), TutorPersona.NonItMigrant },
+        { Survey(background: Background.NonIt, exam: ExamHorizon.Days, coding: CodingExperience.Some), LearnerPersona.LastMinutePanic },
+        { Survey(background: Background.NonIt, english: 1), LearnerPersona.NonItMigrant },
     };
 
     [Theory]
     [MemberData(nameof(Rules))]
-    public void The_rules_score_answers_onto_the_five_personas(PersonaSurvey survey, TutorPersona expected)
+    public void The_rules_score_answers_onto_the_five_personas(PersonaSurvey survey, LearnerPersona expected)
     {
         var result = RuleBasedPersonaClassifier.Classify(survey);
 
@@ -68,7 +68,7 @@ public sealed class PersonaTests(DatabaseFixture database) : IClassFixture<Datab
         await app.UpdateCourseAsync(course, published: false);
 
         var set = await Assert.ThrowsAsync<ProblemException>(() => app.Run<PersonaService, StudyPersonaChoice>(p => p.SetStudyPersonaAsync(As(learner), course.Slug, StudyPersona.Cooking, default)));
-        var get = await Assert.ThrowsAsync<ProblemException>(() => app.Run<PersonaService, TutorPersonaProfile>(p => p.GetTutorPersonaAsync(As(learner), course.Slug, default)));
+        var get = await Assert.ThrowsAsync<ProblemException>(() => app.Run<PersonaService, PersonaProfileDto>(p => p.GetTutorPersonaAsync(As(learner), course.Slug, default)));
         Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (set.Status, get.Status));
         Assert.Equal(StudyPersona.Cooking, (await app.Run<PersonaService, StudyPersonaChoice>(p => p.SetStudyPersonaAsync(As(admin), course.Slug, StudyPersona.Cooking, default))).Persona);
     }
@@ -91,13 +91,13 @@ public sealed class PersonaTests(DatabaseFixture database) : IClassFixture<Datab
     {
         var (course, learner) = await Enrolled();
         var missing = await Assert.ThrowsAsync<ProblemException>(() =>
-            app.Run<PersonaService, TutorPersonaProfile>(p => p.GetTutorPersonaAsync(As(learner), course.Slug, default)));
+            app.Run<PersonaService, PersonaProfileDto>(p => p.GetTutorPersonaAsync(As(learner), course.Slug, default)));
         Assert.Equal(HttpStatusCode.NotFound, missing.Status);
 
-        var classified = await app.Run<PersonaService, TutorPersonaProfile>(p => p.ClassifyAsync(As(learner), course.Slug, Survey(english: 1), default));
-        var reread = await app.Run<PersonaService, TutorPersonaProfile>(p => p.GetTutorPersonaAsync(As(learner), course.Slug, default));
+        var classified = await app.Run<PersonaService, PersonaProfileDto>(p => p.ClassifyAsync(As(learner), course.Slug, Survey(english: 1), default));
+        var reread = await app.Run<PersonaService, PersonaProfileDto>(p => p.GetTutorPersonaAsync(As(learner), course.Slug, default));
 
-        Assert.Equal(TutorPersona.EnglishHesitant, classified.PersonaKey);
+        Assert.Equal(LearnerPersona.EnglishHesitant, classified.PersonaKey);
         Assert.Equal(classified, reread);
         var answers = (await app.Run<CoursePlatformDbContext, LearnerPersonaProfile>(db =>
             db.LearnerPersonaProfiles.AsNoTracking().SingleAsync(p => p.UserId == learner.Id))).SurveyAnswers!.RootElement.GetRawText();
@@ -135,7 +135,7 @@ public sealed class ChatPersonaClassifierTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await model.DisposeAsync();
 
-    private ITutorPersonaClassifier Classifier()
+    private ILearnerPersonaClassifier Classifier()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -144,7 +144,7 @@ public sealed class ChatPersonaClassifierTests : IAsyncLifetime
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
         Functions.Infrastructure.AI.ChatModelRegistration.AddChatModel(services, configuration);
         services.AddPersonas();
-        return services.BuildServiceProvider().GetRequiredService<ITutorPersonaClassifier>();
+        return services.BuildServiceProvider().GetRequiredService<ILearnerPersonaClassifier>();
     }
 
     private static readonly PersonaSurvey Survey = new(Background.It, StudyStyle.Memorize, ExamHorizon.Months, CodingExperience.None, 5, "pass the exam");
@@ -156,7 +156,7 @@ public sealed class ChatPersonaClassifierTests : IAsyncLifetime
 
         var result = await Classifier().ClassifyAsync(Survey, default);
 
-        Assert.Equal((TutorPersona.PseudoCoder, "You like to see it run.", "persona-model"), (result.PersonaKey, result.Reasoning, result.ClassifiedBy));
+        Assert.Equal((LearnerPersona.PseudoCoder, "You like to see it run.", "persona-model"), (result.PersonaKey, result.Reasoning, result.ClassifiedBy));
         var sent = Assert.Single(model.Requests);
         Assert.Equal("persona-model", sent["model"]!.GetValue<string>());
         Assert.Contains("pass the exam", sent["messages"]!.ToJsonString(), StringComparison.Ordinal);
@@ -173,6 +173,6 @@ public sealed class ChatPersonaClassifierTests : IAsyncLifetime
 
         var result = await Classifier().ClassifyAsync(Survey, default);
 
-        Assert.Equal((TutorPersona.RoteMemorizer, "rules"), (result.PersonaKey, result.ClassifiedBy));
+        Assert.Equal((LearnerPersona.RoteMemorizer, "rules"), (result.PersonaKey, result.ClassifiedBy));
     }
 }

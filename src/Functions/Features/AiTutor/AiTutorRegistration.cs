@@ -10,13 +10,13 @@ public static class AiTutorRegistration
     /// <summary>The AI tutor: retrieval, quota, the lesson index and its start-up sweep, the answering model.</summary>
     public static IServiceCollection AddAiTutor(this IServiceCollection services)
     {
-        services.AddValidatedOptions<TutorOptions>(TutorOptions.Section);
+        services.AddValidatedOptions<AiTutorOptions>(AiTutorOptions.Section);
         services.AddEmbeddings();
-        services.AddSingleton(sp => new TutorChat(sp.GetService<IChatClient>() ?? new ExtractiveChatClient()));
-        services.AddScoped<TutorRetrieval>();
+        services.AddSingleton(sp => new AiTutorChat(sp.GetService<IChatClient>() ?? new ExtractiveChatClient()));
+        services.AddScoped<AiTutorRetrieval>();
         services.AddScoped<PromptQuota>();
         services.AddScoped<LessonIndexer>();
-        services.AddScoped<TutorService>();
+        services.AddScoped<AiTutorService>();
         services.AddHostedService<LessonIndexSweep>();
         return services;
     }

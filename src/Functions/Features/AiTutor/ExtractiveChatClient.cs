@@ -7,7 +7,7 @@ namespace CoursePlatform.Functions.Features.AiTutor;
 
 /// <summary>
 /// The offline default behind <see cref="IChatClient"/>: no language model, no network. It reads the numbered
-/// passages and the question of the tutor's prompt (<see cref="TutorPrompt"/>), picks the sentences that share
+/// passages and the question of the tutor's prompt (<see cref="AiTutorPrompt"/>), picks the sentences that share
 /// the most words with the question, and answers with them, each cited <c>[n]</c>, saying that the answer is
 /// extractive. Deterministic, so tests can rely on what it cites.
 /// </summary>
@@ -20,7 +20,7 @@ public sealed partial class ExtractiveChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var prompt = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
-        var (passages, question) = TutorPrompt.Parse(prompt);
+        var (passages, question) = AiTutorPrompt.Parse(prompt);
         var words = Words(question);
         var picked = passages
             .SelectMany(p => Sentences(p.Text).Select((sentence, i) => (p.Number, Sentence: sentence, Order: i, Score: Overlap(words, sentence))))

@@ -8,11 +8,11 @@ namespace CoursePlatform.Functions.Features.AiTutor;
 
 /// <summary>
 /// Typed-prompt quota per (learner, course, module) in <c>module_prompt_usage</c>: a window starts with its
-/// first prompt and lasts <see cref="TutorOptions.QuotaWindow"/>. Taking a prompt is one conditional upsert,
+/// first prompt and lasts <see cref="AiTutorOptions.QuotaWindow"/>. Taking a prompt is one conditional upsert,
 /// so concurrent prompts never take more than the limit; an ended window starts afresh on the next prompt,
 /// and the <c>ResetPromptQuotas</c> timer zeroes ended windows in one statement.
 /// </summary>
-public sealed class PromptQuota(CoursePlatformDbContext db, IOptions<TutorOptions> options, TimeProvider time, ILogger<PromptQuota> logger)
+public sealed class PromptQuota(CoursePlatformDbContext db, IOptions<AiTutorOptions> options, TimeProvider time, ILogger<PromptQuota> logger)
 {
     private int Limit => options.Value.PromptsPerWindow;
 

@@ -4,7 +4,7 @@ using CoursePlatform.Data;
 using CoursePlatform.Functions.Features.Lessons;
 using CoursePlatform.Functions.Features.Enrollments;
 using CoursePlatform.Functions.Infrastructure.Auth;
-using CoursePlatform.Functions.Infrastructure.Courses;
+using CoursePlatform.Functions.Courses;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;

@@ -1,3 +1,4 @@
+using CoursePlatform.Functions.Courses;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Cohorts;

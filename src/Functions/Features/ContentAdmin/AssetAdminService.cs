@@ -15,7 +15,7 @@ namespace CoursePlatform.Functions.Features.ContentAdmin;
 /// The content assets a layout's blocks name: one payload per (topic, content key, tutor persona), persona null
 /// being the default. A payload is checked against its content type before it is stored.
 /// </summary>
-public sealed class AssetAdminService(CoursePlatformDbContext db, CourseContent content, AuditScope audit, TimeProvider time)
+public sealed class AssetAdminService(CoursePlatformDbContext db, ContentChangeEffects content, AuditScope audit, TimeProvider time)
 {
     /// <summary>Creates or replaces the asset; <c>Created</c> tells which.</summary>
     public async Task<(AssetDto Asset, bool Created)> PutAsync(
@@ -66,12 +66,12 @@ public sealed class AssetAdminService(CoursePlatformDbContext db, CourseContent 
         audit.Changed("asset", asset.Id, Dto(asset), null);
     }
 
-    private static TutorPersona? Persona(string contentKey, string? persona)
+    private static LearnerPersona? Persona(string contentKey, string? persona)
     {
         if (!ContentRules.IsContentKey(contentKey)) throw ProblemException.Validation("contentKey", ContentRules.ContentKeyMessage);
         if (string.IsNullOrEmpty(persona)) return null;
-        return Json.TryParseLabel<TutorPersona>(persona, out var p) ? p
-            : throw ProblemException.Validation("persona", $"One of {string.Join(", ", Enum.GetValues<TutorPersona>().Select(x => Json.Label(x)))}, or none for the default.");
+        return Json.TryParseLabel<LearnerPersona>(persona, out var p) ? p
+            : throw ProblemException.Validation("persona", $"One of {string.Join(", ", Enum.GetValues<LearnerPersona>().Select(x => Json.Label(x)))}, or none for the default.");
     }
 
     private static AssetDto Dto(TopicContentAsset a) =>

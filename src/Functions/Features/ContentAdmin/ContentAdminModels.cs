@@ -46,7 +46,7 @@ public sealed record TopicRequest(
     [property: MaxLength(ContentRules.MaxMarkdownLength)] string? Text,
     StudyTexts? Variants);
 
-public sealed record AssetDto(Guid Id, string ContentKey, TutorPersona? Persona, ContentType ContentType, JsonNode Payload, DateTimeOffset UpdatedAt);
+public sealed record AssetDto(Guid Id, string ContentKey, LearnerPersona? Persona, ContentType ContentType, JsonNode Payload, DateTimeOffset UpdatedAt);
 
 /// <summary>
 /// A topic as admins see it: the stored layout, every asset, and the layout's content keys that have no default

@@ -7,7 +7,7 @@ public static class ContentAdminRegistration
     /// <summary>Courses, topics, assets, quiz questions, topic materials, pages and the audit trail, as admins edit them.</summary>
     public static IServiceCollection AddContentAdmin(this IServiceCollection services)
     {
-        services.AddScoped<CourseContent>();
+        services.AddScoped<ContentChangeEffects>();
         services.AddScoped<CourseAdminService>();
         services.AddScoped<TopicAdminService>();
         services.AddScoped<AssetAdminService>();

@@ -4,7 +4,7 @@ using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Ingestion;
 using CoursePlatform.Functions.Infrastructure.Audit;
-using CoursePlatform.Functions.Infrastructure.Courses;
+using CoursePlatform.Functions.Courses;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;

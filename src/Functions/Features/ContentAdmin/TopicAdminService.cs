@@ -4,7 +4,7 @@ using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Lessons;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Audit;
-using CoursePlatform.Functions.Infrastructure.Courses;
+using CoursePlatform.Functions.Courses;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -15,7 +15,7 @@ namespace CoursePlatform.Functions.Features.ContentAdmin;
 /// Topics and their lessons. Module and topic numbers are unique per course (a clash is a 409 that names it, never a
 /// half-made change); the layout is checked block by block before it is stored in <c>text_content</c>.
 /// </summary>
-public sealed class TopicAdminService(CoursePlatformDbContext db, CourseResolver courses, CourseContent content, AuditScope audit, TimeProvider time)
+public sealed class TopicAdminService(CoursePlatformDbContext db, CourseResolver courses, ContentChangeEffects content, AuditScope audit, TimeProvider time)
 {
     public async Task<TopicAdminDto> CreateAsync(string courseKey, TopicRequest request, CancellationToken cancellationToken)
     {

@@ -16,7 +16,7 @@ namespace CoursePlatform.Functions.Features.ContentAdmin;
 /// the cold-call prompts (a display order unique per topic; one that learners answered is not deleted) and the
 /// simulation exercise (one per topic).
 /// </summary>
-public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, CourseContent content, AuditScope audit, TimeProvider time)
+public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, ContentChangeEffects content, AuditScope audit, TimeProvider time)
 {
     // ---- suggested prompts ----
 

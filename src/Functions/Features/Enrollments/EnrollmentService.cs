@@ -2,7 +2,7 @@ using System.Net;
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Features.Cohorts;
 using CoursePlatform.Functions.Infrastructure;
-using CoursePlatform.Functions.Infrastructure.Courses;
+using CoursePlatform.Functions.Courses;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;

@@ -1,7 +1,7 @@
 using System.Linq.Expressions;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
-using CoursePlatform.Functions.Infrastructure.Courses;
+using CoursePlatform.Functions.Courses;
 using CoursePlatform.Functions.Infrastructure.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;

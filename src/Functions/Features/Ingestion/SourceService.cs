@@ -3,7 +3,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Infrastructure.Audit;
-using CoursePlatform.Functions.Infrastructure.Courses;
+using CoursePlatform.Functions.Courses;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;

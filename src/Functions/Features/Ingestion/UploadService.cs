@@ -5,7 +5,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Sas;
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Features.Ingestion.Extraction;
-using CoursePlatform.Functions.Infrastructure.Courses;
+using CoursePlatform.Functions.Courses;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;

@@ -66,8 +66,8 @@ public static partial class ContentRules
             var typeKnown = Json.TryParseLabel<ContentType>(Text(block, "type"), out var type);
             if (!typeKnown) errors[$"{at}.type"] = ["One of text, image, video, ppt."];
 
-            if (block["tutorPersona"] is not null && !Json.TryParseLabel<TutorPersona>(Text(block, "tutorPersona"), out _))
-                errors[$"{at}.tutorPersona"] = [$"One of {string.Join(", ", Enum.GetValues<TutorPersona>().Select(p => Json.Label(p)))}."];
+            if (block["tutorPersona"] is not null && !Json.TryParseLabel<LearnerPersona>(Text(block, "tutorPersona"), out _))
+                errors[$"{at}.tutorPersona"] = [$"One of {string.Join(", ", Enum.GetValues<LearnerPersona>().Select(p => Json.Label(p)))}."];
 
             var key = block["contentKey"];
             var data = block["data"];

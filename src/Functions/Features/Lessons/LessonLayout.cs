@@ -45,7 +45,7 @@ public static class LessonLayout
     /// <paramref name="assets"/> must hold only the learner's persona's and default rows, keyed by content key.
     /// </summary>
     public static IReadOnlyList<LessonBlock> Resolve(
-        IReadOnlyList<LayoutBlock> blocks, TutorPersona? persona, IReadOnlyDictionary<string, AssetChoice> assets)
+        IReadOnlyList<LayoutBlock> blocks, LearnerPersona? persona, IReadOnlyDictionary<string, AssetChoice> assets)
     {
         var label = persona is { } p ? Json.Label(p) : null;
         var resolved = new List<LessonBlock>(blocks.Count);
@@ -87,5 +87,5 @@ public static class LessonLayout
 /// <summary>The payloads available for one content key: the learner's persona's and the default.</summary>
 public sealed record AssetChoice(JsonNode? PersonaPayload, JsonNode? DefaultPayload)
 {
-    public JsonNode? For(TutorPersona? persona) => (persona is null ? null : PersonaPayload) ?? DefaultPayload;
+    public JsonNode? For(LearnerPersona? persona) => (persona is null ? null : PersonaPayload) ?? DefaultPayload;
 }

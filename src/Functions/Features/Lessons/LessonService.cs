@@ -1,3 +1,4 @@
+using CoursePlatform.Functions.Courses;
 using System.Text.Json.Nodes;
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Infrastructure;
@@ -23,7 +24,7 @@ public sealed record LessonContent(
     int TopicNumber,
     string Name,
     bool IsPreview,
-    TutorPersona? TutorPersona,
+    LearnerPersona? TutorPersona,
     StudyPersona StudyPersona,
     LessonLayoutDto Layout,
     StudyVariants Variants,
@@ -49,7 +50,7 @@ public sealed class LessonService(CoursePlatformDbContext db)
             if (caller is null) throw ProblemException.Unauthorized("Sign in and enrol to read this lesson.");
             if (!topic.Enrolled) throw ProblemException.Forbidden("Enrol in the course to read this lesson.", ProblemCodes.NotEnrolled);
         }
-        TutorPersona? persona = Json.TryParseLabel<TutorPersona>(topic.TutorPersona, out var p) ? p : null;
+        LearnerPersona? persona = Json.TryParseLabel<LearnerPersona>(topic.TutorPersona, out var p) ? p : null;
         var study = Json.TryParseLabel<StudyPersona>(topic.StudyPersona, out var sp) ? sp : StudyPersona.Normal;
 
         var layout = LessonLayout.Parse(topic.TextContent);
@@ -101,7 +102,7 @@ public sealed class LessonService(CoursePlatformDbContext db)
         """;
 
     /// <summary>
-    /// <see cref="Query"/> through ADO.NET (<see cref="HotReads"/>), the columns read in the order the query lists them.
+    /// <see cref="Query"/> through ADO.NET (<see cref="RawSqlReads"/>), the columns read in the order the query lists them.
     /// The lesson is the read learners make most, and EF's SqlQuery cost about 0.3 ms a call on it, a third of the round
     /// trip (benchmark 'lesson': 1.7-1.8x its floor that way, 1.4-1.5x this way).
     /// </summary>

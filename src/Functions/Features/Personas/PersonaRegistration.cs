@@ -10,7 +10,7 @@ public static class PersonaRegistration
     public static IServiceCollection AddPersonas(this IServiceCollection services)
     {
         services.AddScoped<PersonaService>();
-        services.AddSingleton<ITutorPersonaClassifier>(sp => sp.GetService<IChatClient>() is { } chat
+        services.AddSingleton<ILearnerPersonaClassifier>(sp => sp.GetService<IChatClient>() is { } chat
             ? new ChatPersonaClassifier(chat, sp.GetRequiredService<ILogger<ChatPersonaClassifier>>())
             : new RuleBasedPersonaClassifier());
         return services;

@@ -3,19 +3,19 @@ using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
-using CoursePlatform.Functions.Infrastructure.Courses;
+using CoursePlatform.Functions.Courses;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 
 namespace CoursePlatform.Functions.Features.Personas;
 
-public sealed record TutorPersonaProfile(TutorPersona PersonaKey, string? Reasoning, string? ClassifiedBy, DateTimeOffset UpdatedAt);
+public sealed record PersonaProfileDto(LearnerPersona PersonaKey, string? Reasoning, string? ClassifiedBy, DateTimeOffset UpdatedAt);
 
 public sealed record StudyPersonaChoice(StudyPersona Persona);
 
 /// <summary>A learner's study narrator and tutor persona per course. Always the caller's own.</summary>
 public sealed class PersonaService(
-    CoursePlatformDbContext db, CourseResolver courses, CourseAccess access, ITutorPersonaClassifier classifier, TimeProvider time)
+    CoursePlatformDbContext db, CourseResolver courses, CourseAccess access, ILearnerPersonaClassifier classifier, TimeProvider time)
 {
     public async Task<StudyPersonaChoice> SetStudyPersonaAsync(Caller caller, string courseKey, StudyPersona persona, CancellationToken cancellationToken)
     {
@@ -30,18 +30,18 @@ public sealed class PersonaService(
         return new StudyPersonaChoice(persona);
     }
 
-    public async Task<TutorPersonaProfile> GetTutorPersonaAsync(Caller caller, string courseKey, CancellationToken cancellationToken)
+    public async Task<PersonaProfileDto> GetTutorPersonaAsync(Caller caller, string courseKey, CancellationToken cancellationToken)
     {
         var course = await courses.ResolveAsync(courseKey, cancellationToken);
         // Always the caller's own profile; an unpublished course exists for its staff only.
         if (!course.IsPublished && !await access.IsTutorOfAsync(caller, course.Id, cancellationToken)) throw ProblemException.NotFound("course");
         return await db.LearnerPersonaProfiles.AsNoTracking()
             .Where(p => p.UserId == caller.UserId && p.CourseId == course.Id)
-            .Select(p => new TutorPersonaProfile(p.PersonaKey, p.Reasoning, p.ClassifiedBy, p.UpdatedAt))
+            .Select(p => new PersonaProfileDto(p.PersonaKey, p.Reasoning, p.ClassifiedBy, p.UpdatedAt))
             .SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("tutor persona profile");
     }
 
-    public async Task<TutorPersonaProfile> ClassifyAsync(Caller caller, string courseKey, PersonaSurvey survey, CancellationToken cancellationToken)
+    public async Task<PersonaProfileDto> ClassifyAsync(Caller caller, string courseKey, PersonaSurvey survey, CancellationToken cancellationToken)
     {
         var course = await MemberCourseAsync(caller, courseKey, cancellationToken);
         var result = await classifier.ClassifyAsync(survey, cancellationToken);
@@ -60,7 +60,7 @@ public sealed class PersonaService(
         profile.UpdatedAt = now;
         await db.SaveChangesOrConflictAsync(
             () => ProblemException.Conflict("The survey was submitted twice at once; submit it again.", ProblemCodes.ConcurrentUpdate), cancellationToken);
-        return new TutorPersonaProfile(profile.PersonaKey, profile.Reasoning, profile.ClassifiedBy, profile.UpdatedAt);
+        return new PersonaProfileDto(profile.PersonaKey, profile.Reasoning, profile.ClassifiedBy, profile.UpdatedAt);
     }
 
     /// <summary>Personalization is for the course's members: enrolled learners, its tutors and admins; an unpublished course is staff-only.</summary>

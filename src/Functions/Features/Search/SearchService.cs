@@ -4,7 +4,7 @@ using CoursePlatform.Data;
 using CoursePlatform.Functions.Features.Ingestion;
 using CoursePlatform.Functions.Infrastructure.AI;
 using CoursePlatform.Functions.Infrastructure.Auth;
-using CoursePlatform.Functions.Infrastructure.Courses;
+using CoursePlatform.Functions.Courses;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;

@@ -37,7 +37,7 @@ public sealed class AuthenticationMiddleware(AccessTokens tokens) : IFunctionsWo
 
     /// <summary>
     /// Whether the caller's session has not been revoked: one indexed lookup on every signed-in request, never cached,
-    /// so a logout or a detected token theft refuses the very next request. Through ADO.NET (<see cref="HotReads"/>):
+    /// so a logout or a detected token theft refuses the very next request. Through ADO.NET (<see cref="RawSqlReads"/>):
     /// it is the statement the app runs most.
     /// </summary>
     public static Task<bool> IsSessionLiveAsync(CoursePlatformDbContext db, Caller caller, CancellationToken cancellationToken)

@@ -3,7 +3,7 @@ using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
-using CoursePlatform.Functions.Infrastructure.Courses;
+using CoursePlatform.Functions.Courses;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using CoursePlatform.Functions.Infrastructure.RateLimiting;
@@ -16,7 +16,7 @@ using ChatRole = CoursePlatform.Data.ChatRole;
 namespace CoursePlatform.Functions.Features.AiTutor;
 
 /// <summary>The tutor's model: the configured chat model, else the offline <see cref="ExtractiveChatClient"/>.</summary>
-public sealed record TutorChat(IChatClient Client);
+public sealed record AiTutorChat(IChatClient Client);
 
 /// <summary>
 /// The AI tutor (product.md, "AI tutor"), in this order: course and topic check (the course's members:
@@ -27,9 +27,9 @@ public sealed record TutorChat(IChatClient Client);
 /// follow-up, retrieves the course's best passages (hybrid), and is answered from them with citations, or
 /// not at all when nothing relevant is found (no model call). Both messages are stored (the question scrubbed).
 /// </summary>
-public sealed class TutorService(
+public sealed class AiTutorService(
     CoursePlatformDbContext db, CourseResolver courses, CourseAccess access, RateLimiter limiter, PromptQuota quota,
-    TutorRetrieval retrieval, TutorChat chat, IOptions<TutorOptions> options, TimeProvider time, ILogger<TutorService> logger)
+    AiTutorRetrieval retrieval, AiTutorChat chat, IOptions<AiTutorOptions> options, TimeProvider time, ILogger<AiTutorService> logger)
 {
     public const int MaxQuestionLength = 1000;
     public const int Passages = 5;
@@ -44,7 +44,7 @@ public sealed class TutorService(
 
     private static readonly string[] FollowUpStarts = ["it", "its", "this", "that", "these", "those", "they", "them", "their", "he", "she", "and", "what about", "why", "how about"];
 
-    public async Task<TutorAnswer> AskAsync(Caller caller, string courseKey, AskRequest request, CancellationToken cancellationToken)
+    public async Task<AiTutorAnswer> AskAsync(Caller caller, string courseKey, AskRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(request);
@@ -86,7 +86,7 @@ public sealed class TutorService(
         public bool Saved { get; set; }
     }
 
-    private async Task<TutorAnswer> AnswerTypedAsync(Guid userId, Guid courseId, Guid topicId, string question, QuotaDto taken, TurnState turn,
+    private async Task<AiTutorAnswer> AnswerTypedAsync(Guid userId, Guid courseId, Guid topicId, string question, QuotaDto taken, TurnState turn,
         CancellationToken cancellationToken)
     {
         var session = await UpsertSessionAsync(userId, courseId, topicId, cancellationToken);
@@ -108,8 +108,8 @@ public sealed class TutorService(
         else
         {
             var persona = await db.LearnerPersonaProfiles.AsNoTracking().Where(p => p.UserId == userId && p.CourseId == courseId)
-                .Select(p => (TutorPersona?)p.PersonaKey).SingleOrDefaultAsync(cancellationToken);
-            var messages = TutorPrompt.Build(persona, session.Summary, [.. history.Select(h => (h.Role, h.Content))], relevant, question);
+                .Select(p => (LearnerPersona?)p.PersonaKey).SingleOrDefaultAsync(cancellationToken);
+            var messages = AiTutorPrompt.Build(persona, session.Summary, [.. history.Select(h => (h.Role, h.Content))], relevant, question);
             try
             {
                 answer = (await chat.Client.GetResponseAsync(messages, cancellationToken: cancellationToken)).Text;
@@ -122,16 +122,16 @@ public sealed class TutorService(
             }
         }
 
-        var sources = relevant.Select(p => new TutorSource(p.ChunkId, p.Source, p.Title ?? LessonTitle(p), p.Slide, p.Start, p.End, p.TopicId, Excerpt(p.Content))).ToList();
+        var sources = relevant.Select(p => new AiTutorSource(p.ChunkId, p.Source, p.Title ?? LessonTitle(p), p.Slide, p.Start, p.End, p.TopicId, Excerpt(p.Content))).ToList();
         var saved = await SaveTurnAsync(session.Id, question, answer, sources, cancellationToken);
         turn.Saved = true;
         if (saved >= SummaryFrom) await RefreshSummaryAsync(session.Id, cancellationToken);
         logger.LogInformation("Tutor answered in course {CourseId}: {Sources} sources, grounded {Grounded}", courseId, sources.Count, sources.Count > 0);
-        return new TutorAnswer(answer, sources.Count > 0, sources, await SuggestionsAsync(topicId, null, cancellationToken), session.Id, taken);
+        return new AiTutorAnswer(answer, sources.Count > 0, sources, await SuggestionsAsync(topicId, null, cancellationToken), session.Id, taken);
     }
 
     /// <summary>The caller's own session of a topic: the latest messages (oldest first), the summary and its id.</summary>
-    public async Task<TutorSessionDto> GetSessionAsync(Caller caller, string courseKey, Guid topicId, CancellationToken cancellationToken)
+    public async Task<AiTutorSessionDto> GetSessionAsync(Caller caller, string courseKey, Guid topicId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var course = await courses.ResolveAsync(courseKey, cancellationToken);
@@ -144,7 +144,7 @@ public sealed class TutorService(
             .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Take(SessionMessages)
             .Select(m => new ChatMessageDto(m.Id, m.Role, m.Content, m.CreatedAt)).ToListAsync(cancellationToken);
         messages.Reverse();
-        return new TutorSessionDto(session.Id, course.Id, topicId, session.Summary, session.MessageCount, messages);
+        return new AiTutorSessionDto(session.Id, course.Id, topicId, session.Summary, session.MessageCount, messages);
     }
 
     /// <summary>One level of a topic's suggestion tree (the roots, or the children of <paramref name="parentId"/>); prompts only.</summary>
@@ -157,7 +157,7 @@ public sealed class TutorService(
         return await SuggestionsAsync(topicId, parentId, cancellationToken);
     }
 
-    private async Task<TutorAnswer> AnswerSuggestionAsync(Guid userId, Guid courseId, Guid topicId, int moduleNo, Guid suggestionId, CancellationToken cancellationToken)
+    private async Task<AiTutorAnswer> AnswerSuggestionAsync(Guid userId, Guid courseId, Guid topicId, int moduleNo, Guid suggestionId, CancellationToken cancellationToken)
     {
         var suggestion = await db.TopicPromptSuggestions.AsNoTracking().Where(s => s.Id == suggestionId && s.TopicId == topicId)
             .Select(s => new { s.Prompt, s.Answer }).SingleOrDefaultAsync(cancellationToken)
@@ -166,7 +166,7 @@ public sealed class TutorService(
         var answer = SafeMarkdown.Clean(suggestion.Answer); // an answer stored before the content rules, as they would have stored it
         var saved = await SaveTurnAsync(session.Id, suggestion.Prompt, answer, [], cancellationToken);
         if (saved >= SummaryFrom) await RefreshSummaryAsync(session.Id, cancellationToken);
-        return new TutorAnswer(answer, true, [], await SuggestionsAsync(topicId, suggestionId, cancellationToken), session.Id,
+        return new AiTutorAnswer(answer, true, [], await SuggestionsAsync(topicId, suggestionId, cancellationToken), session.Id,
             await quota.PeekAsync(userId, courseId, moduleNo, cancellationToken));
     }
 
@@ -191,7 +191,7 @@ public sealed class TutorService(
     }
 
     /// <summary>Stores the question and the answer; returns the session's message count after them.</summary>
-    private async Task<int> SaveTurnAsync(Guid sessionId, string question, string answer, List<TutorSource> sources, CancellationToken cancellationToken)
+    private async Task<int> SaveTurnAsync(Guid sessionId, string question, string answer, List<AiTutorSource> sources, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

@@ -9,7 +9,7 @@ namespace CoursePlatform.Functions.Infrastructure;
 /// few reads made on (nearly) every request, where EF's own per-call work costs as much as the statement. Measured by
 /// <c>tools/Benchmarks -- lesson</c>; everything else goes through EF.
 /// </summary>
-public static class HotReads
+public static class RawSqlReads
 {
     public static async Task<T> ReadAsync<T>(
         this CoursePlatformDbContext db, string sql, IEnumerable<NpgsqlParameter> parameters,

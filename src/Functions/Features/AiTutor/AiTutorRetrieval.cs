@@ -23,7 +23,7 @@ public sealed record RetrievedPassage(
 /// any word of the question), fused by reciprocal rank (k = 60), so an exact term (a port, an error code,
 /// a setting) is found as well as a paraphrase. Only vectors of the configured embedding model are compared.
 /// </summary>
-public sealed class TutorRetrieval(
+public sealed class AiTutorRetrieval(
     CoursePlatformDbContext db, IEmbeddingGenerator<string, Embedding<float>> embeddings, IOptions<EmbeddingOptions> embeddingOptions)
 {
     /// <summary>Candidates each list contributes before fusion.</summary>

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CoursePlatform.Functions.Features.Routing;
+namespace CoursePlatform.Functions.Features.UnmatchedRoutes;
 
-public static class RoutingRegistration
+public static class UnmatchedRoutesRegistration
 {
     /// <summary>The route table of the build, for the problem+json answer to requests no function matched.</summary>
     public static IServiceCollection AddUnmatchedRoutes(this IServiceCollection services)

@@ -2,10 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace CoursePlatform.Functions.Features.AiTutor;
 
-/// <summary>App settings <c>Tutor__*</c>.</summary>
-public sealed class TutorOptions
+/// <summary>App settings <c>AiTutor__*</c>.</summary>
+public sealed class AiTutorOptions
 {
-    public const string Section = "Tutor";
+    public const string Section = "AiTutor";
 
     /// <summary>Typed prompts per learner, course and module in one quota window (product: 5).</summary>
     [Range(1, 1000)] public int PromptsPerWindow { get; set; } = 5;

@@ -3,7 +3,7 @@ using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 
-namespace CoursePlatform.Functions.Features.Routing;
+namespace CoursePlatform.Functions.Features.UnmatchedRoutes;
 
 /// <summary>
 /// Answers every request under <c>/api</c> that no other function takes (routing tries every other route

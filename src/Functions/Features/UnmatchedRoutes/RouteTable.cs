@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace CoursePlatform.Functions.Features.Routing;
+namespace CoursePlatform.Functions.Features.UnmatchedRoutes;
 
 /// <summary>
 /// The app's HTTP routes as the build wrote them to <c>functions.metadata</c>, to tell "no such route" (404)

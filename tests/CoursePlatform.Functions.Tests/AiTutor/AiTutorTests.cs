@@ -34,7 +34,7 @@ public sealed class RecordingEmbeddings : IEmbeddingGenerator<string, Embedding<
 }
 
 /// <summary>The AI tutor against real PostgreSQL and the real MiniLM model: quota, rate limit, PII, sessions, grounding.</summary>
-public sealed class TutorTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+public sealed class AiTutorTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
     private const string Subnets =
         "A subnet is a range of IP addresses inside a virtual network, written in CIDR notation such as 10.0.1.0/24. " +
@@ -78,8 +78,8 @@ public sealed class TutorTests(DatabaseFixture database) : IClassFixture<Databas
         return (course, subnet, storage, security, learner);
     }
 
-    private static Task<TutorAnswer> Ask(TestApp app, User user, Course course, Topic topic, string? question = null, Guid? suggestion = null) =>
-        app.Run<TutorService, TutorAnswer>(s => s.AskAsync(As(user), course.Slug, new AskRequest(topic.Id, question, suggestion), default));
+    private static Task<AiTutorAnswer> Ask(TestApp app, User user, Course course, Topic topic, string? question = null, Guid? suggestion = null) =>
+        app.Run<AiTutorService, AiTutorAnswer>(s => s.AskAsync(As(user), course.Slug, new AskRequest(topic.Id, question, suggestion), default));
 
     private static async Task<ProblemException> Problem(HttpStatusCode status, Func<Task> action)
     {
@@ -106,7 +106,7 @@ public sealed class TutorTests(DatabaseFixture database) : IClassFixture<Databas
         var offTopic = await Ask(app, learner, course, subnet, "Who won the football world cup in 1998?");
         Assert.False(offTopic.Grounded);
         Assert.Empty(offTopic.Sources);
-        Assert.Equal(TutorService.NotCovered, offTopic.Answer);
+        Assert.Equal(AiTutorService.NotCovered, offTopic.Answer);
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class TutorTests(DatabaseFixture database) : IClassFixture<Databas
 
         foreach (var mode in new[] { RetrievalMode.Hybrid, RetrievalMode.VectorOnly })
         {
-            var found = await app.Run<TutorRetrieval, IReadOnlyList<RetrievedPassage>>(r => r.RetrieveAsync(course.Id, "lifecycle rules for blobs", 20, mode, default));
+            var found = await app.Run<AiTutorRetrieval, IReadOnlyList<RetrievedPassage>>(r => r.RetrieveAsync(course.Id, "lifecycle rules for blobs", 20, mode, default));
             var otherIds = await app.Db(db => db.CourseChunks.Where(c => c.CourseId == other.Id).Select(c => c.Id).ToListAsync());
             Assert.NotEmpty(found);
             Assert.DoesNotContain(found, p => otherIds.Contains(p.ChunkId));
@@ -130,7 +130,7 @@ public sealed class TutorTests(DatabaseFixture database) : IClassFixture<Databas
     {
         using var app = App();
         var (course, subnet, storage, _, learner) = await ArrangeAsync(app);
-        var roots = await app.Run<TutorService, IReadOnlyList<SuggestionDto>>(s => s.ListSuggestionsAsync(null, subnet.Id, null, default));
+        var roots = await app.Run<AiTutorService, IReadOnlyList<SuggestionDto>>(s => s.ListSuggestionsAsync(null, subnet.Id, null, default));
 
         var suggested = await Ask(app, learner, course, subnet, suggestion: roots[0].Id);
         Assert.Equal("A range of addresses.", suggested.Answer);
@@ -236,22 +236,22 @@ public sealed class TutorTests(DatabaseFixture database) : IClassFixture<Databas
         var (course, subnet, _, _, learner) = await ArrangeAsync(app);
         await app.Db(db =>
         {
-            db.LearnerPersonaProfiles.Add(new LearnerPersonaProfile { UserId = learner.Id, CourseId = course.Id, PersonaKey = TutorPersona.PseudoCoder, CreatedAt = app.Clock.GetUtcNow(), UpdatedAt = app.Clock.GetUtcNow() });
+            db.LearnerPersonaProfiles.Add(new LearnerPersonaProfile { UserId = learner.Id, CourseId = course.Id, PersonaKey = LearnerPersona.PseudoCoder, CreatedAt = app.Clock.GetUtcNow(), UpdatedAt = app.Clock.GetUtcNow() });
             return db.SaveChangesAsync();
         });
 
         for (var i = 1; i <= 9; i++) await Ask(app, learner, course, subnet, $"Question number {i} about the subnet prefix length?");
-        var session = await app.Run<TutorService, TutorSessionDto>(s => s.GetSessionAsync(As(learner), course.Slug, subnet.Id, default));
+        var session = await app.Run<AiTutorService, AiTutorSessionDto>(s => s.GetSessionAsync(As(learner), course.Slug, subnet.Id, default));
         Assert.Equal(18, session.MessageCount);
         Assert.StartsWith("Earlier the learner asked: Question number 1", session.Summary, StringComparison.Ordinal); // from 16 messages on
 
         var last = model.Requests.Last()["messages"]!.AsArray();
         Assert.Equal("system", (string?)last[0]!["role"]);
-        Assert.Contains(TutorPrompt.PersonaInstructions(TutorPersona.PseudoCoder), (string?)last[0]!["content"], StringComparison.Ordinal);
+        Assert.Contains(AiTutorPrompt.PersonaInstructions(LearnerPersona.PseudoCoder), (string?)last[0]!["content"], StringComparison.Ordinal);
         Assert.Equal("system", (string?)last[1]!["role"]);
         Assert.StartsWith("Summary of the conversation so far: Earlier the learner asked", (string?)last[1]!["content"], StringComparison.Ordinal);
         var history = last.Skip(2).Take(last.Count - 3).ToList();
-        Assert.Equal(TutorService.HistoryMessages, history.Count); // the recent turns only
+        Assert.Equal(AiTutorService.HistoryMessages, history.Count); // the recent turns only
         Assert.Equal(["user", "assistant"], history.Take(2).Select(m => (string?)m!["role"]));
         Assert.Equal("Question number 4 about the subnet prefix length?", (string?)history[0]!["content"]);
         var final = (string?)last[^1]!["content"];
@@ -273,12 +273,12 @@ public sealed class TutorTests(DatabaseFixture database) : IClassFixture<Databas
 
         var stranger = await app.CreateUserAsync();
         await Problem(HttpStatusCode.Forbidden, () => Ask(app, stranger, course, subnet, "Can I ask too?"));
-        await Problem(HttpStatusCode.Forbidden, () => app.Run<TutorService, TutorSessionDto>(s => s.GetSessionAsync(As(stranger), course.Slug, subnet.Id, default)));
+        await Problem(HttpStatusCode.Forbidden, () => app.Run<AiTutorService, AiTutorSessionDto>(s => s.GetSessionAsync(As(stranger), course.Slug, subnet.Id, default)));
         // Another enrolled learner reads only their own session of the topic: there is none.
         var classmate = await app.CreateUserAsync();
         await app.Db(db => { db.Enrollments.Add(Build.Enrollment(classmate.Id, course.Id, app.Clock.GetUtcNow())); return db.SaveChangesAsync(); });
-        await Problem(HttpStatusCode.NotFound, () => app.Run<TutorService, TutorSessionDto>(s => s.GetSessionAsync(As(classmate), course.Slug, subnet.Id, default)));
-        Assert.Equal(6, (await app.Run<TutorService, TutorSessionDto>(s => s.GetSessionAsync(As(learner), course.Slug, subnet.Id, default))).Messages.Count + 2);
+        await Problem(HttpStatusCode.NotFound, () => app.Run<AiTutorService, AiTutorSessionDto>(s => s.GetSessionAsync(As(classmate), course.Slug, subnet.Id, default)));
+        Assert.Equal(6, (await app.Run<AiTutorService, AiTutorSessionDto>(s => s.GetSessionAsync(As(learner), course.Slug, subnet.Id, default))).Messages.Count + 2);
         var (other, otherTopic, _, _, _) = await ArrangeAsync(app);
         await Problem(HttpStatusCode.NotFound, () => Ask(app, learner, course, otherTopic, "A topic of another course?"));
         await Problem(HttpStatusCode.BadRequest, () => Ask(app, learner, course, subnet));
@@ -291,7 +291,7 @@ public sealed class TutorTests(DatabaseFixture database) : IClassFixture<Databas
     [InlineData("Why?", true)]
     [InlineData("How do lifecycle rules save money on storage?", false)]
     public void Short_or_pronoun_led_questions_are_follow_ups(string question, bool followUp) =>
-        Assert.Equal(followUp, TutorService.IsFollowUp(question));
+        Assert.Equal(followUp, AiTutorService.IsFollowUp(question));
 
     [Theory]
     [InlineData("mail me at a.b+c@mail.example.org now", "mail me at [email] now")]
@@ -309,15 +309,15 @@ public sealed class TutorTests(DatabaseFixture database) : IClassFixture<Databas
     public void A_cut_never_splits_an_emoji()
     {
         var text = new string('a', 159) + "😀 and more";
-        var cut = TutorService.Cut(text, 160);
+        var cut = AiTutorService.Cut(text, 160);
         Assert.Equal(new string('a', 159) + "…", cut);
-        Assert.Equal("short", TutorService.Cut("short", 160));
+        Assert.Equal("short", AiTutorService.Cut("short", 160));
     }
 
     [Fact]
     public async Task The_extractive_answerer_cites_the_sentences_that_answer()
     {
-        var prompt = TutorPrompt.Build(null, null, [], [
+        var prompt = AiTutorPrompt.Build(null, null, [], [
             new RetrievedPassage(Guid.NewGuid(), "s", null, Storage, 0.5, false, null, null, null, null, null),
             new RetrievedPassage(Guid.NewGuid(), "s", null, Security, 0.5, false, null, null, null, null, null),
         ], "Which port is allowed to the web tier?");

@@ -10,7 +10,7 @@ namespace CoursePlatform.Functions.Features.ContentAdmin;
 /// What every content change owes the rest of the app: the course's module count follows its topics, its
 /// <c>updated_at</c> moves (so the course detail's ETag changes), and a changed lesson is indexed again for the tutor.
 /// </summary>
-public sealed class CourseContent(CoursePlatformDbContext db, LessonIndexer lessons, TimeProvider time, ILogger<CourseContent> logger)
+public sealed class ContentChangeEffects(CoursePlatformDbContext db, LessonIndexer lessons, TimeProvider time, ILogger<ContentChangeEffects> logger)
 {
     /// <summary>The topic of the course (404 when it is not one of the course's).</summary>
     public async Task<Guid> CourseOfTopicAsync(Guid topicId, CancellationToken cancellationToken) =>

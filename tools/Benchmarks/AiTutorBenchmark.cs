@@ -20,7 +20,7 @@ namespace CoursePlatform.Benchmarks;
 /// retrieve, answer, store), p50/p95, next to its floor, the embedding call alone; (2) the
 /// ResetPromptQuotas timer's statement on 1,000,000 counter rows, half of whose windows have ended.
 /// </summary>
-public static class TutorBenchmark
+public static class AiTutorBenchmark
 {
     private const int Questions = 100;
     private const int Warmup = 10;
@@ -65,7 +65,7 @@ public static class TutorBenchmark
         var ask = await Timing.MeasureAsync(Questions, async () =>
         {
             await using var scope = provider.CreateAsyncScope();
-            var answer = await scope.ServiceProvider.GetRequiredService<TutorService>().AskAsync(caller, course.Slug,
+            var answer = await scope.ServiceProvider.GetRequiredService<AiTutorService>().AskAsync(caller, course.Slug,
                 new AskRequest(topics[n % 12].Id, $"Which port serves the web tier in lesson {n++ % 12 + 1}?", null), CancellationToken.None);
             if (answer.Grounded) grounded++;
         }, Warmup);
@@ -75,7 +75,7 @@ public static class TutorBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"tutor: a typed question end to end (rate limit, quota, session, history, hybrid retrieval over {chunks} lesson chunks, extractive answer, both messages stored), {Questions} questions after {Warmup} warm-up"));
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  TutorService.AskAsync: p50 {ask.P50:F1} ms  p95 {ask.P95:F1} ms  ({grounded} of {Questions + Warmup} grounded)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  AiTutorService.AskAsync: p50 {ask.P50:F1} ms  p95 {ask.P95:F1} ms  ({grounded} of {Questions + Warmup} grounded)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  the embedding call alone (MiniLM, the floor): p50 {embed.P50:F1} ms  p95 {embed.P95:F1} ms"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  everything but the embedding: p50 {ask.P50 - embed.P50:F1} ms"));
     }

@@ -1,8 +1,9 @@
+using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 
-namespace CoursePlatform.Functions.Infrastructure.Auth;
+namespace CoursePlatform.Functions.Courses;
 
 /// <summary>Who may see or staff a course. Admins pass every tutor check.</summary>
 public sealed class CourseAccess(CoursePlatformDbContext db)

@@ -9,10 +9,10 @@ using Microsoft.Azure.Functions.Worker.Http;
 
 namespace CoursePlatform.Functions.Features.AiTutor;
 
-public sealed class TutorFunctions(TutorService tutor)
+public sealed class AiTutorFunctions(AiTutorService tutor)
 {
     /// <summary><c>{ topicId, question? | suggestionId? }</c> -> <c>{ answer, grounded, sources, nextSuggestions, sessionId, quota }</c>.</summary>
-    [Function("AskTutor")]
+    [Function("AskAiTutor")]
     public async Task<HttpResponseData> Ask(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "courses/{course}/tutor/ask")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
@@ -26,7 +26,7 @@ public sealed class TutorFunctions(TutorService tutor)
     }
 
     /// <summary><c>?topicId=</c>: the caller's own session of the topic (up to 40 latest messages and the summary).</summary>
-    [Function("GetTutorSession")]
+    [Function("GetAiTutorSession")]
     [QueryParameter("topicId", "The topic whose session to read.", Type = typeof(Guid), Required = true)]
     public async Task<HttpResponseData> GetSession(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "courses/{course}/tutor/session")] HttpRequestData request,

@@ -26,17 +26,17 @@ namespace CoursePlatform.Benchmarks;
 ///    networking reference docs of the .NET SDK (<see cref="ReferenceDocumentation"/>), one source per type, cut by
 ///    the app's <see cref="Chunker"/>, embedded by the container's generator and written by <see cref="ChunkWriter"/>,
 ///    as an uploaded file would be.
-/// 3. Every question of <see cref="TutorEvaluationSet"/> goes through <see cref="TutorRetrieval.RetrieveAsync(Guid, string, int, RetrievalMode, CancellationToken)"/>
+/// 3. Every question of <see cref="AiTutorEvaluationSet"/> goes through <see cref="AiTutorRetrieval.RetrieveAsync(Guid, string, int, RetrievalMode, CancellationToken)"/>
 ///    with k = 5 (the tutor's), vector-only and hybrid: recall@5 is the share of on-topic questions with a chunk of the
 ///    answering topic's lesson (by topic_id) among the 5. On the hybrid results (what the tutor uses) the tutor's
-///    relevance rule (<see cref="TutorOptions"/>) is applied: off-topic questions it would answer, on-topic questions
+///    relevance rule (<see cref="AiTutorOptions"/>) is applied: off-topic questions it would answer, on-topic questions
 ///    it would silence, and a sweep of both floors to show better values.
 /// 4. Latency p50/p95 per mode, end to end and with the query vector given, next to the embedding call alone.
 /// </summary>
-public static class TutorRetrievalBenchmark
+public static class AiTutorRetrievalBenchmark
 {
     /// <summary>The passages the tutor retrieves per question.</summary>
-    private const int K = TutorService.Passages;
+    private const int K = AiTutorService.Passages;
 
     private const string DistractorSourcePrefix = "reference:";
 
@@ -82,26 +82,26 @@ public static class TutorRetrievalBenchmark
 
         for (var i = 0; i < WarmupQueries; i++)
         {
-            var question = TutorEvaluationSet.OnTopic[i].Text;
+            var question = AiTutorEvaluationSet.OnTopic[i].Text;
             await RetrieveAsync(provider, courseId, question, RetrievalMode.VectorOnly);
             await RetrieveAsync(provider, courseId, question, RetrievalMode.Hybrid);
         }
 
         var onTopic = new List<OnTopicOutcome>();
-        foreach (var question in TutorEvaluationSet.OnTopic)
+        foreach (var question in AiTutorEvaluationSet.OnTopic)
         {
             onTopic.Add(new OnTopicOutcome(question, topics[question.Topic],
                 await RetrieveAsync(provider, courseId, question.Text, RetrievalMode.VectorOnly),
                 await RetrieveAsync(provider, courseId, question.Text, RetrievalMode.Hybrid)));
         }
         var offTopic = new List<IReadOnlyList<RetrievedPassage>>();
-        foreach (var question in TutorEvaluationSet.OffTopic)
+        foreach (var question in AiTutorEvaluationSet.OffTopic)
             offTopic.Add(await RetrieveAsync(provider, courseId, question, RetrievalMode.Hybrid));
 
         var latency = await MeasureLatencyAsync(provider, provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(), courseId);
 
         var model = provider.GetRequiredService<IOptions<EmbeddingOptions>>().Value.ModelName;
-        var tutor = provider.GetRequiredService<IOptions<TutorOptions>>().Value;
+        var tutor = provider.GetRequiredService<IOptions<AiTutorOptions>>().Value;
         var names = topics.ToDictionary(t => t.Value, t => t.Key);
         Report(onTopic, offTopic, latency, tutor, names, model, topics.Count, lessonChunks, distractors);
     }
@@ -128,7 +128,7 @@ public static class TutorRetrievalBenchmark
 
         await using var db = database.CreateContext();
         var topics = await db.Topics.Where(t => t.CourseId == courseId).ToDictionaryAsync(t => t.Name, t => t.Id, StringComparer.Ordinal);
-        var unknown = TutorEvaluationSet.OnTopic.Select(q => q.Topic).Distinct().Where(name => !topics.ContainsKey(name)).ToList();
+        var unknown = AiTutorEvaluationSet.OnTopic.Select(q => q.Topic).Distinct().Where(name => !topics.ContainsKey(name)).ToList();
         if (unknown.Count > 0)
             throw new InvalidOperationException($"The evaluation set names topics the demo course does not have: {string.Join(", ", unknown)}");
         var lessonChunks = await db.CourseChunks.Where(c => c.CourseId == courseId && c.TopicId != null).GroupBy(c => c.TopicId!.Value)
@@ -194,7 +194,7 @@ public static class TutorRetrievalBenchmark
     private static async Task<IReadOnlyList<RetrievedPassage>> RetrieveAsync(ServiceProvider provider, Guid courseId, string question, RetrievalMode mode)
     {
         await using var scope = provider.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<TutorRetrieval>().RetrieveAsync(courseId, question, K, mode, CancellationToken.None);
+        return await scope.ServiceProvider.GetRequiredService<AiTutorRetrieval>().RetrieveAsync(courseId, question, K, mode, CancellationToken.None);
     }
 
     /// <summary>One on-topic question's passages in both modes, and the 1-based rank of its answering topic's first chunk (0: not among them).</summary>
@@ -215,7 +215,7 @@ public static class TutorRetrievalBenchmark
     private static async Task<Latency> MeasureLatencyAsync(ServiceProvider provider, IEmbeddingGenerator<string, Embedding<float>> generator, Guid courseId)
     {
         var latency = new Latency([], [], [], [], []);
-        var questions = TutorEvaluationSet.OnTopic.Select(q => q.Text).Concat(TutorEvaluationSet.OffTopic).ToList();
+        var questions = AiTutorEvaluationSet.OnTopic.Select(q => q.Text).Concat(AiTutorEvaluationSet.OffTopic).ToList();
         for (var round = 0; round < LatencyRounds; round++)
         {
             foreach (var question in questions)
@@ -231,7 +231,7 @@ public static class TutorRetrievalBenchmark
                 })
                 {
                     await using var scope = provider.CreateAsyncScope();
-                    var retrieval = scope.ServiceProvider.GetRequiredService<TutorRetrieval>();
+                    var retrieval = scope.ServiceProvider.GetRequiredService<AiTutorRetrieval>();
                     started = Stopwatch.GetTimestamp();
                     await retrieval.RetrieveAsync(courseId, question, K, mode, CancellationToken.None);
                     endToEnd.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -246,7 +246,7 @@ public static class TutorRetrievalBenchmark
 
     // ---------------------------------------------------------------- the relevance rule
 
-    /// <summary>The tutor's rule (TutorService): a passage counts when it is similar enough, or text-matched and a little similar.</summary>
+    /// <summary>The tutor's rule (AiTutorService): a passage counts when it is similar enough, or text-matched and a little similar.</summary>
     private static bool Counts(RetrievedPassage passage, double relevanceFloor, double textMatchFloor) =>
         passage.Similarity >= relevanceFloor || (passage.TextMatch && passage.Similarity >= textMatchFloor);
 
@@ -261,7 +261,7 @@ public static class TutorRetrievalBenchmark
 
     // ---------------------------------------------------------------- the report
 
-    private static void Report(List<OnTopicOutcome> onTopic, List<IReadOnlyList<RetrievedPassage>> offTopic, Latency latency, TutorOptions tutor,
+    private static void Report(List<OnTopicOutcome> onTopic, List<IReadOnlyList<RetrievedPassage>> offTopic, Latency latency, AiTutorOptions tutor,
         Dictionary<Guid, string> names, string model, int topicCount, int lessonChunks, Distractors distractors)
     {
         static string Ratio(int hits, int of) => string.Create(CultureInfo.InvariantCulture, $"{(double)hits / of:F2} ({hits}/{of})");
@@ -305,7 +305,7 @@ public static class TutorRetrievalBenchmark
                 Console.WriteLine($"        got: {string.Join("; ", passages.Take(MissPreview).Select(p => Describe(p, names)))}");
             }
         }
-        foreach (var (question, passages) in TutorEvaluationSet.OffTopic.Zip(offTopic).Where(x => x.Second.Any(p => Counts(p, tutor.RelevanceFloor, tutor.TextMatchFloor))))
+        foreach (var (question, passages) in AiTutorEvaluationSet.OffTopic.Zip(offTopic).Where(x => x.Second.Any(p => Counts(p, tutor.RelevanceFloor, tutor.TextMatchFloor))))
         {
             Console.WriteLine($"  off-topic answered: \"{question}\"");
             Console.WriteLine($"        counted: {string.Join("; ", passages.Where(p => Counts(p, tutor.RelevanceFloor, tutor.TextMatchFloor)).Select(p => Describe(p, names)))}");

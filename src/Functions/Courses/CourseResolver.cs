@@ -2,7 +2,7 @@ using CoursePlatform.Data;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 
-namespace CoursePlatform.Functions.Infrastructure.Courses;
+namespace CoursePlatform.Functions.Courses;
 
 public sealed record ResolvedCourse(
     Guid Id, string Slug, string Name, bool IsPublished, EnrollmentMode EnrollmentMode,

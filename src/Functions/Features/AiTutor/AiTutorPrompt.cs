@@ -10,7 +10,7 @@ namespace CoursePlatform.Functions.Features.AiTutor;
 /// The messages the chat model gets, in this order: the instructions (grounding rules and the learner's
 /// tutor persona), the rolling summary, the recent turns, then the numbered passages and the question.
 /// </summary>
-public static partial class TutorPrompt
+public static partial class AiTutorPrompt
 {
     public const string Grounding =
         "You are the course's tutor. Answer only from the numbered course passages in the last message; if they do not " +
@@ -18,17 +18,17 @@ public static partial class TutorPrompt
         "passage it comes from, like [1] or [2]. Never invent passages, numbers or links.";
 
     /// <summary>The five tutor personas of product.md as answer styles.</summary>
-    public static string PersonaInstructions(TutorPersona? persona) => persona switch
+    public static string PersonaInstructions(LearnerPersona? persona) => persona switch
     {
-        TutorPersona.NonItMigrant => "The learner comes from outside IT: use plain words, explain every technical term, and give an everyday analogy.",
-        TutorPersona.RoteMemorizer => "The learner tends to memorise: explain the concept and why it works before any list, and connect it to what they know.",
-        TutorPersona.EnglishHesitant => "The learner is not confident in English: use short, simple sentences and common words, one idea per sentence.",
-        TutorPersona.LastMinutePanic => "The learner is short of time and anxious: give a calm, numbered action plan with the few things that matter most.",
-        TutorPersona.PseudoCoder => "The learner likes code: show a small example and explain it line by line.",
+        LearnerPersona.NonItMigrant => "The learner comes from outside IT: use plain words, explain every technical term, and give an everyday analogy.",
+        LearnerPersona.RoteMemorizer => "The learner tends to memorise: explain the concept and why it works before any list, and connect it to what they know.",
+        LearnerPersona.EnglishHesitant => "The learner is not confident in English: use short, simple sentences and common words, one idea per sentence.",
+        LearnerPersona.LastMinutePanic => "The learner is short of time and anxious: give a calm, numbered action plan with the few things that matter most.",
+        LearnerPersona.PseudoCoder => "The learner likes code: show a small example and explain it line by line.",
         _ => "Answer clearly and briefly for a learner new to the topic.",
     };
 
-    public static List<ChatMessage> Build(TutorPersona? persona, string? summary, IReadOnlyList<(ChatRole Role, string Content)> history,
+    public static List<ChatMessage> Build(LearnerPersona? persona, string? summary, IReadOnlyList<(ChatRole Role, string Content)> history,
         IReadOnlyList<RetrievedPassage> passages, string question)
     {
         ArgumentNullException.ThrowIfNull(history);

@@ -15,7 +15,7 @@ public sealed record EvaluationQuestion(string Text, string Topic, bool ExactTer
 /// networking reference text; half of them share everyday words with the lessons' analogies (pizza, a car's oil,
 /// a phone contract, a rented flat, electricity, a city's neighbourhoods) to test the relevance floors.
 /// </summary>
-public static class TutorEvaluationSet
+public static class AiTutorEvaluationSet
 {
     // The demo topics' names, as the seed stores them (the benchmark checks each against the seeded course).
     public const string CloudComputing = "What is cloud computing?";
