@@ -39,7 +39,8 @@ public static class AppComposition
 {
     /// <summary>
     /// The worker middleware, outermost first: the outcome goes on the invocation's span, every response gets the security
-    /// headers, errors become problem+json, the caller is authenticated, admin writes are audited.
+    /// headers, errors become problem+json, the caller is authenticated and checked against the function's [Allow],
+    /// admin writes are audited.
     /// </summary>
     public static IFunctionsWorkerApplicationBuilder UseCoursePlatformMiddleware(this IFunctionsWorkerApplicationBuilder worker)
     {
@@ -47,6 +48,7 @@ public static class AppComposition
         worker.UseMiddleware<ResponseHeadersMiddleware>();
         worker.UseMiddleware<ProblemDetailsMiddleware>();
         worker.UseMiddleware<AuthenticationMiddleware>();
+        worker.UseMiddleware<AuthorizationMiddleware>();
         worker.UseMiddleware<AuditMiddleware>();
         return worker;
     }

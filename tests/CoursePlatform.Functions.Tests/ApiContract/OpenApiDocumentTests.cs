@@ -1,3 +1,4 @@
+using CoursePlatform.Functions.Infrastructure.Auth;
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -71,10 +72,11 @@ public sealed partial class OpenApiDocumentTests
     public void The_scanner_sees_what_the_functions_do()
     {
         var facts = ContractDocument.Facts().ToDictionary(f => f.Function.Name);
-        Assert.Equal(CallerUse.Anonymous, facts["ListCourses"].Caller);
-        Assert.Equal(CallerUse.Optional, facts["GetCourse"].Caller);
-        Assert.Equal(CallerUse.Required, facts["GetCart"].Caller);
-        Assert.Equal(CallerUse.Admin, facts["ManageCreateCohort"].Caller);
+        Assert.Equal(Callers.Anyone, facts["GetCourse"].Caller);
+        Assert.Equal(Callers.SignedIn, facts["GetCart"].Caller);
+        Assert.Equal(Callers.CourseStaff, facts["GetCourseRoster"].Caller);
+        Assert.Equal(Callers.Admins, facts["ManageCreateCohort"].Caller);
+        Assert.Contains(ProblemCodes.Forbidden, facts["ManageCreateCohort"].Problems);
         Assert.True(facts["ListCourses"].Paged);
         Assert.Equal("StartAttemptRequest", facts["StartQuizAttempt"].RequestBody?.Name);
         Assert.Contains(facts["StartQuizAttempt"].Responses, r => r is { Status: HttpStatusCode.Created, Location: true, Body.Name: "StartedAttempt" });
@@ -102,7 +104,9 @@ public sealed partial class OpenApiDocumentTests
         var document = await ContractDocument.JsonAsync();
         Assert.Equal("bearer", document["components"]!["securitySchemes"]!["bearer"]!["scheme"]!.GetValue<string>());
         JsonArray Security(string path, string method) => document["paths"]![path]![method]!["security"]!.AsArray();
-        Assert.Equal("[{}]", Security("/courses", "get").ToJsonString());
+        // Anonymous callers allowed: no credentials, or a bearer token (validated: a bad one is a 401 there too).
+        Assert.Equal("""[{},{"bearer":[]}]""", Security("/courses", "get").ToJsonString());
+        Assert.Equal("""[{"bearer":[]}]""", Security("/tutor/courses", "get").ToJsonString());
         Assert.Equal("""[{"bearer":[]}]""", Security("/cart", "get").ToJsonString());
         Assert.Equal("""[{},{"bearer":[]}]""", Security("/courses/{course}", "get").ToJsonString());
     }

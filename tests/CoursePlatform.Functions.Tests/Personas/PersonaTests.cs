@@ -68,7 +68,7 @@ public sealed class PersonaTests(DatabaseFixture database) : IClassFixture<Datab
         await app.UpdateCourseAsync(course, published: false);
 
         var set = await Assert.ThrowsAsync<ProblemException>(() => app.Run<PersonaService, StudyPersonaChoice>(p => p.SetStudyPersonaAsync(As(learner), course.Slug, StudyPersona.Cooking, default)));
-        var get = await Assert.ThrowsAsync<ProblemException>(() => app.Run<PersonaService, PersonaProfileDto>(p => p.GetTutorPersonaAsync(As(learner), course.Slug, default)));
+        var get = await Assert.ThrowsAsync<ProblemException>(() => app.Run<PersonaService, PersonaProfileDto>(p => p.GetLearnerPersonaAsync(As(learner), course.Slug, default)));
         Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (set.Status, get.Status));
         Assert.Equal(StudyPersona.Cooking, (await app.Run<PersonaService, StudyPersonaChoice>(p => p.SetStudyPersonaAsync(As(admin), course.Slug, StudyPersona.Cooking, default))).Persona);
     }
@@ -91,11 +91,11 @@ public sealed class PersonaTests(DatabaseFixture database) : IClassFixture<Datab
     {
         var (course, learner) = await Enrolled();
         var missing = await Assert.ThrowsAsync<ProblemException>(() =>
-            app.Run<PersonaService, PersonaProfileDto>(p => p.GetTutorPersonaAsync(As(learner), course.Slug, default)));
+            app.Run<PersonaService, PersonaProfileDto>(p => p.GetLearnerPersonaAsync(As(learner), course.Slug, default)));
         Assert.Equal(HttpStatusCode.NotFound, missing.Status);
 
         var classified = await app.Run<PersonaService, PersonaProfileDto>(p => p.ClassifyAsync(As(learner), course.Slug, Survey(english: 1), default));
-        var reread = await app.Run<PersonaService, PersonaProfileDto>(p => p.GetTutorPersonaAsync(As(learner), course.Slug, default));
+        var reread = await app.Run<PersonaService, PersonaProfileDto>(p => p.GetLearnerPersonaAsync(As(learner), course.Slug, default));
 
         Assert.Equal(LearnerPersona.EnglishHesitant, classified.PersonaKey);
         Assert.Equal(classified, reread);

@@ -3,6 +3,7 @@ using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Progress;
 using CoursePlatform.Functions.Features.Tutors;
+using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
@@ -65,7 +66,8 @@ public sealed class TutorViewTests(DatabaseFixture database) : IClassFixture<Dat
 
         await Problem(HttpStatusCode.Forbidden, () => Roster(stranger, course));
         await Problem(HttpStatusCode.Forbidden, () => Roster(learner, course));
-        await Problem(HttpStatusCode.Forbidden, () => app.Run<TutorViewService, IReadOnlyList<TaughtCourseDto>>(s => s.CoursesAsync(As(learner), default)));
+        // Learners never reach the tutor views: the functions declare the course's staff.
+        Assert.Equal(Callers.CourseStaff, AuthorizationMiddleware.DeclarationOf($"{typeof(TutorFunctions).FullName}.{nameof(TutorFunctions.Courses)}"));
         Assert.Single((await Roster(admin, course)).Items);
         Assert.Contains(course.Course.Id, (await app.Run<TutorViewService, IReadOnlyList<TaughtCourseDto>>(s => s.CoursesAsync(As(admin), default))).Select(c => c.Id));
     }

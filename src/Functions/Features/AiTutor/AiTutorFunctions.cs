@@ -13,6 +13,7 @@ public sealed class AiTutorFunctions(AiTutorService tutor)
 {
     /// <summary><c>{ topicId, question? | suggestionId? }</c> -> <c>{ answer, grounded, sources, nextSuggestions, sessionId, quota }</c>.</summary>
     [Function("AskAiTutor")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> Ask(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "courses/{course}/tutor/ask")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
@@ -27,6 +28,7 @@ public sealed class AiTutorFunctions(AiTutorService tutor)
 
     /// <summary><c>?topicId=</c>: the caller's own session of the topic (up to 40 latest messages and the summary).</summary>
     [Function("GetAiTutorSession")]
+    [Allow(Callers.SignedIn)]
     [QueryParameter("topicId", "The topic whose session to read.", Type = typeof(Guid), Required = true)]
     public async Task<HttpResponseData> GetSession(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "courses/{course}/tutor/session")] HttpRequestData request,
@@ -40,6 +42,7 @@ public sealed class AiTutorFunctions(AiTutorService tutor)
 
     /// <summary><c>?parentId=</c>: one level of the topic's suggestion tree (the roots without it).</summary>
     [Function("ListPromptSuggestions")]
+    [Allow(Callers.Anyone)]
     [QueryParameter("parentId", "The suggestion whose children to list; the roots without it.", Type = typeof(Guid))]
     public async Task<HttpResponseData> ListSuggestions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "topics/{topicId:guid}/prompt-suggestions")] HttpRequestData request,

@@ -21,6 +21,7 @@ public sealed record RefreshRequest([property: Required, MaxLength(200)] string?
 public sealed class AuthFunctions(StaffLoginService staffLogin, SessionService sessions, PasswordSetupService passwordSetup, ClientAddress addresses)
 {
     [Function("StaffLogin")]
+    [Allow(Callers.Anyone)]
     public async Task<HttpResponseData> Login(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/login")] HttpRequestData request, CancellationToken cancellationToken)
     {
@@ -31,6 +32,7 @@ public sealed class AuthFunctions(StaffLoginService staffLogin, SessionService s
 
     /// <summary>Sets a staff account's first password with a one-time token from an admin, and signs in.</summary>
     [Function("CompletePasswordSetup")]
+    [Allow(Callers.Anyone)]
     public async Task<HttpResponseData> SetUpPassword(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/password-setup")] HttpRequestData request, CancellationToken cancellationToken)
     {
@@ -40,6 +42,7 @@ public sealed class AuthFunctions(StaffLoginService staffLogin, SessionService s
     }
 
     [Function("RefreshSession")]
+    [Allow(Callers.Anyone)]
     public async Task<HttpResponseData> Refresh(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/refresh")] HttpRequestData request, CancellationToken cancellationToken)
     {
@@ -49,6 +52,7 @@ public sealed class AuthFunctions(StaffLoginService staffLogin, SessionService s
     }
 
     [Function("Logout")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> Logout(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/logout")] HttpRequestData request, FunctionContext context,
         CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using CoursePlatform.Functions.Infrastructure.Auth;
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using CoursePlatform.Functions.Infrastructure;
@@ -16,6 +17,7 @@ public sealed record ExchangeRequest(
 public sealed class GoogleSignInFunctions(GoogleSignInService google, ClientAddress addresses)
 {
     [Function("GoogleSignInStart")]
+    [Allow(Callers.Anyone)]
     [QueryParameter("redirect", "The frontend URL to return to; its origin must be one of Google__AllowedRedirectOrigins.", Required = true)]
     [QueryParameter("code_challenge", "The base64url SHA-256 (43 characters) of a random code_verifier the frontend keeps for POST /auth/exchange.", Required = true)]
     [QueryParameter("login_hint", "An email address to preselect at the provider.", MaxLength = 320)]
@@ -33,6 +35,7 @@ public sealed class GoogleSignInFunctions(GoogleSignInService google, ClientAddr
     }
 
     [Function("GoogleSignInCallback")]
+    [Allow(Callers.Anyone)]
     [QueryParameter("code", "The provider's authorization code.")]
     [QueryParameter("state", "The state the sign-in started with.")]
     [QueryParameter("error", "The provider's error, when the sign-in was refused.")]
@@ -48,6 +51,7 @@ public sealed class GoogleSignInFunctions(GoogleSignInService google, ClientAddr
     }
 
     [Function("ExchangeLoginCode")]
+    [Allow(Callers.Anyone)]
     public async Task<HttpResponseData> Exchange(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/exchange")] HttpRequestData request, CancellationToken cancellationToken)
     {

@@ -13,6 +13,7 @@ namespace CoursePlatform.Functions.Features.Auth;
 public sealed class UsersFunctions(CoursePlatformDbContext db, ILogger<UsersFunctions> logger)
 {
     [Function("GetMe")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> GetMe(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "users/me")] HttpRequestData request, FunctionContext context,
         CancellationToken cancellationToken)
@@ -26,6 +27,7 @@ public sealed class UsersFunctions(CoursePlatformDbContext db, ILogger<UsersFunc
 
     /// <summary>Deletes the account; the database cascades to every personal row (sessions included).</summary>
     [Function("DeleteMe")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> DeleteMe(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "users/me")] HttpRequestData request, FunctionContext context,
         CancellationToken cancellationToken)

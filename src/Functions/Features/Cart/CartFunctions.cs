@@ -12,6 +12,7 @@ public sealed class CartFunctions(CartService cart, CheckoutService checkout)
 {
     /// <summary><c>{ lines, savedForLater, total }</c>; personal, so never cached by anyone else.</summary>
     [Function("GetCart")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cart")] HttpRequestData request,
         FunctionContext context, CancellationToken cancellationToken) =>
@@ -19,6 +20,7 @@ public sealed class CartFunctions(CartService cart, CheckoutService checkout)
 
     /// <summary><c>{ course }</c> -> <c>{ outcome, cart }</c>: 201 when a line was added, 200 when already in the cart or owned.</summary>
     [Function("AddCartLine")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> Add(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cart/lines")] HttpRequestData request,
         FunctionContext context, CancellationToken cancellationToken)
@@ -29,6 +31,7 @@ public sealed class CartFunctions(CartService cart, CheckoutService checkout)
     }
 
     [Function("RemoveCartLine")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> Remove(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "cart/lines/{course}")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
@@ -38,12 +41,14 @@ public sealed class CartFunctions(CartService cart, CheckoutService checkout)
     }
 
     [Function("SaveCartLineForLater")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> SaveForLater(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cart/lines/{course}/save-for-later")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken) =>
         await request.OkAsync(await cart.SaveForLaterAsync(context.RequireCaller().UserId, course, cancellationToken), cancellationToken);
 
     [Function("MoveSavedToCart")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> MoveToCart(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cart/saved/{course}/move-to-cart")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken) =>
@@ -51,6 +56,7 @@ public sealed class CartFunctions(CartService cart, CheckoutService checkout)
 
     /// <summary>Not in api.md: drops a saved-for-later item (204; 404 when it is not saved).</summary>
     [Function("RemoveSavedItem")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> RemoveSaved(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "cart/saved/{course}")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
@@ -61,6 +67,7 @@ public sealed class CartFunctions(CartService cart, CheckoutService checkout)
 
     /// <summary>Clears the live cart; the saved-for-later list stays.</summary>
     [Function("ClearCart")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> Clear(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "cart")] HttpRequestData request,
         FunctionContext context, CancellationToken cancellationToken)
@@ -71,6 +78,7 @@ public sealed class CartFunctions(CartService cart, CheckoutService checkout)
 
     /// <summary>200 with what became of every line; 409 when the cart is empty (or another checkout took it).</summary>
     [Function("Checkout")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> Checkout(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cart/checkout")] HttpRequestData request,
         FunctionContext context, CancellationToken cancellationToken) =>

@@ -13,6 +13,7 @@ public sealed class CatalogFunctions(CatalogService catalog)
     private const string PrivateCache = "private, no-cache";
 
     [Function("ListCourses")]
+    [Allow(Callers.Anyone)]
     [QueryParameter("q", "Finds courses whose name contains this text.", MaxLength = CatalogService.MaxQueryLength)]
     public async Task<HttpResponseData> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "courses")] HttpRequestData request, CancellationToken cancellationToken)
@@ -22,6 +23,7 @@ public sealed class CatalogFunctions(CatalogService catalog)
     }
 
     [Function("GetCourse")]
+    [Allow(Callers.Anyone)]
     public async Task<HttpResponseData> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "courses/{course}")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
@@ -32,6 +34,7 @@ public sealed class CatalogFunctions(CatalogService catalog)
     }
 
     [Function("GetPage")]
+    [Allow(Callers.Anyone)]
     public async Task<HttpResponseData> GetPage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pages/{slug}")] HttpRequestData request,
         string slug, CancellationToken cancellationToken)

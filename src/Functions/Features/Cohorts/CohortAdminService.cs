@@ -12,7 +12,7 @@ namespace CoursePlatform.Functions.Features.Cohorts;
 
 /// <summary>
 /// Admin management of cohorts, their allowlists and batch project briefs. The functions admit admins
-/// only (<c>RequireAdmin</c>); the service holds the cohort rules.
+/// only (<c>[Allow(Callers.Admins)]</c>); the service holds the cohort rules.
 /// </summary>
 public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolver courses, TimeProvider time)
 {

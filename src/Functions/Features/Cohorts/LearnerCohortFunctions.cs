@@ -9,12 +9,14 @@ namespace CoursePlatform.Functions.Features.Cohorts;
 public sealed class LearnerCohortFunctions(LearnerCohortService cohorts)
 {
     [Function("GetMyCohort")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> GetCohort(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "courses/{course}/cohort")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken) =>
         await request.PrivateJsonAsync(await cohorts.GetAsync(context.RequireCaller().UserId, course, cancellationToken), cancellationToken);
 
     [Function("GetMyCohortProject")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> GetProject(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "courses/{course}/cohort/project")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken) =>

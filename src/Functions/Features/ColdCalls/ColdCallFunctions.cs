@@ -12,6 +12,7 @@ namespace CoursePlatform.Functions.Features.ColdCalls;
 public sealed class ColdCallFunctions(ColdCallService coldCalls)
 {
     [Function("ListColdCallPrompts")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> Prompts(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "topics/{topicId:guid}/cold-calls")] HttpRequestData request,
         Guid topicId, FunctionContext context, CancellationToken cancellationToken) =>
@@ -19,6 +20,7 @@ public sealed class ColdCallFunctions(ColdCallService coldCalls)
 
     /// <summary><c>{ content, parentId? }</c>: a root response (one per learner and prompt; a second is 409) or a reply; 201.</summary>
     [Function("PostColdCallMessage")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> Post(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cold-calls/{promptId:guid}/messages")] HttpRequestData request,
         Guid promptId, FunctionContext context, CancellationToken cancellationToken)
@@ -31,6 +33,7 @@ public sealed class ColdCallFunctions(ColdCallService coldCalls)
 
     /// <summary>The cohort's thread, oldest first, paged; staff may filter by <c>?cohortId=</c>.</summary>
     [Function("GetColdCallThread")]
+    [Allow(Callers.SignedIn)]
     [QueryParameter("cohortId", "Staff only: the thread of this cohort.", Type = typeof(Guid))]
     public async Task<HttpResponseData> Thread(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cold-calls/{promptId:guid}/messages")] HttpRequestData request,
@@ -44,6 +47,7 @@ public sealed class ColdCallFunctions(ColdCallService coldCalls)
     }
 
     [Function("ToggleColdCallStar")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> Star(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cold-call-messages/{messageId:guid}/star")] HttpRequestData request,
         Guid messageId, FunctionContext context, CancellationToken cancellationToken) =>
@@ -51,6 +55,7 @@ public sealed class ColdCallFunctions(ColdCallService coldCalls)
 
     /// <summary>Hides a message from learners (<c>?hidden=false</c> shows it again); the course's tutors and admins.</summary>
     [Function("HideColdCallMessage")]
+    [Allow(Callers.CourseStaff)]
     [QueryParameter("hidden", "false shows the message again.", Type = typeof(bool), Default = "true")]
     public async Task<HttpResponseData> Hide(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cold-call-messages/{messageId:guid}/hide")] HttpRequestData request,
@@ -68,6 +73,7 @@ public sealed class ColdCallFunctions(ColdCallService coldCalls)
 
     /// <summary>The author deletes their own reply (204); a root response, a message that has replies and a hidden one stay (409).</summary>
     [Function("DeleteColdCallMessage")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> Delete(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "cold-call-messages/{messageId:guid}")] HttpRequestData request,
         Guid messageId, FunctionContext context, CancellationToken cancellationToken)

@@ -12,11 +12,11 @@ namespace CoursePlatform.Functions.Features.ContentAdmin;
 public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdminService topics, AssetAdminService assets)
 {
     [Function("ManageCreateCourse")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> CreateCourse(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manage/courses")] HttpRequestData request,
         FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         var body = await request.ReadJsonAsync<CourseRequest>(cancellationToken);
         var created = await courses.CreateAsync(body, cancellationToken);
         return await request.CreatedAsync(created, $"manage/courses/{created.Slug}", cancellationToken);
@@ -24,32 +24,32 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
 
     /// <summary>A JSON merge patch: the fields sent change, the rest stay (<c>"isPublished": false</c> hides the course at once).</summary>
     [Function("ManageUpdateCourse")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> UpdateCourse(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "manage/courses/{course}")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         var body = await request.ReadMergePatchAsync(await courses.CurrentAsync(course, cancellationToken), cancellationToken);
         return await request.JsonAsync(HttpStatusCode.OK, await courses.UpdateAsync(course, body, cancellationToken), cancellationToken: cancellationToken);
     }
 
     /// <summary>204; 409 while enrolments or cart lines reference the course.</summary>
     [Function("ManageDeleteCourse")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> DeleteCourse(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "manage/courses/{course}")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         await courses.DeleteAsync(course, cancellationToken);
         return request.CreateResponse(HttpStatusCode.NoContent);
     }
 
     [Function("ManageCreateTopic")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> CreateTopic(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manage/courses/{course}/topics")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         var body = await request.ReadJsonAsync<TopicRequest>(cancellationToken);
         var topic = await topics.CreateAsync(course, body, cancellationToken);
         return await request.CreatedAsync(topic, $"manage/courses/{course}/topics/{topic.Id}", cancellationToken);
@@ -57,55 +57,55 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
 
     /// <summary>A JSON merge patch of the topic; a <c>layout</c> sent whole replaces the stored one's blocks.</summary>
     [Function("ManageUpdateTopic")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> UpdateTopic(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "manage/courses/{course}/topics/{topicId:guid}")] HttpRequestData request,
         string course, Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         var body = await request.ReadMergePatchAsync(await topics.CurrentAsync(course, topicId, cancellationToken), cancellationToken);
         return await request.JsonAsync(HttpStatusCode.OK, await topics.UpdateAsync(course, topicId, body, cancellationToken), cancellationToken: cancellationToken);
     }
 
     [Function("ManageDeleteTopic")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> DeleteTopic(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "manage/courses/{course}/topics/{topicId:guid}")] HttpRequestData request,
         string course, Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         await topics.DeleteAsync(course, topicId, cancellationToken);
         return request.CreateResponse(HttpStatusCode.NoContent);
     }
 
     /// <summary>The topic as stored, with every asset and the layout's keys that have no default asset.</summary>
     [Function("ManageGetTopic")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> GetTopic(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/topics/{topicId:guid}")] HttpRequestData request,
         Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         return await request.PrivateJsonAsync(await topics.GetAsync(topicId, cancellationToken), cancellationToken);
     }
 
     /// <summary><c>?persona=</c> a tutor persona, or none for the default asset. 201 when new, 200 when replaced.</summary>
     [Function("ManagePutAsset")]
+    [Allow(Callers.Admins)]
     [QueryParameter("persona", "The tutor persona the payload is for; without it, the default for every persona.")]
     public async Task<HttpResponseData> PutAsset(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "manage/topics/{topicId:guid}/assets/{contentKey}")] HttpRequestData request,
         Guid topicId, string contentKey, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         var body = await request.ReadJsonAsync<AssetRequest>(cancellationToken);
         var (asset, created) = await assets.PutAsync(topicId, contentKey, request.Query["persona"], body, cancellationToken);
         return await request.CreatedOrOkAsync(created, asset, $"manage/topics/{topicId}/assets/{contentKey}", cancellationToken);
     }
 
     [Function("ManageDeleteAsset")]
+    [Allow(Callers.Admins)]
     [QueryParameter("persona", "The tutor persona whose payload to delete; without it, the default.")]
     public async Task<HttpResponseData> DeleteAsset(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "manage/topics/{topicId:guid}/assets/{contentKey}")] HttpRequestData request,
         Guid topicId, string contentKey, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         await assets.DeleteAsync(topicId, contentKey, request.Query["persona"], cancellationToken);
         return request.CreateResponse(HttpStatusCode.NoContent);
     }

@@ -15,12 +15,12 @@ public sealed class MaterialsAdminFunctions(
 {
     /// <summary><c>?moduleNo=</c> optional; with the correct options (admins only).</summary>
     [Function("ManageListQuizQuestions")]
+    [Allow(Callers.Admins)]
     [QueryParameter("moduleNo", "Only this module's questions.", Type = typeof(int), Minimum = 1)]
     public async Task<HttpResponseData> ListQuestions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/courses/{course}/quiz-questions")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         int? moduleNo = request.Query["moduleNo"] is { Length: > 0 } text
             ? int.TryParse(text, out var n) && n > 0 ? n : throw ProblemException.Validation("moduleNo", "A module number from 1.")
             : null;
@@ -28,146 +28,146 @@ public sealed class MaterialsAdminFunctions(
     }
 
     [Function("ManageCreateQuizQuestion")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> CreateQuestion(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manage/courses/{course}/quiz-questions")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         var body = await request.ReadJsonAsync<QuizQuestionRequest>(cancellationToken);
         var question = await questions.CreateAsync(course, body, cancellationToken);
         return await request.CreatedAsync(question, $"manage/courses/{course}/quiz-questions/{question.Id}", cancellationToken);
     }
 
     [Function("ManageReplaceQuizQuestion")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> ReplaceQuestion(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "manage/courses/{course}/quiz-questions/{questionId:guid}")] HttpRequestData request,
         string course, Guid questionId, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         var body = await request.ReadJsonAsync<QuizQuestionRequest>(cancellationToken);
         return await request.JsonAsync(HttpStatusCode.OK, await questions.ReplaceAsync(course, questionId, body, cancellationToken), cancellationToken: cancellationToken);
     }
 
     [Function("ManageDeleteQuizQuestion")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> DeleteQuestion(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "manage/courses/{course}/quiz-questions/{questionId:guid}")] HttpRequestData request,
         string course, Guid questionId, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         await questions.DeleteAsync(course, questionId, cancellationToken);
         return request.CreateResponse(HttpStatusCode.NoContent);
     }
 
     [Function("ManageListPromptSuggestions")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> ListSuggestions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/topics/{topicId:guid}/prompt-suggestions")] HttpRequestData request,
         Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         return await request.PrivateJsonAsync(new { items = await materials.SuggestionsAsync(topicId, cancellationToken) }, cancellationToken);
     }
 
     [Function("ManageCreatePromptSuggestion")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> CreateSuggestion(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manage/topics/{topicId:guid}/prompt-suggestions")] HttpRequestData request,
         Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         var body = await request.ReadJsonAsync<PromptSuggestionRequest>(cancellationToken);
         var suggestion = await materials.CreateSuggestionAsync(topicId, body, cancellationToken);
         return await request.CreatedAsync(suggestion, $"manage/topics/{topicId}/prompt-suggestions/{suggestion.Id}", cancellationToken);
     }
 
     [Function("ManageReplacePromptSuggestion")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> ReplaceSuggestion(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "manage/topics/{topicId:guid}/prompt-suggestions/{suggestionId:guid}")] HttpRequestData request,
         Guid topicId, Guid suggestionId, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         var body = await request.ReadJsonAsync<PromptSuggestionRequest>(cancellationToken);
         return await request.JsonAsync(HttpStatusCode.OK, await materials.ReplaceSuggestionAsync(topicId, suggestionId, body, cancellationToken), cancellationToken: cancellationToken);
     }
 
     /// <summary>Deletes the suggestion and its follow-ups.</summary>
     [Function("ManageDeletePromptSuggestion")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> DeleteSuggestion(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "manage/topics/{topicId:guid}/prompt-suggestions/{suggestionId:guid}")] HttpRequestData request,
         Guid topicId, Guid suggestionId, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         await materials.DeleteSuggestionAsync(topicId, suggestionId, cancellationToken);
         return request.CreateResponse(HttpStatusCode.NoContent);
     }
 
     [Function("ManageListColdCallPrompts")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> ListPrompts(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/topics/{topicId:guid}/cold-call-prompts")] HttpRequestData request,
         Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         return await request.PrivateJsonAsync(new { items = await materials.ColdCallPromptsAsync(topicId, cancellationToken) }, cancellationToken);
     }
 
     [Function("ManageCreateColdCallPrompt")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> CreatePrompt(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manage/topics/{topicId:guid}/cold-call-prompts")] HttpRequestData request,
         Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         var body = await request.ReadJsonAsync<ColdCallPromptRequest>(cancellationToken);
         var prompt = await materials.CreateColdCallPromptAsync(topicId, body, cancellationToken);
         return await request.CreatedAsync(prompt, $"manage/topics/{topicId}/cold-call-prompts/{prompt.Id}", cancellationToken);
     }
 
     [Function("ManageReplaceColdCallPrompt")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> ReplacePrompt(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "manage/topics/{topicId:guid}/cold-call-prompts/{promptId:guid}")] HttpRequestData request,
         Guid topicId, Guid promptId, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         var body = await request.ReadJsonAsync<ColdCallPromptRequest>(cancellationToken);
         return await request.JsonAsync(HttpStatusCode.OK, await materials.ReplaceColdCallPromptAsync(topicId, promptId, body, cancellationToken), cancellationToken: cancellationToken);
     }
 
     /// <summary>204; 409 once learners have answered the prompt.</summary>
     [Function("ManageDeleteColdCallPrompt")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> DeletePrompt(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "manage/topics/{topicId:guid}/cold-call-prompts/{promptId:guid}")] HttpRequestData request,
         Guid topicId, Guid promptId, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         await materials.DeleteColdCallPromptAsync(topicId, promptId, cancellationToken);
         return request.CreateResponse(HttpStatusCode.NoContent);
     }
 
     [Function("ManagePutSimulation")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> PutSimulation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "manage/topics/{topicId:guid}/simulation")] HttpRequestData request,
         Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         var body = await request.ReadJsonAsync<SimulationRequest>(cancellationToken);
         var (exercise, created) = await materials.PutSimulationAsync(topicId, body, cancellationToken);
         return await request.CreatedOrOkAsync(created, exercise, $"manage/topics/{topicId}/simulation", cancellationToken);
     }
 
     [Function("ManageDeleteSimulation")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> DeleteSimulation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "manage/topics/{topicId:guid}/simulation")] HttpRequestData request,
         Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         await materials.DeleteSimulationAsync(topicId, cancellationToken);
         return request.CreateResponse(HttpStatusCode.NoContent);
     }
 
     /// <summary>Creates (201) or replaces (200) the CMS page.</summary>
     [Function("ManagePutPage")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> PutPage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "manage/pages/{slug}")] HttpRequestData request,
         string slug, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         var body = await request.ReadJsonAsync<CmsPageRequest>(cancellationToken);
         var (page, created) = await pages.PutAsync(slug, body, cancellationToken);
         return await request.CreatedOrOkAsync(created, page, $"manage/pages/{slug}", cancellationToken);
@@ -175,12 +175,12 @@ public sealed class MaterialsAdminFunctions(
 
     /// <summary><c>?resource=</c> a resource type (<c>course</c>, <c>topic</c>, <c>asset</c>, ...) or a resource id; <c>page</c>, <c>pageSize</c>.</summary>
     [Function("ManageListAudit")]
+    [Allow(Callers.Admins)]
     [QueryParameter("resource", "Only entries about this resource (its kind or id).", MaxLength = 100)]
     public async Task<HttpResponseData> Audit(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/audit")] HttpRequestData request,
         FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         var resource = request.Query["resource"];
         if (resource is { Length: > 100 }) throw ProblemException.Validation("resource", "At most 100 characters.");
         return await request.PrivateJsonAsync(await auditTrail.ListAsync(resource, PageRequest.From(request), cancellationToken), cancellationToken);

@@ -15,6 +15,7 @@ public sealed class EnrollmentFunctions(EnrollmentService enrollments)
     /// enrolment, 200 with the existing one, or 200 with the eligibility when checking.
     /// </summary>
     [Function("Enroll")]
+    [Allow(Callers.SignedIn)]
     [QueryParameter("checkOnly", "true: only report the eligibility, enrol nobody.", Type = typeof(bool), Default = "false")]
     [OptionalBody]
     public async Task<HttpResponseData> Enroll(
@@ -33,6 +34,7 @@ public sealed class EnrollmentFunctions(EnrollmentService enrollments)
 
     /// <summary>The caller's enrolment in the course: where the <c>Location</c> of <c>Enroll</c> points.</summary>
     [Function("GetMyEnrollment")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> GetMine(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/enrollments/{course}")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken) =>
@@ -40,6 +42,7 @@ public sealed class EnrollmentFunctions(EnrollmentService enrollments)
 
     /// <summary>Cancels the caller's purchase of a course whose payment is pending (204); see <see cref="EnrollmentService.CancelPendingAsync"/>.</summary>
     [Function("CancelPendingEnrollment")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> CancelPending(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "me/enrollments/{course}")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
@@ -49,6 +52,7 @@ public sealed class EnrollmentFunctions(EnrollmentService enrollments)
     }
 
     [Function("ListMyEnrollments")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> ListMine(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/enrollments")] HttpRequestData request,
         FunctionContext context, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using CoursePlatform.Functions.Infrastructure.Auth;
 using System.Net;
 using CoursePlatform.Functions.Infrastructure;
 using Microsoft.Azure.Functions.Worker;
@@ -8,6 +9,7 @@ namespace CoursePlatform.Functions.Features.Health;
 public sealed class HealthFunction(HealthService health)
 {
     [Function("Health")]
+    [Allow(Callers.Anyone)]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequestData request,
         CancellationToken cancellationToken)

@@ -12,11 +12,11 @@ public sealed class IngestionFunctions(UploadService uploads, IngestionLog log, 
 {
     /// <summary><c>{ fileName, topicId? }</c> -> <c>{ uploadUrl, blobPath, expiresAt }</c>; the browser PUTs the file to uploadUrl.</summary>
     [Function("CreateContentUpload")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> CreateUpload(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manage/courses/{course}/uploads")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         var body = await request.ReadJsonAsync<UploadRequest>(cancellationToken);
         var ticket = await uploads.CreateAsync(course, body, cancellationToken);
         var response = await request.OkAsync(ticket, cancellationToken);
@@ -25,22 +25,22 @@ public sealed class IngestionFunctions(UploadService uploads, IngestionLog log, 
     }
 
     [Function("ListContentIngestions")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> ListIngestions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/courses/{course}/ingestions")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         var page = await log.ListAsync(course, PageRequest.From(request), cancellationToken);
         return await request.OkAsync(page, cancellationToken);
     }
 
     /// <summary>The course's uploaded sources: blob, chunk count and last ingestion.</summary>
     [Function("ListContentSources")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> ListSources(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/courses/{course}/sources")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         return await request.PrivateJsonAsync(new { items = await sources.ListAsync(course, cancellationToken) }, cancellationToken);
     }
 
@@ -49,23 +49,23 @@ public sealed class IngestionFunctions(UploadService uploads, IngestionLog log, 
     /// or to embed it again) and answers with its log entry.
     /// </summary>
     [Function("ReingestContentSource")]
+    [Allow(Callers.Admins)]
     [QueryParameter("path", "The source's blob path as the source list shows it.", Required = true)]
     public async Task<HttpResponseData> ReingestSource(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manage/courses/{course}/sources/reingest")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         return await request.OkAsync(await sources.ReingestAsync(course, request.Query["path"], cancellationToken), cancellationToken);
     }
 
     /// <summary><c>?path=</c> as the list shows it; removes the blob and its chunks (204).</summary>
     [Function("DeleteContentSource")]
+    [Allow(Callers.Admins)]
     [QueryParameter("path", "The source's blob path as the source list shows it.", Required = true)]
     public async Task<HttpResponseData> DeleteSource(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "manage/courses/{course}/sources")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         await sources.DeleteAsync(course, request.Query["path"], cancellationToken);
         return request.CreateResponse(HttpStatusCode.NoContent);
     }

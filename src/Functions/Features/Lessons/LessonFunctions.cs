@@ -8,6 +8,7 @@ namespace CoursePlatform.Functions.Features.Lessons;
 public sealed class LessonFunctions(LessonService lessons, OutlineService outlines)
 {
     [Function("GetCourseOutline")]
+    [Allow(Callers.Anyone)]
     public async Task<HttpResponseData> GetOutline(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "courses/{course}/topics")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
@@ -17,6 +18,7 @@ public sealed class LessonFunctions(LessonService lessons, OutlineService outlin
     }
 
     [Function("GetTopicContent")]
+    [Allow(Callers.Anyone)]
     public async Task<HttpResponseData> GetContent(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "topics/{topicId:guid}/content")] HttpRequestData request,
         Guid topicId, FunctionContext context, CancellationToken cancellationToken)

@@ -14,6 +14,7 @@ public sealed record StudyPersonaRequest([property: Required] StudyPersona? Pers
 public sealed class PersonaFunctions(PersonaService personas)
 {
     [Function("SetStudyPersona")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> SetStudyPersona(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "courses/{course}/study-persona")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
@@ -24,17 +25,19 @@ public sealed class PersonaFunctions(PersonaService personas)
         return await request.OkAsync(choice, cancellationToken);
     }
 
-    [Function("GetTutorPersona")]
-    public async Task<HttpResponseData> GetTutorPersona(
+    [Function("GetLearnerPersona")]
+    [Allow(Callers.SignedIn)]
+    public async Task<HttpResponseData> GetLearnerPersona(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "courses/{course}/tutor-persona")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
-        var profile = await personas.GetTutorPersonaAsync(context.RequireCaller(), course, cancellationToken);
+        var profile = await personas.GetLearnerPersonaAsync(context.RequireCaller(), course, cancellationToken);
         return await request.OkAsync(profile, cancellationToken);
     }
 
-    [Function("ClassifyTutorPersona")]
-    public async Task<HttpResponseData> ClassifyTutorPersona(
+    [Function("ClassifyLearnerPersona")]
+    [Allow(Callers.SignedIn)]
+    public async Task<HttpResponseData> ClassifyLearnerPersona(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "courses/{course}/tutor-persona")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {

@@ -30,7 +30,7 @@ public sealed class PersonaService(
         return new StudyPersonaChoice(persona);
     }
 
-    public async Task<PersonaProfileDto> GetTutorPersonaAsync(Caller caller, string courseKey, CancellationToken cancellationToken)
+    public async Task<PersonaProfileDto> GetLearnerPersonaAsync(Caller caller, string courseKey, CancellationToken cancellationToken)
     {
         var course = await courses.ResolveAsync(courseKey, cancellationToken);
         // Always the caller's own profile; an unpublished course exists for its staff only.

@@ -10,6 +10,7 @@ public sealed class ProgressFunctions(TopicProgressService progress)
 {
     /// <summary><c>{ status, progress? }</c> -> the stored progress of the topic.</summary>
     [Function("UpdateTopicProgress")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> UpdateTopic(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "topics/{topicId:guid}/progress")] HttpRequestData request,
         Guid topicId, FunctionContext context, CancellationToken cancellationToken)
@@ -20,6 +21,7 @@ public sealed class ProgressFunctions(TopicProgressService progress)
     }
 
     [Function("GetCourseProgress")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> GetCourse(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "courses/{course}/progress")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken) =>

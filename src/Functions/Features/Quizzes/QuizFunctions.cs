@@ -10,6 +10,7 @@ namespace CoursePlatform.Functions.Features.Quizzes;
 public sealed class QuizFunctions(QuizService quizzes)
 {
     [Function("GetQuizSections")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> GetSections(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "courses/{course}/quiz/sections")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken) =>
@@ -20,6 +21,7 @@ public sealed class QuizFunctions(QuizService quizzes)
     /// decides the number of questions; <c>limit</c> counts for staff only.
     /// </summary>
     [Function("StartQuizAttempt")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> Start(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "courses/{course}/quiz/attempts")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
@@ -34,6 +36,7 @@ public sealed class QuizFunctions(QuizService quizzes)
 
     /// <summary>The caller's attempt: where the <c>Location</c> of <c>StartQuizAttempt</c> points.</summary>
     [Function("GetQuizAttempt")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> GetAttempt(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "quiz/attempts/{attemptId:guid}")] HttpRequestData request,
         Guid attemptId, FunctionContext context, CancellationToken cancellationToken) =>
@@ -41,6 +44,7 @@ public sealed class QuizFunctions(QuizService quizzes)
 
     /// <summary><c>{ answers: [{ questionId, optionId }] }</c> -> <c>{ score, passed, results, module, nextModule }</c>.</summary>
     [Function("SubmitQuizAttempt")]
+    [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> Submit(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "quiz/attempts/{attemptId:guid}/submit")] HttpRequestData request,
         Guid attemptId, FunctionContext context, CancellationToken cancellationToken)

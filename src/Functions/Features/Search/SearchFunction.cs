@@ -11,6 +11,7 @@ public sealed class SearchFunction(SearchService search)
 {
     /// <summary><c>?q=&amp;k=</c>: the course's k chunks nearest the question, for enrolled learners, tutors and admins.</summary>
     [Function("SearchCourse")]
+    [Allow(Callers.SignedIn)]
     [QueryParameter("q", "The question or search text.", Required = true, MaxLength = SearchService.MaxQueryLength)]
     [QueryParameter("k", "How many chunks to return.", Type = typeof(int), Minimum = 1, Maximum = SearchService.MaxK, Default = "5")]
     public async Task<HttpResponseData> Run(

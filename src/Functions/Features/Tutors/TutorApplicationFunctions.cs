@@ -18,6 +18,7 @@ public sealed class TutorApplicationFunctions(TutorApplicationService applicatio
     /// application is for the caller's own account (its email), which approval may then make a tutor.
     /// </summary>
     [Function("SubmitTutorApplication")]
+    [Allow(Callers.Anyone)]
     public async Task<HttpResponseData> Apply(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tutor-applications")] HttpRequestData request,
         FunctionContext context, CancellationToken cancellationToken)
@@ -29,12 +30,12 @@ public sealed class TutorApplicationFunctions(TutorApplicationService applicatio
 
     /// <summary><c>?status=pending|approved|rejected&amp;page=&amp;pageSize=</c>, newest first.</summary>
     [Function("ListTutorApplications")]
+    [Allow(Callers.Admins)]
     [QueryParameter("status", "Only applications in this state.", Values = ["pending", "approved", "rejected"])]
     public async Task<HttpResponseData> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/tutor-applications")] HttpRequestData request,
         FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         TutorApplicationStatus? status = request.Query["status"] switch
         {
             null or "" => null,
@@ -51,21 +52,23 @@ public sealed class TutorApplicationFunctions(TutorApplicationService applicatio
     /// created the account. An existing account is upgraded only when it submitted the application signed in (else 409).
     /// </summary>
     [Function("ApproveTutorApplication")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> Approve(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manage/tutor-applications/{applicationId:guid}/approve")] HttpRequestData request,
         Guid applicationId, FunctionContext context, CancellationToken cancellationToken)
     {
-        var admin = context.RequireAdmin();
+        var admin = context.RequireCaller();
         var approval = await applications.ApproveAsync(admin, applicationId, cancellationToken);
         return (await request.OkAsync(approval, cancellationToken)).NoStore();
     }
 
     [Function("RejectTutorApplication")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> Reject(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manage/tutor-applications/{applicationId:guid}/reject")] HttpRequestData request,
         Guid applicationId, FunctionContext context, CancellationToken cancellationToken)
     {
-        var admin = context.RequireAdmin();
+        var admin = context.RequireCaller();
         var body = await request.ReadJsonAsync<RejectApplicationRequest>(cancellationToken);
         return await request.OkAsync(await applications.RejectAsync(admin, applicationId, body.Reason!, cancellationToken), cancellationToken);
     }

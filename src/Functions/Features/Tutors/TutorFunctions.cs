@@ -13,27 +13,28 @@ public sealed class TutorFunctions(StaffingService staffing, TutorViewService vi
 {
     /// <summary>Assigns a tutor (tutor profile id) to a course: 201 when new, 200 when it already was.</summary>
     [Function("ManageAssignTutor")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> Assign(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "manage/courses/{course}/tutors/{tutorId:guid}")] HttpRequestData request,
         string course, Guid tutorId, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         var (assignment, created) = await staffing.AssignAsync(course, tutorId, cancellationToken);
         return await request.CreatedOrOkAsync(created, assignment, $"manage/courses/{course}/tutors/{tutorId}", cancellationToken);
     }
 
     /// <summary>Unassigns a tutor: 204, also when they were not assigned.</summary>
     [Function("ManageUnassignTutor")]
+    [Allow(Callers.Admins)]
     public async Task<HttpResponseData> Unassign(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "manage/courses/{course}/tutors/{tutorId:guid}")] HttpRequestData request,
         string course, Guid tutorId, FunctionContext context, CancellationToken cancellationToken)
     {
-        context.RequireAdmin();
         await staffing.UnassignAsync(course, tutorId, cancellationToken);
         return request.NoContent();
     }
 
     [Function("ListTaughtCourses")]
+    [Allow(Callers.CourseStaff)]
     public async Task<HttpResponseData> Courses(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tutor/courses")] HttpRequestData request,
         FunctionContext context, CancellationToken cancellationToken) =>
@@ -41,6 +42,7 @@ public sealed class TutorFunctions(StaffingService staffing, TutorViewService vi
 
     /// <summary><c>?sort=name|progress|lastActivity&amp;order=asc|desc&amp;page=&amp;pageSize=</c>.</summary>
     [Function("GetCourseRoster")]
+    [Allow(Callers.CourseStaff)]
     [QueryParameter("sort", "The roster's order.", Values = ["name", "progress", "lastActivity"], Default = "name")]
     [QueryParameter("order", "Ascending or descending.", Values = ["asc", "desc"], Default = "asc")]
     public async Task<HttpResponseData> Roster(

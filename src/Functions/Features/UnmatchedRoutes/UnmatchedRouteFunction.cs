@@ -1,3 +1,4 @@
+using CoursePlatform.Functions.Infrastructure.Auth;
 using System.Net;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.Azure.Functions.Worker;
@@ -13,6 +14,7 @@ namespace CoursePlatform.Functions.Features.UnmatchedRoutes;
 public sealed class UnmatchedRouteFunction(RouteTable routes)
 {
     [Function("UnmatchedRoute")]
+    [Allow(Callers.Anyone)]
     public HttpResponseData Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "head", "options", Route = "{*path}")] HttpRequestData request,
         string? path)

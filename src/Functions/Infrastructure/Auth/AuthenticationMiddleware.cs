@@ -59,14 +59,10 @@ public static class CallerExtensions
     public static Caller? GetCaller(this FunctionContext context) =>
         context.Items.TryGetValue(ItemKey, out var caller) ? (Caller)caller : null;
 
-    /// <summary>The signed-in caller; 401 when anonymous.</summary>
+    /// <summary>
+    /// The signed-in caller of a function whose <see cref="AllowAttribute"/> requires one (so never anonymous there; 401
+    /// otherwise). Who may call is declared on the function, not decided here.
+    /// </summary>
     public static Caller RequireCaller(this FunctionContext context) =>
         context.GetCaller() ?? throw ProblemException.Unauthorized();
-
-    /// <summary>The signed-in admin; 401 when anonymous, 403 otherwise.</summary>
-    public static Caller RequireAdmin(this FunctionContext context)
-    {
-        var caller = context.RequireCaller();
-        return caller.IsAdmin ? caller : throw ProblemException.Forbidden("Only admins may do this.");
-    }
 }

@@ -1,3 +1,4 @@
+using CoursePlatform.Functions.Infrastructure.Auth;
 using System.Globalization;
 using System.Net;
 using System.Reflection;
@@ -92,8 +93,14 @@ public static partial class ApiDocument
     private static OpenApiOperation Operation(OpenApiDocument document, FunctionFacts facts, SchemaComponents schemas, XmlDocs docs, string tag)
     {
         var description = new StringBuilder(docs.Summary(facts.Method) ?? "");
-        if (facts.Caller == CallerUse.Admin) description.Append(description.Length > 0 ? "\n\n" : "").Append("**Admins only.**");
-        else if (facts.Caller == CallerUse.Optional) description.Append(description.Length > 0 ? "\n\n" : "").Append("Anonymous callers allowed; a bearer token adds the caller's own data.");
+        var who = facts.Caller switch
+        {
+            Callers.Admins => "**Admins only.**",
+            Callers.CourseStaff => "**The course's tutors and admins only.**",
+            Callers.Anyone => "Anonymous callers allowed; a valid bearer token identifies the caller, an invalid one is a 401.",
+            _ => null,
+        };
+        if (who is not null) description.Append(description.Length > 0 ? "\n\n" : "").Append(who);
 
         var operation = new OpenApiOperation
         {
@@ -115,12 +122,10 @@ public static partial class ApiDocument
                 },
             };
         }
-        if (facts.Caller is CallerUse.Required or CallerUse.Admin)
-            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }];
-        else if (facts.Caller == CallerUse.Optional)
-            operation.Security = [new OpenApiSecurityRequirement(), new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }];
-        else
-            operation.Security = [new OpenApiSecurityRequirement()]; // anonymous: no credentials needed
+        // From the function's [Allow]: anonymous allowed means no credentials or a bearer token.
+        operation.Security = facts.Caller == Callers.Anyone
+            ? [new OpenApiSecurityRequirement(), new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }]
+            : [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }];
 
         var hasInput = facts.RequestBody is not null || facts.Function.Route.Contains('{', StringComparison.Ordinal) || facts.QueryParameters.Count > 0 || facts.Paged;
         var problems = new HashSet<ProblemCode>(facts.Problems);

@@ -37,7 +37,6 @@ public sealed record HttpFunction(string Name, string EntryPoint, string Route, 
 }
 
 /// <summary>How a function identifies its caller.</summary>
-public enum CallerUse { Anonymous, Optional, Required, Admin }
 
 /// <summary>One response a function writes: status, body type (null: none, or raw content) and whether it carries <c>Location</c>.</summary>
 public sealed record ResponseFact(HttpStatusCode Status, Type? Body, bool Location = false, string? ContentType = null);
@@ -49,7 +48,7 @@ public sealed record FunctionFacts(
     Type? RequestBody,
     bool BodyOptional,
     IReadOnlyList<ResponseFact> Responses,
-    CallerUse Caller,
+    Callers Caller,
     bool Paged,
     IReadOnlySet<string> QueryReads,
     IReadOnlyList<QueryParameterAttribute> QueryParameters,
@@ -73,7 +72,8 @@ public static class FunctionScanner
 
         Type? requestBody = null;
         var responses = new List<ResponseFact>();
-        var caller = CallerUse.Anonymous;
+        var caller = method.GetCustomAttribute<AllowAttribute>()?.Callers
+            ?? throw new InvalidOperationException($"{function.Name} declares no [Allow].");
         var paged = false;
         var queryReads = new HashSet<string>(StringComparer.Ordinal);
         var genericJsonCalls = new List<Type>();
@@ -132,17 +132,6 @@ public static class FunctionScanner
                     responses.Add(new((HttpStatusCode)(previous.Constant
                         ?? throw new InvalidOperationException($"{function.Name}: CreateResponse with a status that is not a constant.")), null));
                 }
-                else if (declaring == typeof(CallerExtensions))
-                {
-                    var use = called.Name switch
-                    {
-                        nameof(CallerExtensions.RequireAdmin) => CallerUse.Admin,
-                        nameof(CallerExtensions.RequireCaller) => CallerUse.Required,
-                        nameof(CallerExtensions.GetCaller) => CallerUse.Optional,
-                        _ => CallerUse.Anonymous,
-                    };
-                    if (use > caller) caller = use;
-                }
                 else if (declaring == typeof(PageRequest) && called.Name == nameof(PageRequest.From))
                     paged = true;
                 else if (declaring == typeof(NameValueCollection) && called.Name == "get_Item" && previous.String is { } name)
@@ -159,7 +148,10 @@ public static class FunctionScanner
 
         var (problems, unknown) = ReachableProblems(method, assembly);
         var all = new HashSet<ProblemCode>(problems) { ProblemCodes.InternalError, ProblemCodes.DatabaseUnavailable };
-        if (caller != CallerUse.Anonymous) all.Add(ProblemCodes.InvalidToken);
+        // Every bearer token is validated, even where anonymous callers are allowed: a bad one is a 401 anywhere.
+        all.Add(ProblemCodes.InvalidToken);
+        if (caller != Callers.Anyone) all.Add(ProblemCodes.Unauthorized);
+        if (caller is Callers.Admins or Callers.CourseStaff) all.Add(ProblemCodes.Forbidden);
 
         return new FunctionFacts(function, method, requestBody, method.GetCustomAttribute<OptionalBodyAttribute>() is not null,
             responses.DistinctBy(r => (r.Status, r.Body)).OrderBy(r => r.Status).ToList(), caller, paged, queryReads,
