@@ -42,6 +42,10 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${f:-0} + ${e:-0}))
 done
+# The docs' walk-throughs against a fresh ./run.sh (it drops the local database, hence opt-in; CI sets CHECK_DOCS=1).
+if [ "${CHECK_DOCS:-0}" = 1 ] && [ $# -eq 0 ]; then
+  if scripts/check-docs.sh --reset; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "dotnet test exited with $status without a failed test (a test host crashed or a project did not run)."
   failed=1

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Development only: prints the right answers of a quiz attempt as a submit body, read from the local
-# database (the API never reveals them before a pass). It plays "a learner who studied" in the README.
+# database (the API never reveals them before a pass). It plays "a learner who studied" in docs/try-it.md.
 #   scripts/demo-answer-key.sh <attemptId> > /tmp/right.json
 set -euo pipefail
 cd "$(dirname "$0")/.."

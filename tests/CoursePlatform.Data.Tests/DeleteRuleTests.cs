@@ -7,7 +7,7 @@ using static CoursePlatform.Data.Tests.TestData;
 namespace CoursePlatform.Data.Tests;
 
 /// <summary>
-/// Delete rules of product.md, enforced by the database itself (deletes run as SQL, so EF's
+/// Delete rules of docs/product.md, enforced by the database itself (deletes run as SQL, so EF's
 /// client-side cascade cannot hide a missing ON DELETE rule).
 /// </summary>
 public class DeleteRuleTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>

@@ -6,7 +6,7 @@ using static CoursePlatform.Data.Tests.TestData;
 
 namespace CoursePlatform.Data.Tests;
 
-/// <summary>Every unique and check rule of product.md, exercised against the real schema.</summary>
+/// <summary>Every unique and check rule of docs/product.md, exercised against the real schema.</summary>
 public class SchemaRuleTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
     private async Task<T> Save<T>(T entity) where T : class

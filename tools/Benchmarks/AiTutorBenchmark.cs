@@ -30,7 +30,7 @@ public static class AiTutorBenchmark
         await using var database = await BenchmarkDatabase.CreateAsync();
         await using var provider = database.CreateApp(new Dictionary<string, string?>
         {
-            ["Tutor:PromptsPerWindow"] = "1000", ["Tutor:RequestsPerMinute"] = "1000",
+            ["AiTutor:PromptsPerWindow"] = "1000", ["AiTutor:RequestsPerMinute"] = "1000",
         });
 
         await AskAsync(database, provider);

@@ -2,7 +2,7 @@ using CoursePlatform.FunctionsHost;
 using CoursePlatform.FunctionsHost.Configuration;
 using CoursePlatform.FunctionsHost.Protocol;
 
-// A local stand-in for the Azure Functions host (see README "Local Functions host"): runs the built isolated
+// A local stand-in for the Azure Functions host (see tools/FunctionsHost/README.md): runs the built isolated
 // worker unchanged, for development and tests where Core Tools (`func`) cannot be installed.
 HostArguments arguments;
 try

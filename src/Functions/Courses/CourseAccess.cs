@@ -5,10 +5,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CoursePlatform.Functions.Courses;
 
-/// <summary>Who may see or staff a course. Admins pass every tutor check.</summary>
+/// <summary>
+/// The course rules, one form each: <b>staff</b> (admins, and tutors assigned to the course), <b>visible</b> (published,
+/// or the caller is staff) and <b>member</b> (visible, and enrolled or staff). Who may call an endpoint at all is the
+/// function's <see cref="AllowAttribute"/>; these decide per course.
+/// </summary>
 public sealed class CourseAccess(CoursePlatformDbContext db)
 {
-    public async Task<bool> IsTutorOfAsync(Caller caller, Guid courseId, CancellationToken cancellationToken) =>
+    public async Task<bool> IsStaffAsync(Caller caller, Guid courseId, CancellationToken cancellationToken) =>
         caller.IsAdmin
         || (caller.Role == UserRole.Tutor && await db.CourseTutors.AnyAsync(Teaches(courseId, caller.UserId), cancellationToken));
 
@@ -26,10 +30,16 @@ public sealed class CourseAccess(CoursePlatformDbContext db)
         db.Enrollments.AnyAsync(ActiveEnrollment(courseId, userId), cancellationToken);
 
     /// <summary>403 unless the caller teaches the course or is an admin.</summary>
-    public async Task<Caller> RequireTutorOfAsync(Caller caller, Guid courseId, CancellationToken cancellationToken) =>
-        await IsTutorOfAsync(caller, courseId, cancellationToken)
+    public async Task<Caller> RequireStaffAsync(Caller caller, Guid courseId, CancellationToken cancellationToken) =>
+        await IsStaffAsync(caller, courseId, cancellationToken)
             ? caller
             : throw ProblemException.Forbidden("Only the course's tutors and admins may do this.");
+
+    /// <summary>404 (the <paramref name="what"/> does not exist) for an unpublished course unless the caller is staff.</summary>
+    public async Task RequireVisibleAsync(Caller? caller, Guid courseId, bool isPublished, string what, CancellationToken cancellationToken)
+    {
+        if (!isPublished && (caller is null || !await IsStaffAsync(caller, courseId, cancellationToken))) throw ProblemException.NotFound(what);
+    }
 
     /// <summary>
     /// The member rule for a course that may be unpublished: 404 (the <paramref name="what"/> does
@@ -38,7 +48,7 @@ public sealed class CourseAccess(CoursePlatformDbContext db)
     /// </summary>
     public async Task<bool> RequireMemberAsync(Caller caller, Guid courseId, bool isPublished, string what, CancellationToken cancellationToken)
     {
-        var isStaff = await IsTutorOfAsync(caller, courseId, cancellationToken);
+        var isStaff = await IsStaffAsync(caller, courseId, cancellationToken);
         if (!isPublished && !isStaff) throw ProblemException.NotFound(what);
         return isStaff || await IsEnrolledAsync(caller.UserId, courseId, cancellationToken)
             ? isStaff

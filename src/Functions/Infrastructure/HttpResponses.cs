@@ -6,7 +6,7 @@ namespace CoursePlatform.Functions.Infrastructure;
 
 /// <summary>
 /// The ways a function answers. The OpenAPI document reads which of these a function calls (and with which
-/// body type) to list its responses, so prefer the ones whose status is in the name.
+/// body type) to list its responses (Infrastructure/OpenApi/README.md): one helper per status.
 /// </summary>
 public static class HttpResponses
 {

@@ -6,12 +6,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CoursePlatform.Functions.Tests.Auth;
 
-public sealed class SessionCleanupTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
+public sealed class SessionCleanupTests(DatabaseFixture database) : AppTest(database)
 {
-    private readonly TestApp app = new(database);
-
-    public void Dispose() => app.Dispose();
-
     [Fact]
     public async Task Deletes_what_can_no_longer_be_used_and_nothing_else_and_is_idempotent()
     {

@@ -15,12 +15,8 @@ using Microsoft.EntityFrameworkCore;
 namespace CoursePlatform.Functions.Tests.Cohorts;
 
 /// <summary>Admin cohort management: access, validation, the bulk allowlist upsert and batch briefs.</summary>
-public sealed class CohortAdminTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
+public sealed class CohortAdminTests(DatabaseFixture database) : AppTest(database)
 {
-    private readonly TestApp app = new(database);
-
-    public void Dispose() => app.Dispose();
-
     private Task<T> Admin<T>(Func<CohortAdminService, Task<T>> action) => app.Run(action);
 
     private async Task<(Course Course, CohortDto Cohort)> Arrange()
@@ -117,7 +113,7 @@ public sealed class CohortAdminTests(DatabaseFixture database) : IClassFixture<D
 
         var watch = Stopwatch.StartNew();
         UpsertMembersResult first;
-        using (var log = new SqlCommandLog(database.DatabaseName))
+        using (var log = new SqlCommandLog(Database.DatabaseName))
         {
             first = await Admin(s => s.UpsertMembersAsync(cohort.Id, Members(entries), default));
             // One read (does the cohort exist) and one write for all 5,000 rows.

@@ -9,12 +9,8 @@ using CoursePlatform.Testing;
 namespace CoursePlatform.Functions.Tests.Cohorts;
 
 /// <summary>The learner's own cohort and batch project: each learner sees theirs and nobody else's.</summary>
-public sealed class LearnerCohortTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
+public sealed class LearnerCohortTests(DatabaseFixture database) : AppTest(database)
 {
-    private readonly TestApp app = new(database);
-
-    public void Dispose() => app.Dispose();
-
     private Task<CohortMembershipDto> Cohort(User user, string course) =>
         app.Run<LearnerCohortService, CohortMembershipDto>(s => s.GetAsync(user.Id, course, default));
 

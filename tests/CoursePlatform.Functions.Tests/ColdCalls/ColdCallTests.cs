@@ -10,12 +10,8 @@ using static CoursePlatform.Testing.TestApp;
 namespace CoursePlatform.Functions.Tests.ColdCalls;
 
 /// <summary>Cold calls against real PostgreSQL: blind responses, cohort walls, replies, stars and moderation.</summary>
-public sealed class ColdCallTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
+public sealed class ColdCallTests(DatabaseFixture database) : AppTest(database)
 {
-    private readonly TestApp app = new(database);
-
-    public void Dispose() => app.Dispose();
-
     private sealed record Scene(Course Course, Topic Topic, ColdCallPrompt Prompt, ColdCallPrompt Other, Cohort CohortA,
         User Ana, User Ben, User Cara, User Dan, User Stranger, User Tutor, User Admin);
 

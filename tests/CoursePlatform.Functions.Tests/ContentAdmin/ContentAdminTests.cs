@@ -16,12 +16,8 @@ using CatalogPage = CoursePlatform.Functions.Infrastructure.Http.PageRequest;
 namespace CoursePlatform.Functions.Tests.ContentAdmin;
 
 /// <summary>Courses, topics, assets and the other content admins write, through the services the functions call.</summary>
-public sealed class ContentAdminTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
+public sealed class ContentAdminTests(DatabaseFixture database) : AppTest(database)
 {
-    private readonly TestApp app = new(database);
-
-    public void Dispose() => app.Dispose();
-
     private static string Slug() => $"course-{Guid.NewGuid():N}"[..20];
 
     private static CourseRequest Course(string slug, bool published = true, decimal price = 0) =>

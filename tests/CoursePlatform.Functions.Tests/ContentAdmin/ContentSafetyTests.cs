@@ -16,12 +16,8 @@ namespace CoursePlatform.Functions.Tests.ContentAdmin;
 /// Hostile lesson content through the services: every write that carries markdown or a URL refuses it naming the
 /// field and stores nothing, and content stored before the rules is served to learners without it.
 /// </summary>
-public sealed class ContentSafetyTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
+public sealed class ContentSafetyTests(DatabaseFixture database) : AppTest(database)
 {
-    private readonly TestApp app = new(database);
-
-    public void Dispose() => app.Dispose();
-
     private const string Script = "Hello <script>alert(1)</script>";
     private const string ImgOnError = "Look: <img src=x onerror=alert(1)>";
     private const string JsLink = "[x](javascript:alert(1))";

@@ -40,7 +40,7 @@ public sealed class PublishedApp : HostedApp
 
 public sealed class DeploymentPackageTests(PublishedApp app) : IClassFixture<PublishedApp>
 {
-    /// <summary>Zipped, as the deployment uploads it; the README states the measured figure.</summary>
+    /// <summary>Zipped, as the deployment uploads it; docs/operations.md states the measured figure.</summary>
     private const long MaxZippedBytes = 120L * 1024 * 1024;
 
     private static readonly string[] NativeExtensions = [".so", ".dylib", ".a"];

@@ -11,12 +11,8 @@ using Microsoft.EntityFrameworkCore;
 namespace CoursePlatform.Functions.Tests.Enrollments;
 
 /// <summary>Enrolment rules: cohort gating, email matching and backfill, checkOnly, idempotency under concurrency.</summary>
-public sealed class EnrollmentTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
+public sealed class EnrollmentTests(DatabaseFixture database) : AppTest(database)
 {
-    private readonly TestApp app = new(database);
-
-    public void Dispose() => app.Dispose();
-
     private Task<EnrollOutcome> Enroll(User user, string course) =>
         app.Run<EnrollmentService, EnrollOutcome>(s => s.EnrollAsync(user.Id, course, default));
 

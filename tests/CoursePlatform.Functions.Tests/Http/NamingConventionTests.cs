@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 namespace CoursePlatform.Functions.Tests.Http;
 
 /// <summary>
-/// The README's naming rule, checked on the JSON the running app really writes: camelCase names; an object's
+/// The naming rule of docs/architecture.md, checked on the JSON the running app really writes: camelCase names; an object's
 /// own id is <c>id</c> and its display name <c>name</c>; a reference is <c>&lt;resource&gt;Id</c> (with
 /// <c>&lt;resource&gt;Slug</c>/<c>&lt;resource&gt;Name</c>); a course is never <c>title</c>; a price is <c>price</c>.
 /// </summary>

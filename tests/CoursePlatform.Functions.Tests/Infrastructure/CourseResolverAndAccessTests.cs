@@ -8,12 +8,8 @@ using CoursePlatform.Testing;
 
 namespace CoursePlatform.Functions.Tests.Infrastructure;
 
-public sealed class CourseResolverAndAccessTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
+public sealed class CourseResolverAndAccessTests(DatabaseFixture database) : AppTest(database)
 {
-    private readonly TestApp app = new(database);
-
-    public void Dispose() => app.Dispose();
-
     private async Task<Course> CreateCourse(Action<CoursePlatformDbContext, Course>? extra = null)
     {
         var now = app.Clock.GetUtcNow();
@@ -64,14 +60,14 @@ public sealed class CourseResolverAndAccessTests(DatabaseFixture database) : ICl
             db.Enrollments.Add(Build.Enrollment(learner.Id, c, app.Clock.GetUtcNow()));
         });
         Caller As(User u) => new(u.Id, Guid.NewGuid(), u.Role);
-        Task<bool> IsTutor(User u) => app.Run<CourseAccess, bool>(a => a.IsTutorOfAsync(As(u), course.Id, default));
+        Task<bool> IsTutor(User u) => app.Run<CourseAccess, bool>(a => a.IsStaffAsync(As(u), course.Id, default));
 
         Assert.True(await IsTutor(admin));
         Assert.True(await IsTutor(tutorUser));
         Assert.False(await IsTutor(otherTutorUser));
         Assert.False(await IsTutor(learner));
 
-        var forbidden = await Assert.ThrowsAsync<ProblemException>(() => app.Run<CourseAccess, Caller>(a => a.RequireTutorOfAsync(As(otherTutorUser), course.Id, default)));
+        var forbidden = await Assert.ThrowsAsync<ProblemException>(() => app.Run<CourseAccess, Caller>(a => a.RequireStaffAsync(As(otherTutorUser), course.Id, default)));
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.Status);
 
         // Course members: enrolled learners, the course's tutors and admins.

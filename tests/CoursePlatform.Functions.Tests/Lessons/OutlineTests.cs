@@ -8,12 +8,8 @@ using CoursePlatform.Testing;
 
 namespace CoursePlatform.Functions.Tests.Lessons;
 
-public sealed class OutlineTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
+public sealed class OutlineTests(DatabaseFixture database) : AppTest(database)
 {
-    private readonly TestApp app = new(database);
-
-    public void Dispose() => app.Dispose();
-
     [Fact]
     public async Task The_outline_carries_the_callers_own_progress_and_module_locks()
     {

@@ -12,12 +12,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CoursePlatform.Functions.Tests.Personas;
 
-public sealed class PersonaTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
+public sealed class PersonaTests(DatabaseFixture database) : AppTest(database)
 {
-    private readonly TestApp app = new(database);
-
-    public void Dispose() => app.Dispose();
-
     private static PersonaSurvey Survey(Background background = Background.It, StudyStyle style = StudyStyle.Understand,
         ExamHorizon exam = ExamHorizon.Months, CodingExperience coding = CodingExperience.None, int english = 5) =>
         new(background, style, exam, coding, english, null);

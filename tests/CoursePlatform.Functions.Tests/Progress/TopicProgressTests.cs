@@ -9,12 +9,8 @@ using static CoursePlatform.Testing.TestApp;
 
 namespace CoursePlatform.Functions.Tests.Progress;
 
-public sealed class TopicProgressTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
+public sealed class TopicProgressTests(DatabaseFixture database) : AppTest(database)
 {
-    private readonly TestApp app = new(database);
-
-    public void Dispose() => app.Dispose();
-
     private Task<TopicProgressState> Put(User user, Topic topic, ProgressStatus? status, double? progress = null) =>
         app.Run<TopicProgressService, TopicProgressState>(s => s.UpdateAsync(As(user), topic.Id, new TopicProgressRequest(status, progress), default));
 

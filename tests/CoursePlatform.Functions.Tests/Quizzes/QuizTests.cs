@@ -14,12 +14,8 @@ using static CoursePlatform.Testing.TestApp;
 namespace CoursePlatform.Functions.Tests.Quizzes;
 
 /// <summary>The quiz engine against real PostgreSQL: attempts, grading, module pass, cooldown and gating.</summary>
-public sealed class QuizTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
+public sealed class QuizTests(DatabaseFixture database) : AppTest(database)
 {
-    private readonly TestApp app = new(database);
-
-    public void Dispose() => app.Dispose();
-
     private Task<StartedAttempt> Start(User user, LearningCourse course, int module, int pair, int? limit = null) =>
         app.Run<QuizService, StartedAttempt>(s => s.StartAsync(As(user), course.Course.Slug, new StartAttemptRequest(module, pair, limit), default));
 
@@ -75,7 +71,7 @@ public sealed class QuizTests(DatabaseFixture database) : IClassFixture<Database
     [InlineData(20, 13, 65.00, false)]
     public async Task Grading_passes_at_70_percent_and_not_below(int questions, int correct, double score, bool passed)
     {
-        using var sized = new TestApp(database, new Dictionary<string, string?> { ["Quiz:QuestionsPerAttempt"] = questions.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        using var sized = new TestApp(Database, new Dictionary<string, string?> { ["Quiz:QuestionsPerAttempt"] = questions.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         var course = await CreateAsync(sized, questionsPerPair: questions);
         var learner = await course.EnrolledLearnerAsync(sized);
         var attempt = await sized.Run<QuizService, StartedAttempt>(s => s.StartAsync(As(learner), course.Course.Slug, new StartAttemptRequest(1, 1, null), default));
@@ -238,7 +234,7 @@ public sealed class QuizTests(DatabaseFixture database) : IClassFixture<Database
     [Fact]
     public async Task The_cooldown_length_comes_from_the_setting()
     {
-        using var quick = new TestApp(database, new Dictionary<string, string?> { ["Quiz:FailureCooldown"] = "00:30:00" });
+        using var quick = new TestApp(Database, new Dictionary<string, string?> { ["Quiz:FailureCooldown"] = "00:30:00" });
         var course = await CreateAsync(quick);
         var learner = await course.EnrolledLearnerAsync(quick);
         var attempt = await quick.Run<QuizService, StartedAttempt>(s => s.StartAsync(As(learner), course.Course.Slug, new StartAttemptRequest(1, 1, null), default));
@@ -302,7 +298,7 @@ public sealed class QuizTests(DatabaseFixture database) : IClassFixture<Database
     [InlineData("passed", true, true)]
     public async Task The_answer_key_is_shown_as_the_setting_says(string reveal, bool pass, bool shown)
     {
-        using var configured = new TestApp(database, new Dictionary<string, string?> { ["Quiz:RevealAnswers"] = reveal, ["Quiz:QuestionsPerAttempt"] = "20" });
+        using var configured = new TestApp(Database, new Dictionary<string, string?> { ["Quiz:RevealAnswers"] = reveal, ["Quiz:QuestionsPerAttempt"] = "20" });
         var course = await CreateAsync(configured);
         var learner = await course.EnrolledLearnerAsync(configured);
         var attempt = await configured.Run<QuizService, StartedAttempt>(s => s.StartAsync(As(learner), course.Course.Slug, new StartAttemptRequest(1, 1, null), default));
@@ -365,7 +361,7 @@ public sealed class QuizTests(DatabaseFixture database) : IClassFixture<Database
     [Fact]
     public async Task The_server_sets_the_length_the_whole_pool_when_it_is_smaller_and_only_staff_may_override_it()
     {
-        using var sized = new TestApp(database, new Dictionary<string, string?> { ["Quiz:QuestionsPerAttempt"] = "8" });
+        using var sized = new TestApp(Database, new Dictionary<string, string?> { ["Quiz:QuestionsPerAttempt"] = "8" });
         var course = await CreateAsync(sized, questionsPerPair: 10);
         var small = await CreateAsync(sized, questionsPerPair: 3);
         var learner = await course.EnrolledLearnerAsync(sized);
@@ -387,7 +383,7 @@ public sealed class QuizTests(DatabaseFixture database) : IClassFixture<Database
     [InlineData("21")]
     public void The_attempt_size_setting_is_at_least_5_and_at_most_20(string size)
     {
-        using var configured = new TestApp(database, new Dictionary<string, string?> { ["Quiz:QuestionsPerAttempt"] = size });
+        using var configured = new TestApp(Database, new Dictionary<string, string?> { ["Quiz:QuestionsPerAttempt"] = size });
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => configured.Get<Microsoft.Extensions.Options.IOptions<QuizOptions>>().Value);
         Assert.Contains("QuestionsPerAttempt", error.Message, StringComparison.Ordinal);
     }

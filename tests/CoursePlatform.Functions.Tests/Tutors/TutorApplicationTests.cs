@@ -11,12 +11,8 @@ using static CoursePlatform.Testing.TestApp;
 namespace CoursePlatform.Functions.Tests.Tutors;
 
 /// <summary>Public tutor applications, their review, and the first password of a tutor the approval created.</summary>
-public sealed class TutorApplicationTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
+public sealed class TutorApplicationTests(DatabaseFixture database) : AppTest(database)
 {
-    private readonly TestApp app = new(database);
-
-    public void Dispose() => app.Dispose();
-
     private static string NewEmail() => $"applicant-{Guid.NewGuid():N}@example.com";
 
     /// <summary>Each test applies from its own address, so the per-address limit is its own.</summary>

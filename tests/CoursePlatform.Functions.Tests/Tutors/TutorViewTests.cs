@@ -12,12 +12,8 @@ using static CoursePlatform.Testing.TestApp;
 namespace CoursePlatform.Functions.Tests.Tutors;
 
 /// <summary>Staffing and the tutor views: assignment rules, the roster's facts, and who may see them.</summary>
-public sealed class TutorViewTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
+public sealed class TutorViewTests(DatabaseFixture database) : AppTest(database)
 {
-    private readonly TestApp app = new(database);
-
-    public void Dispose() => app.Dispose();
-
     private async Task<(User User, Tutor Profile)> TutorAsync()
     {
         var user = await app.CreateUserAsync(UserRole.Tutor);

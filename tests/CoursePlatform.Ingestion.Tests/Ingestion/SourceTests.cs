@@ -46,7 +46,7 @@ public class SourceTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
     }
 
     [Fact]
-    public async Task The_samples_the_README_uploads_are_real_files_that_ingest()
+    public async Task The_samples_the_upload_walkthrough_uses_are_real_files_that_ingest()
     {
         await using var app = new IngestionApp(database);
         var (course, _) = await app.CreateCourseAsync();

@@ -17,7 +17,7 @@ public static partial class AiTutorPrompt
         "answer the question, say that the course material does not cover it. Mark every statement with the number of the " +
         "passage it comes from, like [1] or [2]. Never invent passages, numbers or links.";
 
-    /// <summary>The five tutor personas of product.md as answer styles.</summary>
+    /// <summary>The five learner personas of docs/product.md as answer styles.</summary>
     public static string PersonaInstructions(LearnerPersona? persona) => persona switch
     {
         LearnerPersona.NonItMigrant => "The learner comes from outside IT: use plain words, explain every technical term, and give an everyday analogy.",

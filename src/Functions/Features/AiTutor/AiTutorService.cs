@@ -19,7 +19,7 @@ namespace CoursePlatform.Functions.Features.AiTutor;
 public sealed record AiTutorChat(IChatClient Client);
 
 /// <summary>
-/// The AI tutor (product.md, "AI tutor"), in this order: course and topic check (the course's members:
+/// The AI tutor (docs/product.md, "AI tutor"), in this order: course and topic check (the course's members:
 /// enrolled learners, its tutors, admins; the topic belongs to the course); a suggested prompt answers from
 /// its stored answer and costs nothing; a typed prompt passes the rate limit and takes one prompt of the
 /// module's quota, is scrubbed of emails and phone numbers, joins the learner's session for the topic
@@ -152,8 +152,7 @@ public sealed class AiTutorService(
     {
         var topic = await db.Topics.AsNoTracking().Where(t => t.Id == topicId)
             .Select(t => new { t.CourseId, t.Course.IsPublished }).SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("topic");
-        if (!topic.IsPublished && (caller is null || !await access.IsTutorOfAsync(caller, topic.CourseId, cancellationToken)))
-            throw ProblemException.NotFound("topic");
+        await access.RequireVisibleAsync(caller, topic.CourseId, topic.IsPublished, "topic", cancellationToken);
         return await SuggestionsAsync(topicId, parentId, cancellationToken);
     }
 

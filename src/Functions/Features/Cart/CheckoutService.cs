@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace CoursePlatform.Functions.Features.Cart;
 
 /// <summary>
-/// Checkout (product.md, "Cart and checkout"): every line becomes an enrolment by the same rules and the
+/// Checkout (docs/product.md, "Cart and checkout"): every line becomes an enrolment by the same rules and the
 /// same write as <see cref="EnrollmentService.EnrollAsync"/>, in one transaction that holds the cart's
 /// lines locked, so concurrent checkouts of one cart enrol each course once and the others find it empty.
 /// <list type="bullet">

@@ -53,8 +53,7 @@ public sealed class CatalogService(CoursePlatformDbContext db, CourseResolver co
     public async Task<CourseDetail> DetailAsync(string courseKey, Caller? caller, CancellationToken cancellationToken)
     {
         var course = await courses.ResolveAsync(courseKey, cancellationToken);
-        if (!course.IsPublished && (caller is null || !await access.IsTutorOfAsync(caller, course.Id, cancellationToken)))
-            throw ProblemException.NotFound("course");
+        await access.RequireVisibleAsync(caller, course.Id, course.IsPublished, "course", cancellationToken);
 
         var detail = await db.Courses.AsNoTracking().Where(c => c.Id == course.Id)
             .Select(c => new { c.Description, c.ThumbnailUrl, c.UpdatedAt })

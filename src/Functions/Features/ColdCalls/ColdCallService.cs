@@ -11,7 +11,7 @@ using Npgsql;
 namespace CoursePlatform.Functions.Features.ColdCalls;
 
 /// <summary>
-/// Cold calls (product.md): a learner of an active cohort of the course answers a topic's prompts blind: until
+/// Cold calls (docs/product.md): a learner of an active cohort of the course answers a topic's prompts blind: until
 /// their own root response is posted in their current cohort they see nobody else's; then they read that cohort's
 /// thread, reply in it and star others' messages. A root response is never deleted (it opened the thread, and
 /// deleting it would let its author answer again after reading). The course's tutors and admins see every cohort,
@@ -135,7 +135,7 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
     {
         var message = await db.ColdCallMessages.AsNoTracking().Where(m => m.Id == messageId)
             .Select(m => new { m.PromptId, m.Prompt.Topic.CourseId }).SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("message");
-        await access.RequireTutorOfAsync(caller, message.CourseId, cancellationToken);
+        await access.RequireStaffAsync(caller, message.CourseId, cancellationToken);
         var now = time.GetUtcNow();
         await db.ColdCallMessages.Where(m => m.Id == messageId).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.HiddenAt, m => hidden ? (m.HiddenAt ?? now) : null)
@@ -166,7 +166,7 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
     /// <summary>Staff (the course's tutor or an admin) or a learner with an active cohort of the course (else 403).</summary>
     private async Task<(bool IsStaff, Guid? CohortId)> WhoAsync(Caller caller, Guid courseId, bool isPublished, CancellationToken cancellationToken)
     {
-        if (await access.IsTutorOfAsync(caller, courseId, cancellationToken)) return (true, null);
+        if (await access.IsStaffAsync(caller, courseId, cancellationToken)) return (true, null);
         if (!isPublished) throw ProblemException.NotFound("topic");
         var enrolledCohort = await db.Enrollments.AsNoTracking().Where(e => e.UserId == caller.UserId && e.CourseId == courseId && e.Status == EnrollmentStatus.Active)
             .Select(e => new { e.CohortId }).SingleOrDefaultAsync(cancellationToken)

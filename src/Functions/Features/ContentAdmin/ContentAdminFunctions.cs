@@ -30,7 +30,7 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         var body = await request.ReadMergePatchAsync(await courses.CurrentAsync(course, cancellationToken), cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.OK, await courses.UpdateAsync(course, body, cancellationToken), cancellationToken: cancellationToken);
+        return await request.OkAsync(await courses.UpdateAsync(course, body, cancellationToken), cancellationToken);
     }
 
     /// <summary>204; 409 while enrolments or cart lines reference the course.</summary>
@@ -41,7 +41,7 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         await courses.DeleteAsync(course, cancellationToken);
-        return request.CreateResponse(HttpStatusCode.NoContent);
+        return request.NoContent();
     }
 
     [Function("ManageCreateTopic")]
@@ -63,7 +63,7 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
         string course, Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
         var body = await request.ReadMergePatchAsync(await topics.CurrentAsync(course, topicId, cancellationToken), cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.OK, await topics.UpdateAsync(course, topicId, body, cancellationToken), cancellationToken: cancellationToken);
+        return await request.OkAsync(await topics.UpdateAsync(course, topicId, body, cancellationToken), cancellationToken);
     }
 
     [Function("ManageDeleteTopic")]
@@ -73,7 +73,7 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
         string course, Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
         await topics.DeleteAsync(course, topicId, cancellationToken);
-        return request.CreateResponse(HttpStatusCode.NoContent);
+        return request.NoContent();
     }
 
     /// <summary>The topic as stored, with every asset and the layout's keys that have no default asset.</summary>
@@ -107,6 +107,6 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
         Guid topicId, string contentKey, FunctionContext context, CancellationToken cancellationToken)
     {
         await assets.DeleteAsync(topicId, contentKey, request.Query["persona"], cancellationToken);
-        return request.CreateResponse(HttpStatusCode.NoContent);
+        return request.NoContent();
     }
 }

@@ -45,7 +45,7 @@ public sealed class MaterialsAdminFunctions(
         string course, Guid questionId, FunctionContext context, CancellationToken cancellationToken)
     {
         var body = await request.ReadJsonAsync<QuizQuestionRequest>(cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.OK, await questions.ReplaceAsync(course, questionId, body, cancellationToken), cancellationToken: cancellationToken);
+        return await request.OkAsync(await questions.ReplaceAsync(course, questionId, body, cancellationToken), cancellationToken);
     }
 
     [Function("ManageDeleteQuizQuestion")]
@@ -55,7 +55,7 @@ public sealed class MaterialsAdminFunctions(
         string course, Guid questionId, FunctionContext context, CancellationToken cancellationToken)
     {
         await questions.DeleteAsync(course, questionId, cancellationToken);
-        return request.CreateResponse(HttpStatusCode.NoContent);
+        return request.NoContent();
     }
 
     [Function("ManageListPromptSuggestions")]
@@ -85,7 +85,7 @@ public sealed class MaterialsAdminFunctions(
         Guid topicId, Guid suggestionId, FunctionContext context, CancellationToken cancellationToken)
     {
         var body = await request.ReadJsonAsync<PromptSuggestionRequest>(cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.OK, await materials.ReplaceSuggestionAsync(topicId, suggestionId, body, cancellationToken), cancellationToken: cancellationToken);
+        return await request.OkAsync(await materials.ReplaceSuggestionAsync(topicId, suggestionId, body, cancellationToken), cancellationToken);
     }
 
     /// <summary>Deletes the suggestion and its follow-ups.</summary>
@@ -96,7 +96,7 @@ public sealed class MaterialsAdminFunctions(
         Guid topicId, Guid suggestionId, FunctionContext context, CancellationToken cancellationToken)
     {
         await materials.DeleteSuggestionAsync(topicId, suggestionId, cancellationToken);
-        return request.CreateResponse(HttpStatusCode.NoContent);
+        return request.NoContent();
     }
 
     [Function("ManageListColdCallPrompts")]
@@ -126,7 +126,7 @@ public sealed class MaterialsAdminFunctions(
         Guid topicId, Guid promptId, FunctionContext context, CancellationToken cancellationToken)
     {
         var body = await request.ReadJsonAsync<ColdCallPromptRequest>(cancellationToken);
-        return await request.JsonAsync(HttpStatusCode.OK, await materials.ReplaceColdCallPromptAsync(topicId, promptId, body, cancellationToken), cancellationToken: cancellationToken);
+        return await request.OkAsync(await materials.ReplaceColdCallPromptAsync(topicId, promptId, body, cancellationToken), cancellationToken);
     }
 
     /// <summary>204; 409 once learners have answered the prompt.</summary>
@@ -137,7 +137,7 @@ public sealed class MaterialsAdminFunctions(
         Guid topicId, Guid promptId, FunctionContext context, CancellationToken cancellationToken)
     {
         await materials.DeleteColdCallPromptAsync(topicId, promptId, cancellationToken);
-        return request.CreateResponse(HttpStatusCode.NoContent);
+        return request.NoContent();
     }
 
     [Function("ManagePutSimulation")]
@@ -158,7 +158,7 @@ public sealed class MaterialsAdminFunctions(
         Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
         await materials.DeleteSimulationAsync(topicId, cancellationToken);
-        return request.CreateResponse(HttpStatusCode.NoContent);
+        return request.NoContent();
     }
 
     /// <summary>Creates (201) or replaces (200) the CMS page.</summary>

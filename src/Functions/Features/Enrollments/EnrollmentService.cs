@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CoursePlatform.Functions.Features.Enrollments;
 
 /// <summary>
-/// Enrolment by the learner (product.md, "Cohort gating and batch projects"):
+/// Enrolment by the learner (docs/product.md, "Cohort gating and batch projects"):
 /// <list type="bullet">
 /// <item>a member of one of the course's <b>active</b> cohorts enrols with source <c>cohort</c> (open or
 /// gated course, free or paid: the allowlist is the admission); an email match links the user onto the row;</item>

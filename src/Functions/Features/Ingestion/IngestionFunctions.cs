@@ -67,6 +67,6 @@ public sealed class IngestionFunctions(UploadService uploads, IngestionLog log, 
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         await sources.DeleteAsync(course, request.Query["path"], cancellationToken);
-        return request.CreateResponse(HttpStatusCode.NoContent);
+        return request.NoContent();
     }
 }

@@ -12,7 +12,7 @@ public sealed record LayoutBlock(string Id, ContentType Type, string? ContentKey
 public sealed record LessonBlock(string Id, ContentType Type, JsonNode Data);
 
 /// <summary>
-/// The persona rules of product.md as one pure function, so they can be tested as a table.
+/// The persona rules of docs/product.md as one pure function, so they can be tested as a table.
 /// </summary>
 public static class LessonLayout
 {

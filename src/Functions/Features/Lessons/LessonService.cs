@@ -33,7 +33,7 @@ public sealed record LessonContent(
     SimulationExerciseDto? SimulationExercise);
 
 /// <summary>
-/// The lesson endpoint: a topic's layout resolved for the caller's tutor persona (product.md,
+/// The lesson endpoint: a topic's layout resolved for the caller's tutor persona (docs/product.md,
 /// "Persona-filtered content"). Assets are read in one query that can only return the caller's
 /// persona's rows and the defaults, so another persona's payload never even leaves the database.
 /// </summary>

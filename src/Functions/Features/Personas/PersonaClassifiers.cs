@@ -14,7 +14,7 @@ public interface ILearnerPersonaClassifier
 }
 
 /// <summary>
-/// The offline default: each answer adds points to personas (table in the README), the highest score
+/// The offline default: each answer adds points to personas (table in Features/Lessons/README.md), the highest score
 /// wins, ties go to the persona listed first in <see cref="TieBreak"/>, and the reasoning names the
 /// answers that decided it.
 /// </summary>

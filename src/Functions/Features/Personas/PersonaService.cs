@@ -34,7 +34,7 @@ public sealed class PersonaService(
     {
         var course = await courses.ResolveAsync(courseKey, cancellationToken);
         // Always the caller's own profile; an unpublished course exists for its staff only.
-        if (!course.IsPublished && !await access.IsTutorOfAsync(caller, course.Id, cancellationToken)) throw ProblemException.NotFound("course");
+        await access.RequireVisibleAsync(caller, course.Id, course.IsPublished, "course", cancellationToken);
         return await db.LearnerPersonaProfiles.AsNoTracking()
             .Where(p => p.UserId == caller.UserId && p.CourseId == course.Id)
             .Select(p => new PersonaProfileDto(p.PersonaKey, p.Reasoning, p.ClassifiedBy, p.UpdatedAt))

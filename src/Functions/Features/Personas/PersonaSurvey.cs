@@ -9,7 +9,7 @@ public enum CodingExperience { None, Some, Confident }
 
 /// <summary>
 /// The tutor-persona survey. Every answer is a closed choice, so both classifiers see the same facts
-/// and the rule-based one can be documented as a table (README, "Tutor personas").
+/// and the rule-based one can be documented as a table (Features/Lessons/README.md).
 /// </summary>
 public sealed record PersonaSurvey(
     [property: Required] Background? Background,

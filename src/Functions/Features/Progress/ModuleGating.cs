@@ -21,7 +21,7 @@ public sealed record ModuleFacts(int ModuleNo, int TopicCount, int PairsWithQues
 }
 
 /// <summary>
-/// The topic-pair rules (product.md): a module's quiz has one section per pair of consecutive topics, and a
+/// The topic-pair rules (docs/product.md): a module's quiz has one section per pair of consecutive topics, and a
 /// pair counts only with gradable questions. Gating and the quiz engine both take them from here.
 /// </summary>
 public static class TopicPairs
@@ -45,7 +45,7 @@ public sealed record ModuleState(
     [property: JsonIgnore] int PairCount);
 
 /// <summary>
-/// Module gating (product.md): module 1 is always open; module N opens when module N-1 is passed and no
+/// Module gating (docs/product.md): module 1 is always open; module N opens when module N-1 is passed and no
 /// cooldown runs on it. A module whose quiz cannot be passed (a pair without questions) is reported as
 /// misconfigured and does not hold the next one shut.
 /// </summary>

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CoursePlatform.Functions.Features.Progress;
 
 /// <summary>
-/// Topic progress (product.md, "Progress, quizzes and module gating"): an upsert of status and a clamped
+/// Topic progress (docs/product.md, "Progress, quizzes and module gating"): an upsert of status and a clamped
 /// fraction, <c>completed_at</c> set once. Only the caller's own rows are ever read or written; the
 /// course's members (active enrolment, its tutors, admins) may record progress.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace CoursePlatform.Functions.Features.Quizzes;
 
-/// <summary>The quiz constants of product.md and the grading that uses them.</summary>
+/// <summary>The quiz constants of docs/product.md and the grading that uses them.</summary>
 public static class QuizRules
 {
     /// <summary>The default and the least an attempt serves a learner (fewer only when the pool is smaller).</summary>

@@ -14,7 +14,7 @@ using Microsoft.Extensions.Options;
 namespace CoursePlatform.Functions.Features.Quizzes;
 
 /// <summary>
-/// The quiz engine (product.md, "Progress, quizzes and module gating"). An attempt freezes a random
+/// The quiz engine (docs/product.md, "Progress, quizzes and module gating"). An attempt freezes a random
 /// pick of the section's questions with shuffled options; submitting grades against that frozen set
 /// once, passes the module when the module's final pair is passed, and starts the module's cooldown
 /// on a failure. Tutors of the course and admins may open any module (to review it); everyone else

@@ -30,7 +30,7 @@ public sealed class TutorViewService(CoursePlatformDbContext db, CourseResolver 
     {
         ArgumentNullException.ThrowIfNull(page);
         var course = await courses.ResolveAsync(courseKey, cancellationToken);
-        await access.RequireTutorOfAsync(caller, course.Id, cancellationToken);
+        await access.RequireStaffAsync(caller, course.Id, cancellationToken);
         var courseId = course.Id;
         var now = time.GetUtcNow();
         var topicsTotal = await db.Topics.CountAsync(t => t.CourseId == courseId, cancellationToken);

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using CoursePlatform.Functions.Infrastructure.Http;
 
 namespace CoursePlatform.Functions.Features.UnmatchedRoutes;
 
@@ -14,20 +14,9 @@ public sealed class RouteTable
 
     public RouteTable(string metadataPath)
     {
-        routes = [];
-        if (!File.Exists(metadataPath)) return;
-        using var metadata = JsonDocument.Parse(File.ReadAllText(metadataPath));
-        foreach (var function in metadata.RootElement.EnumerateArray())
-        {
-            foreach (var binding in function.GetProperty("bindings").EnumerateArray())
-            {
-                if (!binding.TryGetProperty("type", out var type) || !string.Equals(type.GetString(), "httpTrigger", StringComparison.OrdinalIgnoreCase)) continue;
-                var route = binding.TryGetProperty("route", out var r) ? r.GetString() ?? "" : function.GetProperty("name").GetString() ?? "";
-                if (route.Contains("{*", StringComparison.Ordinal)) continue; // the fallback itself
-                var methods = binding.TryGetProperty("methods", out var m) ? m.EnumerateArray().Select(x => x.GetString()!.ToUpperInvariant()).ToArray() : [];
-                routes.Add((route.Trim('/').Split('/'), methods));
-            }
-        }
+        routes = File.Exists(metadataPath)
+            ? [.. HttpFunction.ReadAll(metadataPath).Where(f => !f.IsFallback).Select(f => (f.Route.Trim('/').Split('/'), f.Methods.ToArray()))]
+            : [];
     }
 
     /// <summary>The methods the functions whose route matches <paramref name="path"/> answer (empty: no route matches).</summary>

@@ -1,3 +1,4 @@
+using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using System.Globalization;
 using System.Net;

@@ -10,7 +10,7 @@ internal readonly record struct IlInstruction(OpCode OpCode, MemberInfo? Member,
 /// <summary>
 /// Reads a method body's instructions (opcodes with the members, strings and constants they name), so the
 /// OpenAPI generator can see what a function really calls: <c>ReadJsonAsync&lt;T&gt;</c>, the response helpers,
-/// <c>RequireCaller</c>, <c>request.Query["x"]</c>, and which <see cref="Problems.ProblemCodes"/> its code can reach.
+/// <c>request.Query["x"]</c>, and which <see cref="Problems.ProblemCodes"/> its code can reach.
 /// </summary>
 internal static class IlReader
 {

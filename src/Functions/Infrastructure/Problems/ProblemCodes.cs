@@ -20,7 +20,7 @@ public sealed record ProblemCode(string Code, HttpStatusCode Status, string Titl
 
 /// <summary>
 /// Every problem code the API returns, listed once: the middleware writes them, the OpenAPI document lists
-/// them (per operation, the ones its code can reach), and the README points here. The generic code of a
+/// them (per operation, the ones its code can reach), and docs/api.md points here. The generic code of a
 /// status (<c>not_found</c>, <c>conflict</c>, …) is what a problem without a more specific code gets.
 /// </summary>
 public static class ProblemCodes
