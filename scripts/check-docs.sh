@@ -21,7 +21,8 @@ setsid ./run.sh >"$runlog" 2>&1 &
 app=$!
 trap 'kill -- -"$app" 2>/dev/null; wait "$app" 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do
-  curl -s -o /dev/null --max-time 2 "http://localhost:$port/api/health" && break
+  # The host answers before the worker is ready; wait for the app's own healthy answer.
+  curl -sf --max-time 5 "http://localhost:$port/api/health" 2>/dev/null | grep -q '"healthy"' && break
   kill -0 "$app" 2>/dev/null || { echo "check-docs: ./run.sh stopped (log: $runlog)" >&2; tail -n 30 "$runlog" >&2; exit 1; }
   sleep 1
 done

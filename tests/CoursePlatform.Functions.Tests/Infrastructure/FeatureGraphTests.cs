@@ -66,6 +66,17 @@ public sealed partial class FeatureGraphTests
     }
 
     [Fact]
+    public void No_two_types_of_the_app_share_a_name()
+    {
+        // One meaning per name: a second "TutorFunctions" in another feature is a rename waiting to happen.
+        var shared = typeof(AppComposition).Assembly.GetTypes()
+            .Where(t => !t.IsNested && !t.Name.StartsWith('<') && t.Namespace?.StartsWith("CoursePlatform.Functions", StringComparison.Ordinal) == true)
+            .GroupBy(t => t.Name).Where(g => g.Count() > 1)
+            .Select(g => $"{g.Key}: {string.Join(", ", g.Select(t => t.Namespace))}").ToList();
+        Assert.True(shared.Count == 0, "Types that share a name:\n" + string.Join("\n", shared));
+    }
+
+    [Fact]
     public void The_cycle_check_finds_a_cycle()
     {
         Assert.Equal(["A", "B", "C", "A"], FindCycle([("A", "B"), ("B", "C"), ("C", "A"), ("C", "D")]));
