@@ -40,7 +40,7 @@ public sealed class MigrationHookTests(MigrationHookTests.Bundle bundle) : IClas
                 esac
                 exit 0
                 """.Replace("\r", "", StringComparison.Ordinal));
-            File.SetUnixFileMode(az, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(az, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
         public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
