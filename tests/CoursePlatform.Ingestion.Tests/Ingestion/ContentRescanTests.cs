@@ -6,7 +6,8 @@ namespace CoursePlatform.Ingestion.Tests;
 
 /// <summary>
 /// The re-scan that ingests what no Event Grid event brought (blobs uploaded before the subscription existed, or
-/// whose event was lost). Scoped to the test's course prefix: other test classes share the Azurite container.
+/// whose event was lost). Scoped to the test's course prefix: other test classes share the Azurite container. The
+/// app connects as a DML-only role, as in Azure: claims, leases and chunk writes need no more.
 /// </summary>
 public class ContentRescanTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
@@ -16,6 +17,7 @@ public class ContentRescanTests(DatabaseFixture database) : IClassFixture<Databa
     [Fact]
     public async Task Blobs_without_an_ingestion_row_are_ingested_once_and_a_second_run_changes_nothing()
     {
+        await database.UseDmlOnlyRoleAsync();
         await using var app = new IngestionApp(database);
         var (course, topic) = await app.CreateCourseAsync();
         // One blob came through the trigger; two were uploaded while no subscription existed.
@@ -48,6 +50,7 @@ public class ContentRescanTests(DatabaseFixture database) : IClassFixture<Databa
     [Fact]
     public async Task A_new_version_whose_event_was_lost_is_ingested_and_unparsable_paths_are_left_alone()
     {
+        await database.UseDmlOnlyRoleAsync();
         await using var app = new IngestionApp(database);
         var (course, _) = await app.CreateCourseAsync();
         var source = await app.UploadAsync($"{course}/lecture.vtt", Transcript("caching"));
