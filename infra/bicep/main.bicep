@@ -117,6 +117,9 @@ param authRefreshReuseGraceSeconds int = 30
 @description('NCRONTAB (6 fields, UTC) of ResetPromptQuotas.')
 param quotaResetSchedule string = '0 0 0 * * *'
 
+@description('NCRONTAB (UTC) of the RescanCourseContent timer, which ingests course-content blobs whose current version no Event Grid event brought.')
+param contentRescanSchedule string = '0 30 3 * * *'
+
 // ---------------------------------------------------------------- quizzes
 
 @description('How long a failed quiz attempt closes the module (TimeSpan d.hh:mm:ss); product default 7 days.')
@@ -261,22 +264,35 @@ param postgresPgBouncer bool = true
 @description('PostgreSQL storage in GiB.')
 param postgresStorageSizeGB int = 32
 
-@description('PostgreSQL administrator login (also used by the app and the migrations bundle).')
+@description('How the app signs in to PostgreSQL. EntraId (default): as its user-assigned identity with an access token, through a PostgreSQL role that may only read and write the app\'s tables (created by the migration hook); the server accepts Entra ID only and no database password exists. Password: as the server administrator with postgresAdminPassword, kept in Key Vault.')
+@allowed([
+  'EntraId'
+  'Password'
+])
+param postgresAuthentication string = 'EntraId'
+
+@description('Object id of the server\'s Microsoft Entra administrator, who runs the migrations (azd: the signed-in principal).')
+@minLength(1)
+param postgresEntraAdminObjectId string
+
+@description('Name of that principal as Entra ID knows it (a user\'s UPN, a group\'s or service principal\'s display name); also the PostgreSQL login of the migrations. azd: set by the preprovision hook.')
+@minLength(1)
+param postgresEntraAdminName string
+
+@description('Kind of that principal.')
+@allowed([
+  'User'
+  'Group'
+  'ServicePrincipal'
+])
+param postgresEntraAdminType string = 'User'
+
+@description('PostgreSQL administrator login (postgresAuthentication Password only; also the app\'s login then).')
 param postgresAdminLogin string = 'courseplatform'
 
-@description('PostgreSQL administrator password. azd generates one; avoid double quotes if you set it yourself.')
+@description('PostgreSQL administrator password, used only when postgresAuthentication is Password (azd: azd env set POSTGRES_ADMIN_PASSWORD; at least 12 characters, no double quotes).')
 @secure()
-@minLength(12)
-@metadata({
-  azd: {
-    type: 'generate'
-    config: {
-      length: 32
-      noSpecial: true
-    }
-  }
-})
-param postgresAdminPassword string
+param postgresAdminPassword string = ''
 
 @description('Database of the app.')
 param databaseName string = 'courseplatform'
@@ -286,7 +302,7 @@ param databaseName string = 'courseplatform'
 @maxValue(200)
 param databaseMaxPoolSize int = 20
 
-@description('Allow connections from Azure services to PostgreSQL (needed: Flex Consumption without a VNet has no fixed outbound addresses).')
+@description('Allow connections from Azure services to PostgreSQL (the 0.0.0.0 rule, which admits every Azure tenant\'s addresses; needed: Flex Consumption without a VNet has no fixed outbound addresses). Login still needs an Entra ID token (or the password in password mode). See README.md, Networking.')
 param postgresAllowAzureServices bool = true
 
 // ---------------------------------------------------------------- misc
@@ -312,6 +328,11 @@ var pgBouncer = postgresPgBouncer && postgresSkuTier != 'Burstable'
 var databasePort = pgBouncer ? 6432 : 5432
 var poolingOptions = pgBouncer ? ';No Reset On Close=true' : ''
 var origins = filter(map(split(frontendOrigins, ','), origin => trim(origin)), origin => !empty(origin))
+var passwordMode = postgresAuthentication == 'Password'
+// Everything but who signs in; the migration hook connects directly (port 5432) as the Entra administrator.
+var databaseConnectionBase = 'Host=${postgres.outputs.fullyQualifiedDomainName};Port=${databasePort};Database=${postgres.outputs.databaseName};SSL Mode=VerifyFull;Maximum Pool Size=${databaseMaxPoolSize}${poolingOptions}'
+// The app's PostgreSQL role in Entra ID mode is named after its identity (DevTool app-role creates it for the identity's object id).
+var appDatabaseRole = identity.name
 var apiBase = empty(apiBaseUrl) ? 'https://${functionApp.outputs.defaultHostName}' : apiBaseUrl
 
 // ---------------------------------------------------------------- resources
@@ -356,8 +377,12 @@ module postgres 'modules/postgres.bicep' = {
     skuName: postgresSkuName
     skuTier: postgresSkuTier
     storageSizeGB: postgresStorageSizeGB
+    passwordAuthentication: passwordMode
     administratorLogin: postgresAdminLogin
     administratorPassword: postgresAdminPassword
+    entraAdminObjectId: postgresEntraAdminObjectId
+    entraAdminName: postgresEntraAdminName
+    entraAdminType: postgresEntraAdminType
     allowAzureServices: postgresAllowAzureServices
     enablePgBouncer: pgBouncer
   }
@@ -370,8 +395,10 @@ module keyVault 'modules/keyvault.bicep' = {
     tags: allTags
     keyVaultName: 'kv-${resourceToken}'
     enablePurgeProtection: keyVaultPurgeProtection
-    // Password quoted for the connection-string parser (embedded double quotes doubled).
-    databaseConnectionString: 'Host=${postgres.outputs.fullyQualifiedDomainName};Port=${databasePort};Database=${postgres.outputs.databaseName};Username=${postgresAdminLogin};Password="${replace(postgresAdminPassword, '"', '""')}";SSL Mode=VerifyFull;Maximum Pool Size=${databaseMaxPoolSize}${poolingOptions}'
+    // Password mode only (no secret otherwise). Password quoted for the connection-string parser (embedded double quotes doubled).
+    databaseConnectionString: passwordMode
+      ? '${databaseConnectionBase};Username=${postgresAdminLogin};Password="${replace(postgresAdminPassword, '"', '""')}"'
+      : ''
     authSigningKey: authSigningKey
     googleClientSecret: googleClientSecret
     embeddingsApiKey: embeddingsAzureOpenAIApiKey
@@ -439,7 +466,11 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
     AZURE_FUNCTIONS_ENVIRONMENT: 'Production'
 
-    Database__ConnectionString: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.databaseConnectionStringUri})'
+    // Entra ID mode: no secret in the string; the app fetches its identity's token (Database__Authentication).
+    Database__ConnectionString: passwordMode
+      ? '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.databaseConnectionStringUri})'
+      : '${databaseConnectionBase};Username=${appDatabaseRole}'
+    Database__Authentication: postgresAuthentication
 
     Auth__Issuer: empty(authIssuer) ? apiBase : authIssuer
     Auth__Audience: authAudience
@@ -460,6 +491,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: string(httpMaxRequestBodyBytes * 2)
     Http__TrustedProxyHops: string(httpTrustedProxyHops)
     QuotaResetSchedule: quotaResetSchedule
+    ContentRescanSchedule: contentRescanSchedule
     Quiz__FailureCooldown: quizFailureCooldown
     Quiz__AttemptTimeLimit: quizAttemptTimeLimit
     Quiz__RevealAnswers: quizRevealAnswers
@@ -533,4 +565,8 @@ output POSTGRES_SERVER_NAME string = postgres.outputs.serverName
 output POSTGRES_HOST string = postgres.outputs.fullyQualifiedDomainName
 output POSTGRES_DATABASE string = postgres.outputs.databaseName
 output POSTGRES_ADMIN_LOGIN string = postgresAdminLogin
+// Read by the migration hook: who migrates, and which role the app signs in as (empty in password mode: the app is the administrator).
+output POSTGRES_ENTRA_ADMIN_NAME string = postgresEntraAdminName
+output POSTGRES_APP_ROLE string = passwordMode ? '' : appDatabaseRole
+output AZURE_MANAGED_IDENTITY_PRINCIPAL_ID string = identity.properties.principalId
 output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.properties.clientId

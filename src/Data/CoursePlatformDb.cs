@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Npgsql;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
 
 namespace CoursePlatform.Data;
@@ -16,6 +17,39 @@ public static class CoursePlatformDb
     {
         options.UseNpgsql(connectionString, Configure).UseSnakeCaseNamingConvention();
         return options;
+    }
+
+    /// <summary>
+    /// The context over a data source the caller built (<see cref="CreateDataSourceBuilder"/>), for what a connection
+    /// string cannot say: the app's Entra ID token as a periodically refreshed password.
+    /// </summary>
+    public static TBuilder UseCoursePlatformDatabase<TBuilder>(this TBuilder options, NpgsqlDataSource dataSource)
+        where TBuilder : DbContextOptionsBuilder
+    {
+        options.UseNpgsql(dataSource, Configure).UseSnakeCaseNamingConvention();
+        return options;
+    }
+
+    /// <summary>
+    /// A data source builder with the type mappings the context needs. EF maps enums and pgvector on a data source it
+    /// builds itself; one built outside EF must carry them too (the EF options only describe them to the model).
+    /// </summary>
+    public static NpgsqlDataSourceBuilder CreateDataSourceBuilder(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        builder.UseVector();
+        builder.MapEnum<UserRole>("user_role");
+        builder.MapEnum<EnrollmentMode>("enrollment_mode");
+        builder.MapEnum<ContentType>("content_type");
+        builder.MapEnum<TutorPersona>("tutor_persona");
+        builder.MapEnum<StudyPersona>("study_persona");
+        builder.MapEnum<ChatRole>("chat_role");
+        builder.MapEnum<ProgressStatus>("progress_status");
+        builder.MapEnum<EnrollmentSource>("enrollment_source");
+        builder.MapEnum<EnrollmentStatus>("enrollment_status");
+        builder.MapEnum<TutorApplicationStatus>("tutor_application_status");
+        builder.MapEnum<IngestionStatus>("ingestion_status");
+        return builder;
     }
 
     private static void Configure(NpgsqlDbContextOptionsBuilder npgsql)

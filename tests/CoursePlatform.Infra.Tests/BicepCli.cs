@@ -24,6 +24,8 @@ public static class BicepCli
         ["GOOGLE_CLIENT_SECRET"] = "placeholder-google-client-secret",
         ["AUTH_SIGNING_KEY"] = Convert.ToBase64String(new byte[48]),
         ["POSTGRES_ADMIN_PASSWORD"] = "placeholder-Password-1",
+        ["PG_ADMIN_OBJECT_ID"] = "00000000-0000-0000-0000-000000000001",
+        ["PG_ADMIN_NAME"] = "deployer@example.com",
     };
 
     public static string ExecutablePath

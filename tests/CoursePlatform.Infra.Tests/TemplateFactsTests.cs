@@ -25,7 +25,8 @@ public sealed partial class TemplateFactsTests(CompiledTemplate compiled) : ICla
     /// <summary>Development-only settings that must never reach Azure.</summary>
     private static readonly string[] LocalOnlyPrefixes = ["DemoSeed__"];
 
-    private static readonly string[] KeyVaultBackedSettings = ["Database__ConnectionString", "Auth__SigningKey", "Google__ClientSecret"];
+    // Database__ConnectionString is one only in password mode: PasswordlessDatabaseTests.
+    private static readonly string[] KeyVaultBackedSettings = ["Auth__SigningKey", "Google__ClientSecret"];
 
     private JsonObject AppSettings
     {
@@ -111,7 +112,7 @@ public sealed partial class TemplateFactsTests(CompiledTemplate compiled) : ICla
         var vault = compiled.OnlyOfType("Microsoft.KeyVault/vaults");
         Assert.True((bool?)vault["properties"]!["enableRbacAuthorization"]);
         var secretNames = compiled.ResourcesOfType("Microsoft.KeyVault/vaults/secrets").Select(s => (string?)s["name"] ?? "").ToList();
-        foreach (var name in new[] { "database-connection-string", "auth-signing-key", "google-client-secret" })
+        foreach (var name in new[] { "auth-signing-key", "google-client-secret" })
             Assert.Contains(secretNames, n => n.Contains(name, StringComparison.Ordinal));
     }
 
@@ -288,9 +289,9 @@ public sealed partial class TemplateFactsTests(CompiledTemplate compiled) : ICla
         foreach (var (name, _) in parameters)
             Assert.True(declared.ContainsKey(name), $"main.parameters.json sets {name}, which main.bicep does not declare");
 
-        // Outputs the postdeploy hook reads.
+        // Outputs the hooks require (HookScriptTests checks every variable the scripts read).
         var outputs = compiled.Template["outputs"]!.AsObject();
-        foreach (var name in new[] { "AZURE_RESOURCE_GROUP", "AZURE_FUNCTION_APP_NAME", "EVENT_GRID_SYSTEM_TOPIC_NAME" })
+        foreach (var name in new[] { "AZURE_RESOURCE_GROUP", "AZURE_FUNCTION_APP_NAME", "EVENT_GRID_SYSTEM_TOPIC_NAME", "POSTGRES_SERVER_NAME", "POSTGRES_ENTRA_ADMIN_NAME", "POSTGRES_APP_ROLE" })
             Assert.True(outputs.ContainsKey(name), name);
     }
 
@@ -301,10 +302,13 @@ public sealed partial class TemplateFactsTests(CompiledTemplate compiled) : ICla
         Assert.Equal("[and(parameters('postgresPgBouncer'), not(equals(parameters('postgresSkuTier'), 'Burstable')))]", (string?)variables["pgBouncer"]);
         Assert.Equal("[if(variables('pgBouncer'), 6432, 5432)]", (string?)variables["databasePort"]);
         Assert.Equal("[if(variables('pgBouncer'), ';No Reset On Close=true', '')]", (string?)variables["poolingOptions"]);
-        var connection = (string?)ModuleParameters("keyvault")["databaseConnectionString"]!["value"] ?? "";
-        Assert.Contains("variables('databasePort')", connection, StringComparison.Ordinal);
-        Assert.Contains("variables('poolingOptions')", connection, StringComparison.Ordinal);
-        Assert.DoesNotContain("Port=5432", connection, StringComparison.Ordinal);
+        // Both forms of the app's connection string: the Key Vault secret (password mode) and the app setting (Entra ID).
+        foreach (var connection in new[] { CompiledTemplate.Text(ModuleParameters("keyvault")["databaseConnectionString"]), (string?)AppSettings["Database__ConnectionString"] ?? "" })
+        {
+            Assert.Contains("variables('databasePort')", connection, StringComparison.Ordinal);
+            Assert.Contains("variables('poolingOptions')", connection, StringComparison.Ordinal);
+            Assert.DoesNotContain("Port=5432", connection, StringComparison.Ordinal);
+        }
         Assert.Equal("[variables('pgBouncer')]", (string?)ModuleParameters("postgres")["enablePgBouncer"]!["value"]);
 
         var module = Assert.Single(compiled.ResourcesOfType("Microsoft.Resources/deployments"), d => (string?)d["name"] == "postgres");
@@ -314,6 +318,8 @@ public sealed partial class TemplateFactsTests(CompiledTemplate compiled) : ICla
         Assert.Equal("[parameters('enablePgBouncer')]", (string?)setting["condition"]);
         Assert.Equal("true", (string?)setting["properties"]!["value"]);
     }
+
+    internal JsonObject ModuleParametersOf(string moduleName) => ModuleParameters(moduleName);
 
     private JsonObject ModuleParameters(string moduleName)
     {

@@ -29,7 +29,8 @@ public class TestApp : IDisposable, IAsyncDisposable
         Database = database;
         var values = new Dictionary<string, string?>
         {
-            ["Database:ConnectionString"] = database.ConnectionString,
+            // The superuser, or the DML-only role when the fixture has one (COURSEPLATFORM_TEST_DML_ONLY=1).
+            ["Database:ConnectionString"] = database.AppConnectionString,
             ["AzureWebJobsStorage"] = LocalServices.AzuriteConnectionString,
             ["Auth:SigningKey"] = SigningKey,
         };

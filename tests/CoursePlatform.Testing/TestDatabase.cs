@@ -11,11 +11,47 @@ namespace CoursePlatform.Testing;
 /// It is a clone of a template database that is migrated once per build of the data library, so
 /// test classes run in parallel, each on its own data, and cloning costs a fraction of migrating.
 /// </summary>
+/// <remarks>
+/// The app under test connects with <see cref="AppConnectionString"/>: the server's superuser by default, or a role
+/// of its own with the production app role's rights only (<see cref="DatabaseRoles"/>: DML, no DDL, not a superuser)
+/// after <see cref="UseDmlOnlyRoleAsync"/>, which every fixture does when <c>COURSEPLATFORM_TEST_DML_ONLY=1</c>
+/// (run the whole suite that way to prove least privilege is enough). Seeding and assertions keep using
+/// <see cref="ConnectionString"/> and <see cref="CreateContext"/>.
+/// </remarks>
 public sealed class DatabaseFixture : IAsyncLifetime
 {
+    public const string DmlOnlyVariable = "COURSEPLATFORM_TEST_DML_ONLY";
+
+    public static bool DmlOnlyMode => Environment.GetEnvironmentVariable(DmlOnlyVariable) == "1";
+
     public string DatabaseName { get; } = $"cp_test_{Guid.NewGuid():N}";
 
     public string ConnectionString => TestDatabases.ConnectionStringFor(DatabaseName);
+
+    /// <summary>The DML-only role the app connects as, or null when it connects as the superuser.</summary>
+    public string? AppRole { get; private set; }
+
+    private string? _appRolePassword;
+
+    /// <summary>What the app under test connects with (see the remarks).</summary>
+    public string AppConnectionString => AppRole is null
+        ? ConnectionString
+        : new NpgsqlConnectionStringBuilder(ConnectionString) { Username = AppRole, Password = _appRolePassword }.ConnectionString;
+
+    /// <summary>Creates a login role for this database with the app role's rights only and makes it the app's.</summary>
+    public async Task UseDmlOnlyRoleAsync()
+    {
+        if (AppRole is not null) return;
+        var role = "cp_app_" + DatabaseName["cp_test_".Length..];
+        var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        await TestDatabases.ExecuteAdminAsync($"CREATE ROLE \"{role}\" LOGIN PASSWORD '{password}' NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT");
+        await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await DatabaseRoles.GrantAppAccessAsync(connection, role);
+        }
+        (AppRole, _appRolePassword) = (role, password);
+    }
 
     public CoursePlatformDbContext CreateContext() => CoursePlatformDb.CreateContext(ConnectionString);
 
@@ -23,12 +59,15 @@ public sealed class DatabaseFixture : IAsyncLifetime
     {
         var template = await TestDatabases.EnsureTemplateAsync();
         await TestDatabases.ExecuteAdminAsync($"CREATE DATABASE \"{DatabaseName}\" TEMPLATE \"{template}\"");
+        if (DmlOnlyMode) await UseDmlOnlyRoleAsync();
     }
 
     public async Task DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
         await TestDatabases.ExecuteAdminAsync($"DROP DATABASE IF EXISTS \"{DatabaseName}\" WITH (FORCE)");
+        // Its grants went with the database; the role is the cluster's.
+        if (AppRole is not null) await TestDatabases.ExecuteAdminAsync($"DROP ROLE IF EXISTS \"{AppRole}\"");
     }
 }
 

@@ -3,10 +3,12 @@ using CoursePlatform.DevTool;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-// Usage: dotnet run --project tools/DevTool -- [migrate] [seed] [grant-admin <email>] [--settings <file>] [--connection <string>]
+// Usage: dotnet run --project tools/DevTool -- [migrate] [app-role <role>] [seed] [grant-admin <email>] [--settings <file>] [--connection <string>]
 const string Usage = """
-    Usage: CoursePlatform.DevTool [migrate] [seed] [grant-admin <email>] [storage-cors] [--settings <local.settings.json>] [--connection <connection string>]
+    Usage: CoursePlatform.DevTool [migrate] [app-role <role> [--entra-object-id <id>]] [seed] [grant-admin <email>] [storage-cors] [--settings <local.settings.json>] [--connection <connection string>]
       migrate              apply the EF Core migrations
+      app-role <role>      grant the app's database role its rights (rows of the app's tables; no DDL); with
+                           --entra-object-id, first create it for that Entra identity (Azure; run as the Entra admin)
       seed                 load the demo data (refused outside Development)
       grant-admin <email>  make the account an admin (created when none has the email); prints a one-time
                            password-setup token when the account has no way to sign in yet
@@ -18,6 +20,8 @@ var commands = new List<string>();
 string? settingsPath = null;
 string? connectionOverride = null;
 string? adminEmail = null;
+string? appRole = null;
+string? entraObjectId = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -28,6 +32,13 @@ for (var i = 0; i < args.Length; i++)
         case "grant-admin" when i + 1 < args.Length:
             adminEmail = args[++i];
             if (!commands.Contains("grant-admin")) commands.Add("grant-admin");
+            break;
+        case "app-role" when i + 1 < args.Length:
+            appRole = args[++i];
+            if (!commands.Contains("app-role")) commands.Add("app-role");
+            break;
+        case "--entra-object-id" when i + 1 < args.Length:
+            entraObjectId = args[++i];
             break;
         case "--connection" when i + 1 < args.Length:
             connectionOverride = args[++i];
@@ -88,6 +99,12 @@ try
         Console.WriteLine(pending.Count == 0
             ? "migrate: database is up to date."
             : $"migrate: applied {pending.Count} migration(s): {string.Join(", ", pending)}.");
+    }
+
+    if (appRole is not null)
+    {
+        var role = await AppRole.ApplyAsync(connectionString, appRole, entraObjectId, CancellationToken.None);
+        Console.WriteLine($"app-role: {(role.Created ? "created " : "")}{appRole} may read and write the app's tables (no DDL).");
     }
 
     if (seed)

@@ -15,7 +15,7 @@ param keyVaultName string
 @description('Turn on purge protection (cannot be turned off again; blocks reusing the name for the retention period).')
 param enablePurgeProtection bool
 
-@description('Npgsql connection string of the app database.')
+@description('Npgsql connection string of the app database with its password (password mode); empty stores no secret.')
 @secure()
 param databaseConnectionString string
 
@@ -53,9 +53,11 @@ resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
   }
 }
 
-resource databaseSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
+var databaseSecretName = 'database-connection-string'
+
+resource databaseSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (!empty(databaseConnectionString)) {
   parent: vault
-  name: 'database-connection-string'
+  name: databaseSecretName
   properties: {
     value: databaseConnectionString
     contentType: 'text/plain'
@@ -107,7 +109,8 @@ output keyVaultUri string = vault.properties.vaultUri
 
 // Secret URIs without a version, for Key Vault references in app settings: the platform picks up a
 // rotated secret when it refreshes its references (within a day, or at once on a config change).
-output databaseConnectionStringUri string = databaseSecret.properties.secretUri
+// Only meaningful in password mode (the secret exists only then).
+output databaseConnectionStringUri string = '${vault.properties.vaultUri}secrets/${databaseSecretName}'
 output authSigningKeyUri string = signingKeySecret.properties.secretUri
 output googleClientSecretUri string = googleSecret.properties.secretUri
 // Only meaningful when an embeddings key was given (the secret exists only then).

@@ -1,5 +1,7 @@
 // PostgreSQL Flexible Server with pgvector: the `vector` extension is allow-listed through the
 // `azure.extensions` server parameter (the initial EF migration runs CREATE EXTENSION vector).
+// Microsoft Entra ID authentication is always on, with the deploying principal as Entra administrator (it runs the
+// migrations and creates the app identity's role); password authentication only in password mode.
 
 @description('Location of the resources.')
 param location string
@@ -38,12 +40,24 @@ param enablePgBouncer bool = false
 @description('Storage size in GiB.')
 param storageSizeGB int
 
-@description('Administrator login name.')
+@description('Accept passwords too (the administrator login below); false = Microsoft Entra ID only.')
+param passwordAuthentication bool
+
+@description('Administrator login name (password authentication only).')
 param administratorLogin string
 
-@description('Administrator password.')
+@description('Administrator password (password authentication only).')
 @secure()
 param administratorPassword string
+
+@description('Object id of the Microsoft Entra administrator.')
+param entraAdminObjectId string
+
+@description('Name of the Microsoft Entra administrator (UPN or display name); its PostgreSQL login.')
+param entraAdminName string
+
+@description('User, Group or ServicePrincipal.')
+param entraAdminType string
 
 @description('Let Azure services (the Flex Consumption app has no fixed outbound addresses) reach the server.')
 param allowAzureServices bool
@@ -58,11 +72,12 @@ resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
   }
   properties: {
     version: version
-    administratorLogin: administratorLogin
-    administratorLoginPassword: administratorPassword
+    administratorLogin: passwordAuthentication ? administratorLogin : null
+    administratorLoginPassword: passwordAuthentication ? administratorPassword : null
     authConfig: {
-      passwordAuth: 'Enabled'
-      activeDirectoryAuth: 'Disabled'
+      activeDirectoryAuth: 'Enabled'
+      passwordAuth: passwordAuthentication ? 'Enabled' : 'Disabled'
+      tenantId: tenant().tenantId
     }
     storage: {
       storageSizeGB: storageSizeGB
@@ -103,6 +118,22 @@ resource pgBouncer 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@202
   ]
 }
 
+// The Entra administrator (https://learn.microsoft.com/azure/templates/microsoft.dbforpostgresql/flexibleservers/administrators):
+// its name is the principal's object id.
+resource entraAdmin 'Microsoft.DBforPostgreSQL/flexibleServers/administrators@2024-08-01' = {
+  parent: server
+  name: entraAdminObjectId
+  properties: {
+    principalName: entraAdminName
+    principalType: entraAdminType
+    tenantId: tenant().tenantId
+  }
+  dependsOn: [
+    extensions
+    pgBouncer
+  ]
+}
+
 resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-01' = {
   parent: server
   name: databaseName
@@ -111,8 +142,7 @@ resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-0
     collation: 'en_US.utf8'
   }
   dependsOn: [
-    extensions
-    pgBouncer
+    entraAdmin
   ]
 }
 

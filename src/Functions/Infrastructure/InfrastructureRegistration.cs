@@ -8,7 +8,9 @@ using CoursePlatform.Functions.Infrastructure.RateLimiting;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace CoursePlatform.Functions.Infrastructure;
 
@@ -18,13 +20,26 @@ public static class InfrastructureRegistration
     public static IServiceCollection AddPlatformInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<UnresolvedSettings>();
+        services.AddHostedService<UnresolvedSettingsReport>();
 
         services.AddValidatedOptions<DatabaseOptions>(DatabaseOptions.Section);
         services.AddValidatedOptions<AuthOptions>(AuthOptions.Section);
         services.AddValidatedOptions<HttpOptions>(HttpOptions.Section);
 
+        // One data source for the context and the ingestion lease connections, so both sign in the same way
+        // (password, or the identity's Entra ID token refreshed in the background).
+        services.AddSingleton(sp =>
+        {
+            var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            var passwords = database.Authentication == DatabaseAuthentication.EntraId
+                ? sp.GetService<IDatabasePasswordSource>() ?? new EntraIdPasswordSource(new DefaultAzureCredential())
+                : null;
+            return DatabaseDataSource.Build(database.ConnectionString, passwords, TimeSpan.FromSeconds(database.PasswordRefreshSeconds),
+                sp.GetService<ILoggerFactory>());
+        });
         services.AddDbContextPool<CoursePlatformDbContext>((sp, options) =>
-            options.UseCoursePlatformDatabase(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
+            options.UseCoursePlatformDatabase(sp.GetRequiredService<NpgsqlDataSource>()));
 
         // One storage account serves the Functions host and the lesson uploads: a connection string
         // locally, AzureWebJobsStorage__blobServiceUri with the managed identity in Azure.

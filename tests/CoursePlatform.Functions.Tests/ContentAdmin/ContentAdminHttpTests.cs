@@ -239,3 +239,6 @@ public sealed class ContentAdminHttpTests(HostedApp app) : ContentAdminHttpScena
 
 /// <summary>The same scenarios with the app behind PgBouncer in transaction mode, as in Azure.</summary>
 public sealed class ContentAdminThroughPgBouncerTests(Reliability.PgBouncerApp app) : ContentAdminHttpScenarios(app), IClassFixture<Reliability.PgBouncerApp>;
+
+/// <summary>The same scenarios with the app connected as a DML-only role, as its identity is in Azure (least privilege is enough).</summary>
+public sealed class ContentAdminAsDmlOnlyRoleTests(Security.DmlOnlyApp app) : ContentAdminHttpScenarios(app), IClassFixture<Security.DmlOnlyApp>;

@@ -4,6 +4,7 @@ using Azure.Storage.Sas;
 using CoursePlatform.Functions.Features.Health;
 using CoursePlatform.Functions.Features.Ingestion;
 using CoursePlatform.Functions.Infrastructure;
+using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,13 +16,14 @@ namespace CoursePlatform.Functions.Tests.Health;
 /// <summary>The app's own service registration, resolved and run against the real services.</summary>
 public class HealthServiceTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
-    private static ServiceProvider BuildApp(string? databaseConnection, string storageConnection)
+    private static ServiceProvider BuildApp(string? databaseConnection, string storageConnection, IDictionary<string, string?>? more = null)
     {
         var settings = new Dictionary<string, string?>
         {
             ["Database:ConnectionString"] = databaseConnection,
             ["AzureWebJobsStorage"] = storageConnection,
         };
+        foreach (var (key, value) in more ?? new Dictionary<string, string?>()) settings[key] = value;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
@@ -85,7 +87,7 @@ public class HealthServiceTests(DatabaseFixture database) : IClassFixture<Databa
     {
         await using var app = BuildApp(database.ConnectionString, LocalServices.AzuriteConnectionString);
         var health = new HealthService(app.GetRequiredService<IServiceScopeFactory>(), app.GetRequiredService<BlobServiceClient>(),
-            app.GetRequiredService<ILogger<HealthService>>(), storageContainer: "missing-" + Guid.NewGuid().ToString("N"));
+            app.GetRequiredService<UnresolvedSettings>(), app.GetRequiredService<ILogger<HealthService>>(), storageContainer: "missing-" + Guid.NewGuid().ToString("N"));
 
         var report = await health.CheckAsync(CancellationToken.None);
 
@@ -99,5 +101,31 @@ public class HealthServiceTests(DatabaseFixture database) : IClassFixture<Databa
 
         var error = Assert.Throws<OptionsValidationException>(() => app.GetRequiredService<IOptions<DatabaseOptions>>().Value);
         Assert.Contains("ConnectionString", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unresolved_key_vault_reference_is_reported_by_name_instead_of_failing_start_up()
+    {
+        await new BlobContainerClient(LocalServices.AzuriteConnectionString, IngestionOptions.Container).CreateIfNotExistsAsync();
+        const string reference = "@Microsoft.KeyVault(SecretUri=https://kv-x.vault.azure.net/secrets/auth-signing-key/)";
+        await using var app = BuildApp(database.ConnectionString, LocalServices.AzuriteConnectionString,
+            new Dictionary<string, string?> { ["Auth:SigningKey"] = reference });
+
+        // Validation on start would have rejected the literal text as "not base64" and stopped the worker.
+        _ = app.GetRequiredService<IOptions<AuthOptions>>().Value;
+        var report = await app.GetRequiredService<HealthService>().CheckAsync(CancellationToken.None);
+
+        Assert.Equal(("unhealthy", "up", "up"), (report.Status, report.Database, report.Storage));
+        Assert.Equal("unresolved Key Vault reference: Auth__SigningKey", report.Settings);
+    }
+
+    [Fact]
+    public async Task A_signing_key_that_is_not_a_reference_is_still_validated()
+    {
+        await using var app = BuildApp(database.ConnectionString, LocalServices.AzuriteConnectionString,
+            new Dictionary<string, string?> { ["Auth:SigningKey"] = "not-base64" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.GetRequiredService<IOptions<AuthOptions>>().Value);
+        Assert.Contains("SigningKey", error.Message, StringComparison.Ordinal);
     }
 }

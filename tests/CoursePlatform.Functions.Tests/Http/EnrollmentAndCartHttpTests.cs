@@ -257,3 +257,6 @@ public sealed class HttpEndpointTests(HostedApp app) : EnrollmentAndCartHttpScen
 
 /// <summary>The same scenarios with the app behind PgBouncer in transaction mode, as in Azure.</summary>
 public sealed class EnrollmentAndCartThroughPgBouncerTests(Reliability.PgBouncerApp app) : EnrollmentAndCartHttpScenarios(app), IClassFixture<Reliability.PgBouncerApp>;
+
+/// <summary>The same scenarios with the app connected as a DML-only role, as its identity is in Azure (least privilege is enough).</summary>
+public sealed class EnrollmentAndCartAsDmlOnlyRoleTests(Security.DmlOnlyApp app) : EnrollmentAndCartHttpScenarios(app), IClassFixture<Security.DmlOnlyApp>;

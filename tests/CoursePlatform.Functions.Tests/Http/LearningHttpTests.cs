@@ -116,3 +116,6 @@ public sealed class LearningHttpTests(HostedApp app) : LearningHttpScenarios(app
 
 /// <summary>The same scenarios with the app behind PgBouncer in transaction mode, as in Azure.</summary>
 public sealed class LearningThroughPgBouncerTests(Reliability.PgBouncerApp app) : LearningHttpScenarios(app), IClassFixture<Reliability.PgBouncerApp>;
+
+/// <summary>The same scenarios with the app connected as a DML-only role, as its identity is in Azure (least privilege is enough).</summary>
+public sealed class LearningAsDmlOnlyRoleTests(Security.DmlOnlyApp app) : LearningHttpScenarios(app), IClassFixture<Security.DmlOnlyApp>;

@@ -28,11 +28,15 @@ public class HostedApp : IAsyncLifetime
     /// <summary>The worker's folder: the build output, or a publish folder.</summary>
     protected virtual string AppDirectory => Paths.FunctionsApp;
 
+    /// <summary>Connect the app as a role with the production app role's rights only (DML, no DDL); on in DML-only mode.</summary>
+    protected virtual bool DmlOnly => DatabaseFixture.DmlOnlyMode;
+
     public virtual async Task InitializeAsync()
     {
         await Database.InitializeAsync();
+        if (DmlOnly) await Database.UseDmlOnlyRoleAsync();
         var settings = SampleSettings();
-        settings["Database__ConnectionString"] = Database.ConnectionString;
+        settings["Database__ConnectionString"] = Database.AppConnectionString;
         settings["AzureWebJobsStorage"] = LocalServices.AzuriteConnectionString;
         settings["Auth__SigningKey"] = SigningKey;
         foreach (var (key, value) in Settings()) settings[key] = value;

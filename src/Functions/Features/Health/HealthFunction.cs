@@ -17,7 +17,7 @@ public sealed class HealthFunction(HealthService health)
         var report = await health.CheckAsync(cancellationToken);
         var response = await request.JsonAsync(
             report.IsHealthy ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable,
-            new { report.Status, report.Database, report.Storage, report.Version },
+            new { report.Status, report.Database, report.Storage, report.Version, report.Settings },
             cancellationToken: cancellationToken);
         if (!report.IsHealthy) response.Headers.Add("Retry-After", "10");
         response.Headers.Add("Cache-Control", "no-store");

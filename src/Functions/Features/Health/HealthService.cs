@@ -2,14 +2,18 @@ using System.Reflection;
 using Azure.Storage.Blobs;
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Features.Ingestion;
+using CoursePlatform.Functions.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace CoursePlatform.Functions.Features.Health;
 
-public sealed record HealthReport(string Status, string Database, string Storage, string Version)
+/// <param name="Settings"><c>resolved</c>, or the app settings that are still unresolved Key Vault references.</param>
+public sealed record HealthReport(string Status, string Database, string Storage, string Version, string Settings = HealthReport.Resolved)
 {
+    public const string Resolved = "resolved";
+
     public bool IsHealthy => Status == "healthy";
 }
 
@@ -19,7 +23,8 @@ public sealed record HealthReport(string Status, string Database, string Storage
 /// which grants that but not the account-level "Get Blob Service Properties" (a control-plane read no data role has).
 /// </summary>
 public sealed class HealthService(
-    IServiceScopeFactory scopes, BlobServiceClient blobs, ILogger<HealthService> logger, string storageContainer = IngestionOptions.Container)
+    IServiceScopeFactory scopes, BlobServiceClient blobs, UnresolvedSettings unresolved, ILogger<HealthService> logger,
+    string storageContainer = IngestionOptions.Container)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
 
@@ -31,11 +36,13 @@ public sealed class HealthService(
         var database = CheckAsync("database", CheckDatabaseAsync, cancellationToken);
         var storage = CheckAsync("storage", CheckStorageAsync, cancellationToken);
         var (databaseUp, storageUp) = (await database, await storage);
+        var settingsResolved = unresolved.Keys.Count == 0;
         return new HealthReport(
-            databaseUp && storageUp ? "healthy" : "unhealthy",
+            databaseUp && storageUp && settingsResolved ? "healthy" : "unhealthy",
             databaseUp ? "up" : "down",
             storageUp ? "up" : "down",
-            Version);
+            Version,
+            settingsResolved ? HealthReport.Resolved : "unresolved Key Vault reference: " + string.Join(", ", unresolved.Keys));
     }
 
     private async Task CheckDatabaseAsync(CancellationToken cancellationToken)

@@ -21,7 +21,7 @@ public sealed record IngestionLogEntry(
 /// for the trigger's retry; and the log an admin reads, newest first.
 /// </summary>
 public sealed class IngestionLog(
-    CoursePlatformDbContext db, CourseResolver courses, IOptions<IngestionOptions> options, TimeProvider time, ILogger<IngestionLog> logger)
+    CoursePlatformDbContext db, NpgsqlDataSource dataSource, CourseResolver courses, IOptions<IngestionOptions> options, TimeProvider time, ILogger<IngestionLog> logger)
 {
     private static readonly Expression<Func<ContentIngestion, IngestionLogEntry>> Entry = x => new IngestionLogEntry(
         x.Id, x.Source, x.TopicId, x.ETag, x.Status, x.ContentLength, x.ChunkCount,
@@ -75,7 +75,7 @@ public sealed class IngestionLog(
             """, cancellationToken);
 
         // Only the lease holder claims (queued, or running with its worker gone); without the lease only a stale claim.
-        var lease = await IngestionLease.TryAcquireAsync(db.Database.GetConnectionString()!, source, etag, cancellationToken);
+        var lease = await IngestionLease.TryAcquireAsync(dataSource, source, etag, cancellationToken);
         var leased = lease is not null;
         var stale = now.AddMinutes(-options.Value.StaleRunningMinutes);
         var claimed = await db.ContentIngestions
@@ -163,9 +163,15 @@ public sealed class IngestionLease : IAsyncDisposable
         (_connection, _transaction) = (connection, transaction);
 
     /// <summary>The lease, or null when another live worker holds it.</summary>
-    public static async Task<IngestionLease?> TryAcquireAsync(string connectionString, string source, string etag, CancellationToken cancellationToken)
+    public static Task<IngestionLease?> TryAcquireAsync(string connectionString, string source, string etag, CancellationToken cancellationToken) =>
+        TryAcquireAsync(new NpgsqlConnection(connectionString), source, etag, cancellationToken);
+
+    /// <summary>The lease on a connection of the app's data source (which may sign in with a token, not a password in the string).</summary>
+    public static Task<IngestionLease?> TryAcquireAsync(NpgsqlDataSource dataSource, string source, string etag, CancellationToken cancellationToken) =>
+        TryAcquireAsync(dataSource.CreateConnection(), source, etag, cancellationToken);
+
+    private static async Task<IngestionLease?> TryAcquireAsync(NpgsqlConnection connection, string source, string etag, CancellationToken cancellationToken)
     {
-        var connection = new NpgsqlConnection(connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);

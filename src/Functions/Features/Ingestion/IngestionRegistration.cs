@@ -16,6 +16,7 @@ public static class IngestionRegistration
         services.AddScoped<UploadService>();
         services.AddScoped<IngestionLog>();
         services.AddScoped<SourceService>();
+        services.AddSingleton<ContentRescan>();
         return services;
     }
 }

@@ -27,6 +27,8 @@ public sealed class AuthOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        // Reported by name (log, health 503) rather than failing start-up: a restart once the vault is readable fixes it.
+        if (UnresolvedSettings.IsKeyVaultReference(SigningKey)) yield break;
         byte[]? key = null;
         try { key = SigningKeyBytes(); } catch (FormatException) { }
         if (key is null || key.Length < 32)
