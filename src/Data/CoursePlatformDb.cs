@@ -41,7 +41,7 @@ public static class CoursePlatformDb
         builder.MapEnum<UserRole>("user_role");
         builder.MapEnum<EnrollmentMode>("enrollment_mode");
         builder.MapEnum<ContentType>("content_type");
-        builder.MapEnum<TutorPersona>("tutor_persona");
+        builder.MapEnum<LearnerPersona>("tutor_persona");
         builder.MapEnum<StudyPersona>("study_persona");
         builder.MapEnum<ChatRole>("chat_role");
         builder.MapEnum<ProgressStatus>("progress_status");
