@@ -21,7 +21,7 @@ var port = int.Parse(Arg("--port") ?? new Uri(Setting("Stripe__ApiBase") is { Le
     CultureInfo.InvariantCulture);
 var webhookUrl = Arg("--webhook-url") ?? "http://localhost:7071/api/payments/stripe/webhook";
 
-await using var stripe = await StripeStandIn.StartAsync(new StripeStandInSettings(secretKey, webhookSecret, port) { WebhookUrl = webhookUrl });
+await using var stripe = await LocalStripe.StartAsync(new StripeStandInSettings(secretKey, webhookSecret, port) { WebhookUrl = webhookUrl });
 Console.WriteLine($"Stripe stand-in listening on {stripe.ApiBase}, delivering webhooks to {webhookUrl} (development only)");
 await stripe.WaitForShutdownAsync();
 return 0;

@@ -32,7 +32,7 @@ public sealed class StripeMisbehaviour
 /// <c>url</c> with buttons to pay, fail or cancel; and webhooks signed as Stripe signs them
 /// (<c>Stripe-Signature: t=...,v1=hex(HMAC-SHA256(secret, "{t}.{payload}"))</c>), retried with backoff until the app answers 2xx.
 /// </summary>
-public sealed class StripeStandIn : IAsyncDisposable
+public sealed class LocalStripe : IAsyncDisposable
 {
     /// <summary>Delivery attempts of one event (Stripe keeps trying for three days; locally a minute is plenty).</summary>
     public const int MaxDeliveryAttempts = 8;
@@ -47,7 +47,7 @@ public sealed class StripeStandIn : IAsyncDisposable
     private Task? delivery;
     private Task? expiry;
 
-    private StripeStandIn(StripeStandInSettings settings)
+    private LocalStripe(StripeStandInSettings settings)
     {
         this.settings = settings;
         var builder = WebApplication.CreateSlimBuilder();
@@ -80,10 +80,10 @@ public sealed class StripeStandIn : IAsyncDisposable
     /// <summary>How many API requests of each kind came in (<c>POST /v1/checkout/sessions</c>, ...), idempotent replays included.</summary>
     public ConcurrentDictionary<string, int> Requests { get; } = new(StringComparer.Ordinal);
 
-    public static async Task<StripeStandIn> StartAsync(StripeStandInSettings settings)
+    public static async Task<LocalStripe> StartAsync(StripeStandInSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var standIn = new StripeStandIn(settings);
+        var standIn = new LocalStripe(settings);
         await standIn.app.StartAsync();
         standIn.ApiBase = standIn.app.Urls.First().TrimEnd('/');
         standIn.delivery = Task.Run(standIn.DeliverAsync);
