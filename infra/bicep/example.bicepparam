@@ -1,6 +1,7 @@
 // Parameters for `az deployment group create` (azd uses main.parameters.json and prompts instead).
-// Secrets come from environment variables (all three must be set) so this file holds none:
+// Secrets come from environment variables (all five must be set) so this file holds none:
 //   export GOOGLE_CLIENT_SECRET=... AUTH_SIGNING_KEY=$(openssl rand -base64 48) POSTGRES_ADMIN_PASSWORD=$(openssl rand -hex 24)
+//   export STRIPE_SECRET_KEY=sk_test_... STRIPE_WEBHOOK_SECRET=whsec_...   # Stripe test mode keys, or live ones
 //   az deployment group create -g <resource-group> -f infra/bicep/main.bicep -p infra/bicep/example.bicepparam
 using 'main.bicep'
 
@@ -10,6 +11,8 @@ param googleClientId = '1234567890-example.apps.googleusercontent.com'
 param googleClientSecret = readEnvironmentVariable('GOOGLE_CLIENT_SECRET')
 param authSigningKey = readEnvironmentVariable('AUTH_SIGNING_KEY')
 param postgresAdminPassword = readEnvironmentVariable('POSTGRES_ADMIN_PASSWORD')
+param stripeSecretKey = readEnvironmentVariable('STRIPE_SECRET_KEY')
+param stripeWebhookSecret = readEnvironmentVariable('STRIPE_WEBHOOK_SECRET')
 
 // Optional, with their defaults:
 param maximumInstanceCount = 10
