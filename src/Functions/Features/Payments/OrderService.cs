@@ -1,5 +1,6 @@
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Infrastructure.Audit;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Courses;
 using CoursePlatform.Functions.Infrastructure.Http;
@@ -12,7 +13,7 @@ namespace CoursePlatform.Functions.Features.Payments;
 
 /// <summary>Orders as learners and staff see them, and the staff refund.</summary>
 public sealed class OrderService(
-    CoursePlatformDbContext db, StripeCheckout stripe, OrderSettlement settlement, TimeProvider time, ILogger<OrderService> logger)
+    CoursePlatformDbContext db, StripeCheckout stripe, OrderSettlement settlement, AuditScope audit, TimeProvider time, ILogger<OrderService> logger)
 {
     /// <summary>The caller's orders, newest first.</summary>
     public async Task<PagedList<OrderDto>> ListMineAsync(Guid userId, PageRequest page, CancellationToken cancellationToken)
@@ -111,6 +112,8 @@ public sealed class OrderService(
                 refund.Amount, refund.Currency), refund.Id, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
+        // The audit middleware records this /api/manage write; this says what it changed.
+        audit.Changed("order", orderId, new { Status = order.Status }, new { Status = OrderStatus.Refunded, RefundId = refund.Id, refund.Amount, refund.Currency });
         return await GetAsync(orderId, cancellationToken);
     }
 
