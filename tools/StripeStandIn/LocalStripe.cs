@@ -21,6 +21,8 @@ public sealed class StripeMisbehaviour
 {
     /// <summary>Session creation answers 500 (Stripe down) while set: the crash-between-order-and-session case.</summary>
     public bool FailSessionCreates { get; set; }
+    /// <summary>Refunds answer 500 (Stripe down) while set.</summary>
+    public bool FailRefunds { get; set; }
     /// <summary>Events are queued but not delivered while set (a lost webhook); cleared, they go out.</summary>
     public bool HoldWebhooks { get; set; }
 }
@@ -229,6 +231,7 @@ public sealed class LocalStripe : IAsyncDisposable
 
     private async Task<IResult> CreateRefund(HttpRequest request) => await Api(request, async () =>
     {
+        if (Misbehave.FailRefunds) return Error(HttpStatusCode.InternalServerError, "api_error", "The stand-in is told to fail refunds.");
         var form = await request.ReadFormAsync();
         var intent = form["payment_intent"].FirstOrDefault();
         lock (gate)

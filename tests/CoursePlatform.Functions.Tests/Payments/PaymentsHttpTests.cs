@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Infrastructure.Problems;
 using CoursePlatform.Functions.Tests.ApiContract;
 using CoursePlatform.StripeStandIn;
 using Microsoft.EntityFrameworkCore;
@@ -147,6 +148,20 @@ public sealed class PaymentsHttpTests(PaymentsHostedApp hosted) : IClassFixture<
         Assert.Equal(session.PaymentIntent, mine.GetProperty("receipt").GetProperty("paymentReference").GetString());
         Assert.Equal("cloud-cost-clinic", Assert.Single(mine.GetProperty("lines").EnumerateArray()).GetProperty("courseSlug").GetString());
 
+        // Stripe down: 503, nothing changes, access stays.
+        Stripe.Misbehave.FailRefunds = true;
+        try
+        {
+            var down = await Expect(await Send(HttpMethod.Post, $"manage/orders/{orderId}/refund", admin), HttpStatusCode.ServiceUnavailable);
+            Assert.Equal(ProblemCodes.PaymentProviderUnavailable.Code, down.GetProperty("code").GetString());
+            Assert.Equal(OrderStatus.Paid, (await OrderAsync(orderId)).Status);
+            Assert.Equal(EnrollmentStatus.Active, (await EnrollmentAsync(learner.Id, course.Id))!.Status);
+        }
+        finally
+        {
+            Stripe.Misbehave.FailRefunds = false;
+        }
+
         // The admin refunds through Stripe: access ends at once; Stripe's charge.refunded that follows changes nothing.
         var refunded = await Expect(await Send(HttpMethod.Post, $"manage/orders/{orderId}/refund", admin), HttpStatusCode.OK);
         Assert.Equal("refunded", refunded.GetProperty("status").GetString());
@@ -247,9 +262,9 @@ public sealed class PaymentsHttpTests(PaymentsHostedApp hosted) : IClassFixture<
         var processed = await Db(db => db.ProcessedPaymentEvents.CountAsync());
 
         var wrongSecret = await Expect(await PostWebhook(payload, Stripe.Sign(payload, DateTimeOffset.UtcNow, "whsec_someone_else")), HttpStatusCode.BadRequest);
-        Assert.Equal("webhook_signature_invalid", wrongSecret.GetProperty("code").GetString());
+        Assert.Equal(ProblemCodes.WebhookSignatureInvalid.Code, wrongSecret.GetProperty("code").GetString());
         var stale = await Expect(await PostWebhook(payload, Stripe.Sign(payload, DateTimeOffset.UtcNow.AddMinutes(-10))), HttpStatusCode.BadRequest);
-        Assert.Equal("webhook_signature_invalid", stale.GetProperty("code").GetString());
+        Assert.Equal(ProblemCodes.WebhookSignatureInvalid.Code, stale.GetProperty("code").GetString());
         await Expect(await PostWebhook(payload, null), HttpStatusCode.BadRequest);
         var altered = payload.Replace("\"paid\"", "\"unpaid\"", StringComparison.Ordinal);
         await Expect(await PostWebhook(altered, Stripe.Sign(payload, DateTimeOffset.UtcNow)), HttpStatusCode.BadRequest);
@@ -413,7 +428,7 @@ public sealed class PaymentsHttpTests(PaymentsHostedApp hosted) : IClassFixture<
         Assert.Equal(0, future.GetProperty("total").GetInt32());
         await Expect(await Send(HttpMethod.Get, "manage/orders?status=lost", admin), HttpStatusCode.BadRequest);
         var refused = await Expect(await Send(HttpMethod.Post, $"manage/orders/{older}/refund", admin), HttpStatusCode.Conflict);
-        Assert.Equal("order_not_refundable", refused.GetProperty("code").GetString());
+        Assert.Equal(ProblemCodes.OrderNotRefundable.Code, refused.GetProperty("code").GetString());
         await Expect(await Send(HttpMethod.Get, $"manage/orders/{Guid.NewGuid()}", admin), HttpStatusCode.NotFound);
     }
 
