@@ -30,8 +30,10 @@ public sealed class PaymentReconciliation(
             .OrderBy(o => o.CreatedAt).Select(o => new { o.Id, o.CreatedAt }).Take(Batch).ToListAsync(cancellationToken);
         foreach (var order in unstarted)
         {
-            // Past its lifetime a page would be born expired: the order ends instead (no session, so nothing was charged).
-            if (order.CreatedAt + options.Value.SessionLifetime <= now) await SettleAsync(order.Id, new Settlement(SettlementKind.Expired, "reconciled: never started"), cancellationToken);
+            // Past its lifetime a page would be born expired (and the real Stripe refuses an expiry under 30 minutes away):
+            // the order ends instead; it has no session, so nothing was charged.
+            var left = order.CreatedAt + options.Value.SessionLifetime - now;
+            if (left <= TimeSpan.Zero || (string.IsNullOrWhiteSpace(options.Value.ApiBase) && left < TimeSpan.FromMinutes(30))) await SettleAsync(order.Id, new Settlement(SettlementKind.Expired, "reconciled: never started"), cancellationToken);
             else if ((await pages.EnsureAsync(order.Id, cancellationToken))?.ProviderSessionId is { } session)
                 logger.LogInformation("Repaired order {OrderId}: its Stripe session {SessionId} was made late", order.Id, session);
         }
