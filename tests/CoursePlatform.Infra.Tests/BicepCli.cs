@@ -24,6 +24,8 @@ public static class BicepCli
         ["GOOGLE_CLIENT_SECRET"] = "placeholder-google-client-secret",
         ["AUTH_SIGNING_KEY"] = Convert.ToBase64String(new byte[48]),
         ["POSTGRES_ADMIN_PASSWORD"] = "placeholder-Password-1",
+        ["STRIPE_SECRET_KEY"] = "sk_test_placeholder",
+        ["STRIPE_WEBHOOK_SECRET"] = "whsec_placeholder",
     };
 
     public static string ExecutablePath
