@@ -218,6 +218,20 @@ public sealed class PaymentsHttpTests(PaymentsHostedApp hosted) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_purchase_the_learner_cancels_closes_its_stripe_page_and_expires_the_order()
+    {
+        var course = await PaidCourseAsync(17);
+        var (learner, token) = await hosted.SignInAsync();
+        var orderId = OrderIdOf(await CheckoutAsync(token, course));
+
+        await Expect(await Send(HttpMethod.Delete, $"me/enrollments/{course.Slug}", token), HttpStatusCode.NoContent);
+
+        await SettledAsync(orderId, OrderStatus.Expired);
+        Assert.Equal("expired", SessionOf(orderId).Status);
+        Assert.Null(await EnrollmentAsync(learner.Id, course.Id));
+    }
+
+    [Fact]
     public async Task A_second_checkout_while_the_order_is_pending_returns_that_order_and_its_page()
     {
         var course = await PaidCourseAsync(40);
