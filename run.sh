@@ -37,6 +37,17 @@ if grep -Eq '"Google__Authority": *"https?://(127\.0\.0\.1|localhost)' local.set
   log "OpenID Connect stand-in started (log: .local/logs/oidc-standin.log)"
 fi
 
+# Payments go to a local stand-in for Stripe while the settings point at loopback (the default); it delivers its
+# signed webhooks to this app's port.
+if grep -Eq '"Stripe__ApiBase": *"https?://(127\.0\.0\.1|localhost)' local.settings.json; then
+  dotnet build tools/StripeStandIn -nologo -clp:ErrorsOnly -v:q
+  dotnet run --project tools/StripeStandIn --no-build -- --settings "$REPO_ROOT/local.settings.json" \
+    --webhook-url "http://localhost:$PORT/api/payments/stripe/webhook" >"$LOCAL_DIR/logs/stripe-standin.log" 2>&1 &
+  stripe_standin=$!
+  trap 'kill ${standin:-} ${stripe_standin:-} 2>/dev/null' EXIT
+  log "Stripe stand-in started (log: .local/logs/stripe-standin.log)"
+fi
+
 if command -v func >/dev/null 2>&1; then
   log "serving with Azure Functions Core Tools on http://localhost:$PORT"
   cd src/Functions && func start --port "$PORT"

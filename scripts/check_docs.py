@@ -18,6 +18,7 @@ WALKTHROUGHS = [
     "README.md",
     "src/Functions/Features/Ingestion/README.md",
     "docs/try-it.md",
+    "src/Functions/Features/Payments/README.md",
     "src/Functions/Features/Tutors/README.md",
     "src/Functions/Features/ColdCalls/README.md",
     "src/Functions/Features/ContentAdmin/README.md",

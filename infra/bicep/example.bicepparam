@@ -3,6 +3,7 @@
 //   export GOOGLE_CLIENT_SECRET=... AUTH_SIGNING_KEY=$(openssl rand -base64 48)
 // The PostgreSQL Entra administrator (who runs the migrations) is you:
 //   export PG_ADMIN_OBJECT_ID=$(az ad signed-in-user show --query id -o tsv) PG_ADMIN_NAME=$(az ad signed-in-user show --query userPrincipalName -o tsv)
+//   export STRIPE_SECRET_KEY=sk_test_... STRIPE_WEBHOOK_SECRET=whsec_...   # Stripe test mode keys, or live ones
 //   az deployment group create -g <resource-group> -f infra/bicep/main.bicep -p infra/bicep/example.bicepparam
 using 'main.bicep'
 
@@ -16,6 +17,8 @@ param postgresEntraAdminName = readEnvironmentVariable('PG_ADMIN_NAME')
 // Password mode instead (the app signs in as the server administrator; the password goes to Key Vault):
 // param postgresAuthentication = 'Password'
 // param postgresAdminPassword = readEnvironmentVariable('POSTGRES_ADMIN_PASSWORD')
+param stripeSecretKey = readEnvironmentVariable('STRIPE_SECRET_KEY')
+param stripeWebhookSecret = readEnvironmentVariable('STRIPE_WEBHOOK_SECRET')
 
 // Optional, with their defaults:
 param maximumInstanceCount = 10

@@ -96,6 +96,30 @@ param googleClientSecret string
 @description('Callback registered at Google; empty = <API base URL>/api/auth/google/callback.')
 param googleCallbackUrl string = ''
 
+// ---------------------------------------------------------------- payments (Stripe)
+
+@description('Stripe secret API key (sk_live_... or, for test mode, sk_test_...; stored in Key Vault).')
+@secure()
+@minLength(1)
+param stripeSecretKey string
+
+@description('Signing secret (whsec_...) of the Stripe webhook endpoint <API base URL>/api/payments/stripe/webhook (stored in Key Vault).')
+@secure()
+@minLength(1)
+param stripeWebhookSecret string
+
+@description('Frontend page a paid checkout returns to ({ORDER_ID} and {CHECKOUT_SESSION_ID} are filled in); empty = <first frontend origin>/orders/{ORDER_ID}?checkout=success.')
+param stripeSuccessUrl string = ''
+
+@description('Frontend page a learner who leaves the payment page returns to; empty = <first frontend origin>/orders/{ORDER_ID}?checkout=cancelled.')
+param stripeCancelUrl string = ''
+
+@description('How long a Stripe Checkout page stays open (d.hh:mm:ss; Stripe accepts 30 minutes to 24 hours).')
+param stripeSessionLifetime string = '01:00:00'
+
+@description('NCRONTAB (6 fields, UTC) of ReconcileOrders: repairs orders without a payment page and expires lapsed ones.')
+param paymentReconcileSchedule string = '0 */5 * * * *'
+
 // ---------------------------------------------------------------- timers
 
 @description('NCRONTAB (6 fields, UTC) of ExpireRefreshSessions.')
@@ -401,6 +425,8 @@ module keyVault 'modules/keyvault.bicep' = {
       : ''
     authSigningKey: authSigningKey
     googleClientSecret: googleClientSecret
+    stripeSecretKey: stripeSecretKey
+    stripeWebhookSecret: stripeWebhookSecret
     embeddingsApiKey: embeddingsAzureOpenAIApiKey
     chatModelApiKey: chatModelApiKey
   }
@@ -483,6 +509,17 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Google__ClientSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.googleClientSecretUri})'
     Google__CallbackUrl: empty(googleCallbackUrl) ? '${apiBase}/api/auth/google/callback' : googleCallbackUrl
     Google__AllowedRedirectOrigins: join(origins, ',')
+
+    // The real Stripe (an empty API base); the keys are Key Vault references, never values in settings.
+    Stripe__ApiBase: ''
+    Stripe__SecretKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.stripeSecretKeyUri})'
+    Stripe__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.stripeWebhookSecretUri})'
+    Stripe__SuccessUrl: empty(stripeSuccessUrl) ? '${origins[0]}/orders/{ORDER_ID}?checkout=success' : stripeSuccessUrl
+    Stripe__CancelUrl: empty(stripeCancelUrl) ? '${origins[0]}/orders/{ORDER_ID}?checkout=cancelled' : stripeCancelUrl
+    Stripe__SessionLifetime: stripeSessionLifetime
+    Stripe__WebhookToleranceSeconds: '300'
+    Stripe__SessionRepairDelay: '00:01:00'
+    PaymentReconcileSchedule: paymentReconcileSchedule
 
     SessionExpirySchedule: sessionExpirySchedule
     Http__MaxRequestBodyBytes: string(httpMaxRequestBodyBytes)

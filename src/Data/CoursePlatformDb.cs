@@ -67,6 +67,7 @@ public static class CoursePlatformDb
         npgsql.MapEnum<EnrollmentStatus>("enrollment_status");
         npgsql.MapEnum<TutorApplicationStatus>("tutor_application_status");
         npgsql.MapEnum<IngestionStatus>("ingestion_status");
+        npgsql.MapEnum<OrderStatus>("order_status");
     }
 
     public static CoursePlatformDbContext CreateContext(string connectionString) =>

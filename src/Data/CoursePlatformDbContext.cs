@@ -49,6 +49,11 @@ public class CoursePlatformDbContext(DbContextOptions<CoursePlatformDbContext> o
     public DbSet<Enrollment> Enrollments => Set<Enrollment>();
     public DbSet<CartLine> CartLines => Set<CartLine>();
     public DbSet<CartItem> CartItems => Set<CartItem>();
+    // Payments
+    public DbSet<Order> Orders => Set<Order>();
+    public DbSet<OrderLine> OrderLines => Set<OrderLine>();
+    public DbSet<OrderEvent> OrderEvents => Set<OrderEvent>();
+    public DbSet<ProcessedPaymentEvent> ProcessedPaymentEvents => Set<ProcessedPaymentEvent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -26,3 +26,6 @@ public enum EnrollmentStatus { Active, PendingPayment }
 public enum TutorApplicationStatus { Pending, Approved, Rejected }
 
 public enum IngestionStatus { Queued, Running, Succeeded, Failed }
+
+/// <summary>An order: <c>pending</c> until the provider settles it as paid, or it is cancelled (payment failed), expired or refunded.</summary>
+public enum OrderStatus { Pending, Paid, Cancelled, Expired, Refunded }

@@ -11,6 +11,7 @@ using CoursePlatform.Functions.Features.Enrollments;
 using CoursePlatform.Functions.Features.Health;
 using CoursePlatform.Functions.Features.Ingestion;
 using CoursePlatform.Functions.Features.Lessons;
+using CoursePlatform.Functions.Features.Payments;
 using CoursePlatform.Functions.Features.Personas;
 using CoursePlatform.Functions.Features.Progress;
 using CoursePlatform.Functions.Features.Quizzes;
@@ -69,6 +70,7 @@ public static class AppComposition
         services.AddProgress();
         services.AddQuizzes();
         services.AddCart();
+        services.AddPayments();
         services.AddSearch();
         services.AddIngestion();
         services.AddAiTutor();

@@ -26,6 +26,8 @@ public static class BicepCli
         ["POSTGRES_ADMIN_PASSWORD"] = "placeholder-Password-1",
         ["PG_ADMIN_OBJECT_ID"] = "00000000-0000-0000-0000-000000000001",
         ["PG_ADMIN_NAME"] = "deployer@example.com",
+        ["STRIPE_SECRET_KEY"] = "sk_test_placeholder",
+        ["STRIPE_WEBHOOK_SECRET"] = "whsec_placeholder",
     };
 
     public static string ExecutablePath

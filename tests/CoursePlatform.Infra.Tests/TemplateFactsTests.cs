@@ -112,7 +112,7 @@ public sealed partial class TemplateFactsTests(CompiledTemplate compiled) : ICla
         var vault = compiled.OnlyOfType("Microsoft.KeyVault/vaults");
         Assert.True((bool?)vault["properties"]!["enableRbacAuthorization"]);
         var secretNames = compiled.ResourcesOfType("Microsoft.KeyVault/vaults/secrets").Select(s => (string?)s["name"] ?? "").ToList();
-        foreach (var name in new[] { "auth-signing-key", "google-client-secret" })
+        foreach (var name in new[] { "auth-signing-key", "google-client-secret", "stripe-secret-key", "stripe-webhook-secret" })
             Assert.Contains(secretNames, n => n.Contains(name, StringComparison.Ordinal));
     }
 
@@ -120,7 +120,7 @@ public sealed partial class TemplateFactsTests(CompiledTemplate compiled) : ICla
     public void Secret_parameters_are_secure_and_never_output()
     {
         var parameters = compiled.Template["parameters"]!.AsObject();
-        string[] secrets = ["authSigningKey", "googleClientSecret", "postgresAdminPassword", "embeddingsAzureOpenAIApiKey", "chatModelApiKey"];
+        string[] secrets = ["authSigningKey", "googleClientSecret", "postgresAdminPassword", "embeddingsAzureOpenAIApiKey", "chatModelApiKey", "stripeSecretKey", "stripeWebhookSecret"];
         foreach (var name in secrets)
         {
             Assert.Equal("securestring", (string?)parameters[name]!["type"]);

@@ -27,6 +27,14 @@ param authSigningKey string
 @secure()
 param googleClientSecret string
 
+@description('Stripe secret API key.')
+@secure()
+param stripeSecretKey string
+
+@description('Signing secret of the Stripe webhook endpoint.')
+@secure()
+param stripeWebhookSecret string
+
 @description('Optional Azure OpenAI key for embeddings; empty stores no secret (the managed identity is used).')
 @secure()
 param embeddingsApiKey string
@@ -82,6 +90,24 @@ resource googleSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
   }
 }
 
+resource stripeKeySecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
+  parent: vault
+  name: 'stripe-secret-key'
+  properties: {
+    value: stripeSecretKey
+    contentType: 'text/plain'
+  }
+}
+
+resource stripeWebhookSecretResource 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
+  parent: vault
+  name: 'stripe-webhook-secret'
+  properties: {
+    value: stripeWebhookSecret
+    contentType: 'text/plain'
+  }
+}
+
 var embeddingsSecretName = 'embeddings-azure-openai-api-key'
 
 resource embeddingsSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (!empty(embeddingsApiKey)) {
@@ -113,6 +139,8 @@ output keyVaultUri string = vault.properties.vaultUri
 output databaseConnectionStringUri string = '${vault.properties.vaultUri}secrets/${databaseSecretName}'
 output authSigningKeyUri string = signingKeySecret.properties.secretUri
 output googleClientSecretUri string = googleSecret.properties.secretUri
+output stripeSecretKeyUri string = stripeKeySecret.properties.secretUri
+output stripeWebhookSecretUri string = stripeWebhookSecretResource.properties.secretUri
 // Only meaningful when an embeddings key was given (the secret exists only then).
 output embeddingsApiKeyUri string = '${vault.properties.vaultUri}secrets/${embeddingsSecretName}'
 // Only meaningful when a chat model key was given.

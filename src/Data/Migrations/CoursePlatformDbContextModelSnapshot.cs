@@ -29,6 +29,7 @@ namespace CoursePlatform.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "enrollment_source", new[] { "admin", "checkout", "cohort", "free" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "enrollment_status", new[] { "active", "pending_payment" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "ingestion_status", new[] { "failed", "queued", "running", "succeeded" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "order_status", new[] { "cancelled", "expired", "paid", "pending", "refunded" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "progress_status", new[] { "completed", "in_progress", "not_started" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "study_persona", new[] { "adventure", "cooking", "normal", "sports" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "tutor_application_status", new[] { "approved", "pending", "rejected" });
@@ -1134,6 +1135,191 @@ namespace CoursePlatform.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("CoursePlatform.Data.Model.Order", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(10, 2)
+                        .HasColumnType("numeric(10,2)")
+                        .HasColumnName("amount");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancelled_at");
+
+                    b.Property<string>("CheckoutUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("checkout_url");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset?>("PaidAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paid_at");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("ProviderPaymentId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("provider_payment_id");
+
+                    b.Property<string>("ProviderSessionId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("provider_session_id");
+
+                    b.Property<DateTimeOffset?>("RefundedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refunded_at");
+
+                    b.Property<DateTimeOffset?>("SessionExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("session_expires_at");
+
+                    b.Property<OrderStatus>("Status")
+                        .HasColumnType("order_status")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_orders");
+
+                    b.HasIndex("ProviderPaymentId")
+                        .HasDatabaseName("ix_orders_provider_payment_id");
+
+                    b.HasIndex("ProviderSessionId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_orders_provider_session_id");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_orders_status_created_at");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_orders_user_id_created_at");
+
+                    b.ToTable("orders", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_orders_amount", "amount > 0");
+                        });
+                });
+
+            modelBuilder.Entity("CoursePlatform.Data.Model.OrderEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("detail");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("ProviderEventId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("provider_event_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_order_events");
+
+                    b.HasIndex("OrderId", "CreatedAt")
+                        .HasDatabaseName("ix_order_events_order_id_created_at");
+
+                    b.ToTable("order_events", (string)null);
+                });
+
+            modelBuilder.Entity("CoursePlatform.Data.Model.OrderLine", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CourseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("course_id");
+
+                    b.Property<string>("CourseName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("course_name");
+
+                    b.Property<string>("CourseSlug")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("course_slug");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<decimal>("Price")
+                        .HasPrecision(10, 2)
+                        .HasColumnType("numeric(10,2)")
+                        .HasColumnName("price");
+
+                    b.HasKey("Id")
+                        .HasName("pk_order_lines");
+
+                    b.HasIndex("CourseId")
+                        .HasDatabaseName("ix_order_lines_course_id");
+
+                    b.HasIndex("OrderId", "CourseId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_order_lines_order_id_course_id");
+
+                    b.ToTable("order_lines", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_order_lines_price", "price > 0");
+                        });
+                });
+
             modelBuilder.Entity("CoursePlatform.Data.Model.PageContent", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1219,6 +1405,35 @@ namespace CoursePlatform.Data.Migrations
 
                             t.HasCheckConstraint("ck_password_setup_tokens_hash_length", "octet_length(token_hash) = 32");
                         });
+                });
+
+            modelBuilder.Entity("CoursePlatform.Data.Model.ProcessedPaymentEvent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("processed_at");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_processed_payment_events");
+
+                    b.ToTable("processed_payment_events", (string)null);
                 });
 
             modelBuilder.Entity("CoursePlatform.Data.Model.QuizAttempt", b =>
@@ -2459,6 +2674,51 @@ namespace CoursePlatform.Data.Migrations
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("CoursePlatform.Data.Model.Order", b =>
+                {
+                    b.HasOne("CoursePlatform.Data.Model.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_orders_users_user_id");
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("CoursePlatform.Data.Model.OrderEvent", b =>
+                {
+                    b.HasOne("CoursePlatform.Data.Model.Order", "Order")
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_events_orders_order_id");
+
+                    b.Navigation("Order");
+                });
+
+            modelBuilder.Entity("CoursePlatform.Data.Model.OrderLine", b =>
+                {
+                    b.HasOne("CoursePlatform.Data.Model.Course", "Course")
+                        .WithMany()
+                        .HasForeignKey("CourseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_lines_courses_course_id");
+
+                    b.HasOne("CoursePlatform.Data.Model.Order", "Order")
+                        .WithMany("Lines")
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_lines_orders_order_id");
+
+                    b.Navigation("Course");
+
+                    b.Navigation("Order");
+                });
+
             modelBuilder.Entity("CoursePlatform.Data.Model.PasswordSetupToken", b =>
                 {
                     b.HasOne("CoursePlatform.Data.Model.User", "User")
@@ -2710,6 +2970,11 @@ namespace CoursePlatform.Data.Migrations
             modelBuilder.Entity("CoursePlatform.Data.Model.Course", b =>
                 {
                     b.Navigation("Topics");
+                });
+
+            modelBuilder.Entity("CoursePlatform.Data.Model.Order", b =>
+                {
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("CoursePlatform.Data.Model.QuizQuestion", b =>

@@ -26,6 +26,7 @@ public sealed partial class FeatureGraphTests
         ("Enrollments", "Cohorts"),    // cohort-gated enrolment
         ("Health", "Ingestion"),       // the content container it probes
         ("Lessons", "Progress"),       // module gating of a lesson
+        ("Payments", "Cart"),          // the checkout gateway it implements
         ("Quizzes", "Progress"),       // module gating and results
         ("Search", "Ingestion"),       // the chunk store
         ("Tutors", "Auth"),            // accounts of approved tutors

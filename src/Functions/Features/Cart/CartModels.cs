@@ -54,11 +54,12 @@ public sealed record CourseRefDto(Guid CourseId, string CourseSlug);
 /// <summary>
 /// What checkout did: <c>Enrollments</c> it created (active and pending payment), the <c>Pending</c> payments
 /// among them, <c>PriceChanges</c> of the lines it charged, <c>Refused</c> lines (kept in the cart) and lines
-/// the learner <c>AlreadyEnrolled</c> in (removed).
+/// the learner <c>AlreadyEnrolled</c> in (removed), and the <c>Orders</c> the pending payments belong to, each with
+/// its <c>checkoutUrl</c> (one per currency; empty when the gateway settles nothing remotely).
 /// </summary>
 public sealed record CheckoutResult(
     IReadOnlyList<EnrollmentDto> Enrollments, IReadOnlyList<PriceChangeDto> PriceChanges, IReadOnlyList<PendingPaymentDto> Pending,
-    IReadOnlyList<RefusedLineDto> Refused, IReadOnlyList<CourseRefDto> AlreadyEnrolled);
+    IReadOnlyList<RefusedLineDto> Refused, IReadOnlyList<CourseRefDto> AlreadyEnrolled, IReadOnlyList<CheckoutOrderDto> Orders);
 
 public static class RefusalReasons
 {

@@ -47,9 +47,13 @@ public sealed class CheckoutService(
         await db.CartLines.Where(l => done.Contains(l.Id)).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
+        // The provider's payment pages are made only now that the orders are committed: a crash before this leaves
+        // orders without a page, which the gateway's own repair completes; never a page without an order.
+        var orders = await payments.StartAsync(userId, [.. result.Pending.Select(p => p.PaymentReference).OfType<string>().Distinct()], cancellationToken);
+
         logger.LogInformation("Checkout by {UserId}: {Lines} lines, {Enrolled} enrolled, {Pending} pending payment, {Refused} refused, {Owned} already enrolled",
             userId, lines.Count, result.Enrollments.Count, result.Pending.Count, result.Refused.Count, result.AlreadyEnrolled.Count);
-        return new CheckoutResult(result.Enrollments, result.PriceChanges, result.Pending, result.Refused, result.AlreadyEnrolled);
+        return new CheckoutResult(result.Enrollments, result.PriceChanges, result.Pending, result.Refused, result.AlreadyEnrolled, orders);
     }
 
     /// <summary>Settles one line into <paramref name="result"/>; true when the line leaves the cart.</summary>
@@ -110,13 +114,13 @@ public sealed class CheckoutService(
 
     /// <summary>
     /// Charges an open course at today's price whatever the line's snapshot says (a difference is reported). Inside
-    /// the transaction, which suits the local default; a remote gateway would need an order table and an outbox.
+    /// the transaction: a remote gateway records an order here and opens the provider's page after the commit.
     /// </summary>
     private Task<PaymentResult> ChargeAsync(Guid userId, CartLine line, ResolvedCourse course, Builder result, CancellationToken cancellationToken)
     {
         if (line.UnitPrice != course.Price || line.Currency != course.Currency)
             result.PriceChanges.Add(new PriceChangeDto(course.Id, course.Slug, line.UnitPrice, line.Currency, course.Price, course.Currency));
-        return payments.ChargeAsync(new PaymentRequest(userId, course.Id, course.Price, course.Currency), cancellationToken);
+        return payments.ChargeAsync(new PaymentRequest(userId, course.Id, course.Price, course.Currency, course.Slug, course.Name), cancellationToken);
     }
 
     /// <summary>The lists of the response as checkout fills them.</summary>

@@ -119,6 +119,14 @@ public static class ProblemCodes
     public static readonly ProblemCode MessageNotDeletable = new("message_not_deletable", HttpStatusCode.Conflict, "Message not deletable",
         "A root response (it opened the thread to its author, who must not answer again after reading), a message with replies, or a hidden one, stays.");
 
+    // Payments.
+    public static readonly ProblemCode WebhookSignatureInvalid = new("webhook_signature_invalid", HttpStatusCode.BadRequest, "Webhook signature invalid",
+        "The `Stripe-Signature` header does not verify the payload with the endpoint secret, or its timestamp is outside the tolerance.");
+    public static readonly ProblemCode OrderNotRefundable = new("order_not_refundable", HttpStatusCode.Conflict, "Order not refundable",
+        "Only a paid order can be refunded (a pending, cancelled or expired one took no money), or the provider refused the refund.");
+    public static readonly ProblemCode PaymentProviderUnavailable = new("payment_provider_unavailable", HttpStatusCode.ServiceUnavailable, "Payment provider unavailable",
+        "The payment provider could not be reached; nothing was changed; retry after `Retry-After` seconds.");
+
     // Tutor applications.
     public static readonly ProblemCode ApplicationPending = new("application_pending", HttpStatusCode.Conflict, "Application pending",
         "An application for this email is already waiting for review.");

@@ -1,0 +1,106 @@
+using System.Globalization;
+using CoursePlatform.Data.Model;
+using Microsoft.Extensions.Options;
+using Stripe;
+using Stripe.Checkout;
+
+namespace CoursePlatform.Functions.Features.Payments;
+
+/// <summary>
+/// The calls the app makes to Stripe, through Stripe.net, pointed at <see cref="StripeOptions.ApiBase"/> (the stand-in
+/// locally). Every write carries an idempotency key derived from the order, so a retry, a repair and a concurrent call
+/// all get the one session (or refund) Stripe made the first time.
+/// </summary>
+public sealed class StripeCheckout
+{
+    private readonly IStripeClient client;
+    private readonly StripeOptions options;
+
+    public StripeCheckout(IOptions<StripeOptions> options, IHttpClientFactory httpClients)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(httpClients);
+        this.options = options.Value;
+        var http = new SystemNetHttpClient(httpClients.CreateClient(nameof(StripeCheckout)), maxNetworkRetries: 2);
+        client = new StripeClient(this.options.SecretKey, httpClient: http,
+            apiBase: string.IsNullOrWhiteSpace(this.options.ApiBase) ? null : this.options.ApiBase.TrimEnd('/'));
+    }
+
+    /// <summary>
+    /// The Checkout Session of <paramref name="order"/>: one line item per course from the snapshots, the order id as
+    /// client_reference_id and metadata, expiring <see cref="StripeOptions.SessionLifetime"/> after the order was made
+    /// (derived from the order, not the clock, so a retried request has the very same parameters its key was first used with).
+    /// </summary>
+    public Task<Session> CreateSessionAsync(Order order, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        var orderId = order.Id.ToString();
+        var metadata = new Dictionary<string, string> { ["order_id"] = orderId };
+        var create = new SessionCreateOptions
+        {
+            Mode = "payment",
+            ClientReferenceId = orderId,
+            Metadata = metadata,
+            PaymentIntentData = new SessionPaymentIntentDataOptions { Metadata = metadata },
+            LineItems = [.. order.Lines.OrderBy(l => l.CourseSlug, StringComparer.Ordinal).Select(l => new SessionLineItemOptions
+            {
+                Quantity = 1,
+                PriceData = new SessionLineItemPriceDataOptions
+                {
+                    Currency = l.Currency.ToLowerInvariant(),
+                    UnitAmount = Money.ToMinorUnits(l.Price, l.Currency),
+                    ProductData = new SessionLineItemPriceDataProductDataOptions
+                    {
+                        Name = l.CourseName,
+                        Metadata = new Dictionary<string, string> { ["course_id"] = l.CourseId.ToString() },
+                    },
+                },
+            })],
+            SuccessUrl = Fill(options.SuccessUrl, orderId),
+            CancelUrl = Fill(options.CancelUrl, orderId),
+            ExpiresAt = (order.CreatedAt + options.SessionLifetime).UtcDateTime,
+        };
+        return new SessionService(client).CreateAsync(create, Key($"order-{orderId}-session"), cancellationToken);
+    }
+
+    public Task<Session> GetSessionAsync(string sessionId, CancellationToken cancellationToken) =>
+        new SessionService(client).GetAsync(sessionId, cancellationToken: cancellationToken);
+
+    /// <summary>Closes an open session so it can no longer be paid (Stripe then sends <c>checkout.session.expired</c>).</summary>
+    public Task<Session> ExpireSessionAsync(string sessionId, CancellationToken cancellationToken) =>
+        new SessionService(client).ExpireAsync(sessionId, null, Key($"expire-{sessionId}"), cancellationToken);
+
+    /// <summary>A full refund of the order's payment; the key makes a second click (or a retry) the same refund.</summary>
+    public Task<Refund> RefundAsync(Order order, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        var refund = new RefundCreateOptions
+        {
+            PaymentIntent = order.ProviderPaymentId,
+            Metadata = new Dictionary<string, string> { ["order_id"] = order.Id.ToString() },
+        };
+        return new RefundService(client).CreateAsync(refund, Key($"order-{order.Id}-refund"), cancellationToken);
+    }
+
+    private static RequestOptions Key(string key) => new() { IdempotencyKey = key };
+
+    // {CHECKOUT_SESSION_ID} is Stripe's own placeholder and stays for Stripe to fill.
+    private static string Fill(string url, string orderId) => url.Replace("{ORDER_ID}", orderId, StringComparison.Ordinal);
+}
+
+/// <summary>Amounts as Stripe counts them: integers in the currency's smallest unit.</summary>
+public static class Money
+{
+    // https://docs.stripe.com/currencies#zero-decimal and #three-decimal
+    private static readonly HashSet<string> ZeroDecimal = new(StringComparer.OrdinalIgnoreCase)
+        { "BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF" };
+    private static readonly HashSet<string> ThreeDecimal = new(StringComparer.OrdinalIgnoreCase) { "BHD", "JOD", "KWD", "OMR", "TND" };
+
+    public static long ToMinorUnits(decimal amount, string currency) =>
+        decimal.ToInt64(decimal.Round(amount * Factor(currency), 0, MidpointRounding.AwayFromZero));
+
+    public static string Format(long minor, string currency) =>
+        (minor / (decimal)Factor(currency)).ToString(CultureInfo.InvariantCulture) + " " + currency.ToUpperInvariant();
+
+    private static int Factor(string currency) => ZeroDecimal.Contains(currency) ? 1 : ThreeDecimal.Contains(currency) ? 1000 : 100;
+}
