@@ -987,7 +987,7 @@ namespace CoursePlatform.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
-                    b.Property<TutorPersona>("PersonaKey")
+                    b.Property<LearnerPersona>("PersonaKey")
                         .HasColumnType("tutor_persona")
                         .HasColumnName("persona_key");
 
@@ -1880,7 +1880,7 @@ namespace CoursePlatform.Data.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("payload");
 
-                    b.Property<TutorPersona?>("PersonaKey")
+                    b.Property<LearnerPersona?>("PersonaKey")
                         .HasColumnType("tutor_persona")
                         .HasColumnName("persona_key");
 
