@@ -3,6 +3,7 @@ using System.Text.Json;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Courses;
+using CoursePlatform.Functions.Infrastructure.Audit;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,7 @@ namespace CoursePlatform.Functions.Features.Cohorts;
 /// Admin management of cohorts, their allowlists and batch project briefs. The functions admit admins
 /// only (<c>RequireAdmin</c>); the service holds the cohort rules.
 /// </summary>
-public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolver courses, TimeProvider time)
+public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolver courses, AuditScope audit, TimeProvider time)
 {
     /// <summary>Most allowlist entries accepted in one request (the body size limit applies as well).</summary>
     public const int MaxMembersPerRequest = 10_000;
@@ -216,6 +217,7 @@ public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolve
         await RequireCohortAsync(cohortId, cancellationToken);
         var array = emails.ToArray();
         var removed = await db.CohortMembers.Where(m => m.CohortId == cohortId && array.Contains(m.Email)).ExecuteDeleteAsync(cancellationToken);
+        if (removed == 0) audit.NothingChanged();
         return new RemoveMembersResult(list.Count, removed);
     }
 

@@ -2,6 +2,7 @@ using CoursePlatform.Functions.Courses;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Cohorts;
+using CoursePlatform.Functions.Infrastructure.Audit;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
@@ -18,7 +19,7 @@ namespace CoursePlatform.Functions.Features.ColdCalls;
 /// reply, and hide messages (a hidden message and the replies under it disappear for learners and stay for staff
 /// with who hid it and when).
 /// </summary>
-public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess access, CohortMembership membership, TimeProvider time)
+public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess access, CohortMembership membership, AuditScope audit, TimeProvider time)
 {
     public const int MaxContentLength = 4000;
 
@@ -134,9 +135,12 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
     public async Task<ColdCallMessageDto> SetHiddenAsync(Caller caller, Guid messageId, bool hidden, CancellationToken cancellationToken)
     {
         var message = await db.ColdCallMessages.AsNoTracking().Where(m => m.Id == messageId)
-            .Select(m => new { m.PromptId, m.Prompt.Topic.CourseId }).SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("message");
+            .Select(m => new { m.PromptId, m.Prompt.Topic.CourseId, m.UserId, m.ParentId, m.HiddenAt }).SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("message");
         await access.RequireTutorOfAsync(caller, message.CourseId, cancellationToken);
         var now = time.GetUtcNow();
+        // Staff moderation of someone's words (or of a staff reply) is on the audit trail, like an admin write.
+        if ((message.HiddenAt is not null) == hidden) audit.NothingChanged();
+        else audit.Changed("cold_call_message", messageId, new { hidden = !hidden, authorId = message.UserId, message.ParentId }, new { hidden, authorId = message.UserId, message.ParentId });
         await db.ColdCallMessages.Where(m => m.Id == messageId).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.HiddenAt, m => hidden ? (m.HiddenAt ?? now) : null)
             .SetProperty(m => m.HiddenById, m => hidden ? (m.HiddenById ?? caller.UserId) : null), cancellationToken);

@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Ingestion;
@@ -65,7 +66,7 @@ public sealed class CourseAdminService(CoursePlatformDbContext db, CourseResolve
         if (enrollments > 0) throw Held(enrollments);
         try
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
             await db.CartLines.Where(l => l.CourseId == id).ExecuteDeleteAsync(cancellationToken);
             await db.Courses.Where(c => c.Id == id).ExecuteDeleteAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -75,7 +76,8 @@ public sealed class CourseAdminService(CoursePlatformDbContext db, CourseResolve
             throw Held(null);
         }
         audit.Changed("course", id, before, null);
-        await DeleteUploadsAsync(id, cancellationToken);
+        // Files go only once the deletion and its audit row committed: a rolled-back deletion keeps its course's files.
+        await audit.AfterCommitAsync(ct => DeleteUploadsAsync(id, ct), cancellationToken);
     }
 
     /// <summary>The course's folder of the content container (<c>{courseId}/...</c>): its decks and transcripts.</summary>

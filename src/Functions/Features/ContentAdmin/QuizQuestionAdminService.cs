@@ -1,3 +1,4 @@
+using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Progress;
@@ -42,7 +43,7 @@ public sealed class QuizQuestionAdminService(CoursePlatformDbContext db, CourseR
             ?? throw ProblemException.NotFound("quiz question");
         await ValidateAsync(courseId, request, cancellationToken);
         var before = await GetAsync(questionId, cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
         db.QuizOptions.RemoveRange(question.Options);
         await db.SaveChangesAsync(cancellationToken); // display orders are unique per question: old options go first
         Apply(question, request);
@@ -57,7 +58,11 @@ public sealed class QuizQuestionAdminService(CoursePlatformDbContext db, CourseR
     {
         var courseId = (await courses.ResolveAsync(courseKey, cancellationToken)).Id;
         var before = await Project(db.QuizQuestions.Where(q => q.Id == questionId && q.CourseId == courseId)).SingleOrDefaultAsync(cancellationToken);
-        if (before is null) return;
+        if (before is null)
+        {
+            audit.NothingChanged();
+            return;
+        }
         await db.QuizQuestions.Where(q => q.Id == questionId).ExecuteDeleteAsync(cancellationToken);
         audit.Changed("quiz_question", questionId, before, null);
     }

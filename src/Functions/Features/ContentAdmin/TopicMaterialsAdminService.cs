@@ -57,7 +57,11 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
     public async Task DeleteSuggestionAsync(Guid topicId, Guid suggestionId, CancellationToken cancellationToken)
     {
         var suggestion = await db.TopicPromptSuggestions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == suggestionId && s.TopicId == topicId, cancellationToken);
-        if (suggestion is null) return;
+        if (suggestion is null)
+        {
+            audit.NothingChanged();
+            return;
+        }
         await db.TopicPromptSuggestions.Where(s => s.Id == suggestionId).ExecuteDeleteAsync(cancellationToken);
         audit.Changed("prompt_suggestion", suggestionId, Dto(suggestion), null);
     }
@@ -132,7 +136,11 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
     public async Task DeleteColdCallPromptAsync(Guid topicId, Guid promptId, CancellationToken cancellationToken)
     {
         var before = await ProjectPrompts(db.ColdCallPrompts.Where(p => p.Id == promptId && p.TopicId == topicId)).SingleOrDefaultAsync(cancellationToken);
-        if (before is null) return;
+        if (before is null)
+        {
+            audit.NothingChanged();
+            return;
+        }
         var deleted = await db.ColdCallPrompts.Where(p => p.Id == promptId && !db.ColdCallMessages.Any(m => m.PromptId == p.Id)).ExecuteDeleteAsync(cancellationToken);
         if (deleted == 0) throw ProblemException.Conflict($"Learners have posted {before.MessageCount} message(s) on this prompt; edit it instead of deleting it.");
         audit.Changed("cold_call_prompt", promptId, before, null);
@@ -179,7 +187,11 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
     {
         await content.CourseOfTopicAsync(topicId, cancellationToken);
         var exercise = await db.SimulationExercises.AsNoTracking().SingleOrDefaultAsync(s => s.TopicId == topicId, cancellationToken);
-        if (exercise is null) return;
+        if (exercise is null)
+        {
+            audit.NothingChanged();
+            return;
+        }
         await db.SimulationExercises.Where(s => s.Id == exercise.Id).ExecuteDeleteAsync(cancellationToken);
         audit.Changed("simulation", exercise.Id, Dto(exercise), null);
     }

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Infrastructure.Audit;
 using CoursePlatform.Functions.Courses;
@@ -59,7 +60,7 @@ public sealed class SourceService(
     {
         var (courseId, source) = await ResolveAsync(courseKey, path, cancellationToken);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
         var chunkCount = await db.CourseChunks.Where(c => c.CourseId == courseId && c.Source == source).ExecuteDeleteAsync(cancellationToken);
         var blob = await blobs.GetBlobContainerClient(IngestionOptions.Container).GetBlobClient(source).DeleteIfExistsAsync(cancellationToken: cancellationToken);
         if (chunkCount == 0 && !blob.Value) throw ProblemException.NotFound("source");
