@@ -136,7 +136,12 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
     {
         var message = await db.ColdCallMessages.AsNoTracking().Where(m => m.Id == messageId)
             .Select(m => new { m.PromptId, m.Prompt.Topic.CourseId, m.UserId, m.ParentId, m.HiddenAt }).SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("message");
-        await access.RequireTutorOfAsync(caller, message.CourseId, cancellationToken);
+        if (!await access.IsTutorOfAsync(caller, message.CourseId, cancellationToken))
+        {
+            // Access before existence: a message the caller cannot see answers as one that does not exist.
+            await VisibleMessageAsync(caller, messageId, cancellationToken);
+            throw ProblemException.Forbidden("Only the course's tutors and admins may do this.");
+        }
         var now = time.GetUtcNow();
         // Staff moderation of someone's words (or of a staff reply) is on the audit trail, like an admin write.
         if ((message.HiddenAt is not null) == hidden) audit.NothingChanged();
@@ -167,14 +172,18 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
             : "A reply that has replies stays: the thread would lose its middle.", ProblemCodes.MessageNotDeletable);
     }
 
-    /// <summary>Staff (the course's tutor or an admin) or a learner with an active cohort of the course (else 403).</summary>
-    private async Task<(bool IsStaff, Guid? CohortId)> WhoAsync(Caller caller, Guid courseId, bool isPublished, CancellationToken cancellationToken)
+    /// <summary>
+    /// Staff (the course's tutor or an admin) or a learner with an active cohort of the course (else 403). Reached by a
+    /// prompt or message id (<paramref name="hiddenAs"/> set), a caller not enrolled in the course gets that id's 404:
+    /// ids are not public, so an id of another course answers exactly like one that does not exist.
+    /// </summary>
+    private async Task<(bool IsStaff, Guid? CohortId)> WhoAsync(Caller caller, Guid courseId, bool isPublished, CancellationToken cancellationToken, string? hiddenAs = null)
     {
         if (await access.IsTutorOfAsync(caller, courseId, cancellationToken)) return (true, null);
-        if (!isPublished) throw ProblemException.NotFound("topic");
+        if (!isPublished) throw ProblemException.NotFound(hiddenAs ?? "topic");
         var enrolledCohort = await db.Enrollments.AsNoTracking().Where(e => e.UserId == caller.UserId && e.CourseId == courseId && e.Status == EnrollmentStatus.Active)
             .Select(e => new { e.CohortId }).SingleOrDefaultAsync(cancellationToken)
-            ?? throw ProblemException.Forbidden("Enrol in the course to take part in its cold calls.", ProblemCodes.NotEnrolled);
+            ?? throw (hiddenAs is null ? ProblemException.Forbidden("Enrol in the course to take part in its cold calls.", ProblemCodes.NotEnrolled) : ProblemException.NotFound(hiddenAs));
         var matches = await membership.FindAsync(caller.UserId, courseId, enrolledCohort.CohortId, cancellationToken);
         var match = matches.FirstOrDefault(m => m.CohortId == enrolledCohort.CohortId && m.IsActive) ?? matches.FirstOrDefault(m => m.IsActive);
         if (match is null)
@@ -184,12 +193,12 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
         return (false, match.CohortId);
     }
 
-    private async Task<PromptContext> ContextAsync(Caller caller, Guid promptId, CancellationToken cancellationToken)
+    private async Task<PromptContext> ContextAsync(Caller caller, Guid promptId, CancellationToken cancellationToken, string what = "cold-call prompt")
     {
         var prompt = await db.ColdCallPrompts.AsNoTracking().Where(p => p.Id == promptId)
             .Select(p => new { p.Topic.CourseId, p.Topic.Course.IsPublished }).SingleOrDefaultAsync(cancellationToken)
-            ?? throw ProblemException.NotFound("cold-call prompt");
-        var (isStaff, cohortId) = await WhoAsync(caller, prompt.CourseId, prompt.IsPublished, cancellationToken);
+            ?? throw ProblemException.NotFound(what);
+        var (isStaff, cohortId) = await WhoAsync(caller, prompt.CourseId, prompt.IsPublished, cancellationToken, what);
         return new PromptContext(promptId, prompt.CourseId, isStaff, cohortId);
     }
 
@@ -225,7 +234,7 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
     {
         var message = await db.ColdCallMessages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == messageId, cancellationToken)
             ?? throw ProblemException.NotFound("message");
-        var context = await ContextAsync(caller, message.PromptId, cancellationToken);
+        var context = await ContextAsync(caller, message.PromptId, cancellationToken, "message");
         if (context.IsStaff) return message;
         if (message.CohortId != context.CohortId || await UnderHiddenAsync(message.Id, cancellationToken)) throw ProblemException.NotFound("message");
         await RequireOwnRootAsync(caller.UserId, message.PromptId, message.CohortId, cancellationToken);
