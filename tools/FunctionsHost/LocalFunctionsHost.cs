@@ -320,6 +320,8 @@ public static class LocalFunctionsHost
         {
             Console.WriteLine($"Function key (x-functions-key header or ?code=): {keys.FunctionKey}");
         }
+        // /admin/* needs the master key as in Azure; a generated one changes every run, so say it.
+        if (!keys.MasterKeyConfigured) Console.WriteLine($"Master key for /admin/* (x-functions-key header or ?code=; set FunctionsHost:MasterKey to fix it): {keys.MasterKey}");
         Console.WriteLine();
     }
 
