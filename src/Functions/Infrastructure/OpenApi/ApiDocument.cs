@@ -183,7 +183,8 @@ public static partial class ApiDocument
             result.Content = new Dictionary<string, IOpenApiMediaType> { [contentType.Split(';')[0]] = new OpenApiMediaType { Schema = ToSchema(schema, document) } };
         }
         if (responses.Any(r => r.Location))
-            result.Headers = new Dictionary<string, IOpenApiHeader> { ["Location"] = Header("The created resource's URL (path-absolute, under `/api/`).", "string") };
+            result.Headers = new Dictionary<string, IOpenApiHeader> { ["Location"] = Header(response.Status == HttpStatusCode.Accepted
+                ? "The URL to poll for the queued work's status (path-absolute, under `/api/`)." : "The created resource's URL (path-absolute, under `/api/`).", "string") };
         if (response.Status == HttpStatusCode.Found)
             result.Headers = new Dictionary<string, IOpenApiHeader> { ["Location"] = Header("Where the browser goes next.", "string") };
         return result;
@@ -308,6 +309,7 @@ public static partial class ApiDocument
     {
         HttpStatusCode.OK => "OK",
         HttpStatusCode.Created => "Created",
+        HttpStatusCode.Accepted => "Accepted (queued; poll the `Location` URL)",
         HttpStatusCode.NoContent => "No content",
         HttpStatusCode.Found => "Found (a redirect)",
         HttpStatusCode.NotModified => "Not modified (the `If-None-Match` ETag is current)",

@@ -101,6 +101,9 @@ public static class FunctionScanner
                         case nameof(HttpResponses.CreatedAsync):
                             responses.Add(new(HttpStatusCode.Created, called.GetGenericArguments()[0], Location: true));
                             break;
+                        case nameof(HttpResponses.AcceptedAsync):
+                            responses.Add(new(HttpStatusCode.Accepted, called.GetGenericArguments()[0], Location: true));
+                            break;
                         case nameof(HttpResponses.CreatedOrOkAsync):
                             responses.Add(new(HttpStatusCode.Created, called.GetGenericArguments()[0], Location: true));
                             responses.Add(new(HttpStatusCode.OK, called.GetGenericArguments()[0]));
