@@ -1,3 +1,4 @@
+using CoursePlatform.Functions.Infrastructure;
 using System.Globalization;
 using System.Text.Json;
 using CoursePlatform.Data;
@@ -228,6 +229,11 @@ public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolve
         ArgumentNullException.ThrowIfNull(request);
         var batchNo = ParseBatchNo(batchNoText);
         RequestBody.Validate(request);
+        // The description and notes are markdown the cohort's learners see: no raw HTML, links http(s) only.
+        var errors = new Dictionary<string, string[]>();
+        foreach (var (field, text) in new[] { ("title", request.Title), ("tagline", request.Tagline), ("description", request.Description), ("notes", request.Notes) })
+            if (text is not null && SafeMarkdown.Problems(text) is { Count: > 0 } problems) errors[field] = [.. problems];
+        if (errors.Count > 0) throw ProblemException.Validation(errors);
         var brief = new ProjectBrief(request.Title!.Trim(), request.Tagline!.Trim(), request.Description!.Trim(),
             string.IsNullOrWhiteSpace(request.Notes) ? null : request.Notes.Trim());
         await RequireCohortAsync(cohortId, cancellationToken);

@@ -1,3 +1,4 @@
+using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Courses;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
@@ -44,7 +45,8 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
         return [.. prompts.Select(p =>
         {
             var revealed = isStaff || p.Own is not null;
-            return new ColdCallPromptDto(p.Id, p.DisplayOrder, p.Prompt, p.Own, revealed, revealed ? p.Responses : null);
+            // Rows stored before the content rules are served as the rules would have stored them.
+            return new ColdCallPromptDto(p.Id, p.DisplayOrder, SafeMarkdown.Clean(p.Prompt), p.Own, revealed, revealed ? p.Responses : null);
         })];
     }
 

@@ -1,3 +1,4 @@
+using CoursePlatform.Functions.Features.Lessons;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using CoursePlatform.Functions.Infrastructure;
@@ -104,6 +105,11 @@ public sealed class CourseAdminService(CoursePlatformDbContext db, CourseResolve
     {
         var price = request.Price ?? 0;
         if (decimal.Round(price, 2) != price) throw ProblemException.Validation("price", "At most two decimals.");
+        // The description is markdown a catalog page renders: the lesson content rules apply (no raw HTML, http(s) links).
+        var errors = new Dictionary<string, string[]>();
+        ContentRules.ValidateMarkdown(request.Description, "description", errors);
+        if (request.ThumbnailUrl is { Length: > 0 } thumbnail && !ContentRules.IsSafeUrl(thumbnail)) errors["thumbnailUrl"] = ["Must be an absolute http or https URL."];
+        if (errors.Count > 0) throw ProblemException.Validation(errors);
         course.Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim();
         course.Price = price;
         course.Currency = request.Currency ?? "USD";

@@ -1,3 +1,4 @@
+using CoursePlatform.Functions.Features.Lessons;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
@@ -72,6 +73,10 @@ public sealed class QuizQuestionAdminService(CoursePlatformDbContext db, CourseR
         var errors = new Dictionary<string, string[]>();
         var options = request.Options!;
         if (options.Count(o => o.IsCorrect) != 1) errors["options"] = ["Mark exactly one option correct."];
+        // Question, explanation and options are rendered as markdown: the lesson content rules apply.
+        ContentRules.ValidateMarkdown(request.Question, "question", errors);
+        ContentRules.ValidateMarkdown(request.Explanation, "explanation", errors);
+        for (var i = 0; i < options.Count; i++) ContentRules.ValidateMarkdown(options[i].Text, $"options[{i}].text", errors);
         var texts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < options.Count; i++)
             if (!texts.Add(options[i].Text!.Trim())) errors[$"options[{i}].text"] = ["Two options say the same."];
