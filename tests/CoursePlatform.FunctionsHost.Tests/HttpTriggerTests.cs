@@ -117,6 +117,10 @@ public sealed class HttpTriggerTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, nul.StatusCode);
         Assert.Equal("application/problem+json", nul.Content.Headers.ContentType?.MediaType);
         Assert.Contains("\"code\":\"bad_request\"", await nul.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // A NUL in the query is the app's to answer: it arrives as it was sent.
+        using var query = await host.Client.GetAsync($"api/echo/{Guid.NewGuid()}?q=a%00b");
+        Assert.Equal(HttpStatusCode.OK, query.StatusCode);
+        Assert.Equal("?q=a%00b", query.Headers.GetValues("X-Echo-Query").Single());
         // A body that says %00 is left alone, and the next request on the connection is served.
         const string sent = "keep %00 as it is\r\nand here %00 too";
         using var body = await host.Client.PostAsync($"api/echo/{Guid.NewGuid()}", new StringContent(sent));

@@ -10,7 +10,7 @@ namespace CoursePlatform.FunctionsHost.Http;
 /// <summary>
 /// A NUL (<c>%00</c>) in the request target makes Kestrel refuse the request while decoding its path, with a bare 400
 /// that no middleware sees. So that it is answered like every other 400 (problem+json), the connection's bytes are
-/// watched: in an HTTP/1.x request line, <c>%00</c> is rewritten in place to <c>%FF</c> (same length, so Kestrel's
+/// watched: in the path of an HTTP/1.x request line, <c>%00</c> is rewritten in place to <c>%FF</c> (same length, so Kestrel's
 /// positions hold), a byte that is never UTF-8, which Kestrel keeps undecoded; <see cref="RefuseAsync"/> then answers
 /// every request whose raw target holds <c>%FF</c> (a NUL, or bytes that are not UTF-8) with a problem.
 /// </summary>
@@ -84,6 +84,9 @@ public static class NulPathGuard
                         var end = span[i..].IndexOf((byte)'\n');
                         if (end < 0) return;
                         var line = span.Slice(i, end);
+                        // The path only: a NUL in the query reaches the app, which answers it itself.
+                        var query = line.IndexOf((byte)'?');
+                        if (query >= 0) line = line[..query];
                         for (var j = 0; j + 2 < line.Length; j++)
                             if (line[j] == '%' && line[j + 1] == '0' && line[j + 2] == '0') { line[j + 1] = (byte)'F'; line[j + 2] = (byte)'F'; }
                         i += end;
