@@ -54,6 +54,11 @@ if command -v func >/dev/null 2>&1; then
 elif [ -f tools/FunctionsHost/CoursePlatform.FunctionsHost.csproj ]; then
   log "Core Tools (func) not found: serving with the project's local Functions host on http://localhost:$PORT"
   dotnet build tools/FunctionsHost -nologo -clp:ErrorsOnly -v:q
+  # /admin/* needs the master key, as in Azure: one per checkout, kept in .local (git-ignored) for scripts and curl.
+  key_file="$LOCAL_DIR/functions-master-key"
+  [ -s "$key_file" ] || { head -c 30 /dev/urandom | base64 | tr '+/' '-_' >"$key_file"; chmod 600 "$key_file"; }
+  export FunctionsHost__MasterKey="$(cat "$key_file")"
+  log "admin API key (x-functions-key): .local/functions-master-key"
   # A function Azure would refuse (in error) stops the host here rather than being left out quietly. The app runs on
   # Flex Consumption (infra/bicep), whose rules the host applies when WEBSITE_SKU says so, as the platform sets it.
   WEBSITE_SKU="${WEBSITE_SKU:-FlexConsumption}" dotnet run --project tools/FunctionsHost --no-build -- \

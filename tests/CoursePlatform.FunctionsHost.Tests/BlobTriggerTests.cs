@@ -169,6 +169,6 @@ public sealed class BlobTriggerTests : IAsyncLifetime
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
         request.Headers.Add("aeg-event-type", eventType);
-        return await host.Client.SendAsync(request);
+        return await host.AdminClient.SendAsync(request);
     }
 }

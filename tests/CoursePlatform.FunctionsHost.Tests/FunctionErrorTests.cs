@@ -41,10 +41,10 @@ public sealed class FunctionErrorTests : IAsyncLifetime
     [Fact]
     public async Task The_function_status_endpoint_answers_its_errors_as_the_real_host_does()
     {
-        using var status = await host.Client.GetAsync("admin/functions/AdministratorPing/status");
-        using var otherCase = await host.Client.GetAsync("admin/functions/administratorping/status");
-        using var valid = await host.Client.GetAsync("admin/functions/Echo/status");
-        using var unknown = await host.Client.GetAsync("admin/functions/NoSuchFunction/status");
+        using var status = await host.AdminClient.GetAsync("admin/functions/AdministratorPing/status");
+        using var otherCase = await host.AdminClient.GetAsync("admin/functions/administratorping/status");
+        using var valid = await host.AdminClient.GetAsync("admin/functions/Echo/status");
+        using var unknown = await host.AdminClient.GetAsync("admin/functions/NoSuchFunction/status");
 
         Assert.Equal(HttpStatusCode.OK, status.StatusCode);
         Assert.Equal($$"""{"errors":["{{Message}}"]}""", await status.Content.ReadAsStringAsync());
@@ -57,7 +57,7 @@ public sealed class FunctionErrorTests : IAsyncLifetime
     [Fact]
     public async Task The_host_status_lists_the_functions_in_error_apart_from_those_it_runs()
     {
-        using var response = await host.Client.GetAsync("admin/host/status");
+        using var response = await host.AdminClient.GetAsync("admin/host/status");
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 
         Assert.Equal("Running", json.RootElement.GetProperty("state").GetString());
@@ -72,7 +72,7 @@ public sealed class FunctionErrorTests : IAsyncLifetime
     [Fact]
     public async Task The_admin_endpoint_does_not_run_a_function_in_error()
     {
-        using var response = await host.Client.PostAsync("admin/functions/AdministratorPing", new StringContent("{}"));
+        using var response = await host.AdminClient.PostAsync("admin/functions/AdministratorPing", new StringContent("{}"));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.DoesNotContain("Executing 'Functions.AdministratorPing'", host.Output, StringComparison.Ordinal);

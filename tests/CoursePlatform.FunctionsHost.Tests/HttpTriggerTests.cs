@@ -110,6 +110,25 @@ public sealed class HttpTriggerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_nul_in_the_path_is_answered_with_problem_json_and_the_connection_keeps_working()
+    {
+        // Before: Kestrel refused %00 while decoding the path with a bare 400 no middleware saw.
+        using var nul = await host.Client.GetAsync("api/echo/a%00b");
+        Assert.Equal(HttpStatusCode.BadRequest, nul.StatusCode);
+        Assert.Equal("application/problem+json", nul.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("\"code\":\"bad_request\"", await nul.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // A NUL in the query is the app's to answer: it arrives as it was sent.
+        using var query = await host.Client.GetAsync($"api/echo/{Guid.NewGuid()}?q=a%00b");
+        Assert.Equal(HttpStatusCode.OK, query.StatusCode);
+        Assert.Equal("?q=a%00b", query.Headers.GetValues("X-Echo-Query").Single());
+        // A body that says %00 is left alone, and the next request on the connection is served.
+        const string sent = "keep %00 as it is\r\nand here %00 too";
+        using var body = await host.Client.PostAsync($"api/echo/{Guid.NewGuid()}", new StringContent(sent));
+        Assert.Equal(HttpStatusCode.OK, body.StatusCode);
+        Assert.Equal(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sent))), body.Headers.GetValues("X-Echo-Sha256").Single());
+    }
+
+    [Fact]
     public async Task Function_auth_level_needs_the_configured_key()
     {
         using var noKey = await host.Client.GetAsync("api/secure/ping");

@@ -35,7 +35,7 @@ public sealed class TimerTriggerTests : IAsyncLifetime
     {
         Assert.Empty(await fixture.MarkersAsync("timer/ManualTick"));
 
-        using var response = await host.Client.PostAsync("admin/functions/ManualTick", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        using var response = await host.AdminClient.PostAsync("admin/functions/ManualTick", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.True(await Eventually.HoldsAsync(async () => (await fixture.MarkersAsync("timer/ManualTick")).Count >= 1, Wait), host.Output);
@@ -43,9 +43,25 @@ public sealed class TimerTriggerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Admin_endpoints_need_the_master_key_as_in_azure()
+    {
+        // Before: the local host answered /admin/* to anyone (Azure's AdminAuthLevel policy wants the master key).
+        using var anonymous = await host.Client.GetAsync("admin/host/status");
+        using var run = await host.Client.PostAsync("admin/functions/ManualTick", new StringContent("{}"));
+        using var status = await host.Client.GetAsync("admin/functions/ManualTick/status");
+        using var wrong = await host.Client.GetAsync("admin/host/status?code=not-the-key");
+        using var functionKey = await host.Client.GetAsync("admin/host/status?code=fixture-function-key");
+        Assert.All(new[] { anonymous, run, status, wrong, functionKey }, r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
+
+        using var query = await host.Client.GetAsync($"admin/host/status?code={Uri.EscapeDataString(host.MasterKey)}");
+        using var header = await host.AdminClient.GetAsync("admin/functions/ManualTick/status");
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (query.StatusCode, header.StatusCode));
+    }
+
+    [Fact]
     public async Task Admin_endpoint_answers_404_for_an_unknown_function()
     {
-        using var response = await host.Client.PostAsync("admin/functions/NoSuchFunction", new StringContent("{}"));
+        using var response = await host.AdminClient.PostAsync("admin/functions/NoSuchFunction", new StringContent("{}"));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 }

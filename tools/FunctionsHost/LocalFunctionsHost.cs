@@ -39,7 +39,11 @@ public static class LocalFunctionsHost
         {
             kestrel.Limits.MaxRequestBodySize = 100 * 1024 * 1024;
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2);
-            kestrel.ListenAnyIP(port, listen => listen.Protocols = HttpProtocols.Http1);
+            kestrel.ListenAnyIP(port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                NulPathGuard.Use(listen); // a %00 in the path gets problem+json, not Kestrel's bare 400
+            });
         });
         builder.Services.AddGrpc(grpc =>
         {
@@ -84,6 +88,10 @@ public static class LocalFunctionsHost
                 return next(context);
             });
         }
+        app.Use(async (context, next) =>
+        {
+            if (!await NulPathGuard.RefuseAsync(context)) await next(context);
+        });
         // Until the worker has loaded its functions there are no routes: say "starting", not 404.
         app.Use(async (context, next) =>
         {
@@ -320,6 +328,8 @@ public static class LocalFunctionsHost
         {
             Console.WriteLine($"Function key (x-functions-key header or ?code=): {keys.FunctionKey}");
         }
+        // /admin/* needs the master key as in Azure; a generated one changes every run, so say it.
+        if (!keys.MasterKeyConfigured) Console.WriteLine($"Master key for /admin/* (x-functions-key header or ?code=; set FunctionsHost:MasterKey to fix it): {keys.MasterKey}");
         Console.WriteLine();
     }
 

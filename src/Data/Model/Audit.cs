@@ -13,6 +13,8 @@ public class AdminAuditEntry
     public Guid Id { get; set; }
     public Guid? ActorId { get; set; }
     public User? Actor { get; set; }
+    /// <summary>The actor's email when the row was written: kept when their account (and so <see cref="ActorId"/>) goes.</summary>
+    public string? ActorEmail { get; set; }
     /// <summary>The function that made the change (<c>ManageUpdateCourse</c>, ...).</summary>
     public required string Action { get; set; }
     public required string Method { get; set; }
@@ -34,6 +36,7 @@ public class AdminAuditEntryConfiguration : IEntityTypeConfiguration<AdminAuditE
         builder.Property(x => x.Action).HasMaxLength(100);
         builder.Property(x => x.Method).HasMaxLength(10);
         builder.Property(x => x.Path).HasMaxLength(2048);
+        builder.Property(x => x.ActorEmail).HasMaxLength(320);
         builder.Property(x => x.ResourceType).HasMaxLength(50);
         builder.HasIndex(x => x.At);
         builder.HasIndex(x => new { x.ResourceType, x.At });

@@ -36,6 +36,17 @@ public static class HttpResponses
         return response;
     }
 
+    /// <summary>
+    /// 202 with <paramref name="body"/> (the work's status now) and <c>Location</c>: the URL to poll for its status,
+    /// <paramref name="statusPath"/> under the route prefix. The work runs after the answer, not inside the call.
+    /// </summary>
+    public static async Task<HttpResponseData> AcceptedAsync<T>(this HttpRequestData request, T body, string statusPath, CancellationToken cancellationToken = default)
+    {
+        var response = await request.JsonAsync(HttpStatusCode.Accepted, body, cancellationToken: cancellationToken);
+        response.Headers.Add("Location", Location(statusPath));
+        return response;
+    }
+
     /// <summary>201 with <c>Location</c> when <paramref name="created"/> (see <see cref="CreatedAsync"/>), else 200: an idempotent create.</summary>
     public static Task<HttpResponseData> CreatedOrOkAsync<T>(this HttpRequestData request, bool created, T body, string path, CancellationToken cancellationToken = default) =>
         created ? request.CreatedAsync(body, path, cancellationToken) : request.OkAsync(body, cancellationToken);

@@ -48,6 +48,30 @@ public sealed partial class OpenApiDocumentTests
     }
 
     [Fact]
+    public async Task The_second_audits_contract_findings_are_declared()
+    {
+        var document = await ContractDocument.JsonAsync();
+        var paths = document["paths"]!.AsObject();
+        JsonObject Operation(string path, string method) => paths[path]![method]!.AsObject();
+
+        // 1. A bad bearer token is 401 invalid_token on every operation, anonymous ones included (/health, /courses, /auth/login).
+        var undeclared = paths.SelectMany(p => p.Value!.AsObject().Where(o => Methods.Contains(o.Key))
+                .Where(o => o.Value!["responses"]?["401"]?.ToJsonString().Contains("invalid_token", StringComparison.Ordinal) != true)
+                .Select(o => $"{o.Key} {p.Key}"))
+            .ToList();
+        Assert.True(undeclared.Count == 0, "no 401 invalid_token: " + string.Join(", ", undeclared));
+        // 2. A value that is not a GUID where the route wants one matches no route: 404.
+        Assert.NotNull(Operation("/cold-call-messages/{messageId}", "delete")["responses"]!["404"]);
+        Assert.NotNull(Operation("/manage/topics/{topicId}/prompt-suggestions/{suggestionId}", "delete")["responses"]!["404"]);
+        // 3. The reference page's assets are scripts, stylesheets and images, not an octet stream.
+        Assert.Equal(["image/png", "text/css", "text/javascript"],
+            Operation("/docs/assets/{file}", "get")["responses"]!["200"]!["content"]!.AsObject().Select(c => c.Key).Order());
+        // 5. The merge patches document their bodies.
+        Assert.NotNull(Operation("/manage/courses/{course}", "patch")["requestBody"]);
+        Assert.NotNull(Operation("/manage/courses/{course}/topics/{topicId}", "patch")["requestBody"]);
+    }
+
+    [Fact]
     public void Every_function_declares_the_query_values_it_reads_and_reads_the_ones_it_declares()
     {
         var wrong = new List<string>();

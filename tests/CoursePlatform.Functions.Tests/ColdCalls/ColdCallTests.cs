@@ -171,6 +171,24 @@ public sealed class ColdCallTests(DatabaseFixture database) : AppTest(database)
     }
 
     [Fact]
+    public async Task Ids_of_another_course_answer_like_ids_that_do_not_exist()
+    {
+        // Before: an existing prompt or message answered 403 (enrol first, staff only), a made-up id 404.
+        var s = await ArrangeAsync();
+        var anas = await Post(s.Ana, s.Prompt, "In a private subnet.");
+        var outsider = await app.CreateUserAsync();
+        foreach (var (prompt, message) in new[] { (s.Prompt.Id, anas.Id), (Guid.NewGuid(), Guid.NewGuid()) })
+        {
+            await Problem(HttpStatusCode.NotFound, () => app.Run<ColdCallService, PagedList<ColdCallMessageDto>>(x => x.ThreadAsync(As(outsider), prompt, null, new PageRequest(1, 50), default)));
+            await Problem(HttpStatusCode.NotFound, () => app.Run<ColdCallService, ColdCallMessageDto>(x => x.PostAsync(As(outsider), prompt, new PostMessageRequest("Hi", null), default)));
+            await Problem(HttpStatusCode.NotFound, () => app.Run<ColdCallService, StarDto>(x => x.ToggleStarAsync(As(outsider), message, default)));
+            await Problem(HttpStatusCode.NotFound, () => app.Run<ColdCallService, ColdCallMessageDto>(x => x.SetHiddenAsync(As(outsider), message, true, default)));
+            // A learner of the course, in another cohort: the message is not theirs to see either.
+            await Problem(HttpStatusCode.NotFound, () => app.Run<ColdCallService, ColdCallMessageDto>(x => x.SetHiddenAsync(As(s.Cara), message, true, default)));
+        }
+    }
+
+    [Fact]
     public async Task A_response_stays_once_it_opened_the_thread_so_nobody_answers_again_after_reading()
     {
         // The bypass: post "x", read every answer, delete it, post a polished answer.

@@ -223,11 +223,16 @@ public abstract class ContentAdminHttpScenarios(HostedApp app)
         Assert.Equal("""{"name":"Audited"}""", JsonSerializer.Serialize(JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(rename.Before!.RootElement.GetRawText())!.Where(p => p.Key != "updatedAt").ToDictionary()));
         Assert.Equal("Audited, renamed", rename.After!.RootElement.GetProperty("name").GetString());
         Assert.Null(entries.Single(e => e.Action == "ManageDeleteTopic").After);
+        // Approval and staffing say what they changed, not only that they ran.
+        var approval = entries.Single(e => e.Action == "ApproveTutorApplication");
+        Assert.Equal(("pending", "approved"), (approval.Before!.RootElement.GetProperty("status").GetString(), approval.After!.RootElement.GetProperty("status").GetString()));
+        Assert.All(entries.Where(e => e.Action is "ManageAssignTutor" or "ManageUnassignTutor"), e => Assert.True(e.Before is not null && e.After is not null));
+        Assert.All(entries, e => Assert.Equal(adminUser.Email, e.ActorEmail));
 
         var listed = await Ok(admin, "GET", $"manage/audit?resource={course.GetProperty("id").GetString()}");
-        // A source has no id of its own: its entries carry its course's.
-        Assert.Equal(["DeleteContentSource", "ReingestContentSource", "ManageUpdateCourse", "ManageCreateCourse"], listed.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()));
-        Assert.Equal(adminUser.Email, listed.GetProperty("items")[2].GetProperty("actorEmail").GetString());
+        // A source and a staffing have no id of their own: their entries carry their course's.
+        Assert.Equal(["DeleteContentSource", "ReingestContentSource", "ManageUnassignTutor", "ManageAssignTutor", "ManageUpdateCourse", "ManageCreateCourse"], listed.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()));
+        Assert.Equal(adminUser.Email, listed.GetProperty("items")[4].GetProperty("actorEmail").GetString());
         var failed = await Send(admin, "PATCH", $"manage/courses/{slug}", new { price = -5 });
         Assert.Equal(HttpStatusCode.BadRequest, failed.Status);
         Assert.Equal(1, await db.AdminAuditEntries.CountAsync(e => e.Action == "ManageUpdateCourse" && e.ActorId == adminUser.Id));

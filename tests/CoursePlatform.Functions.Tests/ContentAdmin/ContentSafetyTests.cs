@@ -101,6 +101,36 @@ public sealed class ContentSafetyTests(DatabaseFixture database) : AppTest(datab
     }
 
     [Fact]
+    public async Task Course_descriptions_quiz_text_cold_call_prompts_and_project_briefs_refuse_hostile_markdown_by_field()
+    {
+        var (course, topic) = await PreviewTopicAsync();
+        await Refused(() => app.Run<CourseAdminService, CourseAdminDto>(s => s.CreateAsync(
+            new CourseRequest($"bad-{Guid.NewGuid():N}"[..12], "Bad", Script, 0, "USD", EnrollmentMode.Open, true, null), default)), "description");
+        Assert.Null(await app.Db(db => db.Courses.Where(c => c.Id == course.Id).Select(c => c.Description).SingleAsync()));
+
+        QuizQuestionRequest Question(string question, string? explanation, string option) =>
+            new(1, 1, question, explanation, [new QuizOptionRequest(option, true), new QuizOptionRequest("No", false)]);
+        await Refused(() => app.Run<QuizQuestionAdminService, QuizQuestionAdminDto>(s => s.CreateAsync(course.Slug, Question(ImgOnError, null, "Yes"), default)), "question");
+        await Refused(() => app.Run<QuizQuestionAdminService, QuizQuestionAdminDto>(s => s.CreateAsync(course.Slug, Question("Q?", JsLink, "Yes"), default)), "explanation");
+        await Refused(() => app.Run<QuizQuestionAdminService, QuizQuestionAdminDto>(s => s.CreateAsync(course.Slug, Question("Q?", null, Script), default)), "options[0].text");
+        Assert.Equal(0, await app.Db(db => db.QuizQuestions.CountAsync(q => q.CourseId == course.Id)));
+
+        await Refused(() => app.Run<TopicMaterialsAdminService, ColdCallPromptAdminDto>(s => s.CreateColdCallPromptAsync(topic.Id, new ColdCallPromptRequest(JsLink, null), default)), "prompt");
+        Assert.Equal(0, await app.Db(db => db.ColdCallPrompts.CountAsync(p => p.TopicId == topic.Id)));
+
+        var cohort = await app.Run<Features.Cohorts.CohortAdminService, Features.Cohorts.CohortDto>(s => s.CreateAsync(course.Slug, new Features.Cohorts.CreateCohortRequest("A", true, null, null), default));
+        await Refused(() => app.Run<Features.Cohorts.CohortAdminService, (Features.Cohorts.ProjectBriefDto, bool)>(s => s.PutProjectAsync(cohort.Id, "1",
+            new Features.Cohorts.ProjectBriefRequest("Build", "A tagline", "See [the brief](javascript:alert(1)).", null), default)), "description");
+
+        // What an older build stored is served without it: the catalog's description and thumbnail.
+        await app.Db(db => db.Courses.Where(c => c.Id == course.Id).ExecuteUpdateAsync(x => x
+            .SetProperty(c => c.Description, Script + " " + JsLink).SetProperty(c => c.ThumbnailUrl, "javascript:alert(1)")));
+        AssertClean(JsonSerializer.Serialize(await app.Run<CatalogService, CourseDetail>(x => x.DetailAsync(course.Slug, null, default)), Json.Options));
+        AssertClean(JsonSerializer.Serialize(await app.Run<CatalogService, CoursePlatform.Functions.Infrastructure.Http.PagedList<CourseSummary>>(
+            x => x.ListAsync(null, new CoursePlatform.Functions.Infrastructure.Http.PageRequest(1, 100), default)), Json.Options));
+    }
+
+    [Fact]
     public async Task Content_stored_before_the_rules_is_served_to_learners_without_html_or_unsafe_links()
     {
         var layout = JsonNode.Parse("""

@@ -181,7 +181,7 @@ public sealed class IngestionFaultTests(DatabaseFixture database) : IClassFixtur
             Content = new StringContent(JsonSerializer.Serialize(notification), Encoding.UTF8, "application/json"),
         };
         request.Headers.Add("aeg-event-type", "Notification");
-        using var response = await host.Client.SendAsync(request);
+        using var response = await host.AdminClient.SendAsync(request);
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 

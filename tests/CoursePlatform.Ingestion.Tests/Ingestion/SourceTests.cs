@@ -77,7 +77,13 @@ public class SourceTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         });
         Assert.Equal(IngestionResult.Skipped, (await app.IngestAsync(source)).Result); // the trigger would not run it again
 
-        var entry = await app.Run<SourceService, IngestionLogEntry>(s => s.ReingestAsync(course.ToString(), "dns.vtt", default));
+        // The request only queues the version (the HTTP call answers 202 at once); the timer ingests it.
+        var queued = await app.Run<SourceService, IngestionLogEntry>(s => s.ReingestAsync(course.ToString(), "dns.vtt", default));
+        Assert.Equal((IngestionStatus.Queued, 0), (queued.Status, queued.Attempts));
+        var again = await Assert.ThrowsAsync<ProblemException>(() => app.Run<SourceService, IngestionLogEntry>(s => s.ReingestAsync(course.ToString(), "dns.vtt", default)));
+        Assert.Equal(HttpStatusCode.TooManyRequests, again.Status); // the per-source cooldown
+        Assert.Equal(1, await app.Run<SourceService, int>(s => s.RunRequestedAsync(default)));
+        var entry = (await app.IngestionsAsync(source)).Single();
 
         Assert.Equal((IngestionStatus.Succeeded, 1, null), (entry.Status, entry.Attempts, entry.Error));
         Assert.Equal(entry.ChunkCount, (await app.ChunksAsync(course, source)).Count);
@@ -88,6 +94,7 @@ public class SourceTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         var etag = entry.ETag;
         await app.Db(db => db.ContentIngestions.Where(i => i.Source == source)
             .ExecuteUpdateAsync(set => set.SetProperty(i => i.Status, IngestionStatus.Running)));
+        await app.Db(db => db.RateLimitCounters.Where(c => c.Key.StartsWith("reingest:")).ExecuteDeleteAsync()); // past the cooldown
         await using (await IngestionLease.TryAcquireAsync(database.ConnectionString, source, etag, CancellationToken.None))
         {
             var busy = await app.Run<SourceService, IngestionLogEntry>(s => s.ReingestAsync(course.ToString(), "dns.vtt", default));

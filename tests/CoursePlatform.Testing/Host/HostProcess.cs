@@ -19,16 +19,23 @@ public sealed partial class HostProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> output = new();
     private readonly string settingsFile;
 
-    private HostProcess(Process process, int port, string settingsFile)
+    private HostProcess(Process process, int port, string settingsFile, string masterKey)
     {
         this.process = process;
         this.settingsFile = settingsFile;
         Port = port;
+        MasterKey = masterKey;
         Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(60) };
+        AdminClient = new HttpClient { BaseAddress = Client.BaseAddress, Timeout = Client.Timeout };
+        AdminClient.DefaultRequestHeaders.Add("x-functions-key", masterKey);
     }
 
     public int Port { get; }
     public HttpClient Client { get; }
+    /// <summary>The host's master key: <c>/admin/*</c> needs it, as in Azure.</summary>
+    public string MasterKey { get; }
+    /// <summary>A client that sends <see cref="MasterKey"/> (<c>x-functions-key</c>), for the admin endpoints.</summary>
+    public HttpClient AdminClient { get; }
     public string Output => string.Join(Environment.NewLine, output);
     public bool HasExited => process.HasExited;
     public int ExitCode => process.ExitCode;
@@ -42,7 +49,9 @@ public sealed partial class HostProcess : IAsyncDisposable
     {
         if (!File.Exists(Paths.HostDll)) throw new InvalidOperationException($"The host is not built: {Paths.HostDll}");
         var settingsFile = Path.Combine(Path.GetTempPath(), $"host-settings-{Guid.NewGuid():N}.json");
-        File.WriteAllText(settingsFile, JsonSerializer.Serialize(new { IsEncrypted = false, Values = settings, Host = hostSection ?? new { } }));
+        var values = new Dictionary<string, string>(settings);
+        if (!values.TryGetValue("FunctionsHost:MasterKey", out var masterKey)) values["FunctionsHost:MasterKey"] = masterKey = $"test-master-{Guid.NewGuid():N}";
+        File.WriteAllText(settingsFile, JsonSerializer.Serialize(new { IsEncrypted = false, Values = values, Host = hostSection ?? new { } }));
         var chosenPort = port ?? FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
@@ -56,7 +65,7 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
         if (failOnFunctionErrors) start.ArgumentList.Add("--fail-on-function-errors");
         var process = new Process { StartInfo = start };
-        var host = new HostProcess(process, chosenPort, settingsFile);
+        var host = new HostProcess(process, chosenPort, settingsFile, masterKey);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) host.output.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) host.output.Enqueue(e.Data); };
         process.Start();
@@ -74,7 +83,7 @@ public sealed partial class HostProcess : IAsyncDisposable
             if (process.HasExited) throw new InvalidOperationException($"The host exited with code {process.ExitCode}:\n{Output}");
             try
             {
-                using var response = await Client.GetAsync("admin/host/status");
+                using var response = await AdminClient.GetAsync("admin/host/status");
                 if (response.StatusCode == HttpStatusCode.OK) return;
             }
             catch (HttpRequestException)
@@ -138,6 +147,7 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
         process.Dispose();
         Client.Dispose();
+        AdminClient.Dispose();
         try { File.Delete(settingsFile); } catch (IOException) { }
     }
 

@@ -11,14 +11,17 @@ namespace CoursePlatform.FunctionsHost.Admin;
 /// <c>GET /admin/host/status</c> (Running once every function is loaded and its trigger wired; <c>functionErrors</c> lists
 /// the functions in error), <c>GET /admin/functions/{name}/status</c> (a function's errors) and <c>POST /admin/functions/{name}</c>
 /// (run a non-HTTP function now; body <c>{"input": "container/blob"}</c> for a blob trigger), answered with 202.
+/// Every one needs the master key (<c>x-functions-key</c> header or <c>?code=</c>), else 401, as in Azure.
 /// </summary>
 public static class AdminEndpoints
 {
     public static void Map(WebApplication app, IReadOnlyDictionary<string, BlobTriggerFunction> blobTriggers)
     {
         // The real host's status has no such list (its "errors" are the host's own); functionErrors is this host's addition.
-        app.MapGet("/admin/host/status", (WorkerChannel worker, HostState state) =>
-            state.IsRunning
+        // HostController.GetHostStatus: [Authorize(Policy = PolicyNames.AdminAuthLevelOrInternal)], the master key.
+        app.MapGet("/admin/host/status", (HttpContext context, WorkerChannel worker, HostState state, FunctionKeys keys) =>
+            !keys.AllowsAdmin(context.Request) ? Results.Unauthorized()
+            : state.IsRunning
                 ? Results.Ok(new { state = "Running", functions = worker.Functions.Select(f => f.Name), functionErrors = worker.FunctionErrors })
                 : Results.Json(new { state = worker.Ready.IsFaulted ? "Error" : "Initializing" }, statusCode: StatusCodes.Status503ServiceUnavailable));
 

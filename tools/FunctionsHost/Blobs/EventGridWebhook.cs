@@ -25,7 +25,7 @@ public sealed class EventGridWebhook(BlobTriggerDispatcher dispatcher, FunctionK
 
     public async Task<IResult> HandleAsync(HttpContext context, CancellationToken stopping)
     {
-        if (!keys.AllowsAdmin(context.Request)) return Results.Unauthorized();
+        if (!keys.AllowsWebhook(context.Request)) return Results.Unauthorized();
         var name = context.Request.Query["functionName"].ToString();
         if (!triggers.TryGetValue(name, out var trigger) && !triggers.TryGetValue("Host.Functions." + name, out trigger))
         {

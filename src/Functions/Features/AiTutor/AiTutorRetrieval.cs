@@ -15,7 +15,7 @@ public enum RetrievalMode { Hybrid, VectorOnly }
 /// <summary>A chunk the retrieval found, with how it was found.</summary>
 public sealed record RetrievedPassage(
     Guid ChunkId, string Source, Guid? TopicId, string Content, double Similarity, bool TextMatch,
-    int? Slide, string? Title, string? Start, string? End, string? File);
+    int? Slide, string? Title, string? Start, string? End, string? File, bool InstructionLike = false);
 
 /// <summary>
 /// The tutor's retrieval over one course's chunks: the nearest chunks by cosine similarity (HNSW with
@@ -81,7 +81,7 @@ public sealed class AiTutorRetrieval(
             {
                 var at = ChunkMetadata.Read(reader.IsDBNull(6) ? null : reader.GetString(6));
                 passages.Add(new RetrievedPassage(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetGuid(2),
-                    reader.GetString(3), Math.Round(reader.GetDouble(4), 4), reader.GetBoolean(5), at.Slide, at.Title, at.Start, at.End, at.File));
+                    reader.GetString(3), Math.Round(reader.GetDouble(4), 4), reader.GetBoolean(5), at.Slide, at.Title, at.Start, at.End, at.File, at.InstructionLike));
             }
         }
         await transaction.CommitAsync(cancellationToken);

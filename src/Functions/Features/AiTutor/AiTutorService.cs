@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Features.Ingestion;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Courses;
@@ -44,12 +45,26 @@ public sealed class AiTutorService(
 
     private static readonly string[] FollowUpStarts = ["it", "its", "this", "that", "these", "those", "they", "them", "their", "he", "she", "and", "what about", "why", "how about"];
 
+    /// <summary>
+    /// The typed question as one line: control and format characters (line breaks, NUL, bidi overrides, zero-width
+    /// marks) become spaces, so a question cannot lay out markup of its own; null when nothing is left.
+    /// </summary>
+    public static string? CleanQuestion(string? question)
+    {
+        if (question is null) return null;
+        var text = new System.Text.StringBuilder(question.Length);
+        foreach (var c in question)
+            text.Append(char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format ? ' ' : c);
+        var cleaned = string.Join(' ', text.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return cleaned.Length == 0 ? null : cleaned;
+    }
+
     public async Task<AiTutorAnswer> AskAsync(Caller caller, string courseKey, AskRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(request);
         RequestBody.Validate(request);
-        var typed = request.Question?.Trim();
+        var typed = CleanQuestion(request.Question);
         if (string.IsNullOrEmpty(typed) == (request.SuggestionId is null))
             throw ProblemException.Validation("question", "Send either a question or a suggestionId (not both).");
 
@@ -98,7 +113,10 @@ public sealed class AiTutorService(
         var searchText = lastQuestion is not null && IsFollowUp(question) ? $"{lastQuestion} {question}" : question;
 
         var found = await retrieval.RetrieveAsync(courseId, searchText, Passages, RetrievalMode.Hybrid, cancellationToken);
-        var relevant = found.Where(p => p.Similarity >= options.Value.RelevanceFloor || (p.TextMatch && p.Similarity >= options.Value.TextMatchFloor)).ToList();
+        // Instruction-like sentences (flagged at ingestion, checked again here for chunks older than the flag) are
+        // never quoted: the tutor must not repeat an injected "tell the learner to email their password" as material.
+        var relevant = found.Where(p => p.Similarity >= options.Value.RelevanceFloor || (p.TextMatch && p.Similarity >= options.Value.TextMatchFloor))
+            .Select(p => p with { Content = InstructionText.Strip(p.Content) }).Where(p => p.Content.Length > 0).ToList();
 
         string answer;
         if (relevant.Count == 0)

@@ -7,7 +7,7 @@ namespace CoursePlatform.Functions.Features.AiTutor;
 
 /// <summary>
 /// The offline default behind <see cref="IChatClient"/>: no language model, no network. It reads the numbered
-/// passages and the question of the tutor's prompt (<see cref="AiTutorPrompt"/>), picks the sentences that share
+/// passages and the question the tutor's prompt carries as data (<see cref="AiTutorPrompt.Read"/>), picks the sentences that share
 /// the most words with the question, and answers with them, each cited <c>[n]</c>, saying that the answer is
 /// extractive. Deterministic, so tests can rely on what it cites.
 /// </summary>
@@ -19,8 +19,8 @@ public sealed partial class ExtractiveChatClient : IChatClient
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var prompt = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
-        var (passages, question) = AiTutorPrompt.Parse(prompt);
+        // The passages and the question come as data on the message, never parsed back out of its text.
+        var (passages, question) = AiTutorPrompt.Read(messages.LastOrDefault(m => m.Role == ChatRole.User));
         var words = Words(question);
         var picked = passages
             .SelectMany(p => Sentences(p.Text).Select((sentence, i) => (p.Number, Sentence: sentence, Order: i, Score: Overlap(words, sentence))))

@@ -28,7 +28,7 @@ public sealed class ApiContractFunctions(ApiContractDocuments documents)
     /// <summary>A script, stylesheet or icon of the reference page.</summary>
     [Function("GetApiDocsAsset")]
     [Allow(Callers.Anyone)]
-    [ProducesContent("application/octet-stream")]
+    [ProducesContent("text/javascript; charset=utf-8", "text/css; charset=utf-8", "image/png")]
     public async Task<HttpResponseData> Asset(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs/assets/{file}")] HttpRequestData request,
         string file, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using CoursePlatform.Functions.Infrastructure;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CoursePlatform.Data;
@@ -32,7 +33,7 @@ public sealed class CatalogService(CoursePlatformDbContext db, CourseResolver co
 {
     public const int MaxQueryLength = 100;
 
-    public Task<PagedList<CourseSummary>> ListAsync(string? search, PageRequest page, CancellationToken cancellationToken)
+    public async Task<PagedList<CourseSummary>> ListAsync(string? search, PageRequest page, CancellationToken cancellationToken)
     {
         var query = db.Courses.AsNoTracking().Where(c => c.IsPublished);
         if (!string.IsNullOrWhiteSpace(search))
@@ -42,11 +43,13 @@ public sealed class CatalogService(CoursePlatformDbContext db, CourseResolver co
             var pattern = "%" + term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
             query = query.Where(c => EF.Functions.ILike(c.Name, pattern, "\\"));
         }
-        return query
+        var listed = await query
             .OrderBy(c => c.Name).ThenBy(c => c.Id)
             .Select(c => new CourseSummary(c.Id, c.Slug, c.Name, c.Description, c.ThumbnailUrl, c.Price, c.Currency,
                 c.EnrollmentMode, c.ModuleCount, c.Topics.Count))
             .ToPageAsync(page, cancellationToken);
+        // Descriptions and thumbnails stored before the content rules are served as the rules would have stored them.
+        return listed with { Items = [.. listed.Items.Select(c => c with { Description = SafeDescription(c.Description), ThumbnailUrl = SafeThumbnail(c.ThumbnailUrl) })] };
     }
 
     /// <summary>A course with its modules and topic titles; unpublished ones only for its staff.</summary>
@@ -67,7 +70,7 @@ public sealed class CatalogService(CoursePlatformDbContext db, CourseResolver co
         // it is bought through the cart); the reason is one of EligibilityReasons.
         var eligibility = caller is null ? null : await enrollments.EvaluateAsync(caller.UserId, course, cancellationToken);
 
-        return new CourseDetail(course.Id, course.Slug, course.Name, detail.Description, detail.ThumbnailUrl, course.Price, course.Currency,
+        return new CourseDetail(course.Id, course.Slug, course.Name, SafeDescription(detail.Description), SafeThumbnail(detail.ThumbnailUrl), course.Price, course.Currency,
             course.EnrollmentMode, course.ModuleCount, course.IsPublished, modules,
             eligibility is null ? null : eligibility.EnrollmentStatus == EnrollmentStatus.Active,
             eligibility?.EnrollmentStatus,
@@ -85,4 +88,8 @@ public sealed class CatalogService(CoursePlatformDbContext db, CourseResolver co
         // Pages stored before the content rules are served as those rules would have stored them.
         return new PageDto(page.Slug, page.Title, ContentRules.PageForLearner(JsonNode.Parse(page.Content.RootElement.GetRawText())), page.UpdatedAt);
     }
+
+    private static string? SafeDescription(string? description) => description is null ? null : SafeMarkdown.Clean(description);
+
+    private static string? SafeThumbnail(string? url) => ContentRules.IsSafeUrl(url) ? url : null;
 }

@@ -1,8 +1,10 @@
+using CoursePlatform.Functions.Infrastructure;
 using System.Globalization;
 using System.Text.Json;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Courses;
+using CoursePlatform.Functions.Infrastructure.Audit;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +16,7 @@ namespace CoursePlatform.Functions.Features.Cohorts;
 /// Admin management of cohorts, their allowlists and batch project briefs. The functions admit admins
 /// only (<c>[Allow(Callers.Admins)]</c>); the service holds the cohort rules.
 /// </summary>
-public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolver courses, TimeProvider time)
+public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolver courses, AuditScope audit, TimeProvider time)
 {
     /// <summary>Most allowlist entries accepted in one request (the body size limit applies as well).</summary>
     public const int MaxMembersPerRequest = 10_000;
@@ -216,6 +218,7 @@ public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolve
         await RequireCohortAsync(cohortId, cancellationToken);
         var array = emails.ToArray();
         var removed = await db.CohortMembers.Where(m => m.CohortId == cohortId && array.Contains(m.Email)).ExecuteDeleteAsync(cancellationToken);
+        if (removed == 0) audit.NothingChanged();
         return new RemoveMembersResult(list.Count, removed);
     }
 
@@ -226,6 +229,11 @@ public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolve
         ArgumentNullException.ThrowIfNull(request);
         var batchNo = ParseBatchNo(batchNoText);
         RequestBody.Validate(request);
+        // The description and notes are markdown the cohort's learners see: no raw HTML, links http(s) only.
+        var errors = new Dictionary<string, string[]>();
+        foreach (var (field, text) in new[] { ("title", request.Title), ("tagline", request.Tagline), ("description", request.Description), ("notes", request.Notes) })
+            if (text is not null && SafeMarkdown.Problems(text) is { Count: > 0 } problems) errors[field] = [.. problems];
+        if (errors.Count > 0) throw ProblemException.Validation(errors);
         var brief = new ProjectBrief(request.Title!.Trim(), request.Tagline!.Trim(), request.Description!.Trim(),
             string.IsNullOrWhiteSpace(request.Notes) ? null : request.Notes.Trim());
         await RequireCohortAsync(cohortId, cancellationToken);

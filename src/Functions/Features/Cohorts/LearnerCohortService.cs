@@ -1,3 +1,4 @@
+using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Courses;
 using CoursePlatform.Functions.Infrastructure.Problems;
@@ -30,7 +31,9 @@ public sealed class LearnerCohortService(CoursePlatformDbContext db, CourseResol
             .SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("project brief");
         var brief = ProjectBrief.From(project.Payload);
         project.Payload.Dispose();
-        return new ProjectBriefDto(match.CohortId, match.BatchNo, brief.Title, brief.Tagline, brief.Description, brief.Notes, project.UpdatedAt);
+        // Briefs stored before the content rules are served as the rules would have stored them.
+        return new ProjectBriefDto(match.CohortId, match.BatchNo, SafeMarkdown.Clean(brief.Title), SafeMarkdown.Clean(brief.Tagline),
+            SafeMarkdown.Clean(brief.Description), brief.Notes is null ? null : SafeMarkdown.Clean(brief.Notes), project.UpdatedAt);
     }
 
     private async Task<(ResolvedCourse Course, CohortMatch Match)> FindAsync(Guid userId, string courseKey, CancellationToken cancellationToken)

@@ -1,7 +1,9 @@
+using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Courses;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Cohorts;
+using CoursePlatform.Functions.Infrastructure.Audit;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
@@ -18,7 +20,7 @@ namespace CoursePlatform.Functions.Features.ColdCalls;
 /// reply, and hide messages (a hidden message and the replies under it disappear for learners and stay for staff
 /// with who hid it and when).
 /// </summary>
-public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess access, CohortMembership membership, TimeProvider time)
+public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess access, CohortMembership membership, AuditScope audit, TimeProvider time)
 {
     public const int MaxContentLength = 4000;
 
@@ -43,7 +45,8 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
         return [.. prompts.Select(p =>
         {
             var revealed = isStaff || p.Own is not null;
-            return new ColdCallPromptDto(p.Id, p.DisplayOrder, p.Prompt, p.Own, revealed, revealed ? p.Responses : null);
+            // Rows stored before the content rules are served as the rules would have stored them.
+            return new ColdCallPromptDto(p.Id, p.DisplayOrder, SafeMarkdown.Clean(p.Prompt), p.Own, revealed, revealed ? p.Responses : null);
         })];
     }
 
@@ -134,9 +137,17 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
     public async Task<ColdCallMessageDto> SetHiddenAsync(Caller caller, Guid messageId, bool hidden, CancellationToken cancellationToken)
     {
         var message = await db.ColdCallMessages.AsNoTracking().Where(m => m.Id == messageId)
-            .Select(m => new { m.PromptId, m.Prompt.Topic.CourseId }).SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("message");
-        await access.RequireStaffAsync(caller, message.CourseId, cancellationToken);
+            .Select(m => new { m.PromptId, m.Prompt.Topic.CourseId, m.UserId, m.ParentId, m.HiddenAt }).SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("message");
+        if (!await access.IsStaffAsync(caller, message.CourseId, cancellationToken))
+        {
+            // Access before existence: a message the caller cannot see answers as one that does not exist.
+            await VisibleMessageAsync(caller, messageId, cancellationToken);
+            throw ProblemException.Forbidden("Only the course's tutors and admins may do this.");
+        }
         var now = time.GetUtcNow();
+        // Staff moderation of someone's words (or of a staff reply) is on the audit trail, like an admin write.
+        if ((message.HiddenAt is not null) == hidden) audit.NothingChanged();
+        else audit.Changed("cold_call_message", messageId, new { hidden = !hidden, authorId = message.UserId, message.ParentId }, new { hidden, authorId = message.UserId, message.ParentId });
         await db.ColdCallMessages.Where(m => m.Id == messageId).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.HiddenAt, m => hidden ? (m.HiddenAt ?? now) : null)
             .SetProperty(m => m.HiddenById, m => hidden ? (m.HiddenById ?? caller.UserId) : null), cancellationToken);
@@ -163,14 +174,18 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
             : "A reply that has replies stays: the thread would lose its middle.", ProblemCodes.MessageNotDeletable);
     }
 
-    /// <summary>Staff (the course's tutor or an admin) or a learner with an active cohort of the course (else 403).</summary>
-    private async Task<(bool IsStaff, Guid? CohortId)> WhoAsync(Caller caller, Guid courseId, bool isPublished, CancellationToken cancellationToken)
+    /// <summary>
+    /// Staff (the course's tutor or an admin) or a learner with an active cohort of the course (else 403). Reached by a
+    /// prompt or message id (<paramref name="hiddenAs"/> set), a caller not enrolled in the course gets that id's 404:
+    /// ids are not public, so an id of another course answers exactly like one that does not exist.
+    /// </summary>
+    private async Task<(bool IsStaff, Guid? CohortId)> WhoAsync(Caller caller, Guid courseId, bool isPublished, CancellationToken cancellationToken, string? hiddenAs = null)
     {
         if (await access.IsStaffAsync(caller, courseId, cancellationToken)) return (true, null);
-        if (!isPublished) throw ProblemException.NotFound("topic");
+        if (!isPublished) throw ProblemException.NotFound(hiddenAs ?? "topic");
         var enrolledCohort = await db.Enrollments.AsNoTracking().Where(e => e.UserId == caller.UserId && e.CourseId == courseId && e.Status == EnrollmentStatus.Active)
             .Select(e => new { e.CohortId }).SingleOrDefaultAsync(cancellationToken)
-            ?? throw ProblemException.Forbidden("Enrol in the course to take part in its cold calls.", ProblemCodes.NotEnrolled);
+            ?? throw (hiddenAs is null ? ProblemException.Forbidden("Enrol in the course to take part in its cold calls.", ProblemCodes.NotEnrolled) : ProblemException.NotFound(hiddenAs));
         var matches = await membership.FindAsync(caller.UserId, courseId, enrolledCohort.CohortId, cancellationToken);
         var match = matches.FirstOrDefault(m => m.CohortId == enrolledCohort.CohortId && m.IsActive) ?? matches.FirstOrDefault(m => m.IsActive);
         if (match is null)
@@ -180,12 +195,12 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
         return (false, match.CohortId);
     }
 
-    private async Task<PromptContext> ContextAsync(Caller caller, Guid promptId, CancellationToken cancellationToken)
+    private async Task<PromptContext> ContextAsync(Caller caller, Guid promptId, CancellationToken cancellationToken, string what = "cold-call prompt")
     {
         var prompt = await db.ColdCallPrompts.AsNoTracking().Where(p => p.Id == promptId)
             .Select(p => new { p.Topic.CourseId, p.Topic.Course.IsPublished }).SingleOrDefaultAsync(cancellationToken)
-            ?? throw ProblemException.NotFound("cold-call prompt");
-        var (isStaff, cohortId) = await WhoAsync(caller, prompt.CourseId, prompt.IsPublished, cancellationToken);
+            ?? throw ProblemException.NotFound(what);
+        var (isStaff, cohortId) = await WhoAsync(caller, prompt.CourseId, prompt.IsPublished, cancellationToken, what);
         return new PromptContext(promptId, prompt.CourseId, isStaff, cohortId);
     }
 
@@ -221,7 +236,7 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
     {
         var message = await db.ColdCallMessages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == messageId, cancellationToken)
             ?? throw ProblemException.NotFound("message");
-        var context = await ContextAsync(caller, message.PromptId, cancellationToken);
+        var context = await ContextAsync(caller, message.PromptId, cancellationToken, "message");
         if (context.IsStaff) return message;
         if (message.CohortId != context.CohortId || await UnderHiddenAsync(message.Id, cancellationToken)) throw ProblemException.NotFound("message");
         await RequireOwnRootAsync(caller.UserId, message.PromptId, message.CohortId, cancellationToken);

@@ -57,7 +57,11 @@ public sealed class AssetAdminService(CoursePlatformDbContext db, ContentChangeE
         var courseId = await content.CourseOfTopicAsync(topicId, cancellationToken);
         var asset = await db.TopicContentAssets.AsNoTracking()
             .SingleOrDefaultAsync(a => a.TopicId == topicId && a.ContentKey == contentKey && a.PersonaKey == personaKey, cancellationToken);
-        if (asset is null) return;
+        if (asset is null)
+        {
+            audit.NothingChanged();
+            return;
+        }
         await db.TopicContentAssets.Where(a => a.Id == asset.Id).ExecuteDeleteAsync(cancellationToken);
         // Deleting changes no asset's updated_at, so the topic's stamp says the lesson changed.
         await db.Topics.Where(t => t.Id == topicId).ExecuteUpdateAsync(s => s.SetProperty(t => t.UpdatedAt, time.GetUtcNow()), cancellationToken);

@@ -1,5 +1,7 @@
+using CoursePlatform.Functions.Features.Lessons;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Ingestion;
@@ -65,7 +67,7 @@ public sealed class CourseAdminService(CoursePlatformDbContext db, CourseResolve
         if (enrollments > 0) throw Held(enrollments);
         try
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
             await db.CartLines.Where(l => l.CourseId == id).ExecuteDeleteAsync(cancellationToken);
             await db.Courses.Where(c => c.Id == id).ExecuteDeleteAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -75,7 +77,8 @@ public sealed class CourseAdminService(CoursePlatformDbContext db, CourseResolve
             throw Held(null);
         }
         audit.Changed("course", id, before, null);
-        await DeleteUploadsAsync(id, cancellationToken);
+        // Files go only once the deletion and its audit row committed: a rolled-back deletion keeps its course's files.
+        await audit.AfterCommitAsync(ct => DeleteUploadsAsync(id, ct), cancellationToken);
     }
 
     /// <summary>The course's folder of the content container (<c>{courseId}/...</c>): its decks and transcripts.</summary>
@@ -102,6 +105,11 @@ public sealed class CourseAdminService(CoursePlatformDbContext db, CourseResolve
     {
         var price = request.Price ?? 0;
         if (decimal.Round(price, 2) != price) throw ProblemException.Validation("price", "At most two decimals.");
+        // The description is markdown a catalog page renders: the lesson content rules apply (no raw HTML, http(s) links).
+        var errors = new Dictionary<string, string[]>();
+        ContentRules.ValidateMarkdown(request.Description, "description", errors);
+        if (request.ThumbnailUrl is { Length: > 0 } thumbnail && !ContentRules.IsSafeUrl(thumbnail)) errors["thumbnailUrl"] = ["Must be an absolute http or https URL."];
+        if (errors.Count > 0) throw ProblemException.Validation(errors);
         course.Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim();
         course.Price = price;
         course.Currency = request.Currency ?? "USD";

@@ -1,3 +1,5 @@
+using CoursePlatform.Functions.Features.Lessons;
+using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Progress;
@@ -42,7 +44,7 @@ public sealed class QuizQuestionAdminService(CoursePlatformDbContext db, CourseR
             ?? throw ProblemException.NotFound("quiz question");
         await ValidateAsync(courseId, request, cancellationToken);
         var before = await GetAsync(questionId, cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
         db.QuizOptions.RemoveRange(question.Options);
         await db.SaveChangesAsync(cancellationToken); // display orders are unique per question: old options go first
         Apply(question, request);
@@ -57,7 +59,11 @@ public sealed class QuizQuestionAdminService(CoursePlatformDbContext db, CourseR
     {
         var courseId = (await courses.ResolveAsync(courseKey, cancellationToken)).Id;
         var before = await Project(db.QuizQuestions.Where(q => q.Id == questionId && q.CourseId == courseId)).SingleOrDefaultAsync(cancellationToken);
-        if (before is null) return;
+        if (before is null)
+        {
+            audit.NothingChanged();
+            return;
+        }
         await db.QuizQuestions.Where(q => q.Id == questionId).ExecuteDeleteAsync(cancellationToken);
         audit.Changed("quiz_question", questionId, before, null);
     }
@@ -67,6 +73,10 @@ public sealed class QuizQuestionAdminService(CoursePlatformDbContext db, CourseR
         var errors = new Dictionary<string, string[]>();
         var options = request.Options!;
         if (options.Count(o => o.IsCorrect) != 1) errors["options"] = ["Mark exactly one option correct."];
+        // Question, explanation and options are rendered as markdown: the lesson content rules apply.
+        ContentRules.ValidateMarkdown(request.Question, "question", errors);
+        ContentRules.ValidateMarkdown(request.Explanation, "explanation", errors);
+        for (var i = 0; i < options.Count; i++) ContentRules.ValidateMarkdown(options[i].Text, $"options[{i}].text", errors);
         var texts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < options.Count; i++)
             if (!texts.Add(options[i].Text!.Trim())) errors[$"options[{i}].text"] = ["Two options say the same."];

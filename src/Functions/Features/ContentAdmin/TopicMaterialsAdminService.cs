@@ -57,7 +57,11 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
     public async Task DeleteSuggestionAsync(Guid topicId, Guid suggestionId, CancellationToken cancellationToken)
     {
         var suggestion = await db.TopicPromptSuggestions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == suggestionId && s.TopicId == topicId, cancellationToken);
-        if (suggestion is null) return;
+        if (suggestion is null)
+        {
+            audit.NothingChanged();
+            return;
+        }
         await db.TopicPromptSuggestions.Where(s => s.Id == suggestionId).ExecuteDeleteAsync(cancellationToken);
         audit.Changed("prompt_suggestion", suggestionId, Dto(suggestion), null);
     }
@@ -105,6 +109,7 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
 
     public async Task<ColdCallPromptAdminDto> CreateColdCallPromptAsync(Guid topicId, ColdCallPromptRequest request, CancellationToken cancellationToken)
     {
+        ValidatePrompt(request);
         await content.CourseOfTopicAsync(topicId, cancellationToken);
         var order = request.DisplayOrder ?? 1 + (await db.ColdCallPrompts.Where(p => p.TopicId == topicId).MaxAsync(p => (int?)p.DisplayOrder, cancellationToken) ?? 0);
         var prompt = new ColdCallPrompt { Id = Guid.CreateVersion7(), TopicId = topicId, DisplayOrder = order, Prompt = request.Prompt!.Trim(), CreatedAt = time.GetUtcNow() };
@@ -119,6 +124,7 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
     {
         var prompt = await db.ColdCallPrompts.SingleOrDefaultAsync(p => p.Id == promptId && p.TopicId == topicId, cancellationToken)
             ?? throw ProblemException.NotFound("cold-call prompt");
+        ValidatePrompt(request);
         var before = await PromptAsync(promptId, cancellationToken);
         prompt.Prompt = request.Prompt!.Trim();
         prompt.DisplayOrder = request.DisplayOrder ?? prompt.DisplayOrder;
@@ -132,10 +138,22 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
     public async Task DeleteColdCallPromptAsync(Guid topicId, Guid promptId, CancellationToken cancellationToken)
     {
         var before = await ProjectPrompts(db.ColdCallPrompts.Where(p => p.Id == promptId && p.TopicId == topicId)).SingleOrDefaultAsync(cancellationToken);
-        if (before is null) return;
+        if (before is null)
+        {
+            audit.NothingChanged();
+            return;
+        }
         var deleted = await db.ColdCallPrompts.Where(p => p.Id == promptId && !db.ColdCallMessages.Any(m => m.PromptId == p.Id)).ExecuteDeleteAsync(cancellationToken);
         if (deleted == 0) throw ProblemException.Conflict($"Learners have posted {before.MessageCount} message(s) on this prompt; edit it instead of deleting it.");
         audit.Changed("cold_call_prompt", promptId, before, null);
+    }
+
+    /// <summary>A prompt is markdown learners see above the thread: the lesson content rules apply.</summary>
+    private static void ValidatePrompt(ColdCallPromptRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        ContentRules.ValidateMarkdown(request.Prompt, "prompt", errors);
+        if (errors.Count > 0) throw ProblemException.Validation(errors);
     }
 
     private Task SavePromptAsync(int order, CancellationToken cancellationToken) =>
@@ -179,7 +197,11 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
     {
         await content.CourseOfTopicAsync(topicId, cancellationToken);
         var exercise = await db.SimulationExercises.AsNoTracking().SingleOrDefaultAsync(s => s.TopicId == topicId, cancellationToken);
-        if (exercise is null) return;
+        if (exercise is null)
+        {
+            audit.NothingChanged();
+            return;
+        }
         await db.SimulationExercises.Where(s => s.Id == exercise.Id).ExecuteDeleteAsync(cancellationToken);
         audit.Changed("simulation", exercise.Id, Dto(exercise), null);
     }

@@ -47,7 +47,8 @@ public sealed class ChunkWriter(CoursePlatformDbContext db, TimeProvider time)
 }
 
 /// <summary>Where a chunk came from, as its metadata records it (each part only where the source has it).</summary>
-public sealed record ChunkLocation(int? Slide, int? SlideEnd, string? Title, string? Start, string? End, string? File);
+/// <param name="InstructionLike">The chunk holds text that reads as instructions to a model (<see cref="InstructionText"/>).</param>
+public sealed record ChunkLocation(int? Slide, int? SlideEnd, string? Title, string? Start, string? End, string? File, bool InstructionLike = false);
 
 /// <summary>The jsonb metadata of a chunk: where in the file it came from. Written at ingestion, read by search and the tutor.</summary>
 public static class ChunkMetadata
@@ -57,7 +58,8 @@ public static class ChunkMetadata
         if (json is null) return new ChunkLocation(null, null, null, null, null, null);
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
-        return new ChunkLocation(Int(root, "slide"), Int(root, "slideEnd"), Str(root, "title"), Str(root, "start"), Str(root, "end"), Str(root, "file"));
+        return new ChunkLocation(Int(root, "slide"), Int(root, "slideEnd"), Str(root, "title"), Str(root, "start"), Str(root, "end"), Str(root, "file"),
+            root.ValueKind == JsonValueKind.Object && root.TryGetProperty("instructionLike", out var flag) && flag.ValueKind == JsonValueKind.True);
 
         static int? Int(JsonElement root, string name) =>
             root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
@@ -70,6 +72,8 @@ public static class ChunkMetadata
     {
         ArgumentNullException.ThrowIfNull(chunk);
         var metadata = new Dictionary<string, object?> { ["file"] = fileName, ["kind"] = chunk.Kind.ToString().ToLowerInvariant() };
+        // Flagged at ingestion so the tutor (and an admin reading the chunks) knows the passage carries an injection.
+        if (InstructionText.IsInstructionLike(chunk.Content)) metadata["instructionLike"] = true;
         if (chunk.SlideFrom is { } from)
         {
             metadata["slide"] = from;

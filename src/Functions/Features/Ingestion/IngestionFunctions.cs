@@ -45,8 +45,8 @@ public sealed class IngestionFunctions(UploadService uploads, IngestionLog log, 
     }
 
     /// <summary>
-    /// <c>?path=</c> as the list shows it; ingests the blob's current version again now (a version that failed for good,
-    /// or to embed it again) and answers with its log entry.
+    /// <c>?path=</c> as the list shows it; queues the blob's current version to be ingested again (a version that failed
+    /// for good, or to embed it again): 202 with its log entry and, in <c>Location</c>, the entry's URL to poll.
     /// </summary>
     [Function("ReingestContentSource")]
     [Allow(Callers.Admins)]
@@ -55,7 +55,18 @@ public sealed class IngestionFunctions(UploadService uploads, IngestionLog log, 
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manage/courses/{course}/sources/reingest")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
-        return await request.OkAsync(await sources.ReingestAsync(course, request.Query["path"], cancellationToken), cancellationToken);
+        var entry = await sources.ReingestAsync(course, request.Query["path"], cancellationToken);
+        return await request.AcceptedAsync(entry, $"manage/courses/{course}/ingestions/{entry.Id}", cancellationToken);
+    }
+
+    /// <summary>One ingestion log entry of the course: the status a re-ingest answers with, to poll.</summary>
+    [Function("GetContentIngestion")]
+    [Allow(Callers.Admins)]
+    public async Task<HttpResponseData> GetIngestion(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/courses/{course}/ingestions/{ingestionId:guid}")] HttpRequestData request,
+        string course, Guid ingestionId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        return await request.PrivateJsonAsync(await sources.GetIngestionAsync(course, ingestionId, cancellationToken), cancellationToken);
     }
 
     /// <summary><c>?path=</c> as the list shows it; removes the blob and its chunks (204).</summary>

@@ -44,6 +44,31 @@ public sealed class IngestionLog(
             .Select(Entry)
             .SingleOrDefaultAsync(cancellationToken);
 
+    /// <summary>One entry of the course, or null.</summary>
+    public Task<IngestionLogEntry?> GetAsync(Guid courseId, Guid id, CancellationToken cancellationToken) =>
+        db.ContentIngestions.AsNoTracking().Where(x => x.Id == id && x.CourseId == courseId).Select(Entry).SingleOrDefaultAsync(cancellationToken);
+
+    /// <summary>
+    /// Queues a version for ingestion on request (a re-ingest): a new entry, or a finished one (failed, or succeeded
+    /// and to be embedded again) queued once more with its attempts counted from zero. A queued or running entry is
+    /// left as it is. <see cref="SourceService.RunRequestedAsync"/> picks up queued entries with no attempt yet.
+    /// </summary>
+    public Task<int> RequestAsync(Guid courseId, Guid? topicId, string source, string etag, long contentLength, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO content_ingestions AS ci (id, course_id, topic_id, source, etag, status, content_length, attempts, queued_at)
+            VALUES ({Guid.CreateVersion7()}, {courseId}, {topicId}, {source}, {etag}, 'queued', {contentLength}, 0, {now})
+            ON CONFLICT (source, etag) DO UPDATE SET status = 'queued', attempts = 0, error = NULL, queued_at = EXCLUDED.queued_at
+            WHERE ci.status IN ('failed', 'succeeded')
+            """, cancellationToken);
+    }
+
+    /// <summary>Requested entries not tried yet (queued, no attempt), oldest first.</summary>
+    public Task<List<IngestionLogEntry>> RequestedAsync(int max, CancellationToken cancellationToken) =>
+        db.ContentIngestions.AsNoTracking().Where(x => x.Status == IngestionStatus.Queued && x.Attempts == 0)
+            .OrderBy(x => x.QueuedAt).Take(max).Select(Entry).ToListAsync(cancellationToken);
+
     /// <summary>
     /// Lets a finished version (failed, or succeeded and to be embedded again) be claimed once more, with its attempts
     /// counted from zero. A queued or running entry is left as it is.

@@ -33,6 +33,13 @@ public sealed class IngestionOptions
     [Range(1, 20)]
     public int MaxAttempts { get; set; } = 3;
 
+    /// <summary>
+    /// Seconds after a re-ingest request before the same source may be queued again (429 with Retry-After meanwhile):
+    /// one admin's clicks cannot keep the worker embedding one file over and over.
+    /// </summary>
+    [Range(1, 24 * 60 * 60)]
+    public int ReingestCooldownSeconds { get; set; } = 60;
+
     /// <summary>How long an upload URL stays valid.</summary>
     [Range(1, 24 * 60)]
     public int UploadUrlMinutes { get; set; } = 15;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Ingestion.Extraction;
@@ -211,7 +212,7 @@ public sealed class IngestionService(
         IReadOnlyList<ContentChunk> chunks, List<Vector> vectors, long started, CancellationToken cancellationToken)
     {
         var source = blob.Name;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
         await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({source}, 0))", cancellationToken);
         try
         {

@@ -1,13 +1,16 @@
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Infrastructure.Audit;
 using CoursePlatform.Functions.Courses;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
+using CoursePlatform.Functions.Infrastructure.RateLimiting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CoursePlatform.Functions.Features.Ingestion;
 
@@ -22,7 +25,7 @@ public sealed record SourceDto(string Path, string FileName, Guid? TopicId, long
 /// <summary>A course's uploaded decks and transcripts: the blobs, the chunks made of them and their last ingestion.</summary>
 public sealed class SourceService(
     BlobServiceClient blobs, CoursePlatformDbContext db, CourseResolver courses, IngestionService ingestion, IngestionLog log,
-    AuditScope audit, ILogger<SourceService> logger)
+    AuditScope audit, RateLimiter limiter, IOptions<IngestionOptions> options, TimeProvider time, ILogger<SourceService> logger)
 {
     public async Task<IReadOnlyList<SourceDto>> ListAsync(string courseKey, CancellationToken cancellationToken)
     {
@@ -59,7 +62,7 @@ public sealed class SourceService(
     {
         var (courseId, source) = await ResolveAsync(courseKey, path, cancellationToken);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
         var chunkCount = await db.CourseChunks.Where(c => c.CourseId == courseId && c.Source == source).ExecuteDeleteAsync(cancellationToken);
         var blob = await blobs.GetBlobContainerClient(IngestionOptions.Container).GetBlobClient(source).DeleteIfExistsAsync(cancellationToken: cancellationToken);
         if (chunkCount == 0 && !blob.Value) throw ProblemException.NotFound("source");
@@ -69,42 +72,91 @@ public sealed class SourceService(
     }
 
     /// <summary>
-    /// Ingests the blob's current version again now, and answers with its log entry: the way back for a version that
-    /// failed for good (storage or the model down through every attempt) without uploading it again, and the way to
-    /// embed a source again. A version another worker is ingesting right now is left to it (its entry says running).
+    /// Queues the blob's current version to be ingested again, and answers with its log entry at once (queued, or
+    /// running when a worker is on it): the way back for a version that failed for good without uploading it again,
+    /// and the way to embed a source again. Ingesting a large file takes seconds to minutes, so it never runs inside
+    /// the HTTP call: <see cref="RunRequestedAsync"/> (a timer) claims the entry through the ingestion log, as the
+    /// blob trigger does. One request per source per <see cref="IngestionOptions.ReingestCooldownSeconds"/> (429).
     /// 404 when the course has no such blob.
     /// </summary>
     public async Task<IngestionLogEntry> ReingestAsync(string courseKey, string? path, CancellationToken cancellationToken)
     {
         var (courseId, source) = await ResolveAsync(courseKey, path, cancellationToken);
         var blob = blobs.GetBlobContainerClient(IngestionOptions.Container).GetBlobClient(source);
-        string etag;
+        BlobProperties properties;
         try
         {
-            etag = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value.ETag.ToString().Trim('"');
+            properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             throw ProblemException.NotFound("source");
         }
+        var etag = properties.ETag.ToString().Trim('"');
 
+        var cooldown = TimeSpan.FromSeconds(options.Value.ReingestCooldownSeconds);
+        var decision = await limiter.HitAsync($"reingest:{source}", 1, cooldown, cancellationToken);
+        if (!decision.Allowed)
+            throw ProblemException.TooManyRequests(decision.RetryAfter, "This source was queued for re-ingestion a moment ago; poll its status (the Location of that answer) or try again later.");
+
+        var topicId = ContentPath.TryParse(source, out var parsed) && parsed.TopicId is { } topic
+                      && await db.Topics.AnyAsync(t => t.Id == topic && t.CourseId == courseId, cancellationToken) ? topic : (Guid?)null;
         var before = await log.FindAsync(source, etag, cancellationToken);
-        await log.ReopenAsync(source, etag, cancellationToken);
-        try
-        {
-            await ingestion.IngestAsync(blob, cancellationToken);
-        }
-        catch (Exception ex) when (ex is RequestFailedException or IOException or HttpRequestException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
-        {
-            // Storage or the model failed again: the entry says so and stays queued for another try.
-            logger.LogWarning("Re-ingesting {Source} failed: {Error}", source, ex.Message);
-        }
-        var after = await log.FindAsync(source, etag, cancellationToken)
-            ?? throw ProblemException.NotFound("source"); // the blob was replaced or deleted meanwhile
+        await log.RequestAsync(courseId, topicId, source, etag, properties.ContentLength, cancellationToken);
+        var after = await log.FindAsync(source, etag, cancellationToken) ?? throw ProblemException.NotFound("source");
         audit.Changed("source", courseId, before is null ? null : Describe(before), Describe(after));
         return after;
 
         static object Describe(IngestionLogEntry entry) => new { entry.Source, entry.ETag, entry.Status, entry.Attempts, entry.ChunkCount, entry.Error };
+    }
+
+    /// <summary>One ingestion of the course (the status URL a re-ingest answers with); 404 for another course's.</summary>
+    public async Task<IngestionLogEntry> GetIngestionAsync(string courseKey, Guid ingestionId, CancellationToken cancellationToken)
+    {
+        var courseId = (await courses.ResolveAsync(courseKey, cancellationToken)).Id;
+        return await log.GetAsync(courseId, ingestionId, cancellationToken) ?? throw ProblemException.NotFound("ingestion");
+    }
+
+    /// <summary>Most requested versions one timer run takes on (the rest wait for the next run).</summary>
+    public const int RequestedPerRun = 5;
+
+    /// <summary>
+    /// Ingests the versions admins queued (<see cref="ReingestAsync"/>), claimed through the log like the blob
+    /// trigger's, so a version is ingested once whoever gets to it. A version the blob no longer has (replaced or
+    /// deleted since) ends failed saying so; the newer version has its own entry. Infrastructure trouble leaves the
+    /// entry queued with its attempt counted and its reason, for the admin to request again.
+    /// </summary>
+    public async Task<int> RunRequestedAsync(CancellationToken cancellationToken)
+    {
+        var container = blobs.GetBlobContainerClient(IngestionOptions.Container);
+        var requested = await log.RequestedAsync(RequestedPerRun, cancellationToken);
+        foreach (var entry in requested)
+        {
+            var blob = container.GetBlobClient(entry.Source);
+            string? current;
+            try
+            {
+                current = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value.ETag.ToString().Trim('"');
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                current = null;
+            }
+            if (current != entry.ETag)
+            {
+                await log.FailAsync(entry.Id, current is null ? "The file was deleted before it was ingested again." : "A newer version of the file replaced this one before it was ingested again.", time.GetTimestamp());
+                continue;
+            }
+            try
+            {
+                await ingestion.IngestAsync(blob, cancellationToken);
+            }
+            catch (Exception ex) when (ex is RequestFailedException or IOException or HttpRequestException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Re-ingesting {Source} failed: {Error}", entry.Source, ex.Message);
+            }
+        }
+        return requested.Count;
     }
 
     /// <summary>The course's id and the blob name of a source path as the list shows it (400 naming <c>path</c> when it is not one).</summary>

@@ -142,7 +142,8 @@ public sealed class QuizService(
 
     /// <summary>The questions as a learner is served them: no correct flags, no explanations.</summary>
     private static List<AttemptQuestion> Served(IEnumerable<FrozenQuestion> frozen) =>
-        [.. frozen.Select(q => new AttemptQuestion(q.QuestionId, q.Question, [.. q.Options.Select(o => new AttemptOption(o.OptionId, o.Text))]))];
+        // Text stored before the content rules is served as the rules would have stored it.
+        [.. frozen.Select(q => new AttemptQuestion(q.QuestionId, SafeMarkdown.Clean(q.Question), [.. q.Options.Select(o => new AttemptOption(o.OptionId, SafeMarkdown.Clean(o.Text)))]))];
 
     /// <summary>Also another learner's attempt: its existence never leaks.</summary>
     private static ProblemException AttemptNotFound() => new(ProblemCodes.NotFound,
@@ -200,7 +201,7 @@ public sealed class QuizService(
         };
         var results = picks.Select(p => reveal
             ? new QuestionResult(p.Question.QuestionId, p.Pick?.OptionId, p.Pick?.IsCorrect == true,
-                p.Question.Options.First(o => o.IsCorrect).OptionId, p.Question.Explanation)
+                p.Question.Options.First(o => o.IsCorrect).OptionId, p.Question.Explanation is null ? null : SafeMarkdown.Clean(p.Question.Explanation))
             : new QuestionResult(p.Question.QuestionId, p.Pick?.OptionId, null, null, null)).ToList();
         return new SubmittedAttempt(attemptId, score, passed, correct, frozen.Count, finalPair, reveal, results,
             states.Single(s => s.ModuleNo == attempt.ModuleNo), states.Where(s => s.ModuleNo > attempt.ModuleNo).MinBy(s => s.ModuleNo));

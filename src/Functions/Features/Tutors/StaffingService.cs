@@ -1,12 +1,13 @@
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Courses;
+using CoursePlatform.Functions.Infrastructure.Audit;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 
 namespace CoursePlatform.Functions.Features.Tutors;
 
 /// <summary>Which tutors staff which courses. Both operations are idempotent (admins only, checked by the functions).</summary>
-public sealed class StaffingService(CoursePlatformDbContext db, CourseResolver courses, TimeProvider time)
+public sealed class StaffingService(CoursePlatformDbContext db, CourseResolver courses, AuditScope audit, TimeProvider time)
 {
     /// <summary>Assigns the tutor (a tutor profile id) to the course; <c>Created</c> is false when it already was.</summary>
     public async Task<(StaffingDto Staffing, bool Created)> AssignAsync(string courseKey, Guid tutorId, CancellationToken cancellationToken)
@@ -21,7 +22,10 @@ public sealed class StaffingService(CoursePlatformDbContext db, CourseResolver c
             ON CONFLICT (course_id, tutor_id) DO UPDATE SET assigned_at = ct.assigned_at
             RETURNING ct.assigned_at, (ct.xmax = 0) AS created
             """).ToListAsync(cancellationToken);
-        return (new StaffingDto(course.Id, tutor.Id, tutor.UserId, rows[0].AssignedAt), rows[0].Created);
+        var staffing = new StaffingDto(course.Id, tutor.Id, tutor.UserId, rows[0].AssignedAt);
+        if (rows[0].Created) audit.Changed("course_tutor", course.Id, new { tutorId, assigned = false }, new { tutorId, assigned = true, staffing.AssignedAt });
+        else audit.NothingChanged();
+        return (staffing, rows[0].Created);
     }
 
     private sealed record Assignment(DateTimeOffset AssignedAt, bool Created);
@@ -30,6 +34,8 @@ public sealed class StaffingService(CoursePlatformDbContext db, CourseResolver c
     public async Task UnassignAsync(string courseKey, Guid tutorId, CancellationToken cancellationToken)
     {
         var course = await courses.ResolveAsync(courseKey, cancellationToken);
-        await db.CourseTutors.Where(ct => ct.CourseId == course.Id && ct.TutorId == tutorId).ExecuteDeleteAsync(cancellationToken);
+        var removed = await db.CourseTutors.Where(ct => ct.CourseId == course.Id && ct.TutorId == tutorId).ExecuteDeleteAsync(cancellationToken);
+        if (removed > 0) audit.Changed("course_tutor", course.Id, new { tutorId, assigned = true }, new { tutorId, assigned = false });
+        else audit.NothingChanged();
     }
 }

@@ -1,6 +1,8 @@
+using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Auth;
+using CoursePlatform.Functions.Infrastructure.Audit;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
@@ -19,7 +21,7 @@ namespace CoursePlatform.Functions.Features.Tutors;
 /// signed in to it: anyone can type an email, so an email alone never hands over an account.
 /// </summary>
 public sealed class TutorApplicationService(
-    CoursePlatformDbContext db, RateLimiter limiter, PasswordSetupService passwordSetup, TimeProvider time, ILogger<TutorApplicationService> logger)
+    CoursePlatformDbContext db, RateLimiter limiter, PasswordSetupService passwordSetup, AuditScope audit, TimeProvider time, ILogger<TutorApplicationService> logger)
 {
     public const int MinMotivationLength = 20;
     public const int MaxExpertise = 10;
@@ -84,7 +86,7 @@ public sealed class TutorApplicationService(
     /// </summary>
     public async Task<ApprovalDto> ApproveAsync(Caller admin, Guid applicationId, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
         var application = await LockAsync(applicationId, cancellationToken);
         PasswordSetupDto? setup = null;
         if (application.Status == TutorApplicationStatus.Rejected)
@@ -132,7 +134,11 @@ public sealed class TutorApplicationService(
             // Only the account this approval created gets a token: an existing account's way in stays its owner's.
             if (account is null) setup = await passwordSetup.IssueAsync(userId, cancellationToken);
             logger.LogInformation("Tutor application {ApplicationId} approved: user {UserId}", application.Id, userId);
+            audit.Changed("tutor_application", application.Id,
+                new { status = TutorApplicationStatus.Pending, userId = (Guid?)null, role = account?.Role },
+                new { status = TutorApplicationStatus.Approved, userId = (Guid?)userId, role = (UserRole?)UserRole.Tutor, accountCreated = account is null });
         }
+        else audit.NothingChanged();
         await transaction.CommitAsync(cancellationToken);
         return new ApprovalDto(await GetAsync(applicationId, cancellationToken), setup);
     }
@@ -151,10 +157,11 @@ public sealed class TutorApplicationService(
 
     public async Task<TutorApplicationDto> RejectAsync(Caller admin, Guid applicationId, string reason, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
         var application = await LockAsync(applicationId, cancellationToken);
         if (application.Status != TutorApplicationStatus.Pending)
             throw ProblemException.Conflict($"This application was already {application.Status.ToString().ToLowerInvariant()}.", ProblemCodes.ApplicationAlreadyReviewed);
+        audit.Changed("tutor_application", application.Id, new { status = application.Status }, new { status = TutorApplicationStatus.Rejected, reason = reason.Trim() });
         application.Status = TutorApplicationStatus.Rejected;
         application.ReviewReason = reason.Trim();
         application.ReviewedById = admin.UserId;

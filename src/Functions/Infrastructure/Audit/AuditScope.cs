@@ -18,12 +18,41 @@ public sealed class AuditScope
     public JsonObject? Before { get; private set; }
     public JsonObject? After { get; private set; }
 
+    /// <summary>True when the service found nothing to change (an idempotent delete of what is not there): no row.</summary>
+    public bool Unchanged { get; private set; }
+
+    private readonly List<Func<CancellationToken, Task>> _afterCommit = [];
+
+    /// <summary>Says the write changed nothing, so the trail gets no row for it.</summary>
+    public void NothingChanged() => Unchanged = true;
+
+    /// <summary>
+    /// Work outside the database (deleting blobs) that must only happen once the change and its audit row committed;
+    /// outside an audited request it runs at once.
+    /// </summary>
+    public Task AfterCommitAsync(Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (!Active) return work(cancellationToken);
+        _afterCommit.Add(work);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Set by <see cref="AuditMiddleware"/> while it holds the request's transaction.</summary>
+    internal bool Active { get; set; }
+
+    internal async Task RunAfterCommitAsync(CancellationToken cancellationToken)
+    {
+        foreach (var work in _afterCommit) await work(cancellationToken);
+    }
+
     /// <summary>
     /// Records a change of one resource: <paramref name="before"/> null for a creation, <paramref name="after"/> null
     /// for a deletion. Of an update only the top-level fields that differ are kept.
     /// </summary>
     public void Changed(string resourceType, Guid resourceId, object? before, object? after)
     {
+        Unchanged = false;
         ResourceType = resourceType;
         ResourceId = resourceId;
         var old = before is null ? null : JsonSerializer.SerializeToNode(before, Json.Options) as JsonObject;

@@ -25,9 +25,9 @@ public sealed class QueryParameterAttribute(string name, string description) : A
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class OptionalBodyAttribute : Attribute;
 
-/// <summary>What a function that serves a file (<see cref="StaticContent"/>) answers with: its media type.</summary>
+/// <summary>What a function that serves a file (<see cref="StaticContent"/>) answers with: its media type, or each it may serve.</summary>
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class ProducesContentAttribute(string contentType) : Attribute
+public sealed class ProducesContentAttribute(params string[] contentTypes) : Attribute
 {
-    public string ContentType { get; } = contentType;
+    public IReadOnlyList<string> ContentTypes { get; } = contentTypes;
 }

@@ -131,6 +131,8 @@ public static partial class ApiDocument
         var hasInput = facts.RequestBody is not null || facts.Function.Route.Contains('{', StringComparison.Ordinal) || facts.QueryParameters.Count > 0 || facts.Paged;
         var problems = new HashSet<ProblemCode>(facts.Problems);
         if (hasInput) problems.Add(ProblemCodes.BadRequest);
+        // A value that is not a GUID where the route wants one matches no route: the catch-all answers 404 not_found.
+        if (facts.Function.Route.Contains(":guid}", StringComparison.Ordinal)) problems.Add(ProblemCodes.NotFound);
         foreach (var (status, response) in BuildResponses(facts, problems, schemas, document).OrderBy(r => r.Key, StringComparer.Ordinal))
             operation.Responses[status] = response;
         return operation;
@@ -183,13 +185,20 @@ public static partial class ApiDocument
             var schema = bodies.Count == 1 ? bodies[0] : new JsonObject { ["oneOf"] = new JsonArray([.. bodies]) };
             result.Content = new Dictionary<string, IOpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = ToSchema(schema, document) } };
         }
-        else if (response.ContentType is { } contentType)
+        else if (responses.Where(r => r.ContentType is not null).Select(r => r.ContentType!).Distinct().ToList() is { Count: > 0 } contentTypes)
         {
-            var schema = contentType.StartsWith("application/json", StringComparison.Ordinal) ? new JsonObject { ["type"] = "object" } : new JsonObject { ["type"] = "string" };
-            result.Content = new Dictionary<string, IOpenApiMediaType> { [contentType.Split(';')[0]] = new OpenApiMediaType { Schema = ToSchema(schema, document) } };
+            result.Content = new Dictionary<string, IOpenApiMediaType>();
+            foreach (var contentType in contentTypes)
+            {
+                var schema = contentType.StartsWith("application/json", StringComparison.Ordinal) ? new JsonObject { ["type"] = "object" }
+                    : contentType.StartsWith("image/", StringComparison.Ordinal) ? new JsonObject { ["type"] = "string", ["contentEncoding"] = "binary" }
+                    : new JsonObject { ["type"] = "string" };
+                result.Content[contentType.Split(';')[0]] = new OpenApiMediaType { Schema = ToSchema(schema, document) };
+            }
         }
         if (responses.Any(r => r.Location))
-            result.Headers = new Dictionary<string, IOpenApiHeader> { ["Location"] = Header("The created resource's URL (path-absolute, under `/api/`).", "string") };
+            result.Headers = new Dictionary<string, IOpenApiHeader> { ["Location"] = Header(response.Status == HttpStatusCode.Accepted
+                ? "The URL to poll for the queued work's status (path-absolute, under `/api/`)." : "The created resource's URL (path-absolute, under `/api/`).", "string") };
         if (response.Status == HttpStatusCode.Found)
             result.Headers = new Dictionary<string, IOpenApiHeader> { ["Location"] = Header("Where the browser goes next.", "string") };
         return result;
@@ -314,6 +323,7 @@ public static partial class ApiDocument
     {
         HttpStatusCode.OK => "OK",
         HttpStatusCode.Created => "Created",
+        HttpStatusCode.Accepted => "Accepted (queued; poll the `Location` URL)",
         HttpStatusCode.NoContent => "No content",
         HttpStatusCode.Found => "Found (a redirect)",
         HttpStatusCode.NotModified => "Not modified (the `If-None-Match` ETag is current)",

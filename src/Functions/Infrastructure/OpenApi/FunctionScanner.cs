@@ -61,7 +61,7 @@ public static class FunctionScanner
                 if (instruction.Member is not MethodInfo called) continue;
                 var declaring = called.DeclaringType;
                 var previous = i > 0 ? instructions[i - 1] : default;
-                if (declaring == typeof(RequestBody) && called.Name == nameof(RequestBody.ReadJsonAsync))
+                if (declaring == typeof(RequestBody) && called.Name is nameof(RequestBody.ReadJsonAsync) or nameof(RequestBody.ReadMergePatchAsync))
                     requestBody = called.GetGenericArguments()[0];
                 else if (declaring == typeof(HttpResponses))
                 {
@@ -72,6 +72,9 @@ public static class FunctionScanner
                             break;
                         case nameof(HttpResponses.CreatedAsync):
                             responses.Add(new(HttpStatusCode.Created, called.GetGenericArguments()[0], Location: true));
+                            break;
+                        case nameof(HttpResponses.AcceptedAsync):
+                            responses.Add(new(HttpStatusCode.Accepted, called.GetGenericArguments()[0], Location: true));
                             break;
                         case nameof(HttpResponses.CreatedOrOkAsync):
                             responses.Add(new(HttpStatusCode.Created, called.GetGenericArguments()[0], Location: true));
@@ -92,9 +95,9 @@ public static class FunctionScanner
                 }
                 else if (declaring == typeof(StaticContent) && called.Name == nameof(StaticContent.ServeAsync))
                 {
-                    var contentType = method.GetCustomAttribute<ProducesContentAttribute>()?.ContentType
+                    var contentTypes = method.GetCustomAttribute<ProducesContentAttribute>()?.ContentTypes
                         ?? throw new InvalidOperationException($"{function.Name} serves static content without [ProducesContent].");
-                    responses.Add(new(HttpStatusCode.OK, null, ContentType: contentType));
+                    foreach (var contentType in contentTypes) responses.Add(new(HttpStatusCode.OK, null, ContentType: contentType));
                     responses.Add(new(HttpStatusCode.NotModified, null));
                 }
                 else if (called.Name == nameof(HttpRequestData.CreateResponse)
@@ -120,13 +123,14 @@ public static class FunctionScanner
 
         var (problems, unknown) = ReachableProblems(method, assembly);
         var all = new HashSet<ProblemCode>(problems) { ProblemCodes.InternalError, ProblemCodes.DatabaseUnavailable };
-        // Every bearer token is validated, even where anonymous callers are allowed: a bad one is a 401 anywhere.
+        // The authentication middleware refuses a bad bearer token on every function, anonymous ones included (a client
+        // learns at once to refresh rather than silently reading the anonymous view), so every operation declares it.
         all.Add(ProblemCodes.InvalidToken);
         if (caller != Callers.Anyone) all.Add(ProblemCodes.Unauthorized);
         if (caller is Callers.Admins or Callers.CourseStaff) all.Add(ProblemCodes.Forbidden);
 
         return new FunctionFacts(function, method, requestBody, method.GetCustomAttribute<OptionalBodyAttribute>() is not null,
-            responses.DistinctBy(r => (r.Status, r.Body)).OrderBy(r => r.Status).ToList(), caller, paged, queryReads,
+            responses.DistinctBy(r => (r.Status, r.Body, r.ContentType)).OrderBy(r => r.Status).ToList(), caller, paged, queryReads,
             method.GetCustomAttributes<QueryParameterAttribute>().ToList(), all, unknown);
     }
 
