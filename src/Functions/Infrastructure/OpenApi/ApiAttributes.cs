@@ -31,3 +31,10 @@ public sealed class ProducesContentAttribute(string contentType) : Attribute
 {
     public string ContentType { get; } = contentType;
 }
+
+/// <summary>
+/// The function is a browser redirect that reports its problems in the redirect's query (<c>?error=&lt;code&gt;</c>)
+/// instead of as problem+json: the document lists those codes under the 302, and only unexpected failures (500) as problems.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ProblemsAsRedirectAttribute : Attribute;

@@ -125,6 +125,16 @@ public static partial class ApiDocument
         var hasInput = facts.RequestBody is not null || facts.Function.Route.Contains('{', StringComparison.Ordinal) || facts.QueryParameters.Count > 0 || facts.Paged;
         var problems = new HashSet<ProblemCode>(facts.Problems);
         if (hasInput) problems.Add(ProblemCodes.BadRequest);
+        if (facts.Method.GetCustomAttribute<ProblemsAsRedirectAttribute>() is not null)
+        {
+            var redirected = problems.Where(p => p != ProblemCodes.InternalError).OrderBy(p => p.Code, StringComparer.Ordinal).ToList();
+            description.Append(description.Length > 0 ? "\n\n" : "")
+                .Append("A failed sign-in is a redirect too, never a problem page: to the start's `redirect` (or the configured default frontend URL ")
+                .Append("when the start is unknown) with `?error=<code>&error_description=<text>`, `<code>` one of the provider's OAuth errors (`access_denied`, …) or ")
+                .Append(string.Join(", ", redirected.Select(p => $"`{p.Code}`"))).Append('.');
+            operation.Description = description.ToString();
+            problems = [ProblemCodes.InternalError];
+        }
         foreach (var (status, response) in BuildResponses(facts, problems, schemas, document).OrderBy(r => r.Key, StringComparer.Ordinal))
             operation.Responses[status] = response;
         return operation;
