@@ -83,6 +83,7 @@ public sealed partial class ApiContractHttpTests(HostedApp app) : IClassFixture<
         var enrolled = await Check(document, HttpMethod.Post, $"courses/{slug}/enroll", "/courses/{course}/enroll", token, HttpStatusCode.Created);
         Assert.Equal($"/api/me/enrollments/{slug}", enrolled.Response.Headers.Location?.OriginalString);
         Assert.Matches(Instant(), enrolled.Body["enrolledAt"]!.GetValue<string>());
+        await FollowLocationAsync(enrolled.Response, enrolled.Body, token);
 
         await Check(document, HttpMethod.Get, $"courses/{slug}/topics", "/courses/{course}/topics", token);
         await Check(document, HttpMethod.Get, $"topics/{course.Topics[0].Id}/content", "/topics/{topicId}/content", token);
@@ -96,6 +97,7 @@ public sealed partial class ApiContractHttpTests(HostedApp app) : IClassFixture<
             new { moduleNo = 1, topicPairIndex = 1 });
         var attemptId = attempt.Body["id"]!.GetValue<string>();
         Assert.Equal($"/api/quiz/attempts/{attemptId}", attempt.Response.Headers.Location?.OriginalString);
+        await FollowLocationAsync(attempt.Response, attempt.Body, token);
         var answers = new
         {
             answers = attempt.Body["questions"]!.AsArray().Select(q => new
@@ -181,6 +183,19 @@ public sealed partial class ApiContractHttpTests(HostedApp app) : IClassFixture<
         Assert.Equal(code.Type, body["type"]!.GetValue<string>());
         Assert.Equal((int)code.Status, body["status"]!.GetValue<int>());
         Assert.Equal(code.Title, body["title"]!.GetValue<string>());
+    }
+
+    /// <summary>A 201's <c>Location</c> answers GET (relative to the API's origin) with the resource the 201 returned.</summary>
+    private async Task FollowLocationAsync(HttpResponseMessage created, JsonNode body, string token)
+    {
+        var location = created.Headers.Location!;
+        Assert.False(location.IsAbsoluteUri);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(app.Api.BaseAddress!, location));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await app.Api.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {location}: {(int)response.StatusCode} {text}");
+        Assert.Equal(body["id"]!.GetValue<string>(), JsonNode.Parse(text)!["id"]!.GetValue<string>());
     }
 
     /// <summary>Sends the request, and validates the response body against the schema the document declares for the operation and status.</summary>
