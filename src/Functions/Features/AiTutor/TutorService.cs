@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Features.Ingestion;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Courses;
@@ -122,7 +123,7 @@ public sealed class TutorService(
             }
         }
 
-        var sources = relevant.Select(p => new TutorSource(p.ChunkId, p.Source, p.Title ?? LessonTitle(p), p.Slide, p.Start, p.End, p.TopicId, Excerpt(p.Content))).ToList();
+        var sources = relevant.Select(p => new TutorSource(p.ChunkId, SourceNames.Public(p.Source), SourceNames.Display(p.Source, p.File), p.Title ?? LessonTitle(p), p.Slide, p.Start, p.End, p.TopicId, Excerpt(p.Content))).ToList();
         var saved = await SaveTurnAsync(session.Id, question, answer, sources, cancellationToken);
         turn.Saved = true;
         if (saved >= SummaryFrom) await RefreshSummaryAsync(session.Id, cancellationToken);

@@ -46,7 +46,7 @@ public sealed class SourceService(
         {
             var path = ContentPath.TryParse(source, out var parsed) ? parsed : null;
             stored.TryGetValue(source, out var blob);
-            return new SourceDto(source[prefix.Length..], path?.FileName ?? source[prefix.Length..], path?.TopicId,
+            return new SourceDto(path?.CoursePath ?? source[prefix.Length..], path?.FileName ?? source[prefix.Length..], path?.TopicId,
                 blob?.ContentLength, blob?.LastModified, chunks.GetValueOrDefault(source), latest.GetValueOrDefault(source));
         })];
     }
@@ -102,7 +102,7 @@ public sealed class SourceService(
         var after = await log.FindAsync(source, etag, cancellationToken)
             ?? throw ProblemException.NotFound("source"); // the blob was replaced or deleted meanwhile
         audit.Changed("source", courseId, before is null ? null : Describe(before), Describe(after));
-        return after;
+        return after.ForClient();
 
         static object Describe(IngestionLogEntry entry) => new { entry.Source, entry.ETag, entry.Status, entry.Attempts, entry.ChunkCount, entry.Error };
     }
