@@ -38,3 +38,15 @@ public sealed class ProducesContentAttribute(string contentType) : Attribute
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class ProblemsAsRedirectAttribute : Attribute;
+
+/// <summary>
+/// A string property whose value is always <see cref="Value"/>: it tells a body from the others an operation may answer
+/// with for the same status. The schema says <c>enum: [value]</c> (a literal type in generated clients), and a
+/// <c>oneOf</c> of such bodies gets an OpenAPI <c>discriminator</c> on it, so a client narrows the union with a plain
+/// comparison instead of a cast.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class DiscriminatorAttribute(string value) : Attribute
+{
+    public string Value { get; } = value;
+}

@@ -181,10 +181,21 @@ public static partial class ApiDocument
     {
         var response = responses[0];
         var result = new OpenApiResponse { Description = ReasonPhrase(response.Status) };
-        var bodies = responses.Where(r => r.Body is not null).Select(r => schemas.For(r.Body!, request: false)).ToList();
+        var types = responses.Where(r => r.Body is not null).Select(r => r.Body!).ToList();
+        var bodies = types.Select(t => schemas.For(t, request: false)).ToList();
         if (bodies.Count > 0)
         {
             var schema = bodies.Count == 1 ? bodies[0] : new JsonObject { ["oneOf"] = new JsonArray([.. bodies]) };
+            // Bodies that each carry a discriminator property (a distinct constant under one name): say so, with the mapping.
+            var tags = types.Select(schemas.DiscriminatorOf).ToList();
+            if (bodies.Count > 1 && tags.All(t => t is not null) && tags.Select(t => t!.Value.Property).Distinct().Count() == 1
+                && tags.Select(t => t!.Value.Value).Distinct().Count() == tags.Count)
+            {
+                var mapping = new JsonObject();
+                for (var i = 0; i < bodies.Count; i++) mapping[tags[i]!.Value.Value] = bodies[i]["$ref"]!.DeepClone();
+                schema["discriminator"] = new JsonObject { ["propertyName"] = tags[0]!.Value.Property, ["mapping"] = mapping };
+                schema["required"] = new JsonArray(tags[0]!.Value.Property); // every body has it (OpenAPI asks the union to say so)
+            }
             result.Content = new Dictionary<string, IOpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = ToSchema(schema, document) } };
         }
         else if (response.ContentType is { } contentType)
