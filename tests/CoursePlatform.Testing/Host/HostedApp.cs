@@ -25,6 +25,9 @@ public class HostedApp : IAsyncLifetime
     /// <summary>The settings file's <c>Host</c> section (CORS, ...); none by default.</summary>
     protected virtual object? HostSection() => null;
 
+    /// <summary>The host's port; a free one by default. Fix it when a setting must name the app's own URL (a sign-in callback).</summary>
+    protected virtual int? Port => null;
+
     /// <summary>The worker's folder: the build output, or a publish folder.</summary>
     protected virtual string AppDirectory => Paths.FunctionsApp;
 
@@ -36,7 +39,7 @@ public class HostedApp : IAsyncLifetime
         settings["AzureWebJobsStorage"] = LocalServices.AzuriteConnectionString;
         settings["Auth__SigningKey"] = SigningKey;
         foreach (var (key, value) in Settings()) settings[key] = value;
-        Host = HostProcess.Start(AppDirectory, settings, hostSection: HostSection());
+        Host = HostProcess.Start(AppDirectory, settings, Port, hostSection: HostSection());
         await Host.WaitUntilRunningAsync();
         Api = new HttpClient { BaseAddress = new Uri(Host.Client.BaseAddress!, "api/"), Timeout = TimeSpan.FromSeconds(60) };
     }
