@@ -16,7 +16,7 @@ public class HostedApp : IAsyncLifetime
 
     public HostProcess Host { get; private set; } = null!;
 
-    /// <summary>A client whose base address is the app's route prefix (<c>http://127.0.0.1:port/api/</c>).</summary>
+    /// <summary>A client whose base address is the app's route prefix (<c>http://127.0.0.1:port/api/</c>); it does not follow redirects.</summary>
     public HttpClient Api { get; private set; } = null!;
 
     /// <summary>Settings on top of the sample's and the database's; override to add more.</summary>
@@ -41,7 +41,8 @@ public class HostedApp : IAsyncLifetime
         foreach (var (key, value) in Settings()) settings[key] = value;
         Host = HostProcess.Start(AppDirectory, settings, Port, hostSection: HostSection());
         await Host.WaitUntilRunningAsync();
-        Api = new HttpClient { BaseAddress = new Uri(Host.Client.BaseAddress!, "api/"), Timeout = TimeSpan.FromSeconds(60) };
+        // Redirects are answers too (the sign-in callback's 302 to the frontend): the client shows them, never follows.
+        Api = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(Host.Client.BaseAddress!, "api/"), Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public virtual async Task DisposeAsync()
