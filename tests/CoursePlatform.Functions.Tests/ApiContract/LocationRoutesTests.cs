@@ -42,6 +42,6 @@ public sealed partial class LocationRoutesTests
     public void A_location_is_path_absolute_under_the_api_prefix_with_its_query_kept()
     {
         Assert.Equal("/api/cart/lines/intro%20course", HttpResponses.Location("cart/lines/intro course"));
-        Assert.Equal("/api/manage/topics/1/assets/hero?persona=sports", HttpResponses.Location("manage/topics/1/assets/hero?persona=sports"));
+        Assert.Equal("/api/manage/topics/1/assets/hero?persona=pseudo_coder", HttpResponses.Location("manage/topics/1/assets/hero?persona=pseudo_coder"));
     }
 }

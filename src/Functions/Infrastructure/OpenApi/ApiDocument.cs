@@ -204,7 +204,7 @@ public static partial class ApiDocument
             result.Content = new Dictionary<string, IOpenApiMediaType> { [contentType.Split(';')[0]] = new OpenApiMediaType { Schema = ToSchema(schema, document) } };
         }
         if (responses.Any(r => r.Location))
-            result.Headers = new Dictionary<string, IOpenApiHeader> { ["Location"] = Header("The created resource's URL (path-absolute, under `/api/`).", "string") };
+            result.Headers = new Dictionary<string, IOpenApiHeader> { ["Location"] = Header("The created resource's URL: path-absolute (`/api/…`), relative to the API's origin; it answers GET with the resource.", "string") };
         if (response.Status == HttpStatusCode.Found)
             result.Headers = new Dictionary<string, IOpenApiHeader> { ["Location"] = Header("Where the browser goes next.", "string") };
         return result;
