@@ -28,12 +28,13 @@ dotnet build src/Functions -nologo -clp:ErrorsOnly -v:q
 dotnet build tools/DevTool -nologo -clp:ErrorsOnly -v:q
 dotnet run --project tools/DevTool --no-build -- migrate seed storage-cors --settings local.settings.json
 
+children=()
+trap 'kill "${children[@]}" 2>/dev/null' EXIT
 # Sign-in goes to a local stand-in for Google while the settings point at loopback (the default).
 if grep -Eq '"Google__Authority": *"https?://(127\.0\.0\.1|localhost)' local.settings.json; then
   dotnet build tools/OidcStandIn -nologo -clp:ErrorsOnly -v:q
   dotnet run --project tools/OidcStandIn --no-build -- --settings "$REPO_ROOT/local.settings.json" >"$LOCAL_DIR/logs/oidc-standin.log" 2>&1 &
-  standin=$!
-  trap 'kill $standin 2>/dev/null' EXIT
+  children+=($!)
   log "OpenID Connect stand-in started (log: .local/logs/oidc-standin.log)"
 fi
 
@@ -43,9 +44,18 @@ if grep -Eq '"Stripe__ApiBase": *"https?://(127\.0\.0\.1|localhost)' local.setti
   dotnet build tools/StripeStandIn -nologo -clp:ErrorsOnly -v:q
   dotnet run --project tools/StripeStandIn --no-build -- --settings "$REPO_ROOT/local.settings.json" \
     --webhook-url "http://localhost:$PORT/api/payments/stripe/webhook" >"$LOCAL_DIR/logs/stripe-standin.log" 2>&1 &
-  stripe_standin=$!
-  trap 'kill ${standin:-} ${stripe_standin:-} 2>/dev/null' EXIT
+  children+=($!)
   log "Stripe stand-in started (log: .local/logs/stripe-standin.log)"
+fi
+
+# The reference frontend (samples/web: static files, no build step) on http://localhost:5173, the origin the sample
+# settings allow for CORS, sign-in and uploads. One checkout at a time can hold the port; a second run.sh says so.
+if python3 -c 'import socket, sys; sys.exit(socket.socket().connect_ex(("127.0.0.1", 5173)) == 0)'; then
+  python3 -m http.server 5173 --bind 127.0.0.1 --directory samples/web >"$LOCAL_DIR/logs/web.log" 2>&1 &
+  children+=($!)
+  log "reference frontend: http://localhost:5173/?api=http://localhost:$PORT/api"
+else
+  log "port 5173 is taken (another ./run.sh?): the reference frontend is not served from this checkout"
 fi
 
 if command -v func >/dev/null 2>&1; then

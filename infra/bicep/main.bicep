@@ -33,6 +33,9 @@ param location string = resourceGroup().location
 @minLength(1)
 param frontendOrigins string
 
+@description('The frontend page a failed Google sign-in returns to (with ?error=) when its start is unknown; on one of frontendOrigins. Empty: the first origin\'s root.')
+param frontendSignInErrorUrl string = ''
+
 // ---------------------------------------------------------------- function app
 
 @description('.NET version of the isolated worker (the app targets net10.0).')
@@ -509,6 +512,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Google__ClientSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.googleClientSecretUri})'
     Google__CallbackUrl: empty(googleCallbackUrl) ? '${apiBase}/api/auth/google/callback' : googleCallbackUrl
     Google__AllowedRedirectOrigins: join(origins, ',')
+    // Where a failed sign-in whose start is unknown goes back to (with ?error=): the first frontend origin's root
+    // unless a page is named.
+    Google__DefaultFrontendUrl: empty(frontendSignInErrorUrl) ? '${origins[0]}/' : frontendSignInErrorUrl
 
     // The real Stripe (an empty API base); the keys are Key Vault references, never values in settings.
     Stripe__ApiBase: ''

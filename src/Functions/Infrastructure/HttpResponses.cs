@@ -66,7 +66,15 @@ public static class HttpResponses
         return response;
     }
 
-    /// <summary>The path-absolute URL of a route (<c>/api/</c> + the route, each segment escaped once).</summary>
-    public static string Location(string path) =>
-        "/api/" + string.Join('/', path.Trim('/').Split('/').Select(Uri.EscapeDataString));
+    /// <summary>
+    /// The path-absolute URL of a route (<c>/api/</c> + the route, each segment escaped once), relative to the API's
+    /// origin; a query (<c>?persona=…</c>) the caller escaped itself is kept as it is.
+    /// </summary>
+    public static string Location(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var split = path.IndexOf('?', StringComparison.Ordinal);
+        var (route, query) = split < 0 ? (path, "") : (path[..split], path[split..]);
+        return "/api/" + string.Join('/', route.Trim('/').Split('/').Select(Uri.EscapeDataString)) + query;
+    }
 }

@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CoursePlatform.Data;
+using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Infrastructure.Problems;
 
 namespace CoursePlatform.Functions.Tests.ApiContract;
@@ -83,6 +84,7 @@ public sealed partial class ApiContractHttpTests(HostedApp app) : IClassFixture<
         var enrolled = await Check(document, HttpMethod.Post, $"courses/{slug}/enroll", "/courses/{course}/enroll", token, HttpStatusCode.Created);
         Assert.Equal($"/api/me/enrollments/{slug}", enrolled.Response.Headers.Location?.OriginalString);
         Assert.Matches(Instant(), enrolled.Body["enrolledAt"]!.GetValue<string>());
+        await FollowLocationAsync(enrolled.Response, enrolled.Body, token);
 
         await Check(document, HttpMethod.Get, $"courses/{slug}/topics", "/courses/{course}/topics", token);
         await Check(document, HttpMethod.Get, $"topics/{course.Topics[0].Id}/content", "/topics/{topicId}/content", token);
@@ -96,6 +98,7 @@ public sealed partial class ApiContractHttpTests(HostedApp app) : IClassFixture<
             new { moduleNo = 1, topicPairIndex = 1 });
         var attemptId = attempt.Body["id"]!.GetValue<string>();
         Assert.Equal($"/api/quiz/attempts/{attemptId}", attempt.Response.Headers.Location?.OriginalString);
+        await FollowLocationAsync(attempt.Response, attempt.Body, token);
         var answers = new
         {
             answers = attempt.Body["questions"]!.AsArray().Select(q => new
@@ -181,6 +184,79 @@ public sealed partial class ApiContractHttpTests(HostedApp app) : IClassFixture<
         Assert.Equal(code.Type, body["type"]!.GetValue<string>());
         Assert.Equal((int)code.Status, body["status"]!.GetValue<int>());
         Assert.Equal(code.Title, body["title"]!.GetValue<string>());
+    }
+
+    private static readonly string[] Expertise = ["Networking"];
+
+    [Fact]
+    public async Task Every_kind_of_created_resource_answers_get_at_its_location()
+    {
+        var course = await LearningCourse.CreateAsync(async use =>
+        {
+            await using var db = app.Database.CreateContext();
+            await use(db);
+        }, DateTimeOffset.UtcNow);
+        var (slug, topic) = (course.Course.Slug, course.Topics[0].Id);
+        var (_, admin) = await app.SignInAsync(UserRole.Admin);
+        var (_, learner) = await app.SignInAsync();
+
+        var cohort = await CreatedAsync(HttpMethod.Post, $"manage/courses/{slug}/cohorts", admin, new { name = $"Cohort {Guid.NewGuid():N}" }, "id");
+        await CreatedAsync(HttpMethod.Put, $"manage/cohorts/{cohort}/projects/1", admin, new { title = "Build", tagline = "A network", description = "Subnets for three tiers." }, "batchNo");
+        await CreatedAsync(HttpMethod.Post, $"manage/courses/{slug}/quiz-questions", admin, new
+        {
+            moduleNo = 1, topicPairIndex = 1, question = "Which port is HTTPS?",
+            options = new[] { new { text = "443", isCorrect = true }, new { text = "80", isCorrect = false } },
+        }, "id");
+        await CreatedAsync(HttpMethod.Post, $"manage/topics/{topic}/prompt-suggestions", admin, new { prompt = "What is a subnet?", answer = "A range of addresses." }, "id");
+        await CreatedAsync(HttpMethod.Post, $"manage/topics/{topic}/cold-call-prompts", admin, new { prompt = "Why split a network?" }, "id");
+        await CreatedAsync(HttpMethod.Put, $"manage/topics/{topic}/simulation", admin, new { title = "Carve a VNet" }, "id");
+        await CreatedAsync(HttpMethod.Put, $"manage/topics/{topic}/assets/intro?persona=pseudo_coder", admin, new { contentType = "text", payload = new { markdown = "Kick-off." } }, "id");
+        await CreatedAsync(HttpMethod.Put, $"manage/pages/about-{Guid.NewGuid():N}", admin, new { title = "About", content = new { markdown = "Hello." } }, "slug");
+        await CreatedAsync(HttpMethod.Post, "tutor-applications", null, new
+        {
+            fullName = "Ada Applicant", email = $"ada-{Guid.NewGuid():N}@example.com", expertise = Expertise,
+            motivation = "I would love to teach subnetting to everyone here.",
+        }, "id", reader: admin);
+        // The 201's body is the change ({ outcome, cart }); its Location is the new line.
+        await CreatedAsync(HttpMethod.Post, "cart/lines", learner, new { course = slug }, "courseId", expected: course.Course.Id.ToString());
+    }
+
+    /// <summary>
+    /// Sends a create, expects 201 with a path-absolute <c>Location</c>, and GETs it (as <paramref name="reader"/>, else the
+    /// creator): 200 with the same <paramref name="key"/>. Returns that key's value.
+    /// </summary>
+    private async Task<string> CreatedAsync(HttpMethod method, string path, string? token, object body, string key, string? reader = null, string? expected = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await app.Api.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{method} {path}: {(int)response.StatusCode} {text}");
+        var location = response.Headers.Location!;
+        Assert.False(location.IsAbsoluteUri);
+        Assert.StartsWith("/api/", location.OriginalString, StringComparison.Ordinal);
+
+        using var get = new HttpRequestMessage(HttpMethod.Get, new Uri(app.Api.BaseAddress!, location));
+        get.Headers.Authorization = new AuthenticationHeaderValue("Bearer", reader ?? token);
+        using var read = await app.Api.SendAsync(get);
+        var readText = await read.Content.ReadAsStringAsync();
+        Assert.True(read.StatusCode == HttpStatusCode.OK, $"GET {location} after {method} {path}: {(int)read.StatusCode} {readText}");
+        var created = expected is null ? JsonNode.Parse(text)![key]!.ToJsonString() : JsonValue.Create(expected).ToJsonString();
+        Assert.Equal(created, JsonNode.Parse(readText)![key]!.ToJsonString());
+        return JsonNode.Parse(readText)![key]!.GetValue<object>().ToString()!;
+    }
+
+    /// <summary>A 201's <c>Location</c> answers GET (relative to the API's origin) with the resource the 201 returned.</summary>
+    private async Task FollowLocationAsync(HttpResponseMessage created, JsonNode body, string token)
+    {
+        var location = created.Headers.Location!;
+        Assert.False(location.IsAbsoluteUri);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(app.Api.BaseAddress!, location));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await app.Api.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {location}: {(int)response.StatusCode} {text}");
+        Assert.Equal(body["id"]!.GetValue<string>(), JsonNode.Parse(text)!["id"]!.GetValue<string>());
     }
 
     /// <summary>Sends the request, and validates the response body against the schema the document declares for the operation and status.</summary>

@@ -38,5 +38,10 @@ public sealed class OpenApiToolingTests
         // tools/openapi/client/contract-usage.ts: typed calls against the generated paths, schemas and problem codes.
         var (compileExit, compileOutput) = await NodeTools.RunAsync("tsc", "-p", "tsconfig.json");
         Assert.True(compileExit == 0, $"tsc found errors:\n{compileOutput}");
+
+        // samples/web: the reference frontend's ES modules, JSDoc-typed against the same generated client, without casts
+        // for the enrolment union or the sources list.
+        var (pageExit, pageOutput) = await NodeTools.RunAsync("tsc", "-p", Path.Combine(Paths.RepositoryRoot, "samples", "web", "tsconfig.json"));
+        Assert.True(pageExit == 0, $"tsc found errors in samples/web:\n{pageOutput}");
     }
 }

@@ -353,7 +353,47 @@ public sealed class GoogleSignInTests(DatabaseFixture database) : IClassFixture<
 
         var frontend = await Callback_(null, state, "access_denied");
 
-        Assert.Equal(Frontend + "/signed-in?error=access_denied", frontend.ToString());
+        Assert.Equal(Frontend + "/signed-in?error=access_denied&error_description=" + Uri.EscapeDataString("The identity provider refused the sign-in."), frontend.AbsoluteUri);
+    }
+
+    private Task<Uri> CallbackRedirect(string? code, string? state, string? binding = null) =>
+        app.Run<GoogleSignInService, Uri>(g => g.CallbackRedirectAsync(code, state, null,
+            binding ?? (state is not null && bindings.TryGetValue(state, out var b) ? b : null), "203.0.113.9", default));
+
+    [Fact]
+    public async Task A_failed_sign_in_goes_back_to_the_page_it_started_from_with_its_error()
+    {
+        var staff = await app.CreateUserAsync(UserRole.Admin, $"staff-{Guid.NewGuid():N}@example.com");
+        var (code, state) = await Authorize(await Start(staff.Email, Frontend + "/app/?tab=signin"));
+
+        var back = await CallbackRedirect(code, state);
+
+        Assert.StartsWith(Frontend + "/app/?tab=signin&error=account_conflict&error_description=", back.ToString(), StringComparison.Ordinal);
+        Assert.Contains("password", System.Web.HttpUtility.ParseQueryString(back.Query)["error_description"], StringComparison.Ordinal);
+        // A foreign browser's callback (no binding) also goes back to the start's page: the state names it.
+        var (code2, state2) = await Authorize(await Start($"m-{Guid.NewGuid():N}@example.com"));
+        Assert.StartsWith(Frontend + "/signed-in?error=sign_in_state_invalid&error_description=",
+            (await CallbackRedirect(code2, state2, binding: "")).ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_callback_of_an_unknown_start_goes_to_the_default_frontend_url()
+    {
+        var back = await CallbackRedirect("some-code", "forged-state", binding: "");
+
+        Assert.StartsWith(Frontend + "/?error=sign_in_state_invalid&error_description=", back.ToString(), StringComparison.Ordinal);
+        using var configured = new TestApp(database, new Dictionary<string, string?>
+        {
+            ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development",
+            ["Google:Authority"] = provider.Issuer,
+            ["Google:ClientId"] = "test-client",
+            ["Google:ClientSecret"] = "test-secret",
+            ["Google:CallbackUrl"] = Callback,
+            ["Google:AllowedRedirectOrigins"] = Frontend,
+            ["Google:DefaultFrontendUrl"] = Frontend + "/welcome",
+        });
+        var fallback = await configured.Run<GoogleSignInService, Uri>(g => g.CallbackRedirectAsync(null, null, null, null, null, default));
+        Assert.StartsWith(Frontend + "/welcome?error=sign_in_state_invalid&", fallback.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

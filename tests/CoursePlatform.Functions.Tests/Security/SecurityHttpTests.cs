@@ -93,8 +93,12 @@ public sealed class SecurityHttpTests(SecurityHostedApp app) : IClassFixture<Sec
         // The victim opens the attacker's approved callback: no binding cookie, so no code for the attacker's account.
         using (var victim = await attacker.GetAsync(callbackPath))
         {
-            var problem = await ProblemAsync(victim, HttpStatusCode.BadRequest);
-            Assert.Contains("another browser", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            // Back to the frontend with the error (a browser never lands on a JSON page), no code.
+            Assert.Equal(HttpStatusCode.Found, victim.StatusCode);
+            var back = System.Web.HttpUtility.ParseQueryString(victim.Headers.Location!.Query);
+            Assert.StartsWith(SecurityHostedApp.Frontend + "/signed-in?error=sign_in_state_invalid&", victim.Headers.Location!.ToString(), StringComparison.Ordinal);
+            Assert.Contains("another browser", back["error_description"], StringComparison.Ordinal);
+            Assert.Null(back["code"]);
         }
 
         // The browser that started it (its cookie) finishes it.
@@ -146,7 +150,8 @@ public sealed class SecurityHttpTests(SecurityHostedApp app) : IClassFixture<Sec
         using var start = await browser.GetAsync($"auth/google/start?redirect={Uri.EscapeDataString(SecurityHostedApp.Frontend + "/")}&login_hint={admin.Email}&code_challenge={GoogleSignInService.Challenge(Verifier)}");
         using var atProvider = await browser.GetAsync(start.Headers.Location);
         using var callback = await browser.GetAsync("auth/google/callback" + atProvider.Headers.Location!.Query);
-        await ProblemAsync(callback, HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.Found, callback.StatusCode);
+        Assert.StartsWith(SecurityHostedApp.Frontend + "/?error=account_conflict&error_description=", callback.Headers.Location!.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

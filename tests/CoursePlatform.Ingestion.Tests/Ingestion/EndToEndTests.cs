@@ -83,9 +83,10 @@ public sealed class EndToEndTests(DatabaseFixture database) : IClassFixture<Data
             JsonContent.Create(new { fileName = "Week 2 - DNS.pptx" }));
         Assert.True(ticketResponse.StatusCode == HttpStatusCode.OK, await DescribeAsync(ticketResponse));
         using var ticket = JsonDocument.Parse(await ticketResponse.Content.ReadAsStringAsync());
-        var blobPath = ticket.RootElement.GetProperty("blobPath").GetString()!;
-        _blobs.Add(blobPath);
-        Assert.Equal($"{_course}/Week-2-DNS.pptx", blobPath);
+        // One name for the source everywhere: the ticket's path is what the log, search and the sources list say.
+        var path = ticket.RootElement.GetProperty("path").GetString()!;
+        _blobs.Add($"{_course}/{path}");
+        Assert.Equal("Week-2-DNS.pptx", path);
 
         // 2. The browser PUTs the deck straight to storage.
         var deck = TestFiles.Pptx(
@@ -108,14 +109,16 @@ public sealed class EndToEndTests(DatabaseFixture database) : IClassFixture<Data
         }, Patience);
         Assert.True(ingested, _host.Output);
         Assert.Equal("succeeded", entry.GetProperty("status").GetString());
-        Assert.Equal(blobPath, entry.GetProperty("source").GetString());
+        Assert.Equal(path, entry.GetProperty("source").GetString());
+        Assert.Matches("^\"[^\"]+\"$", entry.GetProperty("eTag").GetString()); // quoted, as the HTTP ETag
 
         // 4. Search finds it, with its slide number.
         using var search = await SendAsync(HttpMethod.Get, $"api/courses/{_courseSlug}/search?q={Uri.EscapeDataString("how are host names turned into addresses?")}&k=1", admin);
         Assert.True(search.StatusCode == HttpStatusCode.OK, await DescribeAsync(search));
         using var results = JsonDocument.Parse(await search.Content.ReadAsStringAsync());
         var hit = Assert.Single(results.RootElement.GetProperty("items").EnumerateArray());
-        Assert.Equal(blobPath, hit.GetProperty("source").GetString());
+        Assert.Equal(path, hit.GetProperty("source").GetString());
+        Assert.Equal("Week-2-DNS.pptx", hit.GetProperty("sourceName").GetString());
         Assert.Contains("domain name system", hit.GetProperty("content").GetString(), StringComparison.Ordinal);
         Assert.Equal(1, hit.GetProperty("slide").GetInt32());
     }

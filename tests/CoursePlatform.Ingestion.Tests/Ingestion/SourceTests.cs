@@ -29,13 +29,13 @@ public class SourceTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         var firewall = listed.Single(s => s.FileName == "firewalls.vtt");
         Assert.Equal(("firewalls.vtt", (Guid?)topic, IngestionStatus.Succeeded), (firewall.FileName, firewall.TopicId, firewall.LastIngestion!.Status));
         Assert.True(firewall.ChunkCount > 0 && firewall.Size > 0);
-        Assert.Contains(await Search(app, course), h => h.Source == removed);
+        Assert.Contains(await Search(app, course), h => h.Source == $"{topic}/firewalls.vtt" && h.SourceName == "firewalls.vtt");
 
         await app.Run<SourceService>(s => s.DeleteAsync(course.ToString(), $"{topic}/firewalls.vtt", default));
 
         Assert.Empty(await app.ChunksAsync(course, removed));
         Assert.False((await app.Container.GetBlobClient(removed).ExistsAsync()).Value);
-        Assert.DoesNotContain(await Search(app, course), h => h.Source == removed);
+        Assert.DoesNotContain(await Search(app, course), h => h.Source == $"{topic}/firewalls.vtt");
         Assert.NotEmpty(await app.ChunksAsync(course, kept));
         Assert.Equal(["dns.vtt"], (await app.Run<SourceService, IReadOnlyList<SourceDto>>(s => s.ListAsync(course.ToString(), default))).Select(s => s.Path));
 
@@ -91,7 +91,10 @@ public class SourceTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         Assert.Single(await app.IngestionsAsync(source));
 
         // Another worker holds the version's lease: it is left to it, and the answer says it is running.
-        var etag = entry.ETag;
+        // The answer names the source and its version as the API does everywhere: the path in the course, the ETag quoted.
+        Assert.Equal("dns.vtt", entry.Source);
+        Assert.StartsWith("\"", entry.ETag, StringComparison.Ordinal);
+        var etag = entry.ETag.Trim('"');
         await app.Db(db => db.ContentIngestions.Where(i => i.Source == source)
             .ExecuteUpdateAsync(set => set.SetProperty(i => i.Status, IngestionStatus.Running)));
         await app.Db(db => db.RateLimitCounters.Where(c => c.Key.StartsWith("reingest:")).ExecuteDeleteAsync()); // past the cooldown

@@ -23,13 +23,14 @@ public class UploadTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         var before = DateTimeOffset.UtcNow;
         var ticket = await Ticket(app, course, "Week 1 Deck.pptx", topic);
 
-        Assert.Equal($"{course}/{topic}/Week-1-Deck.pptx", ticket.BlobPath);
+        // The ticket names the source as the sources list and ?path= do: its path inside the course.
+        Assert.Equal($"{topic}/Week-1-Deck.pptx", ticket.Path);
         Assert.InRange(ticket.ExpiresAt, before.AddMinutes(14), DateTimeOffset.UtcNow.AddMinutes(15));
         var upload = new BlobClient(new Uri(ticket.UploadUrl));
-        Assert.Equal(ticket.BlobPath, upload.Name);
+        Assert.Equal($"{course}/{ticket.Path}", upload.Name);
         await upload.UploadAsync(new BinaryData(TestFiles.Pptx(new TestSlide("Week 1", ["Cloud basics."]))));
 
-        var outcome = await app.IngestAsync(ticket.BlobPath);
+        var outcome = await app.IngestAsync($"{course}/{ticket.Path}");
         Assert.Equal(IngestionResult.Succeeded, outcome.Result);
         Assert.Equal(topic, Assert.Single(await app.ChunksAsync(course)).TopicId);
     }
@@ -44,7 +45,7 @@ public class UploadTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         await new BlobClient(url).UploadAsync(new BinaryData("# Notes"u8.ToArray()));
 
         var sas = url.Query;
-        var containerUrl = url.GetLeftPart(UriPartial.Path)[..^(ticket.BlobPath.Length + 1)];
+        var containerUrl = url.GetLeftPart(UriPartial.Path)[..^(course.ToString().Length + ticket.Path.Length + 2)];
         var otherBlob = new BlobClient(new Uri($"{containerUrl}/{course}/other.md{sas}"));
         var container = new BlobContainerClient(new Uri($"{containerUrl}{sas}"));
 
@@ -52,7 +53,7 @@ public class UploadTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         await AssertForbidden(() => new BlobClient(url).DownloadContentAsync());
         await AssertForbidden(async () => await container.GetBlobsAsync().AsPages().GetAsyncEnumerator().MoveNextAsync());
         await AssertForbidden(() => new BlobClient(url).DeleteAsync());
-        Assert.True((await app.Container.GetBlobClient(ticket.BlobPath).ExistsAsync()).Value);
+        Assert.True((await app.Container.GetBlobClient($"{course}/{ticket.Path}").ExistsAsync()).Value);
         Assert.False((await app.Container.GetBlobClient($"{course}/other.md").ExistsAsync()).Value);
     }
 
@@ -67,7 +68,7 @@ public class UploadTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
 
         Assert.True(ticket.ExpiresAt < DateTimeOffset.UtcNow);
         await AssertForbidden(() => new BlobClient(new Uri(ticket.UploadUrl)).UploadAsync(new BinaryData("WEBVTT\n"u8.ToArray())));
-        Assert.False((await app.Container.GetBlobClient(ticket.BlobPath).ExistsAsync()).Value);
+        Assert.False((await app.Container.GetBlobClient($"{course}/{ticket.Path}").ExistsAsync()).Value);
     }
 
     [Theory]

@@ -16,7 +16,7 @@ public class HostedApp : IAsyncLifetime
 
     public HostProcess Host { get; private set; } = null!;
 
-    /// <summary>A client whose base address is the app's route prefix (<c>http://127.0.0.1:port/api/</c>).</summary>
+    /// <summary>A client whose base address is the app's route prefix (<c>http://127.0.0.1:port/api/</c>); it does not follow redirects.</summary>
     public HttpClient Api { get; private set; } = null!;
 
     /// <summary>Settings on top of the sample's and the database's; override to add more.</summary>
@@ -24,6 +24,9 @@ public class HostedApp : IAsyncLifetime
 
     /// <summary>The settings file's <c>Host</c> section (CORS, ...); none by default.</summary>
     protected virtual object? HostSection() => null;
+
+    /// <summary>The host's port; a free one by default. Fix it when a setting must name the app's own URL (a sign-in callback).</summary>
+    protected virtual int? Port => null;
 
     /// <summary>The worker's folder: the build output, or a publish folder.</summary>
     protected virtual string AppDirectory => Paths.FunctionsApp;
@@ -40,9 +43,10 @@ public class HostedApp : IAsyncLifetime
         settings["AzureWebJobsStorage"] = LocalServices.AzuriteConnectionString;
         settings["Auth__SigningKey"] = SigningKey;
         foreach (var (key, value) in Settings()) settings[key] = value;
-        Host = HostProcess.Start(AppDirectory, settings, hostSection: HostSection());
+        Host = HostProcess.Start(AppDirectory, settings, Port, hostSection: HostSection());
         await Host.WaitUntilRunningAsync();
-        Api = new HttpClient { BaseAddress = new Uri(Host.Client.BaseAddress!, "api/"), Timeout = TimeSpan.FromSeconds(60) };
+        // Redirects are answers too (the sign-in callback's 302 to the frontend): the client shows them, never follows.
+        Api = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(Host.Client.BaseAddress!, "api/"), Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public virtual async Task DisposeAsync()

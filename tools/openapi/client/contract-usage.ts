@@ -76,6 +76,26 @@ export async function checkout(token: string): Promise<number> {
   return cart.lines.length + result.enrollments.length;
 }
 
+/** Enrols, or only checks: one 200 with two bodies, told apart by `kind` without a cast. */
+export async function enrol(token: string, course: string, checkOnly: boolean): Promise<string> {
+  const result = await call<Json<"/courses/{course}/enroll", "post", 200>>("POST", `/courses/${course}/enroll?checkOnly=${checkOnly}`, token);
+  if (result.kind === "enrollment") {
+    const id: string = result.id;
+    return `${id} ${result.status}`;
+  }
+  const reason: string = result.reason;
+  return `${result.eligible} ${reason}`;
+}
+
+/** The sources list: `items` is always an array, and each source's `path` is what search and the log call `source`. */
+export async function sources(token: string, course: string): Promise<string[]> {
+  const list = await call<Json<"/manage/courses/{course}/sources", "get", 200>>("GET", `/manage/courses/${course}/sources`, token);
+  const hits = await call<Json<"/courses/{course}/search", "get", 200>>("GET", `/courses/${course}/search?q=dns`, token);
+  const found = new Set(hits.items.map((hit) => hit.source));
+  const named: string[] = hits.items.map((hit) => hit.sourceName);
+  return list.items.map((source) => `${source.path} ${found.has(source.path)} ${named.length}`);
+}
+
 export function explain(problem: Problem): string {
   const fields = Object.entries(problem.errors ?? {}).map(([field, messages]) => `${field}: ${messages.join(", ")}`);
   return `${problem.code} (${problem.status}, trace ${problem.traceId}): ${problem.detail} ${fields.join("; ")}`;

@@ -9,9 +9,12 @@ public sealed record AskRequest(
     [property: MaxLength(AiTutorService.MaxQuestionLength)] string? Question,
     Guid? SuggestionId);
 
-/// <summary>A passage an answer cites as <c>[n]</c>: n is its position in <c>sources</c>, from 1.</summary>
+/// <summary>
+/// A passage an answer cites as <c>[n]</c>: n is its position in <c>sources</c>, from 1. <c>Source</c> is named as search
+/// names it (the path inside the course, or <c>lesson:{topicId}</c>), <c>SourceName</c> is what to show.
+/// </summary>
 public sealed record AiTutorSource(
-    Guid ChunkId, string Source, string? Title, int? Slide, string? Start, string? End, Guid? TopicId, string Excerpt);
+    Guid ChunkId, string Source, string SourceName, string? Title, int? Slide, string? Start, string? End, Guid? TopicId, string Excerpt);
 
 public sealed record SuggestionDto(Guid Id, string Prompt, bool HasChildren);
 

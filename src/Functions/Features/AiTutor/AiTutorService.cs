@@ -140,7 +140,7 @@ public sealed class AiTutorService(
             }
         }
 
-        var sources = relevant.Select(p => new AiTutorSource(p.ChunkId, p.Source, p.Title ?? LessonTitle(p), p.Slide, p.Start, p.End, p.TopicId, Excerpt(p.Content))).ToList();
+        var sources = relevant.Select(p => new AiTutorSource(p.ChunkId, SourceNames.Public(p.Source), SourceNames.Display(p.Source, p.File), p.Title ?? LessonTitle(p), p.Slide, p.Start, p.End, p.TopicId, Excerpt(p.Content))).ToList();
         var saved = await SaveTurnAsync(session.Id, question, answer, sources, cancellationToken);
         turn.Saved = true;
         if (saved >= SummaryFrom) await RefreshSummaryAsync(session.Id, cancellationToken);

@@ -21,6 +21,12 @@ public sealed class GoogleOptions
     [Required, Url] public string CallbackUrl { get; set; } = "";
     /// <summary>Comma-separated frontend origins the sign-in may return to (e.g. <c>http://localhost:5173</c>).</summary>
     [Required] public string AllowedRedirectOrigins { get; set; } = "";
+    /// <summary>
+    /// The frontend page a failed sign-in returns to when its start is unknown (a stale, forged or foreign callback),
+    /// e.g. <c>https://learn.example.com/</c>; on one of <see cref="AllowedRedirectOrigins"/>. Empty: the first allowed
+    /// origin's root.
+    /// </summary>
+    public string DefaultFrontendUrl { get; set; } = "";
     [Range(1, 30)] public int LoginStateMinutes { get; set; } = 10;
     [Range(10, 300)] public int LoginCodeSeconds { get; set; } = 60;
 
@@ -31,6 +37,10 @@ public sealed class GoogleOptions
     /// <summary>Whether the app runs in Development (AZURE_FUNCTIONS_ENVIRONMENT, else DOTNET_ENVIRONMENT).</summary>
     public static bool IsDevelopment(IConfiguration configuration) =>
         string.Equals(configuration?["AZURE_FUNCTIONS_ENVIRONMENT"] ?? configuration?["DOTNET_ENVIRONMENT"], "Development", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Where a sign-in whose start is unknown goes back to: <see cref="DefaultFrontendUrl"/>, else the first allowed origin.</summary>
+    public Uri DefaultFrontend() =>
+        new(string.IsNullOrWhiteSpace(DefaultFrontendUrl) ? AllowedRedirectOrigins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0].TrimEnd('/') + "/" : DefaultFrontendUrl.Trim());
 
     public bool AuthorityIsLoopback() => Uri.TryCreate(Authority, UriKind.Absolute, out var uri) && uri.IsLoopback;
 }
@@ -45,6 +55,10 @@ public sealed class GoogleOptionsValidator(IConfiguration configuration) : IVali
             return ValidateOptionsResult.Fail($"Google:Authority {options.Authority} is a loopback stand-in; it is allowed only in Development (environment is {environment}).");
         if (options.RedirectOrigins().Count == 0)
             return ValidateOptionsResult.Fail("Google:AllowedRedirectOrigins must name at least one frontend origin.");
+        if (!string.IsNullOrWhiteSpace(options.DefaultFrontendUrl)
+            && (!Uri.TryCreate(options.DefaultFrontendUrl.Trim(), UriKind.Absolute, out var frontend)
+                || !options.RedirectOrigins().Contains(frontend.GetLeftPart(UriPartial.Authority).ToLowerInvariant())))
+            return ValidateOptionsResult.Fail($"Google:DefaultFrontendUrl {options.DefaultFrontendUrl} must be an absolute URL on one of Google:AllowedRedirectOrigins.");
         return ValidateOptionsResult.Success;
     }
 }

@@ -36,13 +36,14 @@ public sealed class GoogleSignInFunctions(GoogleSignInService google, ClientAddr
 
     [Function("GoogleSignInCallback")]
     [Allow(Callers.Anyone)]
+    [ProblemsAsRedirect]
     [QueryParameter("code", "The provider's authorization code.")]
     [QueryParameter("state", "The state the sign-in started with.")]
     [QueryParameter("error", "The provider's error, when the sign-in was refused.")]
     public async Task<HttpResponseData> Callback(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "auth/google/callback")] HttpRequestData request, CancellationToken cancellationToken)
     {
-        var location = await google.CallbackAsync(request.Query["code"], request.Query["state"], request.Query["error"], BindingOf(request),
+        var location = await google.CallbackRedirectAsync(request.Query["code"], request.Query["state"], request.Query["error"], BindingOf(request),
             addresses.Of(request), cancellationToken);
         var response = Redirect(request, location);
         // The binding is spent with the state: expire it.
@@ -66,7 +67,7 @@ public sealed class GoogleSignInFunctions(GoogleSignInService google, ClientAddr
     private static HttpResponseData Redirect(HttpRequestData request, Uri location)
     {
         var response = request.CreateResponse(HttpStatusCode.Found);
-        response.Headers.Add("Location", location.ToString());
+        response.Headers.Add("Location", location.AbsoluteUri); // escaped: ToString() would unescape error_description
         response.NoStore();
         response.Headers.Add("Referrer-Policy", "no-referrer"); // the one-time code must not leak through Referer
         return response;

@@ -114,7 +114,8 @@ public sealed class GoogleSignInService(
             throw ProblemException.BadRequest("This sign-in was started in another browser (or its cookie expired); start the sign-in again here.", ProblemCodes.SignInStateInvalid);
         var login = await ConsumeStateAsync(state, cancellationToken);
         if (!string.IsNullOrEmpty(error) || string.IsNullOrEmpty(code))
-            return WithQuery(login.RedirectUri, "error", string.IsNullOrEmpty(error) ? "invalid_request" : error);
+            return WithQuery(WithQuery(login.RedirectUri, "error", string.IsNullOrEmpty(error) ? "invalid_request" : error[..Math.Min(error.Length, 100)]),
+                "error_description", string.IsNullOrEmpty(error) ? "The identity provider returned no authorization code." : "The identity provider refused the sign-in.");
 
         var idToken = await RedeemCodeAsync(code, login.CodeVerifier, cancellationToken);
         var identity = await ValidateIdTokenAsync(idToken, login.Nonce, cancellationToken);
@@ -134,6 +135,39 @@ public sealed class GoogleSignInService(
         if (AddressKey(clientAddress) is { } addressKey) await limiter.ReleaseAsync(addressKey, StartWindow, cancellationToken, login.CreatedAt);
         logger.LogInformation("Google sign-in completed for user {UserId}", user.Id);
         return WithQuery(login.RedirectUri, "code", oneTimeCode);
+    }
+
+    /// <summary>
+    /// <see cref="CallbackAsync"/> for a browser: a sign-in that fails goes back to the frontend as OAuth clients expect
+    /// (<c>?error=&lt;code&gt;&amp;error_description=…</c>), never to a JSON page on the API's origin where the user is
+    /// stranded. It returns to the start's <c>redirect</c> when the state names one, else to
+    /// <see cref="GoogleOptions.DefaultFrontend"/>.
+    /// </summary>
+    public async Task<Uri> CallbackRedirectAsync(string? code, string? state, string? error, string? binding, string? clientAddress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CallbackAsync(code, state, error, binding, clientAddress, cancellationToken);
+        }
+        catch (ProblemException problem)
+        {
+            logger.LogInformation("Google sign-in failed with {Code}: {Detail}", problem.Code.Code, problem.Detail);
+            var returnTo = await KnownRedirectAsync(state, cancellationToken) ?? Settings.DefaultFrontend().ToString();
+            return WithQuery(WithQuery(returnTo, "error", problem.Code.Code), "error_description", problem.Detail);
+        }
+    }
+
+    /// <summary>
+    /// The frontend URL a sign-in started with, whether or not its state was consumed, if it is still on an allowed origin.
+    /// A foreign browser's callback learns nothing from it: the starter chose it among the allowed origins.
+    /// </summary>
+    private async Task<string?> KnownRedirectAsync(string? state, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(state) || state.Length > 200) return null;
+        var hash = SessionService.Hash(state);
+        var redirect = await db.AuthLoginStates.AsNoTracking().Where(s => s.StateHash == hash).Select(s => s.RedirectUri).SingleOrDefaultAsync(cancellationToken);
+        return redirect is not null && Uri.TryCreate(redirect, UriKind.Absolute, out var uri)
+            && Settings.RedirectOrigins().Contains(uri.GetLeftPart(UriPartial.Authority).ToLowerInvariant()) ? redirect : null;
     }
 
     /// <summary>
@@ -327,6 +361,8 @@ public sealed class GoogleSignInService(
         }
         return user;
     }
+
+    private static Uri WithQuery(Uri url, string name, string value) => WithQuery(url.ToString(), name, value);
 
     private static Uri WithQuery(string url, string name, string value) =>
         new(url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + name + "=" + Uri.EscapeDataString(value));

@@ -30,6 +30,14 @@ public sealed class CartFunctions(CartService cart, CheckoutService checkout)
         return await Change(request, await cart.AddAsync(userId, body, cancellationToken), body.Course!, cancellationToken);
     }
 
+    /// <summary>One line of the cart: where the <c>Location</c> of <c>AddCartLine</c> points; 404 when the course is not in the cart.</summary>
+    [Function("GetCartLine")]
+    [Allow(Callers.SignedIn)]
+    public async Task<HttpResponseData> Line(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cart/lines/{course}")] HttpRequestData request,
+        string course, FunctionContext context, CancellationToken cancellationToken) =>
+        await request.PrivateJsonAsync(await cart.GetLineAsync(context.RequireCaller().UserId, course, cancellationToken), cancellationToken);
+
     [Function("RemoveCartLine")]
     [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> Remove(

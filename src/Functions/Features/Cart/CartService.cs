@@ -15,14 +15,24 @@ namespace CoursePlatform.Functions.Features.Cart;
 /// </summary>
 public sealed class CartService(CoursePlatformDbContext db, CourseResolver courses, TimeProvider time)
 {
+    private static readonly System.Linq.Expressions.Expression<Func<CartLine, CartLineDto>> LineDto = l => new CartLineDto(
+        l.CourseId, l.Course.Slug, l.Course.Name, l.UnitPrice, l.Currency,
+        l.Course.Price, l.Course.Currency, l.UnitPrice != l.Course.Price || l.Currency != l.Course.Currency,
+        l.Course.IsPublished, l.AddedAt);
+
+    /// <summary>One line of the caller's cart (the <c>Location</c> of an added line); 404 when the course is not in it.</summary>
+    public async Task<CartLineDto> GetLineAsync(Guid userId, string courseKey, CancellationToken cancellationToken)
+    {
+        var course = await courses.ResolveAsync(courseKey, NotIn("your cart"), cancellationToken);
+        return await Lines(userId, course.Id).AsNoTracking().Select(LineDto).SingleOrDefaultAsync(cancellationToken) ?? throw NotIn("your cart");
+    }
+
     public async Task<CartDto> GetAsync(Guid userId, CancellationToken cancellationToken)
     {
         var lines = await db.CartLines.AsNoTracking()
             .Where(l => l.UserId == userId)
             .OrderBy(l => l.AddedAt).ThenBy(l => l.Id)
-            .Select(l => new CartLineDto(l.CourseId, l.Course.Slug, l.Course.Name, l.UnitPrice, l.Currency,
-                l.Course.Price, l.Course.Currency, l.UnitPrice != l.Course.Price || l.Currency != l.Course.Currency,
-                l.Course.IsPublished, l.AddedAt))
+            .Select(LineDto)
             .ToListAsync(cancellationToken);
         var saved = await db.CartItems.AsNoTracking()
             .Where(i => i.UserId == userId)

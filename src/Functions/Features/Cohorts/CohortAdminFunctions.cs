@@ -32,6 +32,16 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
         return await request.CreatedAsync(cohort, $"manage/cohorts/{cohort.Id}", cancellationToken);
     }
 
+    /// <summary>The cohort: where the <c>Location</c> of <c>ManageCreateCohort</c> points.</summary>
+    [Function("ManageGetCohort")]
+    [Allow(Callers.Admins)]
+    public async Task<HttpResponseData> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/cohorts/{cohortId:guid}")] HttpRequestData request,
+        Guid cohortId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        return await request.PrivateJsonAsync(await cohorts.GetAsync(cohortId, cancellationToken), cancellationToken);
+    }
+
     [Function("ManageUpdateCohort")]
     [Allow(Callers.Admins)]
     public async Task<HttpResponseData> Update(
@@ -92,6 +102,16 @@ public sealed class CohortAdminFunctions(CohortAdminService cohorts)
             throw ProblemException.BadRequest("Name the member with ?email= or send { emails: [...] }.");
         var body = await request.ReadJsonAsync<RemoveMembersRequest>(cancellationToken);
         return await request.PrivateJsonAsync(await cohorts.RemoveMembersAsync(cohortId, body, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>The brief of a batch: where the <c>Location</c> of <c>ManagePutCohortProject</c> points.</summary>
+    [Function("ManageGetCohortProject")]
+    [Allow(Callers.Admins)]
+    public async Task<HttpResponseData> GetProject(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/cohorts/{cohortId:guid}/projects/{batchNo}")] HttpRequestData request,
+        Guid cohortId, string batchNo, FunctionContext context, CancellationToken cancellationToken)
+    {
+        return await request.PrivateJsonAsync(await cohorts.GetProjectAsync(cohortId, batchNo, cancellationToken), cancellationToken);
     }
 
     /// <summary><c>{ title, tagline, description, notes? }</c>: 201 when the batch had no brief, else 200.</summary>

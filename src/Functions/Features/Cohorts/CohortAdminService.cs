@@ -257,6 +257,19 @@ public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolve
         return (new ProjectBriefDto(cohortId, batchNo, brief.Title, brief.Tagline, brief.Description, brief.Notes, now), created[0]);
     }
 
+    /// <summary>The brief of <c>(cohort, batch)</c> (the <c>Location</c> of its creation); 404 when the cohort or the brief is missing.</summary>
+    public async Task<ProjectBriefDto> GetProjectAsync(Guid cohortId, string? batchNoText, CancellationToken cancellationToken)
+    {
+        var batchNo = ParseBatchNo(batchNoText);
+        var project = await db.CohortBatchProjects.AsNoTracking()
+            .Where(p => p.CohortId == cohortId && p.BatchNo == batchNo)
+            .Select(p => new { p.Payload, p.UpdatedAt })
+            .SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("project brief");
+        var brief = ProjectBrief.From(project.Payload);
+        project.Payload.Dispose();
+        return new ProjectBriefDto(cohortId, batchNo, brief.Title, brief.Tagline, brief.Description, brief.Notes, project.UpdatedAt);
+    }
+
     public static int ParseBatchNo(string? text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= MaxBatchNo
             ? value
@@ -273,7 +286,8 @@ public sealed class CohortAdminService(CoursePlatformDbContext db, CourseResolve
         if (!await db.Cohorts.AnyAsync(c => c.Id == cohortId, cancellationToken)) throw ProblemException.NotFound("cohort");
     }
 
-    private async Task<CohortDto> GetAsync(Guid cohortId, CancellationToken cancellationToken) =>
+    /// <summary>The cohort (the <c>Location</c> of its creation).</summary>
+    public async Task<CohortDto> GetAsync(Guid cohortId, CancellationToken cancellationToken) =>
         await db.Cohorts.AsNoTracking().Where(c => c.Id == cohortId).Select(ToDto()).SingleOrDefaultAsync(cancellationToken)
         ?? throw ProblemException.NotFound("cohort");
 

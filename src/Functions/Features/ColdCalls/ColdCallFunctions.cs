@@ -46,6 +46,14 @@ public sealed class ColdCallFunctions(ColdCallService coldCalls)
         return await request.PrivateJsonAsync(await coldCalls.ThreadAsync(caller, promptId, cohort, PageRequest.From(request), cancellationToken), cancellationToken);
     }
 
+    /// <summary>One message, as the caller's thread shows it: where the <c>Location</c> of <c>PostColdCallMessage</c> points.</summary>
+    [Function("GetColdCallMessage")]
+    [Allow(Callers.SignedIn)]
+    public async Task<HttpResponseData> Message(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cold-call-messages/{messageId:guid}")] HttpRequestData request,
+        Guid messageId, FunctionContext context, CancellationToken cancellationToken) =>
+        await request.PrivateJsonAsync(await coldCalls.GetMessageAsync(context.RequireCaller(), messageId, cancellationToken), cancellationToken);
+
     [Function("ToggleColdCallStar")]
     [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> Star(

@@ -133,6 +133,14 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
         return new StarDto(messageId, true);
     }
 
+    /// <summary>One message the caller can see, as the thread shows it (the <c>Location</c> of a post); 404 otherwise.</summary>
+    public async Task<ColdCallMessageDto> GetMessageAsync(Caller caller, Guid messageId, CancellationToken cancellationToken)
+    {
+        var message = await VisibleMessageAsync(caller, messageId, cancellationToken);
+        var context = await ContextAsync(caller, message.PromptId, cancellationToken);
+        return await MessageAsync(caller, messageId, context.IsStaff, cancellationToken);
+    }
+
     /// <summary>Hides a message from learners, or shows it again (the course's tutors and admins).</summary>
     public async Task<ColdCallMessageDto> SetHiddenAsync(Caller caller, Guid messageId, bool hidden, CancellationToken cancellationToken)
     {

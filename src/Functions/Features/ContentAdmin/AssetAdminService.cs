@@ -50,6 +50,16 @@ public sealed class AssetAdminService(CoursePlatformDbContext db, ContentChangeE
         return (after, before is null);
     }
 
+    /// <summary>The asset of (topic, content key, persona) (the <c>Location</c> of its creation); 404 when there is none.</summary>
+    public async Task<AssetDto> GetAsync(Guid topicId, string contentKey, string? persona, CancellationToken cancellationToken)
+    {
+        var personaKey = Persona(contentKey, persona);
+        var asset = await db.TopicContentAssets.AsNoTracking()
+            .SingleOrDefaultAsync(a => a.TopicId == topicId && a.ContentKey == contentKey && a.PersonaKey == personaKey, cancellationToken)
+            ?? throw ProblemException.NotFound("asset");
+        return Dto(asset);
+    }
+
     /// <summary>Deletes the asset; 204 also when there was none.</summary>
     public async Task DeleteAsync(Guid topicId, string contentKey, string? persona, CancellationToken cancellationToken)
     {

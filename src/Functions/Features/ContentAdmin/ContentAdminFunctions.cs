@@ -22,6 +22,16 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
         return await request.CreatedAsync(created, $"manage/courses/{created.Slug}", cancellationToken);
     }
 
+    /// <summary>The course as admins see it, published or not: where the <c>Location</c> of <c>ManageCreateCourse</c> points.</summary>
+    [Function("ManageGetCourse")]
+    [Allow(Callers.Admins)]
+    public async Task<HttpResponseData> GetCourse(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/courses/{course}")] HttpRequestData request,
+        string course, FunctionContext context, CancellationToken cancellationToken)
+    {
+        return await request.PrivateJsonAsync(await courses.GetAsync(course, cancellationToken), cancellationToken);
+    }
+
     /// <summary>A JSON merge patch: the fields sent change, the rest stay (<c>"isPublished": false</c> hides the course at once).</summary>
     [Function("ManageUpdateCourse")]
     [Allow(Callers.Admins)]
@@ -52,7 +62,8 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
     {
         var body = await request.ReadJsonAsync<TopicRequest>(cancellationToken);
         var topic = await topics.CreateAsync(course, body, cancellationToken);
-        return await request.CreatedAsync(topic, $"manage/courses/{course}/topics/{topic.Id}", cancellationToken);
+        // ManageGetTopic answers with the same TopicAdminDto; the course-scoped route takes only PATCH and DELETE.
+        return await request.CreatedAsync(topic, $"manage/topics/{topic.Id}", cancellationToken);
     }
 
     /// <summary>A JSON merge patch of the topic; a <c>layout</c> sent whole replaces the stored one's blocks.</summary>
@@ -96,7 +107,19 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
     {
         var body = await request.ReadJsonAsync<AssetRequest>(cancellationToken);
         var (asset, created) = await assets.PutAsync(topicId, contentKey, request.Query["persona"], body, cancellationToken);
-        return await request.CreatedOrOkAsync(created, asset, $"manage/topics/{topicId}/assets/{contentKey}", cancellationToken);
+        var persona = request.Query["persona"] is { Length: > 0 } p ? $"?persona={Uri.EscapeDataString(p)}" : "";
+        return await request.CreatedOrOkAsync(created, asset, $"manage/topics/{topicId}/assets/{contentKey}{persona}", cancellationToken);
+    }
+
+    /// <summary>One asset: where the <c>Location</c> of <c>ManagePutAsset</c> points; 404 when there is none.</summary>
+    [Function("ManageGetAsset")]
+    [Allow(Callers.Admins)]
+    [QueryParameter("persona", "The tutor persona whose payload to read; without it, the default.")]
+    public async Task<HttpResponseData> GetAsset(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/topics/{topicId:guid}/assets/{contentKey}")] HttpRequestData request,
+        Guid topicId, string contentKey, FunctionContext context, CancellationToken cancellationToken)
+    {
+        return await request.PrivateJsonAsync(await assets.GetAsync(topicId, contentKey, request.Query["persona"], cancellationToken), cancellationToken);
     }
 
     [Function("ManageDeleteAsset")]

@@ -95,6 +95,10 @@ public sealed class CourseAdminService(CoursePlatformDbContext db, CourseResolve
         ? "A learner enrolled in this course just now; unpublish it instead of deleting it."
         : $"{enrollments} enrolment(s) reference this course; unpublish it to hide it from the catalog instead.");
 
+    /// <summary>The course as admins see it, published or not (the <c>Location</c> of its creation).</summary>
+    public async Task<CourseAdminDto> GetAsync(string courseKey, CancellationToken cancellationToken) =>
+        await GetAsync((await courses.ResolveAsync(courseKey, cancellationToken)).Id, cancellationToken);
+
     public Task<CourseAdminDto> GetAsync(Guid id, CancellationToken cancellationToken) =>
         db.Courses.AsNoTracking().Where(c => c.Id == id)
             .Select(c => new CourseAdminDto(c.Id, c.Slug, c.Name, c.Description, c.ThumbnailUrl, c.Price, c.Currency, c.EnrollmentMode,

@@ -38,6 +38,16 @@ public sealed class MaterialsAdminFunctions(
         return await request.CreatedAsync(question, $"manage/courses/{course}/quiz-questions/{question.Id}", cancellationToken);
     }
 
+    /// <summary>One question with its correct options: where the <c>Location</c> of <c>ManageCreateQuizQuestion</c> points.</summary>
+    [Function("ManageGetQuizQuestion")]
+    [Allow(Callers.Admins)]
+    public async Task<HttpResponseData> GetQuestion(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/courses/{course}/quiz-questions/{questionId:guid}")] HttpRequestData request,
+        string course, Guid questionId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        return await request.PrivateJsonAsync(await questions.GetAsync(course, questionId, cancellationToken), cancellationToken);
+    }
+
     [Function("ManageReplaceQuizQuestion")]
     [Allow(Callers.Admins)]
     public async Task<HttpResponseData> ReplaceQuestion(
@@ -76,6 +86,16 @@ public sealed class MaterialsAdminFunctions(
         var body = await request.ReadJsonAsync<PromptSuggestionRequest>(cancellationToken);
         var suggestion = await materials.CreateSuggestionAsync(topicId, body, cancellationToken);
         return await request.CreatedAsync(suggestion, $"manage/topics/{topicId}/prompt-suggestions/{suggestion.Id}", cancellationToken);
+    }
+
+    /// <summary>One suggestion: where the <c>Location</c> of <c>ManageCreatePromptSuggestion</c> points.</summary>
+    [Function("ManageGetPromptSuggestion")]
+    [Allow(Callers.Admins)]
+    public async Task<HttpResponseData> GetSuggestion(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/topics/{topicId:guid}/prompt-suggestions/{suggestionId:guid}")] HttpRequestData request,
+        Guid topicId, Guid suggestionId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        return await request.PrivateJsonAsync(await materials.SuggestionAsync(topicId, suggestionId, cancellationToken), cancellationToken);
     }
 
     [Function("ManageReplacePromptSuggestion")]
@@ -119,6 +139,16 @@ public sealed class MaterialsAdminFunctions(
         return await request.CreatedAsync(prompt, $"manage/topics/{topicId}/cold-call-prompts/{prompt.Id}", cancellationToken);
     }
 
+    /// <summary>One cold-call prompt: where the <c>Location</c> of <c>ManageCreateColdCallPrompt</c> points.</summary>
+    [Function("ManageGetColdCallPrompt")]
+    [Allow(Callers.Admins)]
+    public async Task<HttpResponseData> GetPrompt(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/topics/{topicId:guid}/cold-call-prompts/{promptId:guid}")] HttpRequestData request,
+        Guid topicId, Guid promptId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        return await request.PrivateJsonAsync(await materials.ColdCallPromptAsync(topicId, promptId, cancellationToken), cancellationToken);
+    }
+
     [Function("ManageReplaceColdCallPrompt")]
     [Allow(Callers.Admins)]
     public async Task<HttpResponseData> ReplacePrompt(
@@ -138,6 +168,16 @@ public sealed class MaterialsAdminFunctions(
     {
         await materials.DeleteColdCallPromptAsync(topicId, promptId, cancellationToken);
         return request.NoContent();
+    }
+
+    /// <summary>The topic's simulation exercise: where the <c>Location</c> of <c>ManagePutSimulation</c> points; 404 when it has none.</summary>
+    [Function("ManageGetSimulation")]
+    [Allow(Callers.Admins)]
+    public async Task<HttpResponseData> GetSimulation(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/topics/{topicId:guid}/simulation")] HttpRequestData request,
+        Guid topicId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        return await request.PrivateJsonAsync(await materials.SimulationAsync(topicId, cancellationToken), cancellationToken);
     }
 
     [Function("ManagePutSimulation")]
@@ -170,7 +210,8 @@ public sealed class MaterialsAdminFunctions(
     {
         var body = await request.ReadJsonAsync<CmsPageRequest>(cancellationToken);
         var (page, created) = await pages.PutAsync(slug, body, cancellationToken);
-        return await request.CreatedOrOkAsync(created, page, $"manage/pages/{slug}", cancellationToken);
+        // The public GET pages/{slug} answers with the same PageDto (pages have no unpublished state); manage/pages/{slug} takes only PUT.
+        return await request.CreatedOrOkAsync(created, page, $"pages/{slug}", cancellationToken);
     }
 
     /// <summary><c>?resource=</c> a resource type (<c>course</c>, <c>topic</c>, <c>asset</c>, ...) or a resource id; <c>page</c>, <c>pageSize</c>.</summary>

@@ -100,6 +100,14 @@ public sealed class QuizQuestionAdminService(CoursePlatformDbContext db, CourseR
         }));
     }
 
+    /// <summary>One question of the course, with its correct options (the <c>Location</c> of its creation).</summary>
+    public async Task<QuizQuestionAdminDto> GetAsync(string courseKey, Guid questionId, CancellationToken cancellationToken)
+    {
+        var courseId = (await courses.ResolveAsync(courseKey, cancellationToken)).Id;
+        return await Project(db.QuizQuestions.Where(q => q.Id == questionId && q.CourseId == courseId)).SingleOrDefaultAsync(cancellationToken)
+            ?? throw ProblemException.NotFound("quiz question");
+    }
+
     private Task<QuizQuestionAdminDto> GetAsync(Guid questionId, CancellationToken cancellationToken) =>
         Project(db.QuizQuestions.Where(q => q.Id == questionId)).SingleAsync(cancellationToken);
 

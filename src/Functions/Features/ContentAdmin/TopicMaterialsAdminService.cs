@@ -29,6 +29,15 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
             .ToListAsync(cancellationToken);
     }
 
+    /// <summary>One suggestion of the topic (the <c>Location</c> of its creation).</summary>
+    public async Task<PromptSuggestionAdminDto> SuggestionAsync(Guid topicId, Guid suggestionId, CancellationToken cancellationToken)
+    {
+        await content.CourseOfTopicAsync(topicId, cancellationToken);
+        return await db.TopicPromptSuggestions.AsNoTracking().Where(s => s.TopicId == topicId && s.Id == suggestionId)
+            .Select(s => new PromptSuggestionAdminDto(s.Id, s.TopicId, s.ParentId, s.Prompt, s.Answer, s.DisplayOrder, s.CreatedAt))
+            .SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("prompt suggestion");
+    }
+
     public async Task<PromptSuggestionAdminDto> CreateSuggestionAsync(Guid topicId, PromptSuggestionRequest request, CancellationToken cancellationToken)
     {
         await content.CourseOfTopicAsync(topicId, cancellationToken);
@@ -105,6 +114,14 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
     {
         await content.CourseOfTopicAsync(topicId, cancellationToken);
         return await ProjectPrompts(db.ColdCallPrompts.Where(p => p.TopicId == topicId).OrderBy(p => p.DisplayOrder)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>One cold-call prompt of the topic (the <c>Location</c> of its creation).</summary>
+    public async Task<ColdCallPromptAdminDto> ColdCallPromptAsync(Guid topicId, Guid promptId, CancellationToken cancellationToken)
+    {
+        await content.CourseOfTopicAsync(topicId, cancellationToken);
+        return await ProjectPrompts(db.ColdCallPrompts.Where(p => p.TopicId == topicId && p.Id == promptId)).SingleOrDefaultAsync(cancellationToken)
+            ?? throw ProblemException.NotFound("cold-call prompt");
     }
 
     public async Task<ColdCallPromptAdminDto> CreateColdCallPromptAsync(Guid topicId, ColdCallPromptRequest request, CancellationToken cancellationToken)
@@ -191,6 +208,15 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
         var after = Dto(exercise);
         audit.Changed("simulation", exercise.Id, before, after);
         return (after, before is null);
+    }
+
+    /// <summary>The topic's simulation exercise (the <c>Location</c> of its creation); 404 when it has none.</summary>
+    public async Task<SimulationAdminDto> SimulationAsync(Guid topicId, CancellationToken cancellationToken)
+    {
+        await content.CourseOfTopicAsync(topicId, cancellationToken);
+        var exercise = await db.SimulationExercises.AsNoTracking().SingleOrDefaultAsync(s => s.TopicId == topicId, cancellationToken)
+            ?? throw ProblemException.NotFound("simulation");
+        return Dto(exercise);
     }
 
     public async Task DeleteSimulationAsync(Guid topicId, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using CoursePlatform.Data;
+using CoursePlatform.Functions.Infrastructure.OpenApi;
 using CoursePlatform.Functions.Infrastructure.Problems;
 
 namespace CoursePlatform.Functions.Features.Enrollments;
@@ -6,7 +7,13 @@ namespace CoursePlatform.Functions.Features.Enrollments;
 public sealed record EnrollRequest(bool? CheckOnly);
 
 public sealed record EnrollmentDto(
-    Guid Id, Guid CourseId, string CourseSlug, EnrollmentSource Source, EnrollmentStatus Status, Guid? CohortId, DateTimeOffset EnrolledAt);
+    Guid Id, Guid CourseId, string CourseSlug, EnrollmentSource Source, EnrollmentStatus Status, Guid? CohortId, DateTimeOffset EnrolledAt)
+{
+    /// <summary>Always <c>enrollment</c>: <c>POST …/enroll</c> answers 200 with this or an eligibility check; <c>kind</c> tells which.</summary>
+    [Discriminator("enrollment")]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Serialized: JSON writes instance properties only.")]
+    public string Kind => "enrollment";
+}
 
 /// <summary>The result of an enrolment: <c>Created</c> is false when the learner was already enrolled.</summary>
 public sealed record EnrollOutcome(bool Created, EnrollmentDto Enrollment);
@@ -17,7 +24,13 @@ public sealed record EnrollOutcome(bool Created, EnrollmentDto Enrollment);
 /// </summary>
 public sealed record Eligibility(
     bool Eligible, string Reason, bool AlreadyEnrolled, EnrollmentSource? Source, Guid? CohortId, string? CohortName, int? BatchNo,
-    EnrollmentStatus? EnrollmentStatus = null);
+    EnrollmentStatus? EnrollmentStatus = null)
+{
+    /// <summary>Always <c>eligibility</c>: tells this check from an enrolment in the 200 of <c>POST …/enroll</c>.</summary>
+    [Discriminator("eligibility")]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Serialized: JSON writes instance properties only.")]
+    public string Kind => "eligibility";
+}
 
 public static class EligibilityReasons
 {

@@ -10,7 +10,10 @@ namespace CoursePlatform.Functions.Features.Ingestion;
 
 public sealed class IngestionFunctions(UploadService uploads, IngestionLog log, SourceService sources)
 {
-    /// <summary><c>{ fileName, topicId? }</c> -> <c>{ uploadUrl, blobPath, expiresAt }</c>; the browser PUTs the file to uploadUrl.</summary>
+    /// <summary>
+    /// <c>{ fileName, topicId? }</c> -> <c>{ uploadUrl, path, expiresAt }</c>; the browser PUTs the file to uploadUrl, and
+    /// <c>path</c> names the source everywhere after (sources list, <c>?path=</c>, ingestion log, search results).
+    /// </summary>
     [Function("CreateContentUpload")]
     [Allow(Callers.Admins)]
     public async Task<HttpResponseData> CreateUpload(

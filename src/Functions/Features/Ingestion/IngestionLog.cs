@@ -10,10 +10,18 @@ using Npgsql;
 
 namespace CoursePlatform.Functions.Features.Ingestion;
 
+/// <summary>
+/// One ingestion of one version of a source. Internally <c>Source</c> is the blob name and <c>ETag</c> unquoted, as
+/// stored; <see cref="ForClient"/> gives the API's forms.
+/// </summary>
 public sealed record IngestionLogEntry(
     Guid Id, string Source, Guid? TopicId, string ETag, IngestionStatus Status, long? ContentLength, int? ChunkCount,
     string? EmbeddingModel, string? Error, int Attempts, DateTimeOffset QueuedAt, DateTimeOffset? StartedAt,
-    DateTimeOffset? FinishedAt, int? DurationMs);
+    DateTimeOffset? FinishedAt, int? DurationMs)
+{
+    /// <summary>As clients see it: the source's path inside the course (as the sources list shows it), the ETag quoted as HTTP writes it.</summary>
+    public IngestionLogEntry ForClient() => this with { Source = SourceNames.Public(Source), ETag = SourceNames.QuotedETag(ETag) };
+}
 
 /// <summary>
 /// The life of a <c>content_ingestions</c> row, one per source and ETag: queued and claimed as running
@@ -27,8 +35,12 @@ public sealed class IngestionLog(
         x.Id, x.Source, x.TopicId, x.ETag, x.Status, x.ContentLength, x.ChunkCount,
         x.EmbeddingModel, x.Error, x.Attempts, x.QueuedAt, x.StartedAt, x.FinishedAt, x.DurationMs);
 
-    public async Task<PagedList<IngestionLogEntry>> ListAsync(string courseKey, PageRequest page, CancellationToken cancellationToken) =>
-        await ListAsync((await courses.ResolveAsync(courseKey, cancellationToken)).Id, page, cancellationToken);
+    /// <summary>The course's log as clients see it (<see cref="IngestionLogEntry.ForClient"/>), newest first.</summary>
+    public async Task<PagedList<IngestionLogEntry>> ListAsync(string courseKey, PageRequest page, CancellationToken cancellationToken)
+    {
+        var list = await ListAsync((await courses.ResolveAsync(courseKey, cancellationToken)).Id, page, cancellationToken);
+        return list with { Items = [.. list.Items.Select(e => e.ForClient())] };
+    }
 
     public Task<PagedList<IngestionLogEntry>> ListAsync(Guid courseId, PageRequest page, CancellationToken cancellationToken) =>
         db.ContentIngestions.AsNoTracking()

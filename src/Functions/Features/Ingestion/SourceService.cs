@@ -49,7 +49,7 @@ public sealed class SourceService(
         {
             var path = ContentPath.TryParse(source, out var parsed) ? parsed : null;
             stored.TryGetValue(source, out var blob);
-            return new SourceDto(source[prefix.Length..], path?.FileName ?? source[prefix.Length..], path?.TopicId,
+            return new SourceDto(path?.CoursePath ?? source[prefix.Length..], path?.FileName ?? source[prefix.Length..], path?.TopicId,
                 blob?.ContentLength, blob?.LastModified, chunks.GetValueOrDefault(source), latest.GetValueOrDefault(source));
         })];
     }
@@ -105,7 +105,7 @@ public sealed class SourceService(
         await log.RequestAsync(courseId, topicId, source, etag, properties.ContentLength, cancellationToken);
         var after = await log.FindAsync(source, etag, cancellationToken) ?? throw ProblemException.NotFound("source");
         audit.Changed("source", courseId, before is null ? null : Describe(before), Describe(after));
-        return after;
+        return after.ForClient();
 
         static object Describe(IngestionLogEntry entry) => new { entry.Source, entry.ETag, entry.Status, entry.Attempts, entry.ChunkCount, entry.Error };
     }

@@ -21,7 +21,11 @@ public sealed record UploadRequest
     public Guid? TopicId { get; init; }
 }
 
-public sealed record UploadTicket(string UploadUrl, string BlobPath, DateTimeOffset ExpiresAt);
+/// <summary>
+/// Where to PUT the file, and <c>Path</c>: the source's one name from then on (the sources list, <c>?path=</c>, the
+/// ingestion log, search and tutor <c>source</c>), the path inside the course.
+/// </summary>
+public sealed record UploadTicket(string UploadUrl, string Path, DateTimeOffset ExpiresAt);
 
 /// <summary>
 /// Issues the URL an admin's browser PUTs a deck or transcript to: a SAS scoped to exactly one blob,
@@ -76,7 +80,7 @@ public sealed class UploadService(
             var key = await blobs.GetUserDelegationKeyAsync(sas.StartsOn, expiresAt, cancellationToken);
             uploadUrl = new BlobUriBuilder(blob.Uri) { Sas = sas.ToSasQueryParameters(key.Value, blobs.AccountName) }.ToUri();
         }
-        return new UploadTicket(uploadUrl.ToString(), path.BlobName, expiresAt);
+        return new UploadTicket(uploadUrl.ToString(), path.CoursePath, expiresAt);
     }
 
     /// <summary>

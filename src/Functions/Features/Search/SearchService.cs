@@ -14,8 +14,12 @@ using Pgvector;
 
 namespace CoursePlatform.Functions.Features.Search;
 
+/// <summary>
+/// A matching chunk. <c>Source</c> is the source's one name (the path inside the course as the upload ticket and the
+/// sources list give it, or <c>lesson:{topicId}</c>); <c>SourceName</c> what to show for it (the file name, or the topic's name).
+/// </summary>
 public sealed record SearchHit(
-    Guid Id, string Source, Guid? TopicId, int Position, string Content, double Score,
+    Guid Id, string Source, string SourceName, Guid? TopicId, int Position, string Content, double Score,
     int? Slide, int? SlideEnd, string? Title, string? Start, string? End);
 
 public sealed record SearchResults(string Query, string EmbeddingModel, IReadOnlyList<SearchHit> Items);
@@ -87,8 +91,9 @@ public sealed class SearchService(
             while (await reader.ReadAsync(cancellationToken))
             {
                 var at = ChunkMetadata.Read(reader.IsDBNull(5) ? null : reader.GetString(5));
+                var source = reader.GetString(1);
                 hits.Add(new SearchHit(
-                    reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetGuid(2), reader.GetInt32(3),
+                    reader.GetGuid(0), SourceNames.Public(source), SourceNames.Display(source, at.File), reader.IsDBNull(2) ? null : reader.GetGuid(2), reader.GetInt32(3),
                     reader.GetString(4), Math.Round(1 - reader.GetDouble(6), 4), at.Slide, at.SlideEnd, at.Title, at.Start, at.End));
             }
         }

@@ -28,6 +28,15 @@ public sealed class StaffingService(CoursePlatformDbContext db, CourseResolver c
         return (staffing, rows[0].Created);
     }
 
+    /// <summary>The assignment (the <c>Location</c> of its creation); 404 when the tutor does not staff the course.</summary>
+    public async Task<StaffingDto> GetAsync(string courseKey, Guid tutorId, CancellationToken cancellationToken)
+    {
+        var course = await courses.ResolveAsync(courseKey, cancellationToken);
+        return await db.CourseTutors.AsNoTracking().Where(ct => ct.CourseId == course.Id && ct.TutorId == tutorId)
+            .Select(ct => new StaffingDto(ct.CourseId, ct.TutorId, db.Tutors.Where(t => t.Id == ct.TutorId).Select(t => t.UserId).Single(), ct.AssignedAt))
+            .SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("tutor assignment");
+    }
+
     private sealed record Assignment(DateTimeOffset AssignedAt, bool Created);
 
     /// <summary>Unassigns the tutor; nothing happens when they were not assigned (404 only for an unknown course).</summary>

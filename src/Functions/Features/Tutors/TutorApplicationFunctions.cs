@@ -28,6 +28,19 @@ public sealed class TutorApplicationFunctions(TutorApplicationService applicatio
         return await request.CreatedAsync(submitted, $"manage/tutor-applications/{submitted.Id}", cancellationToken);
     }
 
+    /// <summary>
+    /// One application, as reviewers see it: where the <c>Location</c> of <c>SubmitTutorApplication</c> points (a reviewer's
+    /// URL: the applicant cannot read it back).
+    /// </summary>
+    [Function("GetTutorApplication")]
+    [Allow(Callers.Admins)]
+    public async Task<HttpResponseData> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/tutor-applications/{applicationId:guid}")] HttpRequestData request,
+        Guid applicationId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        return await request.PrivateJsonAsync(await applications.GetAsync(applicationId, cancellationToken), cancellationToken);
+    }
+
     /// <summary><c>?status=pending|approved|rejected&amp;page=&amp;pageSize=</c>, newest first.</summary>
     [Function("ListTutorApplications")]
     [Allow(Callers.Admins)]

@@ -73,6 +73,11 @@ public sealed class TutorApplicationService(
         return new SubmittedApplicationDto(application.Id, application.Status, application.CreatedAt);
     }
 
+    /// <summary>One application as reviewers see it (the <c>Location</c> of a submission).</summary>
+    public async Task<TutorApplicationDto> GetAsync(Guid applicationId, CancellationToken cancellationToken) =>
+        await Project(db.TutorApplications.Where(a => a.Id == applicationId)).SingleOrDefaultAsync(cancellationToken)
+        ?? throw ProblemException.NotFound("tutor application");
+
     /// <summary>Newest first, optionally of one status.</summary>
     public Task<PagedList<TutorApplicationDto>> ListAsync(TutorApplicationStatus? status, PageRequest page, CancellationToken cancellationToken) =>
         Project(db.TutorApplications.Where(a => status == null || a.Status == status).OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id))
@@ -175,9 +180,6 @@ public sealed class TutorApplicationService(
     private async Task<TutorApplication> LockAsync(Guid applicationId, CancellationToken cancellationToken) =>
         await db.TutorApplications.FromSql($"SELECT * FROM tutor_applications WHERE id = {applicationId} FOR UPDATE")
             .SingleOrDefaultAsync(cancellationToken) ?? throw ProblemException.NotFound("tutor application");
-
-    private Task<TutorApplicationDto> GetAsync(Guid applicationId, CancellationToken cancellationToken) =>
-        Project(db.TutorApplications.Where(a => a.Id == applicationId)).SingleAsync(cancellationToken);
 
     private IQueryable<TutorApplicationDto> Project(IQueryable<TutorApplication> applications) =>
         applications.AsNoTracking().Select(a => new TutorApplicationDto(

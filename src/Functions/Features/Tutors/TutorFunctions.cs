@@ -22,6 +22,16 @@ public sealed class TutorFunctions(StaffingService staffing, TutorViewService vi
         return await request.CreatedOrOkAsync(created, assignment, $"manage/courses/{course}/tutors/{tutorId}", cancellationToken);
     }
 
+    /// <summary>The assignment: where the <c>Location</c> of <c>ManageAssignTutor</c> points; 404 when the tutor does not staff the course.</summary>
+    [Function("ManageGetTutorAssignment")]
+    [Allow(Callers.Admins)]
+    public async Task<HttpResponseData> GetAssignment(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/courses/{course}/tutors/{tutorId:guid}")] HttpRequestData request,
+        string course, Guid tutorId, FunctionContext context, CancellationToken cancellationToken)
+    {
+        return await request.PrivateJsonAsync(await staffing.GetAsync(course, tutorId, cancellationToken), cancellationToken);
+    }
+
     /// <summary>Unassigns a tutor: 204, also when they were not assigned.</summary>
     [Function("ManageUnassignTutor")]
     [Allow(Callers.Admins)]

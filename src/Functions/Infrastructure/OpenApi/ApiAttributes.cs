@@ -31,3 +31,22 @@ public sealed class ProducesContentAttribute(params string[] contentTypes) : Att
 {
     public IReadOnlyList<string> ContentTypes { get; } = contentTypes;
 }
+
+/// <summary>
+/// The function is a browser redirect that reports its problems in the redirect's query (<c>?error=&lt;code&gt;</c>)
+/// instead of as problem+json: the document lists those codes under the 302, and only unexpected failures (500) as problems.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ProblemsAsRedirectAttribute : Attribute;
+
+/// <summary>
+/// A string property whose value is always <see cref="Value"/>: it tells a body from the others an operation may answer
+/// with for the same status. The schema says <c>enum: [value]</c> (a literal type in generated clients), and a
+/// <c>oneOf</c> of such bodies gets an OpenAPI <c>discriminator</c> on it, so a client narrows the union with a plain
+/// comparison instead of a cast.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class DiscriminatorAttribute(string value) : Attribute
+{
+    public string Value { get; } = value;
+}

@@ -133,6 +133,16 @@ public static partial class ApiDocument
         if (hasInput) problems.Add(ProblemCodes.BadRequest);
         // A value that is not a GUID where the route wants one matches no route: the catch-all answers 404 not_found.
         if (facts.Function.Route.Contains(":guid}", StringComparison.Ordinal)) problems.Add(ProblemCodes.NotFound);
+        if (facts.Method.GetCustomAttribute<ProblemsAsRedirectAttribute>() is not null)
+        {
+            var redirected = problems.Where(p => p != ProblemCodes.InternalError).OrderBy(p => p.Code, StringComparer.Ordinal).ToList();
+            description.Append(description.Length > 0 ? "\n\n" : "")
+                .Append("A failed sign-in is a redirect too, never a problem page: to the start's `redirect` (or the configured default frontend URL ")
+                .Append("when the start is unknown) with `?error=<code>&error_description=<text>`, `<code>` one of the provider's OAuth errors (`access_denied`, …) or ")
+                .Append(string.Join(", ", redirected.Select(p => $"`{p.Code}`"))).Append('.');
+            operation.Description = description.ToString();
+            problems = [ProblemCodes.InternalError];
+        }
         foreach (var (status, response) in BuildResponses(facts, problems, schemas, document).OrderBy(r => r.Key, StringComparer.Ordinal))
             operation.Responses[status] = response;
         return operation;
@@ -179,10 +189,21 @@ public static partial class ApiDocument
     {
         var response = responses[0];
         var result = new OpenApiResponse { Description = ReasonPhrase(response.Status) };
-        var bodies = responses.Where(r => r.Body is not null).Select(r => schemas.For(r.Body!, request: false)).ToList();
+        var types = responses.Where(r => r.Body is not null).Select(r => r.Body!).ToList();
+        var bodies = types.Select(t => schemas.For(t, request: false)).ToList();
         if (bodies.Count > 0)
         {
             var schema = bodies.Count == 1 ? bodies[0] : new JsonObject { ["oneOf"] = new JsonArray([.. bodies]) };
+            // Bodies that each carry a discriminator property (a distinct constant under one name): say so, with the mapping.
+            var tags = types.Select(schemas.DiscriminatorOf).ToList();
+            if (bodies.Count > 1 && tags.All(t => t is not null) && tags.Select(t => t!.Value.Property).Distinct().Count() == 1
+                && tags.Select(t => t!.Value.Value).Distinct().Count() == tags.Count)
+            {
+                var mapping = new JsonObject();
+                for (var i = 0; i < bodies.Count; i++) mapping[tags[i]!.Value.Value] = bodies[i]["$ref"]!.DeepClone();
+                schema["discriminator"] = new JsonObject { ["propertyName"] = tags[0]!.Value.Property, ["mapping"] = mapping };
+                schema["required"] = new JsonArray(tags[0]!.Value.Property); // every body has it (OpenAPI asks the union to say so)
+            }
             result.Content = new Dictionary<string, IOpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = ToSchema(schema, document) } };
         }
         else if (responses.Where(r => r.ContentType is not null).Select(r => r.ContentType!).Distinct().ToList() is { Count: > 0 } contentTypes)
@@ -198,7 +219,8 @@ public static partial class ApiDocument
         }
         if (responses.Any(r => r.Location))
             result.Headers = new Dictionary<string, IOpenApiHeader> { ["Location"] = Header(response.Status == HttpStatusCode.Accepted
-                ? "The URL to poll for the queued work's status (path-absolute, under `/api/`)." : "The created resource's URL (path-absolute, under `/api/`).", "string") };
+                ? "The URL to poll for the queued work's status: path-absolute (`/api/…`), relative to the API's origin."
+                : "The created resource's URL: path-absolute (`/api/…`), relative to the API's origin; it answers GET with the resource.", "string") };
         if (response.Status == HttpStatusCode.Found)
             result.Headers = new Dictionary<string, IOpenApiHeader> { ["Location"] = Header("Where the browser goes next.", "string") };
         return result;

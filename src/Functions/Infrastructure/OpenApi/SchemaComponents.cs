@@ -86,12 +86,21 @@ internal sealed class SchemaComponents(JsonSerializerOptions options, XmlDocs do
         if (context.Path.Length > 0 && IsNamed(type))
         {
             var reference = Ref(type, request);
-            var nullable = AllowsNull(node) && !(request && required);
+            var nullable = AllowsNull(node) && !(request && required)
+                && !(!request && property?.DeclaringType.Name.StartsWith("<>", StringComparison.Ordinal) == true);
             JsonObject result = nullable ? new JsonObject { ["anyOf"] = new JsonArray(reference, new JsonObject { ["type"] = "null" }) } : reference;
             if (attributes is not null) Describe(result, attributes);
             return result;
         }
         if (node is not JsonObject schema) return node;
+        // An anonymous response wrapper ({ items = list }) is generic over its members' types, so the exporter cannot
+        // know their nullability and allows null; the code always writes a value there (a list is never null).
+        if (!request && property?.DeclaringType.Name.StartsWith("<>", StringComparison.Ordinal) == true) RemoveNull(schema);
+        if (attributes?.GetCustomAttributes(typeof(DiscriminatorAttribute), true) is [DiscriminatorAttribute discriminator, ..])
+        {
+            schema["type"] = "string";
+            schema["enum"] = new JsonArray(discriminator.Value);
+        }
         // Enums serialize as their lower_snake labels: say so, for generators that type an untyped enum as unknown.
         if (schema["enum"] is JsonArray labels && schema["type"] is null)
             schema["type"] = labels.Any(v => v is null) ? new JsonArray("string", "null") : "string";
@@ -201,6 +210,20 @@ internal sealed class SchemaComponents(JsonSerializerOptions options, XmlDocs do
         }
         if (schema["enum"] is JsonArray values)
             schema["enum"] = new JsonArray([.. values.Where(v => v is not null).Select(v => v!.DeepClone())]);
+    }
+
+    /// <summary>
+    /// The JSON name and value of <paramref name="type"/>'s <see cref="DiscriminatorAttribute"/> property, if it has one.
+    /// </summary>
+    public (string Property, string Value)? DiscriminatorOf(Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        foreach (var member in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (member.GetCustomAttribute<DiscriminatorAttribute>() is { } attribute)
+                return (options.PropertyNamingPolicy?.ConvertName(member.Name) ?? member.Name, attribute.Value);
+        }
+        return null;
     }
 
     /// <summary>This app's own classes, records and enums get components; framework and anonymous types stay inline.</summary>
