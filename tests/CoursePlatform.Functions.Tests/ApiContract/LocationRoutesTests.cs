@@ -1,3 +1,4 @@
+using CoursePlatform.Functions.Infrastructure.Http;
 using System.Text.RegularExpressions;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.OpenApi;
