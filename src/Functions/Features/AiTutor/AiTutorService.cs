@@ -95,10 +95,10 @@ public sealed class AiTutorService(
             .Select(m => new { m.Role, m.Content }).ToListAsync(cancellationToken);
         history.Reverse();
         var lastQuestion = history.LastOrDefault(m => m.Role == ChatRole.User)?.Content;
-        var searchText = lastQuestion is not null && IsFollowUp(question) ? $"{lastQuestion} {question}" : question;
+        var searchText = SearchText(lastQuestion, question);
 
-        var found = await retrieval.RetrieveAsync(courseId, searchText, Passages, RetrievalMode.Hybrid, cancellationToken);
-        var relevant = found.Where(p => p.Similarity >= options.Value.RelevanceFloor || (p.TextMatch && p.Similarity >= options.Value.TextMatchFloor)).ToList();
+        var found = await retrieval.SearchAsync(courseId, searchText, RetrievalMode.Hybrid, cancellationToken);
+        var relevant = AiTutorAnswerability.IsAnswerable(found, options.Value, Passages) ? found.Top(Passages) : [];
 
         string answer;
         if (relevant.Count == 0)
@@ -227,6 +227,10 @@ public sealed class AiTutorService(
         await db.RagChatSessions.Where(s => s.Id == sessionId)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Summary, summary), cancellationToken);
     }
+
+    /// <summary>What is searched for: a follow-up is searched together with the question before it, which names its subject.</summary>
+    public static string SearchText(string? previousQuestion, string question) =>
+        previousQuestion is not null && IsFollowUp(question) ? $"{previousQuestion} {question}" : question;
 
     /// <summary>A short question, or one that starts with a pronoun, leans on the previous one.</summary>
     public static bool IsFollowUp(string question)

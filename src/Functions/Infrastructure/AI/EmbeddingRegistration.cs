@@ -24,9 +24,11 @@ public static class EmbeddingRegistration
             return options.Provider switch
             {
                 EmbeddingProvider.AzureOpenAI => CreateAzureOpenAI(options.AzureOpenAI),
+                EmbeddingProvider.ArcticXs => new ArcticXsEmbeddingGenerator(),
                 _ => new MiniLmEmbeddingGenerator(),
             };
         });
+        services.TryAddSingleton<EmbeddingModels>();
         return services;
     }
 
