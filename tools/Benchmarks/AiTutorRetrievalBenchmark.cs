@@ -95,8 +95,25 @@ public static class AiTutorRetrievalBenchmark
         foreach (var o in all.Where(o => !o.OffTopic && !AiTutorAnswerability.IsAnswerable(o.Retrieval, calibrated, TutorEvaluationRunner.K)))
             Console.WriteLine($"    {(TutorQuestions.HeldOut(o.Question!) ? "H" : " ")} {o.Text}");
 
+        if (Environment.GetEnvironmentVariable("TUTOR_EVAL_CSV") is { Length: > 0 } csv) WriteFeatures($"{csv}.{provider}.csv", all);
         await MeasureLatencyAsync(app, course, calibrated);
         Console.WriteLine();
+    }
+
+    /// <summary>The figures answerability can use, one row per question, for exploring rules outside the benchmark.</summary>
+    private static void WriteFeatures(string path, List<QuestionOutcome> outcomes)
+    {
+        using var writer = new StreamWriter(path);
+        writer.WriteLine("heldout,offtopic,material,kind,rank,sim1,simmax,mean,unknown,cov1,covmax,v1,t1,agree,text");
+        foreach (var o in outcomes)
+        {
+            var top = o.Retrieval.Top(TutorEvaluationRunner.K);
+            var first = top.FirstOrDefault();
+            var held = o.Question is { } q ? TutorQuestions.HeldOut(q) : TutorQuestions.HeldOut(o.Text);
+            var agree = top.Any(p => p.VectorRank <= 3 && p.TextRank <= 3) ? top.Where(p => p.VectorRank <= 3 && p.TextRank <= 3).Max(p => p.Coverage) : 0;
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{(held ? 1 : 0)},{(o.OffTopic ? 1 : 0)},{o.Question?.Material},{o.Question?.Kind},{o.Rank},{first?.Similarity ?? 0:F4},{(top.Count > 0 ? top.Max(p => p.Similarity) : 0):F4},{o.Retrieval.MeanSimilarity:F4},{o.Retrieval.UnknownWeight:F4},{first?.Coverage ?? 0:F4},{(top.Count > 0 ? top.Max(p => p.Coverage) : 0):F4},{first?.VectorRank ?? 0},{first?.TextRank ?? 0},{agree:F4},\"{o.Text.Replace("\"", "'", StringComparison.Ordinal)}\""));
+        }
     }
 
     private static string Preview(string text) => text.ReplaceLineEndings(" ")[..Math.Min(70, text.Length)];

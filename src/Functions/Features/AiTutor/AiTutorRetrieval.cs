@@ -44,7 +44,7 @@ public sealed record Retrieval(IReadOnlyList<RetrievedPassage> Candidates, doubl
 /// <list type="bullet">
 /// <item>the nearest chunks by cosine similarity (HNSW with pgvector's iterative scan, as search), once per embedding
 /// model the course's chunks hold, each with the question embedded by that model: vectors of two models are never
-/// compared, and a source not yet re-embedded after a model switch stays findable (see ReembeddingService);</item>
+/// compared, and a source not yet re-embedded after a model switch stays findable (<see cref="Ingestion.ReembeddingService"/>);</item>
 /// <item>lexical candidates: chunks holding any word of the question, ranked by the sum of the IDF (rarity in this course)
 /// of the words they hold. ts_rank counts every word alike, so "port" outweighed "443"; by IDF a number, a short
 /// protocol name ("SYN") or an error code that few chunks hold decides.</item>
@@ -87,41 +87,50 @@ public sealed class AiTutorRetrieval(CoursePlatformDbContext db, EmbeddingModels
         await db.Database.ExecuteSqlRawAsync(SearchService.IterativeScan, cancellationToken);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
 
-        var terms = await TermsAsync(connection, courseId, question, cancellationToken);
-        var total = terms.Sum(t => t.Idf);
-        var selecting = mode == RetrievalMode.Hybrid ? terms.Where(t => t.Df > 0 && t.Share <= CommonShare).Select(t => t.Lexeme).ToArray() : [];
-
         var models = vectors.Keys.Order(StringComparer.Ordinal).ToList();
         // One nearest-vector list per model, each ranked on its own; the HNSW scans filter by course and model.
         var vec = string.Join("\nUNION ALL\n", models.Select((_, i) => $$"""
-            SELECT id, {{i}} AS model, row_number() OVER (ORDER BY distance, id) AS r, distance FROM (
-                SELECT id, embedding <=> ${{i + 5}} AS distance FROM course_chunks
-                WHERE course_id = $1 AND embedding_model = ${{i + 5 + models.Count}}
-                ORDER BY embedding <=> ${{i + 5}} LIMIT {{Candidates}}) m{{i}}
+            SELECT id, row_number() OVER (ORDER BY distance, id) AS r FROM (
+                SELECT id, embedding <=> ${{i + 4}} AS distance FROM course_chunks
+                WHERE course_id = $1 AND embedding_model = ${{i + 4 + models.Count}}
+                ORDER BY embedding <=> ${{i + 4}} LIMIT {{Candidates}}) m{{i}}
             """));
+        // A passage's similarity is always to the question embedded by the passage's own model.
+        var distance = "CASE c.embedding_model " + string.Join(" ", models.Select((_, i) => $"WHEN ${i + 4 + models.Count} THEN c.embedding <=> ${i + 4}")) + " END";
+        // The question's lexemes (English stemming, stop words dropped, numbers and short words kept) with their
+        // document frequency in the course, each counted through the GIN index, and BM25's IDF.
         await using var command = new NpgsqlCommand($$"""
-            WITH vec AS MATERIALIZED ({{vec}}),
-            w AS (SELECT * FROM unnest($3::text[], $4::float8[]) AS w(lexeme, idf)),
+            WITH n AS (SELECT greatest(count(*), 1)::float8 AS n FROM course_chunks WHERE course_id = $1),
+            t AS MATERIALIZED (
+                SELECT l.lexeme, to_tsquery('simple', quote_literal(l.lexeme)) AS q,
+                       (SELECT count(*) FROM course_chunks c WHERE c.course_id = $1 AND c.content_search @@ to_tsquery('simple', quote_literal(l.lexeme)))::float8 AS df
+                FROM unnest(tsvector_to_array(to_tsvector('english', $2))) AS l(lexeme)),
+            w AS MATERIALIZED (SELECT t.lexeme, t.q, t.df, ln(1 + (n.n - t.df + 0.5) / (t.df + 0.5)) AS idf, t.df / n.n AS share FROM t, n),
+            vec AS MATERIALIZED ({{vec}}),
             fts AS MATERIALIZED (
                 SELECT id, row_number() OVER (ORDER BY weight DESC, id) AS r FROM (
-                    SELECT c.id, (SELECT sum(w.idf) FROM w WHERE c.content_search @@ to_tsquery('simple', quote_literal(w.lexeme))) AS weight
+                    SELECT c.id, (SELECT sum(w.idf) FROM w WHERE c.content_search @@ w.q) AS weight
                     FROM course_chunks c
-                    WHERE c.course_id = $1 AND c.content_search @@ to_tsquery('simple', array_to_string(ARRAY(SELECT quote_literal(x) FROM unnest($2::text[]) x), ' | '))
+                    WHERE $3 AND c.course_id = $1 AND c.content_search @@ (
+                        SELECT coalesce(to_tsquery('simple', string_agg(quote_literal(lexeme), ' | ')), ''::tsquery)
+                        FROM w WHERE df > 0 AND share <= {{CommonShare.ToString(System.Globalization.CultureInfo.InvariantCulture)}})
                     ORDER BY weight DESC, c.id LIMIT {{Candidates}}) matches),
             ids AS (SELECT id FROM vec UNION SELECT id FROM fts)
-            SELECT c.id, c.source, c.topic_id, c.content, c.metadata::text, v.distance, v.r, f.r,
-                   (SELECT coalesce(sum(w.idf), 0) FROM w WHERE c.content_search @@ to_tsquery('simple', quote_literal(w.lexeme))) AS covered
+            SELECT c.id, c.source, c.topic_id, c.content, c.metadata::text, {{distance}}, v.r, f.r,
+                   (SELECT coalesce(sum(w.idf), 0) FROM w WHERE c.content_search @@ w.q) AS covered,
+                   (SELECT coalesce(sum(w.idf), 0) FROM w) AS total,
+                   (SELECT coalesce(sum(w.idf), 0) FROM w WHERE w.df = 0) AS unknown
             FROM ids JOIN course_chunks c ON c.id = ids.id
             LEFT JOIN vec v ON v.id = ids.id LEFT JOIN fts f ON f.id = ids.id
             """, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = courseId });
-        command.Parameters.Add(new NpgsqlParameter { Value = selecting, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = terms.Select(t => t.Lexeme).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = terms.Select(t => t.Idf).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Double });
+        command.Parameters.Add(new NpgsqlParameter { Value = question });
+        command.Parameters.Add(new NpgsqlParameter { Value = mode == RetrievalMode.Hybrid });
         foreach (var model in models) command.Parameters.Add(new NpgsqlParameter { Value = vectors[model] });
         foreach (var model in models) command.Parameters.Add(new NpgsqlParameter { Value = model });
 
         var candidates = new List<RetrievedPassage>();
+        var (total, unknown) = (0.0, 0.0);
         var similarities = new List<double>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -131,6 +140,7 @@ public sealed class AiTutorRetrieval(CoursePlatformDbContext db, EmbeddingModels
                 int? vectorRank = reader.IsDBNull(6) ? null : (int)reader.GetInt64(6);
                 int? textRank = reader.IsDBNull(7) ? null : (int)reader.GetInt64(7);
                 var similarity = reader.IsDBNull(5) ? 0 : 1 - reader.GetDouble(5);
+                (total, unknown) = (reader.GetDouble(9), reader.GetDouble(10));
                 if (vectorRank is not null) similarities.Add(similarity);
                 candidates.Add(new RetrievedPassage(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetGuid(2),
                     reader.GetString(3), Math.Round(similarity, 4), textRank is not null, at.Slide, at.Title, at.Start, at.End, at.File)
@@ -142,7 +152,7 @@ public sealed class AiTutorRetrieval(CoursePlatformDbContext db, EmbeddingModels
         }
         await transaction.CommitAsync(cancellationToken);
         return Fuse(new Retrieval(candidates, similarities.Count > 0 ? similarities.Average() : 0,
-            total > 0 ? terms.Where(t => t.Df == 0).Sum(t => t.Idf) / total : 0), options.Value, mode);
+            total > 0 ? unknown / total : 0), options.Value, mode);
     }
 
     /// <summary>
@@ -161,29 +171,5 @@ public sealed class AiTutorRetrieval(CoursePlatformDbContext db, EmbeddingModels
             .Where(p => p.Score > 0)
             .OrderByDescending(p => p.Score).ThenByDescending(p => p.Similarity).ThenBy(p => p.ChunkId).ToList();
         return retrieval with { Candidates = scored };
-    }
-
-    /// <summary>A word of the question (an English lexeme, stop words dropped, numbers kept), how many of the course's chunks hold it, its IDF.</summary>
-    private sealed record Term(string Lexeme, long Df, double Share, double Idf);
-
-    /// <summary>The question's lexemes with their document frequency in the course (BM25's IDF), each counted through the GIN index.</summary>
-    private static async Task<List<Term>> TermsAsync(NpgsqlConnection connection, Guid courseId, string question, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("""
-            SELECT l.lexeme,
-                   (SELECT count(*) FROM course_chunks c WHERE c.course_id = $1 AND c.content_search @@ to_tsquery('simple', quote_literal(l.lexeme))),
-                   (SELECT count(*) FROM course_chunks c WHERE c.course_id = $1)
-            FROM unnest(tsvector_to_array(to_tsvector('english', $2))) AS l(lexeme)
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = courseId });
-        command.Parameters.Add(new NpgsqlParameter { Value = question });
-        var terms = new List<Term>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var (df, n) = (reader.GetInt64(1), Math.Max(1, reader.GetInt64(2)));
-            terms.Add(new Term(reader.GetString(0), df, (double)df / n, Math.Log(1 + (n - df + 0.5) / (df + 0.5))));
-        }
-        return terms;
     }
 }
