@@ -155,7 +155,7 @@ public sealed class AiTutorTests(DatabaseFixture database) : IClassFixture<Datab
     [Fact]
     public async Task Twenty_parallel_typed_prompts_with_five_left_let_exactly_five_through()
     {
-        using var app = App(new Dictionary<string, string?> { ["Tutor:RequestsPerMinute"] = "100" });
+        using var app = App(new Dictionary<string, string?> { ["AiTutor:RequestsPerMinute"] = "100" });
         var (course, subnet, _, _, learner) = await ArrangeAsync(app);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
@@ -172,7 +172,7 @@ public sealed class AiTutorTests(DatabaseFixture database) : IClassFixture<Datab
     [Fact]
     public async Task The_ninth_typed_request_in_a_minute_is_refused_by_the_rate_limit()
     {
-        using var app = App(new Dictionary<string, string?> { ["Tutor:PromptsPerWindow"] = "100" });
+        using var app = App(new Dictionary<string, string?> { ["AiTutor:PromptsPerWindow"] = "100" });
         var (course, subnet, _, _, learner) = await ArrangeAsync(app);
         app.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 24, 9, 0, 5, TimeSpan.Zero)); // early in a minute window
 
@@ -231,7 +231,7 @@ public sealed class AiTutorTests(DatabaseFixture database) : IClassFixture<Datab
         using var app = App(new Dictionary<string, string?>
         {
             ["ChatModel:Endpoint"] = model.Endpoint, ["ChatModel:Model"] = "tutor-model", ["ChatModel:ApiKey"] = "test-key",
-            ["Tutor:PromptsPerWindow"] = "100", ["Tutor:RequestsPerMinute"] = "100",
+            ["AiTutor:PromptsPerWindow"] = "100", ["AiTutor:RequestsPerMinute"] = "100",
         });
         var (course, subnet, _, _, learner) = await ArrangeAsync(app);
         await app.Db(db =>

@@ -24,14 +24,16 @@ public sealed record QuestionOutcome(TutorQuestion? Question, string Text, Retri
 }
 
 /// <summary>The figures of one set of outcomes under one set of options.</summary>
-public sealed record EvaluationScore(int OnTopic, int Hit1, int Hit5, double Mrr, int OffTopic, int Refused, int Silenced, IReadOnlyList<string> AnsweredOffTopic)
+/// <param name="Cited5">On-topic questions answered (not silenced) with the answering passage among the cited ones: what a learner gets.</param>
+public sealed record EvaluationScore(int OnTopic, int Hit1, int Hit5, double Mrr, int OffTopic, int Refused, int Silenced, int Cited5, IReadOnlyList<string> AnsweredOffTopic)
 {
+    public double CitedRecall5 => OnTopic == 0 ? 0 : (double)Cited5 / OnTopic;
     public double Recall1 => OnTopic == 0 ? 0 : (double)Hit1 / OnTopic;
     public double Recall5 => OnTopic == 0 ? 0 : (double)Hit5 / OnTopic;
     public double RefusedRate => OffTopic == 0 ? 0 : (double)Refused / OffTopic;
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"recall@1 {Recall1:F3} ({Hit1}/{OnTopic}), recall@5 {Recall5:F3} ({Hit5}/{OnTopic}), MRR {Mrr:F3}, off-topic refused {RefusedRate:F3} ({Refused}/{OffTopic}), on-topic silenced {Silenced}/{OnTopic}");
+        $"recall@1 {Recall1:F3} ({Hit1}/{OnTopic}), recall@5 {Recall5:F3} ({Hit5}/{OnTopic}), MRR {Mrr:F3}, off-topic refused {RefusedRate:F3} ({Refused}/{OffTopic}), on-topic silenced {Silenced}/{OnTopic}, answered citing the answer {CitedRecall5:F3} ({Cited5}/{OnTopic})");
 }
 
 /// <summary>
@@ -180,7 +182,8 @@ public static partial class TutorEvaluationRunner
         var answeredOff = off.Where(o => AiTutorAnswerability.IsAnswerable(o.Retrieval, options, K)).Select(o => o.Text).ToList();
         return new EvaluationScore(on.Count, on.Count(o => o.Rank == 1), on.Count(o => o.Rank > 0),
             on.Count == 0 ? 0 : on.Sum(o => o.Rank > 0 ? 1.0 / o.Rank : 0) / on.Count,
-            off.Count, off.Count - answeredOff.Count, on.Count(o => !AiTutorAnswerability.IsAnswerable(o.Retrieval, options, K)), answeredOff);
+            off.Count, off.Count - answeredOff.Count, on.Count(o => !AiTutorAnswerability.IsAnswerable(o.Retrieval, options, K)),
+            on.Count(o => o.Rank > 0 && AiTutorAnswerability.IsAnswerable(o.Retrieval, options, K)), answeredOff);
     }
 
     /// <summary>
@@ -193,14 +196,14 @@ public static partial class TutorEvaluationRunner
         ArgumentNullException.ThrowIfNull(start);
         var best = start;
         var bestCost = int.MaxValue;
-        foreach (var unknown in new[] { 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 1.0 })
-        foreach (var margin in Enumerable.Range(0, 31).Select(i => i * 0.01))
-        foreach (var coverage in new[] { 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01 })
+        foreach (var coverage in new[] { 0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4 })
+        foreach (var unknown in new[] { 0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4 })
+        foreach (var evidence in Enumerable.Range(-10, 51).Select(i => i * 0.01))
         {
             var candidate = Copy(start);
-            candidate.MaxUnknownWeight = unknown;
-            candidate.MinMargin = margin;
-            candidate.MinAgreementCoverage = coverage;
+            candidate.CoverageWeight = coverage;
+            candidate.UnknownPenalty = unknown;
+            candidate.MinEvidence = evidence;
             var score = Score(tuning, candidate);
             var cost = (score.OffTopic - score.Refused) + score.Silenced;
             if (cost < bestCost) (best, bestCost) = (candidate, cost);
@@ -215,7 +218,7 @@ public static partial class TutorEvaluationRunner
         {
             PromptsPerWindow = options.PromptsPerWindow, QuotaWindow = options.QuotaWindow, RequestsPerMinute = options.RequestsPerMinute,
             VectorWeight = options.VectorWeight, TextWeight = options.TextWeight, RrfK = options.RrfK,
-            MaxUnknownWeight = options.MaxUnknownWeight, MinMargin = options.MinMargin, MinAgreementCoverage = options.MinAgreementCoverage,
+            MinEvidence = options.MinEvidence, CoverageWeight = options.CoverageWeight, UnknownPenalty = options.UnknownPenalty,
         };
     }
 
@@ -223,7 +226,7 @@ public static partial class TutorEvaluationRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         return string.Create(CultureInfo.InvariantCulture,
-            $"VectorWeight {options.VectorWeight}, TextWeight {options.TextWeight}, RrfK {options.RrfK}, MaxUnknownWeight {options.MaxUnknownWeight}, MinMargin {options.MinMargin:F2}, MinAgreementCoverage {options.MinAgreementCoverage}");
+            $"VectorWeight {options.VectorWeight}, TextWeight {options.TextWeight}, RrfK {options.RrfK}, MinEvidence {options.MinEvidence:F2}, CoverageWeight {options.CoverageWeight}, UnknownPenalty {options.UnknownPenalty}");
     }
 
     [GeneratedRegex(@"\s+")]

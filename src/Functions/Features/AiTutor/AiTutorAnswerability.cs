@@ -1,34 +1,37 @@
 namespace CoursePlatform.Functions.Features.AiTutor;
 
 /// <summary>
-/// Grounded or silent, decided from the evidence of one retrieval rather than from a fixed similarity floor (a fixed
-/// floor cannot work: with both models, off-topic questions' best similarities overlap answerable ones'). A question is
-/// answered when all of these hold:
-/// <list type="number">
-/// <item>Few of its distinctive words are unknown to the course (<see cref="Retrieval.UnknownWeight"/>): "the offside
-/// rule in ice hockey" has words no chunk holds.</item>
-/// <item>The best passage stands out from the course's general closeness to the question: its similarity exceeds the mean
-/// of the nearest candidates by a margin. Near-domain questions ("learn the guitar" against a "learning rate" passage)
-/// find passages about as close as the rest of the course; an answering passage is clearly closer.</item>
-/// <item>Or, failing the margin, the lexical and vector lists agree: the best passage is among the first few of both and
-/// holds most of the question's words by weight.</item>
+/// Grounded or silent, decided from the evidence of one retrieval rather than from a fixed similarity floor (which cannot
+/// work: with either model, off-topic questions' best similarities overlap answerable ones'). Each of the first k passages
+/// gets an evidence score from three signals, and the question is answered when the best passage's score reaches
+/// <see cref="AiTutorOptions.MinEvidence"/>:
+/// <list type="bullet">
+/// <item>relative similarity: the passage's similarity minus the mean similarity of the course's nearest candidates for
+/// this question. Near-domain questions ("learn the guitar" against a "learning rate" passage) find passages about as
+/// close as the rest of the course; an answering passage stands out;</item>
+/// <item>lexical agreement: the share of the question's word weight (IDF in the course) the same passage holds, times
+/// <see cref="AiTutorOptions.CoverageWeight"/>; a paraphrase may hold few words, an exact-term question holds its rare one;</item>
+/// <item>unknown words: the share of the question's word weight that no chunk of the course holds ("offside", "hockey"),
+/// times <see cref="AiTutorOptions.UnknownPenalty"/>, subtracted.</item>
 /// </list>
-/// The thresholds (<see cref="AiTutorOptions"/>) are calibrated on the tuning half of the evaluation
-/// (<c>tools/Benchmarks tutor-retrieval</c>) and checked on the held-out half.
+/// The three settings are calibrated on the tuning half of the evaluation (<c>tools/Benchmarks tutor-retrieval</c>) and
+/// checked on the held-out half.
 /// </summary>
 public static class AiTutorAnswerability
 {
-    /// <summary>Ranks that count as "among the first few" of a list for agreement.</summary>
-    public const int AgreementRank = 3;
-
-    public static bool IsAnswerable(Retrieval retrieval, AiTutorOptions options, int k)
+    public static double Evidence(Retrieval retrieval, AiTutorOptions options, int k)
     {
         ArgumentNullException.ThrowIfNull(retrieval);
         ArgumentNullException.ThrowIfNull(options);
         var passages = retrieval.Top(k);
-        if (passages.Count == 0 || retrieval.UnknownWeight > options.MaxUnknownWeight) return false;
-        var margin = passages.Max(p => p.Similarity) - retrieval.MeanSimilarity;
-        if (margin >= options.MinMargin) return true;
-        return passages.Any(p => p.VectorRank <= AgreementRank && p.TextRank <= AgreementRank && p.Coverage >= options.MinAgreementCoverage);
+        if (passages.Count == 0) return double.NegativeInfinity;
+        return passages.Max(p => p.Similarity - retrieval.MeanSimilarity + options.CoverageWeight * p.Coverage)
+            - options.UnknownPenalty * retrieval.UnknownWeight;
+    }
+
+    public static bool IsAnswerable(Retrieval retrieval, AiTutorOptions options, int k)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Evidence(retrieval, options, k) >= options.MinEvidence;
     }
 }

@@ -25,15 +25,12 @@ public sealed class AiTutorOptions
     /// <summary>The k of reciprocal-rank fusion: 1 / (k + rank).</summary>
     [Range(1, 1000)] public int RrfK { get; set; } = 60;
 
-    /// <summary>
-    /// The most of a question's word weight (IDF) that may be unknown to the course for it to be answered
-    /// (<see cref="AiTutorAnswerability"/>). Calibrated on the tuning half of the evaluation.
-    /// </summary>
-    [Range(0.0, 1.0)] public double MaxUnknownWeight { get; set; } = 0.3;
+    /// <summary>The evidence a question's best passage needs for the tutor to answer (<see cref="AiTutorAnswerability"/>); calibrated on the evaluation's tuning half.</summary>
+    [Range(-1.0, 2.0)] public double MinEvidence { get; set; } = 0.1;
 
-    /// <summary>How far the best passage's similarity must exceed the mean of the nearest candidates (<see cref="AiTutorAnswerability"/>).</summary>
-    [Range(0.0, 1.0)] public double MinMargin { get; set; } = 0.1;
+    /// <summary>How much the share of the question's word weight a passage holds adds to its evidence.</summary>
+    [Range(0.0, 2.0)] public double CoverageWeight { get; set; } = 0.1;
 
-    /// <summary>The word weight a passage first in both lists must hold to answer without the margin (<see cref="AiTutorAnswerability"/>).</summary>
-    [Range(0.0, 1.0)] public double MinAgreementCoverage { get; set; } = 0.6;
+    /// <summary>How much the share of the question's word weight unknown to the course takes from the evidence.</summary>
+    [Range(0.0, 2.0)] public double UnknownPenalty { get; set; } = 0.1;
 }

@@ -58,6 +58,9 @@ public sealed class AiTutorRetrieval(CoursePlatformDbContext db, EmbeddingModels
     /// <summary>A word in more than this share of the course's chunks does not select lexical candidates (it still counts in the score).</summary>
     private const double CommonShare = 0.2;
 
+    /// <summary>A word in at most this many chunks always selects (in a small course every word is "common" by share).</summary>
+    private const int RareCount = 5;
+
     public async Task<IReadOnlyList<RetrievedPassage>> RetrieveAsync(Guid courseId, string question, int k, RetrievalMode mode,
         CancellationToken cancellationToken) =>
         (await SearchAsync(courseId, question, mode, cancellationToken)).Top(k);
@@ -113,7 +116,7 @@ public sealed class AiTutorRetrieval(CoursePlatformDbContext db, EmbeddingModels
                     FROM course_chunks c
                     WHERE $3 AND c.course_id = $1 AND c.content_search @@ (
                         SELECT coalesce(to_tsquery('simple', string_agg(quote_literal(lexeme), ' | ')), ''::tsquery)
-                        FROM w WHERE df > 0 AND share <= {{CommonShare.ToString(System.Globalization.CultureInfo.InvariantCulture)}})
+                        FROM w WHERE df > 0 AND (share <= {{CommonShare.ToString(System.Globalization.CultureInfo.InvariantCulture)}} OR df <= {{RareCount}}))
                     ORDER BY weight DESC, c.id LIMIT {{Candidates}}) matches),
             ids AS (SELECT id FROM vec UNION SELECT id FROM fts)
             SELECT c.id, c.source, c.topic_id, c.content, c.metadata::text, {{distance}}, v.r, f.r,
