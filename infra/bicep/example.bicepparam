@@ -15,6 +15,6 @@ param postgresAdminPassword = readEnvironmentVariable('POSTGRES_ADMIN_PASSWORD')
 param maximumInstanceCount = 10
 param postgresSkuName = 'Standard_B2s'
 param postgresSkuTier = 'Burstable'
-param embeddingsProvider = 'MiniLM'
+param embeddingsProvider = 'ArcticXs'
 // Second run, after the code is deployed: wire BlobCreated events to IngestCourseContent.
 param subscribeBlobEvents = false

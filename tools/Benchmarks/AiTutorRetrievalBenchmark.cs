@@ -108,7 +108,7 @@ public static class AiTutorRetrievalBenchmark
         foreach (var o in outcomes)
         {
             var top = o.Retrieval.Top(TutorEvaluationRunner.K);
-            var first = top.FirstOrDefault();
+            var first = top.Count > 0 ? top[0] : null;
             var held = o.Question is { } q ? TutorQuestions.HeldOut(q) : TutorQuestions.HeldOut(o.Text);
             var agree = top.Any(p => p.VectorRank <= 3 && p.TextRank <= 3) ? top.Where(p => p.VectorRank <= 3 && p.TextRank <= 3).Max(p => p.Coverage) : 0;
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,

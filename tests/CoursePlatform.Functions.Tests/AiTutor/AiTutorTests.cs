@@ -50,8 +50,10 @@ public sealed class AiTutorTests(DatabaseFixture database) : IClassFixture<Datab
 
     private readonly RecordingEmbeddings embeddings = new();
 
+    /// <summary>The app with the recording MiniLM generator, configured as MiniLM so chunks and questions agree on the model.</summary>
     private TestApp App(IDictionary<string, string?>? settings = null) =>
-        new(database, settings, services => services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(embeddings));
+        new(database, new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["Embeddings:Provider"] = "MiniLM" },
+            services => services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(embeddings));
 
     /// <summary>A published course with three lesson topics (indexed for the tutor) and an enrolled learner.</summary>
     private static async Task<(Course Course, Topic Subnet, Topic Storage, Topic Security, User Learner)> ArrangeAsync(TestApp app)

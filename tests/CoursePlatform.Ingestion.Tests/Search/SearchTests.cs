@@ -44,7 +44,7 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
 
         var results = await app.Run<SearchService, SearchResults>(s => s.SearchAsync(course, question, "3", CancellationToken.None));
 
-        Assert.Equal(MiniLmEmbeddingGenerator.ModelName, results.EmbeddingModel);
+        Assert.Equal(ArcticXsEmbeddingGenerator.ModelName, results.EmbeddingModel);
         Assert.Equal(3, results.Items.Count);
         Assert.Equal($"{course}/{expectedFile}", results.Items[0].Source);
         Assert.True(results.Items[0].Score > results.Items[1].Score + 0.05,
@@ -114,7 +114,7 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         var (crowd, _) = await app.CreateCourseAsync();
         var random = new Random(42);
         var query = RandomUnitVector(random);
-        var model = MiniLmEmbeddingGenerator.ModelName;
+        var model = ArcticXsEmbeddingGenerator.ModelName;
 
         // 2,000 chunks of another course sit right around the query; our 500 lie further out. The planner
         // walks the HNSW index for this share, and a plain filtered scan sees only the crowd among its

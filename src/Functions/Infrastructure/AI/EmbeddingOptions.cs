@@ -13,7 +13,7 @@ public sealed class EmbeddingOptions : IValidatableObject
     public const int Dimensions = 384;
 
     /// <summary><c>ArcticXs</c> (offline, default: better retrieval than MiniLM on the tutor evaluation), <c>MiniLM</c> (offline) or <c>AzureOpenAI</c>.</summary>
-    public EmbeddingProvider Provider { get; set; } = EmbeddingProvider.MiniLM;
+    public EmbeddingProvider Provider { get; set; } = EmbeddingProvider.ArcticXs;
 
     /// <summary>Texts per embedding call during ingestion.</summary>
     [Range(1, 256)]
@@ -28,8 +28,8 @@ public sealed class EmbeddingOptions : IValidatableObject
     public string ModelName => Provider switch
     {
         EmbeddingProvider.AzureOpenAI => $"azure-openai/{AzureOpenAI.Model}@{Dimensions}",
-        EmbeddingProvider.ArcticXs => ArcticXsEmbeddingGenerator.ModelName,
-        _ => MiniLmEmbeddingGenerator.ModelName,
+        EmbeddingProvider.MiniLM => MiniLmEmbeddingGenerator.ModelName,
+        _ => ArcticXsEmbeddingGenerator.ModelName,
     };
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

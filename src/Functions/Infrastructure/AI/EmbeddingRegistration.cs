@@ -24,8 +24,8 @@ public static class EmbeddingRegistration
             return options.Provider switch
             {
                 EmbeddingProvider.AzureOpenAI => CreateAzureOpenAI(options.AzureOpenAI),
-                EmbeddingProvider.ArcticXs => new ArcticXsEmbeddingGenerator(),
-                _ => new MiniLmEmbeddingGenerator(),
+                EmbeddingProvider.MiniLM => new MiniLmEmbeddingGenerator(),
+                _ => new ArcticXsEmbeddingGenerator(),
             };
         });
         services.TryAddSingleton<EmbeddingModels>();
