@@ -137,7 +137,7 @@ param aiTutorQuotaWindow string = '1.00:00:00'
 param aiTutorRequestsPerMinute int = 8
 
 @description('The evidence (relative similarity + lexical coverage - unknown words) a question needs for the tutor to answer; calibrated with tools/Benchmarks tutor-retrieval.')
-param aiTutorMinEvidence string = '0.1'
+param aiTutorMinEvidence string = '-0.07'
 
 @description('When a submitted attempt shows the answer key: passed (only an attempt that passed), never, always.')
 @allowed([

@@ -16,21 +16,25 @@ public sealed class AiTutorOptions
     /// <summary>Typed tutor questions per learner per minute (product: 8), counted in fixed one-minute windows.</summary>
     [Range(1, 1000)] public int RequestsPerMinute { get; set; } = 8;
 
+    // The fusion and answerability defaults are what tools/Benchmarks tutor-retrieval calibrated on the tuning half of
+    // the evaluation with arctic-embed-xs (README, Benchmarks); a MinEvidence below zero lets a best passage a little
+    // under the candidates' mean through when the question has no words unknown to the course.
+
     /// <summary>Weight of the nearest-vector list in the reciprocal-rank fusion.</summary>
     [Range(0.0, 10.0)] public double VectorWeight { get; set; } = 1.0;
 
     /// <summary>Weight of the lexical (IDF) list in the reciprocal-rank fusion.</summary>
-    [Range(0.0, 10.0)] public double TextWeight { get; set; } = 1.0;
+    [Range(0.0, 10.0)] public double TextWeight { get; set; } = 2.0;
 
     /// <summary>The k of reciprocal-rank fusion: 1 / (k + rank).</summary>
-    [Range(1, 1000)] public int RrfK { get; set; } = 60;
+    [Range(1, 1000)] public int RrfK { get; set; } = 10;
 
     /// <summary>The evidence a question's best passage needs for the tutor to answer (<see cref="AiTutorAnswerability"/>); calibrated on the evaluation's tuning half.</summary>
-    [Range(-1.0, 2.0)] public double MinEvidence { get; set; } = 0.1;
+    [Range(-1.0, 2.0)] public double MinEvidence { get; set; } = -0.07;
 
     /// <summary>How much the share of the question's word weight a passage holds adds to its evidence.</summary>
-    [Range(0.0, 2.0)] public double CoverageWeight { get; set; } = 0.1;
+    [Range(0.0, 2.0)] public double CoverageWeight { get; set; } = 0.0;
 
     /// <summary>How much the share of the question's word weight unknown to the course takes from the evidence.</summary>
-    [Range(0.0, 2.0)] public double UnknownPenalty { get; set; } = 0.1;
+    [Range(0.0, 2.0)] public double UnknownPenalty { get; set; } = 0.4;
 }
