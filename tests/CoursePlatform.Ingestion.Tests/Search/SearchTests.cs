@@ -69,7 +69,8 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         Assert.Equal(ownChunks.Count, results.Items.Count);
         Assert.All(results.Items, h => Assert.Contains(h.Id, ownChunks));
         Assert.Equal($"{other}/exact.txt", Assert.Single(otherResults.Items).Source);
-        Assert.True(otherResults.Items[0].Score > 0.99);
+        // arctic-embed-xs embeds the question with its query prefix, so the question's own text is close, not identical.
+        Assert.True(otherResults.Items[0].Score > 0.6, $"score {otherResults.Items[0].Score}");
     }
 
     [Fact]
