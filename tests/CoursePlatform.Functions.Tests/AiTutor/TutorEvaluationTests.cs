@@ -18,9 +18,11 @@ public sealed class TutorEvaluationTests(DatabaseFixture database, ITestOutputHe
     private const int Distractors = 300;
     private const int Every = 3;
 
-    private const double MinRecall5 = 0.85;
-    private const double MinRefused = 0.80;
-    private const double MinMrr = 0.70;
+    // Measured on this subset with arctic-embed-xs and the default options: recall@5 0.943 (50/53), MRR 0.893,
+    // off-topic refused 0.86 (43/50); about 4 minutes on a loaded 2-core machine.
+    private const double MinRecall5 = 0.90;
+    private const double MinRefused = 0.82;
+    private const double MinMrr = 0.80;
 
     [Fact]
     public async Task Recall_and_refusals_stay_above_their_floors_on_a_fixed_subset()
