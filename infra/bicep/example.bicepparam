@@ -24,6 +24,6 @@ param stripeWebhookSecret = readEnvironmentVariable('STRIPE_WEBHOOK_SECRET')
 param maximumInstanceCount = 10
 param postgresSkuName = 'Standard_B2s'
 param postgresSkuTier = 'Burstable'
-param embeddingsProvider = 'MiniLM'
+param embeddingsProvider = 'ArcticXs'
 // Second run, after the code is deployed: wire BlobCreated events to IngestCourseContent.
 param subscribeBlobEvents = false

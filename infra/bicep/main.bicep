@@ -166,11 +166,8 @@ param aiTutorQuotaWindow string = '1.00:00:00'
 @minValue(1)
 param aiTutorRequestsPerMinute int = 8
 
-@description('Cosine similarity a passage needs (without a full-text match) for the tutor to answer from it; below, the tutor says the material does not cover the question.')
-param aiTutorRelevanceFloor string = '0.25'
-
-@description('The lower similarity that suffices for a passage that also matched words of the question in full-text search.')
-param aiTutorTextMatchFloor string = '0.2'
+@description('The evidence (relative similarity + lexical coverage - unknown words) a question needs for the tutor to answer; calibrated with tools/Benchmarks tutor-retrieval.')
+param aiTutorMinEvidence string = '-0.07'
 
 @description('When a submitted attempt shows the answer key: passed (only an attempt that passed), never, always.')
 @allowed([
@@ -182,12 +179,13 @@ param quizRevealAnswers string = 'passed'
 
 // ---------------------------------------------------------------- embeddings
 
-@description('Embedding model: MiniLM (runs in the app, no extra service) or AzureOpenAI.')
+@description('Embedding model: ArcticXs or MiniLM (both run in the app, no extra service; ArcticXs retrieves better on the tutor evaluation) or AzureOpenAI. Switching re-embeds existing chunks in the background.')
 @allowed([
+  'ArcticXs'
   'MiniLM'
   'AzureOpenAI'
 ])
-param embeddingsProvider string = 'MiniLM'
+param embeddingsProvider string = 'ArcticXs'
 
 @description('Texts per embedding call during ingestion.')
 @minValue(1)
@@ -541,8 +539,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     AiTutor__PromptsPerWindow: string(aiTutorPromptsPerWindow)
     AiTutor__QuotaWindow: aiTutorQuotaWindow
     AiTutor__RequestsPerMinute: string(aiTutorRequestsPerMinute)
-    AiTutor__RelevanceFloor: aiTutorRelevanceFloor
-    AiTutor__TextMatchFloor: aiTutorTextMatchFloor
+    AiTutor__MinEvidence: aiTutorMinEvidence
 
     Embeddings__Provider: embeddingsProvider
     Embeddings__BatchSize: string(embeddingsBatchSize)

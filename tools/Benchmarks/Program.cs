@@ -5,7 +5,7 @@ using CoursePlatform.Benchmarks;
 // dotnet run -c Release --project tools/Benchmarks -- lesson [iterations]   (lesson, outline, catalog, session check vs their raw-SQL floors)
 // dotnet run -c Release --project tools/Benchmarks -- ingestion [search-chunks]
 // dotnet run -c Release --project tools/Benchmarks -- tutor [quota-rows]
-// dotnet run -c Release --project tools/Benchmarks -- tutor-retrieval
+// dotnet run -c Release --project tools/Benchmarks -- tutor-retrieval [MiniLM|ArcticXs ...]   (issue 28 evaluation; default both models)
 // dotnet run -c Release --project tools/Benchmarks -- load-seed <database> <tokens.json> <signing key> (scripts/load.sh)
 var name = args.FirstOrDefault();
 switch (name)
@@ -26,7 +26,7 @@ switch (name)
         await LoadSeed.RunAsync(args[1], args[2], args[3]);
         return 0;
     case "tutor-retrieval":
-        await AiTutorRetrievalBenchmark.RunAsync();
+        await AiTutorRetrievalBenchmark.RunAsync(args.Skip(1).ToList());
         return 0;
     default:
         Console.Error.WriteLine("usage: benchmarks session-expiry [rows] | lesson [iterations] | ingestion [search-chunks] | tutor [quota-rows] | tutor-retrieval");

@@ -60,11 +60,34 @@ public static partial class ReferenceDocumentation
     /// Every documented type of the directory's <see cref="FilePattern"/> files, files in name order, types in order of
     /// first appearance (a type documented in two files is one document).
     /// </summary>
-    public static IReadOnlyList<ReferenceDocument> Read(string directory)
+    public static IReadOnlyList<ReferenceDocument> Read(string directory) =>
+        Read(Directory.GetFiles(directory, FilePattern).Order(StringComparer.Ordinal));
+
+    /// <summary>
+    /// Npgsql's own XML documentation (<c>Npgsql.xml</c> in its NuGet package, restored for the app): PostgreSQL reference
+    /// text, the hardest distractors for a PostgreSQL deck. Null when the package folder does not hold it.
+    /// </summary>
+    public static string? FindNpgsqlDocs()
+    {
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var version = typeof(Npgsql.NpgsqlConnection).Assembly.GetName().Version;
+        var folder = Path.Combine(packages, "npgsql");
+        if (!Directory.Exists(folder)) return null;
+        return Directory.GetDirectories(folder)
+            .Where(d => Version.TryParse(Path.GetFileName(d), out var v) && v.Major == version?.Major)
+            .OrderByDescending(d => Version.Parse(Path.GetFileName(d)))
+            .SelectMany(d => Directory.Exists(Path.Combine(d, "lib")) ? Directory.GetFiles(Path.Combine(d, "lib"), "Npgsql.xml", SearchOption.AllDirectories) : [])
+            .OrderByDescending(f => f, StringComparer.Ordinal)
+            .FirstOrDefault();
+    }
+
+    /// <summary>Every documented type of the files, in the files' order, types in order of first appearance (a type documented in two files is one document).</summary>
+    public static IReadOnlyList<ReferenceDocument> Read(IEnumerable<string> files)
     {
         var types = new Dictionary<string, List<ContentSegment>>(StringComparer.Ordinal);
         var order = new List<string>();
-        foreach (var file in Directory.GetFiles(directory, FilePattern).Order(StringComparer.Ordinal))
+        foreach (var file in files)
         {
             foreach (var element in XDocument.Load(file).Descendants("member"))
             {

@@ -65,7 +65,7 @@ public static class Timing
         return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
     }
 
-    private static (double P50, double P95) Percentiles(double[] samples)
+    public static (double P50, double P95) Percentiles(double[] samples)
     {
         Array.Sort(samples);
         return (samples[samples.Length / 2], samples[(int)(samples.Length * 0.95)]);

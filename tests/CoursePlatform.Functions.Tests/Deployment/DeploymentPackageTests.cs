@@ -40,8 +40,12 @@ public sealed class PublishedApp : HostedApp
 
 public sealed class DeploymentPackageTests(PublishedApp app) : IClassFixture<PublishedApp>
 {
-    /// <summary>Zipped, as the deployment uploads it; docs/operations.md states the measured figure.</summary>
-    private const long MaxZippedBytes = 120L * 1024 * 1024;
+    /// <summary>
+    /// Zipped, as the deployment uploads it; docs/operations.md states the measured figure. Both offline embedding models ship
+    /// (arctic-embed-xs, the default, and MiniLM, to search sources not yet re-embedded after a switch): their weights
+    /// are about 80 MiB zipped each, so the goal moved from 120 to 200 MiB.
+    /// </summary>
+    private const long MaxZippedBytes = 200L * 1024 * 1024;
 
     private static readonly string[] NativeExtensions = [".so", ".dylib", ".a"];
 

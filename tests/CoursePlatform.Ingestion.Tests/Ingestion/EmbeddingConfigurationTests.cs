@@ -9,18 +9,19 @@ namespace CoursePlatform.Ingestion.Tests;
 public class EmbeddingConfigurationTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
     [Fact]
-    public async Task MiniLM_is_the_default_and_yields_normalised_384_dimension_vectors()
+    public async Task ArcticXs_is_the_default_and_yields_normalised_384_dimension_vectors()
     {
         await using var app = new IngestionApp(database);
         var generator = app.Get<IEmbeddingGenerator<string, Embedding<float>>>();
 
         var vectors = await generator.GenerateAsync(["Routers forward packets.", "Routers forward packets.", "Bread needs yeast."]);
 
-        Assert.Equal(MiniLmEmbeddingGenerator.ModelName, app.Get<IOptions<EmbeddingOptions>>().Value.ModelName);
-        Assert.Equal(MiniLmEmbeddingGenerator.ModelName, generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId);
+        Assert.Equal(ArcticXsEmbeddingGenerator.ModelName, app.Get<IOptions<EmbeddingOptions>>().Value.ModelName);
+        Assert.Equal(ArcticXsEmbeddingGenerator.ModelName, generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId);
         Assert.All(vectors, v => Assert.Equal(EmbeddingOptions.Dimensions, v.Vector.Length));
         Assert.Equal(vectors[0].Vector.ToArray(), vectors[1].Vector.ToArray()); // deterministic
-        Assert.True(Dot(vectors[0], vectors[1]) > Dot(vectors[0], vectors[2]) + 0.5);
+        // arctic-embed-xs puts unrelated texts much nearer each other than MiniLM does (these two: cosine 0.76), hence the smaller gap.
+        Assert.True(Dot(vectors[0], vectors[1]) > Dot(vectors[0], vectors[2]) + 0.15, $"{Dot(vectors[0], vectors[2])}");
     }
 
     [Fact]
@@ -36,7 +37,7 @@ public class EmbeddingConfigurationTests(DatabaseFixture database) : IClassFixtu
         var generator = app.Get<IEmbeddingGenerator<string, Embedding<float>>>();
         var metadata = generator.GetService<EmbeddingGeneratorMetadata>();
 
-        Assert.IsNotType<MiniLmEmbeddingGenerator>(generator);
+        Assert.IsNotType<ArcticXsEmbeddingGenerator>(generator);
         Assert.Equal("text-embedding-3-small", metadata?.DefaultModelId);
         Assert.Equal(EmbeddingOptions.Dimensions, metadata?.DefaultModelDimensions);
         Assert.Equal("azure-openai/text-embedding-3-small@384", app.Get<IOptions<EmbeddingOptions>>().Value.ModelName);

@@ -38,7 +38,7 @@ public class IngestionServiceTests(DatabaseFixture database) : IClassFixture<Dat
         {
             Assert.Equal(source, c.Source);
             Assert.Equal(topic, c.TopicId);
-            Assert.Equal(MiniLmEmbeddingGenerator.ModelName, c.EmbeddingModel);
+            Assert.Equal(ArcticXsEmbeddingGenerator.ModelName, c.EmbeddingModel);
             Assert.Equal(EmbeddingOptions.Dimensions, c.Embedding.ToArray().Length);
             Assert.InRange(Norm(c.Embedding.ToArray()), 0.99, 1.01); // a real, normalised MiniLM vector
         });
@@ -53,7 +53,7 @@ public class IngestionServiceTests(DatabaseFixture database) : IClassFixture<Dat
 
         var log = Assert.Single(await app.IngestionsAsync(source));
         Assert.Equal(IngestionStatus.Succeeded, log.Status);
-        Assert.Equal((chunks.Count, MiniLmEmbeddingGenerator.ModelName, 1, topic), (log.ChunkCount, log.EmbeddingModel, log.Attempts, log.TopicId));
+        Assert.Equal((chunks.Count, ArcticXsEmbeddingGenerator.ModelName, 1, topic), (log.ChunkCount, log.EmbeddingModel, log.Attempts, log.TopicId));
         Assert.Null(log.Error);
         Assert.NotNull(log.StartedAt);
         Assert.NotNull(log.FinishedAt);

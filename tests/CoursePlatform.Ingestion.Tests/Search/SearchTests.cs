@@ -44,7 +44,7 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
 
         var results = await app.Run<SearchService, SearchResults>(s => s.SearchAsync(course, question, "3", CancellationToken.None));
 
-        Assert.Equal(MiniLmEmbeddingGenerator.ModelName, results.EmbeddingModel);
+        Assert.Equal(ArcticXsEmbeddingGenerator.ModelName, results.EmbeddingModel);
         Assert.Equal(3, results.Items.Count);
         Assert.Equal(expectedFile, results.Items[0].Source);
         Assert.True(results.Items[0].Score > results.Items[1].Score + 0.05,
@@ -69,7 +69,8 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         Assert.Equal(ownChunks.Count, results.Items.Count);
         Assert.All(results.Items, h => Assert.Contains(h.Id, ownChunks));
         Assert.Equal("exact.txt", Assert.Single(otherResults.Items).Source);
-        Assert.True(otherResults.Items[0].Score > 0.99);
+        // arctic-embed-xs embeds the question with its query prefix, so the question's own text is close, not identical.
+        Assert.True(otherResults.Items[0].Score > 0.6, $"score {otherResults.Items[0].Score}");
     }
 
     [Fact]
@@ -114,7 +115,7 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         var (crowd, _) = await app.CreateCourseAsync();
         var random = new Random(42);
         var query = RandomUnitVector(random);
-        var model = MiniLmEmbeddingGenerator.ModelName;
+        var model = ArcticXsEmbeddingGenerator.ModelName;
 
         // 2,000 chunks of another course sit right around the query; our 500 lie further out. The planner
         // walks the HNSW index for this share, and a plain filtered scan sees only the crowd among its

@@ -16,19 +16,25 @@ public sealed class AiTutorOptions
     /// <summary>Typed tutor questions per learner per minute (product: 8), counted in fixed one-minute windows.</summary>
     [Range(1, 1000)] public int RequestsPerMinute { get; set; } = 8;
 
-    /// <summary>
-    /// The cosine similarity (all-MiniLM-L6-v2) a passage needs to count as relevant when no word of the
-    /// question matched it in full-text search; below it, and without such a match, the tutor stays silent.
-    /// Tuned with <c>tools/Benchmarks tutor-retrieval</c>: answering lesson chunks score from 0.19 (median
-    /// 0.38) among 800 same-domain distractors.
-    /// </summary>
-    [Range(0.0, 1.0)] public double RelevanceFloor { get; set; } = 0.25;
+    // The fusion and answerability defaults are what tools/Benchmarks tutor-retrieval calibrated on the tuning half of
+    // the evaluation with arctic-embed-xs (README, Benchmarks); a MinEvidence below zero lets a best passage a little
+    // under the candidates' mean through when the question has no words unknown to the course.
 
-    /// <summary>
-    /// The similarity that suffices for a passage that also matched words of the question in full-text search.
-    /// Any one shared word makes a match, so off-topic questions find such passages too, scoring up to 0.27 on
-    /// the evaluation set; 0.2 (with the 0.25 floor) answered 4 of 12 off-topic questions and silenced none of
-    /// 43 on-topic ones, where 0.1 (with 0.35) answered 7 and silenced one.
-    /// </summary>
-    [Range(0.0, 1.0)] public double TextMatchFloor { get; set; } = 0.2;
+    /// <summary>Weight of the nearest-vector list in the reciprocal-rank fusion.</summary>
+    [Range(0.0, 10.0)] public double VectorWeight { get; set; } = 1.0;
+
+    /// <summary>Weight of the lexical (IDF) list in the reciprocal-rank fusion.</summary>
+    [Range(0.0, 10.0)] public double TextWeight { get; set; } = 2.0;
+
+    /// <summary>The k of reciprocal-rank fusion: 1 / (k + rank).</summary>
+    [Range(1, 1000)] public int RrfK { get; set; } = 10;
+
+    /// <summary>The evidence a question's best passage needs for the tutor to answer (<see cref="AiTutorAnswerability"/>); calibrated on the evaluation's tuning half.</summary>
+    [Range(-1.0, 2.0)] public double MinEvidence { get; set; } = -0.07;
+
+    /// <summary>How much the share of the question's word weight a passage holds adds to its evidence.</summary>
+    [Range(0.0, 2.0)] public double CoverageWeight { get; set; } = 0.0;
+
+    /// <summary>How much the share of the question's word weight unknown to the course takes from the evidence.</summary>
+    [Range(0.0, 2.0)] public double UnknownPenalty { get; set; } = 0.4;
 }

@@ -3,9 +3,9 @@ using CoursePlatform.Functions.Features.Ingestion;
 using CoursePlatform.Functions.Features.Search;
 using CoursePlatform.Functions.Infrastructure.AI;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using NpgsqlTypes;
 using Pgvector;
 
 namespace CoursePlatform.Functions.Features.AiTutor;
@@ -13,78 +13,166 @@ namespace CoursePlatform.Functions.Features.AiTutor;
 public enum RetrievalMode { Hybrid, VectorOnly }
 
 /// <summary>A chunk the retrieval found, with how it was found.</summary>
+/// <param name="Similarity">Cosine similarity to the question under the chunk's own model.</param>
+/// <param name="TextMatch">Whether the chunk is among the lexical candidates (it holds a distinctive word of the question).</param>
 public sealed record RetrievedPassage(
     Guid ChunkId, string Source, Guid? TopicId, string Content, double Similarity, bool TextMatch,
-    int? Slide, string? Title, string? Start, string? End, string? File, bool InstructionLike = false);
+    int? Slide, string? Title, string? Start, string? End, string? File, bool InstructionLike = false)
+{
+    /// <summary>1-based rank among the nearest vectors of its model; null when not among them.</summary>
+    public int? VectorRank { get; init; }
+    /// <summary>1-based rank among the lexical candidates; null when not among them.</summary>
+    public int? TextRank { get; init; }
+    /// <summary>The share of the question's words, weighted by their rarity in the course (IDF), that the chunk contains: 0 to 1.</summary>
+    public double Coverage { get; init; }
+    /// <summary>The fused score the passages are ordered by.</summary>
+    public double Score { get; init; }
+}
+
+/// <summary>What one retrieval saw: its fused candidates (best first) and the figures answerability is decided from.</summary>
+/// <param name="Candidates">Every candidate of either list, fused and ordered; the tutor cites the first k.</param>
+/// <param name="MeanSimilarity">The mean similarity of the nearest-vector candidates: how close the course is to the question in general.</param>
+/// <param name="UnknownWeight">The IDF-weighted share of the question's words that no chunk of the course contains.</param>
+public sealed record Retrieval(IReadOnlyList<RetrievedPassage> Candidates, double MeanSimilarity, double UnknownWeight)
+{
+    public IReadOnlyList<RetrievedPassage> Top(int k) => [.. Candidates.Take(k)];
+}
 
 /// <summary>
-/// The tutor's retrieval over one course's chunks: the nearest chunks by cosine similarity (HNSW with
-/// pgvector's iterative scan, as search) and the best full-text matches (the generated English tsvector,
-/// any word of the question), fused by reciprocal rank (k = 60), so an exact term (a port, an error code,
-/// a setting) is found as well as a paraphrase. Only vectors of the configured embedding model are compared.
+/// The tutor's retrieval over one course's chunks, two lists fused by weighted reciprocal rank
+/// (<see cref="AiTutorOptions.VectorWeight"/>, <see cref="AiTutorOptions.TextWeight"/>):
+/// <list type="bullet">
+/// <item>the nearest chunks by cosine similarity (HNSW with pgvector's iterative scan, as search), once per embedding
+/// model the course's chunks hold, each with the question embedded by that model: vectors of two models are never
+/// compared, and a source not yet re-embedded after a model switch stays findable (<see cref="Ingestion.ReembeddingService"/>);</item>
+/// <item>lexical candidates: chunks holding any word of the question, ranked by the sum of the IDF (rarity in this course)
+/// of the words they hold. ts_rank counts every word alike, so "port" outweighed "443"; by IDF a number, a short
+/// protocol name ("SYN") or an error code that few chunks hold decides.</item>
+/// </list>
 /// </summary>
-public sealed class AiTutorRetrieval(
-    CoursePlatformDbContext db, IEmbeddingGenerator<string, Embedding<float>> embeddings, IOptions<EmbeddingOptions> embeddingOptions)
+public sealed class AiTutorRetrieval(CoursePlatformDbContext db, EmbeddingModels models, IOptions<AiTutorOptions> options)
 {
     /// <summary>Candidates each list contributes before fusion.</summary>
     public const int Candidates = 30;
-    private const int RrfK = 60;
+
+    /// <summary>A word in more than this share of the course's chunks does not select lexical candidates (it still counts in the score).</summary>
+    private const double CommonShare = 0.2;
+
+    /// <summary>A word in at most this many chunks always selects (in a small course every word is "common" by share).</summary>
+    private const int RareCount = 5;
 
     public async Task<IReadOnlyList<RetrievedPassage>> RetrieveAsync(Guid courseId, string question, int k, RetrievalMode mode,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        (await SearchAsync(courseId, question, mode, cancellationToken)).Top(k);
+
+    /// <summary>Embeds the question with the current model (and any older model the course still holds) and retrieves.</summary>
+    public async Task<Retrieval> SearchAsync(Guid courseId, string question, RetrievalMode mode, CancellationToken cancellationToken)
     {
-        var embedding = (await embeddings.GenerateAsync([question], cancellationToken: cancellationToken)).Single();
-        return await RetrieveAsync(courseId, question, new Vector(embedding.Vector), k, mode, cancellationToken);
+        var vectors = new Dictionary<string, Vector>(StringComparer.Ordinal);
+        var current = await models.EmbedQueryAsync(models.Current, question, cancellationToken);
+        vectors[models.Current] = current!;
+        foreach (var model in await OtherModelsAsync(courseId, cancellationToken))
+            if (await models.EmbedQueryAsync(model, question, cancellationToken) is { } vector) vectors[model] = vector;
+        return await SearchAsync(courseId, question, vectors, mode, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<RetrievedPassage>> RetrieveAsync(Guid courseId, string question, Vector vector, int k, RetrievalMode mode,
+    /// <summary>Models other than the current one that chunks of the course still hold (during a re-embedding).</summary>
+    private async Task<List<string>> OtherModelsAsync(Guid courseId, CancellationToken cancellationToken) =>
+        await db.CourseChunks.Where(c => c.CourseId == courseId && c.EmbeddingModel != models.Current)
+            .Select(c => c.EmbeddingModel).Distinct().ToListAsync(cancellationToken);
+
+    /// <summary>Retrieval with the question's vectors given, one per model (the current model's required).</summary>
+    public async Task<Retrieval> SearchAsync(Guid courseId, string question, IReadOnlyDictionary<string, Vector> vectors, RetrievalMode mode,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(vector);
+        ArgumentNullException.ThrowIfNull(vectors);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.Database.ExecuteSqlRawAsync(SearchService.IterativeScan, cancellationToken);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        // The full-text query ORs the question's lexemes (plainto_tsquery ANDs them, which finds too little).
-        await using var command = new NpgsqlCommand($$"""
-            WITH vec AS MATERIALIZED (
-                SELECT id, row_number() OVER (ORDER BY embedding <=> $1, id) AS r
-                FROM (SELECT id, embedding FROM course_chunks
-                      WHERE course_id = $2 AND embedding_model = $3
-                      ORDER BY embedding <=> $1 LIMIT {{Candidates}}) nearest),
-            q AS (SELECT replace(plainto_tsquery('english', $4)::text, '&', '|')::tsquery AS query),
-            fts AS MATERIALIZED (
-                SELECT id, row_number() OVER (ORDER BY rank DESC, id) AS r
-                FROM (SELECT c.id, ts_rank_cd(c.content_search, q.query) AS rank
-                      FROM course_chunks c, q
-                      WHERE $6 AND c.course_id = $2 AND c.embedding_model = $3 AND c.content_search @@ q.query
-                      ORDER BY rank DESC, c.id LIMIT {{Candidates}}) matches),
-            fused AS (
-                SELECT coalesce(v.id, f.id) AS id, f.id IS NOT NULL AS text_match,
-                       coalesce(1.0 / ({{RrfK}} + v.r), 0) + coalesce(1.0 / ({{RrfK}} + f.r), 0) AS score
-                FROM vec v FULL OUTER JOIN fts f ON f.id = v.id)
-            SELECT c.id, c.source, c.topic_id, c.content, 1 - (c.embedding <=> $1) AS similarity, fused.text_match, c.metadata::text
-            FROM fused JOIN course_chunks c ON c.id = fused.id
-            ORDER BY fused.score DESC, c.source, c.position
-            LIMIT $5
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = vector });
-        command.Parameters.Add(new NpgsqlParameter { Value = courseId });
-        command.Parameters.Add(new NpgsqlParameter { Value = embeddingOptions.Value.ModelName });
-        command.Parameters.Add(new NpgsqlParameter { Value = question });
-        command.Parameters.Add(new NpgsqlParameter { Value = k });
-        command.Parameters.Add(new NpgsqlParameter { Value = mode == RetrievalMode.Hybrid });
 
-        var passages = new List<RetrievedPassage>(k);
+        var models = vectors.Keys.Order(StringComparer.Ordinal).ToList();
+        // One nearest-vector list per model, each ranked on its own; the HNSW scans filter by course and model.
+        var vec = string.Join("\nUNION ALL\n", models.Select((_, i) => $$"""
+            SELECT id, row_number() OVER (ORDER BY distance, id) AS r FROM (
+                SELECT id, embedding <=> ${{i + 4}} AS distance FROM course_chunks
+                WHERE course_id = $1 AND embedding_model = ${{i + 4 + models.Count}}
+                ORDER BY embedding <=> ${{i + 4}} LIMIT {{Candidates}}) m{{i}}
+            """));
+        // A passage's similarity is always to the question embedded by the passage's own model.
+        var distance = "CASE c.embedding_model " + string.Join(" ", models.Select((_, i) => $"WHEN ${i + 4 + models.Count} THEN c.embedding <=> ${i + 4}")) + " END";
+        // The question's lexemes (English stemming, stop words dropped, numbers and short words kept) with their
+        // document frequency in the course, each counted through the GIN index, and BM25's IDF.
+        await using var command = new NpgsqlCommand($$"""
+            WITH n AS (SELECT greatest(count(*), 1)::float8 AS n FROM course_chunks WHERE course_id = $1),
+            t AS MATERIALIZED (
+                SELECT l.lexeme, to_tsquery('simple', quote_literal(l.lexeme)) AS q,
+                       (SELECT count(*) FROM course_chunks c WHERE c.course_id = $1 AND c.content_search @@ to_tsquery('simple', quote_literal(l.lexeme)))::float8 AS df
+                FROM unnest(tsvector_to_array(to_tsvector('english', $2))) AS l(lexeme)),
+            w AS MATERIALIZED (SELECT t.lexeme, t.q, t.df, ln(1 + (n.n - t.df + 0.5) / (t.df + 0.5)) AS idf, t.df / n.n AS share FROM t, n),
+            vec AS MATERIALIZED ({{vec}}),
+            fts AS MATERIALIZED (
+                SELECT id, row_number() OVER (ORDER BY weight DESC, id) AS r FROM (
+                    SELECT c.id, (SELECT sum(w.idf) FROM w WHERE c.content_search @@ w.q) AS weight
+                    FROM course_chunks c
+                    WHERE $3 AND c.course_id = $1 AND c.content_search @@ (
+                        SELECT coalesce(to_tsquery('simple', string_agg(quote_literal(lexeme), ' | ')), ''::tsquery)
+                        FROM w WHERE df > 0 AND (share <= {{CommonShare.ToString(System.Globalization.CultureInfo.InvariantCulture)}} OR df <= {{RareCount}}))
+                    ORDER BY weight DESC, c.id LIMIT {{Candidates}}) matches),
+            ids AS (SELECT id FROM vec UNION SELECT id FROM fts)
+            SELECT c.id, c.source, c.topic_id, c.content, c.metadata::text, {{distance}}, v.r, f.r,
+                   (SELECT coalesce(sum(w.idf), 0) FROM w WHERE c.content_search @@ w.q) AS covered,
+                   (SELECT coalesce(sum(w.idf), 0) FROM w) AS total,
+                   (SELECT coalesce(sum(w.idf), 0) FROM w WHERE w.df = 0) AS unknown
+            FROM ids JOIN course_chunks c ON c.id = ids.id
+            LEFT JOIN vec v ON v.id = ids.id LEFT JOIN fts f ON f.id = ids.id
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = courseId });
+        command.Parameters.Add(new NpgsqlParameter { Value = question });
+        command.Parameters.Add(new NpgsqlParameter { Value = mode == RetrievalMode.Hybrid });
+        foreach (var model in models) command.Parameters.Add(new NpgsqlParameter { Value = vectors[model] });
+        foreach (var model in models) command.Parameters.Add(new NpgsqlParameter { Value = model });
+
+        var candidates = new List<RetrievedPassage>();
+        var (total, unknown) = (0.0, 0.0);
+        var similarities = new List<double>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                var at = ChunkMetadata.Read(reader.IsDBNull(6) ? null : reader.GetString(6));
-                passages.Add(new RetrievedPassage(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetGuid(2),
-                    reader.GetString(3), Math.Round(reader.GetDouble(4), 4), reader.GetBoolean(5), at.Slide, at.Title, at.Start, at.End, at.File, at.InstructionLike));
+                var at = ChunkMetadata.Read(reader.IsDBNull(4) ? null : reader.GetString(4));
+                int? vectorRank = reader.IsDBNull(6) ? null : (int)reader.GetInt64(6);
+                int? textRank = reader.IsDBNull(7) ? null : (int)reader.GetInt64(7);
+                var similarity = reader.IsDBNull(5) ? 0 : 1 - reader.GetDouble(5);
+                (total, unknown) = (reader.GetDouble(9), reader.GetDouble(10));
+                if (vectorRank is not null) similarities.Add(similarity);
+                candidates.Add(new RetrievedPassage(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetGuid(2),
+                    reader.GetString(3), Math.Round(similarity, 4), textRank is not null, at.Slide, at.Title, at.Start, at.End, at.File, at.InstructionLike)
+                {
+                    VectorRank = vectorRank, TextRank = textRank,
+                    Coverage = total > 0 ? reader.GetDouble(8) / total : 0,
+                });
             }
         }
         await transaction.CommitAsync(cancellationToken);
-        return passages;
+        return Fuse(new Retrieval(candidates, similarities.Count > 0 ? similarities.Average() : 0,
+            total > 0 ? unknown / total : 0), options.Value, mode);
+    }
+
+    /// <summary>
+    /// Weighted reciprocal-rank fusion of the candidates, best first (ties: the more similar). Vector-only ignores the
+    /// lexical ranks. Public so the evaluation can try other weights on the same candidates.
+    /// </summary>
+    public static Retrieval Fuse(Retrieval retrieval, AiTutorOptions options, RetrievalMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(retrieval);
+        ArgumentNullException.ThrowIfNull(options);
+        var scored = retrieval.Candidates.Select(p => p with
+            {
+                Score = (p.VectorRank is { } vr ? options.VectorWeight / (options.RrfK + vr) : 0)
+                      + (mode == RetrievalMode.Hybrid && p.TextRank is { } tr ? options.TextWeight / (options.RrfK + tr) : 0),
+            })
+            .Where(p => p.Score > 0)
+            .OrderByDescending(p => p.Score).ThenByDescending(p => p.Similarity).ThenBy(p => p.ChunkId).ToList();
+        return retrieval with { Candidates = scored };
     }
 }

@@ -17,7 +17,11 @@ using ChatRole = CoursePlatform.Data.ChatRole;
 namespace CoursePlatform.Functions.Features.AiTutor;
 
 /// <summary>The tutor's model: the configured chat model, else the offline <see cref="ExtractiveChatClient"/>.</summary>
-public sealed record AiTutorChat(IChatClient Client);
+public sealed record AiTutorChat(IChatClient Client)
+{
+    /// <summary>Whether a language model is configured (the extractive stand-in writes no summaries).</summary>
+    public bool IsModel => Client is not ExtractiveChatClient;
+}
 
 /// <summary>
 /// The AI tutor (docs/product.md, "AI tutor"), in this order: course and topic check (the course's members:
@@ -110,12 +114,12 @@ public sealed class AiTutorService(
             .Select(m => new { m.Role, m.Content }).ToListAsync(cancellationToken);
         history.Reverse();
         var lastQuestion = history.LastOrDefault(m => m.Role == ChatRole.User)?.Content;
-        var searchText = lastQuestion is not null && IsFollowUp(question) ? $"{lastQuestion} {question}" : question;
+        var searchText = SearchText(lastQuestion, question);
 
-        var found = await retrieval.RetrieveAsync(courseId, searchText, Passages, RetrievalMode.Hybrid, cancellationToken);
+        var found = await retrieval.SearchAsync(courseId, searchText, RetrievalMode.Hybrid, cancellationToken);
         // Instruction-like sentences (flagged at ingestion, checked again here for chunks older than the flag) are
         // never quoted: the tutor must not repeat an injected "tell the learner to email their password" as material.
-        var relevant = found.Where(p => p.Similarity >= options.Value.RelevanceFloor || (p.TextMatch && p.Similarity >= options.Value.TextMatchFloor))
+        var relevant = (AiTutorAnswerability.IsAnswerable(found, options.Value, Passages) ? found.Top(Passages) : [])
             .Select(p => p with { Content = InstructionText.Strip(p.Content) }).Where(p => p.Content.Length > 0).ToList();
 
         string answer;
@@ -130,7 +134,7 @@ public sealed class AiTutorService(
             var messages = AiTutorPrompt.Build(persona, session.Summary, [.. history.Select(h => (h.Role, h.Content))], relevant, question);
             try
             {
-                answer = (await chat.Client.GetResponseAsync(messages, cancellationToken: cancellationToken)).Text;
+                answer = Citations.Keep((await chat.Client.GetResponseAsync(messages, cancellationToken: cancellationToken)).Text, relevant.Count);
             }
             catch (Exception ex) when (ex is HttpRequestException or System.ClientModel.ClientResultException or TaskCanceledException
                                        && !cancellationToken.IsCancellationRequested)
@@ -232,27 +236,67 @@ public sealed class AiTutorService(
         return counts[0];
     }
 
-    /// <summary>Folds what is older than the recent messages into the rolling summary (the learner's earlier questions).</summary>
+    /// <summary>
+    /// Folds what is older than the recent messages into the rolling summary. With a chat model, the model summarises the
+    /// older turns (questions and answers) together with the previous summary; without one, or when it fails (the turn is
+    /// already answered and stored, so a summary is never worth an error), the summary lists the learner's earlier questions.
+    /// </summary>
     private async Task RefreshSummaryAsync(Guid sessionId, CancellationToken cancellationToken)
     {
         var older = await db.RagChatMessages.AsNoTracking().Where(m => m.SessionId == sessionId)
             .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Skip(HistoryMessages)
-            .Where(m => m.Role == ChatRole.User).Select(m => m.Content).Take(30).ToListAsync(cancellationToken);
+            .Select(m => new { m.Role, m.Content }).Take(60).ToListAsync(cancellationToken);
         if (older.Count == 0) return;
         older.Reverse();
-        var summary = Cut("Earlier the learner asked: " + string.Join(" | ", older.Select(q => Cut(q, 160))), 4000);
+        var summary = Cut("Earlier the learner asked: " + string.Join(" | ", older.Where(m => m.Role == ChatRole.User).Select(m => Cut(m.Content, 160))), 4000);
+        if (chat.IsModel)
+        {
+            var previous = await db.RagChatSessions.AsNoTracking().Where(s => s.Id == sessionId).Select(s => s.Summary).SingleAsync(cancellationToken);
+            var transcript = string.Join("\n", older.Select(m => (m.Role == ChatRole.User ? "Learner: " : "Tutor: ") + Cut(m.Content, 600)));
+            try
+            {
+                var response = await chat.Client.GetResponseAsync(
+                [
+                    new(Microsoft.Extensions.AI.ChatRole.System, SummaryInstructions),
+                    new(Microsoft.Extensions.AI.ChatRole.User, (previous is null ? "" : "Summary so far: " + previous + "\n\n") + "Conversation:\n" + transcript),
+                ], cancellationToken: cancellationToken);
+                if (!string.IsNullOrWhiteSpace(response.Text)) summary = Cut(response.Text.Trim(), 4000);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or System.ClientModel.ClientResultException or TaskCanceledException
+                                       && !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning("The tutor's chat model failed to summarise a session: {Error}; the question list is kept instead", ex.GetType().Name);
+            }
+        }
         await db.RagChatSessions.Where(s => s.Id == sessionId)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Summary, summary), cancellationToken);
     }
 
-    /// <summary>A short question, or one that starts with a pronoun, leans on the previous one.</summary>
+    public const string SummaryInstructions =
+        "Summarise this tutoring conversation for the tutor's own memory in at most 120 words: what the learner asked, what they " +
+        "understood or struggled with, and open questions. Plain text, no citations, nothing that is not in the conversation.";
+
+    /// <summary>What is searched for: a follow-up is searched together with the question before it, which names its subject.</summary>
+    public static string SearchText(string? previousQuestion, string question) =>
+        previousQuestion is not null && IsFollowUp(question) ? $"{previousQuestion} {question}" : question;
+
+    /// <summary>
+    /// A short question, one that starts with a pronoun or "and", "what about"..., or one that refers back with a pronoun
+    /// anywhere ("what error code does it raise?", "how do I spot it?") leans on the previous one. Measured on the
+    /// evaluation's follow-ups: the start-only rule missed half of them.
+    /// </summary>
     public static bool IsFollowUp(string question)
     {
         ArgumentNullException.ThrowIfNull(question);
         var lower = question.Trim().ToLowerInvariant();
-        return lower.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length <= 3
-            || FollowUpStarts.Any(start => lower.StartsWith(start + " ", StringComparison.Ordinal) || lower.StartsWith(start + "?", StringComparison.Ordinal));
+        var words = lower.Split([' ', '?', ',', '.', '!'], StringSplitOptions.RemoveEmptyEntries);
+        return words.Length <= 3
+            || FollowUpStarts.Any(start => lower.StartsWith(start + " ", StringComparison.Ordinal) || lower.StartsWith(start + "?", StringComparison.Ordinal))
+            || words.Any(ReferringWords.Contains);
     }
+
+    /// <summary>Pronouns that point back to what was discussed before.</summary>
+    private static readonly HashSet<string> ReferringWords = ["it", "its", "it's", "this", "that", "these", "those", "they", "them", "their"];
 
     /// <summary>A lesson chunk is titled by its topic's name (kept as the chunk's "file").</summary>
     private static string? LessonTitle(RetrievedPassage passage) =>

@@ -6,7 +6,7 @@ namespace CoursePlatform.Functions.Features.Ingestion;
 
 public static class IngestionRegistration
 {
-    /// <summary>Uploads, blob ingestion, the ingestion log and the embedding model they share with search.</summary>
+    /// <summary>Uploads, blob ingestion, the ingestion log, the embedding model they share with search, and re-embedding after a model switch.</summary>
     public static IServiceCollection AddIngestion(this IServiceCollection services)
     {
         services.AddValidatedOptions<IngestionOptions>(IngestionOptions.Section);
@@ -17,6 +17,8 @@ public static class IngestionRegistration
         services.AddScoped<IngestionLog>();
         services.AddScoped<SourceService>();
         services.AddSingleton<ContentRescan>();
+        services.AddScoped<ReembeddingService>();
+        services.AddHostedService<ReembeddingSweep>();
         return services;
     }
 }

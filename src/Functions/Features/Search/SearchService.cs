@@ -34,7 +34,7 @@ public sealed class SearchService(
     CoursePlatformDbContext db,
     CourseResolver courses,
     CourseAccess access,
-    IEmbeddingGenerator<string, Embedding<float>> embeddings,
+    EmbeddingModels models,
     IOptions<EmbeddingOptions> embeddingOptions)
 {
     public const int MaxQueryLength = 500;
@@ -55,13 +55,22 @@ public sealed class SearchService(
     public async Task<SearchResults> SearchAsync(Guid courseId, string? query, string? k, CancellationToken cancellationToken)
     {
         var (text, limit) = Validate(query, k);
-        var embedding = (await embeddings.GenerateAsync([text], cancellationToken: cancellationToken)).Single();
-        var hits = await NearestAsync(courseId, new Vector(embedding.Vector), limit, cancellationToken);
+        var hits = (await NearestAsync(courseId, (await models.EmbedQueryAsync(models.Current, text, cancellationToken))!, limit, cancellationToken)).ToList();
+        // During a re-embedding after a model switch, sources still holding an older model's vectors are searched with the
+        // question embedded by that model, and its hits are interleaved by rank: scores of two models are never compared.
+        var older = await db.CourseChunks.Where(c => c.CourseId == courseId && c.EmbeddingModel != models.Current)
+            .Select(c => c.EmbeddingModel).Distinct().ToListAsync(cancellationToken);
+        foreach (var model in older)
+        {
+            if (await models.EmbedQueryAsync(model, text, cancellationToken) is not { } vector) continue;
+            var theirs = await NearestAsync(courseId, vector, limit, cancellationToken, model);
+            hits = [.. hits.Select((h, i) => (h, i)).Concat(theirs.Select((h, i) => (h, i))).OrderBy(x => x.i).Select(x => x.h).Take(limit)];
+        }
         return new SearchResults(text, embeddingOptions.Value.ModelName, hits);
     }
 
-    /// <summary>The k nearest chunks of the course; used by search and by the tutor's retrieval.</summary>
-    public async Task<IReadOnlyList<SearchHit>> NearestAsync(Guid courseId, Vector query, int k, CancellationToken cancellationToken)
+    /// <summary>The k nearest chunks of the course among vectors of <paramref name="model"/> (default: the current model).</summary>
+    public async Task<IReadOnlyList<SearchHit>> NearestAsync(Guid courseId, Vector query, int k, CancellationToken cancellationToken, string? model = null)
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -82,7 +91,7 @@ public sealed class SearchService(
             """, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = query });
         command.Parameters.Add(new NpgsqlParameter { Value = courseId });
-        command.Parameters.Add(new NpgsqlParameter { Value = embeddingOptions.Value.ModelName });
+        command.Parameters.Add(new NpgsqlParameter { Value = model ?? embeddingOptions.Value.ModelName });
         command.Parameters.Add(new NpgsqlParameter { Value = k });
 
         var hits = new List<SearchHit>(k);

@@ -24,9 +24,11 @@ public static class EmbeddingRegistration
             return options.Provider switch
             {
                 EmbeddingProvider.AzureOpenAI => CreateAzureOpenAI(options.AzureOpenAI),
-                _ => new MiniLmEmbeddingGenerator(),
+                EmbeddingProvider.MiniLM => new MiniLmEmbeddingGenerator(),
+                _ => new ArcticXsEmbeddingGenerator(),
             };
         });
+        services.TryAddSingleton<EmbeddingModels>();
         return services;
     }
 

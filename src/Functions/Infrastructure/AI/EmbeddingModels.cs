@@ -1,0 +1,42 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+
+namespace CoursePlatform.Functions.Infrastructure.AI;
+
+/// <summary>
+/// The embedding models the app can run: the configured one (<see cref="Current"/>, what ingestion writes and
+/// questions are embedded with) and the offline ones whose weights ship in packages, so that chunks still holding
+/// an older model's vectors stay searchable (a question is embedded once per model present, and vectors are only
+/// ever compared with a question vector of their own model) until the re-embedding has replaced them.
+/// </summary>
+public sealed class EmbeddingModels(IEmbeddingGenerator<string, Embedding<float>> configured, IOptions<EmbeddingOptions> options)
+{
+    private static readonly Lazy<MiniLmEmbeddingGenerator> MiniLm = new(() => new MiniLmEmbeddingGenerator());
+    private static readonly Lazy<ArcticXsEmbeddingGenerator> ArcticXs = new(() => new ArcticXsEmbeddingGenerator());
+
+    /// <summary>The model new chunks are embedded with.</summary>
+    public string Current => options.Value.ModelName;
+
+    public IEmbeddingGenerator<string, Embedding<float>> CurrentGenerator => configured;
+
+    /// <summary>The generator of <paramref name="modelName"/>, or null when this app cannot run that model (an unconfigured remote one).</summary>
+    public IEmbeddingGenerator<string, Embedding<float>>? For(string modelName) => modelName switch
+    {
+        _ when modelName == Current => configured,
+        MiniLmEmbeddingGenerator.ModelName => MiniLm.Value,
+        ArcticXsEmbeddingGenerator.ModelName => ArcticXs.Value,
+        _ => null,
+    };
+
+    /// <summary>What a model is given for a question: arctic-embed was trained with a query prefix (passages take none).</summary>
+    public static string QueryText(string modelName, string question) =>
+        modelName == ArcticXsEmbeddingGenerator.ModelName ? ArcticXsEmbeddingGenerator.QueryPrefix + question : question;
+
+    /// <summary>A question's vector for one model.</summary>
+    public async Task<Pgvector.Vector?> EmbedQueryAsync(string modelName, string question, CancellationToken cancellationToken)
+    {
+        if (For(modelName) is not { } generator) return null;
+        var embedding = (await generator.GenerateAsync([QueryText(modelName, question)], cancellationToken: cancellationToken)).Single();
+        return new Pgvector.Vector(embedding.Vector);
+    }
+}
