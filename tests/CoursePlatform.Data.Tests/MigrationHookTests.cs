@@ -137,7 +137,7 @@ public sealed class MigrationHookTests(MigrationHookTests.Bundle bundle) : IClas
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(RequirePgvector08.CheckSql, connection);
+        await using var command = new NpgsqlCommand(PgvectorRequirement.CheckSql, connection);
 
         var error = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
 

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using NpgsqlTypes;
 using Pgvector;
 
 #nullable disable
@@ -14,7 +15,7 @@ using Pgvector;
 namespace CoursePlatform.Data.Migrations
 {
     [DbContext(typeof(CoursePlatformDbContext))]
-    [Migration("20261124223052_InitialSchema")]
+    [Migration("20261207020306_InitialSchema")]
     partial class InitialSchema
     {
         /// <inheritdoc />
@@ -31,6 +32,7 @@ namespace CoursePlatform.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "enrollment_source", new[] { "admin", "checkout", "cohort", "free" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "enrollment_status", new[] { "active", "pending_payment" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "ingestion_status", new[] { "failed", "queued", "running", "succeeded" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "order_status", new[] { "cancelled", "expired", "paid", "pending", "refunded" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "progress_status", new[] { "completed", "in_progress", "not_started" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "study_persona", new[] { "adventure", "cooking", "normal", "sports" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "tutor_application_status", new[] { "approved", "pending", "rejected" });
@@ -39,12 +41,94 @@ namespace CoursePlatform.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "vector");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("CoursePlatform.Data.Model.AdminAuditEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("ActorEmail")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("actor_email");
+
+                    b.Property<Guid?>("ActorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("actor_id");
+
+                    b.Property<JsonDocument>("After")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("after");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<JsonDocument>("Before")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("before");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("method");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("path");
+
+                    b.Property<Guid?>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("ResourceType")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("resource_type");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_admin_audit_entries");
+
+                    b.HasIndex("ActorId")
+                        .HasDatabaseName("ix_admin_audit_entries_actor_id");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_admin_audit_entries_at");
+
+                    b.HasIndex("ResourceId", "At")
+                        .HasDatabaseName("ix_admin_audit_entries_resource_id_at");
+
+                    b.HasIndex("ResourceType", "At")
+                        .HasDatabaseName("ix_admin_audit_entries_resource_type_at");
+
+                    b.ToTable("admin_audit_entries", (string)null);
+                });
+
             modelBuilder.Entity("CoursePlatform.Data.Model.AuthLoginCode", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<string>("CodeChallenge")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code_challenge");
 
                     b.Property<byte[]>("CodeHash")
                         .IsRequired()
@@ -92,6 +176,11 @@ namespace CoursePlatform.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<string>("CodeChallenge")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code_challenge");
 
                     b.Property<string>("CodeVerifier")
                         .IsRequired()
@@ -417,6 +506,14 @@ namespace CoursePlatform.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("edited_at");
 
+                    b.Property<DateTimeOffset?>("HiddenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("hidden_at");
+
+                    b.Property<Guid?>("HiddenById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("hidden_by_id");
+
                     b.Property<Guid?>("ParentId")
                         .HasColumnType("uuid")
                         .HasColumnName("parent_id");
@@ -439,6 +536,9 @@ namespace CoursePlatform.Data.Migrations
                     b.HasIndex("CohortId")
                         .HasDatabaseName("ix_cold_call_messages_cohort_id");
 
+                    b.HasIndex("HiddenById")
+                        .HasDatabaseName("ix_cold_call_messages_hidden_by_id");
+
                     b.HasIndex("ParentId")
                         .HasDatabaseName("ix_cold_call_messages_parent_id");
 
@@ -448,13 +548,13 @@ namespace CoursePlatform.Data.Migrations
                     b.HasIndex("UserId")
                         .HasDatabaseName("ix_cold_call_messages_user_id");
 
-                    b.HasIndex("PromptId", "UserId")
-                        .IsUnique()
-                        .HasDatabaseName("ux_cold_call_messages_one_root_per_user")
-                        .HasFilter("parent_id IS NULL");
-
                     b.HasIndex("PromptId", "CohortId", "CreatedAt")
                         .HasDatabaseName("ix_cold_call_messages_prompt_id_cohort_id_created_at");
+
+                    b.HasIndex("PromptId", "UserId", "CohortId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_cold_call_messages_one_root_per_user_and_cohort")
+                        .HasFilter("parent_id IS NULL");
 
                     b.ToTable("cold_call_messages", null, t =>
                         {
@@ -717,6 +817,14 @@ namespace CoursePlatform.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("content");
 
+                    b.Property<NpgsqlTsVector>("ContentSearch")
+                        .IsRequired()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("tsvector")
+                        .HasColumnName("content_search")
+                        .HasAnnotation("Npgsql:TsVectorConfig", "english")
+                        .HasAnnotation("Npgsql:TsVectorProperties", new[] { "Content" });
+
                     b.Property<Guid>("CourseId")
                         .HasColumnType("uuid")
                         .HasColumnName("course_id");
@@ -756,6 +864,11 @@ namespace CoursePlatform.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_course_chunks");
+
+                    b.HasIndex("ContentSearch")
+                        .HasDatabaseName("ix_course_chunks_content_search");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("ContentSearch"), "GIN");
 
                     b.HasIndex("Embedding")
                         .HasDatabaseName("ix_course_chunks_embedding")
@@ -1030,6 +1143,191 @@ namespace CoursePlatform.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("CoursePlatform.Data.Model.Order", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(10, 2)
+                        .HasColumnType("numeric(10,2)")
+                        .HasColumnName("amount");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancelled_at");
+
+                    b.Property<string>("CheckoutUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("checkout_url");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset?>("PaidAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paid_at");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("ProviderPaymentId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("provider_payment_id");
+
+                    b.Property<string>("ProviderSessionId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("provider_session_id");
+
+                    b.Property<DateTimeOffset?>("RefundedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refunded_at");
+
+                    b.Property<DateTimeOffset?>("SessionExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("session_expires_at");
+
+                    b.Property<OrderStatus>("Status")
+                        .HasColumnType("order_status")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_orders");
+
+                    b.HasIndex("ProviderPaymentId")
+                        .HasDatabaseName("ix_orders_provider_payment_id");
+
+                    b.HasIndex("ProviderSessionId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_orders_provider_session_id");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_orders_status_created_at");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_orders_user_id_created_at");
+
+                    b.ToTable("orders", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_orders_amount", "amount > 0");
+                        });
+                });
+
+            modelBuilder.Entity("CoursePlatform.Data.Model.OrderEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("detail");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("ProviderEventId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("provider_event_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_order_events");
+
+                    b.HasIndex("OrderId", "CreatedAt")
+                        .HasDatabaseName("ix_order_events_order_id_created_at");
+
+                    b.ToTable("order_events", (string)null);
+                });
+
+            modelBuilder.Entity("CoursePlatform.Data.Model.OrderLine", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CourseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("course_id");
+
+                    b.Property<string>("CourseName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("course_name");
+
+                    b.Property<string>("CourseSlug")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("course_slug");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<decimal>("Price")
+                        .HasPrecision(10, 2)
+                        .HasColumnType("numeric(10,2)")
+                        .HasColumnName("price");
+
+                    b.HasKey("Id")
+                        .HasName("pk_order_lines");
+
+                    b.HasIndex("CourseId")
+                        .HasDatabaseName("ix_order_lines_course_id");
+
+                    b.HasIndex("OrderId", "CourseId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_order_lines_order_id_course_id");
+
+                    b.ToTable("order_lines", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_order_lines_price", "price > 0");
+                        });
+                });
+
             modelBuilder.Entity("CoursePlatform.Data.Model.PageContent", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1069,6 +1367,81 @@ namespace CoursePlatform.Data.Migrations
                         {
                             t.HasCheckConstraint("ck_page_content_slug_format", "slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'");
                         });
+                });
+
+            modelBuilder.Entity("CoursePlatform.Data.Model.PasswordSetupToken", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("token_hash");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_password_setup_tokens");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_password_setup_tokens_token_hash");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_password_setup_tokens_user_id");
+
+                    b.ToTable("password_setup_tokens", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_password_setup_tokens_expiry", "expires_at > created_at");
+
+                            t.HasCheckConstraint("ck_password_setup_tokens_hash_length", "octet_length(token_hash) = 32");
+                        });
+                });
+
+            modelBuilder.Entity("CoursePlatform.Data.Model.ProcessedPaymentEvent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("processed_at");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_processed_payment_events");
+
+                    b.ToTable("processed_payment_events", (string)null);
                 });
 
             modelBuilder.Entity("CoursePlatform.Data.Model.QuizAttempt", b =>
@@ -1136,6 +1509,11 @@ namespace CoursePlatform.Data.Migrations
 
                     b.HasIndex("UserId", "CourseId", "ModuleNo", "TopicPairIndex")
                         .HasDatabaseName("ix_quiz_attempts_user_id_course_id_module_no_topic_pair_index");
+
+                    b.HasIndex(new[] { "UserId", "CourseId", "ModuleNo", "TopicPairIndex" }, "ux_quiz_attempts_one_open_per_section")
+                        .IsUnique()
+                        .HasDatabaseName("ux_quiz_attempts_one_open_per_section")
+                        .HasFilter("submitted_at IS NULL");
 
                     b.ToTable("quiz_attempts", null, t =>
                         {
@@ -1716,10 +2094,9 @@ namespace CoursePlatform.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
-                    b.Property<string>("Bio")
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)")
-                        .HasColumnName("bio");
+                    b.Property<Guid?>("ApplicantUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("applicant_user_id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -1742,20 +2119,16 @@ namespace CoursePlatform.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("full_name");
 
-                    b.Property<string>("Headline")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("headline");
+                    b.PrimitiveCollection<string[]>("Links")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("links");
 
-                    b.Property<string>("LinkedInUrl")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
-                        .HasColumnName("linked_in_url");
-
-                    b.Property<string>("Phone")
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
-                        .HasColumnName("phone");
+                    b.Property<string>("Motivation")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("motivation");
 
                     b.Property<string>("ReviewReason")
                         .HasMaxLength(2000)
@@ -1781,8 +2154,13 @@ namespace CoursePlatform.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_tutor_applications");
 
+                    b.HasIndex("ApplicantUserId")
+                        .HasDatabaseName("ix_tutor_applications_applicant_user_id");
+
                     b.HasIndex("Email")
-                        .HasDatabaseName("ix_tutor_applications_email");
+                        .IsUnique()
+                        .HasDatabaseName("ux_tutor_applications_pending_email")
+                        .HasFilter("status = 'pending'");
 
                     b.HasIndex("ReviewedById")
                         .HasDatabaseName("ix_tutor_applications_reviewed_by_id");
@@ -1891,6 +2269,10 @@ namespace CoursePlatform.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("family_id");
 
+                    b.Property<DateTimeOffset?>("GraceReplacedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("grace_replaced_at");
+
                     b.Property<string>("IpAddress")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
@@ -1949,6 +2331,17 @@ namespace CoursePlatform.Data.Migrations
 
                             t.HasCheckConstraint("ck_user_sessions_hash_length", "octet_length(refresh_token_hash) = 32");
                         });
+                });
+
+            modelBuilder.Entity("CoursePlatform.Data.Model.AdminAuditEntry", b =>
+                {
+                    b.HasOne("CoursePlatform.Data.Model.User", "Actor")
+                        .WithMany()
+                        .HasForeignKey("ActorId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_admin_audit_entries_users_actor_id");
+
+                    b.Navigation("Actor");
                 });
 
             modelBuilder.Entity("CoursePlatform.Data.Model.AuthLoginCode", b =>
@@ -2058,6 +2451,12 @@ namespace CoursePlatform.Data.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_cold_call_messages_cohorts_cohort_id");
 
+                    b.HasOne("CoursePlatform.Data.Model.User", "HiddenBy")
+                        .WithMany()
+                        .HasForeignKey("HiddenById")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_cold_call_messages_users_hidden_by_id");
+
                     b.HasOne("CoursePlatform.Data.Model.ColdCallMessage", "Parent")
                         .WithMany()
                         .HasForeignKey("ParentId")
@@ -2085,6 +2484,8 @@ namespace CoursePlatform.Data.Migrations
                         .HasConstraintName("fk_cold_call_messages_users_user_id");
 
                     b.Navigation("Cohort");
+
+                    b.Navigation("HiddenBy");
 
                     b.Navigation("Parent");
 
@@ -2277,6 +2678,63 @@ namespace CoursePlatform.Data.Migrations
                         .HasConstraintName("fk_module_prompt_usage_users_user_id");
 
                     b.Navigation("Course");
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("CoursePlatform.Data.Model.Order", b =>
+                {
+                    b.HasOne("CoursePlatform.Data.Model.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_orders_users_user_id");
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("CoursePlatform.Data.Model.OrderEvent", b =>
+                {
+                    b.HasOne("CoursePlatform.Data.Model.Order", "Order")
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_events_orders_order_id");
+
+                    b.Navigation("Order");
+                });
+
+            modelBuilder.Entity("CoursePlatform.Data.Model.OrderLine", b =>
+                {
+                    b.HasOne("CoursePlatform.Data.Model.Course", "Course")
+                        .WithMany()
+                        .HasForeignKey("CourseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_lines_courses_course_id");
+
+                    b.HasOne("CoursePlatform.Data.Model.Order", "Order")
+                        .WithMany("Lines")
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_lines_orders_order_id");
+
+                    b.Navigation("Course");
+
+                    b.Navigation("Order");
+                });
+
+            modelBuilder.Entity("CoursePlatform.Data.Model.PasswordSetupToken", b =>
+                {
+                    b.HasOne("CoursePlatform.Data.Model.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_password_setup_tokens_users_user_id");
 
                     b.Navigation("User");
                 });
@@ -2480,6 +2938,12 @@ namespace CoursePlatform.Data.Migrations
 
             modelBuilder.Entity("CoursePlatform.Data.Model.TutorApplication", b =>
                 {
+                    b.HasOne("CoursePlatform.Data.Model.User", "ApplicantUser")
+                        .WithMany()
+                        .HasForeignKey("ApplicantUserId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_tutor_applications_users_applicant_user_id");
+
                     b.HasOne("CoursePlatform.Data.Model.User", "ReviewedBy")
                         .WithMany()
                         .HasForeignKey("ReviewedById")
@@ -2491,6 +2955,8 @@ namespace CoursePlatform.Data.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_tutor_applications_users_user_id");
+
+                    b.Navigation("ApplicantUser");
 
                     b.Navigation("ReviewedBy");
 
@@ -2512,6 +2978,11 @@ namespace CoursePlatform.Data.Migrations
             modelBuilder.Entity("CoursePlatform.Data.Model.Course", b =>
                 {
                     b.Navigation("Topics");
+                });
+
+            modelBuilder.Entity("CoursePlatform.Data.Model.Order", b =>
+                {
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("CoursePlatform.Data.Model.QuizQuestion", b =>

@@ -2,6 +2,7 @@
 using System.Text.Json;
 using CoursePlatform.Data;
 using Microsoft.EntityFrameworkCore.Migrations;
+using NpgsqlTypes;
 using Pgvector;
 
 #nullable disable
@@ -21,6 +22,7 @@ namespace CoursePlatform.Data.Migrations
                 .Annotation("Npgsql:Enum:enrollment_source", "admin,checkout,cohort,free")
                 .Annotation("Npgsql:Enum:enrollment_status", "active,pending_payment")
                 .Annotation("Npgsql:Enum:ingestion_status", "failed,queued,running,succeeded")
+                .Annotation("Npgsql:Enum:order_status", "cancelled,expired,paid,pending,refunded")
                 .Annotation("Npgsql:Enum:progress_status", "completed,in_progress,not_started")
                 .Annotation("Npgsql:Enum:study_persona", "adventure,cooking,normal,sports")
                 .Annotation("Npgsql:Enum:tutor_application_status", "approved,pending,rejected")
@@ -37,6 +39,7 @@ namespace CoursePlatform.Data.Migrations
                     code_verifier = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
                     nonce = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
                     redirect_uri = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    code_challenge = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     consumed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
@@ -87,6 +90,20 @@ namespace CoursePlatform.Data.Migrations
                 {
                     table.PrimaryKey("pk_page_content", x => x.id);
                     table.CheckConstraint("ck_page_content_slug_format", "slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "processed_payment_events",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    provider = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    type = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    processed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_processed_payment_events", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -211,12 +228,41 @@ namespace CoursePlatform.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "admin_audit_entries",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    actor_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    actor_email = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: true),
+                    action = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    method = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    path = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    status = table.Column<int>(type: "integer", nullable: false),
+                    resource_type = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    resource_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    before = table.Column<JsonDocument>(type: "jsonb", nullable: true),
+                    after = table.Column<JsonDocument>(type: "jsonb", nullable: true),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_admin_audit_entries", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_admin_audit_entries_users_actor_id",
+                        column: x => x.actor_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "auth_login_codes",
                 columns: table => new
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
                     code_hash = table.Column<byte[]>(type: "bytea", nullable: false),
                     user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    code_challenge = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     consumed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
@@ -392,6 +438,61 @@ namespace CoursePlatform.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "orders",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    status = table.Column<OrderStatus>(type: "order_status", nullable: false),
+                    currency = table.Column<string>(type: "character(3)", fixedLength: true, maxLength: 3, nullable: false),
+                    amount = table.Column<decimal>(type: "numeric(10,2)", precision: 10, scale: 2, nullable: false),
+                    provider = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    provider_session_id = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    checkout_url = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    session_expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    provider_payment_id = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    paid_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    cancelled_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    refunded_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_orders", x => x.id);
+                    table.CheckConstraint("ck_orders_amount", "amount > 0");
+                    table.ForeignKey(
+                        name: "fk_orders_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "password_setup_tokens",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    token_hash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    used_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_password_setup_tokens", x => x.id);
+                    table.CheckConstraint("ck_password_setup_tokens_expiry", "expires_at > created_at");
+                    table.CheckConstraint("ck_password_setup_tokens_hash_length", "octet_length(token_hash) = 32");
+                    table.ForeignKey(
+                        name: "fk_password_setup_tokens_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "quiz_attempts",
                 columns: table => new
                 {
@@ -464,14 +565,13 @@ namespace CoursePlatform.Data.Migrations
                     id = table.Column<Guid>(type: "uuid", nullable: false),
                     full_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     email = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
-                    phone = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
-                    headline = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    bio = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
                     expertise = table.Column<string[]>(type: "text[]", nullable: false),
-                    linked_in_url = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    motivation = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    links = table.Column<string[]>(type: "text[]", nullable: false),
                     status = table.Column<TutorApplicationStatus>(type: "tutor_application_status", nullable: false),
                     review_reason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
                     user_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    applicant_user_id = table.Column<Guid>(type: "uuid", nullable: true),
                     reviewed_by_id = table.Column<Guid>(type: "uuid", nullable: true),
                     reviewed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
@@ -480,6 +580,12 @@ namespace CoursePlatform.Data.Migrations
                 {
                     table.PrimaryKey("pk_tutor_applications", x => x.id);
                     table.CheckConstraint("ck_tutor_applications_email_normalized", "email = lower(btrim(email)) AND email <> ''");
+                    table.ForeignKey(
+                        name: "fk_tutor_applications_users_applicant_user_id",
+                        column: x => x.applicant_user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.SetNull);
                     table.ForeignKey(
                         name: "fk_tutor_applications_users_reviewed_by_id",
                         column: x => x.reviewed_by_id,
@@ -528,6 +634,7 @@ namespace CoursePlatform.Data.Migrations
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     rotated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    grace_replaced_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     revoked_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     revoked_reason = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
                     user_agent = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
@@ -727,6 +834,9 @@ namespace CoursePlatform.Data.Migrations
                     metadata = table.Column<JsonDocument>(type: "jsonb", nullable: true),
                     embedding_model = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     embedding = table.Column<Vector>(type: "vector(384)", nullable: false),
+                    content_search = table.Column<NpgsqlTsVector>(type: "tsvector", nullable: false)
+                        .Annotation("Npgsql:TsVectorConfig", "english")
+                        .Annotation("Npgsql:TsVectorProperties", new[] { "content" }),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
@@ -892,6 +1002,58 @@ namespace CoursePlatform.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "order_events",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    order_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    type = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    detail = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    provider_event_id = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_order_events", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_order_events_orders_order_id",
+                        column: x => x.order_id,
+                        principalTable: "orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "order_lines",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    order_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    course_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    course_slug = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false),
+                    course_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    price = table.Column<decimal>(type: "numeric(10,2)", precision: 10, scale: 2, nullable: false),
+                    currency = table.Column<string>(type: "character(3)", fixedLength: true, maxLength: 3, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_order_lines", x => x.id);
+                    table.CheckConstraint("ck_order_lines_price", "price > 0");
+                    table.ForeignKey(
+                        name: "fk_order_lines_courses_course_id",
+                        column: x => x.course_id,
+                        principalTable: "courses",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_order_lines_orders_order_id",
+                        column: x => x.order_id,
+                        principalTable: "orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "course_tutors",
                 columns: table => new
                 {
@@ -929,7 +1091,9 @@ namespace CoursePlatform.Data.Migrations
                     root_id = table.Column<Guid>(type: "uuid", nullable: true),
                     content = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    edited_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    edited_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    hidden_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    hidden_by_id = table.Column<Guid>(type: "uuid", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -960,6 +1124,12 @@ namespace CoursePlatform.Data.Migrations
                         principalTable: "cold_call_prompts",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_cold_call_messages_users_hidden_by_id",
+                        column: x => x.hidden_by_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.SetNull);
                     table.ForeignKey(
                         name: "fk_cold_call_messages_users_user_id",
                         column: x => x.user_id,
@@ -1015,6 +1185,26 @@ namespace CoursePlatform.Data.Migrations
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_admin_audit_entries_actor_id",
+                table: "admin_audit_entries",
+                column: "actor_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_admin_audit_entries_at",
+                table: "admin_audit_entries",
+                column: "at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_admin_audit_entries_resource_id_at",
+                table: "admin_audit_entries",
+                columns: new[] { "resource_id", "at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_admin_audit_entries_resource_type_at",
+                table: "admin_audit_entries",
+                columns: new[] { "resource_type", "at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_auth_login_codes_code_hash",
@@ -1099,6 +1289,11 @@ namespace CoursePlatform.Data.Migrations
                 column: "cohort_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_cold_call_messages_hidden_by_id",
+                table: "cold_call_messages",
+                column: "hidden_by_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_cold_call_messages_parent_id",
                 table: "cold_call_messages",
                 column: "parent_id");
@@ -1119,9 +1314,9 @@ namespace CoursePlatform.Data.Migrations
                 column: "user_id");
 
             migrationBuilder.CreateIndex(
-                name: "ux_cold_call_messages_one_root_per_user",
+                name: "ux_cold_call_messages_one_root_per_user_and_cohort",
                 table: "cold_call_messages",
-                columns: new[] { "prompt_id", "user_id" },
+                columns: new[] { "prompt_id", "user_id", "cohort_id" },
                 unique: true,
                 filter: "parent_id IS NULL");
 
@@ -1157,6 +1352,12 @@ namespace CoursePlatform.Data.Migrations
                 name: "ix_content_ingestions_topic_id",
                 table: "content_ingestions",
                 column: "topic_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_course_chunks_content_search",
+                table: "course_chunks",
+                column: "content_search")
+                .Annotation("Npgsql:IndexMethod", "GIN");
 
             migrationBuilder.CreateIndex(
                 name: "ix_course_chunks_course_id_source_position",
@@ -1278,10 +1479,58 @@ namespace CoursePlatform.Data.Migrations
                 filter: "used_count > 0");
 
             migrationBuilder.CreateIndex(
+                name: "ix_order_events_order_id_created_at",
+                table: "order_events",
+                columns: new[] { "order_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_order_lines_course_id",
+                table: "order_lines",
+                column: "course_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_order_lines_order_id_course_id",
+                table: "order_lines",
+                columns: new[] { "order_id", "course_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_provider_payment_id",
+                table: "orders",
+                column: "provider_payment_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_provider_session_id",
+                table: "orders",
+                column: "provider_session_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_status_created_at",
+                table: "orders",
+                columns: new[] { "status", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_user_id_created_at",
+                table: "orders",
+                columns: new[] { "user_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_page_content_slug",
                 table: "page_content",
                 column: "slug",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_password_setup_tokens_token_hash",
+                table: "password_setup_tokens",
+                column: "token_hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_password_setup_tokens_user_id",
+                table: "password_setup_tokens",
+                column: "user_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_quiz_attempts_course_id",
@@ -1292,6 +1541,13 @@ namespace CoursePlatform.Data.Migrations
                 name: "ix_quiz_attempts_user_id_course_id_module_no_topic_pair_index",
                 table: "quiz_attempts",
                 columns: new[] { "user_id", "course_id", "module_no", "topic_pair_index" });
+
+            migrationBuilder.CreateIndex(
+                name: "ux_quiz_attempts_one_open_per_section",
+                table: "quiz_attempts",
+                columns: new[] { "user_id", "course_id", "module_no", "topic_pair_index" },
+                unique: true,
+                filter: "submitted_at IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "ix_quiz_options_question_id_display_order",
@@ -1367,9 +1623,9 @@ namespace CoursePlatform.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "ix_tutor_applications_email",
+                name: "ix_tutor_applications_applicant_user_id",
                 table: "tutor_applications",
-                column: "email");
+                column: "applicant_user_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_tutor_applications_reviewed_by_id",
@@ -1385,6 +1641,13 @@ namespace CoursePlatform.Data.Migrations
                 name: "ix_tutor_applications_user_id",
                 table: "tutor_applications",
                 column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ux_tutor_applications_pending_email",
+                table: "tutor_applications",
+                column: "email",
+                unique: true,
+                filter: "status = 'pending'");
 
             migrationBuilder.CreateIndex(
                 name: "ix_tutors_user_id",
@@ -1431,11 +1694,17 @@ namespace CoursePlatform.Data.Migrations
                 table: "users",
                 column: "email",
                 unique: true);
+
+            // The app needs pgvector >= 0.8 (hnsw.iterative_scan): stop the deployment here rather than fail every search.
+            migrationBuilder.Sql(PgvectorRequirement.CheckSql);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "admin_audit_entries");
+
             migrationBuilder.DropTable(
                 name: "auth_login_codes");
 
@@ -1482,7 +1751,19 @@ namespace CoursePlatform.Data.Migrations
                 name: "module_prompt_usage");
 
             migrationBuilder.DropTable(
+                name: "order_events");
+
+            migrationBuilder.DropTable(
+                name: "order_lines");
+
+            migrationBuilder.DropTable(
                 name: "page_content");
+
+            migrationBuilder.DropTable(
+                name: "password_setup_tokens");
+
+            migrationBuilder.DropTable(
+                name: "processed_payment_events");
 
             migrationBuilder.DropTable(
                 name: "quiz_attempts");
@@ -1522,6 +1803,9 @@ namespace CoursePlatform.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "cp_rag_chat_sessions");
+
+            migrationBuilder.DropTable(
+                name: "orders");
 
             migrationBuilder.DropTable(
                 name: "quiz_questions");
