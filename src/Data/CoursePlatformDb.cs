@@ -38,17 +38,7 @@ public static class CoursePlatformDb
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.UseVector();
-        builder.MapEnum<UserRole>("user_role");
-        builder.MapEnum<EnrollmentMode>("enrollment_mode");
-        builder.MapEnum<ContentType>("content_type");
-        builder.MapEnum<LearnerPersona>("tutor_persona");
-        builder.MapEnum<StudyPersona>("study_persona");
-        builder.MapEnum<ChatRole>("chat_role");
-        builder.MapEnum<ProgressStatus>("progress_status");
-        builder.MapEnum<EnrollmentSource>("enrollment_source");
-        builder.MapEnum<EnrollmentStatus>("enrollment_status");
-        builder.MapEnum<TutorApplicationStatus>("tutor_application_status");
-        builder.MapEnum<IngestionStatus>("ingestion_status");
+        MapEnums(new DataSourceEnums(builder));
         return builder;
     }
 
@@ -56,18 +46,42 @@ public static class CoursePlatformDb
     {
         npgsql.UseVector();
         npgsql.MigrationsHistoryTable("__ef_migrations_history");
-        npgsql.MapEnum<UserRole>("user_role");
-        npgsql.MapEnum<EnrollmentMode>("enrollment_mode");
-        npgsql.MapEnum<ContentType>("content_type");
-        npgsql.MapEnum<LearnerPersona>("tutor_persona");
-        npgsql.MapEnum<StudyPersona>("study_persona");
-        npgsql.MapEnum<ChatRole>("chat_role");
-        npgsql.MapEnum<ProgressStatus>("progress_status");
-        npgsql.MapEnum<EnrollmentSource>("enrollment_source");
-        npgsql.MapEnum<EnrollmentStatus>("enrollment_status");
-        npgsql.MapEnum<TutorApplicationStatus>("tutor_application_status");
-        npgsql.MapEnum<IngestionStatus>("ingestion_status");
-        npgsql.MapEnum<OrderStatus>("order_status");
+        MapEnums(new ContextEnums(npgsql));
+    }
+
+    /// <summary>
+    /// The PostgreSQL enums, listed once: both the data source (which reads and writes them) and EF (which describes
+    /// them to the model) need the same list, and a type missing from either fails only at run time.
+    /// </summary>
+    private static void MapEnums(IEnumMapping map)
+    {
+        map.Map<UserRole>("user_role");
+        map.Map<EnrollmentMode>("enrollment_mode");
+        map.Map<ContentType>("content_type");
+        map.Map<LearnerPersona>("tutor_persona");
+        map.Map<StudyPersona>("study_persona");
+        map.Map<ChatRole>("chat_role");
+        map.Map<ProgressStatus>("progress_status");
+        map.Map<EnrollmentSource>("enrollment_source");
+        map.Map<EnrollmentStatus>("enrollment_status");
+        map.Map<TutorApplicationStatus>("tutor_application_status");
+        map.Map<IngestionStatus>("ingestion_status");
+        map.Map<OrderStatus>("order_status");
+    }
+
+    private interface IEnumMapping
+    {
+        void Map<TEnum>(string name) where TEnum : struct, Enum;
+    }
+
+    private sealed class DataSourceEnums(NpgsqlDataSourceBuilder builder) : IEnumMapping
+    {
+        public void Map<TEnum>(string name) where TEnum : struct, Enum => builder.MapEnum<TEnum>(name);
+    }
+
+    private sealed class ContextEnums(NpgsqlDbContextOptionsBuilder options) : IEnumMapping
+    {
+        public void Map<TEnum>(string name) where TEnum : struct, Enum => options.MapEnum<TEnum>(name);
     }
 
     public static CoursePlatformDbContext CreateContext(string connectionString) =>

@@ -208,8 +208,9 @@ public abstract class ContentAdminHttpScenarios(HostedApp app)
         await Write("ManageDeleteCourse", "DELETE", $"manage/courses/{empty}");
 
         // Every admin write function of the build is in the walk above (a new one fails here until it is added).
+        // A refund needs an order paid through the Stripe stand-in: its audit row is checked in PaymentsHttpTests.
         var writes = FunctionRoutes.Http().Where(r => r.Route.StartsWith("manage/", StringComparison.Ordinal) && r.Method != "GET")
-            .Select(r => r.Function).Distinct().Order().ToList();
+            .Select(r => r.Function).Where(f => f != "RefundOrder").Distinct().Order().ToList();
         Assert.Equal(writes, called.Order().ToList());
 
         await using var db = app.Database.CreateContext();
