@@ -92,8 +92,8 @@ public class SourceTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
 
         // Another worker holds the version's lease: it is left to it, and the answer says it is running.
         // The answer names the source and its version as the API does everywhere: the path in the course, the ETag quoted.
-        Assert.Equal("dns.vtt", entry.Source);
-        Assert.StartsWith("\"", entry.ETag, StringComparison.Ordinal);
+        Assert.Equal("dns.vtt", queued.Source);
+        Assert.StartsWith("\"", queued.ETag, StringComparison.Ordinal);
         var etag = entry.ETag.Trim('"');
         await app.Db(db => db.ContentIngestions.Where(i => i.Source == source)
             .ExecuteUpdateAsync(set => set.SetProperty(i => i.Status, IngestionStatus.Running)));

@@ -114,7 +114,7 @@ public sealed class SourceService(
     public async Task<IngestionLogEntry> GetIngestionAsync(string courseKey, Guid ingestionId, CancellationToken cancellationToken)
     {
         var courseId = (await courses.ResolveAsync(courseKey, cancellationToken)).Id;
-        return await log.GetAsync(courseId, ingestionId, cancellationToken) ?? throw ProblemException.NotFound("ingestion");
+        return (await log.GetAsync(courseId, ingestionId, cancellationToken))?.ForClient() ?? throw ProblemException.NotFound("ingestion");
     }
 
     /// <summary>Most requested versions one timer run takes on (the rest wait for the next run).</summary>

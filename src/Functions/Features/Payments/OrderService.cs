@@ -1,3 +1,4 @@
+using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Infrastructure.Audit;
@@ -105,7 +106,9 @@ public sealed class OrderService(
                 ProblemCodes.PaymentProviderUnavailable);
         }
 
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        // Joins the audit middleware's transaction (this is an /api/manage write): the settlement and its audit row
+        // commit together. Stripe's charge.refunded webhook settles the same refund if this commit is lost.
+        await using (var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken))
         {
             var locked = await settlement.LockAsync(orderId, cancellationToken);
             await settlement.ApplyAsync(locked!, new Settlement(SettlementKind.Refunded, $"refund by {admin.UserId}", null, order.ProviderPaymentId,

@@ -135,13 +135,14 @@ public static partial class ApiDocument
         if (facts.Function.Route.Contains(":guid}", StringComparison.Ordinal)) problems.Add(ProblemCodes.NotFound);
         if (facts.Method.GetCustomAttribute<ProblemsAsRedirectAttribute>() is not null)
         {
-            var redirected = problems.Where(p => p != ProblemCodes.InternalError).OrderBy(p => p.Code, StringComparer.Ordinal).ToList();
+            var redirected = problems.Where(p => p != ProblemCodes.InternalError && p != ProblemCodes.InvalidToken).OrderBy(p => p.Code, StringComparer.Ordinal).ToList();
             description.Append(description.Length > 0 ? "\n\n" : "")
                 .Append("A failed sign-in is a redirect too, never a problem page: to the start's `redirect` (or the configured default frontend URL ")
                 .Append("when the start is unknown) with `?error=<code>&error_description=<text>`, `<code>` one of the provider's OAuth errors (`access_denied`, …) or ")
                 .Append(string.Join(", ", redirected.Select(p => $"`{p.Code}`"))).Append('.');
             operation.Description = description.ToString();
-            problems = [ProblemCodes.InternalError];
+            // A bad bearer token is still refused before the function runs, as on every operation.
+            problems = [ProblemCodes.InternalError, ProblemCodes.InvalidToken];
         }
         foreach (var (status, response) in BuildResponses(facts, problems, schemas, document).OrderBy(r => r.Key, StringComparer.Ordinal))
             operation.Responses[status] = response;
