@@ -272,8 +272,7 @@ public sealed class PaymentsHttpTests(PaymentsHostedApp hosted) : IClassFixture<
         var course = await PaidCourseAsync(20);
         var (_, token) = await hosted.SignInAsync();
         var orderId = OrderIdOf(await CheckoutAsync(token, course));
-        var (_, payload) = Completed(SessionOf(orderId));
-        var processed = await Db(db => db.ProcessedPaymentEvents.CountAsync());
+        var (eventId, payload) = Completed(SessionOf(orderId));
 
         var wrongSecret = await Expect(await PostWebhook(payload, Stripe.Sign(payload, DateTimeOffset.UtcNow, "whsec_someone_else")), HttpStatusCode.BadRequest);
         Assert.Equal(ProblemCodes.WebhookSignatureInvalid.Code, wrongSecret.GetProperty("code").GetString());
@@ -284,7 +283,8 @@ public sealed class PaymentsHttpTests(PaymentsHostedApp hosted) : IClassFixture<
         await Expect(await PostWebhook(altered, Stripe.Sign(payload, DateTimeOffset.UtcNow)), HttpStatusCode.BadRequest);
 
         Assert.Equal(OrderStatus.Pending, (await OrderAsync(orderId)).Status);
-        Assert.Equal(processed, await Db(db => db.ProcessedPaymentEvents.CountAsync()));
+        // This event only: the stand-in may still be delivering (and retrying) other tests' events meanwhile.
+        Assert.False(await Db(db => db.ProcessedPaymentEvents.AnyAsync(e => e.Id == eventId)));
     }
 
     [Fact]
