@@ -5,8 +5,10 @@
 #   (a) mixed reads (catalog, course detail, outline, lesson content, search) at 64 connections for 60 s, twice
 #       (the second run shows whether the worker's memory keeps growing), and
 #   (b) 200 learners writing topic progress, cart lines and quiz attempts for 30 s.
-# A 15 s warm-up at 8 connections comes first (reported, not judged). Prints requests/s, p50/p95/p99,
-# errors and the worker's memory; exits non-zero on any error of the judged runs. Not part of the tests.
+# A 15 s warm-up at 8 connections comes first (reported, not judged). Prints per run requests/s, p50/p95/p99
+# overall and per endpoint, errors, the worker's memory, the CPU taken by the worker, the host, the generator and
+# the rest (PostgreSQL), PostgreSQL's connections in use, and from dotnet-counters the worker's thread-pool queue
+# and the query-embedding cache's hit rate. Exits non-zero on any error of the judged runs. Not part of the tests.
 # The app and the host are built in Release, as deployed (CONFIGURATION=Debug to measure a debug build).
 #   scripts/load.sh [read-seconds] [write-seconds]
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -22,6 +24,7 @@ scripts/services.sh start
 for project in src/Functions tools/FunctionsHost; do dotnet build -c "$CONFIGURATION" "$project" -nologo -clp:ErrorsOnly -v:q; done
 dotnet build -c Release tools/Benchmarks -nologo -clp:ErrorsOnly -v:q
 (cd tools/load && npm ci --no-audit --no-fund --silent)
+dotnet tool restore >/dev/null
 
 key=$(jq -r '.Values.Auth__SigningKey' local.settings.sample.json)
 dotnet run -c Release --no-build --project tools/Benchmarks -- load-seed cp_load "$DIR/seed.json" "$key"
@@ -46,8 +49,20 @@ log "app ($CONFIGURATION build) on :$PORT, worker pid $worker; $(nproc) cores; $
 # A short warm-up at low concurrency (JIT, the embedding model's first load, the pools): reported, not judged.
 log "warm-up (not judged):"
 node tools/load/run.mjs "http://127.0.0.1:$PORT" "$DIR/seed.json" "$worker" reads 8 15 || true
+export LOAD_PG_CONNECTIONS="PGPASSWORD=postgres '$PG_BIN/psql' -h 127.0.0.1 -p $PG_PORT -U postgres -d postgres -Atc \"SELECT count(*) FROM pg_stat_activity WHERE datname = 'cp_load' AND state <> 'idle'\""
+# One judged run: the generator, and dotnet-counters on the worker meanwhile (its own CPU is counted in "the rest").
+judge() {
+  local name=$1 seconds=$4
+  dotnet dotnet-counters collect --process-id "$worker" --refresh-interval 1 --format csv --output "$DIR/counters-$name.csv" \
+    --counters "System.Runtime,CoursePlatform.AI" --duration "$(printf '00:%02d:%02d' $((seconds / 60)) $((seconds % 60)))" >/dev/null 2>&1 &
+  local counters=$!
+  shift
+  node tools/load/run.mjs "http://127.0.0.1:$PORT" "$DIR/seed.json" "$worker" "$@" || status=1
+  wait "$counters" 2>/dev/null
+  node tools/load/counters.mjs "$DIR/counters-$name.csv" || true
+}
 status=0
-node tools/load/run.mjs "http://127.0.0.1:$PORT" "$DIR/seed.json" "$worker" reads 64 "$READ_SECONDS" || status=1
-node tools/load/run.mjs "http://127.0.0.1:$PORT" "$DIR/seed.json" "$worker" reads 64 "$READ_SECONDS" || status=1
-node tools/load/run.mjs "http://127.0.0.1:$PORT" "$DIR/seed.json" "$worker" writes 200 "$WRITE_SECONDS" || status=1
+judge reads-1 reads 64 "$READ_SECONDS"
+judge reads-2 reads 64 "$READ_SECONDS"
+judge writes writes 200 "$WRITE_SECONDS"
 exit $status

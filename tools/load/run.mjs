@@ -1,7 +1,11 @@
 // The load of scripts/load.sh: autocannon against the running app with the tokens load-seed wrote.
 //   node run.mjs <base url> <seed.json> <worker pid> reads|writes <connections> <seconds>
+// LOAD_PG_CONNECTIONS, when set, is a shell command printing the database's connections in use; it is sampled
+// every second. Prints one summary line, then per endpoint, then the CPU each side took.
 import autocannon from 'autocannon';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 
 const [base, seedFile, workerPid, scenario, connections, seconds] = process.argv.slice(2);
 const seed = JSON.parse(readFileSync(seedFile, 'utf8'));
@@ -12,6 +16,35 @@ function rssMiB() {
   const status = readFileSync(`/proc/${workerPid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
 }
+
+// CPU seconds (user + system) a process has used, from /proc/<pid>/stat (clock ticks of 10 ms).
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+// CPU seconds the whole machine has been busy (all cores), from /proc/stat: what is not the three processes below is
+// PostgreSQL (and PgBouncer, Azurite, the rest).
+function machineBusySeconds() {
+  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  return (user + nice + system + irq + softirq + steal) / 100;
+}
+
+// The endpoint a request went to, from the first line of what autocannon sent.
+const endpoints = [
+  ['catalog', /^\/api\/courses\?/], ['outline', /^\/api\/courses\/[^/]+\/topics$/], ['search', /\/search\?/],
+  ['course', /^\/api\/courses\/[^/?]+$/], ['lesson', /^\/api\/topics\/[^/]+\/content$/],
+  ['progress', /\/progress$/], ['cart line', /^\/api\/cart\/lines$/], ['quiz attempt', /\/quiz\/attempts$/],
+];
+function endpointOf(client) {
+  const line = client.requestIterator.currentRequest.requestBuffer.toString('latin1', 0, 200).split('\r\n')[0];
+  const path = line.split(' ')[1] ?? '';
+  return endpoints.find(([, pattern]) => pattern.test(path))?.[0] ?? 'other';
+}
+
+const pgSamples = [];
+const pgSampler = process.env.LOAD_PG_CONNECTIONS && setInterval(() => execFile('bash', ['-c', process.env.LOAD_PG_CONNECTIONS],
+  (error, stdout) => { if (!error && stdout.trim()) pgSamples.push(Number(stdout.trim())); }), 1000);
 
 // Mixed reads: catalog, course detail, outline, lesson content, search, as learners of their own courses.
 function read(request) {
@@ -49,7 +82,13 @@ function write(request, context) {
 }
 
 const before = rssMiB();
+const workerCpuBefore = cpuSeconds(workerPid);
+const hostPid = Number(readFileSync(`/proc/${workerPid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+const hostCpuBefore = cpuSeconds(hostPid);
+const generatorCpuBefore = process.cpuUsage();
+const machineBefore = machineBusySeconds();
 const latencies = [];
+const byEndpoint = new Map();
 const result = await new Promise((resolve, reject) => {
   const instance = autocannon({
     url: base,
@@ -57,15 +96,39 @@ const result = await new Promise((resolve, reject) => {
     duration: Number(seconds),
     requests: scenario === 'writes' ? Array.from({ length: 10000 }, () => ({ setupRequest: write })) : [{ setupRequest: read }],
   }, (error, done) => (error ? reject(error) : resolve(done)));
-  instance.on('response', (client, statusCode, bytes, responseTime) => latencies.push(responseTime));
+  instance.on('response', (client, statusCode, bytes, responseTime) => {
+    latencies.push(responseTime);
+    const name = endpointOf(client);
+    if (!byEndpoint.has(name)) byEndpoint.set(name, { times: [], errors: 0 });
+    const endpoint = byEndpoint.get(name);
+    endpoint.times.push(responseTime);
+    if (statusCode >= 400) endpoint.errors++;
+  });
 });
+if (pgSampler) clearInterval(pgSampler);
 const after = rssMiB();
+const workerCpu = cpuSeconds(workerPid) - workerCpuBefore;
+const hostCpu = cpuSeconds(hostPid) - hostCpuBefore;
+const generator = process.cpuUsage(generatorCpuBefore);
+const generatorCpu = (generator.user + generator.system) / 1e6;
+const machineCpu = machineBusySeconds() - machineBefore;
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(1);
 latencies.sort((a, b) => a - b);
-const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(1);
+const at = (p) => percentile(latencies, p);
 const errors = result.errors + result.timeouts + result.non2xx;
 console.log(`${scenario}: ${connections} connections, ${seconds} s: ${result.requests.total} requests, ` +
   `${(result.requests.total / Number(seconds)).toFixed(0)} req/s; latency p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, p99 ${at(0.99)} ms; ` +
   `errors ${errors} (non-2xx ${result.non2xx}, socket ${result.errors}, timeouts ${result.timeouts}); ` +
   `worker RSS ${before.toFixed(0)} -> ${after.toFixed(0)} MiB`);
+for (const [name, { times, errors: failed }] of [...byEndpoint].sort(([a], [b]) => a.localeCompare(b))) {
+  times.sort((a, b) => a - b);
+  console.log(`  ${name.padEnd(13)} ${String(times.length).padStart(6)} requests, ${(times.length / Number(seconds)).toFixed(0).padStart(4)} req/s; ` +
+    `p50 ${percentile(times, 0.5)} ms, p95 ${percentile(times, 0.95)} ms, p99 ${percentile(times, 0.99)} ms; errors ${failed}`);
+}
+const wall = Number(seconds);
+const share = (cpu) => `${cpu.toFixed(1)} s (${(100 * cpu / wall).toFixed(0)}% of a core)`;
+console.log(`  CPU over the ${wall} s (${availableParallelism()} cores): worker ${share(workerCpu)}, host ${share(hostCpu)}, generator ${share(generatorCpu)}, ` +
+  `PostgreSQL and the rest ${share(Math.max(0, machineCpu - workerCpu - hostCpu - generatorCpu))}` +
+  (pgSamples.length ? `; PostgreSQL connections in use: mean ${(pgSamples.reduce((a, b) => a + b, 0) / pgSamples.length).toFixed(0)}, max ${Math.max(...pgSamples)}` : ''));
 if (result.non2xx > 0) console.log('  status codes:', JSON.stringify(result.statusCodeStats));
 process.exitCode = errors === 0 ? 0 : 1;

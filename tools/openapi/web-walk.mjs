@@ -125,7 +125,7 @@ try {
     await until(page, "who", "t.includes('admin')");
     await page.setInputFiles("#upload-file", config.upload);
     await page.click("#upload-form button");
-    await until(page, "ingestion-status", "t === 'succeeded' || t === 'failed'", 120000);
+    await until(page, "ingestion-status", "t === 'succeeded' || t === 'failed'", 360000);
     record.uploadPath = await text(page, "upload-path");
     record.uploadEtag = await text(page, "upload-etag");
     record.ingestion = await text(page, "ingestion-status");

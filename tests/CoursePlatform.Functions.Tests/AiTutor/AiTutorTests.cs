@@ -150,7 +150,8 @@ public sealed class AiTutorTests(DatabaseFixture database) : IClassFixture<Datab
         app.Clock.Advance(TimeSpan.FromDays(1));
         Assert.True(await app.Run<PromptQuota, int>(q => q.ResetEndedAsync(default)) >= 1); // (other tests' learners share the database)
         Assert.Equal(0, await app.Run<PromptQuota, int>(q => q.ResetEndedAsync(default))); // idempotent
-        Assert.Equal(0, await app.Db(db => db.ModulePromptUsages.Where(u => u.UserId == learner.Id).Select(u => u.UsedCount).SingleAsync()));
+        Assert.False(await app.Db(db => db.ModulePromptUsages.AnyAsync(u => u.UserId == learner.Id)));
+        Assert.Equal(5, (await app.Run<PromptQuota, QuotaDto>(q => q.PeekAsync(learner.Id, course.Id, subnet.ModuleNo, default))).Remaining);
         Assert.Equal(4, (await Ask(app, learner, course, subnet, "Again about subnets?")).Quota.Remaining);
     }
 

@@ -6,7 +6,11 @@ namespace CoursePlatform.Functions.Tests.ApiContract;
 public static class NodeTools
 {
     /// <summary>Runs <c>node_modules/.bin/<paramref name="tool"/></c> (or <c>node</c> itself) in tools/openapi.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string tool, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunAsync(string tool, params string[] arguments) =>
+        RunAsync(TimeSpan.FromMinutes(2), tool, arguments);
+
+    /// <summary>As above with a deadline; past it the process tree is killed and its output so far is the failure message.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(TimeSpan deadline, string tool, params string[] arguments)
     {
         var executable = tool == "node" ? "node" : Path.Combine(Paths.OpenApiTools, "node_modules", ".bin", tool);
         Assert.True(tool == "node" || File.Exists(executable),
@@ -25,8 +29,17 @@ public static class NodeTools
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
+        using var timeout = new CancellationTokenSource(deadline);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            Assert.Fail($"{tool} {string.Join(' ', arguments)} did not finish within {deadline}:\n{await stdout}{await stderr}");
+        }
         return (process.ExitCode, (await stdout) + (await stderr));
     }
 }

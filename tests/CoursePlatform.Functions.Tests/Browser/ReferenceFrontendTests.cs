@@ -88,7 +88,8 @@ public sealed class ReferenceFrontendTests(BrowserHostedApp app) : IClassFixture
             screenshots,
         }));
 
-        var (exitCode, output) = await NodeTools.RunAsync("node", "web-walk.mjs", config);
+        // Generous: the upload's ingestion embeds on a CPU that the other test assemblies share in CI.
+        var (exitCode, output) = await NodeTools.RunAsync(TimeSpan.FromMinutes(8), "node", "web-walk.mjs", config);
         Assert.True(exitCode == 0, $"web-walk.mjs failed ({exitCode}):\n{output}");
         using var report = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
         var root = report.RootElement;

@@ -10,7 +10,7 @@ namespace CoursePlatform.Functions.Features.AiTutor;
 /// Typed-prompt quota per (learner, course, module) in <c>module_prompt_usage</c>: a window starts with its
 /// first prompt and lasts <see cref="AiTutorOptions.QuotaWindow"/>. Taking a prompt is one conditional upsert,
 /// so concurrent prompts never take more than the limit; an ended window starts afresh on the next prompt,
-/// and the <c>ResetPromptQuotas</c> timer zeroes ended windows in one statement.
+/// and the <c>ResetPromptQuotas</c> timer deletes the counters of ended windows in one statement.
 /// </summary>
 public sealed class PromptQuota(CoursePlatformDbContext db, IOptions<AiTutorOptions> options, TimeProvider time, ILogger<PromptQuota> logger)
 {
@@ -56,13 +56,15 @@ public sealed class PromptQuota(CoursePlatformDbContext db, IOptions<AiTutorOpti
         return usage is null ? new QuotaDto(Limit, Limit, null) : new QuotaDto(Math.Max(0, Limit - usage.UsedCount), Limit, usage.WindowEndsAt);
     }
 
-    /// <summary>The timer's work: zero every counter whose window has ended, in one statement. Idempotent.</summary>
+    /// <summary>
+    /// The timer's work: deletes every counter whose window has ended, in one statement. Idempotent. A missing row
+    /// and an ended one mean the same (a full quota; the next prompt starts a window), and a delete writes no new
+    /// row versions or index entries, unlike zeroing: 500,000 ended among 1,000,000 take a fraction of the time.
+    /// </summary>
     public async Task<int> ResetEndedAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var reset = await db.ModulePromptUsages
-            .Where(u => u.UsedCount > 0 && u.WindowEndsAt <= now)
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.UsedCount, 0).SetProperty(u => u.UpdatedAt, now), cancellationToken);
+        var reset = await db.ModulePromptUsages.Where(u => u.WindowEndsAt <= now).ExecuteDeleteAsync(cancellationToken);
         logger.LogInformation("Reset {Counters} typed-prompt quota counters whose window had ended", reset);
         return reset;
     }

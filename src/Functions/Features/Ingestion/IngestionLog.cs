@@ -82,18 +82,6 @@ public sealed class IngestionLog(
             .OrderBy(x => x.QueuedAt).Take(max).Select(Entry).ToListAsync(cancellationToken);
 
     /// <summary>
-    /// Lets a finished version (failed, or succeeded and to be embedded again) be claimed once more, with its attempts
-    /// counted from zero. A queued or running entry is left as it is.
-    /// </summary>
-    public Task<int> ReopenAsync(string source, string etag, CancellationToken cancellationToken) =>
-        db.ContentIngestions
-            .Where(x => x.Source == source && x.ETag == etag && (x.Status == IngestionStatus.Failed || x.Status == IngestionStatus.Succeeded))
-            .ExecuteUpdateAsync(set => set
-                .SetProperty(x => x.Status, IngestionStatus.Queued)
-                .SetProperty(x => x.Attempts, 0)
-                .SetProperty(x => x.Error, (string?)null), cancellationToken);
-
-    /// <summary>
     /// Logs the version as queued (once per source and ETag) and claims it as running, so the same ETag is ingested
     /// once. The claim holds a lease while its worker lives: a transaction-scoped advisory lock on a connection of
     /// its own, which PostgreSQL releases when that connection ends (the worker exits, is killed or recycled).

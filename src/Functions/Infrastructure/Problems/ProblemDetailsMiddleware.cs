@@ -29,7 +29,10 @@ public sealed class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddleware> l
         catch (Exception ex) when (context.IsHttpTrigger())
         {
             var problem = ToProblem(Unwrap(ex));
-            if (problem.Status >= HttpStatusCode.InternalServerError && problem.Status != HttpStatusCode.ServiceUnavailable)
+            // The caller went away (the host cancels the invocation): nothing failed, and nobody reads the answer.
+            if (Unwrap(ex) is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
+                logger.LogInformation("{Function} cancelled: the caller went away", context.FunctionDefinition.Name);
+            else if (problem.Status >= HttpStatusCode.InternalServerError && problem.Status != HttpStatusCode.ServiceUnavailable)
                 logger.LogError(ex, "Unhandled exception in {Function}", context.FunctionDefinition.Name);
             else if (Unwrap(ex) is PostgresException bad && IsBadValue(bad))
                 logger.LogWarning("A value PostgreSQL refused in {Function}: {SqlState}", context.FunctionDefinition.Name, bad.SqlState);
