@@ -228,6 +228,71 @@ public sealed partial class ApiContractHttpTests(HostedApp app) : IClassFixture<
         await CreatedAsync(HttpMethod.Post, "cart/lines", learner, new { course = slug }, "courseId", expected: course.Course.Id.ToString());
     }
 
+    [Fact]
+    public async Task A_body_breaking_a_rule_the_schemas_state_is_a_400_naming_the_field_and_fails_the_schema_too()
+    {
+        var document = await DocumentAsync();
+        var course = await LearningCourse.CreateAsync(async use =>
+        {
+            await using var db = app.Database.CreateContext();
+            await use(db);
+        }, DateTimeOffset.UtcNow);
+        var slug = course.Course.Slug;
+        var (_, admin) = await app.SignInAsync(UserRole.Admin);
+        var (_, learner) = await app.SignInAsync();
+        var topicId = course.Topics[0].Id;
+
+        // Each case: the operation, a body the API refuses (naming the field) and the same body made valid: the schema
+        // refuses the first and accepts the second, so the rule it states is the one the API enforces.
+        var layout = new JsonObject { ["version"] = "1", ["blocks"] = new JsonArray(new JsonObject { ["id"] = "a", ["type"] = "text", ["data"] = new JsonObject { ["markdown"] = "Hi" } }) };
+        JsonObject Topic() => new() { ["moduleNo"] = 1, ["topicNumber"] = 90, ["name"] = "Rules" };
+        JsonObject Question(bool first, bool second) => new()
+        {
+            ["moduleNo"] = 1, ["topicPairIndex"] = 1, ["question"] = "Which port is HTTPS?",
+            ["options"] = new JsonArray(new JsonObject { ["text"] = "443", ["isCorrect"] = first }, new JsonObject { ["text"] = "80", ["isCorrect"] = second }),
+        };
+        JsonObject Application(string link) => new()
+        {
+            ["fullName"] = "Ada Applicant", ["email"] = $"ada-{Guid.NewGuid():N}@example.com", ["expertise"] = new JsonArray("Networking"),
+            ["motivation"] = "I would love to teach subnetting to everyone here.", ["links"] = new JsonArray(link),
+        };
+        var cases = new (string Url, string Path, string? Token, string Field, JsonObject Refused, JsonObject Valid)[]
+        {
+            ("manage/courses", "/manage/courses", admin, "thumbnailUrl",
+                new JsonObject { ["slug"] = $"rules-{Guid.NewGuid():N}"[..20], ["name"] = "Rules", ["thumbnailUrl"] = "javascript:alert(1)" },
+                new JsonObject { ["slug"] = "rules", ["name"] = "Rules", ["thumbnailUrl"] = "https://cdn.example.com/t.png" }),
+            ($"manage/courses/{slug}/topics", "/manage/courses/{course}/topics", admin, "videoUrl",
+                With(Topic(), "videoUrl", "ftp://videos.example/x.mp4"), With(Topic(), "videoUrl", "https://videos.example/x.mp4")),
+            ($"manage/courses/{slug}/topics", "/manage/courses/{course}/topics", admin, "pptUrl",
+                With(Topic(), "pptUrl", "deck.pptx"), With(Topic(), "pptUrl", "https://files.example/deck.pptx")),
+            ("tutor-applications", "/tutor-applications", null, "links[0]", Application("javascript:alert(1)"), Application("https://ada.example.org")),
+            ($"manage/courses/{slug}/topics", "/manage/courses/{course}/topics", admin, "text",
+                With(With(Topic(), "layout", layout.DeepClone()), "text", "Plain text too."), With(With(Topic(), "layout", layout.DeepClone()), "text", " ")),
+            ($"courses/{slug}/tutor/ask", "/courses/{course}/tutor/ask", learner, "question",
+                new JsonObject { ["topicId"] = topicId, ["question"] = "What is a subnet?", ["suggestionId"] = Guid.NewGuid() },
+                new JsonObject { ["topicId"] = topicId, ["question"] = "What is a subnet?", ["suggestionId"] = null }),
+            ($"courses/{slug}/tutor/ask", "/courses/{course}/tutor/ask", learner, "question",
+                new JsonObject { ["topicId"] = topicId, ["question"] = "  " }, new JsonObject { ["topicId"] = topicId, ["question"] = "  ", ["suggestionId"] = Guid.NewGuid() }),
+            ($"manage/courses/{slug}/quiz-questions", "/manage/courses/{course}/quiz-questions", admin, "options", Question(true, true), Question(false, true)),
+            ($"manage/courses/{slug}/quiz-questions", "/manage/courses/{course}/quiz-questions", admin, "options", Question(false, false), Question(true, false)),
+        };
+        foreach (var (url, path, token, field, refused, valid) in cases)
+        {
+            var (_, problem) = await Check(document, HttpMethod.Post, url, path, token, HttpStatusCode.BadRequest, refused);
+            AssertProblem(problem, ProblemCodes.ValidationFailed);
+            Assert.True(problem["errors"]!.AsObject().Select(e => e.Key).SequenceEqual([field]), $"POST {url} {refused.ToJsonString()}: {problem.ToJsonString()}");
+            samples.Add(new JsonObject { ["path"] = path, ["method"] = "post", ["request"] = true, ["valid"] = false, ["mediaType"] = "application/json", ["body"] = refused.DeepClone() });
+            samples.Add(new JsonObject { ["path"] = path, ["method"] = "post", ["request"] = true, ["mediaType"] = "application/json", ["body"] = valid.DeepClone() });
+        }
+        await ValidateSamplesAsync("request-rules");
+    }
+
+    private static JsonObject With(JsonObject body, string name, JsonNode? value)
+    {
+        body[name] = value;
+        return body;
+    }
+
     /// <summary>
     /// Sends a create, expects 201 with a path-absolute <c>Location</c>, and GETs it (as <paramref name="reader"/>, else the
     /// creator): 200 with the same <paramref name="key"/>. Returns that key's value.

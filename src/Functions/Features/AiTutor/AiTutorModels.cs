@@ -1,9 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 using CoursePlatform.Data;
+using CoursePlatform.Functions.Infrastructure.OpenApi;
 
 namespace CoursePlatform.Functions.Features.AiTutor;
 
 /// <summary><c>{ topicId, question? | suggestionId? }</c>: exactly one of question and suggestionId.</summary>
+[Exclusive(ExclusiveAttribute.Mode.ExactlyOne, nameof(AskRequest.Question), nameof(AskRequest.SuggestionId))]
 public sealed record AskRequest(
     [property: Required] Guid? TopicId,
     [property: MaxLength(AiTutorService.MaxQuestionLength)] string? Question,

@@ -13,7 +13,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CoursePlatform.Functions.Features.Catalog;
 
 public sealed record CourseSummary(
-    Guid Id, string Slug, string Name, string? Description, string? ThumbnailUrl, decimal Price, string Currency,
+    Guid Id, string Slug, string Name, string? Description, [property: WebUrl] string? ThumbnailUrl, decimal Price, string Currency,
     EnrollmentMode EnrollmentMode, int ModuleCount, int TopicCount);
 
 public sealed record TopicTitle(Guid Id, int TopicNumber, string Name, bool IsPreview);
@@ -22,7 +22,7 @@ public sealed record ModuleOutline(int ModuleNo, IReadOnlyList<TopicTitle> Topic
 
 /// <summary><c>UpdatedAt</c> moves with every content change of the course (topics and assets included), and the ETag with it.</summary>
 public sealed record CourseDetail(
-    Guid Id, string Slug, string Name, string? Description, string? ThumbnailUrl, decimal Price, string Currency,
+    Guid Id, string Slug, string Name, string? Description, [property: WebUrl] string? ThumbnailUrl, decimal Price, string Currency,
     EnrollmentMode EnrollmentMode, int ModuleCount, bool IsPublished, IReadOnlyList<ModuleOutline> Modules,
     bool? Enrolled, EnrollmentStatus? EnrollmentStatus, bool? Eligible, string? EligibilityReason, DateTimeOffset UpdatedAt);
 

@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Infrastructure.Http;
+using CoursePlatform.Functions.Infrastructure.OpenApi;
 
 namespace CoursePlatform.Functions.Features.ContentAdmin;
 
@@ -35,6 +36,7 @@ public sealed record StudyTexts(
 /// A topic as admins write it. Its lesson is a <c>layout</c> (<c>{ version: "1", blocks }</c>, checked block by
 /// block) or, for legacy topics, plain <c>text</c>; not both.
 /// </summary>
+[Exclusive(ExclusiveAttribute.Mode.NotBoth, nameof(TopicRequest.Layout), nameof(TopicRequest.Text))]
 public sealed record TopicRequest(
     [property: Required(ErrorMessage = "Give the module number."), Range(1, 1000)] int? ModuleNo,
     [property: Required(ErrorMessage = "Give the topic's number in its module."), Range(1, 1000)] int? TopicNumber,
@@ -70,7 +72,8 @@ public sealed record QuizQuestionRequest(
     [property: Required(ErrorMessage = "Give the topic pair (1 covers topics 1-2 of the module)."), Range(1, 500)] int? TopicPairIndex,
     [property: Required(ErrorMessage = "Write the question."), MaxLength(2000)] string? Question,
     [property: MaxLength(4000)] string? Explanation,
-    [property: Required(ErrorMessage = "Give 2 to 8 options, exactly one correct."), MinLength(2, ErrorMessage = "Give at least 2 options."), MaxLength(8, ErrorMessage = "At most 8 options.")]
+    [property: Required(ErrorMessage = "Give 2 to 8 options, exactly one correct."), MinLength(2, ErrorMessage = "Give at least 2 options."), MaxLength(8, ErrorMessage = "At most 8 options."),
+        ExactlyOneTrue(nameof(QuizOptionRequest.IsCorrect))]
     IReadOnlyList<QuizOptionRequest>? Options);
 
 public sealed record QuizOptionAdminDto(Guid Id, string Text, bool IsCorrect, int DisplayOrder);

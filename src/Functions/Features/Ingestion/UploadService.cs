@@ -25,7 +25,7 @@ public sealed record UploadRequest
 /// Where to PUT the file, and <c>Path</c>: the source's one name from then on (the sources list, <c>?path=</c>, the
 /// ingestion log, search and tutor <c>source</c>), the path inside the course.
 /// </summary>
-public sealed record UploadTicket(string UploadUrl, string Path, DateTimeOffset ExpiresAt);
+public sealed record UploadTicket([property: WebUrl] string UploadUrl, string Path, DateTimeOffset ExpiresAt);
 
 /// <summary>
 /// Issues the URL an admin's browser PUTs a deck or transcript to: a SAS scoped to exactly one blob,

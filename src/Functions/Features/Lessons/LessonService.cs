@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
+using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -28,8 +29,8 @@ public sealed record LessonContent(
     StudyPersona StudyPersona,
     LessonLayoutDto Layout,
     StudyVariants Variants,
-    string? VideoUrl,
-    string? PptUrl,
+    [property: WebUrl] string? VideoUrl,
+    [property: WebUrl] string? PptUrl,
     SimulationExerciseDto? SimulationExercise);
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Features.Auth;
+using CoursePlatform.Functions.Infrastructure.Http;
 
 namespace CoursePlatform.Functions.Features.Tutors;
 
@@ -25,7 +26,7 @@ public sealed record TutorApplicationRequest(
     [property: Required(ErrorMessage = "Give an email address."), EmailAddress(ErrorMessage = "This is not an email address."), MaxLength(320)] string? Email,
     [property: Required(ErrorMessage = "List what you can teach: one to ten subjects.")] IReadOnlyList<string?>? Expertise,
     [property: Required(ErrorMessage = "Tell us why you want to tutor."), MinLength(TutorApplicationService.MinMotivationLength, ErrorMessage = "Write at least 20 characters."), MaxLength(4000)] string? Motivation,
-    IReadOnlyList<string?>? Links);
+    [property: WebUrl] IReadOnlyList<string?>? Links);
 
 public sealed record RejectApplicationRequest(
     [property: Required(ErrorMessage = "Give the applicant a reason."), MaxLength(2000)] string? Reason);

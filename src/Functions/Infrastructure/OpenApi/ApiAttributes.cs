@@ -50,3 +50,30 @@ public sealed class DiscriminatorAttribute(string value) : Attribute
 {
     public string Value { get; } = value;
 }
+
+/// <summary>
+/// A request whose body must give exactly one of the named properties (<see cref="Mode.ExactlyOne"/>) or may not give
+/// both (<see cref="Mode.NotBoth"/>), as its validation enforces. "Given" is what the validation checks: present and not
+/// null, and for a string at least one character that is not white space or a control character. The schema says it
+/// (<c>oneOf</c> of <c>required</c>, or <c>not</c> of both), so a generated client and a validator know it too.
+/// Names are the C# property names (<c>nameof</c>); the document writes their JSON names.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
+public sealed class ExclusiveAttribute(ExclusiveAttribute.Mode mode, params string[] properties) : Attribute
+{
+    public enum Mode { ExactlyOne, NotBoth }
+
+    public Mode Rule { get; } = mode;
+    public IReadOnlyList<string> Properties { get; } = properties;
+}
+
+/// <summary>
+/// An array property of a request whose validation wants exactly one item with <see cref="Property"/> true (a quiz
+/// question's one correct option): the schema says <c>contains</c> with <c>minContains</c> and <c>maxContains</c> 1.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+public sealed class ExactlyOneTrueAttribute(string property) : Attribute
+{
+    /// <summary>The item's C# property name (<c>nameof</c>).</summary>
+    public string Property { get; } = property;
+}

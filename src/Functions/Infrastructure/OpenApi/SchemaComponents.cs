@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using CoursePlatform.Functions.Infrastructure.Http;
 
 namespace CoursePlatform.Functions.Infrastructure.OpenApi;
 
@@ -109,14 +110,59 @@ internal sealed class SchemaComponents(JsonSerializerOptions options, XmlDocs do
         {
             if (docs.Summary(type) is { } summary) schema["description"] = summary;
             SetRequired(schema, context.TypeInfo, request);
+            if (request) Exclusive(schema, type);
         }
+        // A response writes exactly the properties of its type (no extension data, no polymorphic subtypes), so its
+        // object schemas are closed; a request's stay open, as the API ignores members it does not know.
+        if (!request && context.TypeInfo.Kind == JsonTypeInfoKind.Object) schema["additionalProperties"] = false;
         if (type.IsEnum && context.Path.Length == 0 && docs.Summary(type) is { } enumSummary) schema["description"] = enumSummary;
         if (attributes is not null)
         {
             if (request) Constrain(schema, attributes, required);
+            if (attributes.IsDefined(typeof(WebUrlAttribute), true)) WebUrl(schema);
             Describe(schema, attributes);
         }
         return schema;
+    }
+
+    /// <summary>What a string needs to count as given: a character that is neither white space nor a control character.</summary>
+    public const string NotBlank = @"[^\s\u0000-\u001F\u007F-\u009F]";
+
+    /// <summary>An http(s) URL (<see cref="WebUrlAttribute"/>), or a list of them.</summary>
+    private static void WebUrl(JsonObject schema)
+    {
+        var target = IsType(schema, "array") ? schema["items"] as JsonObject : schema;
+        if (target is null) return;
+        target["format"] = "uri";
+        target["pattern"] = WebUrlAttribute.Pattern;
+    }
+
+    /// <summary>
+    /// The <see cref="ExclusiveAttribute"/> rules of a request type: exactly one given (<c>oneOf</c> of one per property),
+    /// or not both (<c>not</c> of both). Given is what the validation checks: present, not null, a string not blank.
+    /// </summary>
+    private void Exclusive(JsonObject schema, Type type)
+    {
+        foreach (var rule in type.GetCustomAttributes<ExclusiveAttribute>())
+        {
+            var properties = schema["properties"] as JsonObject
+                ?? throw new InvalidOperationException($"{type.Name}: [Exclusive] on a type without properties.");
+            JsonObject Given(params string[] names)
+            {
+                var given = new JsonObject();
+                foreach (var name in names)
+                {
+                    var json = options.PropertyNamingPolicy?.ConvertName(name) ?? name;
+                    var property = properties[json] as JsonObject
+                        ?? throw new InvalidOperationException($"{type.Name}: [Exclusive] names {name}, which it does not have.");
+                    given[json] = IsType(property, "string") ? new JsonObject { ["type"] = "string", ["pattern"] = NotBlank } : new JsonObject { ["not"] = new JsonObject { ["type"] = "null" } };
+                }
+                return new JsonObject { ["required"] = new JsonArray([.. given.Select(g => (JsonNode)g.Key)]), ["properties"] = given };
+            }
+            if (rule.Rule == ExclusiveAttribute.Mode.ExactlyOne) schema["oneOf"] = new JsonArray([.. rule.Properties.Select(p => (JsonNode)Given(p))]);
+            else if (rule.Properties.Count == 2) schema["not"] = Given([.. rule.Properties]);
+            else throw new InvalidOperationException($"{type.Name}: [Exclusive(NotBoth)] names two properties.");
+        }
     }
 
     /// <summary>A request may leave out what is optional; a response always writes every field it does not skip when null.</summary>
@@ -140,7 +186,7 @@ internal sealed class SchemaComponents(JsonSerializerOptions options, XmlDocs do
         else schema.Remove("required");
     }
 
-    private static void Constrain(JsonObject schema, ICustomAttributeProvider attributes, bool required)
+    private void Constrain(JsonObject schema, ICustomAttributeProvider attributes, bool required)
     {
         var isArray = IsType(schema, "array");
         if (required) RemoveNull(schema);
@@ -173,6 +219,17 @@ internal sealed class SchemaComponents(JsonSerializerOptions options, XmlDocs do
                     break;
                 case RequiredAttribute when IsType(schema, "string"):
                     schema["minLength"] ??= 1;
+                    break;
+                case ExactlyOneTrueAttribute one when isArray:
+                    var name = options.PropertyNamingPolicy?.ConvertName(one.Property) ?? one.Property;
+                    schema["contains"] = new JsonObject
+                    {
+                        ["required"] = new JsonArray(name),
+                        // enum [true], not const: Microsoft.OpenApi keeps const as a string and would write "True".
+                        ["properties"] = new JsonObject { [name] = new JsonObject { ["enum"] = new JsonArray(true) } },
+                    };
+                    schema["minContains"] = 1;
+                    schema["maxContains"] = 1;
                     break;
             }
         }
