@@ -29,7 +29,8 @@ dotnet tool restore >/dev/null
 key=$(jq -r '.Values.Auth__SigningKey' local.settings.sample.json)
 dotnet run -c Release --no-build --project tools/Benchmarks -- load-seed cp_load "$DIR/seed.json" "$key"
 
-jq --arg db "Host=127.0.0.1;Port=$PG_PORT;Database=cp_load;Username=postgres;Password=postgres;Maximum Pool Size=50" \
+# LOAD_DB_OPTIONS: more connection-string options for the app, to compare settings (e.g. "Max Auto Prepare=0").
+jq --arg db "Host=127.0.0.1;Port=$PG_PORT;Database=cp_load;Username=postgres;Password=postgres;Maximum Pool Size=50;${LOAD_DB_OPTIONS:-}" \
   '.Values.Database__ConnectionString = $db | .Values.AZURE_FUNCTIONS_ENVIRONMENT = "Development" | .Values.Logging__LogLevel__Default = "Warning"' \
   local.settings.sample.json >"$DIR/settings.json"
 dotnet run -c "$CONFIGURATION" --project tools/FunctionsHost --no-build -- \

@@ -58,14 +58,16 @@ public sealed class CatalogService(CoursePlatformDbContext db, CourseResolver co
         var course = await courses.ResolveAsync(courseKey, cancellationToken);
         await access.RequireVisibleAsync(caller, course.Id, course.IsPublished, "course", cancellationToken);
 
+        // One statement for the course's text and its outline.
         var detail = await db.Courses.AsNoTracking().Where(c => c.Id == course.Id)
-            .Select(c => new { c.Description, c.ThumbnailUrl, c.UpdatedAt })
+            .Select(c => new
+            {
+                c.Description, c.ThumbnailUrl, c.UpdatedAt,
+                Topics = c.Topics.OrderBy(t => t.ModuleNo).ThenBy(t => t.TopicNumber)
+                    .Select(t => new { t.ModuleNo, Title = new TopicTitle(t.Id, t.TopicNumber, t.Name, t.IsPreview) }).ToList(),
+            })
             .SingleAsync(cancellationToken);
-        var topics = await db.Topics.AsNoTracking().Where(t => t.CourseId == course.Id)
-            .OrderBy(t => t.ModuleNo).ThenBy(t => t.TopicNumber)
-            .Select(t => new { t.ModuleNo, Title = new TopicTitle(t.Id, t.TopicNumber, t.Name, t.IsPreview) })
-            .ToListAsync(cancellationToken);
-        var modules = topics.GroupBy(t => t.ModuleNo).Select(g => new ModuleOutline(g.Key, g.Select(t => t.Title).ToList())).ToList();
+        var modules = detail.Topics.GroupBy(t => t.ModuleNo).Select(g => new ModuleOutline(g.Key, g.Select(t => t.Title).ToList())).ToList();
         // Signed in: whether the caller is in, and whether they may get in (a paid open course counts:
         // it is bought through the cart); the reason is one of EligibilityReasons.
         var eligibility = caller is null ? null : await enrollments.EvaluateAsync(caller.UserId, course, cancellationToken);

@@ -35,15 +35,16 @@ public sealed class EnrollmentService(CoursePlatformDbContext db, CourseResolver
             .Where(e => e.UserId == userId && e.CourseId == course.Id)
             .Select(e => new { e.Source, e.Status, e.CohortId, CohortName = e.Cohort == null ? null : e.Cohort.Name })
             .SingleOrDefaultAsync(cancellationToken);
-        var matches = await membership.FindAsync(userId, course.Id, existing?.CohortId, cancellationToken);
-        var active = matches.FirstOrDefault(m => m.IsActive);
-
         if (existing is not null)
         {
-            var own = matches.FirstOrDefault(m => m.CohortId == existing.CohortId);
+            // Only a cohort enrolment has a batch to show; the others need no membership lookup (a round trip saved).
+            var own = existing.CohortId is null ? null
+                : (await membership.FindAsync(userId, course.Id, existing.CohortId, cancellationToken)).FirstOrDefault(m => m.CohortId == existing.CohortId);
             return new Eligibility(true, existing.Status == EnrollmentStatus.PendingPayment ? EligibilityReasons.PaymentPending : EligibilityReasons.AlreadyEnrolled,
                 true, existing.Source, existing.CohortId, existing.CohortName, own?.BatchNo, existing.Status);
         }
+        var matches = await membership.FindAsync(userId, course.Id, null, cancellationToken);
+        var active = matches.FirstOrDefault(m => m.IsActive);
         if (active is not null)
             return new Eligibility(true, EligibilityReasons.CohortMember, false, EnrollmentSource.Cohort, active.CohortId, active.CohortName, active.BatchNo);
         if (course.EnrollmentMode == EnrollmentMode.Cohort)
