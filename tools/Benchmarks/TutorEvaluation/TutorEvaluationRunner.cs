@@ -98,6 +98,24 @@ public static partial class TutorEvaluationRunner
         }
     }
 
+    /// <summary>
+    /// The course <see cref="PrepareAsync"/> wrote in an earlier run (a kept benchmark database), its lessons re-indexed
+    /// where their chunks are missing or stale (delete the <c>lesson:</c> chunks to try another lesson chunking).
+    /// </summary>
+    public static async Task<EvaluationCourse> LoadAsync(IServiceProvider provider, Func<CoursePlatformDbContext> context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(context);
+        await using (var scope = provider.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<LessonIndexer>().IndexStaleAsync(cancellationToken);
+        await using var db = context();
+        var courseId = await db.Courses.Where(c => c.Slug == DemoSeed.GatedCourseSlug).Select(c => c.Id).SingleAsync(cancellationToken);
+        var topics = await db.Topics.Where(t => t.CourseId == courseId).ToDictionaryAsync(t => t.Name, t => t.Id, StringComparer.Ordinal, cancellationToken);
+        var chunks = db.CourseChunks.Where(c => c.CourseId == courseId);
+        var distractors = await chunks.CountAsync(c => c.Source.StartsWith(DistractorSourcePrefix), cancellationToken);
+        return new EvaluationCourse(courseId, topics, await chunks.CountAsync(cancellationToken) - distractors, distractors, "kept from an earlier run");
+    }
+
     /// <summary>Sources embedded with the current model (passages take no query prefix) and written as an ingestion writes them.</summary>
     private static async Task<int> WriteAsync(IServiceProvider provider, Guid courseId, List<(string Source, IReadOnlyList<ContentChunk> Chunks)> sources,
         CancellationToken cancellationToken)
@@ -199,11 +217,13 @@ public static partial class TutorEvaluationRunner
         foreach (var coverage in new[] { 0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4 })
         foreach (var unknown in new[] { 0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4 })
         foreach (var evidence in Enumerable.Range(-10, 51).Select(i => i * 0.01))
+        foreach (var margin in Enumerable.Range(-10, 14).Select(i => i * 0.005))
         {
             var candidate = Copy(start);
             candidate.CoverageWeight = coverage;
             candidate.UnknownPenalty = unknown;
             candidate.MinEvidence = evidence;
+            candidate.MinBackgroundMargin = margin;
             var score = Score(tuning, candidate);
             var cost = (score.OffTopic - score.Refused) + score.Silenced;
             if (cost < bestCost) (best, bestCost) = (candidate, cost);
@@ -219,6 +239,7 @@ public static partial class TutorEvaluationRunner
             PromptsPerWindow = options.PromptsPerWindow, QuotaWindow = options.QuotaWindow, RequestsPerMinute = options.RequestsPerMinute,
             VectorWeight = options.VectorWeight, TextWeight = options.TextWeight, RrfK = options.RrfK,
             MinEvidence = options.MinEvidence, CoverageWeight = options.CoverageWeight, UnknownPenalty = options.UnknownPenalty,
+            MinBackgroundMargin = options.MinBackgroundMargin,
         };
     }
 
@@ -226,7 +247,7 @@ public static partial class TutorEvaluationRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         return string.Create(CultureInfo.InvariantCulture,
-            $"VectorWeight {options.VectorWeight}, TextWeight {options.TextWeight}, RrfK {options.RrfK}, MinEvidence {options.MinEvidence:F2}, CoverageWeight {options.CoverageWeight}, UnknownPenalty {options.UnknownPenalty}");
+            $"VectorWeight {options.VectorWeight}, TextWeight {options.TextWeight}, RrfK {options.RrfK}, MinEvidence {options.MinEvidence:F2}, CoverageWeight {options.CoverageWeight}, UnknownPenalty {options.UnknownPenalty}, MinBackgroundMargin {options.MinBackgroundMargin:F3}");
     }
 
     [GeneratedRegex(@"\s+")]

@@ -37,4 +37,10 @@ public sealed class AiTutorOptions
 
     /// <summary>How much the share of the question's word weight unknown to the course takes from the evidence.</summary>
     [Range(0.0, 2.0)] public double UnknownPenalty { get; set; } = 0.4;
+
+    /// <summary>
+    /// How much closer the question must be to its best passage than to the nearest of the app's everyday background
+    /// questions (<see cref="BackgroundQuestions"/>) for the tutor to answer; below zero tolerates a background a little closer.
+    /// </summary>
+    [Range(-1.0, 1.0)] public double MinBackgroundMargin { get; set; } = -0.015;
 }

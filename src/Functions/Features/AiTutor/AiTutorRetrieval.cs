@@ -35,6 +35,9 @@ public sealed record RetrievedPassage(
 /// <param name="UnknownWeight">The IDF-weighted share of the question's words that no chunk of the course contains.</param>
 public sealed record Retrieval(IReadOnlyList<RetrievedPassage> Candidates, double MeanSimilarity, double UnknownWeight)
 {
+    /// <summary>The question's highest similarity to the app's everyday background questions (<see cref="AiTutor.BackgroundSimilarity"/>); null when not measured.</summary>
+    public double? BackgroundSimilarity { get; init; }
+
     public IReadOnlyList<RetrievedPassage> Top(int k) => [.. Candidates.Take(k)];
 }
 
@@ -50,7 +53,7 @@ public sealed record Retrieval(IReadOnlyList<RetrievedPassage> Candidates, doubl
 /// protocol name ("SYN") or an error code that few chunks hold decides.</item>
 /// </list>
 /// </summary>
-public sealed class AiTutorRetrieval(CoursePlatformDbContext db, EmbeddingModels models, IOptions<AiTutorOptions> options)
+public sealed class AiTutorRetrieval(CoursePlatformDbContext db, EmbeddingModels models, BackgroundSimilarity background, IOptions<AiTutorOptions> options)
 {
     /// <summary>Candidates each list contributes before fusion.</summary>
     public const int Candidates = 30;
@@ -73,7 +76,8 @@ public sealed class AiTutorRetrieval(CoursePlatformDbContext db, EmbeddingModels
         vectors[models.Current] = current!;
         foreach (var model in await OtherModelsAsync(courseId, cancellationToken))
             if (await models.EmbedQueryAsync(model, question, cancellationToken) is { } vector) vectors[model] = vector;
-        return await SearchAsync(courseId, question, vectors, mode, cancellationToken);
+        var found = await SearchAsync(courseId, question, vectors, mode, cancellationToken);
+        return found with { BackgroundSimilarity = await background.MaxAsync(models.Current, current!.Memory, cancellationToken) };
     }
 
     /// <summary>Models other than the current one that chunks of the course still hold (during a re-embedding).</summary>
