@@ -23,8 +23,7 @@ public static class AiTutorRetrievalBenchmark
     public const int MaxDistractorChunks = 1200;
     private const int LatencyQuestions = 60;
 
-    private static readonly double[] TextWeights = [0.0, 0.5, 1.0, 1.5, 2.0, 3.0];
-    private static readonly int[] RrfKs = [10, 30, 60];
+    private static readonly double[] LexicalWeights = [0.0, 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.8, 1.0];
 
     public static async Task RunAsync(IReadOnlyList<string> models)
     {
@@ -61,11 +60,10 @@ public static class AiTutorRetrievalBenchmark
         // Fusion: the tuning half picks the weights (recall@5, then MRR).
         var fusion = TutorEvaluationRunner.Copy(configured);
         var bestFusion = (-1.0, -1.0);
-        foreach (var textWeight in TextWeights)
-        foreach (var k in RrfKs)
+        foreach (var weight in LexicalWeights)
         {
             var candidate = TutorEvaluationRunner.Copy(configured);
-            (candidate.TextWeight, candidate.RrfK) = (textWeight, k);
+            candidate.LexicalWeight = weight;
             var score = TutorEvaluationRunner.Score(TutorEvaluationRunner.Rank(tuning, course, candidate), candidate);
             if ((score.Recall5, score.Mrr).CompareTo(bestFusion) > 0) (fusion, bestFusion) = (candidate, (score.Recall5, score.Mrr));
         }
