@@ -14,8 +14,8 @@ namespace CoursePlatform.Benchmarks;
 /// model, each in a throw-away database through the app's own container:
 /// 1. the course: demo lessons, a lecture transcript, a deck with notes, a lesson text file and up to
 ///    <see cref="MaxDistractorChunks"/> distractor chunks of packaged reference documentation;
-/// 2. every question retrieved once; fusion weights and answerability thresholds are then chosen on the tuning half only
-///    (by re-fusing the same candidates) and reported for both halves, next to the configured ones;
+/// 2. every question retrieved once; the ranking weight and answerability thresholds are then chosen on the tuning half only
+///    (by re-ranking the same candidates) and reported for both halves, next to the configured ones;
 /// 3. latency: the embedding call alone against the whole retrieval with answerability (what a typed ask adds to it).
 /// </summary>
 public static class AiTutorRetrievalBenchmark
@@ -57,7 +57,7 @@ public static class AiTutorRetrievalBenchmark
             $"tutor-retrieval, embeddings {modelName}: {course.MaterialChunks} material chunks + {course.DistractorChunks} distractor chunks ({course.DistractorFiles}), prepared in {prepare.TotalSeconds:F0} s; k={TutorEvaluationRunner.K}"));
         Console.WriteLine($"  questions: tuning {tuning.Count(o => !o.OffTopic)} on-topic + {tuning.Count(o => o.OffTopic)} off-topic, held-out {heldOut.Count(o => !o.OffTopic)} + {heldOut.Count(o => o.OffTopic)}");
 
-        // Fusion: the tuning half picks the weights (recall@5, then MRR).
+        // Ranking: the tuning half picks the lexical weight (recall@5, then MRR).
         var fusion = TutorEvaluationRunner.Copy(configured);
         var bestFusion = (-1.0, -1.0);
         foreach (var weight in LexicalWeights)

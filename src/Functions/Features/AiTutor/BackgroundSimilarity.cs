@@ -16,7 +16,18 @@ public sealed class BackgroundSimilarity(EmbeddingModels models)
     public async Task<double?> MaxAsync(string model, ReadOnlyMemory<float> question, CancellationToken cancellationToken)
     {
         if (models.For(model) is null) return null;
-        var background = await vectors.GetOrAdd(model, m => new Lazy<Task<float[][]>>(() => EmbedAsync(m))).Value.WaitAsync(cancellationToken);
+        var embedding = vectors.GetOrAdd(model, m => new Lazy<Task<float[][]>>(() => EmbedAsync(m)));
+        float[][] background;
+        try
+        {
+            background = await embedding.Value.WaitAsync(cancellationToken);
+        }
+        catch when (embedding.Value.IsFaulted)
+        {
+            // A remote model's failure must not stick for the life of the process: the next question tries again.
+            vectors.TryRemove(new KeyValuePair<string, Lazy<Task<float[][]>>>(model, embedding));
+            throw;
+        }
         var best = double.NegativeInfinity;
         foreach (var vector in background) best = Math.Max(best, Cosine(question.Span, vector));
         return best;
