@@ -14,8 +14,8 @@ namespace CoursePlatform.Benchmarks;
 /// model, each in a throw-away database through the app's own container:
 /// 1. the course: demo lessons, a lecture transcript, a deck with notes, a lesson text file and up to
 ///    <see cref="MaxDistractorChunks"/> distractor chunks of packaged reference documentation;
-/// 2. every question retrieved once; fusion weights and answerability thresholds are then chosen on the tuning half only
-///    (by re-fusing the same candidates) and reported for both halves, next to the configured ones;
+/// 2. every question retrieved once; the ranking weight and answerability thresholds are then chosen on the tuning half only
+///    (by re-ranking the same candidates) and reported for both halves, next to the configured ones;
 /// 3. latency: the embedding call alone against the whole retrieval with answerability (what a typed ask adds to it).
 /// </summary>
 public static class AiTutorRetrievalBenchmark
@@ -23,8 +23,7 @@ public static class AiTutorRetrievalBenchmark
     public const int MaxDistractorChunks = 1200;
     private const int LatencyQuestions = 60;
 
-    private static readonly double[] TextWeights = [0.0, 0.5, 1.0, 1.5, 2.0, 3.0];
-    private static readonly int[] RrfKs = [10, 30, 60];
+    private static readonly double[] LexicalWeights = [0.0, 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.8, 1.0];
 
     public static async Task RunAsync(IReadOnlyList<string> models)
     {
@@ -34,12 +33,19 @@ public static class AiTutorRetrievalBenchmark
 
     private static async Task RunModelAsync(string provider)
     {
-        await using var database = await BenchmarkDatabase.CreateAsync();
+        // TUTOR_EVAL_KEEP=1 keeps the prepared course in cp_bench_tutor_<model> and reuses it on the next run (drop that
+        // database after changing what is indexed: chunking, the materials, the distractors).
+        var keep = Environment.GetEnvironmentVariable("TUTOR_EVAL_KEEP") is "1";
+        await using var database = keep
+            ? await BenchmarkDatabase.OpenOrCreateAsync($"cp_bench_tutor_{provider.ToLowerInvariant()}")
+            : await BenchmarkDatabase.CreateAsync();
         await using var app = database.CreateApp(new Dictionary<string, string?> { ["Embeddings:Provider"] = provider });
         var modelName = app.GetRequiredService<IOptions<EmbeddingOptions>>().Value.ModelName;
 
         var started = Stopwatch.GetTimestamp();
-        var course = await TutorEvaluationRunner.PrepareAsync(app, database.CreateContext, MaxDistractorChunks);
+        var course = database.Existed
+            ? await TutorEvaluationRunner.LoadAsync(app, database.CreateContext)
+            : await TutorEvaluationRunner.PrepareAsync(app, database.CreateContext, MaxDistractorChunks);
         var prepare = Stopwatch.GetElapsedTime(started);
         var outcomes = await TutorEvaluationRunner.AskAsync(app, course, TutorQuestions.OnTopic, TutorQuestions.OffTopic);
 
@@ -51,14 +57,13 @@ public static class AiTutorRetrievalBenchmark
             $"tutor-retrieval, embeddings {modelName}: {course.MaterialChunks} material chunks + {course.DistractorChunks} distractor chunks ({course.DistractorFiles}), prepared in {prepare.TotalSeconds:F0} s; k={TutorEvaluationRunner.K}"));
         Console.WriteLine($"  questions: tuning {tuning.Count(o => !o.OffTopic)} on-topic + {tuning.Count(o => o.OffTopic)} off-topic, held-out {heldOut.Count(o => !o.OffTopic)} + {heldOut.Count(o => o.OffTopic)}");
 
-        // Fusion: the tuning half picks the weights (recall@5, then MRR).
+        // Ranking: the tuning half picks the lexical weight (recall@5, then MRR).
         var fusion = TutorEvaluationRunner.Copy(configured);
         var bestFusion = (-1.0, -1.0);
-        foreach (var textWeight in TextWeights)
-        foreach (var k in RrfKs)
+        foreach (var weight in LexicalWeights)
         {
             var candidate = TutorEvaluationRunner.Copy(configured);
-            (candidate.TextWeight, candidate.RrfK) = (textWeight, k);
+            candidate.LexicalWeight = weight;
             var score = TutorEvaluationRunner.Score(TutorEvaluationRunner.Rank(tuning, course, candidate), candidate);
             if ((score.Recall5, score.Mrr).CompareTo(bestFusion) > 0) (fusion, bestFusion) = (candidate, (score.Recall5, score.Mrr));
         }
@@ -91,11 +96,23 @@ public static class AiTutorRetrievalBenchmark
             foreach (var p in miss.Retrieval.Top(3))
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"        {p.Source[..Math.Min(40, p.Source.Length)],-40} sim {p.Similarity:F2} v{p.VectorRank} t{p.TextRank} cov {p.Coverage:F2} {Preview(p.Content)}"));
         }
+        Console.WriteLine("  answered off-topic (both halves; H = held-out), evidence and first 3 passages:");
+        foreach (var o in all.Where(o => o.OffTopic && AiTutorAnswerability.IsAnswerable(o.Retrieval, calibrated, TutorEvaluationRunner.K)))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"    {(TutorQuestions.HeldOut(o.Text) ? "H" : " ")} {o.Text} (evidence {AiTutorAnswerability.Evidence(o.Retrieval, calibrated, TutorEvaluationRunner.K):F3}, mean {o.Retrieval.MeanSimilarity:F2}, unknown {o.Retrieval.UnknownWeight:F2})"));
+            foreach (var p in o.Retrieval.Top(3))
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"        {p.Source[..Math.Min(40, p.Source.Length)],-40} sim {p.Similarity:F2} v{p.VectorRank} t{p.TextRank} cov {p.Coverage:F2} {Preview(p.Content)}"));
+        }
         Console.WriteLine("  silenced on-topic (calibrated):");
         foreach (var o in all.Where(o => !o.OffTopic && !AiTutorAnswerability.IsAnswerable(o.Retrieval, calibrated, TutorEvaluationRunner.K)))
             Console.WriteLine($"    {(TutorQuestions.HeldOut(o.Question!) ? "H" : " ")} {o.Text}");
 
-        if (Environment.GetEnvironmentVariable("TUTOR_EVAL_CSV") is { Length: > 0 } csv) WriteFeatures($"{csv}.{provider}.csv", all);
+        if (Environment.GetEnvironmentVariable("TUTOR_EVAL_CSV") is { Length: > 0 } csv)
+        {
+            WriteFeatures($"{csv}.{provider}.csv", all);
+            WriteCandidates($"{csv}.{provider}.jsonl", all, course);
+        }
         await MeasureLatencyAsync(app, course, calibrated);
         Console.WriteLine();
     }
@@ -104,7 +121,7 @@ public static class AiTutorRetrievalBenchmark
     private static void WriteFeatures(string path, List<QuestionOutcome> outcomes)
     {
         using var writer = new StreamWriter(path);
-        writer.WriteLine("heldout,offtopic,material,kind,rank,sim1,simmax,mean,unknown,cov1,covmax,v1,t1,agree,text");
+        writer.WriteLine("heldout,offtopic,material,kind,rank,sim1,simmax,mean,unknown,cov1,covmax,v1,t1,agree,bg,text");
         foreach (var o in outcomes)
         {
             var top = o.Retrieval.Top(TutorEvaluationRunner.K);
@@ -112,8 +129,26 @@ public static class AiTutorRetrievalBenchmark
             var held = o.Question is { } q ? TutorQuestions.HeldOut(q) : TutorQuestions.HeldOut(o.Text);
             var agree = top.Any(p => p.VectorRank <= 3 && p.TextRank <= 3) ? top.Where(p => p.VectorRank <= 3 && p.TextRank <= 3).Max(p => p.Coverage) : 0;
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{(held ? 1 : 0)},{(o.OffTopic ? 1 : 0)},{o.Question?.Material},{o.Question?.Kind},{o.Rank},{first?.Similarity ?? 0:F4},{(top.Count > 0 ? top.Max(p => p.Similarity) : 0):F4},{o.Retrieval.MeanSimilarity:F4},{o.Retrieval.UnknownWeight:F4},{first?.Coverage ?? 0:F4},{(top.Count > 0 ? top.Max(p => p.Coverage) : 0):F4},{first?.VectorRank ?? 0},{first?.TextRank ?? 0},{agree:F4},\"{o.Text.Replace("\"", "'", StringComparison.Ordinal)}\""));
+                $"{(held ? 1 : 0)},{(o.OffTopic ? 1 : 0)},{o.Question?.Material},{o.Question?.Kind},{o.Rank},{first?.Similarity ?? 0:F4},{(top.Count > 0 ? top.Max(p => p.Similarity) : 0):F4},{o.Retrieval.MeanSimilarity:F4},{o.Retrieval.UnknownWeight:F4},{first?.Coverage ?? 0:F4},{(top.Count > 0 ? top.Max(p => p.Coverage) : 0):F4},{first?.VectorRank ?? 0},{first?.TextRank ?? 0},{agree:F4},{o.Retrieval.BackgroundSimilarity ?? 0:F4},\"{o.Text.Replace("\"", "'", StringComparison.Ordinal)}\""));
         }
+    }
+
+    /// <summary>Every question's candidates with their signals and whether each answers it, one JSON line per question, for trying fusions outside the benchmark.</summary>
+    private static void WriteCandidates(string path, List<QuestionOutcome> outcomes, EvaluationCourse course)
+    {
+        using var writer = new StreamWriter(path);
+        foreach (var o in outcomes)
+            writer.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+            {
+                heldOut = o.Question is { } q ? TutorQuestions.HeldOut(q) : TutorQuestions.HeldOut(o.Text),
+                offTopic = o.OffTopic, text = o.Text, kind = o.Question?.Kind.ToString(), material = o.Question?.Material.ToString(),
+                mean = o.Retrieval.MeanSimilarity, unknown = o.Retrieval.UnknownWeight, background = o.Retrieval.BackgroundSimilarity,
+                candidates = o.Retrieval.Candidates.Select(p => new
+                {
+                    source = p.Source, sim = p.Similarity, vr = p.VectorRank, tr = p.TextRank, cov = p.Coverage,
+                    answers = o.Question is not null && TutorEvaluationRunner.Answers(p, o.Question, course), len = p.Content.Length,
+                }),
+            }));
     }
 
     private static string Preview(string text) => text.ReplaceLineEndings(" ")[..Math.Min(70, text.Length)];

@@ -11,9 +11,17 @@ namespace CoursePlatform.Benchmarks;
 /// <summary>A throw-away, migrated database on the local server (<see cref="LocalServices.PostgresServer"/>).</summary>
 public sealed class BenchmarkDatabase : IAsyncDisposable
 {
-    private readonly string name = $"cp_bench_{Guid.NewGuid():N}";
+    private readonly string name;
+    private readonly bool keep;
 
-    private BenchmarkDatabase() { }
+    private BenchmarkDatabase(string? name = null)
+    {
+        this.name = name ?? $"cp_bench_{Guid.NewGuid():N}";
+        keep = name is not null;
+    }
+
+    /// <summary>Whether <see cref="OpenOrCreateAsync"/> found the database already there (its data kept from an earlier run).</summary>
+    public bool Existed { get; private set; }
 
     public string ConnectionString => LocalServices.PostgresDatabase(name);
 
@@ -21,6 +29,26 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
     {
         var database = new BenchmarkDatabase();
         await TestDatabases.ExecuteAdminAsync($"CREATE DATABASE \"{database.name}\"");
+        await using var db = CoursePlatformDb.CreateContext(database.ConnectionString);
+        await db.Database.MigrateAsync();
+        return database;
+    }
+
+    /// <summary>
+    /// A named database that is kept after the run, created and migrated only when missing: lets a benchmark whose
+    /// preparation is slow (the tutor evaluation embeds 1,200 chunks) be re-run on the data of an earlier run.
+    /// </summary>
+    public static async Task<BenchmarkDatabase> OpenOrCreateAsync(string name)
+    {
+        var database = new BenchmarkDatabase(name);
+        try
+        {
+            await TestDatabases.ExecuteAdminAsync($"CREATE DATABASE \"{name}\"");
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        {
+            database.Existed = true;
+        }
         await using var db = CoursePlatformDb.CreateContext(database.ConnectionString);
         await db.Database.MigrateAsync();
         return database;
@@ -49,6 +77,7 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
+        if (keep) return;
         await TestDatabases.ExecuteAdminAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
     }
 }

@@ -112,6 +112,32 @@ public sealed class AiTutorTests(DatabaseFixture database) : IClassFixture<Datab
     }
 
     [Fact]
+    public async Task An_everyday_question_that_shares_a_lessons_words_is_refused_and_the_lessons_own_question_is_not()
+    {
+        using var app = App();
+        var (course, _, storage, _, learner) = await ArrangeAsync(app);
+        // In a course of three short lessons the best passage stands out from the rest for almost any question, so the
+        // evidence alone lets this one through ("containers", "keep"); the everyday background is nearer than any lesson.
+        const string Everyday = "Which containers keep food fresh in the fridge?";
+
+        var retrieval = await app.Run<AiTutorRetrieval, Retrieval>(r => r.SearchAsync(course.Id, Everyday, RetrievalMode.Hybrid, default));
+        Assert.NotNull(retrieval.BackgroundSimilarity); // measured under the course's model
+        Assert.True(AiTutorAnswerability.BackgroundMargin(retrieval, AiTutorService.Passages) < app.Get<Microsoft.Extensions.Options.IOptions<AiTutorOptions>>().Value.MinBackgroundMargin);
+
+        var everyday = await Ask(app, learner, course, storage, Everyday);
+        Assert.False(everyday.Grounded);
+        Assert.Empty(everyday.Sources);
+
+        var lesson = await Ask(app, learner, course, storage, "How do lifecycle rules cut the storage bill?");
+        Assert.True(lesson.Grounded);
+        Assert.Equal(storage.Id, lesson.Sources[0].TopicId);
+
+        // The background is what refuses it.
+        using var without = App(new Dictionary<string, string?> { ["AiTutor:MinBackgroundMargin"] = "-1" });
+        Assert.True((await Ask(without, learner, course, storage, Everyday)).Grounded);
+    }
+
+    [Fact]
     public async Task Retrieval_never_returns_another_courses_chunks()
     {
         using var app = App();

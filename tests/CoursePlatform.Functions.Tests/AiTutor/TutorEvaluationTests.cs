@@ -18,11 +18,11 @@ public sealed class TutorEvaluationTests(DatabaseFixture database, ITestOutputHe
     private const int Distractors = 300;
     private const int Every = 3;
 
-    // Measured on this subset with arctic-embed-xs and the default options: recall@5 0.943 (50/53), MRR 0.893,
-    // off-topic refused 0.86 (43/50); about 4 minutes on a loaded 2-core machine.
-    private const double MinRecall5 = 0.90;
-    private const double MinRefused = 0.82;
-    private const double MinMrr = 0.80;
+    // Measured on this subset with arctic-embed-xs and the default options (2026-12-07): recall@5 0.962 (51/53), MRR 0.903,
+    // off-topic refused 0.98 (49/50); about 2-4 minutes on a loaded 2-core machine. Each floor lets one more question go.
+    private const double MinRecall5 = 0.94;
+    private const double MinRefused = 0.96;
+    private const double MinMrr = 0.87;
 
     [Fact]
     public async Task Recall_and_refusals_stay_above_their_floors_on_a_fixed_subset()

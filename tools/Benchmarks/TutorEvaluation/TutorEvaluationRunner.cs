@@ -98,6 +98,24 @@ public static partial class TutorEvaluationRunner
         }
     }
 
+    /// <summary>
+    /// The course <see cref="PrepareAsync"/> wrote in an earlier run (a kept benchmark database), its lessons re-indexed
+    /// where their chunks are missing or stale (delete the <c>lesson:</c> chunks to try another lesson chunking).
+    /// </summary>
+    public static async Task<EvaluationCourse> LoadAsync(IServiceProvider provider, Func<CoursePlatformDbContext> context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(context);
+        await using (var scope = provider.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<LessonIndexer>().IndexStaleAsync(cancellationToken);
+        await using var db = context();
+        var courseId = await db.Courses.Where(c => c.Slug == DemoSeed.GatedCourseSlug).Select(c => c.Id).SingleAsync(cancellationToken);
+        var topics = await db.Topics.Where(t => t.CourseId == courseId).ToDictionaryAsync(t => t.Name, t => t.Id, StringComparer.Ordinal, cancellationToken);
+        var chunks = db.CourseChunks.Where(c => c.CourseId == courseId);
+        var distractors = await chunks.CountAsync(c => c.Source.StartsWith(DistractorSourcePrefix), cancellationToken);
+        return new EvaluationCourse(courseId, topics, await chunks.CountAsync(cancellationToken) - distractors, distractors, "kept from an earlier run");
+    }
+
     /// <summary>Sources embedded with the current model (passages take no query prefix) and written as an ingestion writes them.</summary>
     private static async Task<int> WriteAsync(IServiceProvider provider, Guid courseId, List<(string Source, IReadOnlyList<ContentChunk> Chunks)> sources,
         CancellationToken cancellationToken)
@@ -189,27 +207,36 @@ public static partial class TutorEvaluationRunner
     /// <summary>
     /// The answerability thresholds that do best on <paramref name="tuning"/> (already ranked): the most off-topic questions
     /// refused while silencing as few answerable ones as possible (each silenced on-topic question costs as much as an
-    /// answered off-topic one), ties to the least strict.
+    /// answered off-topic one). Many settings tie; ties go to the one with the fewest tuning questions within
+    /// <see cref="Fragile"/> of a threshold, so the thresholds sit in the gaps between questions rather than at their edge.
     /// </summary>
     public static AiTutorOptions Calibrate(IReadOnlyList<QuestionOutcome> tuning, AiTutorOptions start)
     {
         ArgumentNullException.ThrowIfNull(start);
         var best = start;
-        var bestCost = int.MaxValue;
+        var (bestCost, bestFragile) = (int.MaxValue, int.MaxValue);
         foreach (var coverage in new[] { 0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4 })
         foreach (var unknown in new[] { 0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4 })
         foreach (var evidence in Enumerable.Range(-10, 51).Select(i => i * 0.01))
+        foreach (var margin in Enumerable.Range(-10, 14).Select(i => i * 0.005))
         {
             var candidate = Copy(start);
             candidate.CoverageWeight = coverage;
             candidate.UnknownPenalty = unknown;
             candidate.MinEvidence = evidence;
+            candidate.MinBackgroundMargin = margin;
             var score = Score(tuning, candidate);
             var cost = (score.OffTopic - score.Refused) + score.Silenced;
-            if (cost < bestCost) (best, bestCost) = (candidate, cost);
+            if (cost > bestCost) continue;
+            var fragile = tuning.Count(o => Math.Abs(AiTutorAnswerability.Evidence(o.Retrieval, candidate, K) - evidence) < Fragile
+                || AiTutorAnswerability.BackgroundMargin(o.Retrieval, K) is { } m && Math.Abs(m - margin) < Fragile);
+            if (cost < bestCost || fragile < bestFragile) (best, bestCost, bestFragile) = (candidate, cost, fragile);
         }
         return best;
     }
+
+    /// <summary>A tuning question this close to a threshold is decided by chance (<see cref="Calibrate"/>).</summary>
+    private const double Fragile = 0.01;
 
     public static AiTutorOptions Copy(AiTutorOptions options)
     {
@@ -217,8 +244,9 @@ public static partial class TutorEvaluationRunner
         return new AiTutorOptions
         {
             PromptsPerWindow = options.PromptsPerWindow, QuotaWindow = options.QuotaWindow, RequestsPerMinute = options.RequestsPerMinute,
-            VectorWeight = options.VectorWeight, TextWeight = options.TextWeight, RrfK = options.RrfK,
+            LexicalWeight = options.LexicalWeight,
             MinEvidence = options.MinEvidence, CoverageWeight = options.CoverageWeight, UnknownPenalty = options.UnknownPenalty,
+            MinBackgroundMargin = options.MinBackgroundMargin,
         };
     }
 
@@ -226,7 +254,7 @@ public static partial class TutorEvaluationRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         return string.Create(CultureInfo.InvariantCulture,
-            $"VectorWeight {options.VectorWeight}, TextWeight {options.TextWeight}, RrfK {options.RrfK}, MinEvidence {options.MinEvidence:F2}, CoverageWeight {options.CoverageWeight}, UnknownPenalty {options.UnknownPenalty}");
+            $"LexicalWeight {options.LexicalWeight}, MinEvidence {options.MinEvidence:F2}, CoverageWeight {options.CoverageWeight}, UnknownPenalty {options.UnknownPenalty}, MinBackgroundMargin {options.MinBackgroundMargin:F3}");
     }
 
     [GeneratedRegex(@"\s+")]

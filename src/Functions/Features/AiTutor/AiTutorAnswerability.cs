@@ -14,8 +14,11 @@ namespace CoursePlatform.Functions.Features.AiTutor;
 /// <item>unknown words: the share of the question's word weight that no chunk of the course holds ("offside", "hockey"),
 /// times <see cref="AiTutorOptions.UnknownPenalty"/>, subtracted.</item>
 /// </list>
-/// The three settings are calibrated on the tuning half of the evaluation (<c>tools/Benchmarks tutor-retrieval</c>) and
-/// checked on the held-out half.
+/// A second test catches what shares the course's words but not its subject (an everyday question against a lesson's
+/// everyday analogy, "train for my driving test" against a lesson on training models): the best passage's similarity must
+/// reach the question's similarity to the nearest of the app's everyday background questions
+/// (<see cref="BackgroundQuestions"/>) plus <see cref="AiTutorOptions.MinBackgroundMargin"/>. The settings are calibrated
+/// on the tuning half of the evaluation (<c>tools/Benchmarks tutor-retrieval</c>) and checked on the held-out half.
 /// </summary>
 public static class AiTutorAnswerability
 {
@@ -29,9 +32,18 @@ public static class AiTutorAnswerability
             - options.UnknownPenalty * retrieval.UnknownWeight;
     }
 
+    /// <summary>The best of the first k passages' similarity minus the question's similarity to the background; null when the background was not measured.</summary>
+    public static double? BackgroundMargin(Retrieval retrieval, int k)
+    {
+        ArgumentNullException.ThrowIfNull(retrieval);
+        var passages = retrieval.Top(k);
+        return retrieval.BackgroundSimilarity is { } background && passages.Count > 0 ? passages.Max(p => p.Similarity) - background : null;
+    }
+
     public static bool IsAnswerable(Retrieval retrieval, AiTutorOptions options, int k)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return Evidence(retrieval, options, k) >= options.MinEvidence;
+        return Evidence(retrieval, options, k) >= options.MinEvidence
+            && (BackgroundMargin(retrieval, k) is not { } margin || margin >= options.MinBackgroundMargin);
     }
 }

@@ -16,25 +16,28 @@ public sealed class AiTutorOptions
     /// <summary>Typed tutor questions per learner per minute (product: 8), counted in fixed one-minute windows.</summary>
     [Range(1, 1000)] public int RequestsPerMinute { get; set; } = 8;
 
-    // The fusion and answerability defaults are what tools/Benchmarks tutor-retrieval calibrated on the tuning half of
+    // The ranking and answerability defaults are what tools/Benchmarks tutor-retrieval calibrated on the tuning half of
     // the evaluation with arctic-embed-xs (README, Benchmarks); a MinEvidence below zero lets a best passage a little
     // under the candidates' mean through when the question has no words unknown to the course.
 
-    /// <summary>Weight of the nearest-vector list in the reciprocal-rank fusion.</summary>
-    [Range(0.0, 10.0)] public double VectorWeight { get; set; } = 1.0;
-
-    /// <summary>Weight of the lexical (IDF) list in the reciprocal-rank fusion.</summary>
-    [Range(0.0, 10.0)] public double TextWeight { get; set; } = 2.0;
-
-    /// <summary>The k of reciprocal-rank fusion: 1 / (k + rank).</summary>
-    [Range(1, 1000)] public int RrfK { get; set; } = 10;
+    /// <summary>
+    /// How much the share of the question's IDF-weighted words a passage holds (0 to 1) adds to its cosine similarity when
+    /// the candidates of both lists are ranked (<see cref="AiTutorRetrieval.Fuse"/>).
+    /// </summary>
+    [Range(0.0, 5.0)] public double LexicalWeight { get; set; } = 0.3;
 
     /// <summary>The evidence a question's best passage needs for the tutor to answer (<see cref="AiTutorAnswerability"/>); calibrated on the evaluation's tuning half.</summary>
-    [Range(-1.0, 2.0)] public double MinEvidence { get; set; } = -0.07;
+    [Range(-1.0, 2.0)] public double MinEvidence { get; set; } = -0.08;
 
     /// <summary>How much the share of the question's word weight a passage holds adds to its evidence.</summary>
-    [Range(0.0, 2.0)] public double CoverageWeight { get; set; } = 0.0;
+    [Range(0.0, 2.0)] public double CoverageWeight { get; set; } = 0.15;
 
     /// <summary>How much the share of the question's word weight unknown to the course takes from the evidence.</summary>
-    [Range(0.0, 2.0)] public double UnknownPenalty { get; set; } = 0.4;
+    [Range(0.0, 2.0)] public double UnknownPenalty { get; set; } = 0.2;
+
+    /// <summary>
+    /// How much closer the question must be to its best passage than to the nearest of the app's everyday background
+    /// questions (<see cref="BackgroundQuestions"/>) for the tutor to answer; below zero tolerates a background a little closer.
+    /// </summary>
+    [Range(-1.0, 1.0)] public double MinBackgroundMargin { get; set; } = -0.010;
 }

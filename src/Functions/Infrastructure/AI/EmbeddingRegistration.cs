@@ -24,14 +24,20 @@ public static class EmbeddingRegistration
             return options.Provider switch
             {
                 EmbeddingProvider.AzureOpenAI => CreateAzureOpenAI(options.AzureOpenAI),
-                EmbeddingProvider.MiniLM => new MiniLmEmbeddingGenerator(),
-                _ => new ArcticXsEmbeddingGenerator(),
+                EmbeddingProvider.MiniLM => Shipped(new MiniLmEmbeddingGenerator(), MiniLmEmbeddingGenerator.Package),
+                _ => Shipped(new ArcticXsEmbeddingGenerator(), ArcticXsEmbeddingGenerator.Package),
             };
         });
         services.TryAddSingleton<QueryEmbeddingCache>();
         services.TryAddSingleton<EmbeddingModels>();
         return services;
     }
+
+    /// <summary>A configured offline model whose weights the package lacks fails at start-up, not at the first question.</summary>
+    private static IEmbeddingGenerator<string, Embedding<float>> Shipped(IEmbeddingGenerator<string, Embedding<float>> generator, string package) =>
+        EmbeddingModels.IsShipped(package) ? generator
+            : throw new InvalidOperationException($"Embeddings:Provider names a model whose package ({package}) this build does not carry: "
+                + "publish with -p:OfflineEmbeddingModels naming it (docs/operations.md).");
 
     /// <summary>
     /// Azure OpenAI through its OpenAI-compatible v1 endpoint with the plain OpenAI client, asking for
