@@ -4,7 +4,8 @@
 # local Functions host (port 7075), and drives
 #   (a) mixed reads (catalog, course detail, outline, lesson content, search) at 64 connections for 60 s, twice
 #       (the second run shows whether the worker's memory keeps growing), and
-#   (b) 200 learners writing topic progress, cart lines and quiz attempts for 30 s.
+#   (b) 200 learners writing topic progress, cart lines and quiz attempts for 30 s, back to back (the capacity),
+#       then paced to 200 requests/s in all (the latency a learner sees at that load).
 # A 15 s warm-up at 8 connections comes first (reported, not judged). Prints per run requests/s, p50/p95/p99
 # overall and per endpoint, errors, the worker's memory, the CPU taken by the worker, the host, the generator and
 # the rest (PostgreSQL), PostgreSQL's connections in use, and from dotnet-counters the worker's thread-pool queue
@@ -66,4 +67,6 @@ status=0
 judge reads-1 reads 64 "$READ_SECONDS"
 judge reads-2 reads 64 "$READ_SECONDS"
 judge writes writes 200 "$WRITE_SECONDS"
+# The same 200 learners as people write: about one request a second each, not back to back.
+judge writes-paced writes 200 "$WRITE_SECONDS" 200
 exit $status

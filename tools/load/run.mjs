@@ -1,5 +1,7 @@
 // The load of scripts/load.sh: autocannon against the running app with the tokens load-seed wrote.
-//   node run.mjs <base url> <seed.json> <worker pid> reads|writes <connections> <seconds>
+//   node run.mjs <base url> <seed.json> <worker pid> reads|writes <connections> <seconds> [requests/s]
+// Without a rate each connection sends its next request as soon as the last is answered (a closed loop: the
+// latency is then connections / throughput); with one, the generator paces all connections to that total.
 // LOAD_PG_CONNECTIONS, when set, is a shell command printing the database's connections in use; it is sampled
 // every second. Prints one summary line, then per endpoint, then the CPU each side took.
 import autocannon from 'autocannon';
@@ -7,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
-const [base, seedFile, workerPid, scenario, connections, seconds] = process.argv.slice(2);
+const [base, seedFile, workerPid, scenario, connections, seconds, rate] = process.argv.slice(2);
 const seed = JSON.parse(readFileSync(seedFile, 'utf8'));
 const pick = (items) => items[Math.floor(Math.random() * items.length)];
 const words = ['subnet', 'routing table', 'firewall rule', 'mask', 'packet', 'gateway', 'DNS cache', 'port 443'];
@@ -94,6 +96,7 @@ const result = await new Promise((resolve, reject) => {
     url: base,
     connections: Number(connections),
     duration: Number(seconds),
+    ...(rate ? { overallRate: Number(rate) } : {}),
     requests: scenario === 'writes' ? Array.from({ length: 10000 }, () => ({ setupRequest: write })) : [{ setupRequest: read }],
   }, (error, done) => (error ? reject(error) : resolve(done)));
   instance.on('response', (client, statusCode, bytes, responseTime) => {
@@ -116,7 +119,7 @@ const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(
 latencies.sort((a, b) => a - b);
 const at = (p) => percentile(latencies, p);
 const errors = result.errors + result.timeouts + result.non2xx;
-console.log(`${scenario}: ${connections} connections, ${seconds} s: ${result.requests.total} requests, ` +
+console.log(`${scenario}: ${connections} connections${rate ? ` paced to ${rate} requests/s` : ''}, ${seconds} s: ${result.requests.total} requests, ` +
   `${(result.requests.total / Number(seconds)).toFixed(0)} req/s; latency p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, p99 ${at(0.99)} ms; ` +
   `errors ${errors} (non-2xx ${result.non2xx}, socket ${result.errors}, timeouts ${result.timeouts}); ` +
   `worker RSS ${before.toFixed(0)} -> ${after.toFixed(0)} MiB`);

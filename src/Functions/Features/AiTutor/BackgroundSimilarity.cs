@@ -6,7 +6,8 @@ namespace CoursePlatform.Functions.Features.AiTutor;
 /// <summary>
 /// How close a question is to <see cref="BackgroundQuestions"/>, the app's picture of everyday topics, under the same model
 /// and in the same way as to the course's passages (the question with its query prefix, the background as passages), so
-/// the two similarities compare. The background is embedded once per model and process, on first use (a few seconds).
+/// the two similarities compare. The background is embedded once per model and process, in the background at the
+/// worker's start-up (<see cref="WarmAsync"/>, a few seconds), else on first use.
 /// </summary>
 public sealed class BackgroundSimilarity(EmbeddingModels models)
 {
@@ -32,6 +33,10 @@ public sealed class BackgroundSimilarity(EmbeddingModels models)
         foreach (var vector in background) best = Math.Max(best, Cosine(question.Span, vector));
         return best;
     }
+
+    /// <summary>Embeds the background for <paramref name="model"/> now (the worker's start-up does), so no learner's first question waits for it.</summary>
+    public Task WarmAsync(string model) =>
+        models.For(model) is null ? Task.CompletedTask : vectors.GetOrAdd(model, m => new Lazy<Task<float[][]>>(() => EmbedAsync(m))).Value;
 
     private static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {

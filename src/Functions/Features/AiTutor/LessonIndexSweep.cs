@@ -1,3 +1,4 @@
+using CoursePlatform.Functions.Infrastructure.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -6,7 +7,8 @@ namespace CoursePlatform.Functions.Features.AiTutor;
 
 /// <summary>
 /// At worker start-up, indexes the lessons that changed since they were indexed (the seed's, or edits made
-/// while no worker ran), in the background: the app serves meanwhile, and a failure is logged, not fatal.
+/// while no worker ran), then embeds the tutor's everyday background (<see cref="BackgroundSimilarity"/>), in the
+/// background: the app serves meanwhile (its questions go first to the encoder), and a failure is logged, not fatal.
 /// </summary>
 public sealed class LessonIndexSweep(IServiceScopeFactory scopes, ILogger<LessonIndexSweep> logger) : BackgroundService
 {
@@ -16,6 +18,8 @@ public sealed class LessonIndexSweep(IServiceScopeFactory scopes, ILogger<Lesson
         {
             await using var scope = scopes.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<LessonIndexer>().IndexStaleAsync(stoppingToken);
+            var models = scope.ServiceProvider.GetRequiredService<EmbeddingModels>();
+            await scope.ServiceProvider.GetRequiredService<BackgroundSimilarity>().WarmAsync(models.Current);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
