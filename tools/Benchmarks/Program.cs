@@ -4,6 +4,7 @@ using CoursePlatform.Benchmarks;
 // dotnet run -c Release --project tools/Benchmarks -- session-expiry [rows]
 // dotnet run -c Release --project tools/Benchmarks -- lesson [iterations]   (lesson, outline, catalog, session check vs their raw-SQL floors)
 // dotnet run -c Release --project tools/Benchmarks -- ingestion [search-chunks]
+// dotnet run -c Release --project tools/Benchmarks -- knowledge-store [chunks] [clustered|exact]   (issue 26: vector vs halfvec HNSW vs exact, 1,000 courses)
 // dotnet run -c Release --project tools/Benchmarks -- tutor [quota-rows]
 // dotnet run -c Release --project tools/Benchmarks -- tutor-retrieval [MiniLM|ArcticXs ...]   (issue 28 evaluation; default both models)
 // dotnet run -c Release --project tools/Benchmarks -- load-seed <database> <tokens.json> <signing key> (scripts/load.sh)
@@ -19,6 +20,11 @@ switch (name)
     case "ingestion":
         await IngestionBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000);
         return 0;
+    case "knowledge-store":
+        await KnowledgeStoreBenchmark.RunAsync(
+            args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000,
+            clustered: args.Length > 2 && args[2] == "clustered", exactOnly: args.Length > 2 && args[2] == "exact");
+        return 0;
     case "tutor":
         await AiTutorBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000);
         return 0;
@@ -29,6 +35,6 @@ switch (name)
         await AiTutorRetrievalBenchmark.RunAsync(args.Skip(1).ToList());
         return 0;
     default:
-        Console.Error.WriteLine("usage: benchmarks session-expiry [rows] | lesson [iterations] | ingestion [search-chunks] | tutor [quota-rows] | tutor-retrieval");
+        Console.Error.WriteLine("usage: benchmarks session-expiry [rows] | lesson [iterations] | ingestion [search-chunks] | knowledge-store [chunks] [clustered|exact] | tutor [quota-rows] | tutor-retrieval");
         return 2;
 }
