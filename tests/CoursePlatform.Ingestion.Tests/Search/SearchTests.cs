@@ -135,6 +135,29 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         Assert.Equal(5, hits.Count);
         Assert.All(hits, h => Assert.Equal("ours", h.Source));
         Assert.Equal(hits.OrderByDescending(h => h.Score).Select(h => h.Id), hits.Select(h => h.Id));
+        // A course this small is searched exactly (SearchService.ExactSearchMaxChunks): the exact top 5, in order.
+        var exact = ours.Select((v, i) => (Position: i, Similarity: Cosine(v, query))).OrderByDescending(x => x.Similarity).Take(5).Select(x => x.Position);
+        Assert.Equal(exact, hits.Select(h => h.Position));
+    }
+
+    [Fact]
+    public async Task A_course_larger_than_the_exact_limit_walks_the_hnsw_index_and_still_finds_its_nearest_chunks()
+    {
+        await using var app = new IngestionApp(database);
+        var (course, _) = await app.CreateCourseAsync();
+        var (crowd, _) = await app.CreateCourseAsync();
+        var random = new Random(7);
+        var query = RandomUnitVector(random);
+        var model = ArcticXsEmbeddingGenerator.ModelName;
+        var theirs = Enumerable.Range(0, 2000).Select(_ => Blend(query, RandomUnitVector(random), 0.2f)).ToList();
+        var ours = Enumerable.Range(0, SearchService.ExactSearchMaxChunks + 100).Select(_ => Blend(query, RandomUnitVector(random), 0.9f)).ToList();
+        await CopyAsync(crowd, model, "crowd", theirs);
+        await CopyAsync(course, model, "ours", ours);
+
+        var hits = await app.Run<SearchService, IReadOnlyList<SearchHit>>(s => s.NearestAsync(course, new Vector(query), 5, CancellationToken.None));
+
+        Assert.Equal(5, hits.Count);
+        Assert.All(hits, h => Assert.Equal("ours", h.Source));
         // HNSW is approximate: at least 4 of the exact top 5 (in practice all 5).
         var exact = ours.Select((v, i) => (Position: i, Similarity: Cosine(v, query))).OrderByDescending(x => x.Similarity).Take(5).Select(x => x.Position);
         Assert.True(exact.Intersect(hits.Select(h => h.Position)).Count() >= 4);

@@ -26,11 +26,12 @@ public sealed record SearchResults(string Query, string EmbeddingModel, IReadOnl
 
 /// <summary>
 /// Top-k chunks of one course by cosine similarity to the question, among vectors of the configured
-/// embedding model only. A course holding a small share of all chunks is planned as an exact search
-/// through the course_id index (issue 26's benchmark: 1,000 of 1,000,000). When the planner walks the
-/// HNSW index instead, the course filter runs inside the scan with pgvector 0.8's iterative scans, so
-/// the course still gets its k nearest chunks (a plain filtered HNSW query would stop after ef_search
-/// candidates and return too few).
+/// embedding model only. A course of up to <see cref="ExactSearchMaxChunks"/> chunks is searched exactly
+/// (its rows through the course_id index, every distance computed): recall 1.0 and, at that size, less
+/// database CPU than walking the shared HNSW index past other courses' chunks (issue 26's figures in
+/// tools/Benchmarks/README.md). A larger course walks the HNSW index with the course filter inside the scan
+/// (pgvector 0.8's iterative scans), so it still gets its k nearest chunks (a plain filtered HNSW query
+/// would stop after ef_search candidates and return too few).
 /// </summary>
 public sealed class SearchService(
     CoursePlatformDbContext db,
@@ -42,6 +43,13 @@ public sealed class SearchService(
     public const int MaxQueryLength = 500;
     public const int DefaultK = 5;
     public const int MaxK = 20;
+
+    /// <summary>
+    /// Largest course searched exactly. Measured on this 2-core machine: 2,000 chunks of one course among 100,000 take
+    /// 10-20 ms exactly against about 45 ms through HNSW (which the planner picked at that share); 1,000 among 1,000,000
+    /// take 8 ms exactly (recall 1.0) against 6 ms through HNSW (recall 0.88). Exact cost grows with the course.
+    /// </summary>
+    public const int ExactSearchMaxChunks = 10_000;
 
     /// <summary>For a transaction whose HNSW scans filter by course: keep scanning until enough rows pass (pgvector 0.8).</summary>
     public const string IterativeScan = "SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = 100";
@@ -82,19 +90,30 @@ public sealed class SearchService(
         await db.Database.ExecuteSqlRawAsync(IterativeScan, cancellationToken);
 
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        // One statement, two branches, one of which runs (a one-time filter on the course's size): "+ 0" makes the
+        // exact branch's order an expression the HNSW index cannot serve.
         await using var command = new NpgsqlCommand("""
-            WITH nearest AS MATERIALIZED (
+            WITH size AS MATERIALIZED (SELECT count(*) AS chunks FROM course_chunks WHERE course_id = $2),
+            exact AS MATERIALIZED (
                 SELECT id, source, topic_id, position, content, metadata::text AS metadata, embedding <=> $1 AS distance
                 FROM course_chunks
-                WHERE course_id = $2 AND embedding_model = $3
+                WHERE course_id = $2 AND embedding_model = $3 AND (SELECT chunks FROM size) <= $5
+                ORDER BY (embedding <=> $1) + 0
+                LIMIT $4),
+            walked AS MATERIALIZED (
+                SELECT id, source, topic_id, position, content, metadata::text AS metadata, embedding <=> $1 AS distance
+                FROM course_chunks
+                WHERE course_id = $2 AND embedding_model = $3 AND (SELECT chunks FROM size) > $5
                 ORDER BY embedding <=> $1
                 LIMIT $4)
-            SELECT id, source, topic_id, position, content, metadata, distance FROM nearest ORDER BY distance, id
+            SELECT id, source, topic_id, position, content, metadata, distance
+            FROM (SELECT * FROM exact UNION ALL SELECT * FROM walked) nearest ORDER BY distance, id
             """, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = query });
         command.Parameters.Add(new NpgsqlParameter { Value = courseId });
         command.Parameters.Add(new NpgsqlParameter { Value = model ?? embeddingOptions.Value.ModelName });
         command.Parameters.Add(new NpgsqlParameter { Value = k });
+        command.Parameters.Add(new NpgsqlParameter { Value = ExactSearchMaxChunks });
 
         var hits = new List<SearchHit>(k);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
