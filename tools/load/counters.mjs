@@ -8,7 +8,8 @@ const rows = readFileSync(process.argv[2], 'utf8').trim().split('\n').slice(1)
   .filter((cells) => cells.length >= 5);
 const series = new Map();
 for (const cells of rows) {
-  const [, provider, name, type, value] = [cells[0], cells[1], cells.slice(2, -2).join(','), cells.at(-2), Number(cells.at(-1))];
+  // A counter's name may hold commas (its tags); the provider comes first, the type and the value last.
+  const [provider, name, type, value] = [cells[1], cells.slice(2, -2).join(','), cells.at(-2), Number(cells.at(-1))];
   const key = `${provider}: ${name}`;
   if (!series.has(key)) series.set(key, { type, values: [] });
   series.get(key).values.push(value);
