@@ -166,9 +166,6 @@ param aiTutorQuotaWindow string = '1.00:00:00'
 @minValue(1)
 param aiTutorRequestsPerMinute int = 8
 
-@description('The evidence (relative similarity + lexical coverage - unknown words) a question needs for the tutor to answer; calibrated with tools/Benchmarks tutor-retrieval.')
-param aiTutorMinEvidence string = '-0.07'
-
 @description('When a submitted attempt shows the answer key: passed (only an attempt that passed), never, always.')
 @allowed([
   'passed'
@@ -539,7 +536,6 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     AiTutor__PromptsPerWindow: string(aiTutorPromptsPerWindow)
     AiTutor__QuotaWindow: aiTutorQuotaWindow
     AiTutor__RequestsPerMinute: string(aiTutorRequestsPerMinute)
-    AiTutor__MinEvidence: aiTutorMinEvidence
 
     Embeddings__Provider: embeddingsProvider
     Embeddings__BatchSize: string(embeddingsBatchSize)

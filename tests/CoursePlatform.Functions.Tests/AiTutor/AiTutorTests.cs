@@ -117,7 +117,7 @@ public sealed class AiTutorTests(DatabaseFixture database) : IClassFixture<Datab
         using var app = App();
         var (course, _, storage, _, learner) = await ArrangeAsync(app);
         // In a course of three short lessons the best passage stands out from the rest for almost any question, so the
-        // evidence alone lets this one through ("containers", "keep"); the everyday background is nearer than any lesson.
+        // evidence test is weak here ("containers", "keep" are the lessons' words); the everyday background is nearer than any lesson.
         const string Everyday = "Which containers keep food fresh in the fridge?";
 
         var retrieval = await app.Run<AiTutorRetrieval, Retrieval>(r => r.SearchAsync(course.Id, Everyday, RetrievalMode.Hybrid, default));
@@ -132,8 +132,10 @@ public sealed class AiTutorTests(DatabaseFixture database) : IClassFixture<Datab
         Assert.True(lesson.Grounded);
         Assert.Equal(storage.Id, lesson.Sources[0].TopicId);
 
-        // The background is what refuses it.
-        using var without = App(new Dictionary<string, string?> { ["AiTutor:MinBackgroundMargin"] = "-1" });
+        // The background refuses it on its own: with the evidence test off it is still refused, with both off it is answered.
+        using var evidenceOff = App(new Dictionary<string, string?> { ["AiTutor:MinEvidence"] = "-1" });
+        Assert.False((await Ask(evidenceOff, learner, course, storage, Everyday)).Grounded);
+        using var without = App(new Dictionary<string, string?> { ["AiTutor:MinEvidence"] = "-1", ["AiTutor:MinBackgroundMargin"] = "-1" });
         Assert.True((await Ask(without, learner, course, storage, Everyday)).Grounded);
     }
 

@@ -216,7 +216,7 @@ public static partial class TutorEvaluationRunner
         var best = start;
         var (bestCost, bestFragile) = (int.MaxValue, int.MaxValue);
         foreach (var coverage in new[] { 0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4 })
-        foreach (var unknown in new[] { 0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4 })
+        foreach (var unknown in new[] { 0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8 })
         foreach (var evidence in Enumerable.Range(-10, 51).Select(i => i * 0.01))
         foreach (var margin in Enumerable.Range(-10, 14).Select(i => i * 0.005))
         {

@@ -27,17 +27,17 @@ public sealed class AiTutorOptions
     [Range(0.0, 5.0)] public double LexicalWeight { get; set; } = 0.3;
 
     /// <summary>The evidence a question's best passage needs for the tutor to answer (<see cref="AiTutorAnswerability"/>); calibrated on the evaluation's tuning half.</summary>
-    [Range(-1.0, 2.0)] public double MinEvidence { get; set; } = -0.08;
+    [Range(-1.0, 2.0)] public double MinEvidence { get; set; } = -0.09;
 
     /// <summary>How much the share of the question's word weight a passage holds adds to its evidence.</summary>
-    [Range(0.0, 2.0)] public double CoverageWeight { get; set; } = 0.15;
+    [Range(0.0, 2.0)] public double CoverageWeight { get; set; } = 0.05;
 
     /// <summary>How much the share of the question's word weight unknown to the course takes from the evidence.</summary>
-    [Range(0.0, 2.0)] public double UnknownPenalty { get; set; } = 0.2;
+    [Range(0.0, 2.0)] public double UnknownPenalty { get; set; } = 0.5;
 
     /// <summary>
     /// How much closer the question must be to its best passage than to the nearest of the app's everyday background
     /// questions (<see cref="BackgroundQuestions"/>) for the tutor to answer; below zero tolerates a background a little closer.
     /// </summary>
-    [Range(-1.0, 1.0)] public double MinBackgroundMargin { get; set; } = -0.010;
+    [Range(-1.0, 1.0)] public double MinBackgroundMargin { get; set; } = -0.005;
 }
