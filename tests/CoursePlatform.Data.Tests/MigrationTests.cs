@@ -1,6 +1,8 @@
 using CoursePlatform.Data;
 using CoursePlatform.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
 namespace CoursePlatform.Data.Tests;
@@ -48,6 +50,40 @@ public class MigrationTests
             NpgsqlConnection.ClearAllPools();
             await TestDatabases.ExecuteAdminAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
         }
+    }
+
+    [Fact]
+    public async Task The_halfvec_index_migration_replaces_the_vector_index_and_reverts_cleanly()
+    {
+        var name = $"cp_test_halfvec_{Guid.NewGuid():N}";
+        await TestDatabases.ExecuteAdminAsync($"CREATE DATABASE \"{name}\"");
+        try
+        {
+            await using var db = CoursePlatformDb.CreateContext(TestDatabases.ConnectionStringFor(name));
+            var migrator = db.GetService<IMigrator>();
+            await migrator.MigrateAsync("20261207020306_InitialSchema");
+            Assert.Equal(["ix_course_chunks_embedding: vector_cosine_ops"], await HnswIndexesAsync(db));
+
+            await migrator.MigrateAsync("20261207061503_HalfvecEmbeddingIndex");
+            Assert.Equal(["ix_course_chunks_embedding_halfvec: halfvec_cosine_ops"], await HnswIndexesAsync(db));
+
+            await migrator.MigrateAsync("20261207020306_InitialSchema");
+            Assert.Equal(["ix_course_chunks_embedding: vector_cosine_ops"], await HnswIndexesAsync(db));
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await TestDatabases.ExecuteAdminAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        }
+
+        static Task<List<string>> HnswIndexesAsync(CoursePlatformDbContext db) => db.Database.SqlQueryRaw<string>("""
+            SELECT i.relname || ': ' || o.opcname AS "Value"
+            FROM pg_index x
+            JOIN pg_class i ON i.oid = x.indexrelid
+            JOIN pg_am a ON a.oid = i.relam
+            JOIN pg_opclass o ON o.oid = x.indclass[0]
+            WHERE x.indrelid = 'course_chunks'::regclass AND a.amname = 'hnsw'
+            """).ToListAsync();
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public class VectorSearchTests(DatabaseFixture database) : IClassFixture<Databas
     private const int FillerRows = 3000;
 
     [Fact]
-    public async Task Cosine_nearest_neighbours_come_back_in_order_through_the_hnsw_index()
+    public async Task Cosine_nearest_neighbours_come_back_in_order_and_the_hnsw_index_serves_the_halfvec_order()
     {
         await using var db = database.CreateContext();
         var course = Course();
@@ -41,9 +41,27 @@ public class VectorSearchTests(DatabaseFixture database) : IClassFixture<Databas
         Assert.Equal([0, 1, 2], nearest.Select(n => n.Position));
         Assert.Equal([0.0, 0.1, 0.25], nearest.Select(n => Math.Round(n.Distance, 4)));
 
-        // The plan of the same kind of query uses the HNSW index rather than a sequential scan.
-        var plan = await ExplainAsync(db, query);
-        Assert.Contains("ix_course_chunks_embedding", plan);
+        // The plan of the same kind of query, ordered by the index's halfvec expression, uses the HNSW index rather
+        // than a sequential scan; ordered by the vector itself it cannot (no vector index is left).
+        Assert.Contains("Index Scan using ix_course_chunks_embedding_halfvec", await ExplainAsync(db, query, "embedding::halfvec(384) <=> $1::halfvec(384)"));
+        Assert.DoesNotContain("Index Scan", await ExplainAsync(db, query, "embedding <=> $1"));
+    }
+
+    [Fact]
+    public async Task The_embeddings_hnsw_index_is_on_their_halfvec_cast_and_the_vector_index_is_gone()
+    {
+        await using var db = database.CreateContext();
+        var indexes = await db.Database
+            .SqlQueryRaw<string>("SELECT indexname || ': ' || indexdef AS \"Value\" FROM pg_indexes WHERE tablename = 'course_chunks' AND indexdef LIKE '%hnsw%'")
+            .ToListAsync();
+
+        Assert.Equal(
+            "ix_course_chunks_embedding_halfvec: CREATE INDEX ix_course_chunks_embedding_halfvec ON public.course_chunks USING hnsw (((embedding)::halfvec(384)) halfvec_cosine_ops) WITH (m='16', ef_construction='64')",
+            Assert.Single(indexes));
+        // The column keeps full precision: exact searches and reported distances use it.
+        Assert.Equal("vector(384)", await db.Database
+            .SqlQueryRaw<string>("SELECT format_type(atttypid, atttypmod) AS \"Value\" FROM pg_attribute WHERE attrelid = 'course_chunks'::regclass AND attname = 'embedding'")
+            .SingleAsync());
     }
 
     /// <summary>
@@ -73,11 +91,11 @@ public class VectorSearchTests(DatabaseFixture database) : IClassFixture<Databas
         }
     }
 
-    private static async Task<string> ExplainAsync(CoursePlatformDbContext db, Vector query)
+    private static async Task<string> ExplainAsync(CoursePlatformDbContext db, Vector query, string distance)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await using var command = new NpgsqlCommand(
-            "EXPLAIN SELECT id FROM course_chunks ORDER BY embedding <=> $1 LIMIT 5", connection);
+            $"EXPLAIN SELECT id FROM course_chunks ORDER BY {distance} LIMIT 5", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = query });
         var lines = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();

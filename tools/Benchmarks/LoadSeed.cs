@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CoursePlatform.Data;
+using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -114,7 +115,7 @@ public static class LoadSeed
         await using (var command = new NpgsqlCommand("SELECT course_id, id FROM topics ORDER BY course_id, module_no, topic_number", connection))
         await using (var reader = await command.ExecuteReaderAsync())
             while (await reader.ReadAsync()) topics.Add((reader.GetGuid(0), reader.GetGuid(1)));
-        await using (var drop = new NpgsqlCommand("DROP INDEX ix_course_chunks_embedding", connection)) await drop.ExecuteNonQueryAsync();
+        await using (var drop = new NpgsqlCommand($"DROP INDEX {CourseChunkConfiguration.EmbeddingIndex}", connection)) await drop.ExecuteNonQueryAsync();
 
         var random = new Random(17);
         var now = DateTimeOffset.UtcNow;
@@ -155,7 +156,7 @@ public static class LoadSeed
             await writer.CompleteAsync();
         }
         await using var index = new NpgsqlCommand(
-            "SET maintenance_work_mem = '512MB'; CREATE INDEX ix_course_chunks_embedding ON course_chunks USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64); ANALYZE",
+            $"SET maintenance_work_mem = '512MB'; {CourseChunkConfiguration.CreateEmbeddingIndexSql}; ANALYZE",
             connection) { CommandTimeout = 900 };
         await index.ExecuteNonQueryAsync();
     }

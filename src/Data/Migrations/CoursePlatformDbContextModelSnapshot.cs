@@ -867,14 +867,6 @@ namespace CoursePlatform.Data.Migrations
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("ContentSearch"), "GIN");
 
-                    b.HasIndex("Embedding")
-                        .HasDatabaseName("ix_course_chunks_embedding")
-                        .HasAnnotation("Npgsql:StorageParameter:ef_construction", 64)
-                        .HasAnnotation("Npgsql:StorageParameter:m", 16);
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Embedding"), "hnsw");
-                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Embedding"), new[] { "vector_cosine_ops" });
-
                     b.HasIndex("TopicId")
                         .HasDatabaseName("ix_course_chunks_topic_id");
 

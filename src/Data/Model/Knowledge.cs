@@ -32,6 +32,18 @@ public class CourseChunk
 
 public class CourseChunkConfiguration : IEntityTypeConfiguration<CourseChunk>
 {
+    /// <summary>
+    /// The HNSW index over the embeddings, on their <c>halfvec(384)</c> cast: half the bytes of a <c>vector</c> index at
+    /// the same recall within about a point (issue 26, tools/Benchmarks/README.md). A query walks it only when its ORDER BY
+    /// is exactly <c>embedding::halfvec(384) &lt;=&gt; $n::halfvec(384)</c>; the column keeps the full vector, so distances
+    /// are reported from it.
+    /// </summary>
+    public const string EmbeddingIndex = "ix_course_chunks_embedding_halfvec";
+
+    /// <summary>Creates <see cref="EmbeddingIndex"/> as the migration does (tools rebuild it after bulk loads).</summary>
+    public const string CreateEmbeddingIndexSql =
+        "CREATE INDEX ix_course_chunks_embedding_halfvec ON course_chunks USING hnsw ((embedding::halfvec(384)) halfvec_cosine_ops) WITH (m = 16, ef_construction = 64)";
+
     public void Configure(EntityTypeBuilder<CourseChunk> builder)
     {
         builder.HasOne(x => x.Course).WithMany().HasForeignKey(x => x.CourseId).OnDelete(DeleteBehavior.Cascade);
@@ -41,8 +53,8 @@ public class CourseChunkConfiguration : IEntityTypeConfiguration<CourseChunk>
         builder.Property(x => x.Embedding).HasColumnType($"vector({CourseChunk.EmbeddingDimensions})");
         builder.HasIndex(x => new { x.CourseId, x.Source, x.Position }).IsUnique();
         builder.HasIndex(x => x.TopicId);
-        builder.HasIndex(x => x.Embedding).HasMethod("hnsw").HasOperators("vector_cosine_ops")
-            .HasStorageParameter("m", 16).HasStorageParameter("ef_construction", 64);
+        // The HNSW index is an expression index on the halfvec cast (EmbeddingIndex), which EF cannot model:
+        // migration HalfvecEmbeddingIndex creates it in SQL.
         builder.HasGeneratedTsVectorColumn(x => x.ContentSearch, "english", x => new { x.Content })
             .HasIndex(x => x.ContentSearch).HasMethod("GIN");
         builder.ToTable(t =>

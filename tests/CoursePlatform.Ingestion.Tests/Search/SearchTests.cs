@@ -127,12 +127,15 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         // A vector of another model in our course, the nearest of all: never compared.
         await CopyAsync(course, "other-model", "other-model", [query]);
         var (plan, plainRows) = await PlainFilteredScanAsync(course, model, query);
-        Assert.Contains("ix_course_chunks_embedding", plan, StringComparison.Ordinal);
+        Assert.Contains("Index Scan using ix_course_chunks_embedding_halfvec", plan, StringComparison.Ordinal);
         Assert.True(plainRows < 5, $"the scenario should defeat a plain filtered HNSW scan, which returned {plainRows} rows");
 
         var hits = await app.Run<SearchService, IReadOnlyList<SearchHit>>(s => s.NearestAsync(course, new Vector(query), 5, CancellationToken.None));
+        var scans = await IndexScansOfNearestAsync(course, model, query);
 
         Assert.Equal(5, hits.Count);
+        // The exact branch ran; the walked one, planned on the halfvec index, did not.
+        Assert.Equal(["never executed"], scans);
         Assert.All(hits, h => Assert.Equal("ours", h.Source));
         Assert.Equal(hits.OrderByDescending(h => h.Score).Select(h => h.Id), hits.Select(h => h.Id));
         // A course this small is searched exactly (SearchService.ExactSearchMaxChunks): the exact top 5, in order.
@@ -153,14 +156,52 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         var ours = Enumerable.Range(0, SearchService.ExactSearchMaxChunks + 100).Select(_ => Blend(query, RandomUnitVector(random), 0.9f)).ToList();
         await CopyAsync(crowd, model, "crowd", theirs);
         await CopyAsync(course, model, "ours", ours);
+        await AnalyzeAsync(); // as autovacuum would: without statistics the planner takes the course for a few rows
 
         var hits = await app.Run<SearchService, IReadOnlyList<SearchHit>>(s => s.NearestAsync(course, new Vector(query), 5, CancellationToken.None));
+        var scans = await IndexScansOfNearestAsync(course, model, query);
 
+        // The walked branch ran, through the HNSW index on the halfvec cast.
+        Assert.Equal(["executed"], scans);
         Assert.Equal(5, hits.Count);
         Assert.All(hits, h => Assert.Equal("ours", h.Source));
         // HNSW is approximate: at least 4 of the exact top 5 (in practice all 5).
-        var exact = ours.Select((v, i) => (Position: i, Similarity: Cosine(v, query))).OrderByDescending(x => x.Similarity).Take(5).Select(x => x.Position);
+        var exact = ours.Select((v, i) => (Position: i, Similarity: Cosine(v, query))).OrderByDescending(x => x.Similarity).Take(5).Select(x => x.Position).ToList();
         Assert.True(exact.Intersect(hits.Select(h => h.Position)).Count() >= 4);
+        // Walked in the halfvec index's order, reported and sorted by the full vector's similarity.
+        Assert.All(hits, h => Assert.InRange(h.Score - Cosine(ours[h.Position], query), -1e-3, 1e-3));
+        Assert.Equal(hits.OrderByDescending(h => h.Score).Select(h => h.Id), hits.Select(h => h.Id));
+    }
+
+    private async Task AnalyzeAsync()
+    {
+        await using var db = database.CreateContext();
+        await db.Database.ExecuteSqlRawAsync("ANALYZE course_chunks");
+    }
+
+    /// <summary>
+    /// EXPLAIN ANALYZE of <see cref="SearchService.NearestSql"/> as NearestAsync runs it (its settings, its parameters):
+    /// for each scan of the HNSW index in the plan, whether it ran.
+    /// </summary>
+    private async Task<List<string>> IndexScansOfNearestAsync(Guid course, string model, float[] query)
+    {
+        await using var db = database.CreateContext();
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var set = new NpgsqlCommand(SearchService.IterativeScan, connection, transaction)) await set.ExecuteNonQueryAsync();
+        await using var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + SearchService.NearestSql, connection, transaction);
+        explain.Parameters.Add(new NpgsqlParameter { Value = new Vector(query) });
+        explain.Parameters.Add(new NpgsqlParameter { Value = course });
+        explain.Parameters.Add(new NpgsqlParameter { Value = model });
+        explain.Parameters.Add(new NpgsqlParameter { Value = 5 });
+        explain.Parameters.Add(new NpgsqlParameter { Value = SearchService.ExactSearchMaxChunks });
+        var scans = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                if (reader.GetString(0) is var line && line.Contains("Index Scan using ix_course_chunks_embedding_halfvec", StringComparison.Ordinal))
+                    scans.Add(line.Contains("never executed", StringComparison.Ordinal) ? "never executed" : "executed");
+        return scans;
     }
 
     /// <summary>The same filtered query without iterative scans, and its plan.</summary>
@@ -170,7 +211,7 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await connection.OpenAsync();
         await using (var analyze = new NpgsqlCommand("ANALYZE course_chunks", connection)) await analyze.ExecuteNonQueryAsync();
-        const string sql = "SELECT id FROM course_chunks WHERE course_id = $1 AND embedding_model = $2 ORDER BY embedding <=> $3 LIMIT 5";
+        const string sql = "SELECT id FROM course_chunks WHERE course_id = $1 AND embedding_model = $2 ORDER BY embedding::halfvec(384) <=> $3::halfvec(384) LIMIT 5";
         var plan = new List<string>();
         await using (var explain = new NpgsqlCommand("EXPLAIN " + sql, connection))
         {

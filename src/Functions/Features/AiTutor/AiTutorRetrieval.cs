@@ -98,11 +98,12 @@ public sealed class AiTutorRetrieval(CoursePlatformDbContext db, EmbeddingModels
 
         var models = vectors.Keys.Order(StringComparer.Ordinal).ToList();
         // One nearest-vector list per model, each ranked on its own; the HNSW scans filter by course and model.
+        // Candidates come in the halfvec index's order (only its exact expression lets the planner walk it), ranked by the full vector.
         var vec = string.Join("\nUNION ALL\n", models.Select((_, i) => $$"""
             SELECT id, row_number() OVER (ORDER BY distance, id) AS r FROM (
                 SELECT id, embedding <=> ${{i + 4}} AS distance FROM course_chunks
                 WHERE course_id = $1 AND embedding_model = ${{i + 4 + models.Count}}
-                ORDER BY embedding <=> ${{i + 4}} LIMIT {{Candidates}}) m{{i}}
+                ORDER BY embedding::halfvec(384) <=> ${{i + 4}}::halfvec(384) LIMIT {{Candidates}}) m{{i}}
             """));
         // A passage's similarity is always to the question embedded by the passage's own model.
         var distance = "CASE c.embedding_model " + string.Join(" ", models.Select((_, i) => $"WHEN ${i + 4 + models.Count} THEN c.embedding <=> ${i + 4}")) + " END";

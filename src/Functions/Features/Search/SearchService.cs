@@ -29,9 +29,9 @@ public sealed record SearchResults(string Query, string EmbeddingModel, IReadOnl
 /// embedding model only. A course of up to <see cref="ExactSearchMaxChunks"/> chunks is searched exactly
 /// (its rows through the course_id index, every distance computed): recall 1.0 and, at that size, less
 /// database CPU than walking the shared HNSW index past other courses' chunks (issue 26's figures in
-/// tools/Benchmarks/README.md). A larger course walks the HNSW index with the course filter inside the scan
-/// (pgvector 0.8's iterative scans), so it still gets its k nearest chunks (a plain filtered HNSW query
-/// would stop after ef_search candidates and return too few).
+/// tools/Benchmarks/README.md). A larger course walks the HNSW index (built on the vectors' halfvec cast) with
+/// the course filter inside the scan (pgvector 0.8's iterative scans), so it still gets its k nearest chunks (a
+/// plain filtered HNSW query would stop after ef_search candidates and return too few).
 /// </summary>
 public sealed class SearchService(
     CoursePlatformDbContext db,
@@ -53,6 +53,34 @@ public sealed class SearchService(
 
     /// <summary>For a transaction whose HNSW scans filter by course: keep scanning until enough rows pass (pgvector 0.8).</summary>
     public const string IterativeScan = "SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = 100";
+
+    /// <summary>
+    /// The statement of <see cref="NearestAsync"/> (public so tests and tools can EXPLAIN it): $1 the query vector, $2 the
+    /// course, $3 the model, $4 k, $5 <see cref="ExactSearchMaxChunks"/>.
+    /// </summary>
+    /// <remarks>
+    /// One statement, two branches, one of which runs (a one-time filter on the course's size): "+ 0" makes the exact
+    /// branch's order an expression no index can serve. The walked branch orders by exactly the expression of the halfvec
+    /// HNSW index (<see cref="CoursePlatform.Data.Model.CourseChunkConfiguration.EmbeddingIndex"/>), or the planner cannot walk it; both
+    /// report the full vector's distance, which the outer query sorts by.
+    /// </remarks>
+    public const string NearestSql = """
+        WITH size AS MATERIALIZED (SELECT count(*) AS chunks FROM course_chunks WHERE course_id = $2),
+        exact AS MATERIALIZED (
+            SELECT id, source, topic_id, position, content, metadata::text AS metadata, embedding <=> $1 AS distance
+            FROM course_chunks
+            WHERE course_id = $2 AND embedding_model = $3 AND (SELECT chunks FROM size) <= $5
+            ORDER BY (embedding <=> $1) + 0
+            LIMIT $4),
+        walked AS MATERIALIZED (
+            SELECT id, source, topic_id, position, content, metadata::text AS metadata, embedding <=> $1 AS distance
+            FROM course_chunks
+            WHERE course_id = $2 AND embedding_model = $3 AND (SELECT chunks FROM size) > $5
+            ORDER BY embedding::halfvec(384) <=> $1::halfvec(384)
+            LIMIT $4)
+        SELECT id, source, topic_id, position, content, metadata, distance
+        FROM (SELECT * FROM exact UNION ALL SELECT * FROM walked) nearest ORDER BY distance, id
+        """;
 
     /// <summary>Search for a member of the course (enrolled, its tutors, admins); an unpublished course is staff-only.</summary>
     public async Task<SearchResults> SearchAsync(Caller caller, string courseKey, string? query, string? k, CancellationToken cancellationToken)
@@ -90,25 +118,7 @@ public sealed class SearchService(
         await db.Database.ExecuteSqlRawAsync(IterativeScan, cancellationToken);
 
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        // One statement, two branches, one of which runs (a one-time filter on the course's size): "+ 0" makes the
-        // exact branch's order an expression the HNSW index cannot serve.
-        await using var command = new NpgsqlCommand("""
-            WITH size AS MATERIALIZED (SELECT count(*) AS chunks FROM course_chunks WHERE course_id = $2),
-            exact AS MATERIALIZED (
-                SELECT id, source, topic_id, position, content, metadata::text AS metadata, embedding <=> $1 AS distance
-                FROM course_chunks
-                WHERE course_id = $2 AND embedding_model = $3 AND (SELECT chunks FROM size) <= $5
-                ORDER BY (embedding <=> $1) + 0
-                LIMIT $4),
-            walked AS MATERIALIZED (
-                SELECT id, source, topic_id, position, content, metadata::text AS metadata, embedding <=> $1 AS distance
-                FROM course_chunks
-                WHERE course_id = $2 AND embedding_model = $3 AND (SELECT chunks FROM size) > $5
-                ORDER BY embedding <=> $1
-                LIMIT $4)
-            SELECT id, source, topic_id, position, content, metadata, distance
-            FROM (SELECT * FROM exact UNION ALL SELECT * FROM walked) nearest ORDER BY distance, id
-            """, connection);
+        await using var command = new NpgsqlCommand(NearestSql, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = query });
         command.Parameters.Add(new NpgsqlParameter { Value = courseId });
         command.Parameters.Add(new NpgsqlParameter { Value = model ?? embeddingOptions.Value.ModelName });
