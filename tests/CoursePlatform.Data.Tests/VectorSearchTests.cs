@@ -64,6 +64,40 @@ public class VectorSearchTests(DatabaseFixture database) : IClassFixture<Databas
             .SingleAsync());
     }
 
+    [Fact]
+    public async Task A_chunks_vector_stays_in_its_row_so_a_distance_reads_no_toast_pages()
+    {
+        await using var db = database.CreateContext();
+        var course = Course();
+        db.Add(course);
+        await db.SaveChangesAsync();
+        // 700 characters of text and a 1.5 kB vector: over the 2 kB at which PostgreSQL moves values out of a row. With
+        // pgvector's default storage (EXTERNAL) the vector went to the TOAST table, and an exact search read every
+        // distance through the TOAST index (several pages per row); stored PLAIN it stays in the heap page.
+        var text = string.Join(' ', Enumerable.Range(0, 100).Select(i => $"word{i}"));
+        var chunks = Enumerable.Range(0, Rows).Select(i => Chunk(course, i, Embedding(i % 384, noise: 0.1f, seed: i))).ToList();
+        foreach (var chunk in chunks) chunk.Content = text;
+        db.AddRange(chunks);
+        await db.SaveChangesAsync();
+
+        Assert.Equal("p", await db.Database
+            .SqlQueryRaw<string>("SELECT attstorage::text AS \"Value\" FROM pg_attribute WHERE attrelid = 'course_chunks'::regclass AND attname = 'embedding'")
+            .SingleAsync());
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var explain = new NpgsqlCommand(
+            "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT max(embedding <=> $1) FROM course_chunks WHERE course_id = $2", connection)
+        {
+            Parameters = { new() { Value = new Vector(Embedding(0)) }, new() { Value = course.Id } },
+        };
+        var plan = (string)(await explain.ExecuteScalarAsync())!;
+        var top = System.Text.Json.JsonDocument.Parse(plan).RootElement[0].GetProperty("Plan");
+        var pages = top.GetProperty("Shared Hit Blocks").GetInt32() + top.GetProperty("Shared Read Blocks").GetInt32();
+        Assert.True(pages < Rows, $"{pages} pages read for {Rows} distances: the vectors are not in their rows");
+    }
+
+    private const int Rows = 60;
+
     /// <summary>
     /// Less similar chunks (cosine similarity -0.2..0.6 to the query, a spread like real text's) via
     /// binary COPY.
