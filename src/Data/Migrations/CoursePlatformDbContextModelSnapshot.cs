@@ -870,6 +870,9 @@ namespace CoursePlatform.Data.Migrations
                     b.HasIndex("TopicId")
                         .HasDatabaseName("ix_course_chunks_topic_id");
 
+                    b.HasIndex("CourseId", "EmbeddingModel")
+                        .HasDatabaseName("ix_course_chunks_course_id_embedding_model");
+
                     b.HasIndex("CourseId", "Source", "Position")
                         .IsUnique()
                         .HasDatabaseName("ix_course_chunks_course_id_source_position");

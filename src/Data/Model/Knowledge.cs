@@ -53,6 +53,8 @@ public class CourseChunkConfiguration : IEntityTypeConfiguration<CourseChunk>
         builder.Property(x => x.Embedding).HasColumnType($"vector({CourseChunk.EmbeddingDimensions})");
         builder.HasIndex(x => new { x.CourseId, x.Source, x.Position }).IsUnique();
         builder.HasIndex(x => x.TopicId);
+        // Counting a course's chunks and finding the models they hold (search, the tutor) read this index, not the rows.
+        builder.HasIndex(x => new { x.CourseId, x.EmbeddingModel });
         // The HNSW index is an expression index on the halfvec cast (EmbeddingIndex), which EF cannot model:
         // migration HalfvecEmbeddingIndex creates it in SQL.
         builder.HasGeneratedTsVectorColumn(x => x.ContentSearch, "english", x => new { x.Content })

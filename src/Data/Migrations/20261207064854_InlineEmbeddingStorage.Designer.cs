@@ -15,7 +15,7 @@ using Pgvector;
 namespace CoursePlatform.Data.Migrations
 {
     [DbContext(typeof(CoursePlatformDbContext))]
-    [Migration("20261207064429_InlineEmbeddingStorage")]
+    [Migration("20261207064854_InlineEmbeddingStorage")]
     partial class InlineEmbeddingStorage
     {
         /// <inheritdoc />
@@ -872,6 +872,9 @@ namespace CoursePlatform.Data.Migrations
 
                     b.HasIndex("TopicId")
                         .HasDatabaseName("ix_course_chunks_topic_id");
+
+                    b.HasIndex("CourseId", "EmbeddingModel")
+                        .HasDatabaseName("ix_course_chunks_course_id_embedding_model");
 
                     b.HasIndex("CourseId", "Source", "Position")
                         .IsUnique()
