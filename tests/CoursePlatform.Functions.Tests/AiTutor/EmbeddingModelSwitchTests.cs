@@ -2,6 +2,7 @@ using CoursePlatform.Data;
 using CoursePlatform.Functions.Features.AiTutor;
 using CoursePlatform.Functions.Features.Ingestion;
 using CoursePlatform.Functions.Features.Ingestion.Extraction;
+using CoursePlatform.Functions.Features.Search;
 using CoursePlatform.Functions.Infrastructure.AI;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
@@ -79,6 +80,9 @@ public sealed class EmbeddingModelSwitchTests(DatabaseFixture database) : IClass
         {
             Assert.Equal("a-https.txt", (await AskAsync(app, course.Id, "Which port does HTTPS use?"))[0].Source);
             Assert.Equal("b-subnets.txt", (await AskAsync(app, course.Id, "How are IP address ranges of a virtual network written?"))[0].Source);
+            // Search too (all old, half and half, all new): each model's hits come from the question embedded by that model.
+            var hits = await app.Run<SearchService, SearchResults>(s => s.SearchAsync(course.Id, "Which port does HTTPS use?", "5", default));
+            Assert.Equal(["a-https.txt", "b-subnets.txt"], hits.Items.Select(h => h.Source).Order(StringComparer.Ordinal));
         }
 
         await BothFoundAsync();

@@ -173,6 +173,29 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         Assert.Equal(hits.OrderByDescending(h => h.Score).Select(h => h.Id), hits.Select(h => h.Id));
     }
 
+    [Fact]
+    public async Task The_scan_settings_of_a_batch_hold_for_its_statements_and_end_with_it()
+    {
+        // Search and the tutor send the settings and their statement as one batch (one implicit transaction), not as
+        // BEGIN, SET LOCAL, statement, COMMIT: a pooled connection must not keep them.
+        await using var db = database.CreateContext();
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using (var load = new NpgsqlCommand("SELECT '[1]'::vector", connection)) await load.ExecuteScalarAsync();
+        const string Settings = "SELECT current_setting('hnsw.iterative_scan'), current_setting('hnsw.ef_search')";
+        await using (var batch = new NpgsqlBatch(connection) { BatchCommands = { new(SearchService.IterativeScanInBatch), new(Settings) } })
+        await using (var reader = await batch.ExecuteReaderAsync())
+        {
+            await reader.NextResultAsync();
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal(("relaxed_order", "100"), (reader.GetString(0), reader.GetString(1)));
+        }
+        await using var after = new NpgsqlCommand(Settings, connection);
+        await using var afterReader = await after.ExecuteReaderAsync();
+        Assert.True(await afterReader.ReadAsync());
+        Assert.Equal(("off", "40"), (afterReader.GetString(0), afterReader.GetString(1)));
+    }
+
     private async Task AnalyzeAsync()
     {
         await using var db = database.CreateContext();

@@ -55,8 +55,15 @@ public sealed class SearchService(
     public const string IterativeScan = "SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = 100";
 
     /// <summary>
+    /// <see cref="IterativeScan"/> as a query, for the first command of a batch: a batch is one implicit transaction, in
+    /// which <c>SET LOCAL</c> has no effect but a local <c>set_config</c> lasts until its end, so no BEGIN/COMMIT round trips.
+    /// </summary>
+    public const string IterativeScanInBatch = "SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', '100', true)";
+
+    /// <summary>
     /// The statement of <see cref="NearestAsync"/> (public so tests and tools can EXPLAIN it): $1 the query vector, $2 the
-    /// course, $3 the model, $4 k, $5 <see cref="ExactSearchMaxChunks"/>.
+    /// course, $3 the model, $4 k, $5 <see cref="ExactSearchMaxChunks"/>. Each row also says whether the course holds chunks
+    /// of another model (read from the (course_id, embedding_model) index, with the count).
     /// </summary>
     /// <remarks>
     /// One statement, two branches, one of which runs (a one-time filter on the course's size): "+ 0" makes the exact
@@ -65,7 +72,7 @@ public sealed class SearchService(
     /// report the full vector's distance, which the outer query sorts by.
     /// </remarks>
     public const string NearestSql = """
-        WITH size AS MATERIALIZED (SELECT count(*) AS chunks FROM course_chunks WHERE course_id = $2),
+        WITH size AS MATERIALIZED (SELECT count(*) AS chunks, coalesce(bool_or(embedding_model <> $3), false) AS others FROM course_chunks WHERE course_id = $2),
         exact AS MATERIALIZED (
             SELECT id, source, topic_id, position, content, metadata::text AS metadata, embedding <=> $1 AS distance
             FROM course_chunks
@@ -78,7 +85,7 @@ public sealed class SearchService(
             WHERE course_id = $2 AND embedding_model = $3 AND (SELECT chunks FROM size) > $5
             ORDER BY embedding::halfvec(384) <=> $1::halfvec(384)
             LIMIT $4)
-        SELECT id, source, topic_id, position, content, metadata, distance
+        SELECT id, source, topic_id, position, content, metadata, distance, (SELECT others FROM size)
         FROM (SELECT * FROM exact UNION ALL SELECT * FROM walked) nearest ORDER BY distance, id
         """;
 
@@ -93,10 +100,12 @@ public sealed class SearchService(
     public async Task<SearchResults> SearchAsync(Guid courseId, string? query, string? k, CancellationToken cancellationToken)
     {
         var (text, limit) = Validate(query, k);
-        var hits = (await NearestAsync(courseId, (await models.EmbedQueryAsync(models.Current, text, cancellationToken))!, limit, cancellationToken)).ToList();
+        var (found, others) = await NearestCoreAsync(courseId, (await models.EmbedQueryAsync(models.Current, text, cancellationToken))!, limit, null, cancellationToken);
+        var hits = found.ToList();
         // During a re-embedding after a model switch, sources still holding an older model's vectors are searched with the
         // question embedded by that model, and its hits are interleaved by rank: scores of two models are never compared.
-        var older = await db.CourseChunks.Where(c => c.CourseId == courseId && c.EmbeddingModel != models.Current)
+        // The search says whether there are any (nearly always not); when it found nothing, it could not say.
+        var older = others == false ? [] : await db.CourseChunks.Where(c => c.CourseId == courseId && c.EmbeddingModel != models.Current)
             .Select(c => c.EmbeddingModel).Distinct().ToListAsync(cancellationToken);
         foreach (var model in older)
         {
@@ -108,26 +117,38 @@ public sealed class SearchService(
     }
 
     /// <summary>The k nearest chunks of the course among vectors of <paramref name="model"/> (default: the current model).</summary>
-    public async Task<IReadOnlyList<SearchHit>> NearestAsync(Guid courseId, Vector query, int k, CancellationToken cancellationToken, string? model = null)
+    public async Task<IReadOnlyList<SearchHit>> NearestAsync(Guid courseId, Vector query, int k, CancellationToken cancellationToken, string? model = null) =>
+        (await NearestCoreAsync(courseId, query, k, model, cancellationToken)).Hits;
+
+    /// <summary>
+    /// One round trip: the scan settings and <see cref="NearestSql"/> in one batch (the settings end with its implicit
+    /// transaction, so pooled connections are not affected). relaxed_order keeps scanning the graph until k rows pass the
+    /// filter; the outer ORDER BY restores exact order among them. <c>Others</c>: whether the course holds chunks of
+    /// another model; null when no row came back to say.
+    /// </summary>
+    private async Task<(IReadOnlyList<SearchHit> Hits, bool? Others)> NearestCoreAsync(Guid courseId, Vector query, int k, string? model,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // SET LOCAL: the settings end with the transaction, so pooled connections are not affected.
-        // relaxed_order keeps scanning the graph until k rows pass the filter; the outer ORDER BY
-        // restores exact order among them.
-        await db.Database.ExecuteSqlRawAsync(IterativeScan, cancellationToken);
-
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await using var command = new NpgsqlCommand(NearestSql, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = query });
-        command.Parameters.Add(new NpgsqlParameter { Value = courseId });
-        command.Parameters.Add(new NpgsqlParameter { Value = model ?? embeddingOptions.Value.ModelName });
-        command.Parameters.Add(new NpgsqlParameter { Value = k });
-        command.Parameters.Add(new NpgsqlParameter { Value = ExactSearchMaxChunks });
-
-        var hits = new List<SearchHit>(k);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        var command = new NpgsqlBatchCommand(NearestSql)
         {
+            Parameters =
+            {
+                new() { Value = query }, new() { Value = courseId }, new() { Value = model ?? embeddingOptions.Value.ModelName },
+                new() { Value = k }, new() { Value = ExactSearchMaxChunks },
+            },
+        };
+        var hits = new List<SearchHit>(k);
+        bool? others = null;
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection())
+            {
+                BatchCommands = { new NpgsqlBatchCommand(IterativeScanInBatch), command },
+            };
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 var at = ChunkMetadata.Read(reader.IsDBNull(5) ? null : reader.GetString(5));
@@ -135,10 +156,14 @@ public sealed class SearchService(
                 hits.Add(new SearchHit(
                     reader.GetGuid(0), SourceNames.Public(source), SourceNames.Display(source, at.File), reader.IsDBNull(2) ? null : reader.GetGuid(2), reader.GetInt32(3),
                     reader.GetString(4), Math.Round(1 - reader.GetDouble(6), 4), at.Slide, at.SlideEnd, at.Title, at.Start, at.End));
+                others = reader.GetBoolean(7);
             }
         }
-        await transaction.CommitAsync(cancellationToken);
-        return hits;
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+        return (hits, others);
     }
 
     private static (string Query, int K) Validate(string? query, string? k)
