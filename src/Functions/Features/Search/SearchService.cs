@@ -54,6 +54,12 @@ public sealed class SearchService(
     /// <summary>For a transaction whose HNSW scans filter by course: keep scanning until enough rows pass (pgvector 0.8).</summary>
     public const string IterativeScan = "SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = 100";
 
+    /// <summary>
+    /// <see cref="IterativeScan"/> as a query, for the first command of a batch: a batch is one implicit transaction, in
+    /// which <c>SET LOCAL</c> has no effect but a local <c>set_config</c> lasts until its end, so no BEGIN/COMMIT round trips.
+    /// </summary>
+    public const string IterativeScanInBatch = "SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', '100', true)";
+
     /// <summary>Search for a member of the course (enrolled, its tutors, admins); an unpublished course is staff-only.</summary>
     public async Task<SearchResults> SearchAsync(Caller caller, string courseKey, string? query, string? k, CancellationToken cancellationToken)
     {
