@@ -79,9 +79,6 @@ public sealed class AiTutorService(
         if (request.SuggestionId is { } suggestionId)
             return await AnswerSuggestionAsync(caller.UserId, courseId, topicId, moduleNo, suggestionId, cancellationToken);
 
-        var rate = await limiter.HitAsync($"tutor:{caller.UserId}", options.Value.RequestsPerMinute, TimeSpan.FromMinutes(1), cancellationToken);
-        if (!rate.Allowed)
-            throw ProblemException.TooManyRequests(rate.RetryAfter, $"Rate limit: at most {options.Value.RequestsPerMinute} typed questions a minute; wait a moment.");
         var question = PiiScrubber.Scrub(typed!);
         var opened = await TakeAndOpenAsync(caller.UserId, courseId, topicId, moduleNo, cancellationToken);
         var turn = new TurnState();
@@ -131,23 +128,29 @@ public sealed class AiTutorService(
     private sealed record OpenedTurn(QuotaDto Quota, Guid SessionId, string? Summary, List<(ChatRole Role, string Content)> History, LearnerPersona? Persona);
 
     /// <summary>
-    /// One round trip (a batch, so one transaction): takes one prompt of the module's quota and, only when taken, upserts
-    /// the session (one session per user, course and topic, whatever runs concurrently) in one statement; then reads the
-    /// session's recent messages (oldest first) and the learner's persona. A quota used up is 429.
+    /// One round trip (a batch, so one transaction). One statement counts the hit against the caller's rate limit
+    /// (<see cref="RateLimiter.PrepareHit"/>), only when it is allowed takes one prompt of the module's quota, and only
+    /// when taken upserts the session (one per user, course and topic, whatever runs concurrently); then the session's
+    /// recent messages (oldest first) and the learner's persona are read. Over the rate limit or the quota is 429.
     /// </summary>
     private async Task<OpenedTurn> TakeAndOpenAsync(Guid userId, Guid courseId, Guid topicId, int moduleNo, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var (takeSql, takeParameters) = quota.TakeStatement(userId, courseId, moduleNo, now);
+        var perMinute = options.Value.RequestsPerMinute;
+        var rate = limiter.PrepareHit($"tutor:{userId}", perMinute, TimeSpan.FromMinutes(1));
+        var (takeSql, takeParameters) = quota.TakeStatement(userId, courseId, moduleNo, now, $"FROM rate WHERE {rate.Allowed}");
         var take = new NpgsqlBatchCommand($"""
-            WITH taken AS ({takeSql}),
+            WITH {rate.Ctes},
+            taken AS ({takeSql}),
             session AS (
                 INSERT INTO cp_rag_chat_sessions AS s (id, user_id, course_id, topic_id, message_count, created_at, updated_at)
                 SELECT @session_id, @user, @course, @topic, 0, @now, @now FROM taken
                 ON CONFLICT (user_id, course_id, topic_id) DO UPDATE SET updated_at = EXCLUDED.updated_at
                 RETURNING s.id, s.summary)
-            SELECT taken.used, taken.ends_at, session.id, session.summary FROM taken CROSS JOIN session
+            SELECT rate.current, rate.previous, taken.used, taken.ends_at, session.id, session.summary
+            FROM rate LEFT JOIN taken ON true LEFT JOIN session ON true
             """);
+        take.Parameters.AddRange(rate.Parameters);
         take.Parameters.AddRange(takeParameters);
         take.Parameters.AddRange(new NpgsqlParameter[]
         {
@@ -170,10 +173,14 @@ public sealed class AiTutorService(
         {
             await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection()) { BatchCommands = { take, history, persona } };
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-            if (await reader.ReadAsync(cancellationToken))
+            await reader.ReadAsync(cancellationToken);
+            var decision = rate.Decide(reader.GetInt32(0), reader.GetInt32(1));
+            if (!decision.Allowed)
+                throw ProblemException.TooManyRequests(decision.RetryAfter, $"Rate limit: at most {perMinute} typed questions a minute; wait a moment.");
+            if (!reader.IsDBNull(2))
             {
-                var taken = quota.Taken(reader.GetInt32(0), reader.GetFieldValue<DateTimeOffset>(1));
-                var (sessionId, summary) = (reader.GetGuid(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+                var taken = quota.Taken(reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3));
+                var (sessionId, summary) = (reader.GetGuid(4), reader.IsDBNull(5) ? null : reader.GetString(5));
                 await reader.NextResultAsync(cancellationToken);
                 var messages = new List<(ChatRole, string)>();
                 while (await reader.ReadAsync(cancellationToken)) messages.Add((reader.GetFieldValue<ChatRole>(0), reader.GetString(1)));

@@ -19,14 +19,15 @@ public sealed class PromptQuota(CoursePlatformDbContext db, IOptions<AiTutorOpti
     private int Limit => options.Value.PromptsPerWindow;
 
     /// <summary>
-    /// Taking one prompt as one conditional upsert, for the tutor to run as a CTE of its ask's statement (so the take
-    /// and the session it opens cost one round trip): one row <c>(used, ends_at)</c> when taken, none when the window's
-    /// prompts are used up (then <see cref="RefuseAsync"/>). Parameters are named <c>@quota_*</c>.
+    /// Taking one prompt as one conditional upsert, for the tutor to run as a CTE of its ask's statement (so the rate limit,
+    /// the take and the session it opens cost one round trip): one row <c>(used, ends_at)</c> when taken, none when the
+    /// window's prompts are used up (then <see cref="RefuseAsync"/>) or <paramref name="onlyWhen"/> (a <c>FROM ... WHERE</c>
+    /// clause) selects nothing. Parameters are named <c>@quota_*</c>.
     /// </summary>
-    public (string Sql, NpgsqlParameter[] Parameters) TakeStatement(Guid userId, Guid courseId, int moduleNo, DateTimeOffset now) =>
-        ("""
+    public (string Sql, NpgsqlParameter[] Parameters) TakeStatement(Guid userId, Guid courseId, int moduleNo, DateTimeOffset now, string onlyWhen = "") =>
+        ($"""
             INSERT INTO module_prompt_usage AS m (id, user_id, course_id, module_no, used_count, window_started_at, window_ends_at, updated_at)
-            VALUES (@quota_id, @quota_user, @quota_course, @quota_module, 1, @quota_now, @quota_ends, @quota_now)
+            SELECT @quota_id, @quota_user, @quota_course, @quota_module, 1, @quota_now, @quota_ends, @quota_now {onlyWhen}
             ON CONFLICT (user_id, course_id, module_no) DO UPDATE SET
                 used_count = CASE WHEN m.window_ends_at <= @quota_now THEN 1 ELSE m.used_count + 1 END,
                 window_started_at = CASE WHEN m.window_ends_at <= @quota_now THEN @quota_now ELSE m.window_started_at END,
