@@ -5,6 +5,7 @@ using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.AiTutor;
 using CoursePlatform.Functions.Infrastructure.AI;
+using CoursePlatform.Functions.Tests.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
@@ -109,6 +110,38 @@ public sealed class AiTutorTests(DatabaseFixture database) : IClassFixture<Datab
         Assert.False(offTopic.Grounded);
         Assert.Empty(offTopic.Sources);
         Assert.Equal(AiTutorService.NotCovered, offTopic.Answer);
+    }
+
+    [Fact]
+    public async Task A_typed_question_is_four_round_trips_and_its_turn_is_stored_after_the_previous_one()
+    {
+        using var app = App();
+        var (course, subnet, _, _, learner) = await ArrangeAsync(app);
+        var first = await Ask(app, learner, course, subnet, "What does /24 mean?");
+
+        AiTutorAnswer second;
+        using (var log = new SqlCommandLog(database.DatabaseName))
+        {
+            second = await Ask(app, learner, course, subnet, "Which port should the web tier accept from the internet?");
+            // Course, membership and topic; rate limit, quota, session, history and persona; the retrieval; the turn's
+            // save with the next suggestions. Each of the last three a batch, counted once.
+            Assert.True(log.Commands.Count == 4, string.Join("\n---\n", log.Commands));
+        }
+
+        Assert.True(second.Grounded);
+        Assert.Equal((first.SessionId, 3), (second.SessionId, second.Quota.Remaining));
+        var suggestion = Assert.Single(second.NextSuggestions); // the topic's roots, from the save's batch
+        Assert.Equal(("What is a subnet?", true), (suggestion.Prompt, suggestion.HasChildren));
+        // The clock stands still, yet each message sorts after the one before it.
+        var messages = await app.Db(db => db.RagChatMessages.AsNoTracking().Where(m => m.SessionId == first.SessionId)
+            .OrderBy(m => m.CreatedAt).Select(m => new { m.Role, m.Content, m.CreatedAt, HasSources = m.Sources != null }).ToListAsync());
+        Assert.Equal([Data.ChatRole.User, Data.ChatRole.Assistant, Data.ChatRole.User, Data.ChatRole.Assistant], messages.Select(m => m.Role));
+        Assert.Equal("Which port should the web tier accept from the internet?", messages[2].Content);
+        Assert.Equal(second.Answer, messages[3].Content);
+        Assert.True(messages[3].HasSources);
+        Assert.Equal(4, messages.Select(m => m.CreatedAt).Distinct().Count());
+        var session = await app.Run<AiTutorService, AiTutorSessionDto>(s => s.GetSessionAsync(As(learner), course.Slug, subnet.Id, default));
+        Assert.Equal(4, session.MessageCount);
     }
 
     [Fact]

@@ -70,15 +70,23 @@ public sealed class AiTutorRetrieval(CoursePlatformDbContext db, EmbeddingModels
         CancellationToken cancellationToken) =>
         (await SearchAsync(courseId, question, mode, cancellationToken)).Top(k);
 
-    /// <summary>Embeds the question with the current model (and any older model the course still holds) and retrieves.</summary>
+    /// <summary>
+    /// Embeds the question with the current model and retrieves; when the course still holds chunks of an older model
+    /// (during a re-embedding, which the retrieval statement reports) or nothing was found, embeds it with those models
+    /// too and retrieves again. So a course of one model, nearly every ask, costs one statement, not a model query first.
+    /// </summary>
     public async Task<Retrieval> SearchAsync(Guid courseId, string question, RetrievalMode mode, CancellationToken cancellationToken)
     {
         var vectors = new Dictionary<string, Vector>(StringComparer.Ordinal);
         var current = await models.EmbedQueryAsync(models.Current, question, cancellationToken);
         vectors[models.Current] = current!;
-        foreach (var model in await OtherModelsAsync(courseId, cancellationToken))
-            if (await models.EmbedQueryAsync(model, question, cancellationToken) is { } vector) vectors[model] = vector;
-        var found = await SearchAsync(courseId, question, vectors, mode, cancellationToken);
+        var (found, others) = await SearchCoreAsync(courseId, question, vectors, mode, cancellationToken);
+        if (others != false)
+        {
+            foreach (var model in await OtherModelsAsync(courseId, cancellationToken))
+                if (await models.EmbedQueryAsync(model, question, cancellationToken) is { } vector) vectors[model] = vector;
+            if (vectors.Count > 1) (found, _) = await SearchCoreAsync(courseId, question, vectors, mode, cancellationToken);
+        }
         return found with { BackgroundSimilarity = await background.MaxAsync(models.Current, current!.Memory, cancellationToken) };
     }
 
@@ -89,11 +97,31 @@ public sealed class AiTutorRetrieval(CoursePlatformDbContext db, EmbeddingModels
 
     /// <summary>Retrieval with the question's vectors given, one per model (the current model's required).</summary>
     public async Task<Retrieval> SearchAsync(Guid courseId, string question, IReadOnlyDictionary<string, Vector> vectors, RetrievalMode mode,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        (await SearchCoreAsync(courseId, question, vectors, mode, cancellationToken)).Found;
+
+    /// <summary>
+    /// One round trip: the scan settings and the retrieval statement in one batch. <c>Others</c>: whether the course holds
+    /// chunks of a model not in <paramref name="vectors"/>; null when no row came back to say.
+    /// </summary>
+    private async Task<(Retrieval Found, bool? Others)> SearchCoreAsync(Guid courseId, string question, IReadOnlyDictionary<string, Vector> vectors,
+        RetrievalMode mode, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(vectors);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Database.ExecuteSqlRawAsync(SearchService.IterativeScan, cancellationToken);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return await SearchOpenAsync(courseId, question, vectors, mode, cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task<(Retrieval Found, bool? Others)> SearchOpenAsync(Guid courseId, string question, IReadOnlyDictionary<string, Vector> vectors,
+        RetrievalMode mode, CancellationToken cancellationToken)
+    {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
 
         var models = vectors.Keys.Order(StringComparer.Ordinal).ToList();
@@ -109,8 +137,9 @@ public sealed class AiTutorRetrieval(CoursePlatformDbContext db, EmbeddingModels
         var distance = "CASE c.embedding_model " + string.Join(" ", models.Select((_, i) => $"WHEN ${i + 4 + models.Count} THEN c.embedding <=> ${i + 4}")) + " END";
         // The question's lexemes (English stemming, stop words dropped, numbers and short words kept) with their
         // document frequency in the course, each counted through the GIN index, and BM25's IDF.
-        await using var command = new NpgsqlCommand($$"""
-            WITH n AS (SELECT greatest(count(*), 1)::float8 AS n FROM course_chunks WHERE course_id = $1),
+        var command = new NpgsqlBatchCommand($$"""
+            WITH n AS (SELECT greatest(count(*), 1)::float8 AS n, coalesce(bool_or(embedding_model <> ALL(${{4 + 2 * models.Count}})), false) AS others
+                       FROM course_chunks WHERE course_id = $1),
             t AS MATERIALIZED (
                 SELECT l.lexeme, to_tsquery('simple', quote_literal(l.lexeme)) AS q,
                        (SELECT count(*) FROM course_chunks c WHERE c.course_id = $1 AND c.content_search @@ to_tsquery('simple', quote_literal(l.lexeme)))::float8 AS df
@@ -129,23 +158,29 @@ public sealed class AiTutorRetrieval(CoursePlatformDbContext db, EmbeddingModels
             SELECT c.id, c.source, c.topic_id, c.content, c.metadata::text, {{distance}}, v.r, f.r,
                    (SELECT coalesce(sum(w.idf), 0) FROM w WHERE c.content_search @@ w.q) AS covered,
                    (SELECT coalesce(sum(w.idf), 0) FROM w) AS total,
-                   (SELECT coalesce(sum(w.idf), 0) FROM w WHERE w.df = 0) AS unknown
+                   (SELECT coalesce(sum(w.idf), 0) FROM w WHERE w.df = 0) AS unknown,
+                   (SELECT others FROM n)
             FROM ids JOIN course_chunks c ON c.id = ids.id
             LEFT JOIN vec v ON v.id = ids.id LEFT JOIN fts f ON f.id = ids.id
-            """, connection);
+            """);
         command.Parameters.Add(new NpgsqlParameter { Value = courseId });
         command.Parameters.Add(new NpgsqlParameter { Value = question });
         command.Parameters.Add(new NpgsqlParameter { Value = mode == RetrievalMode.Hybrid });
         foreach (var model in models) command.Parameters.Add(new NpgsqlParameter { Value = vectors[model] });
         foreach (var model in models) command.Parameters.Add(new NpgsqlParameter { Value = model });
+        command.Parameters.Add(new NpgsqlParameter { Value = models.ToArray() });
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { new NpgsqlBatchCommand(SearchService.IterativeScanInBatch), command } };
 
         var candidates = new List<RetrievedPassage>();
         var (total, unknown) = (0.0, 0.0);
+        bool? others = null;
         var similarities = new List<double>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
+            await reader.NextResultAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
+                others = reader.GetBoolean(11);
                 var at = ChunkMetadata.Read(reader.IsDBNull(4) ? null : reader.GetString(4));
                 int? vectorRank = reader.IsDBNull(6) ? null : (int)reader.GetInt64(6);
                 int? textRank = reader.IsDBNull(7) ? null : (int)reader.GetInt64(7);
@@ -160,9 +195,8 @@ public sealed class AiTutorRetrieval(CoursePlatformDbContext db, EmbeddingModels
                 });
             }
         }
-        await transaction.CommitAsync(cancellationToken);
-        return Fuse(new Retrieval(candidates, similarities.Count > 0 ? similarities.Average() : 0,
-            total > 0 ? unknown / total : 0), options.Value, mode);
+        return (Fuse(new Retrieval(candidates, similarities.Count > 0 ? similarities.Average() : 0,
+            total > 0 ? unknown / total : 0), options.Value, mode), others);
     }
 
     /// <summary>

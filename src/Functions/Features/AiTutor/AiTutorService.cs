@@ -12,6 +12,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using ChatRole = CoursePlatform.Data.ChatRole;
 
 namespace CoursePlatform.Functions.Features.AiTutor;
@@ -72,31 +73,128 @@ public sealed class AiTutorService(
         if (string.IsNullOrEmpty(typed) == (request.SuggestionId is null))
             throw ProblemException.Validation("question", "Send either a question or a suggestionId (not both).");
 
-        var course = await courses.ResolveAsync(courseKey, cancellationToken);
-        await access.RequireMemberAsync(caller, course.Id, course.IsPublished, "course", cancellationToken);
-        var topic = await db.Topics.AsNoTracking().Where(t => t.Id == request.TopicId && t.CourseId == course.Id)
-            .Select(t => new { t.Id, t.ModuleNo }).SingleOrDefaultAsync(cancellationToken)
-            ?? throw ProblemException.NotFound("topic of this course");
+        var topicId = request.TopicId!.Value; // required (validated)
+        var (courseId, moduleNo) = await RequireTopicAsync(caller, courseKey, topicId, cancellationToken);
 
         if (request.SuggestionId is { } suggestionId)
-            return await AnswerSuggestionAsync(caller.UserId, course.Id, topic.Id, topic.ModuleNo, suggestionId, cancellationToken);
+            return await AnswerSuggestionAsync(caller.UserId, courseId, topicId, moduleNo, suggestionId, cancellationToken);
 
-        var rate = await limiter.HitAsync($"tutor:{caller.UserId}", options.Value.RequestsPerMinute, TimeSpan.FromMinutes(1), cancellationToken);
-        if (!rate.Allowed)
-            throw ProblemException.TooManyRequests(rate.RetryAfter, $"Rate limit: at most {options.Value.RequestsPerMinute} typed questions a minute; wait a moment.");
         var question = PiiScrubber.Scrub(typed!);
-        var taken = await quota.TakeAsync(caller.UserId, course.Id, topic.ModuleNo, cancellationToken);
+        var opened = await TakeAndOpenAsync(caller.UserId, courseId, topicId, moduleNo, cancellationToken);
         var turn = new TurnState();
         try
         {
-            return await AnswerTypedAsync(caller.UserId, course.Id, topic.Id, question, taken, turn, cancellationToken);
+            return await AnswerTypedAsync(caller.UserId, courseId, topicId, question, opened, turn, cancellationToken);
         }
         catch (Exception ex) when (!turn.Saved && ex is not OperationCanceledException)
         {
             // A failure on our side before the learner got an answer costs them nothing.
-            await quota.ReturnAsync(caller.UserId, course.Id, topic.ModuleNo);
+            await quota.ReturnAsync(caller.UserId, courseId, moduleNo);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The course (<see cref="CourseResolver"/>), the member rule (<see cref="CourseAccess.RequireMemberAsync"/>: 404 for an
+    /// unpublished course unless staff, 403 unless enrolled or staff) and the topic of the course (else 404) in one
+    /// statement: the staffing test of <see cref="CourseAccess.Teaches"/> and the enrolment of
+    /// <see cref="CourseAccess.ActiveEnrollment"/>, written in SQL. Returns the course's id and the topic's module.
+    /// </summary>
+    private async Task<(Guid CourseId, int ModuleNo)> RequireTopicAsync(Caller caller, string courseKey, Guid topicId, CancellationToken cancellationToken)
+    {
+        var (id, slug) = CourseResolver.ParseKey(courseKey);
+        var row = await db.ReadAsync("""
+            SELECT c.id, c.is_published,
+                   EXISTS (SELECT 1 FROM course_tutors ct JOIN tutors tu ON tu.id = ct.tutor_id WHERE ct.course_id = c.id AND tu.user_id = @user),
+                   EXISTS (SELECT 1 FROM enrollments e WHERE e.user_id = @user AND e.course_id = c.id AND e.status = @active),
+                   (SELECT t.module_no FROM topics t WHERE t.id = @topic AND t.course_id = c.id)
+            FROM courses c WHERE c.id = @id OR c.slug = @slug
+            """,
+            [new("user", caller.UserId), new("active", EnrollmentStatus.Active), new("topic", topicId),
+             new("id", (object?)id ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid },
+             new("slug", (object?)slug ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text }],
+            async (reader, ct) => await reader.ReadAsync(ct)
+                ? new { Id = reader.GetGuid(0), IsPublished = reader.GetBoolean(1), Teaches = reader.GetBoolean(2), Enrolled = reader.GetBoolean(3),
+                        ModuleNo = reader.IsDBNull(4) ? (int?)null : reader.GetInt32(4) }
+                : null,
+            cancellationToken) ?? throw ProblemException.NotFound("course");
+        var isStaff = CourseAccess.IsStaff(caller, row.Teaches);
+        if (!row.IsPublished && !isStaff) throw ProblemException.NotFound("course");
+        if (!isStaff && !row.Enrolled) throw ProblemException.Forbidden("Enrol in the course to use this.", ProblemCodes.NotEnrolled);
+        return (row.Id, row.ModuleNo ?? throw ProblemException.NotFound("topic of this course"));
+    }
+
+    /// <summary>What the typed question starts from: the prompt taken, the session with its summary, the recent messages and the persona.</summary>
+    private sealed record OpenedTurn(QuotaDto Quota, Guid SessionId, string? Summary, List<(ChatRole Role, string Content)> History, LearnerPersona? Persona);
+
+    /// <summary>
+    /// One round trip (a batch, so one transaction). One statement counts the hit against the caller's rate limit
+    /// (<see cref="RateLimiter.PrepareHit"/>), only when it is allowed takes one prompt of the module's quota, and only
+    /// when taken upserts the session (one per user, course and topic, whatever runs concurrently); then the session's
+    /// recent messages (oldest first) and the learner's persona are read. Over the rate limit or the quota is 429.
+    /// </summary>
+    private async Task<OpenedTurn> TakeAndOpenAsync(Guid userId, Guid courseId, Guid topicId, int moduleNo, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var perMinute = options.Value.RequestsPerMinute;
+        var rate = limiter.PrepareHit($"tutor:{userId}", perMinute, TimeSpan.FromMinutes(1));
+        var (takeSql, takeParameters) = quota.TakeStatement(userId, courseId, moduleNo, now, $"FROM rate WHERE {rate.Allowed}");
+        var take = new NpgsqlBatchCommand($"""
+            WITH {rate.Ctes},
+            taken AS ({takeSql}),
+            session AS (
+                INSERT INTO cp_rag_chat_sessions AS s (id, user_id, course_id, topic_id, message_count, created_at, updated_at)
+                SELECT @session_id, @user, @course, @topic, 0, @now, @now FROM taken
+                ON CONFLICT (user_id, course_id, topic_id) DO UPDATE SET updated_at = EXCLUDED.updated_at
+                RETURNING s.id, s.summary)
+            SELECT rate.current, rate.previous, taken.used, taken.ends_at, session.id, session.summary
+            FROM rate LEFT JOIN taken ON true LEFT JOIN session ON true
+            """);
+        take.Parameters.AddRange(rate.Parameters);
+        take.Parameters.AddRange(takeParameters);
+        take.Parameters.AddRange(new NpgsqlParameter[]
+        {
+            new("session_id", Guid.CreateVersion7()), new("user", userId), new("course", courseId), new("topic", topicId), new("now", now),
+        });
+        // Reads the session by its key, so they see it in the batch's transaction whether the upsert made it or found it.
+        var history = new NpgsqlBatchCommand("""
+            SELECT m.role, m.content FROM cp_rag_chat_messages m
+            WHERE m.session_id = (SELECT s.id FROM cp_rag_chat_sessions s WHERE s.user_id = @user AND s.course_id = @course AND s.topic_id = @topic)
+            ORDER BY m.created_at DESC, m.id DESC LIMIT @history
+            """) { Parameters = { new("user", userId), new("course", courseId), new("topic", topicId), new("history", HistoryMessages) } };
+        var persona = new NpgsqlBatchCommand("SELECT p.persona_key FROM learner_persona_profiles p WHERE p.user_id = @user AND p.course_id = @course")
+        {
+            Parameters = { new("user", userId), new("course", courseId) },
+        };
+
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        OpenedTurn? opened = null;
+        try
+        {
+            await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection()) { BatchCommands = { take, history, persona } };
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            var decision = rate.Decide(reader.GetInt32(0), reader.GetInt32(1));
+            if (!decision.Allowed)
+                throw ProblemException.TooManyRequests(decision.RetryAfter, $"Rate limit: at most {perMinute} typed questions a minute; wait a moment.");
+            if (!reader.IsDBNull(2))
+            {
+                var taken = quota.Taken(reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3));
+                var (sessionId, summary) = (reader.GetGuid(4), reader.IsDBNull(5) ? null : reader.GetString(5));
+                await reader.NextResultAsync(cancellationToken);
+                var messages = new List<(ChatRole, string)>();
+                while (await reader.ReadAsync(cancellationToken)) messages.Add((reader.GetFieldValue<ChatRole>(0), reader.GetString(1)));
+                messages.Reverse();
+                await reader.NextResultAsync(cancellationToken);
+                var key = await reader.ReadAsync(cancellationToken) ? reader.GetFieldValue<LearnerPersona>(0) : (LearnerPersona?)null;
+                opened = new OpenedTurn(taken, sessionId, summary, messages, key);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+        return opened ?? throw await quota.RefuseAsync(userId, courseId, moduleNo, now, cancellationToken);
     }
 
     /// <summary>Whether the turn was stored: after that, the question counts whatever happens.</summary>
@@ -105,15 +203,11 @@ public sealed class AiTutorService(
         public bool Saved { get; set; }
     }
 
-    private async Task<AiTutorAnswer> AnswerTypedAsync(Guid userId, Guid courseId, Guid topicId, string question, QuotaDto taken, TurnState turn,
+    private async Task<AiTutorAnswer> AnswerTypedAsync(Guid userId, Guid courseId, Guid topicId, string question, OpenedTurn opened, TurnState turn,
         CancellationToken cancellationToken)
     {
-        var session = await UpsertSessionAsync(userId, courseId, topicId, cancellationToken);
-        var history = await db.RagChatMessages.AsNoTracking().Where(m => m.SessionId == session.Id)
-            .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Take(HistoryMessages)
-            .Select(m => new { m.Role, m.Content }).ToListAsync(cancellationToken);
-        history.Reverse();
-        var lastQuestion = history.LastOrDefault(m => m.Role == ChatRole.User)?.Content;
+        var history = opened.History;
+        var lastQuestion = history.LastOrDefault(m => m.Role == ChatRole.User).Content;
         var searchText = SearchText(lastQuestion, question);
 
         var found = await retrieval.SearchAsync(courseId, searchText, RetrievalMode.Hybrid, cancellationToken);
@@ -129,9 +223,7 @@ public sealed class AiTutorService(
         }
         else
         {
-            var persona = await db.LearnerPersonaProfiles.AsNoTracking().Where(p => p.UserId == userId && p.CourseId == courseId)
-                .Select(p => (LearnerPersona?)p.PersonaKey).SingleOrDefaultAsync(cancellationToken);
-            var messages = AiTutorPrompt.Build(persona, session.Summary, [.. history.Select(h => (h.Role, h.Content))], relevant, question);
+            var messages = AiTutorPrompt.Build(opened.Persona, opened.Summary, history, relevant, question);
             try
             {
                 answer = Citations.Keep((await chat.Client.GetResponseAsync(messages, cancellationToken: cancellationToken)).Text, relevant.Count);
@@ -145,11 +237,11 @@ public sealed class AiTutorService(
         }
 
         var sources = relevant.Select(p => new AiTutorSource(p.ChunkId, SourceNames.Public(p.Source), SourceNames.Display(p.Source, p.File), p.Title ?? LessonTitle(p), p.Slide, p.Start, p.End, p.TopicId, Excerpt(p.Content))).ToList();
-        var saved = await SaveTurnAsync(session.Id, question, answer, sources, cancellationToken);
+        var saved = await SaveTurnAsync(opened.SessionId, topicId, null, question, answer, sources, cancellationToken);
         turn.Saved = true;
-        if (saved >= SummaryFrom) await RefreshSummaryAsync(session.Id, cancellationToken);
+        if (saved.Count >= SummaryFrom) await RefreshSummaryAsync(opened.SessionId, saved.Older, cancellationToken);
         logger.LogInformation("Tutor answered in course {CourseId}: {Sources} sources, grounded {Grounded}", courseId, sources.Count, sources.Count > 0);
-        return new AiTutorAnswer(answer, sources.Count > 0, sources, await SuggestionsAsync(topicId, null, cancellationToken), session.Id, taken);
+        return new AiTutorAnswer(answer, sources.Count > 0, sources, saved.Suggestions, opened.SessionId, opened.Quota);
     }
 
     /// <summary>The caller's own session of a topic: the latest messages (oldest first), the summary and its id.</summary>
@@ -185,18 +277,38 @@ public sealed class AiTutorService(
             ?? throw ProblemException.NotFound("prompt suggestion of this topic");
         var session = await UpsertSessionAsync(userId, courseId, topicId, cancellationToken);
         var answer = SafeMarkdown.Clean(suggestion.Answer); // an answer stored before the content rules, as they would have stored it
-        var saved = await SaveTurnAsync(session.Id, suggestion.Prompt, answer, [], cancellationToken);
-        if (saved >= SummaryFrom) await RefreshSummaryAsync(session.Id, cancellationToken);
-        return new AiTutorAnswer(answer, true, [], await SuggestionsAsync(topicId, suggestionId, cancellationToken), session.Id,
-            await quota.PeekAsync(userId, courseId, moduleNo, cancellationToken));
+        var saved = await SaveTurnAsync(session.Id, topicId, suggestionId, suggestion.Prompt, answer, [], cancellationToken);
+        if (saved.Count >= SummaryFrom) await RefreshSummaryAsync(session.Id, saved.Older, cancellationToken);
+        return new AiTutorAnswer(answer, true, [], saved.Suggestions, session.Id, await quota.PeekAsync(userId, courseId, moduleNo, cancellationToken));
     }
 
-    private Task<List<SuggestionDto>> SuggestionsAsync(Guid topicId, Guid? parentId, CancellationToken cancellationToken) =>
-        db.TopicPromptSuggestions.AsNoTracking()
-            .Where(s => s.TopicId == topicId && s.ParentId == parentId)
-            .OrderBy(s => s.DisplayOrder).ThenBy(s => s.Id)
-            .Select(s => new SuggestionDto(s.Id, s.Prompt, db.TopicPromptSuggestions.Any(c => c.ParentId == s.Id)))
-            .ToListAsync(cancellationToken);
+    /// <summary>One level of a topic's suggestion tree, in display order, each saying whether it has children.</summary>
+    private static NpgsqlBatchCommand SuggestionsCommand(Guid topicId, Guid? parentId)
+    {
+        var command = new NpgsqlBatchCommand($"""
+            SELECT s.id, s.prompt, EXISTS (SELECT 1 FROM topic_prompt_suggestions c WHERE c.parent_id = s.id)
+            FROM topic_prompt_suggestions s
+            WHERE s.topic_id = @topic AND {(parentId is null ? "s.parent_id IS NULL" : "s.parent_id = @parent")}
+            ORDER BY s.display_order, s.id
+            """);
+        command.Parameters.Add(new("topic", topicId));
+        if (parentId is { } parent) command.Parameters.Add(new("parent", parent));
+        return command;
+    }
+
+    private static async Task<List<SuggestionDto>> ReadSuggestionsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var suggestions = new List<SuggestionDto>();
+        while (await reader.ReadAsync(cancellationToken)) suggestions.Add(new SuggestionDto(reader.GetGuid(0), reader.GetString(1), reader.GetBoolean(2)));
+        return suggestions;
+    }
+
+    private async Task<List<SuggestionDto>> SuggestionsAsync(Guid topicId, Guid? parentId, CancellationToken cancellationToken)
+    {
+        var command = SuggestionsCommand(topicId, parentId);
+        var parameters = command.Parameters.Select(p => new NpgsqlParameter(p.ParameterName, p.Value)).ToList();
+        return await db.ReadAsync(command.CommandText, parameters, ReadSuggestionsAsync, cancellationToken);
+    }
 
     /// <summary>One session per (user, course, topic), whatever runs concurrently.</summary>
     private async Task<SessionRow> UpsertSessionAsync(Guid userId, Guid courseId, Guid topicId, CancellationToken cancellationToken)
@@ -211,29 +323,67 @@ public sealed class AiTutorService(
         return rows[0];
     }
 
-    /// <summary>Stores the question and the answer; returns the session's message count after them.</summary>
-    private async Task<int> SaveTurnAsync(Guid sessionId, string question, string answer, List<AiTutorSource> sources, CancellationToken cancellationToken)
+    /// <summary>A stored turn: the session's message count after it, the messages older than the recent ones (oldest first, for the summary) and the next suggestions.</summary>
+    private sealed record SavedTurn(int Count, List<(ChatRole Role, string Content)> Older, List<SuggestionDto> Suggestions);
+
+    /// <summary>
+    /// Stores the question and the answer, and reads what follows from them, in one round trip (a batch, so one transaction).
+    /// The counter update locks the session row first, so concurrent turns of one session are stored one after the other;
+    /// the insert, a statement of its own, then sees the previous turn's messages and times this one after them, so a turn
+    /// never sorts before the previous one. Then the messages older than the recent ones (up to 60, for the summary) and the
+    /// suggestions under <paramref name="parentId"/> (the roots when null).
+    /// </summary>
+    private async Task<SavedTurn> SaveTurnAsync(Guid sessionId, Guid topicId, Guid? parentId, string question, string answer, List<AiTutorSource> sources,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // The counter update locks the session row first, so concurrent turns of one session are stored one after
-        // the other; messages are ordered by time and a turn never sorts before the previous one.
-        var counts = await db.Database.SqlQuery<int>($"""
-            UPDATE cp_rag_chat_sessions SET message_count = message_count + 2, updated_at = {now} WHERE id = {sessionId}
-            RETURNING message_count AS "Value"
-            """).ToListAsync(cancellationToken);
-        var last = await db.RagChatMessages.Where(m => m.SessionId == sessionId).MaxAsync(m => (DateTimeOffset?)m.CreatedAt, cancellationToken);
-        var at = last is { } previous && previous >= now ? previous.AddTicks(10) : now;
-        db.RagChatMessages.Add(new RagChatMessage { SessionId = sessionId, Role = ChatRole.User, Content = question, CreatedAt = at });
-        db.RagChatMessages.Add(new RagChatMessage
+        var count = new NpgsqlBatchCommand("""
+            UPDATE cp_rag_chat_sessions SET message_count = message_count + 2, updated_at = @now WHERE id = @session RETURNING message_count
+            """) { Parameters = { new("now", now), new("session", sessionId) } };
+        // 1 µs apart, as the timestamps' resolution allows.
+        var insert = new NpgsqlBatchCommand("""
+            WITH at AS (
+                SELECT CASE WHEN max(m.created_at) >= @now THEN max(m.created_at) + interval '1 microsecond' ELSE @now END AS t
+                FROM cp_rag_chat_messages m WHERE m.session_id = @session)
+            INSERT INTO cp_rag_chat_messages (id, session_id, role, content, sources, created_at)
+            SELECT @question_id, @session, 'user'::chat_role, @question, NULL, t FROM at
+            UNION ALL
+            SELECT @answer_id, @session, 'assistant'::chat_role, @answer, @sources, t + interval '1 microsecond' FROM at
+            """)
         {
-            SessionId = sessionId, Role = ChatRole.Assistant, Content = answer, CreatedAt = at.AddTicks(10),
-            Sources = sources.Count == 0 ? null : JsonSerializer.SerializeToDocument(sources, Json.Options),
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        db.ChangeTracker.Clear();
-        return counts[0];
+            Parameters =
+            {
+                new("now", now), new("session", sessionId), new("question_id", Guid.CreateVersion7()), new("question", question),
+                new("answer_id", Guid.CreateVersion7()), new("answer", answer),
+                new("sources", sources.Count == 0 ? DBNull.Value : JsonSerializer.SerializeToDocument(sources, Json.Options)) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb },
+            },
+        };
+        var older = new NpgsqlBatchCommand("""
+            SELECT m.role, m.content FROM cp_rag_chat_messages m WHERE m.session_id = @session
+            ORDER BY m.created_at DESC, m.id DESC OFFSET @recent LIMIT 60
+            """) { Parameters = { new("session", sessionId), new("recent", HistoryMessages) } };
+
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection())
+            {
+                BatchCommands = { count, insert, older, SuggestionsCommand(topicId, parentId) },
+            };
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            var messageCount = reader.GetInt32(0);
+            await reader.NextResultAsync(cancellationToken); // the insert returns no rows, so the reader passes over it
+            var olderMessages = new List<(ChatRole, string)>();
+            while (await reader.ReadAsync(cancellationToken)) olderMessages.Add((reader.GetFieldValue<ChatRole>(0), reader.GetString(1)));
+            olderMessages.Reverse();
+            await reader.NextResultAsync(cancellationToken);
+            return new SavedTurn(messageCount, olderMessages, await ReadSuggestionsAsync(reader, cancellationToken));
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>
@@ -241,13 +391,9 @@ public sealed class AiTutorService(
     /// older turns (questions and answers) together with the previous summary; without one, or when it fails (the turn is
     /// already answered and stored, so a summary is never worth an error), the summary lists the learner's earlier questions.
     /// </summary>
-    private async Task RefreshSummaryAsync(Guid sessionId, CancellationToken cancellationToken)
+    private async Task RefreshSummaryAsync(Guid sessionId, List<(ChatRole Role, string Content)> older, CancellationToken cancellationToken)
     {
-        var older = await db.RagChatMessages.AsNoTracking().Where(m => m.SessionId == sessionId)
-            .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Skip(HistoryMessages)
-            .Select(m => new { m.Role, m.Content }).Take(60).ToListAsync(cancellationToken);
         if (older.Count == 0) return;
-        older.Reverse();
         var summary = Cut("Earlier the learner asked: " + string.Join(" | ", older.Where(m => m.Role == ChatRole.User).Select(m => Cut(m.Content, 160))), 4000);
         if (chat.IsModel)
         {

@@ -3,12 +3,14 @@ using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace CoursePlatform.Functions.Features.AiTutor;
 
 /// <summary>
 /// Typed-prompt quota per (learner, course, module) in <c>module_prompt_usage</c>: a window starts with its
-/// first prompt and lasts <see cref="AiTutorOptions.QuotaWindow"/>. Taking a prompt is one conditional upsert,
+/// first prompt and lasts <see cref="AiTutorOptions.QuotaWindow"/>. Taking a prompt is one conditional upsert
+/// (<see cref="TakeStatement"/>, run inside the tutor's ask statement),
 /// so concurrent prompts never take more than the limit; an ended window starts afresh on the next prompt,
 /// and the <c>ResetPromptQuotas</c> timer deletes the counters of ended windows in one statement.
 /// </summary>
@@ -16,28 +18,39 @@ public sealed class PromptQuota(CoursePlatformDbContext db, IOptions<AiTutorOpti
 {
     private int Limit => options.Value.PromptsPerWindow;
 
-    /// <summary>Takes one prompt, or throws 429 with <c>Retry-After</c> when the window's prompts are used up.</summary>
-    public async Task<QuotaDto> TakeAsync(Guid userId, Guid courseId, int moduleNo, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var ends = now + options.Value.QuotaWindow;
-        var taken = await db.Database.SqlQuery<Usage>($"""
+    /// <summary>
+    /// Taking one prompt as one conditional upsert, for the tutor to run as a CTE of its ask's statement (so the rate limit,
+    /// the take and the session it opens cost one round trip): one row <c>(used, ends_at)</c> when taken, none when the
+    /// window's prompts are used up (then <see cref="RefuseAsync"/>) or <paramref name="onlyWhen"/> (a <c>FROM ... WHERE</c>
+    /// clause) selects nothing. Parameters are named <c>@quota_*</c>.
+    /// </summary>
+    public (string Sql, NpgsqlParameter[] Parameters) TakeStatement(Guid userId, Guid courseId, int moduleNo, DateTimeOffset now, string onlyWhen = "") =>
+        ($"""
             INSERT INTO module_prompt_usage AS m (id, user_id, course_id, module_no, used_count, window_started_at, window_ends_at, updated_at)
-            VALUES ({Guid.CreateVersion7()}, {userId}, {courseId}, {moduleNo}, 1, {now}, {ends}, {now})
+            SELECT @quota_id, @quota_user, @quota_course, @quota_module, 1, @quota_now, @quota_ends, @quota_now {onlyWhen}
             ON CONFLICT (user_id, course_id, module_no) DO UPDATE SET
-                used_count = CASE WHEN m.window_ends_at <= {now} THEN 1 ELSE m.used_count + 1 END,
-                window_started_at = CASE WHEN m.window_ends_at <= {now} THEN {now} ELSE m.window_started_at END,
-                window_ends_at = CASE WHEN m.window_ends_at <= {now} THEN {ends} ELSE m.window_ends_at END,
-                updated_at = {now}
-            WHERE m.window_ends_at <= {now} OR m.used_count < {Limit}
+                used_count = CASE WHEN m.window_ends_at <= @quota_now THEN 1 ELSE m.used_count + 1 END,
+                window_started_at = CASE WHEN m.window_ends_at <= @quota_now THEN @quota_now ELSE m.window_started_at END,
+                window_ends_at = CASE WHEN m.window_ends_at <= @quota_now THEN @quota_ends ELSE m.window_ends_at END,
+                updated_at = @quota_now
+            WHERE m.window_ends_at <= @quota_now OR m.used_count < @quota_limit
             RETURNING m.used_count AS used, m.window_ends_at AS ends_at
-            """).ToListAsync(cancellationToken);
-        if (taken.Count == 1) return new QuotaDto(Math.Max(0, Limit - taken[0].Used), Limit, taken[0].EndsAt);
+            """,
+        [
+            new("quota_id", Guid.CreateVersion7()), new("quota_user", userId), new("quota_course", courseId), new("quota_module", moduleNo),
+            new("quota_now", now), new("quota_ends", now + options.Value.QuotaWindow), new("quota_limit", Limit),
+        ]);
 
+    /// <summary>What is left after a take that returned <paramref name="used"/> and <paramref name="endsAt"/>.</summary>
+    public QuotaDto Taken(int used, DateTimeOffset endsAt) => new(Math.Max(0, Limit - used), Limit, endsAt);
+
+    /// <summary>The 429 with <c>Retry-After</c> for a take that found the window's prompts used up.</summary>
+    public async Task<ProblemException> RefuseAsync(Guid userId, Guid courseId, int moduleNo, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var endsAt = await db.ModulePromptUsages.AsNoTracking()
             .Where(u => u.UserId == userId && u.CourseId == courseId && u.ModuleNo == moduleNo)
             .Select(u => u.WindowEndsAt).SingleAsync(cancellationToken);
-        throw ProblemException.TooManyRequests(endsAt - now,
+        return ProblemException.TooManyRequests(endsAt - now,
             $"Quota: your {Limit} typed questions for this module are used up until {endsAt:yyyy-MM-dd HH:mm} UTC; suggested prompts stay free.", ProblemCodes.QuotaExceeded);
     }
 
@@ -69,5 +82,4 @@ public sealed class PromptQuota(CoursePlatformDbContext db, IOptions<AiTutorOpti
         return reset;
     }
 
-    private sealed record Usage(int Used, DateTimeOffset EndsAt);
 }

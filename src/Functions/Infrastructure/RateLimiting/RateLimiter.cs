@@ -1,5 +1,6 @@
 using CoursePlatform.Data;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace CoursePlatform.Functions.Infrastructure.RateLimiting;
 
@@ -7,6 +8,12 @@ namespace CoursePlatform.Functions.Infrastructure.RateLimiting;
 /// <paramref name="Count"/> is the weighted number of hits in the sliding window (this one included, rounded up).
 /// </summary>
 public sealed record RateLimitDecision(bool Allowed, int Count, TimeSpan RetryAfter);
+
+/// <summary>A hit prepared by <see cref="RateLimiter.PrepareHit"/> for a caller's own statement.</summary>
+/// <param name="Ctes">The CTEs, without <c>WITH</c>; <c>rate</c> holds one row <c>(current, previous)</c>.</param>
+/// <param name="Allowed">The decision as a SQL condition over <c>rate</c>.</param>
+/// <param name="Decide">The decision from the row's two counts.</param>
+public sealed record RateHit(string Ctes, NpgsqlParameter[] Parameters, string Allowed, Func<int, int, RateLimitDecision> Decide);
 
 /// <summary>
 /// Sliding-window counters in PostgreSQL (<c>rate_limit_counters</c>), so a limit holds across restarts and
@@ -22,20 +29,42 @@ public sealed class RateLimiter(CoursePlatformDbContext db, TimeProvider time)
     /// <summary>Counts one hit against <paramref name="key"/>; not allowed once the sliding window holds more than <paramref name="limit"/>.</summary>
     public async Task<RateLimitDecision> HitAsync(string key, int limit, TimeSpan window, CancellationToken cancellationToken)
     {
+        var hit = PrepareHit(key, limit, window);
+        return await db.ReadAsync($"WITH {hit.Ctes} SELECT rate.current, rate.previous FROM rate", hit.Parameters,
+            async (reader, ct) =>
+            {
+                await reader.ReadAsync(ct);
+                return hit.Decide(reader.GetInt32(0), reader.GetInt32(1));
+            }, cancellationToken);
+    }
+
+    /// <summary>
+    /// One hit as two CTEs (<c>rate_hit</c>, then <c>rate</c>: one row <c>(current, previous)</c>) for a caller to run in a
+    /// statement of its own, so the limit and what it guards cost one round trip. <see cref="RateHit.Allowed"/> is the
+    /// decision in SQL, the same arithmetic as <see cref="RateHit.Decide"/>, which gives the answer (and Retry-After)
+    /// from the row. Parameters are named <c>@rate_*</c>.
+    /// </summary>
+    public RateHit PrepareHit(string key, int limit, TimeSpan window)
+    {
         var (start, now) = Bucket(time.GetUtcNow(), window);
-        var previousStart = start - window;
-        // An INSERT ... RETURNING cannot be composed over, hence ToListAsync rather than SingleAsync.
-        var rows = await db.Database.SqlQuery<BucketCounts>($"""
-            WITH hit AS (
+        // An INSERT ... RETURNING cannot be composed over, hence the second CTE rather than a subquery.
+        return new RateHit("""
+            rate_hit AS (
                 INSERT INTO rate_limit_counters (id, key, window_start, window_end, count)
-                VALUES ({Guid.CreateVersion7()}, {key}, {start}, {start + window}, 1)
+                VALUES (@rate_id, @rate_key, @rate_start, @rate_end, 1)
                 ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_counters.count + 1
-                RETURNING count)
-            SELECT hit.count AS "Current",
-                   COALESCE((SELECT p.count FROM rate_limit_counters p WHERE p.key = {key} AND p.window_start = {previousStart}), 0) AS "Previous"
-            FROM hit
-            """).ToListAsync(cancellationToken);
-        return Decide(rows[0], limit, window, start, now, counted: true);
+                RETURNING count),
+            rate AS (
+                SELECT rate_hit.count AS current,
+                       COALESCE((SELECT p.count FROM rate_limit_counters p WHERE p.key = @rate_key AND p.window_start = @rate_previous), 0) AS previous
+                FROM rate_hit)
+            """,
+            [
+                new("rate_id", Guid.CreateVersion7()), new("rate_key", key), new("rate_start", start), new("rate_end", start + window),
+                new("rate_previous", start - window), new("rate_weight", 1 - (now - start) / window), new("rate_threshold", Threshold(limit)),
+            ],
+            "rate.current + rate.previous * @rate_weight <= @rate_threshold",
+            (current, previous) => Decide(new BucketCounts(current, previous), limit, window, start, now, counted: true));
     }
 
     /// <summary>Whether one more hit on <paramref name="key"/> would be allowed, without counting it.</summary>
@@ -82,12 +111,14 @@ public sealed class RateLimiter(CoursePlatformDbContext db, TimeProvider time)
     {
         var elapsed = (now - start) / window; // 0 ≤ elapsed < 1
         var weighted = counts.Current + counts.Previous * (1 - elapsed);
-        // A hair of tolerance: 3 × (1 − 2/3) must not come out a rounding error above 1 exactly at Retry-After.
-        var allowed = counted ? weighted <= limit + 1e-9 : weighted + 1 <= limit + 1e-9;
+        var allowed = counted ? weighted <= Threshold(limit) : weighted + 1 <= Threshold(limit);
         var next = NextAllowed(counts, limit, window, start);
         var retryAfter = next > now ? next - now : TimeSpan.Zero;
         return new RateLimitDecision(allowed, (int)Math.Ceiling(weighted - 1e-9), retryAfter);
     }
+
+    /// <summary>A hair of tolerance: 3 × (1 − 2/3) must not come out a rounding error above 1 exactly at Retry-After.</summary>
+    private static double Threshold(int limit) => limit + 1e-9;
 
     private static DateTimeOffset NextAllowed(BucketCounts counts, int limit, TimeSpan window, DateTimeOffset start)
     {
