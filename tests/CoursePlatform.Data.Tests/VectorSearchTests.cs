@@ -98,6 +98,16 @@ public class VectorSearchTests(DatabaseFixture database) : IClassFixture<Databas
 
     private const int Rows = 60;
 
+    [Fact]
+    public async Task The_full_text_index_merges_each_insert_at_once()
+    {
+        // With GIN's default fastupdate, new entries wait in a pending list that every lookup scans whole until a vacuum.
+        await using var db = database.CreateContext();
+        Assert.Equal("{fastupdate=off}", await db.Database
+            .SqlQueryRaw<string>("SELECT reloptions::text AS \"Value\" FROM pg_class WHERE relname = 'ix_course_chunks_content_search'")
+            .SingleAsync());
+    }
+
     /// <summary>
     /// Less similar chunks (cosine similarity -0.2..0.6 to the query, a spread like real text's) via
     /// binary COPY.

@@ -863,7 +863,8 @@ namespace CoursePlatform.Data.Migrations
                         .HasName("pk_course_chunks");
 
                     b.HasIndex("ContentSearch")
-                        .HasDatabaseName("ix_course_chunks_content_search");
+                        .HasDatabaseName("ix_course_chunks_content_search")
+                        .HasAnnotation("Npgsql:StorageParameter:fastupdate", false);
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("ContentSearch"), "GIN");
 

@@ -57,8 +57,10 @@ public class CourseChunkConfiguration : IEntityTypeConfiguration<CourseChunk>
         builder.HasIndex(x => new { x.CourseId, x.EmbeddingModel });
         // The HNSW index is an expression index on the halfvec cast (EmbeddingIndex), which EF cannot model:
         // migration HalfvecEmbeddingIndex creates it in SQL.
+        // fastupdate off: a GIN index's pending list (new entries not yet merged, until a vacuum) is scanned whole by every
+        // lookup, and the tutor looks up each word of every question; ingestion's writes pay the merge instead.
         builder.HasGeneratedTsVectorColumn(x => x.ContentSearch, "english", x => new { x.Content })
-            .HasIndex(x => x.ContentSearch).HasMethod("GIN");
+            .HasIndex(x => x.ContentSearch).HasMethod("GIN").HasStorageParameter("fastupdate", false);
         builder.ToTable(t =>
         {
             t.HasCheckConstraint("ck_course_chunks_position", "position >= 0");

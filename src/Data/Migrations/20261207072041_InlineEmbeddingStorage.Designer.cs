@@ -15,7 +15,7 @@ using Pgvector;
 namespace CoursePlatform.Data.Migrations
 {
     [DbContext(typeof(CoursePlatformDbContext))]
-    [Migration("20261207064854_InlineEmbeddingStorage")]
+    [Migration("20261207072041_InlineEmbeddingStorage")]
     partial class InlineEmbeddingStorage
     {
         /// <inheritdoc />
@@ -866,7 +866,8 @@ namespace CoursePlatform.Data.Migrations
                         .HasName("pk_course_chunks");
 
                     b.HasIndex("ContentSearch")
-                        .HasDatabaseName("ix_course_chunks_content_search");
+                        .HasDatabaseName("ix_course_chunks_content_search")
+                        .HasAnnotation("Npgsql:StorageParameter:fastupdate", false);
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("ContentSearch"), "GIN");
 
