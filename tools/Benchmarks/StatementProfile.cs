@@ -1,39 +1,20 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
+using CoursePlatform.Testing;
 
 namespace CoursePlatform.Benchmarks;
 
 /// <summary>
-/// The SQL statements Npgsql runs against one database while it listens (its "Npgsql" activity source), with their
-/// client-side durations: how many round trips a call makes and which cost the most. A batch counts once; a
-/// transaction's COMMIT is not a command and is not listed (it is one more round trip).
+/// The SQL statements a call runs against one database (<see cref="SqlCommandLog"/>), printed: how many round trips a
+/// call makes and which cost the most.
 /// </summary>
-public sealed class StatementProfile : IDisposable
+public sealed class StatementProfile(string databaseName) : IDisposable
 {
-    private readonly ActivityListener listener;
-    private readonly ConcurrentQueue<(string Text, double Ms)> statements = new();
-
-    public StatementProfile(string databaseName)
-    {
-        listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Npgsql",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                if (!activity.TagObjects.Any(t => Equals(t.Value, databaseName))) return;
-                var text = activity.GetTagItem("db.query.text") ?? activity.GetTagItem("db.statement");
-                if (text is string sql) statements.Enqueue((sql, activity.Duration.TotalMilliseconds));
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
-    }
+    private readonly SqlCommandLog log = new(databaseName);
 
     /// <summary>Statements per call and, per kind of statement (its first words), how often it ran and its mean time per call.</summary>
     public void Print(int calls)
     {
-        var all = statements.ToList();
+        var all = log.Timed.Select(c => (c.Text, Ms: c.Duration.TotalMilliseconds)).ToList();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  statements per ask: {(double)all.Count / calls:F1} ({all.Sum(s => s.Ms) / calls:F1} ms per ask in them, client side)"));
         foreach (var kind in all.GroupBy(s => Kind(s.Text)).OrderByDescending(g => g.Sum(s => s.Ms)))
@@ -47,5 +28,5 @@ public sealed class StatementProfile : IDisposable
         return words.Length <= 90 ? words : words[..90] + "…";
     }
 
-    public void Dispose() => listener.Dispose();
+    public void Dispose() => log.Dispose();
 }

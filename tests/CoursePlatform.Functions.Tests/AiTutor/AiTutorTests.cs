@@ -5,7 +5,7 @@ using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.AiTutor;
 using CoursePlatform.Functions.Infrastructure.AI;
-using CoursePlatform.Functions.Tests.Infrastructure;
+using CoursePlatform.Testing;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;

@@ -8,7 +8,6 @@ using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
-using CoursePlatform.Functions.Tests.Infrastructure;
 using CoursePlatform.Testing;
 using Microsoft.EntityFrameworkCore;
 
