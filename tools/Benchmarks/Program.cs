@@ -5,6 +5,7 @@ using CoursePlatform.Benchmarks;
 // dotnet run -c Release --project tools/Benchmarks -- lesson [iterations]   (lesson, outline, catalog, session check vs their raw-SQL floors)
 // dotnet run -c Release --project tools/Benchmarks -- ingestion [search-chunks]
 // dotnet run -c Release --project tools/Benchmarks -- knowledge-store [chunks] [clustered|exact]   (issue 26: vector vs halfvec HNSW vs exact, 1,000 courses)
+// dotnet run -c Release --project tools/Benchmarks -- knowledge-store <chunks> hnsw-grid [courses]   (issue 26: the halfvec index's m and ef_construction, 10 courses)
 // dotnet run -c Release --project tools/Benchmarks -- tutor [quota-rows]
 // dotnet run -c Release --project tools/Benchmarks -- tutor-retrieval [MiniLM|ArcticXs ...]   (issue 28 evaluation; default both models)
 // dotnet run -c Release --project tools/Benchmarks -- load-seed <database> <tokens.json> <signing key> (scripts/load.sh)
@@ -19,6 +20,10 @@ switch (name)
         return 0;
     case "ingestion":
         await IngestionBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000);
+        return 0;
+    case "knowledge-store" when args.Length > 2 && args[2] == "hnsw-grid":
+        await KnowledgeStoreBenchmark.RunGridAsync(int.Parse(args[1], CultureInfo.InvariantCulture),
+            args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 10);
         return 0;
     case "knowledge-store":
         await KnowledgeStoreBenchmark.RunAsync(
@@ -35,6 +40,6 @@ switch (name)
         await AiTutorRetrievalBenchmark.RunAsync(args.Skip(1).ToList());
         return 0;
     default:
-        Console.Error.WriteLine("usage: benchmarks session-expiry [rows] | lesson [iterations] | ingestion [search-chunks] | knowledge-store [chunks] [clustered|exact] | tutor [quota-rows] | tutor-retrieval");
+        Console.Error.WriteLine("usage: benchmarks session-expiry [rows] | lesson [iterations] | ingestion [search-chunks] | knowledge-store [chunks] [clustered|exact] | knowledge-store <chunks> hnsw-grid [courses] | tutor [quota-rows] | tutor-retrieval");
         return 2;
 }
