@@ -56,7 +56,7 @@ public class VectorSearchTests(DatabaseFixture database) : IClassFixture<Databas
             .ToListAsync();
 
         Assert.Equal(
-            "ix_course_chunks_embedding_halfvec: CREATE INDEX ix_course_chunks_embedding_halfvec ON public.course_chunks USING hnsw (((embedding)::halfvec(384)) halfvec_cosine_ops) WITH (m='16', ef_construction='64')",
+            "ix_course_chunks_embedding_halfvec: CREATE INDEX ix_course_chunks_embedding_halfvec ON public.course_chunks USING hnsw (((embedding)::halfvec(384)) halfvec_cosine_ops) WITH (m='16', ef_construction='128')",
             Assert.Single(indexes));
         // The column keeps full precision: exact searches and reported distances use it.
         Assert.Equal("vector(384)", await db.Database

@@ -18,7 +18,7 @@ namespace CoursePlatform.Data.Migrations
             // Build first, drop after: CREATE INDEX only blocks writes while it builds, whereas DROP INDEX locks the
             // table against reads too until the migration's transaction commits.
             migrationBuilder.Sql(
-                "CREATE INDEX ix_course_chunks_embedding_halfvec ON course_chunks USING hnsw ((embedding::halfvec(384)) halfvec_cosine_ops) WITH (m = 16, ef_construction = 64);");
+                "CREATE INDEX ix_course_chunks_embedding_halfvec ON course_chunks USING hnsw ((embedding::halfvec(384)) halfvec_cosine_ops) WITH (m = 16, ef_construction = 128);");
 
             migrationBuilder.DropIndex(
                 name: "ix_course_chunks_embedding",

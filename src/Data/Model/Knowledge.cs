@@ -42,7 +42,7 @@ public class CourseChunkConfiguration : IEntityTypeConfiguration<CourseChunk>
 
     /// <summary>Creates <see cref="EmbeddingIndex"/> as the migration does (tools rebuild it after bulk loads).</summary>
     public const string CreateEmbeddingIndexSql =
-        "CREATE INDEX ix_course_chunks_embedding_halfvec ON course_chunks USING hnsw ((embedding::halfvec(384)) halfvec_cosine_ops) WITH (m = 16, ef_construction = 64)";
+        "CREATE INDEX ix_course_chunks_embedding_halfvec ON course_chunks USING hnsw ((embedding::halfvec(384)) halfvec_cosine_ops) WITH (m = 16, ef_construction = 128)";
 
     public void Configure(EntityTypeBuilder<CourseChunk> builder)
     {

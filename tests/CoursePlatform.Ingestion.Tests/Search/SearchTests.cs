@@ -196,6 +196,33 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         Assert.Equal(("off", "40"), (afterReader.GetString(0), afterReader.GetString(1)));
     }
 
+    [Theory]
+    [InlineData(new string[0], false)]
+    [InlineData(new[] { "a-older-model" }, true)] // sorts before the current model's name
+    [InlineData(new[] { "z-newer-model" }, true)] // and after it
+    public async Task The_search_statement_says_whether_the_course_holds_another_models_chunks(string[] others, bool expected)
+    {
+        await using var app = new IngestionApp(database);
+        var (course, _) = await app.CreateCourseAsync();
+        var random = new Random(7);
+        const string Model = "m-current-model";
+        await CopyAsync(course, Model, "current", [RandomUnitVector(random), RandomUnitVector(random)]);
+        foreach (var other in others) await CopyAsync(course, other, other, [RandomUnitVector(random)]);
+
+        await using var db = database.CreateContext();
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(SearchService.NearestSql, connection)
+        {
+            Parameters = { new() { Value = new Vector(RandomUnitVector(random)) }, new() { Value = course }, new() { Value = Model }, new() { Value = 5 }, new() { Value = SearchService.ExactSearchMaxChunks } },
+        };
+        var rows = new List<bool>();
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) rows.Add(reader.GetBoolean(7));
+        // Both current chunks come back (searched exactly), each saying it.
+        Assert.Equal([expected, expected], rows);
+    }
+
     private async Task AnalyzeAsync()
     {
         await using var db = database.CreateContext();

@@ -62,8 +62,9 @@ public sealed class SearchService(
 
     /// <summary>
     /// The statement of <see cref="NearestAsync"/> (public so tests and tools can EXPLAIN it): $1 the query vector, $2 the
-    /// course, $3 the model, $4 k, $5 <see cref="ExactSearchMaxChunks"/>. Each row also says whether the course holds chunks
-    /// of another model (read from the (course_id, embedding_model) index, with the count).
+    /// course, $3 the model, $4 k, $5 <see cref="ExactSearchMaxChunks"/>. The size check counts at most $5 + 1 chunks (a
+    /// large course is not counted whole on every search), and each row says whether the course holds chunks of another
+    /// model (two probes of the (course_id, embedding_model) index, on either side of $3).
     /// </summary>
     /// <remarks>
     /// One statement, two branches, one of which runs (a one-time filter on the course's size): "+ 0" makes the exact
@@ -72,7 +73,10 @@ public sealed class SearchService(
     /// report the full vector's distance, which the outer query sorts by.
     /// </remarks>
     public const string NearestSql = """
-        WITH size AS MATERIALIZED (SELECT count(*) AS chunks, coalesce(bool_or(embedding_model <> $3), false) AS others FROM course_chunks WHERE course_id = $2),
+        WITH size AS MATERIALIZED (
+            SELECT (SELECT count(*) FROM (SELECT FROM course_chunks WHERE course_id = $2 LIMIT $5 + 1) upto) AS chunks,
+                   EXISTS (SELECT FROM course_chunks WHERE course_id = $2 AND embedding_model < $3)
+                   OR EXISTS (SELECT FROM course_chunks WHERE course_id = $2 AND embedding_model > $3) AS others),
         exact AS MATERIALIZED (
             SELECT id, source, topic_id, position, content, metadata::text AS metadata, embedding <=> $1 AS distance
             FROM course_chunks
