@@ -136,7 +136,9 @@ public sealed class AiTutorRetrieval(CoursePlatformDbContext db, EmbeddingModels
         // A passage's similarity is always to the question embedded by the passage's own model.
         var distance = "CASE c.embedding_model " + string.Join(" ", models.Select((_, i) => $"WHEN ${i + 4 + models.Count} THEN c.embedding <=> ${i + 4}")) + " END";
         // The question's lexemes (English stemming, stop words dropped, numbers and short words kept) with their
-        // document frequency in the course, each counted through the GIN index, and BM25's IDF.
+        // document frequency in the course, each counted through the GIN index, and BM25's IDF. The lexical candidates
+        // are the chunks holding a selective lexeme, weighed by the IDF of every lexeme they hold: one GIN lookup per
+        // lexeme (hits), not every word tested against each matching chunk's tsvector (8 ms -> 1.5 ms, 400 matches).
         var command = new NpgsqlBatchCommand($$"""
             WITH n AS (SELECT greatest(count(*), 1)::float8 AS n, coalesce(bool_or(embedding_model <> ALL(${{4 + 2 * models.Count}})), false) AS others
                        FROM course_chunks WHERE course_id = $1),
@@ -146,14 +148,14 @@ public sealed class AiTutorRetrieval(CoursePlatformDbContext db, EmbeddingModels
                 FROM unnest(tsvector_to_array(to_tsvector('english', $2))) AS l(lexeme)),
             w AS MATERIALIZED (SELECT t.lexeme, t.q, t.df, ln(1 + (n.n - t.df + 0.5) / (t.df + 0.5)) AS idf, t.df / n.n AS share FROM t, n),
             vec AS MATERIALIZED ({{vec}}),
+            hits AS MATERIALIZED (
+                SELECT c.id, w.idf, (w.share <= {{CommonShare.ToString(System.Globalization.CultureInfo.InvariantCulture)}} OR w.df <= {{RareCount}}) AS selects
+                FROM w JOIN course_chunks c ON c.content_search @@ w.q
+                WHERE $3 AND c.course_id = $1 AND w.df > 0),
             fts AS MATERIALIZED (
                 SELECT id, row_number() OVER (ORDER BY weight DESC, id) AS r FROM (
-                    SELECT c.id, (SELECT sum(w.idf) FROM w WHERE c.content_search @@ w.q) AS weight
-                    FROM course_chunks c
-                    WHERE $3 AND c.course_id = $1 AND c.content_search @@ (
-                        SELECT coalesce(to_tsquery('simple', string_agg(quote_literal(lexeme), ' | ')), ''::tsquery)
-                        FROM w WHERE df > 0 AND (share <= {{CommonShare.ToString(System.Globalization.CultureInfo.InvariantCulture)}} OR df <= {{RareCount}}))
-                    ORDER BY weight DESC, c.id LIMIT {{Candidates}}) matches),
+                    SELECT id, sum(idf) AS weight FROM hits GROUP BY id HAVING bool_or(selects)
+                    ORDER BY weight DESC, id LIMIT {{Candidates}}) matches),
             ids AS (SELECT id FROM vec UNION SELECT id FROM fts)
             SELECT c.id, c.source, c.topic_id, c.content, c.metadata::text, {{distance}}, v.r, f.r,
                    (SELECT coalesce(sum(w.idf), 0) FROM w WHERE c.content_search @@ w.q) AS covered,
