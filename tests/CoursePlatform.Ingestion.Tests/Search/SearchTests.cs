@@ -183,7 +183,7 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         await connection.OpenAsync();
         await using (var load = new NpgsqlCommand("SELECT '[1]'::vector", connection)) await load.ExecuteScalarAsync();
         const string Settings = "SELECT current_setting('hnsw.iterative_scan'), current_setting('hnsw.ef_search')";
-        await using (var batch = new NpgsqlBatch(connection) { BatchCommands = { new(SearchService.IterativeScanInBatch), new(Settings) } })
+        await using (var batch = new NpgsqlBatch(connection) { BatchCommands = { new(SearchService.IterativeScan), new(Settings) } })
         await using (var reader = await batch.ExecuteReaderAsync())
         {
             await reader.NextResultAsync();

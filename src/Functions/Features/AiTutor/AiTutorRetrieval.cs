@@ -1,6 +1,7 @@
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Features.Ingestion;
 using CoursePlatform.Functions.Features.Search;
+using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.AI;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -108,21 +109,6 @@ public sealed class AiTutorRetrieval(CoursePlatformDbContext db, EmbeddingModels
         RetrievalMode mode, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(vectors);
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            return await SearchOpenAsync(courseId, question, vectors, mode, cancellationToken);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
-
-    private async Task<(Retrieval Found, bool? Others)> SearchOpenAsync(Guid courseId, string question, IReadOnlyDictionary<string, Vector> vectors,
-        RetrievalMode mode, CancellationToken cancellationToken)
-    {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
 
         var models = vectors.Keys.Order(StringComparer.Ordinal).ToList();
         // One nearest-vector list per model, each ranked on its own; the HNSW scans filter by course and model.
@@ -171,16 +157,15 @@ public sealed class AiTutorRetrieval(CoursePlatformDbContext db, EmbeddingModels
         foreach (var model in models) command.Parameters.Add(new NpgsqlParameter { Value = vectors[model] });
         foreach (var model in models) command.Parameters.Add(new NpgsqlParameter { Value = model });
         command.Parameters.Add(new NpgsqlParameter { Value = models.ToArray() });
-        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { new NpgsqlBatchCommand(SearchService.IterativeScanInBatch), command } };
 
-        var candidates = new List<RetrievedPassage>();
-        var (total, unknown) = (0.0, 0.0);
-        bool? others = null;
-        var similarities = new List<double>();
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        return await db.ReadBatchAsync([new NpgsqlBatchCommand(SearchService.IterativeScan), command], async (reader, ct) =>
         {
-            await reader.NextResultAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            var candidates = new List<RetrievedPassage>();
+            var (total, unknown) = (0.0, 0.0);
+            bool? others = null;
+            var similarities = new List<double>();
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
             {
                 others = reader.GetBoolean(11);
                 var at = ChunkMetadata.Read(reader.IsDBNull(4) ? null : reader.GetString(4));
@@ -196,9 +181,9 @@ public sealed class AiTutorRetrieval(CoursePlatformDbContext db, EmbeddingModels
                     Coverage = total > 0 ? reader.GetDouble(8) / total : 0,
                 });
             }
-        }
-        return (Fuse(new Retrieval(candidates, similarities.Count > 0 ? similarities.Average() : 0,
-            total > 0 ? unknown / total : 0), options.Value, mode), others);
+            return (Fuse(new Retrieval(candidates, similarities.Count > 0 ? similarities.Average() : 0,
+                total > 0 ? unknown / total : 0), options.Value, mode), others);
+        }, cancellationToken);
     }
 
     /// <summary>

@@ -167,33 +167,21 @@ public sealed class AiTutorService(
             Parameters = { new("user", userId), new("course", courseId) },
         };
 
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        OpenedTurn? opened = null;
-        try
+        var opened = await db.ReadBatchAsync([take, history, persona], async (reader, ct) =>
         {
-            await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection()) { BatchCommands = { take, history, persona } };
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
+            await reader.ReadAsync(ct);
             var decision = rate.Decide(reader.GetInt32(0), reader.GetInt32(1));
             if (!decision.Allowed)
                 throw ProblemException.TooManyRequests(decision.RetryAfter, $"Rate limit: at most {perMinute} typed questions a minute; wait a moment.");
-            if (!reader.IsDBNull(2))
-            {
-                var taken = quota.Taken(reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3));
-                var (sessionId, summary) = (reader.GetGuid(4), reader.IsDBNull(5) ? null : reader.GetString(5));
-                await reader.NextResultAsync(cancellationToken);
-                var messages = new List<(ChatRole, string)>();
-                while (await reader.ReadAsync(cancellationToken)) messages.Add((reader.GetFieldValue<ChatRole>(0), reader.GetString(1)));
-                messages.Reverse();
-                await reader.NextResultAsync(cancellationToken);
-                var key = await reader.ReadAsync(cancellationToken) ? reader.GetFieldValue<LearnerPersona>(0) : (LearnerPersona?)null;
-                opened = new OpenedTurn(taken, sessionId, summary, messages, key);
-            }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+            if (reader.IsDBNull(2)) return null;
+            var taken = quota.Taken(reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3));
+            var (sessionId, summary) = (reader.GetGuid(4), reader.IsDBNull(5) ? null : reader.GetString(5));
+            await reader.NextResultAsync(ct);
+            var messages = await ReadMessagesAsync(reader, ct);
+            await reader.NextResultAsync(ct);
+            var key = await reader.ReadAsync(ct) ? reader.GetFieldValue<LearnerPersona>(0) : (LearnerPersona?)null;
+            return new OpenedTurn(taken, sessionId, summary, messages, key);
+        }, cancellationToken);
         return opened ?? throw await quota.RefuseAsync(userId, courseId, moduleNo, now, cancellationToken);
     }
 
@@ -303,12 +291,8 @@ public sealed class AiTutorService(
         return suggestions;
     }
 
-    private async Task<List<SuggestionDto>> SuggestionsAsync(Guid topicId, Guid? parentId, CancellationToken cancellationToken)
-    {
-        var command = SuggestionsCommand(topicId, parentId);
-        var parameters = command.Parameters.Select(p => new NpgsqlParameter(p.ParameterName, p.Value)).ToList();
-        return await db.ReadAsync(command.CommandText, parameters, ReadSuggestionsAsync, cancellationToken);
-    }
+    private Task<List<SuggestionDto>> SuggestionsAsync(Guid topicId, Guid? parentId, CancellationToken cancellationToken) =>
+        db.ReadBatchAsync([SuggestionsCommand(topicId, parentId)], ReadSuggestionsAsync, cancellationToken);
 
     /// <summary>One session per (user, course, topic), whatever runs concurrently.</summary>
     private async Task<SessionRow> UpsertSessionAsync(Guid userId, Guid courseId, Guid topicId, CancellationToken cancellationToken)
@@ -363,27 +347,24 @@ public sealed class AiTutorService(
             ORDER BY m.created_at DESC, m.id DESC OFFSET @recent LIMIT 60
             """) { Parameters = { new("session", sessionId), new("recent", HistoryMessages) } };
 
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+        return await db.ReadBatchAsync([count, insert, older, SuggestionsCommand(topicId, parentId)], async (reader, ct) =>
         {
-            await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection())
-            {
-                BatchCommands = { count, insert, older, SuggestionsCommand(topicId, parentId) },
-            };
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
+            await reader.ReadAsync(ct);
             var messageCount = reader.GetInt32(0);
-            await reader.NextResultAsync(cancellationToken); // the insert returns no rows, so the reader passes over it
-            var olderMessages = new List<(ChatRole, string)>();
-            while (await reader.ReadAsync(cancellationToken)) olderMessages.Add((reader.GetFieldValue<ChatRole>(0), reader.GetString(1)));
-            olderMessages.Reverse();
-            await reader.NextResultAsync(cancellationToken);
-            return new SavedTurn(messageCount, olderMessages, await ReadSuggestionsAsync(reader, cancellationToken));
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+            await reader.NextResultAsync(ct); // the insert returns no rows, so the reader passes over it
+            var olderMessages = await ReadMessagesAsync(reader, ct);
+            await reader.NextResultAsync(ct);
+            return new SavedTurn(messageCount, olderMessages, await ReadSuggestionsAsync(reader, ct));
+        }, cancellationToken);
+    }
+
+    /// <summary>Messages read newest first (role, content), returned oldest first.</summary>
+    private static async Task<List<(ChatRole Role, string Content)>> ReadMessagesAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var messages = new List<(ChatRole, string)>();
+        while (await reader.ReadAsync(cancellationToken)) messages.Add((reader.GetFieldValue<ChatRole>(0), reader.GetString(1)));
+        messages.Reverse();
+        return messages;
     }
 
     /// <summary>

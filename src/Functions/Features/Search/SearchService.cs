@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Features.Ingestion;
+using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.AI;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Courses;
@@ -51,14 +52,12 @@ public sealed class SearchService(
     /// </summary>
     public const int ExactSearchMaxChunks = 10_000;
 
-    /// <summary>For a transaction whose HNSW scans filter by course: keep scanning until enough rows pass (pgvector 0.8).</summary>
-    public const string IterativeScan = "SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = 100";
-
     /// <summary>
-    /// <see cref="IterativeScan"/> as a query, for the first command of a batch: a batch is one implicit transaction, in
-    /// which <c>SET LOCAL</c> has no effect but a local <c>set_config</c> lasts until its end, so no BEGIN/COMMIT round trips.
+    /// For the HNSW scans of a transaction that filter by course: keep scanning until enough rows pass (pgvector 0.8).
+    /// A query, so it can be the first command of a batch: a batch is one implicit transaction, in which <c>SET LOCAL</c>
+    /// has no effect but a local <c>set_config</c> lasts until its end, so no BEGIN/COMMIT round trips.
     /// </summary>
-    public const string IterativeScanInBatch = "SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', '100', true)";
+    public const string IterativeScan = "SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', '100', true)";
 
     /// <summary>
     /// The statement of <see cref="NearestAsync"/> (public so tests and tools can EXPLAIN it): $1 the query vector, $2 the
@@ -142,18 +141,12 @@ public sealed class SearchService(
                 new() { Value = k }, new() { Value = ExactSearchMaxChunks },
             },
         };
-        var hits = new List<SearchHit>(k);
-        bool? others = null;
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+        return await db.ReadBatchAsync([new NpgsqlBatchCommand(IterativeScan), command], async (reader, ct) =>
         {
-            await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection())
-            {
-                BatchCommands = { new NpgsqlBatchCommand(IterativeScanInBatch), command },
-            };
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-            await reader.NextResultAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            var hits = new List<SearchHit>(k);
+            bool? others = null;
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
             {
                 var at = ChunkMetadata.Read(reader.IsDBNull(5) ? null : reader.GetString(5));
                 var source = reader.GetString(1);
@@ -162,12 +155,8 @@ public sealed class SearchService(
                     reader.GetString(4), Math.Round(1 - reader.GetDouble(6), 4), at.Slide, at.SlideEnd, at.Title, at.Start, at.End));
                 others = reader.GetBoolean(7);
             }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-        return (hits, others);
+            return ((IReadOnlyList<SearchHit>)hits, others);
+        }, cancellationToken);
     }
 
     private static (string Query, int K) Validate(string? query, string? k)
