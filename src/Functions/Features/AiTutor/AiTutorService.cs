@@ -142,20 +142,13 @@ public sealed class AiTutorService(
         var take = new NpgsqlBatchCommand($"""
             WITH {rate.Ctes},
             taken AS ({takeSql}),
-            session AS (
-                INSERT INTO cp_rag_chat_sessions AS s (id, user_id, course_id, topic_id, message_count, created_at, updated_at)
-                SELECT @session_id, @user, @course, @topic, 0, @now, @now FROM taken
-                ON CONFLICT (user_id, course_id, topic_id) DO UPDATE SET updated_at = EXCLUDED.updated_at
-                RETURNING s.id, s.summary)
+            session AS ({UpsertSessionSql("FROM taken")})
             SELECT rate.current, rate.previous, taken.used, taken.ends_at, session.id, session.summary
             FROM rate LEFT JOIN taken ON true LEFT JOIN session ON true
             """);
         take.Parameters.AddRange(rate.Parameters);
         take.Parameters.AddRange(takeParameters);
-        take.Parameters.AddRange(new NpgsqlParameter[]
-        {
-            new("session_id", Guid.CreateVersion7()), new("user", userId), new("course", courseId), new("topic", topicId), new("now", now),
-        });
+        take.Parameters.AddRange(SessionParameters(userId, courseId, topicId, now));
         // Reads the session by its key, so they see it in the batch's transaction whether the upsert made it or found it.
         var history = new NpgsqlBatchCommand("""
             SELECT m.role, m.content FROM cp_rag_chat_messages m
@@ -294,18 +287,26 @@ public sealed class AiTutorService(
     private Task<List<SuggestionDto>> SuggestionsAsync(Guid topicId, Guid? parentId, CancellationToken cancellationToken) =>
         db.ReadBatchAsync([SuggestionsCommand(topicId, parentId)], ReadSuggestionsAsync, cancellationToken);
 
-    /// <summary>One session per (user, course, topic), whatever runs concurrently.</summary>
-    private async Task<SessionRow> UpsertSessionAsync(Guid userId, Guid courseId, Guid topicId, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var rows = await db.Database.SqlQuery<SessionRow>($"""
-            INSERT INTO cp_rag_chat_sessions AS s (id, user_id, course_id, topic_id, message_count, created_at, updated_at)
-            VALUES ({Guid.CreateVersion7()}, {userId}, {courseId}, {topicId}, 0, {now}, {now})
-            ON CONFLICT (user_id, course_id, topic_id) DO UPDATE SET updated_at = EXCLUDED.updated_at
-            RETURNING s.id, s.summary
-            """).ToListAsync(cancellationToken);
-        return rows[0];
-    }
+    /// <summary>
+    /// One session per (user, course, topic), whatever runs concurrently: inserted or found, returning <c>(id, summary)</c>;
+    /// only for the rows of <paramref name="from"/> (a <c>FROM ...</c> clause) when given. Parameters: <see cref="SessionParameters"/>.
+    /// </summary>
+    private static string UpsertSessionSql(string from = "") => $"""
+        INSERT INTO cp_rag_chat_sessions AS s (id, user_id, course_id, topic_id, message_count, created_at, updated_at)
+        SELECT @session_id, @user, @course, @topic, 0, @now, @now {from}
+        ON CONFLICT (user_id, course_id, topic_id) DO UPDATE SET updated_at = EXCLUDED.updated_at
+        RETURNING s.id, s.summary
+        """;
+
+    private static NpgsqlParameter[] SessionParameters(Guid userId, Guid courseId, Guid topicId, DateTimeOffset now) =>
+        [new("session_id", Guid.CreateVersion7()), new("user", userId), new("course", courseId), new("topic", topicId), new("now", now)];
+
+    private Task<SessionRow> UpsertSessionAsync(Guid userId, Guid courseId, Guid topicId, CancellationToken cancellationToken) =>
+        db.ReadAsync(UpsertSessionSql(), SessionParameters(userId, courseId, topicId, time.GetUtcNow()), async (reader, ct) =>
+        {
+            await reader.ReadAsync(ct);
+            return new SessionRow(reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+        }, cancellationToken);
 
     /// <summary>A stored turn: the session's message count after it, the messages older than the recent ones (oldest first, for the summary) and the next suggestions.</summary>
     private sealed record SavedTurn(int Count, List<(ChatRole Role, string Content)> Older, List<SuggestionDto> Suggestions);
