@@ -23,6 +23,13 @@ public static class LocalServices
         "BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;" +
         "TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;";
 
+    /// <summary>The app's content container (IngestionOptions.Container), which the Bicep and run.sh create before the app starts.</summary>
+    public const string ContentContainer = "course-content";
+
+    /// <summary>Create the content container as a deployment does: without it health answers 503 (a fresh Azurite has none).</summary>
+    public static async Task EnsureContentContainerAsync() =>
+        await new Azure.Storage.Blobs.BlobContainerClient(AzuriteConnectionString, ContentContainer).CreateIfNotExistsAsync();
+
     /// <summary>PgBouncer in transaction mode in front of the same server (scripts/services.sh): COURSEPLATFORM_TEST_PGBOUNCER_PORT, else 64329.</summary>
     public static int PgBouncerPort { get; } =
         int.TryParse(Environment.GetEnvironmentVariable("COURSEPLATFORM_TEST_PGBOUNCER_PORT"), out var port) ? port : 64329;

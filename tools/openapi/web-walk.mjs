@@ -125,7 +125,11 @@ try {
     await until(page, "who", "t.includes('admin')");
     await page.setInputFiles("#upload-file", config.upload);
     await page.click("#upload-form button");
-    await until(page, "ingestion-status", "t === 'succeeded' || t === 'failed'", 360000);
+    // Ingestion ends in a status; a failed upload (storage's CORS, a refused SAS) ends in the page's error line.
+    await page.waitForFunction(() => ["succeeded", "failed"].includes(document.getElementById("ingestion-status")?.textContent ?? "")
+      || (document.getElementById("error")?.textContent ?? "") !== "", null, { timeout: 360000 });
+    record.error = await text(page, "error");
+    if (record.error) throw new Error(`the page showed an error: ${record.error}`);
     record.uploadPath = await text(page, "upload-path");
     record.uploadEtag = await text(page, "upload-etag");
     record.ingestion = await text(page, "ingestion-status");

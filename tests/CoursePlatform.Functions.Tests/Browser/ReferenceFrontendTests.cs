@@ -39,6 +39,8 @@ public sealed class BrowserHostedApp : HostedApp, IAsyncLifetime
     async Task IAsyncLifetime.InitializeAsync()
     {
         Provider = await StandInProvider.StartAsync(new StandInSettings("browser-client", "browser-secret"));
+        // Storage lets the frontend's origin PUT an upload, as run.sh and the Bicep set it (a fresh Azurite has no rule).
+        await CoursePlatform.DevTool.StorageCors.ApplyAsync(LocalServices.AzuriteConnectionString, Frontend, CancellationToken.None);
         await InitializeAsync();
         Course = await LearningCourse.CreateAsync(async use =>
         {

@@ -33,9 +33,14 @@ public class HealthServiceTests(DatabaseFixture database) : IClassFixture<Databa
     }
 
     [Fact]
+    public void The_content_container_is_named_once_for_the_app_the_dev_tool_and_the_test_fixtures() =>
+        Assert.All(new[] { CoursePlatform.DevTool.StorageCors.ContentContainer, LocalServices.ContentContainer },
+            name => Assert.Equal(IngestionOptions.Container, name));
+
+    [Fact]
     public async Task Reports_healthy_when_the_database_and_blob_storage_answer()
     {
-        await new BlobContainerClient(LocalServices.AzuriteConnectionString, IngestionOptions.Container).CreateIfNotExistsAsync();
+        await LocalServices.EnsureContentContainerAsync();
         await using var app = BuildApp(database.ConnectionString, LocalServices.AzuriteConnectionString);
 
         var report = await app.GetRequiredService<HealthService>().CheckAsync(CancellationToken.None);
@@ -106,7 +111,7 @@ public class HealthServiceTests(DatabaseFixture database) : IClassFixture<Databa
     [Fact]
     public async Task An_unresolved_key_vault_reference_is_reported_by_name_instead_of_failing_start_up()
     {
-        await new BlobContainerClient(LocalServices.AzuriteConnectionString, IngestionOptions.Container).CreateIfNotExistsAsync();
+        await LocalServices.EnsureContentContainerAsync();
         const string reference = "@Microsoft.KeyVault(SecretUri=https://kv-x.vault.azure.net/secrets/auth-signing-key/)";
         await using var app = BuildApp(database.ConnectionString, LocalServices.AzuriteConnectionString,
             new Dictionary<string, string?> { ["Auth:SigningKey"] = reference });

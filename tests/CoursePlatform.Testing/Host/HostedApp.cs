@@ -37,6 +37,7 @@ public class HostedApp : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         await Database.InitializeAsync();
+        await LocalServices.EnsureContentContainerAsync();
         if (DmlOnly) await Database.UseDmlOnlyRoleAsync();
         var settings = SampleSettings();
         settings["Database__ConnectionString"] = Database.AppConnectionString;
