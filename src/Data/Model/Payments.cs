@@ -5,7 +5,8 @@ namespace CoursePlatform.Data.Model;
 
 /// <summary>
 /// What a learner owes for the paid lines of one checkout in one currency, and how it settled at the payment provider.
-/// Rows are never deleted: they are the record of money.
+/// Rows are the record of money and are never deleted, except orders that never moved any (cancelled or expired
+/// unpaid) when their learner deletes the account.
 /// </summary>
 public class Order
 {
@@ -73,7 +74,7 @@ public class OrderConfiguration : IEntityTypeConfiguration<Order>
 {
     public void Configure(EntityTypeBuilder<Order> builder)
     {
-        // An order is a financial record: the learner's deletion is refused while they have one.
+        // An order is a financial record: the learner's deletion is refused while they have one (AccountService).
         builder.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Restrict);
         builder.Property(x => x.Currency).HasMaxLength(3).IsFixedLength();
         builder.Property(x => x.Amount).HasPrecision(10, 2);

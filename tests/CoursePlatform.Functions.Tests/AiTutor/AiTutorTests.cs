@@ -189,6 +189,33 @@ public sealed class AiTutorTests(DatabaseFixture database) : IClassFixture<Datab
     }
 
     [Fact]
+    public async Task Suggested_prompts_have_a_rate_limit_of_their_own_and_never_call_the_chat_model()
+    {
+        await using var model = await OpenAiStandIn.StartAsync();
+        model.Reply = "Answer [1].";
+        using var app = App(new Dictionary<string, string?>
+        {
+            ["ChatModel:Endpoint"] = model.Endpoint, ["ChatModel:Model"] = "tutor-model", ["ChatModel:ApiKey"] = "test-key",
+            ["AiTutor:SuggestionsPerMinute"] = "10",
+        });
+        var (course, subnet, _, _, learner) = await ArrangeAsync(app);
+        var roots = await app.Run<AiTutorService, IReadOnlyList<SuggestionDto>>(s => s.ListSuggestionsAsync(null, subnet.Id, null, default));
+
+        // Ten suggested turns: twenty messages, past the summary's start, and not one request to the model.
+        for (var i = 0; i < 10; i++) await Ask(app, learner, course, subnet, suggestion: roots[0].Id);
+        var refused = await Problem(HttpStatusCode.TooManyRequests, () => Ask(app, learner, course, subnet, suggestion: roots[0].Id));
+
+        Assert.True(refused.Headers.ContainsKey("Retry-After"));
+        Assert.Empty(model.Requests);
+        var session = await app.Run<AiTutorService, AiTutorSessionDto>(s => s.GetSessionAsync(As(learner), course.Slug, subnet.Id, default));
+        Assert.Equal((20, null), (session.MessageCount, session.Summary));
+        // A typed turn is free of that limit and folds the suggested turns into the summary.
+        await Ask(app, learner, course, subnet, "What is the subnet prefix length?");
+        session = await app.Run<AiTutorService, AiTutorSessionDto>(s => s.GetSessionAsync(As(learner), course.Slug, subnet.Id, default));
+        Assert.Equal("Answer [1].", session.Summary);
+    }
+
+    [Fact]
     public async Task Suggested_prompts_are_free_the_sixth_typed_prompt_is_429_and_the_timer_opens_the_quota_again()
     {
         using var app = App();

@@ -278,7 +278,11 @@ public sealed class PaymentsHttpTests(PaymentsHostedApp hosted) : IClassFixture<
         Assert.Equal(ProblemCodes.WebhookSignatureInvalid.Code, wrongSecret.GetProperty("code").GetString());
         var stale = await Expect(await PostWebhook(payload, Stripe.Sign(payload, DateTimeOffset.UtcNow.AddMinutes(-10))), HttpStatusCode.BadRequest);
         Assert.Equal(ProblemCodes.WebhookSignatureInvalid.Code, stale.GetProperty("code").GetString());
-        await Expect(await PostWebhook(payload, null), HttpStatusCode.BadRequest);
+        var unsigned = await Expect(await PostWebhook(payload, null), HttpStatusCode.BadRequest);
+        Assert.Equal(ProblemCodes.WebhookSignatureInvalid.Code, unsigned.GetProperty("code").GetString());
+        // A body over the limit is refused as it is read (413), signed or not: it is never held whole in memory.
+        var padded = payload + new string(' ', 1024 * 1024);
+        await Expect(await PostWebhook(padded, Stripe.Sign(padded, DateTimeOffset.UtcNow)), HttpStatusCode.RequestEntityTooLarge);
         var altered = payload.Replace("\"paid\"", "\"unpaid\"", StringComparison.Ordinal);
         await Expect(await PostWebhook(altered, Stripe.Sign(payload, DateTimeOffset.UtcNow)), HttpStatusCode.BadRequest);
 

@@ -101,6 +101,25 @@ public sealed class PersonaTests(DatabaseFixture database) : AppTest(database)
     }
 
     [Fact]
+    public async Task Survey_submissions_past_the_hourly_limit_are_429_and_keep_the_last_profile()
+    {
+        var (course, learner) = await Enrolled();
+        for (var i = 0; i < PersonaService.ClassificationsPerHour; i++)
+            await app.Run<PersonaService, PersonaProfileDto>(p => p.ClassifyAsync(As(learner), course.Slug, Survey(english: 1), default));
+
+        var refused = await Assert.ThrowsAsync<ProblemException>(() =>
+            app.Run<PersonaService, PersonaProfileDto>(p => p.ClassifyAsync(As(learner), course.Slug, Survey(background: Background.NonIt), default)));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.Status);
+        Assert.True(refused.Headers.ContainsKey("Retry-After"));
+        var kept = await app.Run<PersonaService, PersonaProfileDto>(p => p.GetLearnerPersonaAsync(As(learner), course.Slug, default));
+        Assert.Equal(LearnerPersona.EnglishHesitant, kept.PersonaKey);
+        // Another learner has a limit of their own.
+        var (otherCourse, other) = await Enrolled();
+        await app.Run<PersonaService, PersonaProfileDto>(p => p.ClassifyAsync(As(other), otherCourse.Slug, Survey(english: 1), default));
+    }
+
+    [Fact]
     public async Task Someone_outside_the_course_cannot_personalise_it()
     {
         var (course, _) = await Enrolled();

@@ -64,6 +64,21 @@ public sealed class QuizTests(DatabaseFixture database) : AppTest(database)
         Assert.True(positions.Count > 1);
     }
 
+    [Fact]
+    public async Task An_open_attempt_cannot_be_submitted_once_the_learner_lost_access_to_the_course()
+    {
+        var course = await CreateAsync(app);
+        var learner = await course.EnrolledLearnerAsync(app);
+        var attempt = await Start(learner, course, 1, 1);
+        // A refund or a removal from the cohort ends the enrolment while the attempt is open.
+        await app.Run<CoursePlatformDbContext>(db => db.Enrollments.Where(e => e.UserId == learner.Id).ExecuteDeleteAsync());
+
+        await Problem(HttpStatusCode.Forbidden, () => Submit(learner, attempt.Id, Answers(attempt, 5)));
+
+        Assert.False(await app.Db(db => db.QuizAttempts.AnyAsync(a => a.Id == attempt.Id && a.SubmittedAt != null)));
+        Assert.False(await app.Db(db => db.ModuleProgress.AnyAsync(m => m.UserId == learner.Id)));
+    }
+
     [Theory]
     [InlineData(13, 9, 69.23, false)]
     [InlineData(10, 7, 70.00, true)]

@@ -16,6 +16,9 @@ public sealed class AiTutorOptions
     /// <summary>Typed tutor questions per learner per minute (product: 8), counted in fixed one-minute windows.</summary>
     [Range(1, 1000)] public int RequestsPerMinute { get; set; } = 8;
 
+    /// <summary>Suggested prompts per learner per minute: free of the quota, yet each one writes a turn.</summary>
+    [Range(1, 1000)] public int SuggestionsPerMinute { get; set; } = 30;
+
     // The ranking and answerability defaults are what tools/Benchmarks tutor-retrieval calibrated on the tuning half of
     // the evaluation with arctic-embed-xs (README, Benchmarks); a MinEvidence below zero lets a best passage a little
     // under the candidates' mean through when the question has no words unknown to the course.

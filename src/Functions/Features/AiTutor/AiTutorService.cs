@@ -256,10 +256,13 @@ public sealed class AiTutorService(
         var suggestion = await db.TopicPromptSuggestions.AsNoTracking().Where(s => s.Id == suggestionId && s.TopicId == topicId)
             .Select(s => new { s.Prompt, s.Answer }).SingleOrDefaultAsync(cancellationToken)
             ?? throw ProblemException.NotFound("prompt suggestion of this topic");
+        var perMinute = options.Value.SuggestionsPerMinute;
+        var rate = await limiter.HitAsync($"tutor-suggestion:{userId}", perMinute, TimeSpan.FromMinutes(1), cancellationToken);
+        if (!rate.Allowed) throw ProblemException.TooManyRequests(rate.RetryAfter, $"Rate limit: at most {perMinute} suggested prompts a minute; wait a moment.");
         var session = await UpsertSessionAsync(userId, courseId, topicId, cancellationToken);
         var answer = SafeMarkdown.Clean(suggestion.Answer); // an answer stored before the content rules, as they would have stored it
+        // No summary here: a free turn never calls the chat model; the next typed turn folds these turns in.
         var saved = await SaveTurnAsync(session.Id, topicId, suggestionId, suggestion.Prompt, answer, [], cancellationToken);
-        if (saved.Count >= SummaryFrom) await RefreshSummaryAsync(session.Id, saved.Older, cancellationToken);
         return new AiTutorAnswer(answer, true, [], saved.Suggestions, session.Id, await quota.PeekAsync(userId, courseId, moduleNo, cancellationToken));
     }
 

@@ -16,6 +16,7 @@ public static class AuthRegistration
         services.AddScoped<StaffLoginService>();
         services.AddScoped<PasswordSetupService>();
         services.AddScoped<SessionCleanupService>();
+        services.AddScoped<AccountService>();
 
         services.AddValidatedOptions<GoogleOptions>(GoogleOptions.Section);
         services.AddSingleton<IValidateOptions<GoogleOptions>, GoogleOptionsValidator>();

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CoursePlatform.Functions.Features.Auth;
 
-public sealed class UsersFunctions(CoursePlatformDbContext db, ILogger<UsersFunctions> logger)
+public sealed class UsersFunctions(CoursePlatformDbContext db, AccountService accounts, ILogger<UsersFunctions> logger)
 {
     [Function("GetMe")]
     [Allow(Callers.SignedIn)]
@@ -25,7 +25,7 @@ public sealed class UsersFunctions(CoursePlatformDbContext db, ILogger<UsersFunc
         return await request.OkAsync(me, cancellationToken);
     }
 
-    /// <summary>Deletes the account; the database cascades to every personal row (sessions included).</summary>
+    /// <summary>Deletes the account and its personal rows (sessions included); refused while orders that moved money exist.</summary>
     [Function("DeleteMe")]
     [Allow(Callers.SignedIn)]
     public async Task<HttpResponseData> DeleteMe(
@@ -33,7 +33,7 @@ public sealed class UsersFunctions(CoursePlatformDbContext db, ILogger<UsersFunc
         CancellationToken cancellationToken)
     {
         var caller = context.RequireCaller();
-        await db.Users.Where(u => u.Id == caller.UserId).ExecuteDeleteAsync(cancellationToken);
+        await accounts.DeleteAsync(caller.UserId, cancellationToken);
         logger.LogInformation("User {UserId} deleted their account", caller.UserId);
         return request.NoContent();
     }

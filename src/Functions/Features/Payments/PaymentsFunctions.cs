@@ -24,8 +24,10 @@ public sealed class PaymentsFunctions(StripeWebhookService webhook, OrderService
     {
         // Stripe is the caller: proven by the signature over the raw body, not by a bearer token.
         context.GetCaller();
-        var payload = await request.ReadAsStringAsync() ?? "";
+        // Unsigned posts are refused before the body is read; a signed one is read within the body limit (413).
         var signature = request.Headers.TryGetValues("Stripe-Signature", out var values) ? values.FirstOrDefault() : null;
+        if (string.IsNullOrEmpty(signature)) throw ProblemException.BadRequest("The Stripe-Signature header is missing.", ProblemCodes.WebhookSignatureInvalid);
+        var payload = await request.ReadTextAsync(cancellationToken);
         return await request.OkAsync(await webhook.HandleAsync(payload, signature, cancellationToken), cancellationToken);
     }
 

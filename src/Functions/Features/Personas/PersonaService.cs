@@ -5,6 +5,7 @@ using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Auth;
 using CoursePlatform.Functions.Courses;
 using CoursePlatform.Functions.Infrastructure.Problems;
+using CoursePlatform.Functions.Infrastructure.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 
 namespace CoursePlatform.Functions.Features.Personas;
@@ -15,8 +16,11 @@ public sealed record StudyPersonaChoice(StudyPersona Persona);
 
 /// <summary>A learner's study narrator and tutor persona per course. Always the caller's own.</summary>
 public sealed class PersonaService(
-    CoursePlatformDbContext db, CourseResolver courses, CourseAccess access, ILearnerPersonaClassifier classifier, TimeProvider time)
+    CoursePlatformDbContext db, CourseResolver courses, CourseAccess access, ILearnerPersonaClassifier classifier, RateLimiter limiter, TimeProvider time)
 {
+    /// <summary>Survey submissions per learner an hour: each may call the chat model, and a learner retakes it rarely.</summary>
+    public const int ClassificationsPerHour = 10;
+
     public async Task<StudyPersonaChoice> SetStudyPersonaAsync(Caller caller, string courseKey, StudyPersona persona, CancellationToken cancellationToken)
     {
         var course = await MemberCourseAsync(caller, courseKey, cancellationToken);
@@ -44,6 +48,8 @@ public sealed class PersonaService(
     public async Task<PersonaProfileDto> ClassifyAsync(Caller caller, string courseKey, PersonaSurvey survey, CancellationToken cancellationToken)
     {
         var course = await MemberCourseAsync(caller, courseKey, cancellationToken);
+        var rate = await limiter.HitAsync($"persona-survey:{caller.UserId}", ClassificationsPerHour, TimeSpan.FromHours(1), cancellationToken);
+        if (!rate.Allowed) throw ProblemException.TooManyRequests(rate.RetryAfter, $"At most {ClassificationsPerHour} survey submissions an hour; try again later.");
         var result = await classifier.ClassifyAsync(survey, cancellationToken);
         var now = time.GetUtcNow();
 

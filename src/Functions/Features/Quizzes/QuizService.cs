@@ -159,6 +159,8 @@ public sealed class QuizService(
             .SingleOrDefaultAsync(cancellationToken)
             ?? throw AttemptNotFound();
         if (attempt.SubmittedAt is not null) throw AlreadySubmitted();
+        // Access can end while an attempt is open (a refund, a removal from the cohort): no score lands in a course left.
+        await RequireMemberAsync(caller, attempt.CourseId.ToString(), cancellationToken);
         if (time.GetUtcNow() > attempt.StartedAt + options.Value.AttemptTimeLimit)
             throw ProblemException.Conflict(
                 $"This attempt expired: it had to be submitted within {options.Value.AttemptTimeLimit.TotalMinutes:0.#} minutes of its start. Start a new attempt.", ProblemCodes.AttemptExpired);

@@ -51,14 +51,20 @@ public static class RequestBody
         }
     }
 
+    /// <summary>The raw body as UTF-8 text, held to the same size limit (413): for a body verified as sent (a signed webhook).</summary>
+    public static async Task<string> ReadTextAsync(this HttpRequestData request, CancellationToken cancellationToken) =>
+        System.Text.Encoding.UTF8.GetString(await ReadLimitedAsync(request.Body, MaxBytes(request), cancellationToken));
+
+    private static long MaxBytes(HttpRequestData request) =>
+        request.FunctionContext.InstanceServices.GetRequiredService<IOptions<HttpOptions>>().Value.MaxRequestBodyBytes;
+
     private static async Task<byte[]> ReadBodyAsync(HttpRequestData request, CancellationToken cancellationToken)
     {
         var mediaType = request.Headers.TryGetValues("Content-Type", out var types) ? types.First().Split(';')[0].Trim() : "";
         if (!mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) && !mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase))
             throw ProblemException.UnsupportedMediaType("application/json");
 
-        var max = request.FunctionContext.InstanceServices.GetRequiredService<IOptions<HttpOptions>>().Value.MaxRequestBodyBytes;
-        var body = await ReadLimitedAsync(request.Body, max, cancellationToken);
+        var body = await ReadLimitedAsync(request.Body, MaxBytes(request), cancellationToken);
         return body.Length == 0 ? throw ProblemException.BadRequest("The request body is empty; send a JSON object.") : body;
     }
 

@@ -68,6 +68,8 @@ public static class ProblemCodes
         "The password-setup link is unknown, used or expired: ask an admin for a new one.");
     public static readonly ProblemCode AccountConflict = new("account_conflict", HttpStatusCode.Conflict, "Account conflict",
         "The email belongs to another account, or to a staff account that signs in with a password.");
+    public static readonly ProblemCode AccountHasOrders = new("account_has_orders", HttpStatusCode.Conflict, "Account has orders",
+        "The account has orders that record a payment (paid, refunded or pending); they are kept, so the account cannot be deleted here.");
     public static readonly ProblemCode IdentityProviderUnavailable = new("identity_provider_unavailable", HttpStatusCode.ServiceUnavailable, "Identity provider unavailable",
         "Google's sign-in endpoints are unreachable; retry after `Retry-After` seconds.");
 
