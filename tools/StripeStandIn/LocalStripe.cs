@@ -151,7 +151,19 @@ public sealed class LocalStripe : IAsyncDisposable
     public bool Pay(string sessionId) => Settle(sessionId, paid: true);
 
     /// <summary>The fail button: a delayed payment method that fails (completed unpaid, then <c>async_payment_failed</c>).</summary>
-    public bool Fail(string sessionId) => Settle(sessionId, paid: false);
+    public bool Fail(string sessionId) => Settle(sessionId, paid: false) && SettleDelayed(sessionId, cleared: false);
+
+    /// <summary>
+    /// A delayed payment method (SEPA debit, ACH): checkout completes with <c>payment_status</c> "unpaid" and
+    /// <c>checkout.session.completed</c> goes out; the money arrives (or not) later, by <see cref="ClearDelayed"/> or <see cref="FailDelayed"/>.
+    /// </summary>
+    public bool PayLater(string sessionId) => Settle(sessionId, paid: false);
+
+    /// <summary>The delayed payment arrives: the session's <c>payment_status</c> turns "paid" and <c>checkout.session.async_payment_succeeded</c> goes out.</summary>
+    public bool ClearDelayed(string sessionId) => SettleDelayed(sessionId, cleared: true);
+
+    /// <summary>The delayed payment fails: <c>payment_status</c> stays "unpaid" and <c>checkout.session.async_payment_failed</c> goes out.</summary>
+    public bool FailDelayed(string sessionId) => SettleDelayed(sessionId, cleared: false);
 
     /// <summary>The session's time runs out now: it expires and <c>checkout.session.expired</c> goes out.</summary>
     public bool ExpireNow(string sessionId)
@@ -183,7 +195,19 @@ public sealed class LocalStripe : IAsyncDisposable
             session.ChargeId = "ch_" + Token();
             session.PaymentStatus = paid ? "paid" : "unpaid";
             Emit("checkout.session.completed", Json(session));
-            if (!paid) Emit("checkout.session.async_payment_failed", Json(session));
+            return true;
+        }
+    }
+
+    /// <summary>The outcome of a completed session's delayed payment, once (as on Stripe, a session's payment settles once).</summary>
+    private bool SettleDelayed(string sessionId, bool cleared)
+    {
+        lock (gate)
+        {
+            if (Find(sessionId) is not { Status: "complete", PaymentStatus: "unpaid", DelayedSettled: false } session) return false;
+            session.DelayedSettled = true;
+            if (cleared) session.PaymentStatus = "paid";
+            Emit(cleared ? "checkout.session.async_payment_succeeded" : "checkout.session.async_payment_failed", Json(session));
             return true;
         }
     }
@@ -400,4 +424,6 @@ public sealed class StandInSession
     public string? PaymentIntent { get; set; }
     public string? ChargeId { get; set; }
     public long Refunded { get; set; }
+    /// <summary>A delayed payment's outcome was sent (succeeded or failed).</summary>
+    public bool DelayedSettled { get; set; }
 }

@@ -1148,6 +1148,10 @@ namespace CoursePlatform.Data.Migrations
                         .HasColumnType("numeric(10,2)")
                         .HasColumnName("amount");
 
+                    b.Property<DateTimeOffset?>("AwaitingPaymentSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("awaiting_payment_since");
+
                     b.Property<DateTimeOffset?>("CancelledAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("cancelled_at");
@@ -1187,6 +1191,10 @@ namespace CoursePlatform.Data.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
                         .HasColumnName("provider_session_id");
+
+                    b.Property<DateTimeOffset?>("ReconcileAfter")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reconcile_after");
 
                     b.Property<DateTimeOffset?>("RefundedAt")
                         .HasColumnType("timestamp with time zone")

@@ -30,6 +30,13 @@ public class Order
     /// <summary>When the order ended without payment (cancelled or expired).</summary>
     public DateTimeOffset? CancelledAt { get; set; }
     public DateTimeOffset? RefundedAt { get; set; }
+    /// <summary>
+    /// When checkout completed with a payment method that clears later (SEPA, ACH): the order stays pending until the
+    /// provider says paid or failed, and no other checkout of its courses is allowed meanwhile. Null otherwise.
+    /// </summary>
+    public DateTimeOffset? AwaitingPaymentSince { get; set; }
+    /// <summary>The reconciliation timer leaves the order alone until then (set when the provider answered it with an error).</summary>
+    public DateTimeOffset? ReconcileAfter { get; set; }
     public List<OrderLine> Lines { get; set; } = [];
 }
 

@@ -4,7 +4,8 @@ namespace CoursePlatform.Functions.Tests.Payments;
 
 /// <summary>
 /// The hosted app with payments pointed at a running Stripe stand-in that delivers its signed webhooks back to the app,
-/// and a reconciliation timer every two seconds (so a repair or a lost webhook is settled within a test).
+/// and a reconciliation timer every two seconds taking five orders of each kind (so a repair or a lost webhook is settled
+/// within a test, and a test can fill a batch).
 /// </summary>
 public sealed class PaymentsHostedApp : HostedApp, IAsyncLifetime
 {
@@ -21,6 +22,8 @@ public sealed class PaymentsHostedApp : HostedApp, IAsyncLifetime
         ["Stripe__SuccessUrl"] = "http://localhost:5173/orders/{ORDER_ID}?checkout=success",
         ["Stripe__CancelUrl"] = "http://localhost:5173/orders/{ORDER_ID}?checkout=cancelled",
         ["Stripe__SessionRepairDelay"] = "00:00:02",
+        // Small batches, so a test can show that orders the timer cannot settle do not starve the ones it can.
+        ["Stripe__ReconcileBatchSize"] = "5",
         ["PaymentReconcileSchedule"] = "*/2 * * * * *",
     };
 

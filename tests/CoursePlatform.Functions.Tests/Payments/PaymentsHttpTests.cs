@@ -507,4 +507,165 @@ public sealed class PaymentsHttpTests(PaymentsHostedApp hosted) : IClassFixture<
         var failures = report.RootElement.GetProperty("failures").EnumerateArray().Select(f => f.GetString()).ToList();
         Assert.True(failures.Count == 0, string.Join("\n\n", failures));
     }
+
+    private Task<int> SessionLapsedAsync(Guid orderId) =>
+        Db(db => db.Orders.Where(o => o.Id == orderId).ExecuteUpdateAsync(s => s.SetProperty(o => o.SessionExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1))));
+
+    private async Task AwaitingAsync(Guid orderId) =>
+        Assert.True(await Eventually.HoldsAsync(async () => (await OrderAsync(orderId)).AwaitingPaymentSince is not null, Settles),
+            $"order {orderId} is not awaiting its delayed payment\n{hosted.Host.Output}");
+
+    [Fact]
+    public async Task A_delayed_payment_refuses_a_second_checkout_of_its_course_until_it_clears_then_grants_it_once()
+    {
+        var course = await PaidCourseAsync(39);
+        var (learner, token) = await hosted.SignInAsync();
+        var orderId = OrderIdOf(await CheckoutAsync(token, course));
+        var session = SessionOf(orderId);
+
+        // A bank debit: checkout completes unpaid; the order waits for the money, the enrolment stays pending.
+        Assert.True(Stripe.PayLater(session.Id));
+        await AwaitingAsync(orderId);
+        Assert.Equal(OrderStatus.Pending, (await OrderAsync(orderId)).Status);
+        Assert.Equal(EnrollmentStatus.PendingPayment, (await EnrollmentAsync(learner.Id, course.Id))!.Status);
+        var mine = await Expect(await Send(HttpMethod.Get, $"me/orders/{orderId}", token), HttpStatusCode.OK);
+        Assert.Equal(JsonValueKind.Null, mine.GetProperty("checkoutUrl").ValueKind);
+        Assert.NotEqual(JsonValueKind.Null, mine.GetProperty("awaitingPaymentSince").ValueKind);
+
+        // The page's lifetime passes; the learner puts the course in the cart again and checks out: refused, no second order.
+        await SessionLapsedAsync(orderId);
+        await Expect(await Send(HttpMethod.Post, "cart/lines", token, new { course = course.Slug }), HttpStatusCode.Created);
+        var refused = await Expect(await Send(HttpMethod.Post, "cart/checkout", token), HttpStatusCode.Conflict);
+        Assert.Equal(ProblemCodes.PaymentProcessing.Code, refused.GetProperty("code").GetString());
+        Assert.Equal(1, await Db(db => db.Orders.CountAsync(o => o.UserId == learner.Id)));
+        Assert.Single(Stripe.Sessions.Values, s => s.Metadata.GetValueOrDefault("order_id") is { } id && id == orderId.ToString());
+
+        // Days later the debit clears: the one order is paid, the course active, the waiting cart line gone.
+        Assert.True(Stripe.ClearDelayed(session.Id));
+        await SettledAsync(orderId, OrderStatus.Paid);
+        Assert.Equal(EnrollmentStatus.Active, (await EnrollmentAsync(learner.Id, course.Id))!.Status);
+        Assert.Equal(1, await Db(db => db.Orders.CountAsync(o => o.UserId == learner.Id)));
+        Assert.False(await Db(db => db.CartLines.AnyAsync(l => l.UserId == learner.Id)));
+        Assert.Equal(1, await Db(db => db.OrderEvents.CountAsync(e => e.OrderId == orderId && e.Detail!.StartsWith("paid"))));
+    }
+
+    [Fact]
+    public async Task A_delayed_payment_that_fails_cancels_the_order_and_releases_the_course_to_buy_again()
+    {
+        var course = await PaidCourseAsync(38);
+        var (learner, token) = await hosted.SignInAsync();
+        var orderId = OrderIdOf(await CheckoutAsync(token, course));
+        var session = SessionOf(orderId);
+        Assert.True(Stripe.PayLater(session.Id));
+        await AwaitingAsync(orderId);
+
+        Assert.True(Stripe.FailDelayed(session.Id));
+
+        await SettledAsync(orderId, OrderStatus.Cancelled);
+        Assert.Null(await EnrollmentAsync(learner.Id, course.Id));
+        var again = OrderIdOf(await CheckoutAsync(token, course));
+        Assert.NotEqual(orderId, again);
+    }
+
+    [Fact]
+    public async Task Refunding_one_of_two_paid_orders_of_a_course_keeps_the_access_the_other_paid_for()
+    {
+        var course = await PaidCourseAsync(27);
+        var (learner, token) = await hosted.SignInAsync();
+        var (_, admin) = await hosted.SignInAsync(UserRole.Admin);
+        var first = OrderIdOf(await CheckoutAsync(token, course));
+        Assert.True(Stripe.Pay(SessionOf(first).Id));
+        await SettledAsync(first, OrderStatus.Paid);
+        // A second paid order of the same course (what a completion after expiry, or the double charge before the delayed-payment rule, leaves).
+        var now = DateTimeOffset.UtcNow;
+        await Db(db =>
+        {
+            db.Orders.Add(new Order
+            {
+                Id = Guid.CreateVersion7(), UserId = learner.Id, Status = OrderStatus.Paid, Currency = "USD", Amount = 27, Provider = "stripe",
+                ProviderPaymentId = "pi_second_" + Guid.NewGuid().ToString("N")[..12], CreatedAt = now, PaidAt = now,
+                Lines = [new OrderLine { Id = Guid.CreateVersion7(), CourseId = course.Id, CourseSlug = course.Slug, CourseName = course.Name, Price = 27, Currency = "USD" }],
+            });
+            return db.SaveChangesAsync();
+        });
+
+        var refunded = await Expect(await Send(HttpMethod.Post, $"manage/orders/{first}/refund", admin), HttpStatusCode.OK);
+
+        Assert.Equal("refunded", refunded.GetProperty("status").GetString());
+        Assert.Equal(EnrollmentStatus.Active, (await EnrollmentAsync(learner.Id, course.Id))!.Status);
+    }
+
+    [Fact]
+    public async Task Orders_awaiting_a_delayed_payment_or_failing_at_stripe_do_not_starve_a_paid_order_whose_webhook_was_lost()
+    {
+        var course = await PaidCourseAsync(44);
+        var (learner, token) = await hosted.SignInAsync();
+        var (stuck, _) = await hosted.SignInAsync();
+        // Older than the paid order and lapsed long ago: 101 orders awaiting a bank debit (only their webhook settles them)
+        // and, more than a batch (5 here), orders whose session Stripe answers with an error (404).
+        var longAgo = DateTimeOffset.UtcNow.AddDays(-3);
+        Order Stuck(string session, DateTimeOffset? awaiting) => new()
+        {
+            Id = Guid.CreateVersion7(), UserId = stuck.Id, Currency = "USD", Amount = 10, Provider = "stripe", ProviderSessionId = session,
+            CreatedAt = longAgo, SessionExpiresAt = longAgo.AddHours(1), AwaitingPaymentSince = awaiting,
+        };
+        var awaiting = Enumerable.Range(0, 101).Select(_ => Stuck("cs_test_awaiting_" + Guid.NewGuid().ToString("N"), longAgo)).ToList();
+        var failing = Enumerable.Range(0, 7).Select(_ => Stuck("cs_test_unknown_" + Guid.NewGuid().ToString("N"), null)).ToList();
+        await Db(db =>
+        {
+            db.Orders.AddRange(awaiting);
+            db.Orders.AddRange(failing);
+            return db.SaveChangesAsync();
+        });
+
+        var orderId = OrderIdOf(await CheckoutAsync(token, course));
+        Stripe.Misbehave.HoldWebhooks = true;
+        try
+        {
+            // Paid, the webhook lost, the page's time over: only the timer can settle it.
+            Assert.True(Stripe.Pay(SessionOf(orderId).Id));
+            await SessionLapsedAsync(orderId);
+
+            await SettledAsync(orderId, OrderStatus.Paid);
+            Assert.Equal(EnrollmentStatus.Active, (await EnrollmentAsync(learner.Id, course.Id))!.Status);
+            // The awaiting orders were not even asked about; the failing ones wait for their retry time.
+            Assert.DoesNotContain(Stripe.Requests.Keys, k => k.Contains("cs_test_awaiting_", StringComparison.Ordinal));
+            var failingIds = failing.Select(o => o.Id).ToList();
+            Assert.Equal(failing.Count, await Db(db => db.Orders.CountAsync(o => failingIds.Contains(o.Id) && o.ReconcileAfter > DateTimeOffset.UtcNow)));
+            var awaitingIds = awaiting.Select(o => o.Id).ToList();
+            Assert.Equal(awaiting.Count, await Db(db => db.Orders.CountAsync(o => awaitingIds.Contains(o.Id) && o.Status == OrderStatus.Pending)));
+        }
+        finally
+        {
+            Stripe.Misbehave.HoldWebhooks = false;
+        }
+    }
+
+    [Fact]
+    public async Task A_price_finer_than_its_currency_is_refused_and_zero_decimal_courses_are_charged_what_the_order_says()
+    {
+        var (_, admin) = await hosted.SignInAsync(UserRole.Admin);
+        var slug = "yen-course-" + Guid.NewGuid().ToString("N")[..8];
+        var bad = await Expect(await Send(HttpMethod.Post, "manage/courses", admin, new { slug, name = "Yen course", price = 100.50m, currency = "JPY", isPublished = true }),
+            HttpStatusCode.BadRequest);
+        Assert.Equal(ProblemCodes.ValidationFailed.Code, bad.GetProperty("code").GetString());
+        Assert.Equal(["price"], bad.GetProperty("errors").EnumerateObject().Select(p => p.Name));
+        await Expect(await Send(HttpMethod.Post, "manage/courses", admin, new { slug, name = "Yen course", price = 100m, currency = "JPY", isPublished = true }),
+            HttpStatusCode.Created);
+        var patched = await Expect(await Send(HttpMethod.Patch, $"manage/courses/{slug}", admin, new { price = 99.9m }), HttpStatusCode.BadRequest);
+        Assert.Equal(["price"], patched.GetProperty("errors").EnumerateObject().Select(p => p.Name));
+        await Expect(await Send(HttpMethod.Patch, $"manage/courses/{slug}", admin, new { price = 10.5m, currency = "USD" }), HttpStatusCode.OK);
+        await Expect(await Send(HttpMethod.Patch, $"manage/courses/{slug}", admin, new { price = 200m, currency = "JPY" }), HttpStatusCode.OK);
+
+        // Two whole-yen courses: the session charges their sum in yen, and the payment settles the order.
+        var other = await PaidCourseAsync(150, "JPY");
+        var (learner, token) = await hosted.SignInAsync();
+        var yen = await Db(db => db.Courses.AsNoTracking().SingleAsync(c => c.Slug == slug));
+        var orderId = OrderIdOf(await CheckoutAsync(token, yen, other));
+        var session = SessionOf(orderId);
+        Assert.Equal((350L, "jpy"), (session.AmountTotal, session.Currency));
+        Assert.True(Stripe.Pay(session.Id));
+        await SettledAsync(orderId, OrderStatus.Paid);
+        Assert.Equal(EnrollmentStatus.Active, (await EnrollmentAsync(learner.Id, yen.Id))!.Status);
+    }
 }

@@ -108,7 +108,14 @@ public sealed class CourseAdminService(CoursePlatformDbContext db, CourseResolve
     private static void Apply(Course course, CourseRequest request, DateTimeOffset now)
     {
         var price = request.Price ?? 0;
-        if (decimal.Round(price, 2) != price) throw ProblemException.Validation("price", "At most two decimals.");
+        var currency = request.Currency ?? "USD";
+        // Checkout charges whole minor units: a finer price would be rounded per line and no longer match the order's total.
+        if (!Money.IsExact(price, currency))
+            throw ProblemException.Validation("price", Money.PriceDecimals(currency) switch
+            {
+                0 => $"{currency} has no minor units: give a whole number.",
+                var n => $"At most {n} decimals in {currency}.",
+            });
         // The description is markdown a catalog page renders: the lesson content rules apply (no raw HTML, http(s) links).
         var errors = new Dictionary<string, string[]>();
         ContentRules.ValidateMarkdown(request.Description, "description", errors);
@@ -116,7 +123,7 @@ public sealed class CourseAdminService(CoursePlatformDbContext db, CourseResolve
         if (errors.Count > 0) throw ProblemException.Validation(errors);
         course.Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim();
         course.Price = price;
-        course.Currency = request.Currency ?? "USD";
+        course.Currency = currency;
         course.EnrollmentMode = request.EnrollmentMode ?? EnrollmentMode.Open;
         course.IsPublished = request.IsPublished ?? false;
         course.ThumbnailUrl = request.ThumbnailUrl;

@@ -74,7 +74,7 @@ public sealed class OrderService(
             .ToListAsync(cancellationToken);
         var o = row.Order;
         return new ManagedOrderDetailDto(o.Id, o.UserId, row.Email, o.Status, o.Currency, o.Amount, o.Provider, o.ProviderSessionId,
-            o.ProviderPaymentId, o.CheckoutUrl, o.SessionExpiresAt, o.CreatedAt, o.PaidAt, o.CancelledAt, o.RefundedAt,
+            o.ProviderPaymentId, o.CheckoutUrl, o.SessionExpiresAt, o.CreatedAt, o.AwaitingPaymentSince, o.PaidAt, o.CancelledAt, o.RefundedAt,
             (await LinesAsync([o.Id], cancellationToken)).GetValueOrDefault(o.Id, []), events);
     }
 
@@ -131,10 +131,10 @@ public sealed class OrderService(
 
     private OrderDto ToDto(Order o, Dictionary<Guid, IReadOnlyList<OrderLineDto>> lines)
     {
-        // A pending order's page is shown while it can still be paid.
-        var url = o.Status == OrderStatus.Pending && (o.SessionExpiresAt is null || o.SessionExpiresAt > time.GetUtcNow()) ? o.CheckoutUrl : null;
+        // A pending order's page is shown while it can still be paid (not once checkout completed with a delayed payment).
+        var url = o.Status == OrderStatus.Pending && o.AwaitingPaymentSince is null && (o.SessionExpiresAt is null || o.SessionExpiresAt > time.GetUtcNow()) ? o.CheckoutUrl : null;
         var receipt = o.PaidAt is { } paidAt ? new ReceiptDto(o.Provider, o.ProviderPaymentId, o.Amount, o.Currency, paidAt, o.RefundedAt) : null;
-        return new OrderDto(o.Id, o.Status, o.Currency, o.Amount, url, o.CreatedAt, o.PaidAt, o.CancelledAt, o.RefundedAt,
+        return new OrderDto(o.Id, o.Status, o.Currency, o.Amount, url, o.CreatedAt, o.AwaitingPaymentSince, o.PaidAt, o.CancelledAt, o.RefundedAt,
             lines.GetValueOrDefault(o.Id, []), receipt);
     }
 }

@@ -65,8 +65,11 @@ public sealed class OrderSettlement(CoursePlatformDbContext db, TimeProvider tim
                 (outcome, changed) = ("paid", true);
                 break;
             case SettlementKind.AwaitingPayment when order.Status == OrderStatus.Pending:
-                await SetAsync(order.Id, OrderStatus.Pending, s => s.SetProperty(o => o.ProviderPaymentId, o => settlement.PaymentId ?? o.ProviderPaymentId), cancellationToken);
-                outcome = "awaiting_payment";
+                // Checkout finished with a method that clears later: no new checkout of these courses until it is paid or fails.
+                await SetAsync(order.Id, OrderStatus.Pending, s => s
+                    .SetProperty(o => o.AwaitingPaymentSince, o => o.AwaitingPaymentSince ?? now)
+                    .SetProperty(o => o.ProviderPaymentId, o => settlement.PaymentId ?? o.ProviderPaymentId), cancellationToken);
+                (outcome, changed) = ("awaiting_payment", order.AwaitingPaymentSince is null);
                 break;
             case SettlementKind.Failed when order.Status == OrderStatus.Pending:
                 await SetAsync(order.Id, OrderStatus.Cancelled, s => s.SetProperty(o => o.CancelledAt, now), cancellationToken);
@@ -85,7 +88,7 @@ public sealed class OrderSettlement(CoursePlatformDbContext db, TimeProvider tim
                 await SetAsync(order.Id, OrderStatus.Refunded, s => s
                     .SetProperty(o => o.RefundedAt, now)
                     .SetProperty(o => o.ProviderPaymentId, o => settlement.PaymentId ?? o.ProviderPaymentId), cancellationToken);
-                if (order.Status == OrderStatus.Paid) await RevokeAsync(order.UserId, courses, cancellationToken);
+                if (order.Status == OrderStatus.Paid) await RevokeAsync(order, courses, cancellationToken);
                 else await ReleaseAsync(order, courses, cancellationToken);
                 (outcome, changed) = ("refunded", true);
                 break;
@@ -136,9 +139,14 @@ public sealed class OrderSettlement(CoursePlatformDbContext db, TimeProvider tim
                 && db.OrderLines.Any(l => l.OrderId == o.Id && l.CourseId == e.CourseId)))
             .ExecuteDeleteAsync(cancellationToken);
 
-    /// <summary>Refunded: the bought enrolments end (progress rows are the learner's and stay); cohort admissions are not purchases and stay.</summary>
-    private Task<int> RevokeAsync(Guid userId, List<Guid> courses, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Refunded: the bought enrolments end (progress rows are the learner's and stay); cohort admissions are not purchases and
+    /// stay, and so does a course another paid order of the learner also bought (its money was not returned).
+    /// </summary>
+    private Task<int> RevokeAsync(Order order, List<Guid> courses, CancellationToken cancellationToken) =>
         db.Enrollments
-            .Where(e => e.UserId == userId && courses.Contains(e.CourseId) && e.Source == EnrollmentSource.Checkout)
+            .Where(e => e.UserId == order.UserId && courses.Contains(e.CourseId) && e.Source == EnrollmentSource.Checkout)
+            .Where(e => !db.Orders.Any(o => o.Id != order.Id && o.UserId == order.UserId && o.Status == OrderStatus.Paid
+                && db.OrderLines.Any(l => l.OrderId == o.Id && l.CourseId == e.CourseId)))
             .ExecuteDeleteAsync(cancellationToken);
 }

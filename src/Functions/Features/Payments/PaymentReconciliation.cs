@@ -16,19 +16,26 @@ namespace CoursePlatform.Functions.Features.Payments;
 /// (still open past its time) expired now at Stripe first, so it cannot be paid after the order ends;</item>
 /// <item>an order whose purchase the learner cancelled is closed the same way.</item>
 /// </list>
+/// Each kind is taken oldest first, <see cref="StripeOptions.ReconcileBatchSize"/> at a time. Orders awaiting a delayed payment
+/// are left to their webhook, and an order Stripe answered with an error waits <see cref="StripeOptions.ReconcileRetryDelay"/>,
+/// so neither can keep newer orders (a paid one whose webhook was lost) out of the batch.
 /// </summary>
 public sealed class PaymentReconciliation(
     CoursePlatformDbContext db, OrderPages pages, OrderSettlement settlement, StripeCheckout stripe, IOptions<StripeOptions> options,
     TimeProvider time, ILogger<PaymentReconciliation> logger)
 {
-    private const int Batch = 100;
-
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var unstarted = await db.Orders.AsNoTracking()
-            .Where(o => o.Status == OrderStatus.Pending && o.ProviderSessionId == null && o.CreatedAt < now - options.Value.SessionRepairDelay)
-            .OrderBy(o => o.CreatedAt).Select(o => new { o.Id, o.CreatedAt }).Take(Batch).ToListAsync(cancellationToken);
+        var batch = options.Value.ReconcileBatchSize;
+        // Only orders the timer can still do something about: not one whose delayed payment is on its way (only its webhook
+        // settles it) nor one Stripe answered with an error a moment ago. Otherwise those would fill every batch for ever.
+        var due = db.Orders.AsNoTracking()
+            .Where(o => o.Status == OrderStatus.Pending && o.AwaitingPaymentSince == null && (o.ReconcileAfter == null || o.ReconcileAfter <= now));
+
+        var unstarted = await due
+            .Where(o => o.ProviderSessionId == null && o.CreatedAt < now - options.Value.SessionRepairDelay)
+            .OrderBy(o => o.CreatedAt).Select(o => new { o.Id, o.CreatedAt }).Take(batch).ToListAsync(cancellationToken);
         foreach (var order in unstarted)
         {
             // Past its lifetime a page would be born expired (and the real Stripe refuses an expiry under 30 minutes away):
@@ -37,20 +44,21 @@ public sealed class PaymentReconciliation(
             if (left <= TimeSpan.Zero || (string.IsNullOrWhiteSpace(options.Value.ApiBase) && left < TimeSpan.FromMinutes(30))) await SettleAsync(order.Id, new Settlement(SettlementKind.Expired, "reconciled: never started"), cancellationToken);
             else if ((await pages.EnsureAsync(order.Id, cancellationToken))?.ProviderSessionId is { } session)
                 logger.LogInformation("Repaired order {OrderId}: its Stripe session {SessionId} was made late", order.Id, session);
+            // Still without a page (Stripe failing): tried again next run; its lifetime ends it, so it cannot stay at the head for ever.
         }
 
-        var lapsed = await db.Orders.AsNoTracking()
-            .Where(o => o.Status == OrderStatus.Pending && o.ProviderSessionId != null && o.SessionExpiresAt < now)
-            .OrderBy(o => o.SessionExpiresAt).Select(o => new { o.Id, SessionId = o.ProviderSessionId! }).Take(Batch).ToListAsync(cancellationToken);
+        var lapsed = await due
+            .Where(o => o.ProviderSessionId != null && o.SessionExpiresAt < now)
+            .OrderBy(o => o.SessionExpiresAt).Select(o => new { o.Id, SessionId = o.ProviderSessionId! }).Take(batch).ToListAsync(cancellationToken);
         foreach (var order in lapsed) await CloseAsync(order.Id, order.SessionId, cancellationToken);
 
         // A purchase the learner cancelled (DELETE /api/me/enrollments/{course}) leaves its order with no enrolment for any of
         // its courses (checkout writes them in the order's own transaction): its page is closed at Stripe, so it can no
         // longer be paid, and the order ends. Paid meanwhile, it is settled as paid and the course granted again.
-        var abandoned = await db.Orders.AsNoTracking()
-            .Where(o => o.Status == OrderStatus.Pending && o.ProviderSessionId != null
+        var abandoned = await due
+            .Where(o => o.ProviderSessionId != null
                 && !db.OrderLines.Any(l => l.OrderId == o.Id && db.Enrollments.Any(e => e.UserId == o.UserId && e.CourseId == l.CourseId)))
-            .OrderBy(o => o.CreatedAt).Select(o => new { o.Id, SessionId = o.ProviderSessionId! }).Take(Batch).ToListAsync(cancellationToken);
+            .OrderBy(o => o.CreatedAt).Select(o => new { o.Id, SessionId = o.ProviderSessionId! }).Take(batch).ToListAsync(cancellationToken);
         foreach (var order in abandoned) await CloseAsync(order.Id, order.SessionId, cancellationToken);
     }
 
@@ -65,14 +73,25 @@ public sealed class PaymentReconciliation(
             {
                 { Status: "complete", PaymentStatus: "paid" } => new Settlement(SettlementKind.Paid, "reconciled: paid", session.Id, session.PaymentIntentId, session.AmountTotal, session.Currency),
                 { Status: "expired" } => new Settlement(SettlementKind.Expired, "reconciled: expired", session.Id),
-                _ => null, // complete and unpaid: a delayed payment still on its way; its webhook settles it
+                // Complete and unpaid: a delayed payment on its way (its completion webhook was lost); recorded as awaiting,
+                // which takes it out of these queries: its async_payment_succeeded / _failed webhook settles it.
+                { Status: "complete" } => new Settlement(SettlementKind.AwaitingPayment, "reconciled: awaiting payment", session.Id, session.PaymentIntentId),
+                _ => null,
             };
             if (change is not null) await SettleAsync(orderId, change, cancellationToken);
         }
         catch (Exception e) when (e is StripeException or HttpRequestException)
         {
-            logger.LogWarning(e, "Could not reconcile order {OrderId} with Stripe; the next run tries again", orderId);
+            logger.LogWarning(e, "Could not reconcile order {OrderId} with Stripe; tried again after {Delay}", orderId, options.Value.ReconcileRetryDelay);
+            await DeferAsync(orderId, cancellationToken);
         }
+    }
+
+    /// <summary>Leaves an order the provider failed on for <see cref="StripeOptions.ReconcileRetryDelay"/>, so the rest of the batch moves on.</summary>
+    private Task<int> DeferAsync(Guid orderId, CancellationToken cancellationToken)
+    {
+        var after = time.GetUtcNow() + options.Value.ReconcileRetryDelay;
+        return db.Orders.Where(o => o.Id == orderId).ExecuteUpdateAsync(s => s.SetProperty(o => o.ReconcileAfter, after), cancellationToken);
     }
 
     private async Task SettleAsync(Guid orderId, Settlement change, CancellationToken cancellationToken)

@@ -10,10 +10,11 @@ public sealed record ReceiptDto(string Provider, string? PaymentReference, decim
 
 /// <summary>
 /// A learner's order. <c>CheckoutUrl</c> is where a pending order is paid (null once settled, or while the page is made);
-/// <c>Receipt</c> is there once it was paid.
+/// <c>Receipt</c> is there once it was paid. <c>AwaitingPaymentSince</c>: checkout completed with a method that clears later
+/// (a bank debit); the order stays pending, and its courses cannot be checked out again, until the money arrives or the payment fails.
 /// </summary>
 public sealed record OrderDto(
-    Guid Id, OrderStatus Status, string Currency, decimal Amount, string? CheckoutUrl, DateTimeOffset CreatedAt,
+    Guid Id, OrderStatus Status, string Currency, decimal Amount, string? CheckoutUrl, DateTimeOffset CreatedAt, DateTimeOffset? AwaitingPaymentSince,
     DateTimeOffset? PaidAt, DateTimeOffset? CancelledAt, DateTimeOffset? RefundedAt, IReadOnlyList<OrderLineDto> Lines, ReceiptDto? Receipt);
 
 /// <summary>An order as staff see it in the list: the learner's id and email too.</summary>
@@ -28,7 +29,7 @@ public sealed record OrderEventDto(Guid Id, string Type, string? Detail, string?
 public sealed record ManagedOrderDetailDto(
     Guid Id, Guid UserId, string UserEmail, OrderStatus Status, string Currency, decimal Amount, string Provider,
     string? ProviderSessionId, string? ProviderPaymentId, string? CheckoutUrl, DateTimeOffset? SessionExpiresAt, DateTimeOffset CreatedAt,
-    DateTimeOffset? PaidAt, DateTimeOffset? CancelledAt, DateTimeOffset? RefundedAt, IReadOnlyList<OrderLineDto> Lines, IReadOnlyList<OrderEventDto> Events);
+    DateTimeOffset? AwaitingPaymentSince, DateTimeOffset? PaidAt, DateTimeOffset? CancelledAt, DateTimeOffset? RefundedAt, IReadOnlyList<OrderLineDto> Lines, IReadOnlyList<OrderEventDto> Events);
 
 /// <summary>The filters of the staff order list; every one optional.</summary>
 public sealed record OrderFilter(OrderStatus? Status, string? Learner, string? Course, DateTimeOffset? From, DateTimeOffset? To);

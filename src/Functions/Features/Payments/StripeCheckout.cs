@@ -1,5 +1,5 @@
-using System.Globalization;
 using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Infrastructure;
 using Microsoft.Extensions.Options;
 using Stripe;
 using Stripe.Checkout;
@@ -86,21 +86,4 @@ public sealed class StripeCheckout
 
     // {CHECKOUT_SESSION_ID} is Stripe's own placeholder and stays for Stripe to fill.
     private static string Fill(string url, string orderId) => url.Replace("{ORDER_ID}", orderId, StringComparison.Ordinal);
-}
-
-/// <summary>Amounts as Stripe counts them: integers in the currency's smallest unit.</summary>
-public static class Money
-{
-    // https://docs.stripe.com/currencies#zero-decimal and #three-decimal
-    private static readonly HashSet<string> ZeroDecimal = new(StringComparer.OrdinalIgnoreCase)
-        { "BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF" };
-    private static readonly HashSet<string> ThreeDecimal = new(StringComparer.OrdinalIgnoreCase) { "BHD", "JOD", "KWD", "OMR", "TND" };
-
-    public static long ToMinorUnits(decimal amount, string currency) =>
-        decimal.ToInt64(decimal.Round(amount * Factor(currency), 0, MidpointRounding.AwayFromZero));
-
-    public static string Format(long minor, string currency) =>
-        (minor / (decimal)Factor(currency)).ToString(CultureInfo.InvariantCulture) + " " + currency.ToUpperInvariant();
-
-    private static int Factor(string currency) => ZeroDecimal.Contains(currency) ? 1 : ThreeDecimal.Contains(currency) ? 1000 : 100;
 }

@@ -37,4 +37,12 @@ public sealed class StripeOptions
     /// <summary>An order still without a payment page this long after checkout is taken as a crash between the two and repaired.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan SessionRepairDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How many orders of each kind (unstarted, lapsed, abandoned) one reconciliation run takes, oldest first.</summary>
+    [Range(1, 10000)]
+    public int ReconcileBatchSize { get; set; } = 100;
+
+    /// <summary>An order Stripe answered with an error is left alone this long, so it cannot hold the head of every batch.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan ReconcileRetryDelay { get; set; } = TimeSpan.FromMinutes(15);
 }

@@ -1,6 +1,8 @@
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Cart;
+using CoursePlatform.Functions.Infrastructure;
+using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 
 namespace CoursePlatform.Functions.Features.Payments;
@@ -9,7 +11,8 @@ namespace CoursePlatform.Functions.Features.Payments;
 /// Checkout's gateway when Stripe settles payments. Scoped: it shares checkout's DbContext and so its transaction.
 /// <list type="bullet">
 /// <item><see cref="ChargeAsync"/> (inside checkout's transaction): a free line is captured at once; a course the learner
-/// already has a pending order for answers with that order (never a second charge); every other paid line joins this
+/// already has a pending order for answers with that order (never a second charge), one whose delayed payment is on its
+/// way refuses the checkout (409 <c>payment_processing</c>); every other paid line joins this
 /// checkout's order of its currency, written here, so the order commits with the <c>pending_payment</c> enrolments.</item>
 /// <item><see cref="StartAsync"/> (after the commit): the Stripe Checkout Session of each order without one
 /// (<see cref="OrderPages"/>).</item>
@@ -26,13 +29,23 @@ public sealed class StripePaymentGateway(CoursePlatformDbContext db, OrderPages 
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Amount == 0) return new PaymentResult(PaymentStatus.Captured, null);
+        // Stripe charges whole minor units, per line: a finer price (saved before the rule) would never match the order's total.
+        if (!Money.IsExact(request.Amount, request.Currency))
+            return new PaymentResult(PaymentStatus.Declined, null, $"The price has more decimals than {request.Currency} has; the course cannot be bought until it is corrected.");
+
+        // A payment already on its way for this course (a bank debit that clears in days) would be taken on top of a new one.
+        var awaited = await db.Orders.AsNoTracking().AnyAsync(o => o.UserId == request.UserId && o.Status == OrderStatus.Pending
+            && o.AwaitingPaymentSince != null && o.Lines.Any(l => l.CourseId == request.CourseId), cancellationToken);
+        if (awaited)
+            throw ProblemException.Conflict($"Your payment for {request.CourseName} was made with a method that clears later and is still on its way: "
+                + "it cannot be bought again until that payment succeeds or fails. Remove it from the cart to check out the rest.", ProblemCodes.PaymentProcessing);
 
         // A pending order whose page is still open already charges for this course: its URL, not a second order.
         var reusable = time.GetUtcNow().AddMinutes(1);
         var pending = await db.Orders
             .FromSql($"""
                 SELECT o.* FROM orders o
-                WHERE o.user_id = {request.UserId} AND o.status = 'pending'
+                WHERE o.user_id = {request.UserId} AND o.status = 'pending' AND o.awaiting_payment_since IS NULL
                   AND (o.session_expires_at IS NULL OR o.session_expires_at > {reusable})
                   AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.course_id = {request.CourseId})
                 ORDER BY o.created_at DESC

@@ -126,6 +126,8 @@ public static class ProblemCodes
         "The `Stripe-Signature` header does not verify the payload with the endpoint secret, or its timestamp is outside the tolerance.");
     public static readonly ProblemCode OrderNotRefundable = new("order_not_refundable", HttpStatusCode.Conflict, "Order not refundable",
         "Only a paid order can be refunded (a pending, cancelled or expired one took no money), or the provider refused the refund.");
+    public static readonly ProblemCode PaymentProcessing = new("payment_processing", HttpStatusCode.Conflict, "Payment processing",
+        "A course in the cart was already paid for with a method that clears later (a bank debit): it cannot be checked out again until that payment succeeds or fails. Remove it from the cart to check out the rest.");
     public static readonly ProblemCode PaymentProviderUnavailable = new("payment_provider_unavailable", HttpStatusCode.ServiceUnavailable, "Payment provider unavailable",
         "The payment provider could not be reached; nothing was changed; retry after `Retry-After` seconds.");
 
