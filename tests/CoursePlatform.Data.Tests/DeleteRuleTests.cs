@@ -82,9 +82,11 @@ public class DeleteRuleTests(DatabaseFixture database) : IClassFixture<DatabaseF
         Assert.False(await db.ColdCallMessages.AnyAsync(x => x.UserId == u));
         Assert.False(await db.ColdCallStars.AnyAsync(x => x.UserId == u));
         Assert.False(await db.AuthLoginCodes.AnyAsync(x => x.UserId == u));
-        // Replies in a deleted learner's thread go with it; other learners' own root responses stay.
-        Assert.False(await db.ColdCallMessages.AnyAsync(x => x.Id == graph.OtherUsersReplyId));
-        Assert.Equal(1, await db.ColdCallMessages.CountAsync(x => x.Prompt.TopicId == graph.TopicId));
+        // Cold-call messages lose their author, and other learners' replies under them stay: the app removes or
+        // tombstones the author's messages first (ColdCallAuthors), so their threads keep their middle.
+        Assert.True(await db.ColdCallMessages.AnyAsync(x => x.Id == graph.OtherUsersReplyId));
+        Assert.Equal(3, await db.ColdCallMessages.CountAsync(x => x.Prompt.TopicId == graph.TopicId));
+        Assert.Equal(1, await db.ColdCallMessages.CountAsync(x => x.Prompt.TopicId == graph.TopicId && x.UserId == null));
         // The allowlist is the admin's record: the entry stays, unlinked.
         var member = await db.CohortMembers.SingleAsync(x => x.Id == graph.CohortMemberId);
         Assert.Null(member.UserId);

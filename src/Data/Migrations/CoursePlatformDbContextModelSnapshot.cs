@@ -523,7 +523,7 @@ namespace CoursePlatform.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("root_id");
 
-                    b.Property<Guid>("UserId")
+                    b.Property<Guid?>("UserId")
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
 
@@ -2480,8 +2480,7 @@ namespace CoursePlatform.Data.Migrations
                     b.HasOne("CoursePlatform.Data.Model.User", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
+                        .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_cold_call_messages_users_user_id");
 
                     b.Navigation("Cohort");

@@ -109,8 +109,9 @@ public class ColdCallMessage
     public ColdCallPrompt Prompt { get; set; } = null!;
     public Guid CohortId { get; set; }
     public Cohort Cohort { get; set; } = null!;
-    public Guid UserId { get; set; }
-    public User User { get; set; } = null!;
+    /// <summary>Null on a tombstone: the author closed their account and others had replied under it.</summary>
+    public Guid? UserId { get; set; }
+    public User? User { get; set; }
     public Guid? ParentId { get; set; }
     public ColdCallMessage? Parent { get; set; }
     public Guid? RootId { get; set; }
@@ -130,7 +131,8 @@ public class ColdCallMessageConfiguration : IEntityTypeConfiguration<ColdCallMes
     {
         builder.HasOne(x => x.Prompt).WithMany().HasForeignKey(x => x.PromptId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne(x => x.Cohort).WithMany().HasForeignKey(x => x.CohortId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        // An author's deletion keeps others' threads: tombstones first (ColdCallAuthors), then the key clears their author.
+        builder.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.SetNull);
         builder.HasOne(x => x.Parent).WithMany().HasForeignKey(x => x.ParentId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne(x => x.Root).WithMany().HasForeignKey(x => x.RootId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne(x => x.HiddenBy).WithMany().HasForeignKey(x => x.HiddenById).OnDelete(DeleteBehavior.SetNull);

@@ -1,6 +1,7 @@
 using System.Net;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
+using CoursePlatform.Functions.Features.Auth;
 using CoursePlatform.Functions.Features.ColdCalls;
 using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
@@ -61,6 +62,31 @@ public sealed class ColdCallTests(DatabaseFixture database) : AppTest(database)
         var problem = await Assert.ThrowsAsync<ProblemException>(action);
         Assert.Equal(status, problem.Status);
         return problem;
+    }
+
+    [Fact]
+    public async Task An_author_who_closes_their_account_leaves_tombstones_where_others_replied_and_nothing_else()
+    {
+        var s = await ArrangeAsync();
+        var root = await Post(s.Ana, s.Prompt, "In a private subnet.");
+        var benRoot = await Post(s.Ben, s.Prompt, "Mine is a managed service.");
+        var reply = await Post(s.Ben, s.Prompt, "Why not a managed service?", root.Id);
+        var answered = await Post(s.Ana, s.Prompt, "Cost, mostly.", reply.Id);
+        var fair = await Post(s.Ben, s.Prompt, "Fair.", answered.Id);
+        var alone = await Post(s.Ana, s.Prompt, "And backups.", root.Id);
+        var ownRootOnly = await Post(s.Ana, s.Other, "Behind a load balancer.");
+
+        await app.Run<AccountService>(x => x.DeleteAsync(s.Ana.Id, default));
+
+        var thread = (await Thread(s.Ben, s.Prompt)).Items;
+        // Ana's root and her answered reply stay as tombstones, so Ben's replies keep their thread.
+        Assert.Equal(new[] { root.Id, benRoot.Id, reply.Id, answered.Id, fair.Id }.Order(), thread.Select(m => m.Id).Order());
+        Assert.All(thread.Where(m => m.Id == root.Id || m.Id == answered.Id), m =>
+            Assert.Equal(((Guid?)null, (string?)null, ColdCallAuthors.DeletedContent), (m.UserId, m.AuthorName, m.Content)));
+        Assert.All(thread.Where(m => m.Id != root.Id && m.Id != answered.Id), m => Assert.Equal(s.Ben.Id, m.UserId));
+        // Her childless reply and her unanswered root response are gone.
+        Assert.False(await app.Db(db => db.ColdCallMessages.AnyAsync(m => m.Id == alone.Id || m.Id == ownRootOnly.Id)));
+        Assert.False(await app.Db(db => db.Users.AnyAsync(u => u.Id == s.Ana.Id)));
     }
 
     [Fact]

@@ -14,6 +14,7 @@ public sealed partial class FeatureGraphTests
         ("AiTutor", "Ingestion"),      // the chunk store and the embedding of lessons
         ("AiTutor", "Lessons"),        // lesson text the tutor answers from
         ("AiTutor", "Search"),         // retrieval
+        ("Auth", "ColdCalls"),         // an account's deletion keeps others' threads
         ("Cart", "Enrollments"),       // checkout enrols
         ("Catalog", "Enrollments"),    // the caller's enrolment on a course page
         ("Catalog", "Lessons"),        // pages are served through the content rules

@@ -1,4 +1,5 @@
 using CoursePlatform.Data;
+using CoursePlatform.Functions.Features.ColdCalls;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
@@ -6,11 +7,12 @@ using Microsoft.EntityFrameworkCore;
 namespace CoursePlatform.Functions.Features.Auth;
 
 /// <summary>
-/// Deleting one's own account: the database cascades to every personal row. Orders are the record of money and
+/// Deleting one's own account: the database cascades to every personal row; cold-call messages others replied under
+/// stay as tombstones (<see cref="ColdCallAuthors"/>). Orders are the record of money and
 /// restrict the deletion, so the ones that never moved any (cancelled or expired, never paid) go first, and an
 /// account with an order that did, or may still (pending), is refused with a 409 instead of failing on the key.
 /// </summary>
-public sealed class AccountService(CoursePlatformDbContext db)
+public sealed class AccountService(CoursePlatformDbContext db, ColdCallAuthors coldCalls)
 {
     public async Task DeleteAsync(Guid userId, CancellationToken cancellationToken)
     {
@@ -29,6 +31,7 @@ public sealed class AccountService(CoursePlatformDbContext db)
                 "it cannot be deleted here. Wait for a pending payment to end, or ask support to close the account.",
                 ProblemCodes.AccountHasOrders);
         }
+        await coldCalls.ForgetAsync(userId, cancellationToken);
         await db.Users.Where(u => u.Id == userId).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }

@@ -8,6 +8,7 @@ public static class ColdCallRegistration
     public static IServiceCollection AddColdCalls(this IServiceCollection services)
     {
         services.AddScoped<ColdCallService>();
+        services.AddScoped<ColdCallAuthors>();
         return services;
     }
 }

@@ -256,7 +256,7 @@ public sealed class ColdCallService(CoursePlatformDbContext db, CourseAccess acc
 
     private IQueryable<ColdCallMessageDto> Project(IQueryable<ColdCallMessage> query, Guid userId, bool isStaff) =>
         query.Select(m => new ColdCallMessageDto(
-            m.Id, m.PromptId, m.CohortId, m.UserId, m.User.FullName, m.ParentId, m.RootId, m.Content, m.CreatedAt,
+            m.Id, m.PromptId, m.CohortId, m.UserId, m.User!.FullName, m.ParentId, m.RootId, m.Content, m.CreatedAt,
             m.UserId == userId,
             m.UserId == userId ? null : db.ColdCallStars.Count(s => s.MessageId == m.Id),
             db.ColdCallStars.Any(s => s.MessageId == m.Id && s.UserId == userId),
