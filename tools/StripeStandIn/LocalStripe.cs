@@ -283,7 +283,14 @@ public sealed class LocalStripe : IAsyncDisposable
             ? $"""
               <form method="post" action="/c/pay/{id}/pay"><button type="submit">Pay {session.AmountTotal / 100.0:0.00} {session.Currency.ToUpperInvariant()}</button></form>
               <form method="post" action="/c/pay/{id}/fail"><button type="submit">Pay with a method that fails</button></form>
+              <form method="post" action="/c/pay/{id}/pay-later"><button type="submit">Pay by bank debit (clears later)</button></form>
               <form method="post" action="/c/pay/{id}/cancel"><button type="submit">Cancel and go back</button></form>
+              """
+            : session is { Status: "complete", PaymentStatus: "unpaid", DelayedSettled: false }
+            ? $"""
+              <p>The bank debit is on its way (payment processing). What the bank does next:</p>
+              <form method="post" action="/c/pay/{id}/clear"><button type="submit">The debit clears</button></form>
+              <form method="post" action="/c/pay/{id}/bounce"><button type="submit">The debit fails</button></form>
               """
             : $"<p>This checkout session is {session.Status}.</p>";
         return Results.Content($"""
@@ -302,6 +309,11 @@ public sealed class LocalStripe : IAsyncDisposable
         {
             case "pay" when Pay(id):
                 return Results.Redirect(session.SuccessUrl.Replace("{CHECKOUT_SESSION_ID}", id, StringComparison.Ordinal));
+            case "pay-later" when PayLater(id):
+                return Results.Redirect(session.SuccessUrl.Replace("{CHECKOUT_SESSION_ID}", id, StringComparison.Ordinal));
+            case "clear" when ClearDelayed(id):
+            case "bounce" when FailDelayed(id):
+                return Results.Content($"<p>Done: the debit {(action == "clear" ? "cleared" : "failed")}.</p>", "text/html; charset=utf-8");
             case "fail" when Fail(id):
             case "cancel": // as on Stripe, leaving the page changes nothing: the session stays open until it expires
                 return Results.Redirect((session.CancelUrl ?? session.SuccessUrl).Replace("{CHECKOUT_SESSION_ID}", id, StringComparison.Ordinal));

@@ -532,9 +532,16 @@ public sealed class PaymentsHttpTests(PaymentsHostedApp hosted) : IClassFixture<
         Assert.Equal(JsonValueKind.Null, mine.GetProperty("checkoutUrl").ValueKind);
         Assert.NotEqual(JsonValueKind.Null, mine.GetProperty("awaitingPaymentSince").ValueKind);
 
-        // The page's lifetime passes; the learner puts the course in the cart again and checks out: refused, no second order.
+        // The page's lifetime passes; the learner tries to put the course in the cart again: refused.
         await SessionLapsedAsync(orderId);
-        await Expect(await Send(HttpMethod.Post, "cart/lines", token, new { course = course.Slug }), HttpStatusCode.Created);
+        var notAdded = await Expect(await Send(HttpMethod.Post, "cart/lines", token, new { course = course.Slug }), HttpStatusCode.Conflict);
+        Assert.Equal(ProblemCodes.PaymentProcessing.Code, notAdded.GetProperty("code").GetString());
+        // A line added before the debit was reported (the webhook came in between) is refused at checkout: no second order.
+        await Db(db =>
+        {
+            db.CartLines.Add(new CartLine { UserId = learner.Id, CourseId = course.Id, UnitPrice = 39, Currency = "USD", AddedAt = DateTimeOffset.UtcNow });
+            return db.SaveChangesAsync();
+        });
         var refused = await Expect(await Send(HttpMethod.Post, "cart/checkout", token), HttpStatusCode.Conflict);
         Assert.Equal(ProblemCodes.PaymentProcessing.Code, refused.GetProperty("code").GetString());
         Assert.Equal(1, await Db(db => db.Orders.CountAsync(o => o.UserId == learner.Id)));
