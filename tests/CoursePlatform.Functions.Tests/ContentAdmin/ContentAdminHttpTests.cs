@@ -85,6 +85,11 @@ public abstract class ContentAdminHttpScenarios(HostedApp app)
         Assert.Equal(HttpStatusCode.OK, (await Send(learner, "GET", $"courses/{courseId}", ifNoneMatch: etag)).Status);
         var revised = await Ok(learner, "GET", $"topics/{topicId}/content");
         Assert.Equal(["recap"], revised.GetProperty("layout").GetProperty("blocks").EnumerateArray().Select(b => b.GetProperty("id").GetString()));
+        // The tutor's index follows the edit at once: the search finds the revised text, and the replaced one no more.
+        var found = await Ok(learner, "GET", $"courses/{slug}/search?q={Uri.EscapeDataString("Recap, revised")}&k=5");
+        var contents = found.GetProperty("items").EnumerateArray().Select(h => h.GetProperty("content").GetString()!).ToList();
+        Assert.Contains(contents, c => c.Contains("Recap, revised.", StringComparison.Ordinal));
+        Assert.DoesNotContain(contents, c => c.Contains("254 hosts", StringComparison.Ordinal));
 
         var catalog = await Send(null, "GET", "courses");
         await Ok(admin, "PATCH", $"manage/courses/{slug}", new { isPublished = false });

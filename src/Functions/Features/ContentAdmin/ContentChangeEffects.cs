@@ -1,5 +1,6 @@
 using CoursePlatform.Data;
 using CoursePlatform.Functions.Features.AiTutor;
+using CoursePlatform.Functions.Infrastructure.Audit;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,8 @@ namespace CoursePlatform.Functions.Features.ContentAdmin;
 /// What every content change owes the rest of the app: the course's module count follows its topics, its
 /// <c>updated_at</c> moves (so the course detail's ETag changes), and a changed lesson is indexed again for the tutor.
 /// </summary>
-public sealed class ContentChangeEffects(CoursePlatformDbContext db, LessonIndexer lessons, TimeProvider time, ILogger<ContentChangeEffects> logger)
+public sealed class ContentChangeEffects(
+    CoursePlatformDbContext db, LessonIndexer lessons, AuditScope audit, TimeProvider time, ILogger<ContentChangeEffects> logger)
 {
     /// <summary>The topic of the course (404 when it is not one of the course's).</summary>
     public async Task<Guid> CourseOfTopicAsync(Guid topicId, CancellationToken cancellationToken) =>
@@ -25,10 +27,14 @@ public sealed class ContentChangeEffects(CoursePlatformDbContext db, LessonIndex
             """, cancellationToken);
 
     /// <summary>
-    /// Re-indexes one lesson's text for the tutor after its change is committed. A failure (the embedding model
-    /// unavailable) is logged, not the admin's problem: the next worker start indexes every stale lesson.
+    /// Re-indexes one lesson's text for the tutor once its change is committed: an admin write runs in the audit's
+    /// transaction, and the index (which takes a transaction of its own) must see the committed lesson. A failure (the
+    /// embedding model unavailable) is logged, not the admin's problem: the next worker start indexes every stale lesson.
     /// </summary>
-    public async Task ReindexLessonAsync(Guid topicId, CancellationToken cancellationToken)
+    public Task ReindexLessonAsync(Guid topicId, CancellationToken cancellationToken) =>
+        audit.AfterCommitAsync(ct => IndexAsync(topicId, ct), cancellationToken);
+
+    private async Task IndexAsync(Guid topicId, CancellationToken cancellationToken)
     {
         try
         {
