@@ -52,6 +52,16 @@ public class ModuleGatingTests
         Assert.False(states[2].Unlocked);
     }
 
+    [Fact]
+    public void A_misconfigured_module_that_is_locked_itself_opens_nothing_after_it()
+    {
+        // Module 2 cannot be passed, but module 1 is not passed either: module 3 stays shut, for module 1's reason.
+        var states = ModuleGating.Evaluate([Module(1), Module(2, topics: 3, pairsWithQuestions: 1), Module(3)], Now);
+
+        Assert.Equal([true, false, false], states.Select(s => s.Unlocked));
+        Assert.Equal(LockReason.PreviousModuleNotPassed, states[2].LockReason);
+    }
+
     [Theory]
     [InlineData(1, 1)]
     [InlineData(2, 1)]

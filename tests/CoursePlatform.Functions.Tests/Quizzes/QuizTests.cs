@@ -65,6 +65,18 @@ public sealed class QuizTests(DatabaseFixture database) : AppTest(database)
     }
 
     [Fact]
+    public async Task A_null_answer_is_a_400_naming_it_not_a_500()
+    {
+        var course = await CreateAsync(app);
+        var learner = await course.EnrolledLearnerAsync(app);
+        var attempt = await Start(learner, course, 1, 1);
+
+        var problem = await Problem(HttpStatusCode.BadRequest, () => Submit(learner, attempt.Id, new SubmitAttemptRequest([null!])));
+
+        Assert.Equal(["answers[0]"], problem.Errors!.Keys);
+    }
+
+    [Fact]
     public async Task An_open_attempt_cannot_be_submitted_once_the_learner_lost_access_to_the_course()
     {
         var course = await CreateAsync(app);

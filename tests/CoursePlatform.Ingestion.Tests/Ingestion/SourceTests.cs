@@ -110,6 +110,30 @@ public class SourceTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
     }
 
     [Fact]
+    public async Task A_version_queued_again_after_a_failed_attempt_can_be_requested_and_the_timer_ingests_it()
+    {
+        await using var app = new IngestionApp(database);
+        var (course, _) = await app.CreateCourseAsync();
+        var source = await app.UploadAsync($"{course}/dhcp.vtt", Transcript("DHCP leases"));
+        Assert.Equal(IngestionResult.Succeeded, (await app.IngestAsync(source)).Result);
+        // What an attempt cut short by an outage leaves: queued again, one attempt counted, no chunks.
+        await app.Db(async db =>
+        {
+            await db.ContentIngestions.Where(i => i.Source == source).ExecuteUpdateAsync(set => set
+                .SetProperty(i => i.Status, IngestionStatus.Queued).SetProperty(i => i.Attempts, 1).SetProperty(i => i.Error, "Attempt 1 of 3 failed: model unavailable"));
+            return await db.CourseChunks.Where(c => c.Source == source).ExecuteDeleteAsync();
+        });
+
+        var queued = await app.Run<SourceService, IngestionLogEntry>(s => s.ReingestAsync(course.ToString(), "dhcp.vtt", default));
+
+        Assert.Equal((IngestionStatus.Queued, 0), (queued.Status, queued.Attempts));
+        Assert.Equal(1, await app.Run<SourceService, int>(s => s.RunRequestedAsync(default)));
+        var entry = (await app.IngestionsAsync(source)).Single();
+        Assert.Equal(IngestionStatus.Succeeded, entry.Status);
+        Assert.NotEmpty(await app.ChunksAsync(course, source));
+    }
+
+    [Fact]
     public async Task A_claim_left_running_by_a_dead_worker_is_taken_over_at_once_and_ends_succeeded_once()
     {
         await using var app = new IngestionApp(database);

@@ -62,8 +62,9 @@ public sealed class IngestionLog(
 
     /// <summary>
     /// Queues a version for ingestion on request (a re-ingest): a new entry, or a finished one (failed, or succeeded
-    /// and to be embedded again) queued once more with its attempts counted from zero. A queued or running entry is
-    /// left as it is. <see cref="SourceService.RunRequestedAsync"/> picks up queued entries with no attempt yet.
+    /// and to be embedded again) queued once more with its attempts counted from zero, and so is one queued again after
+    /// a failed attempt (an outage: nothing else would pick it up before the nightly rescan). A running entry, or a
+    /// queued one not tried yet, is left as it is. <see cref="SourceService.RunRequestedAsync"/> picks up queued entries with no attempt yet.
     /// </summary>
     public Task<int> RequestAsync(Guid courseId, Guid? topicId, string source, string etag, long contentLength, CancellationToken cancellationToken)
     {
@@ -72,7 +73,7 @@ public sealed class IngestionLog(
             INSERT INTO content_ingestions AS ci (id, course_id, topic_id, source, etag, status, content_length, attempts, queued_at)
             VALUES ({Guid.CreateVersion7()}, {courseId}, {topicId}, {source}, {etag}, 'queued', {contentLength}, 0, {now})
             ON CONFLICT (source, etag) DO UPDATE SET status = 'queued', attempts = 0, error = NULL, queued_at = EXCLUDED.queued_at
-            WHERE ci.status IN ('failed', 'succeeded')
+            WHERE ci.status IN ('failed', 'succeeded') OR (ci.status = 'queued' AND ci.attempts > 0)
             """, cancellationToken);
     }
 

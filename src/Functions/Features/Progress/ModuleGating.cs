@@ -47,7 +47,7 @@ public sealed record ModuleState(
 /// <summary>
 /// Module gating (docs/product.md): module 1 is always open; module N opens when module N-1 is passed and no
 /// cooldown runs on it. A module whose quiz cannot be passed (a pair without questions) is reported as
-/// misconfigured and does not hold the next one shut.
+/// misconfigured and does not hold the next one shut, unless it is locked itself.
 /// </summary>
 public static class ModuleGating
 {
@@ -61,7 +61,8 @@ public static class ModuleGating
             LockReason? reason = previous switch
             {
                 null => null,
-                { Misconfigured: true } => null,
+                // It does not hold the next one shut, but it passes on its own lock: no skipping past a locked module.
+                { Misconfigured: true } => states[^1].LockReason,
                 { PassedAt: null } => Progress.LockReason.PreviousModuleNotPassed,
                 { CooldownUntil: { } until } when until > now => Progress.LockReason.PreviousModuleCooldown,
                 _ => null,

@@ -109,10 +109,9 @@ public static class RequestBody
             {
                 var json = JsonNamingPolicy.CamelCase.ConvertName(member);
                 var field = member.Length == 0 ? (prefix.Length == 0 ? BodyField : prefix.TrimEnd('.')) : prefix + json;
-                if (!errors.TryGetValue(field, out var messages)) errors[field] = messages = [];
                 // Data annotations name the C# member ("The FileName field is required."); clients know the JSON name.
                 var message = result.ErrorMessage ?? "Invalid value.";
-                messages.Add(member.Length == 0 ? message : Regex.Replace(message, $@"\b{Regex.Escape(member)}\b", json));
+                Add(errors, field, member.Length == 0 ? message : Regex.Replace(message, $@"\b{Regex.Escape(member)}\b", json));
             }
         }
         foreach (var property in value.GetType().GetProperties())
@@ -122,14 +121,24 @@ public static class RequestBody
             if (IsRequestType(child.GetType())) Collect(child, name + ".", errors);
             else if (child is System.Collections.IEnumerable items and not string)
             {
+                // A null where a list holds our request objects ([null] for an answer) is the client's mistake, not a 500.
+                var ofRequests = child.GetType().GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>)
+                                                                           && IsRequestType(i.GetGenericArguments()[0]));
                 var index = 0;
                 foreach (var item in items)
                 {
-                    if (item is not null && IsRequestType(item.GetType())) Collect(item, $"{name}[{index}].", errors);
+                    if (item is null && ofRequests) Add(errors, $"{name}[{index}]", "This item must be an object, not null.");
+                    else if (item is not null && IsRequestType(item.GetType())) Collect(item, $"{name}[{index}].", errors);
                     index++;
                 }
             }
         }
+    }
+
+    private static void Add(Dictionary<string, List<string>> errors, string field, string message)
+    {
+        if (!errors.TryGetValue(field, out var messages)) errors[field] = messages = [];
+        messages.Add(message);
     }
 
     /// <summary>Our own request records: the only types worth descending into.</summary>
