@@ -68,6 +68,33 @@ public sealed class ContentAdminTests(DatabaseFixture database) : AppTest(databa
     }
 
     [Fact]
+    public async Task Deleting_a_topic_takes_its_uploads_and_their_chunks_and_leaves_the_other_topics_alone()
+    {
+        var course = await CreateCourse(Course(Slug()));
+        var gone = await CreateTopic(course.Slug, Topic(1, 1));
+        var kept = await CreateTopic(course.Slug, Topic(1, 2, name: "Routes"));
+        var container = app.Get<BlobServiceClient>().GetBlobContainerClient(IngestionOptions.Container);
+        await container.CreateIfNotExistsAsync();
+        var (goneSource, keptSource) = ($"{course.Id}/{gone.Id}/week1.vtt", $"{course.Id}/{kept.Id}/week2.vtt");
+        foreach (var (source, topic) in new[] { (goneSource, gone.Id), (keptSource, kept.Id) })
+        {
+            await container.GetBlobClient(source).UploadAsync(BinaryData.FromString("WEBVTT"), overwrite: true);
+            var vector = new Pgvector.Vector(new float[CourseChunk.EmbeddingDimensions]);
+            await app.Db(db => db.Database.ExecuteSqlInterpolatedAsync($"""
+                INSERT INTO course_chunks (id, course_id, topic_id, source, position, content, embedding_model, embedding, created_at)
+                VALUES ({Guid.NewGuid()}, {course.Id}, {topic}, {source}, 0, 'A cue.', 'test-model', {vector}, now())
+                """));
+        }
+
+        await app.Run<TopicAdminService>(s => s.DeleteAsync(course.Slug, gone.Id, default));
+
+        Assert.Equal([keptSource], await app.Db(db => db.CourseChunks.Where(c => c.CourseId == course.Id).Select(c => c.Source).ToListAsync()));
+        Assert.False(await container.GetBlobClient(goneSource).ExistsAsync());
+        Assert.True(await container.GetBlobClient(keptSource).ExistsAsync());
+        await container.DeleteBlobIfExistsAsync(keptSource);
+    }
+
+    [Fact]
     public async Task Deleting_a_course_is_refused_while_enrolled_and_takes_its_cart_lines_and_uploads_with_it()
     {
         var enrolled = await CreateCourse(Course(Slug()));

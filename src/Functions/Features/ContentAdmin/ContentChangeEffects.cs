@@ -1,5 +1,8 @@
 using CoursePlatform.Data;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using CoursePlatform.Functions.Features.AiTutor;
+using CoursePlatform.Functions.Features.Ingestion;
 using CoursePlatform.Functions.Infrastructure.Audit;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
@@ -12,8 +15,25 @@ namespace CoursePlatform.Functions.Features.ContentAdmin;
 /// <c>updated_at</c> moves (so the course detail's ETag changes), and a changed lesson is indexed again for the tutor.
 /// </summary>
 public sealed class ContentChangeEffects(
-    CoursePlatformDbContext db, LessonIndexer lessons, AuditScope audit, TimeProvider time, ILogger<ContentChangeEffects> logger)
+    CoursePlatformDbContext db, LessonIndexer lessons, AuditScope audit, BlobServiceClient blobs, TimeProvider time, ILogger<ContentChangeEffects> logger)
 {
+    /// <summary>
+    /// The uploads of a course (<c>{courseId}/</c>) or of one of its topics (<c>{courseId}/{topicId}/</c>) leave: their
+    /// chunks now, in the change's transaction, so search stops finding them with it; their blobs once it committed
+    /// (a rolled-back deletion keeps its files).
+    /// </summary>
+    public async Task DeleteUploadsAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var like = prefix.Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+        await db.CourseChunks.Where(c => EF.Functions.Like(c.Source, like)).ExecuteDeleteAsync(cancellationToken);
+        await audit.AfterCommitAsync(async ct =>
+        {
+            var container = blobs.GetBlobContainerClient(IngestionOptions.Container);
+            await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, ct))
+                await container.DeleteBlobIfExistsAsync(blob.Name, DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct);
+        }, cancellationToken);
+    }
+
     /// <summary>The topic of the course (404 when it is not one of the course's).</summary>
     public async Task<Guid> CourseOfTopicAsync(Guid topicId, CancellationToken cancellationToken) =>
         await db.Topics.Where(t => t.Id == topicId).Select(t => (Guid?)t.CourseId).SingleOrDefaultAsync(cancellationToken)

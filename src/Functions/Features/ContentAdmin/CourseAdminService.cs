@@ -1,6 +1,4 @@
 using CoursePlatform.Functions.Features.Lessons;
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
@@ -17,7 +15,7 @@ namespace CoursePlatform.Functions.Features.ContentAdmin;
 /// Courses as admins create, change and delete them. The catalog reads the same rows, so a change (unpublishing
 /// above all) shows at once, and its body-hashed ETags change with it.
 /// </summary>
-public sealed class CourseAdminService(CoursePlatformDbContext db, CourseResolver courses, AuditScope audit, TimeProvider time, BlobServiceClient blobs)
+public sealed class CourseAdminService(CoursePlatformDbContext db, CourseResolver courses, ContentChangeEffects content, AuditScope audit, TimeProvider time)
 {
     public async Task<CourseAdminDto> CreateAsync(CourseRequest request, CancellationToken cancellationToken)
     {
@@ -77,18 +75,8 @@ public sealed class CourseAdminService(CoursePlatformDbContext db, CourseResolve
             throw Held(null);
         }
         audit.Changed("course", id, before, null);
-        // Files go only once the deletion and its audit row committed: a rolled-back deletion keeps its course's files.
-        await audit.AfterCommitAsync(ct => DeleteUploadsAsync(id, ct), cancellationToken);
-    }
-
-    /// <summary>The course's folder of the content container (<c>{courseId}/...</c>): its decks and transcripts.</summary>
-    private async Task DeleteUploadsAsync(Guid courseId, CancellationToken cancellationToken)
-    {
-        var container = blobs.GetBlobContainerClient(IngestionOptions.Container);
-        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, $"{courseId}/", cancellationToken))
-        {
-            await container.DeleteBlobIfExistsAsync(blob.Name, DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
-        }
+        // Its chunks went with it (cascade); its files go once the deletion and its audit row committed.
+        await content.DeleteUploadsAsync($"{id}/", cancellationToken);
     }
 
     private static ProblemException Held(int? enrollments) => ProblemException.Conflict(enrollments is null

@@ -46,7 +46,7 @@ public sealed class TopicAdminService(CoursePlatformDbContext db, CourseResolver
         return await AfterChangeAsync(topicId, topic.CourseId, before, cancellationToken);
     }
 
-    /// <summary>Deletes the topic with its assets, prompts and learners' progress on it; the module count follows.</summary>
+    /// <summary>Deletes the topic with its assets, prompts, learners' progress on it and its uploads; the module count follows.</summary>
     public async Task DeleteAsync(string courseKey, Guid topicId, CancellationToken cancellationToken)
     {
         var topic = await FindAsync(courseKey, topicId, tracked: false, cancellationToken);
@@ -54,6 +54,8 @@ public sealed class TopicAdminService(CoursePlatformDbContext db, CourseResolver
         await db.Topics.Where(t => t.Id == topicId).ExecuteDeleteAsync(cancellationToken);
         await content.TouchCourseAsync(topic.CourseId, cancellationToken);
         await content.ReindexLessonAsync(topicId, cancellationToken);
+        // Decks and transcripts uploaded to the topic would stay searchable course-wide and could not be re-ingested.
+        await content.DeleteUploadsAsync($"{topic.CourseId}/{topicId}/", cancellationToken);
         audit.Changed("topic", topicId, before, null);
     }
 
