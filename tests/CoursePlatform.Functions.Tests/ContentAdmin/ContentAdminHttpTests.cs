@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using CoursePlatform.Data;
+using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 
 namespace CoursePlatform.Functions.Tests.ContentAdmin;
@@ -12,11 +13,12 @@ public abstract class ContentAdminHttpScenarios(HostedApp app)
 {
     private sealed record Reply(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response);
 
-    private async Task<Reply> Send(string? token, string method, string path, object? body = null, string? ifNoneMatch = null)
+    private async Task<Reply> Send(string? token, string method, string path, object? body = null, string? ifNoneMatch = null, string? ifMatch = null)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (ifNoneMatch is not null) request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+        if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
         if (body is not null) request.Content = new StringContent(body as string ?? JsonSerializer.Serialize(body, JsonSerializerOptions.Web), Encoding.UTF8, "application/json");
         var response = await app.Api.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
@@ -42,6 +44,36 @@ public abstract class ContentAdminHttpScenarios(HostedApp app)
             new { id = "recap", type = "text", data = new { markdown = "Recap: a /24 holds 254 hosts." } },
         },
     };
+
+    [Fact]
+    public async Task Two_admins_editing_one_topic_with_if_match_cannot_undo_each_other()
+    {
+        var admin = (await app.SignInAsync(UserRole.Admin)).Token;
+        var slug = $"edits-{Guid.NewGuid():N}"[..16];
+        await Ok(admin, "POST", "manage/courses", new { slug, name = "Concurrent edits", isPublished = false });
+        var topicId = (await Ok(admin, "POST", $"manage/courses/{slug}/topics", new { moduleNo = 1, topicNumber = 1, name = "Subnets", layout = Layout })).GetProperty("id").GetString();
+
+        // Both read the topic; A renames it with the ETag it read.
+        var read = await Send(admin, "GET", $"manage/topics/{topicId}");
+        var etag = read.Response.Headers.ETag!.Tag;
+        var renamed = await Send(admin, "PATCH", $"manage/courses/{slug}/topics/{topicId}", new { name = "Subnets, renamed" }, ifMatch: etag);
+        Assert.Equal(HttpStatusCode.OK, renamed.Status);
+        Assert.NotEqual(etag, renamed.Response.Headers.ETag!.Tag);
+        Assert.Equal(renamed.Response.Headers.ETag!.Tag, (await Send(admin, "GET", $"manage/topics/{topicId}")).Response.Headers.ETag!.Tag);
+
+        // B's edit, made on what it read before the rename, is refused and changes nothing.
+        var stale = await Send(admin, "PATCH", $"manage/courses/{slug}/topics/{topicId}", new { isPreview = true }, ifMatch: etag);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.Status);
+        Assert.Equal(ProblemCodes.PreconditionFailed.Code, stale.Body.GetProperty("code").GetString());
+        var now = await Ok(admin, "GET", $"manage/topics/{topicId}");
+        Assert.Equal(("Subnets, renamed", false), (now.GetProperty("name").GetString(), now.GetProperty("isPreview").GetBoolean()));
+
+        // The course works the same way; without If-Match a change applies as before.
+        var course = await Send(admin, "GET", $"manage/courses/{slug}");
+        Assert.Equal(HttpStatusCode.OK, (await Send(admin, "PATCH", $"manage/courses/{slug}", new { name = "Edits, renamed" }, ifMatch: course.Response.Headers.ETag!.Tag)).Status);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await Send(admin, "PATCH", $"manage/courses/{slug}", new { name = "Lost" }, ifMatch: course.Response.Headers.ETag!.Tag)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Send(admin, "PATCH", $"manage/courses/{slug}", new { description = "Applies." })).Status);
+    }
 
     [Fact]
     public async Task An_admin_builds_a_course_from_nothing_and_a_learner_enrols_and_reads_it()

@@ -58,7 +58,7 @@ public sealed class ContentAdminTests(DatabaseFixture database) : AppTest(databa
         Assert.Contains("already has the slug", (await Problem(HttpStatusCode.Conflict, () => CreateCourse(Course(slug)))).Detail);
         Assert.Equal(["price"], (await Problem(HttpStatusCode.BadRequest, () => CreateCourse(Course(Slug(), price: 9.999m)))).Errors!.Keys);
 
-        var hidden = await app.Run<CourseAdminService, CourseAdminDto>(s => s.UpdateAsync(slug, Course(slug, published: false) with { Name = "Renamed" }, default));
+        var hidden = await app.Run<CourseAdminService, CourseAdminDto>(s => s.UpdateAsync(slug, Course(slug, published: false) with { Name = "Renamed" }, null, default));
         Assert.Equal((false, "Renamed"), (hidden.IsPublished, hidden.Name));
         Assert.DoesNotContain((await app.Run<CatalogService, PagedList<CourseSummary>>(s => s.ListAsync(null, new CatalogPage(1, 100), default))).Items, c => c.Id == created.Id);
         var learner = await app.CreateUserAsync();
@@ -135,7 +135,7 @@ public sealed class ContentAdminTests(DatabaseFixture database) : AppTest(databa
         Assert.Equal(2, (await app.Run<CourseAdminService, CourseAdminDto>(s => s.GetAsync(course.Id, default))).ModuleCount);
 
         Assert.Contains("already has a topic 1", (await Problem(HttpStatusCode.Conflict, () => CreateTopic(course.Slug, Topic(1, 1)))).Detail);
-        var moved = await app.Run<TopicAdminService, TopicAdminDto>(s => s.UpdateAsync(course.Slug, second.Id, Topic(1, 2, name: "Routing"), default));
+        var moved = await app.Run<TopicAdminService, TopicAdminDto>(s => s.UpdateAsync(course.Slug, second.Id, Topic(1, 2, name: "Routing"), null, default));
         Assert.Equal((1, 2), (moved.ModuleNo, moved.TopicNumber));
         Assert.Equal(1, (await app.Run<CourseAdminService, CourseAdminDto>(s => s.GetAsync(course.Id, default))).ModuleCount);
 
@@ -204,7 +204,7 @@ public sealed class ContentAdminTests(DatabaseFixture database) : AppTest(databa
 
         app.Clock.Advance(TimeSpan.FromMinutes(1));
         layout["blocks"]![0]!["data"]!["markdown"] = "After.";
-        await app.Run<TopicAdminService, TopicAdminDto>(s => s.UpdateAsync(course.Id.ToString(), topic.Id, Topic(1, 1, layout) with { IsPreview = true, Name = "Subnets, revised" }, default));
+        await app.Run<TopicAdminService, TopicAdminDto>(s => s.UpdateAsync(course.Id.ToString(), topic.Id, Topic(1, 1, layout) with { IsPreview = true, Name = "Subnets, revised" }, null, default));
 
         var lesson = await app.Run<LessonService, LessonContent>(s => s.GetAsync(topic.Id, null, default));
         Assert.Equal("After.", (string?)lesson.Layout.Blocks.Single().Data["markdown"]);

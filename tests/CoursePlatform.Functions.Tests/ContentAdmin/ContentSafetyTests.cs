@@ -65,7 +65,7 @@ public sealed class ContentSafetyTests(DatabaseFixture database) : AppTest(datab
     public async Task A_topic_refuses_hostile_layout_text_and_variants_by_field()
     {
         var (course, topic) = await PreviewTopicAsync();
-        Task Update(TopicRequest request) => app.Run<TopicAdminService, TopicAdminDto>(s => s.UpdateAsync(course.Slug, topic.Id, request, default));
+        Task Update(TopicRequest request) => app.Run<TopicAdminService, TopicAdminDto>(s => s.UpdateAsync(course.Slug, topic.Id, request, null, default));
         var layout = new JsonObject
         {
             ["version"] = "1",

@@ -29,10 +29,16 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/courses/{course}")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
-        return await request.PrivateJsonAsync(await courses.GetAsync(course, cancellationToken), cancellationToken);
+        return await request.JsonWithETagAsync(await courses.GetAsync(course, cancellationToken), AdminCache, cancellationToken);
     }
 
-    /// <summary>A JSON merge patch: the fields sent change, the rest stay (<c>"isPublished": false</c> hides the course at once).</summary>
+    /// <summary>Admin views are private and revalidated; their ETag is what <c>If-Match</c> names on a change.</summary>
+    private const string AdminCache = "private, no-cache";
+
+    /// <summary>
+    /// A JSON merge patch: the fields sent change, the rest stay (<c>"isPublished": false</c> hides the course at once).
+    /// With <c>If-Match</c> (the ETag of the GET), 412 when someone changed the course since.
+    /// </summary>
     [Function("ManageUpdateCourse")]
     [Allow(Callers.Admins)]
     public async Task<HttpResponseData> UpdateCourse(
@@ -40,7 +46,8 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
         var body = await request.ReadMergePatchAsync(await courses.CurrentAsync(course, cancellationToken), cancellationToken);
-        return await request.OkAsync(await courses.UpdateAsync(course, body, cancellationToken), cancellationToken);
+        var updated = await courses.UpdateAsync(course, body, request.IfMatch(), cancellationToken);
+        return (await request.OkAsync(updated, cancellationToken)).WithETag(updated);
     }
 
     /// <summary>204; 409 while enrolments or cart lines reference the course.</summary>
@@ -66,7 +73,10 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
         return await request.CreatedAsync(topic, $"manage/topics/{topic.Id}", cancellationToken);
     }
 
-    /// <summary>A JSON merge patch of the topic; a <c>layout</c> sent whole replaces the stored one's blocks.</summary>
+    /// <summary>
+    /// A JSON merge patch of the topic; a <c>layout</c> sent whole replaces the stored one's blocks. With <c>If-Match</c>
+    /// (the ETag of <c>GET /manage/topics/{topicId}</c>), 412 when someone changed the topic since.
+    /// </summary>
     [Function("ManageUpdateTopic")]
     [Allow(Callers.Admins)]
     public async Task<HttpResponseData> UpdateTopic(
@@ -74,7 +84,8 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
         string course, Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
         var body = await request.ReadMergePatchAsync(await topics.CurrentAsync(course, topicId, cancellationToken), cancellationToken);
-        return await request.OkAsync(await topics.UpdateAsync(course, topicId, body, cancellationToken), cancellationToken);
+        var updated = await topics.UpdateAsync(course, topicId, body, request.IfMatch(), cancellationToken);
+        return (await request.OkAsync(updated, cancellationToken)).WithETag(updated);
     }
 
     [Function("ManageDeleteTopic")]
@@ -94,7 +105,7 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/topics/{topicId:guid}")] HttpRequestData request,
         Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
-        return await request.PrivateJsonAsync(await topics.GetAsync(topicId, cancellationToken), cancellationToken);
+        return await request.JsonWithETagAsync(await topics.GetAsync(topicId, cancellationToken), AdminCache, cancellationToken);
     }
 
     /// <summary><c>?persona=</c> a tutor persona, or none for the default asset. 201 when new, 200 when replaced.</summary>

@@ -1,5 +1,6 @@
 using CoursePlatform.Functions.Features.Lessons;
 using CoursePlatform.Functions.Infrastructure;
+using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Ingestion;
@@ -38,10 +39,14 @@ public sealed class CourseAdminService(CoursePlatformDbContext db, CourseResolve
             .SingleAsync(cancellationToken);
     }
 
-    public async Task<CourseAdminDto> UpdateAsync(string courseKey, CourseRequest request, CancellationToken cancellationToken)
+    /// <param name="ifMatch">The client's <c>If-Match</c>: the change applies only to the course as it read it (else 412).</param>
+    public async Task<CourseAdminDto> UpdateAsync(string courseKey, CourseRequest request, string? ifMatch, CancellationToken cancellationToken)
     {
         var id = (await courses.ResolveAsync(courseKey, cancellationToken)).Id;
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM courses WHERE id = {id} FOR UPDATE", cancellationToken);
         var before = await GetAsync(id, cancellationToken);
+        ETags.RequireMatch(ifMatch, before);
         var course = await db.Courses.SingleAsync(c => c.Id == id, cancellationToken);
         course.Slug = request.Slug!;
         course.Name = request.Name!;
@@ -49,6 +54,7 @@ public sealed class CourseAdminService(CoursePlatformDbContext db, CourseResolve
         await SaveAsync(course.Slug, cancellationToken);
         var after = await GetAsync(id, cancellationToken);
         audit.Changed("course", id, before, after);
+        await transaction.CommitAsync(cancellationToken);
         return after;
     }
 

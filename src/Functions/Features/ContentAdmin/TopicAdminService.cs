@@ -3,6 +3,7 @@ using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Lessons;
 using CoursePlatform.Functions.Infrastructure;
+using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Audit;
 using CoursePlatform.Functions.Courses;
 using CoursePlatform.Functions.Infrastructure.Problems;
@@ -37,12 +38,22 @@ public sealed class TopicAdminService(CoursePlatformDbContext db, CourseResolver
             new StudyTexts(topic.TextContentSports, topic.TextContentCooking, topic.TextContentAdventure));
     }
 
-    public async Task<TopicAdminDto> UpdateAsync(string courseKey, Guid topicId, TopicRequest request, CancellationToken cancellationToken)
+    /// <param name="ifMatch">The client's <c>If-Match</c>: the change applies only to the topic as it read it (else 412).</param>
+    public async Task<TopicAdminDto> UpdateAsync(string courseKey, Guid topicId, TopicRequest request, string? ifMatch, CancellationToken cancellationToken)
     {
-        var topic = await FindAsync(courseKey, topicId, tracked: true, cancellationToken);
-        var before = await GetAsync(topicId, cancellationToken);
-        Apply(topic, request, time.GetUtcNow());
-        await SaveAsync(topic, cancellationToken);
+        Topic topic;
+        TopicAdminDto before;
+        // The row lock holds from the If-Match check to the write (in an admin request, to the audit's commit).
+        await using (var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken))
+        {
+            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM topics WHERE id = {topicId} FOR UPDATE", cancellationToken);
+            topic = await FindAsync(courseKey, topicId, tracked: true, cancellationToken);
+            before = await GetAsync(topicId, cancellationToken);
+            ETags.RequireMatch(ifMatch, before);
+            Apply(topic, request, time.GetUtcNow());
+            await SaveAsync(topic, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
         return await AfterChangeAsync(topicId, topic.CourseId, before, cancellationToken);
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
+using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.Azure.Functions.Worker.Http;
 
 namespace CoursePlatform.Functions.Infrastructure.Http;
@@ -15,7 +16,7 @@ public static class ETags
         this HttpRequestData request, T body, string cacheControl, CancellationToken cancellationToken)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(body, Json.Options);
-        var etag = $"\"{Convert.ToBase64String(SHA256.HashData(bytes), 0, 16).TrimEnd('=').Replace('+', '-').Replace('/', '_')}\"";
+        var etag = Tag(bytes);
 
         var notModified = request.Headers.TryGetValues("If-None-Match", out var values)
             && values.SelectMany(v => v.Split(',')).Select(v => v.Trim()).Any(v => v == "*" || v == etag || v == "W/" + etag);
@@ -31,4 +32,36 @@ public static class ETags
         }
         return response;
     }
+
+    /// <summary>Tags a response to a change with the ETag of <paramref name="body"/>, its new state (the next <c>If-Match</c>).</summary>
+    public static HttpResponseData WithETag<T>(this HttpResponseData response, T body)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        response.Headers.Add("ETag", Of(body));
+        return response;
+    }
+
+    /// <summary>The ETag <see cref="JsonWithETagAsync"/> gives <paramref name="body"/>.</summary>
+    public static string Of<T>(T body) => Tag(JsonSerializer.SerializeToUtf8Bytes(body, Json.Options));
+
+    /// <summary>The request's <c>If-Match</c>, or null when it sent none.</summary>
+    public static string? IfMatch(this HttpRequestData request) =>
+        request.Headers.TryGetValues("If-Match", out var values) ? string.Join(',', values) : null;
+
+    /// <summary>
+    /// <c>If-Match</c> (RFC 9110, strong comparison): a change applies only to the representation the client read, so
+    /// two editors cannot silently undo each other; 412 when it changed since. Without the header the change applies.
+    /// Call it with the row locked, so no other change slips in between the check and the write.
+    /// </summary>
+    public static void RequireMatch<T>(string? ifMatch, T current)
+    {
+        if (string.IsNullOrWhiteSpace(ifMatch)) return;
+        var etag = Of(current);
+        if (ifMatch.Split(',').Select(v => v.Trim()).Any(v => v == "*" || v == etag)) return;
+        throw ProblemException.For(ProblemCodes.PreconditionFailed,
+            $"It changed since you read it (its ETag is now {etag}): read it again and apply your change to what is there now.");
+    }
+
+    private static string Tag(byte[] bytes) =>
+        $"\"{Convert.ToBase64String(SHA256.HashData(bytes), 0, 16).TrimEnd('=').Replace('+', '-').Replace('/', '_')}\"";
 }

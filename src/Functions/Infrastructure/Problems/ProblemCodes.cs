@@ -42,6 +42,8 @@ public static class ProblemCodes
         "The route exists but does not answer this method; `Allow` lists the ones it does.");
     public static readonly ProblemCode Conflict = new("conflict", HttpStatusCode.Conflict, "Conflict",
         "The request conflicts with the current state of the resource.");
+    public static readonly ProblemCode PreconditionFailed = new("precondition_failed", HttpStatusCode.PreconditionFailed, "Precondition failed",
+        "The `If-Match` ETag is not the resource's current one: someone changed it since you read it. Read it again and re-apply the change.");
     public static readonly ProblemCode PayloadTooLarge = new("payload_too_large", HttpStatusCode.RequestEntityTooLarge, "Payload too large",
         "The request body is larger than the limit (Http__MaxRequestBodyBytes).");
     public static readonly ProblemCode UnsupportedMediaType = new("unsupported_media_type", HttpStatusCode.UnsupportedMediaType, "Unsupported media type",
@@ -158,6 +160,7 @@ public static class ProblemCodes
         HttpStatusCode.NotFound => NotFound,
         HttpStatusCode.MethodNotAllowed => MethodNotAllowed,
         HttpStatusCode.Conflict => Conflict,
+        HttpStatusCode.PreconditionFailed => PreconditionFailed,
         HttpStatusCode.RequestEntityTooLarge => PayloadTooLarge,
         HttpStatusCode.UnsupportedMediaType => UnsupportedMediaType,
         HttpStatusCode.TooManyRequests => RateLimited,
