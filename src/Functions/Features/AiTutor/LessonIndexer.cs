@@ -97,7 +97,7 @@ public sealed partial class LessonIndexer(
 
         var source = SourceOf(topicId);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({source}, 0))", cancellationToken);
+        await ChunkWriter.LockSourceAsync(db, source, cancellationToken);
         await writer.ReplaceAsync(new ContentPath(topic.CourseId, topicId, topic.Name), topicId, source, chunks, vectors, embeddingOptions.Value.ModelName, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return chunks.Count;

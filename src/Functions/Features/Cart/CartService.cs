@@ -56,11 +56,7 @@ public sealed class CartService(CoursePlatformDbContext db, CourseResolver cours
         ArgumentNullException.ThrowIfNull(request);
         RequestBody.Validate(request);
         var course = await courses.ResolvePublishedAsync(request.Course!, cancellationToken);
-        // Checkout would refuse it too (the payment gateway's rule); saying so here spares the learner a dead line.
-        if (await db.Orders.AnyAsync(o => o.UserId == userId && o.Status == OrderStatus.Pending && o.AwaitingPaymentSince != null
-                && o.Lines.Any(l => l.CourseId == course.Id), cancellationToken))
-            throw ProblemException.Conflict($"Your payment for {course.Name} was made with a method that clears later and is still on its way; " +
-                "it cannot be bought again until that payment succeeds or fails.", ProblemCodes.PaymentProcessing);
+        await DelayedPayments.RefuseWhileOnItsWayAsync(db, userId, course.Id, course.Name, cancellationToken);
 
         CartOutcome outcome;
         if (await IsEnrolledAsync(userId, course.Id, cancellationToken)) outcome = CartOutcome.AlreadyEnrolled;

@@ -24,8 +24,7 @@ public sealed class ContentChangeEffects(
     /// </summary>
     public async Task DeleteUploadsAsync(string prefix, CancellationToken cancellationToken)
     {
-        var like = prefix.Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
-        await db.CourseChunks.Where(c => EF.Functions.Like(c.Source, like)).ExecuteDeleteAsync(cancellationToken);
+        await db.CourseChunks.Where(c => c.Source.StartsWith(prefix)).ExecuteDeleteAsync(cancellationToken);
         await audit.AfterCommitAsync(async ct =>
         {
             var container = blobs.GetBlobContainerClient(IngestionOptions.Container);

@@ -11,6 +11,13 @@ namespace CoursePlatform.Functions.Features.Ingestion;
 /// <summary>Replaces one source's chunks with binary COPY, inside the caller's transaction.</summary>
 public sealed class ChunkWriter(CoursePlatformDbContext db, TimeProvider time)
 {
+    /// <summary>
+    /// The source's lock for the rest of the caller's transaction: chunk swaps and deletions of one source run one at
+    /// a time, so none writes chunks back over another's change.
+    /// </summary>
+    public static Task LockSourceAsync(CoursePlatformDbContext db, string source, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({source}, 0))", cancellationToken);
+
     private const string Copy =
         "COPY course_chunks (id, course_id, topic_id, source, position, content, metadata, embedding_model, embedding, created_at) " +
         "FROM STDIN (FORMAT BINARY)";

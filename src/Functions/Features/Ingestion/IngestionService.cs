@@ -213,7 +213,7 @@ public sealed class IngestionService(
     {
         var source = blob.Name;
         await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
-        await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({source}, 0))", cancellationToken);
+        await ChunkWriter.LockSourceAsync(db, source, cancellationToken);
         try
         {
             var current = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);

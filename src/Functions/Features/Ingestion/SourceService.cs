@@ -63,9 +63,8 @@ public sealed class SourceService(
         var (courseId, source) = await ResolveAsync(courseKey, path, cancellationToken);
 
         await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
-        // The source's lock, as an ingestion's chunk swap takes it: a swap under way commits first and its chunks go
-        // here; one that comes after finds the blob gone. Without it, a running ingestion could write chunks back.
-        await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({source}, 0))", cancellationToken);
+        // A swap under way commits first and its chunks go here; one that comes after finds the blob gone.
+        await ChunkWriter.LockSourceAsync(db, source, cancellationToken);
         var chunkCount = await db.CourseChunks.Where(c => c.CourseId == courseId && c.Source == source).ExecuteDeleteAsync(cancellationToken);
         var blob = await blobs.GetBlobContainerClient(IngestionOptions.Container).GetBlobClient(source).DeleteIfExistsAsync(cancellationToken: cancellationToken);
         if (chunkCount == 0 && !blob.Value) throw ProblemException.NotFound("source");

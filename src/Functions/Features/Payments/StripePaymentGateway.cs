@@ -2,7 +2,6 @@ using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Cart;
 using CoursePlatform.Functions.Infrastructure;
-using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 
 namespace CoursePlatform.Functions.Features.Payments;
@@ -33,12 +32,7 @@ public sealed class StripePaymentGateway(CoursePlatformDbContext db, OrderPages 
         if (!Money.IsExact(request.Amount, request.Currency))
             return new PaymentResult(PaymentStatus.Declined, null, $"The price has more decimals than {request.Currency} has; the course cannot be bought until it is corrected.");
 
-        // A payment already on its way for this course (a bank debit that clears in days) would be taken on top of a new one.
-        var awaited = await db.Orders.AsNoTracking().AnyAsync(o => o.UserId == request.UserId && o.Status == OrderStatus.Pending
-            && o.AwaitingPaymentSince != null && o.Lines.Any(l => l.CourseId == request.CourseId), cancellationToken);
-        if (awaited)
-            throw ProblemException.Conflict($"Your payment for {request.CourseName} was made with a method that clears later and is still on its way: "
-                + "it cannot be bought again until that payment succeeds or fails. Remove it from the cart to check out the rest.", ProblemCodes.PaymentProcessing);
+        await DelayedPayments.RefuseWhileOnItsWayAsync(db, request.UserId, request.CourseId, request.CourseName, cancellationToken);
 
         // A pending order whose page is still open already charges for this course: its URL, not a second order.
         var reusable = time.GetUtcNow().AddMinutes(1);
