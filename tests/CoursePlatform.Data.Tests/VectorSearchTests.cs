@@ -119,6 +119,7 @@ public class VectorSearchTests(DatabaseFixture database) : IClassFixture<Databas
         await using (var writer = await connection.BeginBinaryImportAsync(
             "COPY course_chunks (id, course_id, source, position, content, embedding_model, embedding, created_at) FROM STDIN (FORMAT BINARY)"))
         {
+            writer.Timeout = TimeSpan.FromMinutes(10); // each row goes into the HNSW index: slow beside the other test assemblies
             for (var i = 0; i < FillerRows; i++)
             {
                 await writer.StartRowAsync();

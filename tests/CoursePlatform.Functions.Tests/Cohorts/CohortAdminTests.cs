@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using CoursePlatform.Data;
@@ -110,7 +109,6 @@ public sealed class CohortAdminTests(DatabaseFixture database) : AppTest(databas
         var (_, cohort) = await Arrange();
         var entries = Enumerable.Range(0, 5000).Select(i => ((string?)$"  Learner.{i:D4}@Example.COM ", (int?)(i % 10 + 1))).ToArray();
 
-        var watch = Stopwatch.StartNew();
         UpsertMembersResult first;
         using (var log = new SqlCommandLog(Database.DatabaseName))
         {
@@ -119,10 +117,8 @@ public sealed class CohortAdminTests(DatabaseFixture database) : AppTest(databas
             Assert.True(log.Commands.Count == 2, string.Join("\n---\n", log.Commands));
             Assert.Single(log.Writes);
         }
-        watch.Stop();
 
         Assert.Equal(new UpsertMembersResult(5000, 5000, 5000, 0, 0), first);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"5,000 members took {watch.Elapsed}");
         var stored = await app.Db(db => db.CohortMembers.AsNoTracking().Where(m => m.CohortId == cohort.Id).ToDictionaryAsync(m => m.Email, m => m.BatchNo));
         Assert.Equal(5000, stored.Count);
         Assert.Equal(8, stored["learner.0007@example.com"]);

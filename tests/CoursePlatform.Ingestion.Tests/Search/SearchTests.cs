@@ -308,6 +308,9 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         await connection.OpenAsync();
         await using var writer = await connection.BeginBinaryImportAsync(
             "COPY course_chunks (id, course_id, source, position, content, embedding_model, embedding, created_at) FROM STDIN (FORMAT BINARY)");
+        // Each row goes into the HNSW index: 10,000 rows take about 30 s on a quiet 2-core machine, more beside the
+        // other test assemblies, so the command's 30 s default is no bound for it.
+        writer.Timeout = TimeSpan.FromMinutes(10);
         for (var i = 0; i < vectors.Count; i++)
         {
             await writer.StartRowAsync();
