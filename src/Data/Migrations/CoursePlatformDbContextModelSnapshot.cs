@@ -1222,6 +1222,10 @@ namespace CoursePlatform.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_orders_provider_session_id");
 
+                    b.HasIndex("ReconcileAfter")
+                        .HasDatabaseName("ix_orders_refund_due")
+                        .HasFilter("status = 'paid' AND reconcile_after IS NOT NULL");
+
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_orders_status_created_at");
 

@@ -35,7 +35,11 @@ public class Order
     /// provider says paid or failed, and no other checkout of its courses is allowed meanwhile. Null otherwise.
     /// </summary>
     public DateTimeOffset? AwaitingPaymentSince { get; set; }
-    /// <summary>The reconciliation timer leaves the order alone until then (set when the provider answered it with an error).</summary>
+    /// <summary>
+    /// When the reconciliation timer next looks at the order: for a pending order, the provider answered it with an error
+    /// and the timer leaves it alone until then; for a paid one, it paid for courses another paid order had bought and is
+    /// due for a refund from then. Null otherwise (every change of state clears it).
+    /// </summary>
     public DateTimeOffset? ReconcileAfter { get; set; }
     public List<OrderLine> Lines { get; set; } = [];
 }
@@ -93,6 +97,8 @@ public class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.HasIndex(x => new { x.Status, x.CreatedAt });
         builder.HasIndex(x => x.ProviderSessionId).IsUnique();
         builder.HasIndex(x => x.ProviderPaymentId);
+        // The timer's duplicate payments to refund: a handful of rows, found without reading the paid ones.
+        builder.HasIndex(x => x.ReconcileAfter).HasDatabaseName("ix_orders_refund_due").HasFilter("status = 'paid' AND reconcile_after IS NOT NULL");
         builder.ToTable(t => t.HasCheckConstraint("ck_orders_amount", "amount > 0"));
     }
 }

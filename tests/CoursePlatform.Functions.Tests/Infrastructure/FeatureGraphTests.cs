@@ -28,6 +28,7 @@ public sealed partial class FeatureGraphTests
         ("Health", "Ingestion"),       // the content container it probes
         ("Lessons", "Progress"),       // module gating of a lesson
         ("Payments", "Cart"),          // the checkout gateway it implements
+        ("Payments", "Enrollments"),   // a payment on its way holds its course
         ("Quizzes", "Progress"),       // module gating and results
         ("Search", "Ingestion"),       // the chunk store
         ("Tutors", "Auth"),            // accounts of approved tutors

@@ -546,6 +546,10 @@ public sealed class PaymentsHttpTests(PaymentsHostedApp hosted) : IClassFixture<
         Assert.Equal(ProblemCodes.PaymentProcessing.Code, refused.GetProperty("code").GetString());
         Assert.Equal(1, await Db(db => db.Orders.CountAsync(o => o.UserId == learner.Id)));
         Assert.Single(Stripe.Sessions.Values, s => s.Metadata.GetValueOrDefault("order_id") is { } id && id == orderId.ToString());
+        // Nor can the purchase be cancelled while its money may still arrive.
+        var notCancelled = await Expect(await Send(HttpMethod.Delete, $"me/enrollments/{course.Slug}", token), HttpStatusCode.Conflict);
+        Assert.Equal(ProblemCodes.PaymentProcessing.Code, notCancelled.GetProperty("code").GetString());
+        Assert.Equal(EnrollmentStatus.PendingPayment, (await EnrollmentAsync(learner.Id, course.Id))!.Status);
 
         // Days later the debit clears: the one order is paid, the course active, the waiting cart line gone.
         Assert.True(Stripe.ClearDelayed(session.Id));
@@ -572,6 +576,42 @@ public sealed class PaymentsHttpTests(PaymentsHostedApp hosted) : IClassFixture<
         Assert.Null(await EnrollmentAsync(learner.Id, course.Id));
         var again = OrderIdOf(await CheckoutAsync(token, course));
         Assert.NotEqual(orderId, again);
+    }
+
+    [Fact]
+    public async Task A_second_payment_for_a_course_already_paid_for_is_refunded_by_the_timer_and_the_access_stays()
+    {
+        var course = await PaidCourseAsync(26);
+        var (learner, token) = await hosted.SignInAsync();
+        // The first page (order B) lapses here before the timer has closed it at Stripe, and the learner buys again (order A).
+        var late = OrderIdOf(await CheckoutAsync(token, course));
+        await Db(db => db.Orders.Where(o => o.Id == late).ExecuteUpdateAsync(s => s
+            .SetProperty(o => o.SessionExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1))
+            .SetProperty(o => o.ReconcileAfter, DateTimeOffset.UtcNow.AddHours(1))));
+        var first = OrderIdOf(await CheckoutAsync(token, course));
+        Assert.NotEqual(late, first);
+        Assert.True(Stripe.Pay(SessionOf(first).Id));
+        await SettledAsync(first, OrderStatus.Paid);
+
+        // Then the first page is paid after all (it was still open at Stripe): money taken twice for one course.
+        Assert.True(Stripe.Pay(SessionOf(late).Id));
+
+        // Granted as any payment is, marked, and refunded in full by the timer; the course stays, paid for by the other order.
+        var refunded = await SettledAsync(late, OrderStatus.Refunded);
+        Assert.Null(refunded.ReconcileAfter);
+        Assert.Equal(26 * 100, SessionOf(late).Refunded);
+        Assert.Equal(0, SessionOf(first).Refunded);
+        var events = await Db(db => db.OrderEvents.AsNoTracking().Where(e => e.OrderId == late).OrderBy(e => e.CreatedAt).Select(e => e.Type + ": " + e.Detail).ToListAsync());
+        Assert.Contains(events, e => e.StartsWith("checkout.session.completed: paid (a duplicate: refund due)", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.StartsWith("refund: duplicate payment: refunded", StringComparison.Ordinal));
+        Assert.Equal(EnrollmentStatus.Active, (await EnrollmentAsync(learner.Id, course.Id))!.Status);
+
+        // The order that stays is never refunded: a few more timer runs change nothing.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var kept = await OrderAsync(first);
+        Assert.Equal((OrderStatus.Paid, (DateTimeOffset?)null), (kept.Status, kept.ReconcileAfter));
+        Assert.Equal(0, SessionOf(first).Refunded);
+        Assert.Equal(EnrollmentStatus.Active, (await EnrollmentAsync(learner.Id, course.Id))!.Status);
     }
 
     [Fact]

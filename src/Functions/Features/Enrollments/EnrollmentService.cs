@@ -130,12 +130,19 @@ public sealed class EnrollmentService(CoursePlatformDbContext db, CourseResolver
 
     /// <summary>
     /// Cancels the caller's purchase whose payment is still pending (the enrolment goes; the course can be
-    /// bought again). An active enrolment is not cancelled here (409); no enrolment is 404.
+    /// bought again). An active enrolment is not cancelled here (409); nor is one whose payment is on its way (409
+    /// <c>payment_processing</c>: money that clears is always honoured); no enrolment is 404.
     /// </summary>
     public async Task CancelPendingAsync(Guid userId, string courseKey, CancellationToken cancellationToken)
     {
         // An unknown course answers as one the caller has no enrolment in: no hint of which slugs exist.
         var course = await courses.ResolveAsync(courseKey, ProblemException.NotFound("enrolment"), cancellationToken);
+        if (await DelayedPayments.OnItsWayAsync(db, userId, course.Id, cancellationToken))
+        {
+            throw ProblemException.Conflict("Your payment for this course was made with a method that clears later and is still on its way, "
+                + "so the purchase cannot be cancelled now: if the payment fails the enrolment is released; once it clears, ask for a refund.",
+                ProblemCodes.PaymentProcessing);
+        }
         var deleted = await db.Enrollments
             .Where(e => e.UserId == userId && e.CourseId == course.Id && e.Status == EnrollmentStatus.PendingPayment)
             .ExecuteDeleteAsync(cancellationToken);

@@ -14,7 +14,7 @@ namespace CoursePlatform.Functions.Features.Payments;
 
 /// <summary>Orders as learners and staff see them, and the staff refund.</summary>
 public sealed class OrderService(
-    CoursePlatformDbContext db, StripeCheckout stripe, OrderSettlement settlement, AuditScope audit, TimeProvider time, ILogger<OrderService> logger)
+    CoursePlatformDbContext db, OrderRefunds refunds, AuditScope audit, TimeProvider time, ILogger<OrderService> logger)
 {
     /// <summary>The caller's orders, newest first.</summary>
     public async Task<PagedList<OrderDto>> ListMineAsync(Guid userId, PageRequest page, CancellationToken cancellationToken)
@@ -93,7 +93,8 @@ public sealed class OrderService(
         Refund refund;
         try
         {
-            refund = await stripe.RefundAsync(order, cancellationToken);
+            // Joins the audit middleware's transaction (this is an /api/manage write): the settlement and its audit row commit together.
+            refund = await refunds.RefundAsync(order, $"refund by {admin.UserId}", cancellationToken);
         }
         catch (StripeException e) when (e.StripeError?.Type is "invalid_request_error")
         {
@@ -106,15 +107,6 @@ public sealed class OrderService(
                 ProblemCodes.PaymentProviderUnavailable);
         }
 
-        // Joins the audit middleware's transaction (this is an /api/manage write): the settlement and its audit row
-        // commit together. Stripe's charge.refunded webhook settles the same refund if this commit is lost.
-        await using (var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken))
-        {
-            var locked = await settlement.LockAsync(orderId, cancellationToken);
-            await settlement.ApplyAsync(locked!, new Settlement(SettlementKind.Refunded, $"refund by {admin.UserId}", null, order.ProviderPaymentId,
-                refund.Amount, refund.Currency), refund.Id, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
         // The audit middleware records this /api/manage write; this says what it changed.
         audit.Changed("order", orderId, new { Status = order.Status }, new { Status = OrderStatus.Refunded, RefundId = refund.Id, refund.Amount, refund.Currency });
         return await GetAsync(orderId, cancellationToken);

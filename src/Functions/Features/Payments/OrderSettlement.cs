@@ -58,11 +58,20 @@ public sealed class OrderSettlement(CoursePlatformDbContext db, TimeProvider tim
                     order.Id, Money.Format(settlement.AmountMinor ?? -1, settlement.Currency ?? "?"), Money.Format(Money.ToMinorUnits(order.Amount, order.Currency), order.Currency), order.Status);
                 break;
             case SettlementKind.Paid when order.Status is OrderStatus.Pending or OrderStatus.Expired or OrderStatus.Cancelled:
+                // A learner's payments settle one at a time, so the second of two paying for the same courses sees the first.
+                await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"paid:" + order.UserId}, 0))", cancellationToken);
+                // Paid for courses another paid order already bought (a late completion after the learner bought again):
+                // granted as any payment is, and due for a refund by the timer (PaymentReconciliation), so never paid twice.
+                var (covered, of) = await CoverageByOtherPaidOrdersAsync(order, courses, cancellationToken);
+                var duplicate = of > 0 && covered == of;
                 await SetAsync(order.Id, OrderStatus.Paid, s => s
                     .SetProperty(o => o.PaidAt, now)
-                    .SetProperty(o => o.ProviderPaymentId, o => settlement.PaymentId ?? o.ProviderPaymentId), cancellationToken);
+                    .SetProperty(o => o.ProviderPaymentId, o => settlement.PaymentId ?? o.ProviderPaymentId), cancellationToken,
+                    reconcileAfter: duplicate ? now : null);
                 await ActivateAsync(order.UserId, courses, now, cancellationToken);
-                (outcome, changed) = ("paid", true);
+                (outcome, changed) = (duplicate ? "paid (a duplicate: refund due)" : covered > 0 ? $"paid ({covered} of {of} courses already paid for: refund that part by hand)" : "paid", true);
+                if (covered > 0 && !duplicate)
+                    logger.LogWarning("Order {OrderId} paid for {Covered} of {Of} courses another paid order of the learner had bought: refund that part by hand", order.Id, covered, of);
                 break;
             case SettlementKind.AwaitingPayment when order.Status == OrderStatus.Pending:
                 // Checkout finished with a method that clears later: no new checkout of these courses until it is paid or fails.
@@ -107,14 +116,26 @@ public sealed class OrderSettlement(CoursePlatformDbContext db, TimeProvider tim
         return changed;
     }
 
+    /// <summary>How many of the order's courses another paid order of the learner bought, of how many.</summary>
+    public async Task<(int Covered, int Of)> CoverageByOtherPaidOrdersAsync(Order order, List<Guid> courses, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        ArgumentNullException.ThrowIfNull(courses);
+        var covered = await db.OrderLines
+            .Where(l => courses.Contains(l.CourseId) && l.OrderId != order.Id && l.Order.UserId == order.UserId && l.Order.Status == OrderStatus.Paid)
+            .Select(l => l.CourseId).Distinct().CountAsync(cancellationToken);
+        return (covered, courses.Distinct().Count());
+    }
+
     private static bool Matches(Order order, Settlement settlement) =>
         settlement.AmountMinor == Money.ToMinorUnits(order.Amount, order.Currency)
         && string.Equals(settlement.Currency, order.Currency.Trim(), StringComparison.OrdinalIgnoreCase);
 
+    /// <param name="reconcileAfter">When the timer next looks at the order: a new state starts afresh (a retry delay set for the old one goes).</param>
     private Task<int> SetAsync(Guid orderId, OrderStatus status,
         Func<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<Order>, Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<Order>> more,
-        CancellationToken cancellationToken) =>
-        db.Orders.Where(o => o.Id == orderId).ExecuteUpdateAsync(s => more(s.SetProperty(o => o.Status, status)), cancellationToken);
+        CancellationToken cancellationToken, DateTimeOffset? reconcileAfter = null) =>
+        db.Orders.Where(o => o.Id == orderId).ExecuteUpdateAsync(s => more(s.SetProperty(o => o.Status, status).SetProperty(o => o.ReconcileAfter, reconcileAfter)), cancellationToken);
 
     /// <summary>Paid: each course active (a pending enrolment turns active; one cancelled meanwhile is made again), its cart lines gone.</summary>
     private async Task ActivateAsync(Guid userId, List<Guid> courses, DateTimeOffset now, CancellationToken cancellationToken)

@@ -14,14 +14,16 @@ namespace CoursePlatform.Functions.Features.Payments;
 /// Stripe unreachable, between the commit and the session) gets its page (same idempotency key: never two pages);</item>
 /// <item>an order whose page expired without a webhook is settled by what Stripe says of the session: paid, expired, or
 /// (still open past its time) expired now at Stripe first, so it cannot be paid after the order ends;</item>
-/// <item>an order whose purchase the learner cancelled is closed the same way.</item>
+/// <item>an order whose purchase the learner cancelled is closed the same way;</item>
+/// <item>a paid order that paid for courses another paid order had already bought (marked by <see cref="OrderSettlement"/>) is
+/// refunded in full, so a learner never pays twice for one course.</item>
 /// </list>
 /// Each kind is taken oldest first, <see cref="StripeOptions.ReconcileBatchSize"/> at a time. Orders awaiting a delayed payment
 /// are left to their webhook, and an order Stripe answered with an error waits <see cref="StripeOptions.ReconcileRetryDelay"/>,
 /// so neither can keep newer orders (a paid one whose webhook was lost) out of the batch.
 /// </summary>
 public sealed class PaymentReconciliation(
-    CoursePlatformDbContext db, OrderPages pages, OrderSettlement settlement, StripeCheckout stripe, IOptions<StripeOptions> options,
+    CoursePlatformDbContext db, OrderPages pages, OrderSettlement settlement, OrderRefunds refunds, StripeCheckout stripe, IOptions<StripeOptions> options,
     TimeProvider time, ILogger<PaymentReconciliation> logger)
 {
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -60,6 +62,36 @@ public sealed class PaymentReconciliation(
                 && !db.OrderLines.Any(l => l.OrderId == o.Id && db.Enrollments.Any(e => e.UserId == o.UserId && e.CourseId == l.CourseId)))
             .OrderBy(o => o.CreatedAt).Select(o => new { o.Id, SessionId = o.ProviderSessionId! }).Take(batch).ToListAsync(cancellationToken);
         foreach (var order in abandoned) await CloseAsync(order.Id, order.SessionId, cancellationToken);
+
+        var duplicates = await db.Orders.AsNoTracking()
+            .Where(o => o.Status == OrderStatus.Paid && o.ReconcileAfter != null && o.ReconcileAfter <= now)
+            .OrderBy(o => o.ReconcileAfter).Take(batch).ToListAsync(cancellationToken);
+        foreach (var order in duplicates) await RefundDuplicateAsync(order, cancellationToken);
+    }
+
+    /// <summary>Refunds a paid order whose courses another paid order still covers; one that now holds a course alone is kept.</summary>
+    private async Task RefundDuplicateAsync(Order order, CancellationToken cancellationToken)
+    {
+        var courses = await db.OrderLines.Where(l => l.OrderId == order.Id).Select(l => l.CourseId).ToListAsync(cancellationToken);
+        var (covered, of) = await settlement.CoverageByOtherPaidOrdersAsync(order, courses, cancellationToken);
+        if (of == 0 || covered < of)
+        {
+            // The other order was refunded meanwhile: this payment is what holds the courses (or some of them) now.
+            await db.Orders.Where(o => o.Id == order.Id && o.Status == OrderStatus.Paid)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.ReconcileAfter, (DateTimeOffset?)null), cancellationToken);
+            logger.LogInformation("Order {OrderId} is no longer a duplicate payment (the other order was refunded); it is kept", order.Id);
+            return;
+        }
+        try
+        {
+            var refund = await refunds.RefundAsync(order, "refund: duplicate payment", cancellationToken);
+            logger.LogWarning("Refunded order {OrderId} ({Refund}): it paid for courses another paid order of the learner had bought", order.Id, refund.Id);
+        }
+        catch (Exception e) when (e is StripeException or HttpRequestException)
+        {
+            logger.LogWarning(e, "Could not refund the duplicate payment of order {OrderId}; tried again after {Delay}", order.Id, options.Value.ReconcileRetryDelay);
+            await DeferAsync(order.Id, cancellationToken);
+        }
     }
 
     /// <summary>Ends an order by what Stripe says of its session, expiring the session first while it is still open.</summary>

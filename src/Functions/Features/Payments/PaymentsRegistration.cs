@@ -15,6 +15,7 @@ public static class PaymentsRegistration
         services.AddScoped<OrderPages>();
         services.AddScoped<OrderSettlement>();
         services.AddScoped<StripeWebhookService>();
+        services.AddScoped<OrderRefunds>();
         services.AddScoped<OrderService>();
         services.AddScoped<PaymentReconciliation>();
         // Replaces the cart's deferred default: checkout's paid lines become orders paid on Stripe's page.

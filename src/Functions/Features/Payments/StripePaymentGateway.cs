@@ -1,6 +1,7 @@
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Cart;
+using CoursePlatform.Functions.Features.Enrollments;
 using CoursePlatform.Functions.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
