@@ -1,5 +1,6 @@
 using System.Net;
 using CoursePlatform.Data;
+using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Ingestion;
 using CoursePlatform.Functions.Features.Search;
 using CoursePlatform.Functions.Infrastructure.Problems;
@@ -43,6 +44,32 @@ public class SourceTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         Assert.Equal(HttpStatusCode.NotFound, again.Status);
         var outside = await Assert.ThrowsAsync<ProblemException>(() => app.Run<SourceService>(s => s.DeleteAsync(course.ToString(), "../other/x.vtt", default)));
         Assert.Equal(HttpStatusCode.BadRequest, outside.Status);
+    }
+
+    [Fact]
+    public async Task The_list_shows_each_source_with_its_newest_ingestion_of_many()
+    {
+        await using var app = new IngestionApp(database);
+        var (course, _) = await app.CreateCourseAsync();
+        var source = await app.UploadAsync($"{course}/dns.vtt", Transcript("DNS resolution and caching"));
+        await app.IngestAsync(source);
+        // Older versions and retries stay in the log; the list shows the newest, queued after the one ingested above
+        // (none left queued: RunRequestedAsync of another test in this class would take it).
+        var now = DateTimeOffset.UtcNow;
+        var newest = Guid.CreateVersion7();
+        await using (var db = database.CreateContext())
+        {
+            db.ContentIngestions.AddRange(
+                new ContentIngestion { Id = Guid.CreateVersion7(), CourseId = course, Source = source, ETag = "older", Status = IngestionStatus.Failed, Error = "old", QueuedAt = now.AddDays(-2) },
+                new ContentIngestion { Id = newest, CourseId = course, Source = source, ETag = "newest", Status = IngestionStatus.Failed, Error = "newest", QueuedAt = now.AddMinutes(5) },
+                new ContentIngestion { Id = Guid.CreateVersion7(), CourseId = course, Source = $"{course}/gone.vtt", ETag = "x", Status = IngestionStatus.Failed, Error = "gone", QueuedAt = now });
+            await db.SaveChangesAsync();
+        }
+
+        var listed = await app.Run<SourceService, IReadOnlyList<SourceDto>>(s => s.ListAsync(course.ToString(), default));
+
+        var dns = Assert.Single(listed);
+        Assert.Equal(("dns.vtt", newest, IngestionStatus.Failed, "newest"), (dns.Path, dns.LastIngestion!.Id, dns.LastIngestion.Status, dns.LastIngestion.Error));
     }
 
     [Fact]

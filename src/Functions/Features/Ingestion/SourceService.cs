@@ -40,10 +40,12 @@ public sealed class SourceService(
         var chunks = await db.CourseChunks.Where(c => c.CourseId == courseId && c.Source.StartsWith(prefix))
             .GroupBy(c => c.Source).Select(g => new { Source = g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.Source, g => g.Count, cancellationToken);
-        var latest = (await db.ContentIngestions.AsNoTracking().Where(i => i.CourseId == courseId)
-                .Select(i => new { i.Source, Dto = new SourceIngestionDto(i.Id, i.Status, i.Error, i.QueuedAt, i.FinishedAt) })
-                .ToListAsync(cancellationToken))
-            .GroupBy(i => i.Source).ToDictionary(g => g.Key, g => g.MaxBy(i => i.Dto.QueuedAt)!.Dto, StringComparer.Ordinal);
+        // Only each source's newest ingestion leaves the database: the log keeps every version and retry.
+        var latest = await db.ContentIngestions.AsNoTracking().Where(i => i.CourseId == courseId)
+            .GroupBy(i => i.Source)
+            .Select(g => g.OrderByDescending(i => i.QueuedAt).ThenByDescending(i => i.Id)
+                .Select(i => new { i.Source, Dto = new SourceIngestionDto(i.Id, i.Status, i.Error, i.QueuedAt, i.FinishedAt) }).First())
+            .ToDictionaryAsync(i => i.Source, i => i.Dto, StringComparer.Ordinal, cancellationToken);
 
         return [.. stored.Keys.Union(chunks.Keys).Order(StringComparer.Ordinal).Select(source =>
         {
