@@ -10,6 +10,8 @@ namespace CoursePlatform.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            // A retry delay an ended order kept from before every change of state cleared it would now read as "refund due".
+            migrationBuilder.Sql("UPDATE orders SET reconcile_after = NULL WHERE status <> 'pending' AND reconcile_after IS NOT NULL;");
             migrationBuilder.CreateIndex(
                 name: "ix_orders_refund_due",
                 table: "orders",

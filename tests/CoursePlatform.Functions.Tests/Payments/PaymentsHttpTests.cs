@@ -615,6 +615,47 @@ public sealed class PaymentsHttpTests(PaymentsHostedApp hosted) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_duplicate_payment_whose_first_order_is_refunded_before_the_timer_gets_to_it_is_kept()
+    {
+        var course = await PaidCourseAsync(24);
+        var (learner, token) = await hosted.SignInAsync();
+        var (_, admin) = await hosted.SignInAsync(UserRole.Admin);
+        var late = OrderIdOf(await CheckoutAsync(token, course));
+        await Db(db => db.Orders.Where(o => o.Id == late).ExecuteUpdateAsync(s => s
+            .SetProperty(o => o.SessionExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1))
+            .SetProperty(o => o.ReconcileAfter, DateTimeOffset.UtcNow.AddHours(1))));
+        var first = OrderIdOf(await CheckoutAsync(token, course));
+        Assert.True(Stripe.Pay(SessionOf(first).Id));
+        await SettledAsync(first, OrderStatus.Paid);
+
+        // The duplicate lands while Stripe fails refunds: the timer's attempt is deferred, the order stays paid and marked.
+        Stripe.Misbehave.FailRefunds = true;
+        try
+        {
+            Assert.True(Stripe.Pay(SessionOf(late).Id));
+            await SettledAsync(late, OrderStatus.Paid);
+            Assert.True(await Eventually.HoldsAsync(async () => (await OrderAsync(late)).ReconcileAfter > DateTimeOffset.UtcNow.AddMinutes(10), Settles),
+                $"the failed refund of {late} was not deferred\n{hosted.Host.Output}");
+        }
+        finally
+        {
+            Stripe.Misbehave.FailRefunds = false;
+        }
+
+        // Meanwhile staff refund the first order; the course stays, the second order paid for it.
+        await Expect(await Send(HttpMethod.Post, $"manage/orders/{first}/refund", admin), HttpStatusCode.OK);
+        Assert.Equal(EnrollmentStatus.Active, (await EnrollmentAsync(learner.Id, course.Id))!.Status);
+
+        // When the timer comes back to it, the second order is no longer a duplicate: kept, unmarked, not refunded.
+        await Db(db => db.Orders.Where(o => o.Id == late).ExecuteUpdateAsync(s => s.SetProperty(o => o.ReconcileAfter, DateTimeOffset.UtcNow)));
+        Assert.True(await Eventually.HoldsAsync(async () => (await OrderAsync(late)).ReconcileAfter is null, Settles), hosted.Host.Output);
+        Assert.Equal(OrderStatus.Paid, (await OrderAsync(late)).Status);
+        Assert.Equal(0, SessionOf(late).Refunded);
+        Assert.Equal(24 * 100, SessionOf(first).Refunded);
+        Assert.Equal(EnrollmentStatus.Active, (await EnrollmentAsync(learner.Id, course.Id))!.Status);
+    }
+
+    [Fact]
     public async Task Refunding_one_of_two_paid_orders_of_a_course_keeps_the_access_the_other_paid_for()
     {
         var course = await PaidCourseAsync(27);

@@ -17,6 +17,20 @@ public static class DelayedPayments
         db.Orders.AnyAsync(o => o.UserId == userId && o.Status == OrderStatus.Pending && o.AwaitingPaymentSince != null
             && o.Lines.Any(l => l.CourseId == courseId), cancellationToken);
 
+    /// <summary>
+    /// The same question with the learner's pending orders of the course locked for the rest of the caller's transaction:
+    /// a webhook settling one (it takes the same row lock) has committed and is seen here, or waits until the caller ends.
+    /// </summary>
+    public static async Task<bool> LockAndCheckOnItsWayAsync(CoursePlatformDbContext db, Guid userId, Guid courseId, CancellationToken cancellationToken)
+    {
+        var pending = await db.Orders.FromSql($"""
+            SELECT * FROM orders
+            WHERE user_id = {userId} AND status = 'pending' AND id IN (SELECT order_id FROM order_lines WHERE course_id = {courseId})
+            ORDER BY id FOR UPDATE
+            """).AsNoTracking().ToListAsync(cancellationToken);
+        return pending.Any(o => o.AwaitingPaymentSince != null);
+    }
+
     public static async Task RefuseWhileOnItsWayAsync(CoursePlatformDbContext db, Guid userId, Guid courseId, string courseName, CancellationToken cancellationToken)
     {
         if (await OnItsWayAsync(db, userId, courseId, cancellationToken))

@@ -137,7 +137,8 @@ public sealed class EnrollmentService(CoursePlatformDbContext db, CourseResolver
     {
         // An unknown course answers as one the caller has no enrolment in: no hint of which slugs exist.
         var course = await courses.ResolveAsync(courseKey, ProblemException.NotFound("enrolment"), cancellationToken);
-        if (await DelayedPayments.OnItsWayAsync(db, userId, course.Id, cancellationToken))
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
+        if (await DelayedPayments.LockAndCheckOnItsWayAsync(db, userId, course.Id, cancellationToken))
         {
             throw ProblemException.Conflict("Your payment for this course was made with a method that clears later and is still on its way, "
                 + "so the purchase cannot be cancelled now: if the payment fails the enrolment is released; once it clears, ask for a refund.",
@@ -146,6 +147,7 @@ public sealed class EnrollmentService(CoursePlatformDbContext db, CourseResolver
         var deleted = await db.Enrollments
             .Where(e => e.UserId == userId && e.CourseId == course.Id && e.Status == EnrollmentStatus.PendingPayment)
             .ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         if (deleted == 1) return;
         if (await db.Enrollments.AnyAsync(e => e.UserId == userId && e.CourseId == course.Id, cancellationToken))
             throw ProblemException.Conflict("This enrolment is active, not a pending purchase; there is nothing to cancel.", ProblemCodes.EnrollmentNotPending);

@@ -90,11 +90,11 @@ public sealed class OrderService(
         if (order.Status != OrderStatus.Paid || order.ProviderPaymentId is null)
             throw ProblemException.Conflict($"Only a paid order can be refunded; this one is {order.Status.ToString().ToLowerInvariant()}.", ProblemCodes.OrderNotRefundable);
 
-        Refund refund;
+        Refund? refund;
         try
         {
             // Joins the audit middleware's transaction (this is an /api/manage write): the settlement and its audit row commit together.
-            refund = await refunds.RefundAsync(order, $"refund by {admin.UserId}", cancellationToken);
+            refund = await refunds.RefundAsync(orderId, $"refund by {admin.UserId}", duplicateOnly: false, cancellationToken);
         }
         catch (StripeException e) when (e.StripeError?.Type is "invalid_request_error")
         {
@@ -107,6 +107,8 @@ public sealed class OrderService(
                 ProblemCodes.PaymentProviderUnavailable);
         }
 
+        // Refunded (or otherwise changed) by someone else between the read above and the lock.
+        if (refund is null) return await RefundAsync(orderId, admin, cancellationToken);
         // The audit middleware records this /api/manage write; this says what it changed.
         audit.Changed("order", orderId, new { Status = order.Status }, new { Status = OrderStatus.Refunded, RefundId = refund.Id, refund.Amount, refund.Currency });
         return await GetAsync(orderId, cancellationToken);

@@ -41,11 +41,20 @@ public sealed class OrderSettlement(CoursePlatformDbContext db, TimeProvider tim
     public Task<Order?> LockAsync(Guid orderId, CancellationToken cancellationToken) =>
         db.Orders.FromSql($"SELECT * FROM orders WHERE id = {orderId} FOR UPDATE").AsNoTracking().SingleOrDefaultAsync(cancellationToken);
 
+    /// <summary>
+    /// The learner's payments and refunds, one at a time for the rest of the caller's transaction, so the second of two
+    /// payments for the same courses sees the first, and a refund never crosses the check of another. Always taken after
+    /// the order's row lock, and never followed by another order's row lock, so no two settlements wait on each other.
+    /// </summary>
+    public Task LockLearnerPaymentsAsync(Guid userId, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"payments:" + userId}, 0))", cancellationToken);
+
     /// <summary>Applies <paramref name="settlement"/> to the locked <paramref name="order"/>, in the caller's transaction; true when the state changed.</summary>
     public async Task<bool> ApplyAsync(Order order, Settlement settlement, string? providerEventId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(order);
         ArgumentNullException.ThrowIfNull(settlement);
+        if (settlement.Kind is SettlementKind.Paid or SettlementKind.Refunded) await LockLearnerPaymentsAsync(order.UserId, cancellationToken);
         var now = time.GetUtcNow();
         var courses = await db.OrderLines.Where(l => l.OrderId == order.Id).Select(l => l.CourseId).ToListAsync(cancellationToken);
         string outcome;
@@ -58,8 +67,6 @@ public sealed class OrderSettlement(CoursePlatformDbContext db, TimeProvider tim
                     order.Id, Money.Format(settlement.AmountMinor ?? -1, settlement.Currency ?? "?"), Money.Format(Money.ToMinorUnits(order.Amount, order.Currency), order.Currency), order.Status);
                 break;
             case SettlementKind.Paid when order.Status is OrderStatus.Pending or OrderStatus.Expired or OrderStatus.Cancelled:
-                // A learner's payments settle one at a time, so the second of two paying for the same courses sees the first.
-                await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"paid:" + order.UserId}, 0))", cancellationToken);
                 // Paid for courses another paid order already bought (a late completion after the learner bought again):
                 // granted as any payment is, and due for a refund by the timer (PaymentReconciliation), so never paid twice.
                 var (covered, of) = await CoverageByOtherPaidOrdersAsync(order, courses, cancellationToken);
@@ -116,8 +123,30 @@ public sealed class OrderSettlement(CoursePlatformDbContext db, TimeProvider tim
         return changed;
     }
 
+    /// <summary>Whether every course of the order is one another paid order of the learner bought.</summary>
+    public async Task<bool> IsDuplicateAsync(Order order, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        var courses = await db.OrderLines.Where(l => l.OrderId == order.Id).Select(l => l.CourseId).ToListAsync(cancellationToken);
+        var (covered, of) = await CoverageByOtherPaidOrdersAsync(order, courses, cancellationToken);
+        return of > 0 && covered == of;
+    }
+
+    /// <summary>Takes the refund-due mark off a paid order (it holds its courses now, or Stripe refused its refund for good).</summary>
+    public Task<int> ClearRefundDueAsync(Guid orderId, CancellationToken cancellationToken) =>
+        db.Orders.Where(o => o.Id == orderId && o.Status == OrderStatus.Paid)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.ReconcileAfter, (DateTimeOffset?)null), cancellationToken);
+
+    /// <summary>Records on the order's history what happened outside a settlement (e.g. a refund Stripe refused).</summary>
+    public async Task RecordAsync(Guid orderId, string type, string detail, CancellationToken cancellationToken)
+    {
+        db.OrderEvents.Add(new OrderEvent { Id = Guid.CreateVersion7(), OrderId = orderId, Type = type, Detail = detail, CreatedAt = time.GetUtcNow() });
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+    }
+
     /// <summary>How many of the order's courses another paid order of the learner bought, of how many.</summary>
-    public async Task<(int Covered, int Of)> CoverageByOtherPaidOrdersAsync(Order order, List<Guid> courses, CancellationToken cancellationToken)
+    private async Task<(int Covered, int Of)> CoverageByOtherPaidOrdersAsync(Order order, List<Guid> courses, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(order);
         ArgumentNullException.ThrowIfNull(courses);

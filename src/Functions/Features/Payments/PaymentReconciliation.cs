@@ -15,8 +15,8 @@ namespace CoursePlatform.Functions.Features.Payments;
 /// <item>an order whose page expired without a webhook is settled by what Stripe says of the session: paid, expired, or
 /// (still open past its time) expired now at Stripe first, so it cannot be paid after the order ends;</item>
 /// <item>an order whose purchase the learner cancelled is closed the same way;</item>
-/// <item>a paid order that paid for courses another paid order had already bought (marked by <see cref="OrderSettlement"/>) is
-/// refunded in full, so a learner never pays twice for one course.</item>
+/// <item>a paid order all of whose courses another paid order had already bought (marked by <see cref="OrderSettlement"/>) is
+/// refunded in full, so a learner does not pay twice for one course (a partial repeat is recorded for staff).</item>
 /// </list>
 /// Each kind is taken oldest first, <see cref="StripeOptions.ReconcileBatchSize"/> at a time. Orders awaiting a delayed payment
 /// are left to their webhook, and an order Stripe answered with an error waits <see cref="StripeOptions.ReconcileRetryDelay"/>,
@@ -72,25 +72,24 @@ public sealed class PaymentReconciliation(
     /// <summary>Refunds a paid order whose courses another paid order still covers; one that now holds a course alone is kept.</summary>
     private async Task RefundDuplicateAsync(Order order, CancellationToken cancellationToken)
     {
-        var courses = await db.OrderLines.Where(l => l.OrderId == order.Id).Select(l => l.CourseId).ToListAsync(cancellationToken);
-        var (covered, of) = await settlement.CoverageByOtherPaidOrdersAsync(order, courses, cancellationToken);
-        if (of == 0 || covered < of)
-        {
-            // The other order was refunded meanwhile: this payment is what holds the courses (or some of them) now.
-            await db.Orders.Where(o => o.Id == order.Id && o.Status == OrderStatus.Paid)
-                .ExecuteUpdateAsync(s => s.SetProperty(o => o.ReconcileAfter, (DateTimeOffset?)null), cancellationToken);
-            logger.LogInformation("Order {OrderId} is no longer a duplicate payment (the other order was refunded); it is kept", order.Id);
-            return;
-        }
         try
         {
-            var refund = await refunds.RefundAsync(order, "refund: duplicate payment", cancellationToken);
-            logger.LogWarning("Refunded order {OrderId} ({Refund}): it paid for courses another paid order of the learner had bought", order.Id, refund.Id);
+            if (await refunds.RefundAsync(order.Id, "refund: duplicate payment", duplicateOnly: true, cancellationToken) is { } refund)
+                logger.LogWarning("Refunded order {OrderId} ({Refund}): it paid for courses another paid order of the learner had bought", order.Id, refund.Id);
+            else
+                logger.LogInformation("Order {OrderId} is no longer a duplicate payment to refund (the other order was refunded meanwhile); it is kept", order.Id);
+        }
+        catch (StripeException e) when (e.StripeError?.Type is "invalid_request_error")
+        {
+            // Refused for good (a disputed or already refunded charge): retrying cannot help; staff must look at it.
+            logger.LogError("Stripe refused the refund of order {OrderId}, a duplicate payment: {Error}. It needs a person.", order.Id, e.StripeError.Message);
+            await settlement.RecordAsync(order.Id, "refund refused", $"duplicate payment not refunded: {e.StripeError.Message}", cancellationToken);
+            await settlement.ClearRefundDueAsync(order.Id, cancellationToken);
         }
         catch (Exception e) when (e is StripeException or HttpRequestException)
         {
             logger.LogWarning(e, "Could not refund the duplicate payment of order {OrderId}; tried again after {Delay}", order.Id, options.Value.ReconcileRetryDelay);
-            await DeferAsync(order.Id, cancellationToken);
+            await DeferAsync(order.Id, OrderStatus.Paid, cancellationToken);
         }
     }
 
@@ -115,15 +114,18 @@ public sealed class PaymentReconciliation(
         catch (Exception e) when (e is StripeException or HttpRequestException)
         {
             logger.LogWarning(e, "Could not reconcile order {OrderId} with Stripe; tried again after {Delay}", orderId, options.Value.ReconcileRetryDelay);
-            await DeferAsync(orderId, cancellationToken);
+            await DeferAsync(orderId, OrderStatus.Pending, cancellationToken);
         }
     }
 
-    /// <summary>Leaves an order the provider failed on for <see cref="StripeOptions.ReconcileRetryDelay"/>, so the rest of the batch moves on.</summary>
-    private Task<int> DeferAsync(Guid orderId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Leaves an order the provider failed on for <see cref="StripeOptions.ReconcileRetryDelay"/>, so the rest of the batch
+    /// moves on; only while it is still in the state the attempt was for (a pending order paid meanwhile is not marked).
+    /// </summary>
+    private Task<int> DeferAsync(Guid orderId, OrderStatus status, CancellationToken cancellationToken)
     {
         var after = time.GetUtcNow() + options.Value.ReconcileRetryDelay;
-        return db.Orders.Where(o => o.Id == orderId).ExecuteUpdateAsync(s => s.SetProperty(o => o.ReconcileAfter, after), cancellationToken);
+        return db.Orders.Where(o => o.Id == orderId && o.Status == status).ExecuteUpdateAsync(s => s.SetProperty(o => o.ReconcileAfter, after), cancellationToken);
     }
 
     private async Task SettleAsync(Guid orderId, Settlement change, CancellationToken cancellationToken)
