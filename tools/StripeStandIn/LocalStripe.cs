@@ -23,6 +23,8 @@ public sealed class StripeMisbehaviour
     public bool FailSessionCreates { get; set; }
     /// <summary>Refunds answer 500 (Stripe down) while set.</summary>
     public bool FailRefunds { get; set; }
+    /// <summary>Refunds are refused for good while set, as Stripe refuses a disputed charge's (400 <c>charge_disputed</c>).</summary>
+    public bool DisputeCharges { get; set; }
     /// <summary>Events are queued but not delivered while set (a lost webhook); cleared, they go out.</summary>
     public bool HoldWebhooks { get; set; }
 }
@@ -262,6 +264,7 @@ public sealed class LocalStripe : IAsyncDisposable
         {
             var session = Sessions.Values.FirstOrDefault(s => s.PaymentIntent == intent && s.PaymentStatus == "paid");
             if (session is null) return Error(HttpStatusCode.BadRequest, "invalid_request_error", $"No such payment_intent: '{intent}'", "resource_missing");
+            if (Misbehave.DisputeCharges) return Error(HttpStatusCode.BadRequest, "invalid_request_error", $"Charge {session.ChargeId} has been disputed; it cannot be refunded.", "charge_disputed");
             if (session.Refunded >= session.AmountTotal) return Error(HttpStatusCode.BadRequest, "invalid_request_error", $"Charge {session.ChargeId} has already been refunded.", "charge_already_refunded");
             var amount = long.TryParse(form["amount"].FirstOrDefault(), out var a) ? a : session.AmountTotal - session.Refunded;
             session.Refunded += amount;

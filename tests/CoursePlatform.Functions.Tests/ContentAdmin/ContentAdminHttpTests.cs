@@ -76,6 +76,39 @@ public abstract class ContentAdminHttpScenarios(HostedApp app)
     }
 
     [Fact]
+    public async Task Two_admins_editing_one_asset_with_if_match_cannot_undo_each_other()
+    {
+        var admin = (await app.SignInAsync(UserRole.Admin)).Token;
+        var slug = $"assets-{Guid.NewGuid():N}"[..16];
+        await Ok(admin, "POST", "manage/courses", new { slug, name = "Concurrent asset edits", isPublished = false });
+        var topicId = (await Ok(admin, "POST", $"manage/courses/{slug}/topics", new { moduleNo = 1, topicNumber = 1, name = "Subnets", layout = Layout })).GetProperty("id").GetString();
+        var path = $"manage/topics/{topicId}/assets/intro";
+        var created = await Send(admin, "PUT", path, new { contentType = "text", payload = new { markdown = "First text." } });
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+
+        // The GET's ETag is the one the PUT answered with; A replaces the text with it and gets the next one.
+        var etag = (await Send(admin, "GET", path)).Response.Headers.ETag!.Tag;
+        Assert.Equal(created.Response.Headers.ETag!.Tag, etag);
+        var replaced = await Send(admin, "PUT", path, new { contentType = "text", payload = new { markdown = "A's text." } }, ifMatch: etag);
+        Assert.Equal(HttpStatusCode.OK, replaced.Status);
+        Assert.NotEqual(etag, replaced.Response.Headers.ETag!.Tag);
+
+        // B, on the text it read before, is refused (put or delete) and changes nothing.
+        var stale = await Send(admin, "PUT", path, new { contentType = "text", payload = new { markdown = "B's text." } }, ifMatch: etag);
+        Assert.Equal((HttpStatusCode.PreconditionFailed, ProblemCodes.PreconditionFailed.Code), (stale.Status, stale.Body.GetProperty("code").GetString()));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await Send(admin, "DELETE", path, ifMatch: etag)).Status);
+        Assert.Equal("A's text.", (await Ok(admin, "GET", path)).GetProperty("payload").GetProperty("markdown").GetString());
+
+        // Deleted with the current ETag; an If-Match then names nothing that exists: 412, not a silent re-creation.
+        Assert.Equal(HttpStatusCode.NoContent, (await Send(admin, "DELETE", path, ifMatch: replaced.Response.Headers.ETag!.Tag)).Status);
+        var gone = await Send(admin, "PUT", path, new { contentType = "text", payload = new { markdown = "Back?" } }, ifMatch: replaced.Response.Headers.ETag!.Tag);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, gone.Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Send(admin, "GET", path)).Status);
+        // Without If-Match a change applies as before.
+        Assert.Equal(HttpStatusCode.Created, (await Send(admin, "PUT", path, new { contentType = "text", payload = new { markdown = "Again." } })).Status);
+    }
+
+    [Fact]
     public async Task An_admin_builds_a_course_from_nothing_and_a_learner_enrols_and_reads_it()
     {
         var admin = (await app.SignInAsync(UserRole.Admin)).Token;

@@ -38,7 +38,7 @@ public sealed class ContentAdminTests(DatabaseFixture database) : AppTest(databa
         app.Run<TopicAdminService, TopicAdminDto>(s => s.CreateAsync(course, request, default));
 
     private Task<AssetDto> PutAsset(Guid topicId, string key, string? persona, ContentType type, string payload) =>
-        app.Run<AssetAdminService, AssetDto>(async s => (await s.PutAsync(topicId, key, persona, new AssetRequest(type, JsonNode.Parse(payload)!.AsObject()), default)).Asset);
+        app.Run<AssetAdminService, AssetDto>(async s => (await s.PutAsync(topicId, key, persona, new AssetRequest(type, JsonNode.Parse(payload)!.AsObject()), null, default)).Asset);
 
     private static async Task<ProblemException> Problem(HttpStatusCode status, Func<Task> action)
     {
@@ -187,7 +187,7 @@ public sealed class ContentAdminTests(DatabaseFixture database) : AppTest(databa
         Assert.Equal(("Subnets split a network.", "ip.split('.')"), ((string?)coder["intro"]["markdown"], (string?)coder["extra"]["markdown"]));
 
         // Deleting the persona asset falls back to the default; a bad payload or persona is refused with its field.
-        await app.Run<AssetAdminService>(s => s.DeleteAsync(topic.Id, "intro", "non_it_migrant", default));
+        await app.Run<AssetAdminService>(s => s.DeleteAsync(topic.Id, "intro", "non_it_migrant", null, default));
         Assert.Equal("Subnets split a network.", (string?)(await Blocks(LearnerPersona.NonItMigrant))["intro"]["markdown"]);
         Assert.Equal(["payload.alt"], (await Problem(HttpStatusCode.BadRequest, () => PutAsset(topic.Id, "diagram", null, ContentType.Image, """{"url":"https://cdn.example/a.png"}"""))).Errors!.Keys);
         Assert.Equal(["persona"], (await Problem(HttpStatusCode.BadRequest, () => PutAsset(topic.Id, "intro", "wizard", ContentType.Text, """{"markdown":"x"}"""))).Errors!.Keys);

@@ -51,13 +51,13 @@ public sealed class ContentSafetyTests(DatabaseFixture database) : AppTest(datab
     {
         var (_, topic) = await PreviewTopicAsync();
         Task Put(string payload) => app.Run<AssetAdminService, (AssetDto, bool)>(s =>
-            s.PutAsync(topic.Id, "intro", null, new AssetRequest(ContentType.Text, JsonNode.Parse(payload)!.AsObject()), default));
+            s.PutAsync(topic.Id, "intro", null, new AssetRequest(ContentType.Text, JsonNode.Parse(payload)!.AsObject()), null, default));
 
         await Refused(() => Put("""{"markdown":"Hi","href":"javascript:alert(1)"}"""), "payload.href");
         foreach (var markdown in new[] { Script, ImgOnError, JsLink })
             await Refused(() => Put(new JsonObject { ["markdown"] = markdown }.ToJsonString()), "payload.markdown");
         await Refused(() => app.Run<AssetAdminService, (AssetDto, bool)>(s => s.PutAsync(topic.Id, "diagram", null,
-            new AssetRequest(ContentType.Image, new JsonObject { ["url"] = "data:text/html,<script>alert(1)</script>", ["alt"] = "A" }), default)), "payload.url");
+            new AssetRequest(ContentType.Image, new JsonObject { ["url"] = "data:text/html,<script>alert(1)</script>", ["alt"] = "A" }), null, default)), "payload.url");
         Assert.Equal(0, await app.Db(db => db.TopicContentAssets.CountAsync(a => a.TopicId == topic.Id)));
     }
 
@@ -140,9 +140,9 @@ public sealed class ContentSafetyTests(DatabaseFixture database) : AppTest(datab
               {"id":"inline","type":"text","data":{"markdown":"Keep **this**."}}]}
             """)!.AsObject();
         var (_, topic) = await PreviewTopicAsync(layout);
-        await app.Run<AssetAdminService, (AssetDto, bool)>(s => s.PutAsync(topic.Id, "intro", null, new AssetRequest(ContentType.Text, new JsonObject { ["markdown"] = "Safe." }), default));
+        await app.Run<AssetAdminService, (AssetDto, bool)>(s => s.PutAsync(topic.Id, "intro", null, new AssetRequest(ContentType.Text, new JsonObject { ["markdown"] = "Safe." }), null, default));
         await app.Run<AssetAdminService, (AssetDto, bool)>(s => s.PutAsync(topic.Id, "pic", null,
-            new AssetRequest(ContentType.Image, new JsonObject { ["url"] = "https://x.example/a.png", ["alt"] = "A" }), default));
+            new AssetRequest(ContentType.Image, new JsonObject { ["url"] = "https://x.example/a.png", ["alt"] = "A" }), null, default));
         await app.Run<TopicMaterialsAdminService, (SimulationAdminDto, bool)>(s => s.PutSimulationAsync(topic.Id, new SimulationRequest("Sort", "Drag.", null), default));
 
         // What an older build let through, written straight to the rows.

@@ -656,6 +656,40 @@ public sealed class PaymentsHttpTests(PaymentsHostedApp hosted) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_duplicate_payment_Stripe_refuses_to_refund_is_recorded_for_a_person_and_not_retried()
+    {
+        var course = await PaidCourseAsync(23);
+        var (learner, token) = await hosted.SignInAsync();
+        var late = OrderIdOf(await CheckoutAsync(token, course));
+        await Db(db => db.Orders.Where(o => o.Id == late).ExecuteUpdateAsync(s => s
+            .SetProperty(o => o.SessionExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1))
+            .SetProperty(o => o.ReconcileAfter, DateTimeOffset.UtcNow.AddHours(1))));
+        var first = OrderIdOf(await CheckoutAsync(token, course));
+        Assert.True(Stripe.Pay(SessionOf(first).Id));
+        await SettledAsync(first, OrderStatus.Paid);
+
+        Stripe.Misbehave.DisputeCharges = true;
+        try
+        {
+            Assert.True(Stripe.Pay(SessionOf(late).Id));
+            Assert.True(await Eventually.HoldsAsync(() => Db(db => db.OrderEvents.AnyAsync(e => e.OrderId == late && e.Type == "refund refused")), Settles),
+                hosted.Host.Output);
+        }
+        finally
+        {
+            Stripe.Misbehave.DisputeCharges = false;
+        }
+
+        // Unmarked, so the timer does not ask again; still paid, for a person to settle with the learner.
+        var order = await OrderAsync(late);
+        Assert.Equal((OrderStatus.Paid, (DateTimeOffset?)null), (order.Status, order.ReconcileAfter));
+        var detail = await Db(db => db.OrderEvents.Where(e => e.OrderId == late && e.Type == "refund refused").Select(e => e.Detail).SingleAsync());
+        Assert.Contains("disputed", detail, StringComparison.Ordinal);
+        Assert.Contains("needs a person", hosted.Host.Output, StringComparison.Ordinal);
+        Assert.Equal(EnrollmentStatus.Active, (await EnrollmentAsync(learner.Id, course.Id))!.Status);
+    }
+
+    [Fact]
     public async Task Refunding_one_of_two_paid_orders_of_a_course_keeps_the_access_the_other_paid_for()
     {
         var course = await PaidCourseAsync(27);

@@ -5,6 +5,7 @@ using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Audit;
+using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -18,8 +19,9 @@ namespace CoursePlatform.Functions.Features.ContentAdmin;
 public sealed class AssetAdminService(CoursePlatformDbContext db, ContentChangeEffects content, AuditScope audit, TimeProvider time)
 {
     /// <summary>Creates or replaces the asset; <c>Created</c> tells which.</summary>
+    /// <param name="ifMatch">The client's <c>If-Match</c>: the change applies only to the asset as it read it (else 412).</param>
     public async Task<(AssetDto Asset, bool Created)> PutAsync(
-        Guid topicId, string contentKey, string? persona, AssetRequest request, CancellationToken cancellationToken)
+        Guid topicId, string contentKey, string? persona, AssetRequest request, string? ifMatch, CancellationToken cancellationToken)
     {
         var personaKey = Persona(contentKey, persona);
         var errors = new Dictionary<string, string[]>();
@@ -28,8 +30,11 @@ public sealed class AssetAdminService(CoursePlatformDbContext db, ContentChangeE
 
         var courseId = await content.CourseOfTopicAsync(topicId, cancellationToken);
         var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
+        await LockTopicAsync(topicId, cancellationToken);
         var asset = await db.TopicContentAssets.SingleOrDefaultAsync(a => a.TopicId == topicId && a.ContentKey == contentKey && a.PersonaKey == personaKey, cancellationToken);
         var before = asset is null ? null : Dto(asset);
+        ETags.RequireMatch(ifMatch, before);
         if (asset is null)
         {
             asset = new TopicContentAsset
@@ -44,11 +49,16 @@ public sealed class AssetAdminService(CoursePlatformDbContext db, ContentChangeE
         await db.SaveChangesOrConflictAsync(
             () => ProblemException.Conflict("This asset was created by another request just now; send yours again to replace it."), cancellationToken);
         await content.TouchCourseAsync(courseId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         await content.ReindexLessonAsync(topicId, cancellationToken);
         var after = Dto(asset);
         audit.Changed("asset", asset.Id, before, after);
         return (after, before is null);
     }
+
+    /// <summary>A topic's assets change one request at a time, from the If-Match check to the write (in an admin request, to the audit's commit).</summary>
+    private Task<int> LockTopicAsync(Guid topicId, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM topics WHERE id = {topicId} FOR UPDATE", cancellationToken);
 
     /// <summary>The asset of (topic, content key, persona) (the <c>Location</c> of its creation); 404 when there is none.</summary>
     public async Task<AssetDto> GetAsync(Guid topicId, string contentKey, string? persona, CancellationToken cancellationToken)
@@ -60,13 +70,16 @@ public sealed class AssetAdminService(CoursePlatformDbContext db, ContentChangeE
         return Dto(asset);
     }
 
-    /// <summary>Deletes the asset; 204 also when there was none.</summary>
-    public async Task DeleteAsync(Guid topicId, string contentKey, string? persona, CancellationToken cancellationToken)
+    /// <summary>Deletes the asset; 204 also when there was none (412 then, with an <c>If-Match</c>).</summary>
+    public async Task DeleteAsync(Guid topicId, string contentKey, string? persona, string? ifMatch, CancellationToken cancellationToken)
     {
         var personaKey = Persona(contentKey, persona);
         var courseId = await content.CourseOfTopicAsync(topicId, cancellationToken);
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
+        await LockTopicAsync(topicId, cancellationToken);
         var asset = await db.TopicContentAssets.AsNoTracking()
             .SingleOrDefaultAsync(a => a.TopicId == topicId && a.ContentKey == contentKey && a.PersonaKey == personaKey, cancellationToken);
+        ETags.RequireMatch(ifMatch, asset is null ? null : Dto(asset));
         if (asset is null)
         {
             audit.NothingChanged();
@@ -76,6 +89,7 @@ public sealed class AssetAdminService(CoursePlatformDbContext db, ContentChangeE
         // Deleting changes no asset's updated_at, so the topic's stamp says the lesson changed.
         await db.Topics.Where(t => t.Id == topicId).ExecuteUpdateAsync(s => s.SetProperty(t => t.UpdatedAt, time.GetUtcNow()), cancellationToken);
         await content.TouchCourseAsync(courseId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         await content.ReindexLessonAsync(topicId, cancellationToken);
         audit.Changed("asset", asset.Id, Dto(asset), null);
     }

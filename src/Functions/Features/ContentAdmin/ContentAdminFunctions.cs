@@ -108,7 +108,10 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
         return await request.JsonWithETagAsync(await topics.GetAsync(topicId, cancellationToken), AdminCache, cancellationToken);
     }
 
-    /// <summary><c>?persona=</c> a tutor persona, or none for the default asset. 201 when new, 200 when replaced.</summary>
+    /// <summary>
+    /// <c>?persona=</c> a tutor persona, or none for the default asset. 201 when new, 200 when replaced. With <c>If-Match</c>
+    /// (the ETag of the GET), 412 when someone changed or deleted the asset since.
+    /// </summary>
     [Function("ManagePutAsset")]
     [Allow(Callers.Admins)]
     [QueryParameter("persona", "The tutor persona the payload is for; without it, the default for every persona.")]
@@ -117,9 +120,9 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
         Guid topicId, string contentKey, FunctionContext context, CancellationToken cancellationToken)
     {
         var body = await request.ReadJsonAsync<AssetRequest>(cancellationToken);
-        var (asset, created) = await assets.PutAsync(topicId, contentKey, request.Query["persona"], body, cancellationToken);
+        var (asset, created) = await assets.PutAsync(topicId, contentKey, request.Query["persona"], body, request.IfMatch(), cancellationToken);
         var persona = request.Query["persona"] is { Length: > 0 } p ? $"?persona={Uri.EscapeDataString(p)}" : "";
-        return await request.CreatedOrOkAsync(created, asset, $"manage/topics/{topicId}/assets/{contentKey}{persona}", cancellationToken);
+        return (await request.CreatedOrOkAsync(created, asset, $"manage/topics/{topicId}/assets/{contentKey}{persona}", cancellationToken)).WithETag(asset);
     }
 
     /// <summary>One asset: where the <c>Location</c> of <c>ManagePutAsset</c> points; 404 when there is none.</summary>
@@ -130,9 +133,10 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/topics/{topicId:guid}/assets/{contentKey}")] HttpRequestData request,
         Guid topicId, string contentKey, FunctionContext context, CancellationToken cancellationToken)
     {
-        return await request.PrivateJsonAsync(await assets.GetAsync(topicId, contentKey, request.Query["persona"], cancellationToken), cancellationToken);
+        return await request.JsonWithETagAsync(await assets.GetAsync(topicId, contentKey, request.Query["persona"], cancellationToken), AdminCache, cancellationToken);
     }
 
+    /// <summary>204 also when there is none; with <c>If-Match</c>, 412 when someone changed or deleted the asset since.</summary>
     [Function("ManageDeleteAsset")]
     [Allow(Callers.Admins)]
     [QueryParameter("persona", "The tutor persona whose payload to delete; without it, the default.")]
@@ -140,7 +144,7 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "manage/topics/{topicId:guid}/assets/{contentKey}")] HttpRequestData request,
         Guid topicId, string contentKey, FunctionContext context, CancellationToken cancellationToken)
     {
-        await assets.DeleteAsync(topicId, contentKey, request.Query["persona"], cancellationToken);
+        await assets.DeleteAsync(topicId, contentKey, request.Query["persona"], request.IfMatch(), cancellationToken);
         return request.NoContent();
     }
 }

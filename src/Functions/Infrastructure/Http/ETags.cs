@@ -51,11 +51,14 @@ public static class ETags
     /// <summary>
     /// <c>If-Match</c> (RFC 9110, strong comparison): a change applies only to the representation the client read, so
     /// two editors cannot silently undo each other; 412 when it changed since. Without the header the change applies.
-    /// Call it with the row locked, so no other change slips in between the check and the write.
+    /// Call it with the row locked, so no other change slips in between the check and the write. A
+    /// <paramref name="current"/> of null (there is none now, not even for <c>*</c>) never matches.
     /// </summary>
-    public static void RequireMatch<T>(string? ifMatch, T current)
+    public static void RequireMatch<T>(string? ifMatch, T? current)
     {
         if (string.IsNullOrWhiteSpace(ifMatch)) return;
+        if (current is null)
+            throw ProblemException.For(ProblemCodes.PreconditionFailed, "There is none now (someone deleted it since you read it, or it was never made): read it again.");
         var etag = Of(current);
         if (ifMatch.Split(',').Select(v => v.Trim()).Any(v => v == "*" || v == etag)) return;
         throw ProblemException.For(ProblemCodes.PreconditionFailed,
