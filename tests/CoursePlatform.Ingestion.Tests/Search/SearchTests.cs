@@ -89,6 +89,24 @@ public class SearchTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
     }
 
     [Fact]
+    public async Task A_caller_searching_past_the_burst_gets_429_with_retry_after_and_others_are_not_held_back()
+    {
+        await using var app = new IngestionApp(database);
+        var (course, _) = await app.CreateCourseAsync();
+        var (hammering, other) = (TestApp.As(await app.CreateUserAsync(UserRole.Admin)), TestApp.As(await app.CreateUserAsync(UserRole.Admin)));
+
+        // Refused only after the burst: one search a second refills the bucket, and these run far faster than that.
+        for (var i = 0; i < SearchThrottle.Burst; i++)
+            await app.Run<SearchService, SearchResults>(s => s.SearchAsync(hammering, course.ToString(), $"subnets {i}", null, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<ProblemException>(() =>
+            app.Run<SearchService, SearchResults>(s => s.SearchAsync(hammering, course.ToString(), "subnets again", null, CancellationToken.None)));
+
+        Assert.Equal((System.Net.HttpStatusCode.TooManyRequests, ProblemCodes.RateLimited), (refused.Status, refused.Code));
+        Assert.Equal("1", refused.Headers["Retry-After"]); // the next token comes within the second
+        Assert.NotNull(await app.Run<SearchService, SearchResults>(s => s.SearchAsync(other, course.ToString(), "subnets", null, CancellationToken.None)));
+    }
+
+    [Fact]
     public async Task Hits_carry_slide_numbers_and_cue_times()
     {
         await using var app = new IngestionApp(database);

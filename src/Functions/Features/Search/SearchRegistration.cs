@@ -9,6 +9,7 @@ public static class SearchRegistration
     public static IServiceCollection AddSearch(this IServiceCollection services)
     {
         services.AddEmbeddings();
+        services.AddSingleton<SearchThrottle>();
         services.AddScoped<SearchService>();
         return services;
     }

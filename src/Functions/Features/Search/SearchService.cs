@@ -39,6 +39,7 @@ public sealed class SearchService(
     CourseResolver courses,
     CourseAccess access,
     EmbeddingModels models,
+    SearchThrottle throttle,
     IOptions<EmbeddingOptions> embeddingOptions)
 {
     public const int MaxQueryLength = 500;
@@ -97,6 +98,7 @@ public sealed class SearchService(
     {
         var course = await courses.ResolveAsync(courseKey, cancellationToken);
         await access.RequireMemberAsync(caller, course.Id, course.IsPublished, "course", cancellationToken);
+        throttle.Require(caller.UserId);
         return await SearchAsync(course.Id, query, k, cancellationToken);
     }
 
