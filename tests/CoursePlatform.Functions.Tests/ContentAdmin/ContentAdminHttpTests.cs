@@ -106,6 +106,14 @@ public abstract class ContentAdminHttpScenarios(HostedApp app)
         Assert.Equal(HttpStatusCode.NotFound, (await Send(admin, "GET", path)).Status);
         // Without If-Match a change applies as before.
         Assert.Equal(HttpStatusCode.Created, (await Send(admin, "PUT", path, new { contentType = "text", payload = new { markdown = "Again." } })).Status);
+
+        // The ETag a PUT answers with is the GET's, whatever the order of the payload's keys (jsonb keeps its own).
+        var image = $"manage/topics/{topicId}/assets/diagram";
+        var put = await Send(admin, "PUT", image, new { contentType = "image", payload = new { url = "https://cdn.example/net.png", alt = "A network", title = "Subnets" } });
+        Assert.Equal(HttpStatusCode.Created, put.Status);
+        Assert.Equal(put.Response.Headers.ETag!.Tag, (await Send(admin, "GET", image)).Response.Headers.ETag!.Tag);
+        Assert.Equal(HttpStatusCode.OK, (await Send(admin, "PUT", image, new { contentType = "image", payload = new { url = "https://cdn.example/net2.png", alt = "B" } },
+            ifMatch: put.Response.Headers.ETag!.Tag)).Status);
     }
 
     [Fact]

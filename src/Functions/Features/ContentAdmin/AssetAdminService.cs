@@ -28,10 +28,10 @@ public sealed class AssetAdminService(CoursePlatformDbContext db, ContentChangeE
         ContentRules.ValidatePayload(request.ContentType!.Value, request.Payload, "payload", errors);
         if (errors.Count > 0) throw ProblemException.Validation(errors);
 
-        var courseId = await content.CourseOfTopicAsync(topicId, cancellationToken);
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
         await LockTopicAsync(topicId, cancellationToken);
+        var courseId = await content.CourseOfTopicAsync(topicId, cancellationToken);
         var asset = await db.TopicContentAssets.SingleOrDefaultAsync(a => a.TopicId == topicId && a.ContentKey == contentKey && a.PersonaKey == personaKey, cancellationToken);
         var before = asset is null ? null : Dto(asset);
         ETags.RequireMatch(ifMatch, before);
@@ -49,6 +49,8 @@ public sealed class AssetAdminService(CoursePlatformDbContext db, ContentChangeE
         await db.SaveChangesOrConflictAsync(
             () => ProblemException.Conflict("This asset was created by another request just now; send yours again to replace it."), cancellationToken);
         await content.TouchCourseAsync(courseId, cancellationToken);
+        // As stored (jsonb orders an object's keys its own way, timestamps keep microseconds): the answer's ETag is the GET's.
+        await db.Entry(asset).ReloadAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await content.ReindexLessonAsync(topicId, cancellationToken);
         var after = Dto(asset);
@@ -74,9 +76,9 @@ public sealed class AssetAdminService(CoursePlatformDbContext db, ContentChangeE
     public async Task DeleteAsync(Guid topicId, string contentKey, string? persona, string? ifMatch, CancellationToken cancellationToken)
     {
         var personaKey = Persona(contentKey, persona);
-        var courseId = await content.CourseOfTopicAsync(topicId, cancellationToken);
         await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
         await LockTopicAsync(topicId, cancellationToken);
+        var courseId = await content.CourseOfTopicAsync(topicId, cancellationToken);
         var asset = await db.TopicContentAssets.AsNoTracking()
             .SingleOrDefaultAsync(a => a.TopicId == topicId && a.ContentKey == contentKey && a.PersonaKey == personaKey, cancellationToken);
         ETags.RequireMatch(ifMatch, asset is null ? null : Dto(asset));

@@ -98,13 +98,19 @@ public sealed class SearchService(
     {
         var course = await courses.ResolveAsync(courseKey, cancellationToken);
         await access.RequireMemberAsync(caller, course.Id, course.IsPublished, "course", cancellationToken);
-        throttle.Require(caller.UserId);
-        return await SearchAsync(course.Id, query, k, cancellationToken);
+        var (text, limit) = Validate(query, k);
+        throttle.Require(caller.UserId); // after validation: a refused request costs no search
+        return await SearchCoreAsync(course.Id, text, limit, cancellationToken);
     }
 
-    public async Task<SearchResults> SearchAsync(Guid courseId, string? query, string? k, CancellationToken cancellationToken)
+    public Task<SearchResults> SearchAsync(Guid courseId, string? query, string? k, CancellationToken cancellationToken)
     {
         var (text, limit) = Validate(query, k);
+        return SearchCoreAsync(courseId, text, limit, cancellationToken);
+    }
+
+    private async Task<SearchResults> SearchCoreAsync(Guid courseId, string text, int limit, CancellationToken cancellationToken)
+    {
         var (found, others) = await NearestCoreAsync(courseId, (await models.EmbedQueryAsync(models.Current, text, cancellationToken))!, limit, null, cancellationToken);
         var hits = found.ToList();
         // During a re-embedding after a model switch, sources still holding an older model's vectors are searched with the
