@@ -578,12 +578,14 @@ public sealed class PaymentsHttpTests(PaymentsHostedApp hosted) : IClassFixture<
         Assert.NotEqual(orderId, again);
     }
 
-    [Fact]
-    public async Task A_second_payment_for_a_course_already_paid_for_is_refunded_by_the_timer_and_the_access_stays()
+    /// <summary>
+    /// A learner's first page (order <c>Late</c>) lapses before the timer has closed it at Stripe (its retry delay keeps the
+    /// timer away), and the learner buys the course again (order <c>First</c>, paid). <c>Late</c>'s page is still payable.
+    /// </summary>
+    private async Task<(Course Course, User Learner, Guid Late, Guid First)> BoughtAgainAfterThePageLapsedAsync(decimal price)
     {
-        var course = await PaidCourseAsync(26);
+        var course = await PaidCourseAsync(price);
         var (learner, token) = await hosted.SignInAsync();
-        // The first page (order B) lapses here before the timer has closed it at Stripe, and the learner buys again (order A).
         var late = OrderIdOf(await CheckoutAsync(token, course));
         await Db(db => db.Orders.Where(o => o.Id == late).ExecuteUpdateAsync(s => s
             .SetProperty(o => o.SessionExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1))
@@ -592,6 +594,13 @@ public sealed class PaymentsHttpTests(PaymentsHostedApp hosted) : IClassFixture<
         Assert.NotEqual(late, first);
         Assert.True(Stripe.Pay(SessionOf(first).Id));
         await SettledAsync(first, OrderStatus.Paid);
+        return (course, learner, late, first);
+    }
+
+    [Fact]
+    public async Task A_second_payment_for_a_course_already_paid_for_is_refunded_by_the_timer_and_the_access_stays()
+    {
+        var (course, learner, late, first) = await BoughtAgainAfterThePageLapsedAsync(26);
 
         // Then the first page is paid after all (it was still open at Stripe): money taken twice for one course.
         Assert.True(Stripe.Pay(SessionOf(late).Id));
@@ -617,16 +626,8 @@ public sealed class PaymentsHttpTests(PaymentsHostedApp hosted) : IClassFixture<
     [Fact]
     public async Task A_duplicate_payment_whose_first_order_is_refunded_before_the_timer_gets_to_it_is_kept()
     {
-        var course = await PaidCourseAsync(24);
-        var (learner, token) = await hosted.SignInAsync();
+        var (course, learner, late, first) = await BoughtAgainAfterThePageLapsedAsync(24);
         var (_, admin) = await hosted.SignInAsync(UserRole.Admin);
-        var late = OrderIdOf(await CheckoutAsync(token, course));
-        await Db(db => db.Orders.Where(o => o.Id == late).ExecuteUpdateAsync(s => s
-            .SetProperty(o => o.SessionExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1))
-            .SetProperty(o => o.ReconcileAfter, DateTimeOffset.UtcNow.AddHours(1))));
-        var first = OrderIdOf(await CheckoutAsync(token, course));
-        Assert.True(Stripe.Pay(SessionOf(first).Id));
-        await SettledAsync(first, OrderStatus.Paid);
 
         // The duplicate lands while Stripe fails refunds: the timer's attempt is deferred, the order stays paid and marked.
         Stripe.Misbehave.FailRefunds = true;
@@ -658,15 +659,7 @@ public sealed class PaymentsHttpTests(PaymentsHostedApp hosted) : IClassFixture<
     [Fact]
     public async Task A_duplicate_payment_Stripe_refuses_to_refund_is_recorded_for_a_person_and_not_retried()
     {
-        var course = await PaidCourseAsync(23);
-        var (learner, token) = await hosted.SignInAsync();
-        var late = OrderIdOf(await CheckoutAsync(token, course));
-        await Db(db => db.Orders.Where(o => o.Id == late).ExecuteUpdateAsync(s => s
-            .SetProperty(o => o.SessionExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1))
-            .SetProperty(o => o.ReconcileAfter, DateTimeOffset.UtcNow.AddHours(1))));
-        var first = OrderIdOf(await CheckoutAsync(token, course));
-        Assert.True(Stripe.Pay(SessionOf(first).Id));
-        await SettledAsync(first, OrderStatus.Paid);
+        var (course, learner, late, first) = await BoughtAgainAfterThePageLapsedAsync(23);
 
         Stripe.Misbehave.DisputeCharges = true;
         try
