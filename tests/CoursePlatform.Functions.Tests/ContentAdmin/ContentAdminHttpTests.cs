@@ -117,6 +117,34 @@ public abstract class ContentAdminHttpScenarios(HostedApp app)
     }
 
     [Fact]
+    public async Task Two_admins_editing_one_quiz_question_with_if_match_cannot_undo_each_other()
+    {
+        var admin = (await app.SignInAsync(UserRole.Admin)).Token;
+        var slug = $"quiz-{Guid.NewGuid():N}"[..16];
+        await Ok(admin, "POST", "manage/courses", new { slug, name = "Concurrent quiz edits", isPublished = false });
+        await Ok(admin, "POST", $"manage/courses/{slug}/topics", new { moduleNo = 1, topicNumber = 1, name = "Subnets", layout = Layout });
+        object Question(string text) => new
+        {
+            moduleNo = 1, topicPairIndex = 1, question = text,
+            options = new object[] { new { text = "254", isCorrect = true }, new { text = "256", isCorrect = false } },
+        };
+        var id = (await Ok(admin, "POST", $"manage/courses/{slug}/quiz-questions", Question("How many hosts fit in a /24?"))).GetProperty("id").GetString();
+        var path = $"manage/courses/{slug}/quiz-questions/{id}";
+
+        var etag = (await Send(admin, "GET", path)).Response.Headers.ETag!.Tag;
+        var replaced = await Send(admin, "PUT", path, Question("How many usable hosts fit in a /24?"), ifMatch: etag);
+        Assert.Equal(HttpStatusCode.OK, replaced.Status);
+        Assert.Equal(replaced.Response.Headers.ETag!.Tag, (await Send(admin, "GET", path)).Response.Headers.ETag!.Tag);
+
+        var stale = await Send(admin, "PUT", path, Question("Lost edit"), ifMatch: etag);
+        Assert.Equal((HttpStatusCode.PreconditionFailed, ProblemCodes.PreconditionFailed.Code), (stale.Status, stale.Body.GetProperty("code").GetString()));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await Send(admin, "DELETE", path, ifMatch: etag)).Status);
+        Assert.Equal("How many usable hosts fit in a /24?", (await Ok(admin, "GET", path)).GetProperty("question").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, (await Send(admin, "DELETE", path, ifMatch: replaced.Response.Headers.ETag!.Tag)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Send(admin, "GET", path)).Status);
+    }
+
+    [Fact]
     public async Task An_admin_builds_a_course_from_nothing_and_a_learner_enrols_and_reads_it()
     {
         var admin = (await app.SignInAsync(UserRole.Admin)).Token;

@@ -229,10 +229,10 @@ public sealed class ContentAdminTests(DatabaseFixture database) : AppTest(databa
         Assert.Equal(["options[1].text"], (await Problem(HttpStatusCode.BadRequest, () => app.Run<QuizQuestionAdminService, QuizQuestionAdminDto>(s => s.CreateAsync(course.Slug, Question(1, ("a", true), ("A ", false)), default)))).Errors!.Keys);
         Assert.Equal(["topicPairIndex"], (await Problem(HttpStatusCode.BadRequest, () => app.Run<QuizQuestionAdminService, QuizQuestionAdminDto>(s => s.CreateAsync(course.Slug, Question(3, ("a", true), ("b", false)), default)))).Errors!.Keys);
 
-        var replaced = await app.Run<QuizQuestionAdminService, QuizQuestionAdminDto>(s => s.ReplaceAsync(course.Slug, created.Id, Question(1, ("x", false), ("y", false), ("z", true)), default));
+        var replaced = await app.Run<QuizQuestionAdminService, QuizQuestionAdminDto>(s => s.ReplaceAsync(course.Slug, created.Id, Question(1, ("x", false), ("y", false), ("z", true)), null, default));
         Assert.Equal((1, "z"), (replaced.TopicPairIndex, replaced.Options.Single(o => o.IsCorrect).Text));
         Assert.Equal(3, await app.Db(db => db.QuizOptions.CountAsync(o => o.QuestionId == created.Id)));
-        await app.Run<QuizQuestionAdminService>(s => s.DeleteAsync(course.Slug, created.Id, default));
+        await app.Run<QuizQuestionAdminService>(s => s.DeleteAsync(course.Slug, created.Id, null, default));
         Assert.Empty(await app.Run<QuizQuestionAdminService, IReadOnlyList<QuizQuestionAdminDto>>(s => s.ListAsync(course.Slug, null, default)));
     }
 

@@ -33,7 +33,7 @@ public sealed class ContentAdminFunctions(CourseAdminService courses, TopicAdmin
     }
 
     /// <summary>Admin views are private and revalidated; their ETag is what <c>If-Match</c> names on a change.</summary>
-    private const string AdminCache = "private, no-cache";
+    internal const string AdminCache = "private, no-cache";
 
     /// <summary>
     /// A JSON merge patch: the fields sent change, the rest stay (<c>"isPublished": false</c> hides the course at once).

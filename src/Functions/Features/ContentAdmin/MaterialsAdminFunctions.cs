@@ -45,9 +45,10 @@ public sealed class MaterialsAdminFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/courses/{course}/quiz-questions/{questionId:guid}")] HttpRequestData request,
         string course, Guid questionId, FunctionContext context, CancellationToken cancellationToken)
     {
-        return await request.PrivateJsonAsync(await questions.GetAsync(course, questionId, cancellationToken), cancellationToken);
+        return await request.JsonWithETagAsync(await questions.GetAsync(course, questionId, cancellationToken), ContentAdminFunctions.AdminCache, cancellationToken);
     }
 
+    /// <summary>Replaces the question and its options. With <c>If-Match</c> (the ETag of the GET), 412 when someone changed or deleted it since.</summary>
     [Function("ManageReplaceQuizQuestion")]
     [Allow(Callers.Admins)]
     public async Task<HttpResponseData> ReplaceQuestion(
@@ -55,16 +56,18 @@ public sealed class MaterialsAdminFunctions(
         string course, Guid questionId, FunctionContext context, CancellationToken cancellationToken)
     {
         var body = await request.ReadJsonAsync<QuizQuestionRequest>(cancellationToken);
-        return await request.OkAsync(await questions.ReplaceAsync(course, questionId, body, cancellationToken), cancellationToken);
+        var replaced = await questions.ReplaceAsync(course, questionId, body, request.IfMatch(), cancellationToken);
+        return (await request.OkAsync(replaced, cancellationToken)).WithETag(replaced);
     }
 
+    /// <summary>204 also when there is none; with <c>If-Match</c>, 412 when someone changed or deleted the question since.</summary>
     [Function("ManageDeleteQuizQuestion")]
     [Allow(Callers.Admins)]
     public async Task<HttpResponseData> DeleteQuestion(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "manage/courses/{course}/quiz-questions/{questionId:guid}")] HttpRequestData request,
         string course, Guid questionId, FunctionContext context, CancellationToken cancellationToken)
     {
-        await questions.DeleteAsync(course, questionId, cancellationToken);
+        await questions.DeleteAsync(course, questionId, request.IfMatch(), cancellationToken);
         return request.NoContent();
     }
 

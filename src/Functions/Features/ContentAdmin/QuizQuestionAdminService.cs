@@ -4,6 +4,7 @@ using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Progress;
 using CoursePlatform.Functions.Infrastructure.Audit;
+using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Courses;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
@@ -37,14 +38,17 @@ public sealed class QuizQuestionAdminService(CoursePlatformDbContext db, CourseR
     }
 
     /// <summary>Replaces the question and its options.</summary>
-    public async Task<QuizQuestionAdminDto> ReplaceAsync(string courseKey, Guid questionId, QuizQuestionRequest request, CancellationToken cancellationToken)
+    /// <param name="ifMatch">The client's <c>If-Match</c>: the change applies only to the question as it read it (else 412).</param>
+    public async Task<QuizQuestionAdminDto> ReplaceAsync(string courseKey, Guid questionId, QuizQuestionRequest request, string? ifMatch, CancellationToken cancellationToken)
     {
         var courseId = (await courses.ResolveAsync(courseKey, cancellationToken)).Id;
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
+        await LockAsync(questionId, cancellationToken);
         var question = await db.QuizQuestions.Include(q => q.Options).SingleOrDefaultAsync(q => q.Id == questionId && q.CourseId == courseId, cancellationToken)
             ?? throw ProblemException.NotFound("quiz question");
         await ValidateAsync(courseId, request, cancellationToken);
         var before = await GetAsync(questionId, cancellationToken);
-        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
+        ETags.RequireMatch(ifMatch, before);
         db.QuizOptions.RemoveRange(question.Options);
         await db.SaveChangesAsync(cancellationToken); // display orders are unique per question: old options go first
         Apply(question, request);
@@ -55,18 +59,27 @@ public sealed class QuizQuestionAdminService(CoursePlatformDbContext db, CourseR
         return after;
     }
 
-    public async Task DeleteAsync(string courseKey, Guid questionId, CancellationToken cancellationToken)
+    /// <summary>Deletes the question; 204 also when there was none (412 then, with an <c>If-Match</c>).</summary>
+    public async Task DeleteAsync(string courseKey, Guid questionId, string? ifMatch, CancellationToken cancellationToken)
     {
         var courseId = (await courses.ResolveAsync(courseKey, cancellationToken)).Id;
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
+        await LockAsync(questionId, cancellationToken);
         var before = await Project(db.QuizQuestions.Where(q => q.Id == questionId && q.CourseId == courseId)).SingleOrDefaultAsync(cancellationToken);
+        ETags.RequireMatch(ifMatch, before);
         if (before is null)
         {
             audit.NothingChanged();
             return;
         }
         await db.QuizQuestions.Where(q => q.Id == questionId).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         audit.Changed("quiz_question", questionId, before, null);
     }
+
+    /// <summary>A question changes one request at a time, from the If-Match check to the write (in an admin request, to the audit's commit).</summary>
+    private Task<int> LockAsync(Guid questionId, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM quiz_questions WHERE id = {questionId} FOR UPDATE", cancellationToken);
 
     private async Task ValidateAsync(Guid courseId, QuizQuestionRequest request, CancellationToken cancellationToken)
     {
