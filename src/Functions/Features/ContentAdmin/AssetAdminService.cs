@@ -30,7 +30,7 @@ public sealed class AssetAdminService(CoursePlatformDbContext db, ContentChangeE
 
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
-        await LockTopicAsync(topicId, cancellationToken);
+        await content.LockTopicAsync(topicId, cancellationToken);
         var courseId = await content.CourseOfTopicAsync(topicId, cancellationToken);
         var asset = await db.TopicContentAssets.SingleOrDefaultAsync(a => a.TopicId == topicId && a.ContentKey == contentKey && a.PersonaKey == personaKey, cancellationToken);
         var before = asset is null ? null : Dto(asset);
@@ -58,10 +58,6 @@ public sealed class AssetAdminService(CoursePlatformDbContext db, ContentChangeE
         return (after, before is null);
     }
 
-    /// <summary>A topic's assets change one request at a time, from the If-Match check to the write (in an admin request, to the audit's commit).</summary>
-    private Task<int> LockTopicAsync(Guid topicId, CancellationToken cancellationToken) =>
-        db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM topics WHERE id = {topicId} FOR UPDATE", cancellationToken);
-
     /// <summary>The asset of (topic, content key, persona) (the <c>Location</c> of its creation); 404 when there is none.</summary>
     public async Task<AssetDto> GetAsync(Guid topicId, string contentKey, string? persona, CancellationToken cancellationToken)
     {
@@ -77,7 +73,7 @@ public sealed class AssetAdminService(CoursePlatformDbContext db, ContentChangeE
     {
         var personaKey = Persona(contentKey, persona);
         await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
-        await LockTopicAsync(topicId, cancellationToken);
+        await content.LockTopicAsync(topicId, cancellationToken);
         var courseId = await content.CourseOfTopicAsync(topicId, cancellationToken);
         var asset = await db.TopicContentAssets.AsNoTracking()
             .SingleOrDefaultAsync(a => a.TopicId == topicId && a.ContentKey == contentKey && a.PersonaKey == personaKey, cancellationToken);

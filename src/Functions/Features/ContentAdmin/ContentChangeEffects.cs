@@ -33,6 +33,13 @@ public sealed class ContentChangeEffects(
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Locks the topic's row for the rest of the caller's transaction: its edits (the topic's and its assets') run one at a
+    /// time from the If-Match check to the write (in an admin request, to the audit's commit).
+    /// </summary>
+    public Task<int> LockTopicAsync(Guid topicId, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM topics WHERE id = {topicId} FOR UPDATE", cancellationToken);
+
     /// <summary>The topic of the course (404 when it is not one of the course's).</summary>
     public async Task<Guid> CourseOfTopicAsync(Guid topicId, CancellationToken cancellationToken) =>
         await db.Topics.Where(t => t.Id == topicId).Select(t => (Guid?)t.CourseId).SingleOrDefaultAsync(cancellationToken)

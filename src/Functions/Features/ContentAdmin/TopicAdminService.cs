@@ -43,10 +43,9 @@ public sealed class TopicAdminService(CoursePlatformDbContext db, CourseResolver
     {
         Topic topic;
         TopicAdminDto before;
-        // The row lock holds from the If-Match check to the write (in an admin request, to the audit's commit).
         await using (var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken))
         {
-            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM topics WHERE id = {topicId} FOR UPDATE", cancellationToken);
+            await content.LockTopicAsync(topicId, cancellationToken);
             topic = await FindAsync(courseKey, topicId, tracked: true, cancellationToken);
             before = await GetAsync(topicId, cancellationToken);
             ETags.RequireMatch(ifMatch, before);

@@ -69,16 +69,17 @@ public sealed class OrderSettlement(CoursePlatformDbContext db, TimeProvider tim
             case SettlementKind.Paid when order.Status is OrderStatus.Pending or OrderStatus.Expired or OrderStatus.Cancelled:
                 // Paid for courses another paid order already bought (a late completion after the learner bought again):
                 // granted as any payment is, and due for a refund by the timer (PaymentReconciliation), so never paid twice.
-                var (covered, of) = await CoverageByOtherPaidOrdersAsync(order, courses, cancellationToken);
-                var duplicate = of > 0 && covered == of;
+                var coverage = await CoverageByOtherPaidOrdersAsync(order, courses, cancellationToken);
+                var duplicate = coverage.Whole;
                 await SetAsync(order.Id, OrderStatus.Paid, s => s
                     .SetProperty(o => o.PaidAt, now)
                     .SetProperty(o => o.ProviderPaymentId, o => settlement.PaymentId ?? o.ProviderPaymentId), cancellationToken,
                     reconcileAfter: duplicate ? now : null);
                 await ActivateAsync(order.UserId, courses, now, cancellationToken);
-                (outcome, changed) = (duplicate ? "paid (a duplicate: refund due)" : covered > 0 ? $"paid ({covered} of {of} courses already paid for: refund that part by hand)" : "paid", true);
-                if (covered > 0 && !duplicate)
-                    logger.LogWarning("Order {OrderId} paid for {Covered} of {Of} courses another paid order of the learner had bought: refund that part by hand", order.Id, covered, of);
+                (outcome, changed) = (duplicate ? "paid (a duplicate: refund due)" : coverage.Covered > 0 ? $"paid ({coverage.Covered} of {coverage.Of} courses already paid for: refund that part by hand)" : "paid", true);
+                if (coverage.Covered > 0 && !duplicate)
+                    logger.LogWarning("Order {OrderId} paid for {Covered} of {Of} courses another paid order of the learner had bought: refund that part by hand",
+                        order.Id, coverage.Covered, coverage.Of);
                 break;
             case SettlementKind.AwaitingPayment when order.Status == OrderStatus.Pending:
                 // Checkout finished with a method that clears later: no new checkout of these courses until it is paid or fails.
@@ -112,13 +113,9 @@ public sealed class OrderSettlement(CoursePlatformDbContext db, TimeProvider tim
                 outcome = "ignored"; // a later state already holds (paid after expired, expired after paid, a second refund...)
                 break;
         }
-        db.OrderEvents.Add(new OrderEvent
-        {
-            Id = Guid.CreateVersion7(), OrderId = order.Id, Type = settlement.Type, ProviderEventId = providerEventId, CreatedAt = now,
-            Detail = outcome + (settlement.AmountMinor is { } amount ? $" ({Money.Format(amount, settlement.Currency ?? order.Currency)})" : ""),
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
+        await RecordAsync(order.Id, settlement.Type,
+            outcome + (settlement.AmountMinor is { } amount ? $" ({Money.Format(amount, settlement.Currency ?? order.Currency)})" : ""),
+            cancellationToken, providerEventId);
         logger.LogInformation("Order {OrderId}: {Type} -> {Outcome}", order.Id, settlement.Type, outcome);
         return changed;
     }
@@ -128,8 +125,7 @@ public sealed class OrderSettlement(CoursePlatformDbContext db, TimeProvider tim
     {
         ArgumentNullException.ThrowIfNull(order);
         var courses = await db.OrderLines.Where(l => l.OrderId == order.Id).Select(l => l.CourseId).ToListAsync(cancellationToken);
-        var (covered, of) = await CoverageByOtherPaidOrdersAsync(order, courses, cancellationToken);
-        return of > 0 && covered == of;
+        return (await CoverageByOtherPaidOrdersAsync(order, courses, cancellationToken)).Whole;
     }
 
     /// <summary>Takes the refund-due mark off a paid order (it holds its courses now, or Stripe refused its refund for good).</summary>
@@ -137,23 +133,29 @@ public sealed class OrderSettlement(CoursePlatformDbContext db, TimeProvider tim
         db.Orders.Where(o => o.Id == orderId && o.Status == OrderStatus.Paid)
             .ExecuteUpdateAsync(s => s.SetProperty(o => o.ReconcileAfter, (DateTimeOffset?)null), cancellationToken);
 
-    /// <summary>Records on the order's history what happened outside a settlement (e.g. a refund Stripe refused).</summary>
-    public async Task RecordAsync(Guid orderId, string type, string detail, CancellationToken cancellationToken)
+    /// <summary>Records on the order's history what happened: each settlement, and what happened outside one (a refund Stripe refused).</summary>
+    public async Task RecordAsync(Guid orderId, string type, string detail, CancellationToken cancellationToken, string? providerEventId = null)
     {
-        db.OrderEvents.Add(new OrderEvent { Id = Guid.CreateVersion7(), OrderId = orderId, Type = type, Detail = detail, CreatedAt = time.GetUtcNow() });
+        db.OrderEvents.Add(new OrderEvent
+        {
+            Id = Guid.CreateVersion7(), OrderId = orderId, Type = type, Detail = detail, ProviderEventId = providerEventId, CreatedAt = time.GetUtcNow(),
+        });
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
     }
 
-    /// <summary>How many of the order's courses another paid order of the learner bought, of how many.</summary>
-    private async Task<(int Covered, int Of)> CoverageByOtherPaidOrdersAsync(Order order, List<Guid> courses, CancellationToken cancellationToken)
+    /// <summary>How many of the order's courses another paid order of the learner bought, of how many; <c>Whole</c>: all of them.</summary>
+    private async Task<Coverage> CoverageByOtherPaidOrdersAsync(Order order, List<Guid> courses, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(order);
-        ArgumentNullException.ThrowIfNull(courses);
         var covered = await db.OrderLines
             .Where(l => courses.Contains(l.CourseId) && l.OrderId != order.Id && l.Order.UserId == order.UserId && l.Order.Status == OrderStatus.Paid)
             .Select(l => l.CourseId).Distinct().CountAsync(cancellationToken);
-        return (covered, courses.Distinct().Count());
+        return new Coverage(covered, courses.Distinct().Count());
+    }
+
+    private readonly record struct Coverage(int Covered, int Of)
+    {
+        public bool Whole => Of > 0 && Covered == Of;
     }
 
     private static bool Matches(Order order, Settlement settlement) =>

@@ -65,31 +65,31 @@ public sealed class PaymentReconciliation(
 
         var duplicates = await db.Orders.AsNoTracking()
             .Where(o => o.Status == OrderStatus.Paid && o.ReconcileAfter != null && o.ReconcileAfter <= now)
-            .OrderBy(o => o.ReconcileAfter).Take(batch).ToListAsync(cancellationToken);
-        foreach (var order in duplicates) await RefundDuplicateAsync(order, cancellationToken);
+            .OrderBy(o => o.ReconcileAfter).Select(o => o.Id).Take(batch).ToListAsync(cancellationToken);
+        foreach (var orderId in duplicates) await RefundDuplicateAsync(orderId, cancellationToken);
     }
 
     /// <summary>Refunds a paid order whose courses another paid order still covers; one that now holds a course alone is kept.</summary>
-    private async Task RefundDuplicateAsync(Order order, CancellationToken cancellationToken)
+    private async Task RefundDuplicateAsync(Guid orderId, CancellationToken cancellationToken)
     {
         try
         {
-            if (await refunds.RefundAsync(order.Id, "refund: duplicate payment", duplicateOnly: true, cancellationToken) is { } refund)
-                logger.LogWarning("Refunded order {OrderId} ({Refund}): it paid for courses another paid order of the learner had bought", order.Id, refund.Id);
+            if (await refunds.RefundAsync(orderId, "refund: duplicate payment", duplicateOnly: true, cancellationToken) is { } refund)
+                logger.LogWarning("Refunded order {OrderId} ({Refund}): it paid for courses another paid order of the learner had bought", orderId, refund.Id);
             else
-                logger.LogInformation("Order {OrderId} is no longer a duplicate payment to refund (the other order was refunded meanwhile); it is kept", order.Id);
+                logger.LogInformation("Order {OrderId} is no longer a duplicate payment to refund (the other order was refunded meanwhile); it is kept", orderId);
         }
         catch (StripeException e) when (e.StripeError?.Type is "invalid_request_error")
         {
             // Refused for good (a disputed or already refunded charge): retrying cannot help; staff must look at it.
-            logger.LogError("Stripe refused the refund of order {OrderId}, a duplicate payment: {Error}. It needs a person.", order.Id, e.StripeError.Message);
-            await settlement.RecordAsync(order.Id, "refund refused", $"duplicate payment not refunded: {e.StripeError.Message}", cancellationToken);
-            await settlement.ClearRefundDueAsync(order.Id, cancellationToken);
+            logger.LogError("Stripe refused the refund of order {OrderId}, a duplicate payment: {Error}. It needs a person.", orderId, e.StripeError.Message);
+            await settlement.RecordAsync(orderId, "refund refused", $"duplicate payment not refunded: {e.StripeError.Message}", cancellationToken);
+            await settlement.ClearRefundDueAsync(orderId, cancellationToken);
         }
         catch (Exception e) when (e is StripeException or HttpRequestException)
         {
-            logger.LogWarning(e, "Could not refund the duplicate payment of order {OrderId}; tried again after {Delay}", order.Id, options.Value.ReconcileRetryDelay);
-            await DeferAsync(order.Id, OrderStatus.Paid, cancellationToken);
+            logger.LogWarning(e, "Could not refund the duplicate payment of order {OrderId}; tried again after {Delay}", orderId, options.Value.ReconcileRetryDelay);
+            await DeferAsync(orderId, OrderStatus.Paid, cancellationToken);
         }
     }
 
