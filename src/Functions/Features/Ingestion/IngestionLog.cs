@@ -83,7 +83,7 @@ public sealed class IngestionLog(
             .OrderBy(x => x.QueuedAt).Take(max).Select(Entry).ToListAsync(cancellationToken);
 
     /// <summary>
-    /// Logs the version as queued (once per source and ETag) and claims it as running, so the same ETag is ingested
+    /// Logs the version (once per source and ETag) and claims it as running, so the same ETag is ingested
     /// once. The claim holds a lease while its worker lives: a transaction-scoped advisory lock on a connection of
     /// its own, which PostgreSQL releases when that connection ends (the worker exits, is killed or recycled).
     /// A running claim whose lease is free is therefore taken over at once; one whose lease is still held is left
@@ -94,24 +94,30 @@ public sealed class IngestionLog(
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO content_ingestions (id, course_id, topic_id, source, etag, status, content_length, attempts, queued_at)
-            VALUES ({Guid.CreateVersion7()}, {courseId}, {topicId}, {source}, {etag}, 'queued', {contentLength}, 0, {now})
-            ON CONFLICT (source, etag) DO NOTHING
-            """, cancellationToken);
-
-        // Only the lease holder claims (queued, or running with its worker gone); without the lease only a stale claim.
+        // The lease first, then the row logged and claimed in one statement: a version is never seen queued with no
+        // attempt between the two (which RunRequestedIngestions would take for a requested re-ingestion).
         var lease = await IngestionLease.TryAcquireAsync(dataSource, source, etag, cancellationToken);
-        var leased = lease is not null;
-        var stale = now.AddMinutes(-options.Value.StaleRunningMinutes);
-        var claimed = await db.ContentIngestions
-            .Where(x => x.Source == source && x.ETag == etag &&
-                        ((leased && (x.Status == IngestionStatus.Queued || x.Status == IngestionStatus.Running)) ||
-                         (x.Status == IngestionStatus.Running && x.StartedAt < stale)))
-            .ExecuteUpdateAsync(set => set
-                .SetProperty(x => x.Status, IngestionStatus.Running)
-                .SetProperty(x => x.Attempts, x => x.Attempts + 1)
-                .SetProperty(x => x.StartedAt, now), cancellationToken);
+        int claimed;
+        if (lease is not null)
+        {
+            claimed = await db.Database.ExecuteSqlInterpolatedAsync($"""
+                INSERT INTO content_ingestions AS ci (id, course_id, topic_id, source, etag, status, content_length, attempts, queued_at, started_at)
+                VALUES ({Guid.CreateVersion7()}, {courseId}, {topicId}, {source}, {etag}, 'running', {contentLength}, 1, {now}, {now})
+                ON CONFLICT (source, etag) DO UPDATE SET status = 'running', attempts = ci.attempts + 1, started_at = EXCLUDED.started_at
+                WHERE ci.status IN ('queued', 'running')
+                """, cancellationToken);
+        }
+        else
+        {
+            // Without the lease only a stale claim (a connection that never closed) is taken over.
+            var stale = now.AddMinutes(-options.Value.StaleRunningMinutes);
+            claimed = await db.ContentIngestions
+                .Where(x => x.Source == source && x.ETag == etag && x.Status == IngestionStatus.Running && x.StartedAt < stale)
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(x => x.Status, IngestionStatus.Running)
+                    .SetProperty(x => x.Attempts, x => x.Attempts + 1)
+                    .SetProperty(x => x.StartedAt, now), cancellationToken);
+        }
         if (claimed == 0)
         {
             if (lease is not null) await lease.DisposeAsync();
