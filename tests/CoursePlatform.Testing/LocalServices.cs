@@ -30,6 +30,21 @@ public static class LocalServices
     public static async Task EnsureContentContainerAsync() =>
         await new Azure.Storage.Blobs.BlobContainerClient(AzuriteConnectionString, ContentContainer).CreateIfNotExistsAsync();
 
+    /// <summary>
+    /// A host id of its own for a test's host: blob receipts are kept per host id, and hosts of other tests (other
+    /// databases) scan the same container, so a shared id would let one of them take this test's upload.
+    /// </summary>
+    public static string NewHostId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..32];
+
+    /// <summary>Deletes the blob receipts a host id left (blobreceipts/{host}/...).</summary>
+    public static async Task DeleteBlobReceiptsAsync(string hostId)
+    {
+        var receipts = new Azure.Storage.Blobs.BlobContainerClient(AzuriteConnectionString, "azure-webjobs-hosts");
+        if (!await receipts.ExistsAsync()) return;
+        await foreach (var receipt in receipts.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"blobreceipts/{hostId}/", CancellationToken.None))
+            await receipts.DeleteBlobIfExistsAsync(receipt.Name);
+    }
+
     /// <summary>PgBouncer in transaction mode in front of the same server (scripts/services.sh): COURSEPLATFORM_TEST_PGBOUNCER_PORT, else 64329.</summary>
     public static int PgBouncerPort { get; } =
         int.TryParse(Environment.GetEnvironmentVariable("COURSEPLATFORM_TEST_PGBOUNCER_PORT"), out var port) ? port : 64329;

@@ -89,8 +89,7 @@ public sealed class DeploymentPackageTests(PublishedApp app) : IClassFixture<Pub
     [Fact]
     public async Task The_published_worker_serves_and_loads_the_embedding_model()
     {
-        using var health = await app.Api.GetAsync("health");
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        await app.WaitUntilHealthyAsync();
 
         var course = Build.Course(DateTimeOffset.UtcNow);
         await using (var db = app.Database.CreateContext())

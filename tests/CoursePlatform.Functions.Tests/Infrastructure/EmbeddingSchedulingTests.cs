@@ -53,7 +53,8 @@ public sealed class EmbeddingSchedulingTests
             await Task.Delay(100); // arrives after the next slice queued
             using (await gate.EnterAsync(question: true, CancellationToken.None)) lock (order) order.Add("question");
         });
-        await Task.Delay(300);
+        // The slice's turn ends once the question is waiting (not after a fixed sleep: a starved thread pool may be slower).
+        Assert.True(SpinWait.SpinUntil(() => gate.QuestionsWaiting == 1, TimeSpan.FromSeconds(10)));
         slice.Dispose();
         await Task.WhenAll(nextSlice, question).WaitAsync(TimeSpan.FromSeconds(10));
 

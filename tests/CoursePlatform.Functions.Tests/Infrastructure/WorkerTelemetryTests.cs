@@ -14,6 +14,7 @@ public sealed class TelemetryApp : HostedApp
     {
         Ingestion = await ApplicationInsightsStandIn.StartAsync();
         await base.InitializeAsync();
+        await WaitUntilHealthyAsync(); // the tests' traced health checks expect a 200, not a cold first storage probe
     }
 
     // Sampling keeps no successful trace of its own: what is exported is a sampled caller's trace or a failure.

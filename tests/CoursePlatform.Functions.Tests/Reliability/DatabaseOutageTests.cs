@@ -40,15 +40,18 @@ public sealed class DatabaseOutageTests(DatabaseOutageApp app) : IClassFixture<D
     /// <summary>
     /// A database that accepts connections and never answers is given up on by Npgsql's own limits: 15 s to open a
     /// connection (Timeout), 30 s for a command on a pooled one (Command Timeout) plus the cancellation it then sends
-    /// over a new connection. Measured here: 16 s to about 61 s.
+    /// over a new connection. Measured here: 16 s to about 61 s; the bound leaves room for a busy machine.
     /// </summary>
-    private static readonly TimeSpan BlackholeBound = TimeSpan.FromSeconds(75);
+    private static readonly TimeSpan BlackholeBound = TimeSpan.FromSeconds(100);
+
+    /// <summary>How long the same worker may take to serve again once the database is back (seconds when quiet).</summary>
+    private static readonly TimeSpan Recovers = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task Every_endpoint_answers_503_or_without_the_database_and_the_same_worker_recovers_when_it_returns()
     {
         var (_, token) = await app.SignInAsync();
-        Assert.Equal(HttpStatusCode.OK, (await app.Api.GetAsync("health")).StatusCode);
+        await app.WaitUntilHealthyAsync();
         using (var before = new HttpRequestMessage(HttpMethod.Get, "users/me"))
         {
             before.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -104,9 +107,9 @@ public sealed class DatabaseOutageTests(DatabaseOutageApp app) : IClassFixture<D
             last = (await app.Api.SendAsync(request)).StatusCode;
             if (last != HttpStatusCode.OK) await Task.Delay(200);
         }
-        while (last != HttpStatusCode.OK && back.Elapsed < TimeSpan.FromSeconds(15));
+        while (last != HttpStatusCode.OK && back.Elapsed < Recovers);
         Assert.Equal(HttpStatusCode.OK, last);
-        Assert.Equal(HttpStatusCode.OK, (await app.Api.GetAsync("health")).StatusCode);
+        await app.WaitUntilHealthyAsync();
         Assert.DoesNotContain("Started worker process", app.Host.Output[worker..], StringComparison.Ordinal);
     }
 
@@ -153,7 +156,7 @@ public sealed class DatabaseOutageTests(DatabaseOutageApp app) : IClassFixture<D
             using var request = new HttpRequestMessage(HttpMethod.Get, "users/me");
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             return (await app.Api.SendAsync(request)).StatusCode == HttpStatusCode.OK;
-        }, TimeSpan.FromSeconds(15)), app.Host.Output[worker..]);
+        }, Recovers), app.Host.Output[worker..]);
         Assert.DoesNotContain("Started worker process", app.Host.Output[worker..], StringComparison.Ordinal);
     }
 }

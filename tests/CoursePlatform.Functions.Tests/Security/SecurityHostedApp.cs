@@ -2,12 +2,13 @@ using CoursePlatform.OidcStandIn;
 
 namespace CoursePlatform.Functions.Tests.Security;
 
-/// <summary>The hosted app with Google sign-in pointed at a running stand-in, and a short refresh grace.</summary>
+/// <summary>The hosted app with Google sign-in pointed at a running stand-in, and a known refresh grace.</summary>
 public sealed class SecurityHostedApp : HostedApp, IAsyncLifetime
 {
     public const string Frontend = "http://localhost:5173";
     public const string Callback = "http://localhost:7071/api/auth/google/callback";
-    public const int RefreshGraceSeconds = 2;
+    // Long enough for three round trips on a busy machine; a test makes a reuse late by backdating the rotation, not by waiting.
+    public const int RefreshGraceSeconds = 30;
 
     public StandInProvider Provider { get; private set; } = null!;
 

@@ -27,9 +27,7 @@ public sealed class EndToEndTests(DatabaseFixture database) : IClassFixture<Data
     // xunit makes a class instance (and so a host) per test; the database is per class.
     private readonly string _admin = $"admin-{Guid.NewGuid():N}@e2e.example";
     private readonly string _tutor = $"tutor-{Guid.NewGuid():N}@e2e.example";
-    // Blob receipts are kept per host id; hosts of other test runs (same app, other databases) share the
-    // container, so this host gets an id of its own and never skips a blob because another host saw it.
-    private readonly string _hostId = $"ingest-e2e-{Guid.NewGuid():N}"[..32];
+    private readonly string _hostId = LocalServices.NewHostId("ingest-e2e");
 
     public async Task InitializeAsync()
     {
@@ -57,13 +55,9 @@ public sealed class EndToEndTests(DatabaseFixture database) : IClassFixture<Data
     public async Task DisposeAsync()
     {
         await _host.DisposeAsync();
-        var blobs = new BlobServiceClient(LocalServices.AzuriteConnectionString);
-        var container = blobs.GetBlobContainerClient("course-content");
+        var container = new BlobServiceClient(LocalServices.AzuriteConnectionString).GetBlobContainerClient("course-content");
         foreach (var blob in _blobs) await container.DeleteBlobIfExistsAsync(blob);
-        var receipts = blobs.GetBlobContainerClient("azure-webjobs-hosts");
-        if (!await receipts.ExistsAsync()) return;
-        await foreach (var receipt in receipts.GetBlobsAsync(BlobTraits.None, BlobStates.None, $"blobreceipts/{_hostId}/", CancellationToken.None))
-            await receipts.DeleteBlobIfExistsAsync(receipt.Name);
+        await LocalServices.DeleteBlobReceiptsAsync(_hostId);
     }
 
     private static User Staff(string email, UserRole role, DateTimeOffset now)

@@ -16,6 +16,8 @@ public class HostedApp : IAsyncLifetime
 
     public HostProcess Host { get; private set; } = null!;
 
+    private readonly string hostId = LocalServices.NewHostId("hosted");
+
     /// <summary>A client whose base address is the app's route prefix (<c>http://127.0.0.1:port/api/</c>); it does not follow redirects.</summary>
     public HttpClient Api { get; private set; } = null!;
 
@@ -43,6 +45,7 @@ public class HostedApp : IAsyncLifetime
         settings["Database__ConnectionString"] = Database.AppConnectionString;
         settings["AzureWebJobsStorage"] = LocalServices.AzuriteConnectionString;
         settings["Auth__SigningKey"] = SigningKey;
+        settings["AzureFunctionsJobHost__id"] = hostId;
         foreach (var (key, value) in Settings()) settings[key] = value;
         Host = HostProcess.Start(AppDirectory, settings, Port, hostSection: HostSection());
         await Host.WaitUntilRunningAsync();
@@ -50,10 +53,25 @@ public class HostedApp : IAsyncLifetime
         Api = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(Host.Client.BaseAddress!, "api/"), Timeout = TimeSpan.FromSeconds(60) };
     }
 
+    /// <summary>
+    /// Waits for <c>GET /health</c> to answer 200: a freshly started host's first storage probe can outlast its 5 s
+    /// deadline on a loaded machine. For tests that check a healthy answer; the 503 shape is checked on its own.
+    /// </summary>
+    public async Task WaitUntilHealthyAsync()
+    {
+        var healthy = await Eventually.HoldsAsync(async () =>
+        {
+            using var health = await Api.GetAsync("health");
+            return health.StatusCode == System.Net.HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(60));
+        Assert.True(healthy, "GET /health never answered 200:\n" + Host.Output);
+    }
+
     public virtual async Task DisposeAsync()
     {
         Api?.Dispose();
         if (Host is not null) await Host.DisposeAsync();
+        await LocalServices.DeleteBlobReceiptsAsync(hostId);
         await Database.DisposeAsync();
     }
 

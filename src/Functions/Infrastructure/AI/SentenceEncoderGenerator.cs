@@ -59,6 +59,9 @@ public sealed class EncoderGate : IDisposable
     private readonly SemaphoreSlim gate = new(1, 1);
     private int questionsWaiting;
 
+    /// <summary>Questions waiting for the encoder now (each goes before the next slice of a batch).</summary>
+    public int QuestionsWaiting => Volatile.Read(ref questionsWaiting);
+
     public async Task<IDisposable> EnterAsync(bool question, CancellationToken cancellationToken)
     {
         if (question)
@@ -77,7 +80,7 @@ public sealed class EncoderGate : IDisposable
         while (true)
         {
             await gate.WaitAsync(cancellationToken);
-            if (Volatile.Read(ref questionsWaiting) == 0) return new Turn(gate);
+            if (QuestionsWaiting == 0) return new Turn(gate);
             gate.Release(); // a question is queued behind us: let it go first
             await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken);
         }
