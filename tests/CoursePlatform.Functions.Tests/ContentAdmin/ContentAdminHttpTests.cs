@@ -144,6 +144,48 @@ public abstract class ContentAdminHttpScenarios(HostedApp app)
         Assert.Equal(HttpStatusCode.NotFound, (await Send(admin, "GET", path)).Status);
     }
 
+    [Theory]
+    [InlineData("prompt-suggestions")]
+    [InlineData("cold-call-prompts")]
+    [InlineData("simulation")]
+    public async Task Two_admins_editing_one_topic_material_with_if_match_cannot_undo_each_other(string kind)
+    {
+        var admin = (await app.SignInAsync(UserRole.Admin)).Token;
+        var slug = $"mat-{Guid.NewGuid():N}"[..16];
+        await Ok(admin, "POST", "manage/courses", new { slug, name = "Concurrent material edits", isPublished = false });
+        var topicId = (await Ok(admin, "POST", $"manage/courses/{slug}/topics", new { moduleNo = 1, topicNumber = 1, name = "Subnets", layout = Layout })).GetProperty("id").GetString();
+        // A body per kind; the simulation's payload has several keys, which jsonb stores in its own order.
+        object Body(string text) => kind switch
+        {
+            "prompt-suggestions" => new { prompt = text, answer = "Because a /24 has 256 addresses." },
+            "cold-call-prompts" => new { prompt = text },
+            _ => new { title = text, instructions = "Make four subnets.", payload = new { kind = "split", prefix = "10.0.0.0/24", answers = new[] { "/26" } } },
+        };
+        var path = kind == "simulation"
+            ? $"manage/topics/{topicId}/simulation"
+            : $"manage/topics/{topicId}/{kind}/" + (await Ok(admin, "POST", $"manage/topics/{topicId}/{kind}", Body("Why 254 hosts?"))).GetProperty("id").GetString();
+        if (kind == "simulation") await Ok(admin, "PUT", path, Body("Why 254 hosts?"));
+
+        var etag = (await Send(admin, "GET", path)).Response.Headers.ETag!.Tag;
+        var replaced = await Send(admin, "PUT", path, Body("Why 254 usable hosts?"), ifMatch: etag);
+        Assert.Equal(HttpStatusCode.OK, replaced.Status);
+        Assert.Equal(replaced.Response.Headers.ETag!.Tag, (await Send(admin, "GET", path)).Response.Headers.ETag!.Tag);
+
+        var stale = await Send(admin, "PUT", path, Body("Lost edit"), ifMatch: etag);
+        Assert.Equal((HttpStatusCode.PreconditionFailed, ProblemCodes.PreconditionFailed.Code), (stale.Status, stale.Body.GetProperty("code").GetString()));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await Send(admin, "DELETE", path, ifMatch: etag)).Status);
+        var kept = await Ok(admin, "GET", path);
+        Assert.Equal("Why 254 usable hosts?", kept.GetProperty(kind == "simulation" ? "title" : "prompt").GetString());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Send(admin, "DELETE", path, ifMatch: replaced.Response.Headers.ETag!.Tag)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Send(admin, "GET", path)).Status);
+        // Replacing what is gone: 404 for an item (as a quiz question); the simulation, which a PUT creates, is never
+        // silently re-created by a PUT whose If-Match named the deleted one.
+        Assert.Equal(kind == "simulation" ? HttpStatusCode.PreconditionFailed : HttpStatusCode.NotFound,
+            (await Send(admin, "PUT", path, Body("Back again"), ifMatch: replaced.Response.Headers.ETag!.Tag)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Send(admin, "GET", path)).Status);
+    }
+
     [Fact]
     public async Task An_admin_builds_a_course_from_nothing_and_a_learner_enrols_and_reads_it()
     {

@@ -250,15 +250,15 @@ public sealed class ContentAdminTests(DatabaseFixture database) : AppTest(databa
         var grandchild = await Suggest(topic.Id, child.Id);
         var foreign = await Suggest(other.Id, null);
         Assert.Contains("cycle", (await Problem(HttpStatusCode.BadRequest, () => app.Run<TopicMaterialsAdminService, PromptSuggestionAdminDto>(s =>
-            s.ReplaceSuggestionAsync(topic.Id, root.Id, new PromptSuggestionRequest("Why?", "Because.", grandchild.Id, null), default)))).Errors!["parentId"][0]);
+            s.ReplaceSuggestionAsync(topic.Id, root.Id, new PromptSuggestionRequest("Why?", "Because.", grandchild.Id, null), null, default)))).Errors!["parentId"][0]);
         await Problem(HttpStatusCode.BadRequest, () => Suggest(topic.Id, foreign.Id));
-        await app.Run<TopicMaterialsAdminService>(s => s.DeleteSuggestionAsync(topic.Id, root.Id, default));
+        await app.Run<TopicMaterialsAdminService>(s => s.DeleteSuggestionAsync(topic.Id, root.Id, null, default));
         Assert.Empty(await app.Run<TopicMaterialsAdminService, IReadOnlyList<PromptSuggestionAdminDto>>(s => s.SuggestionsAsync(topic.Id, default)));
 
         var first = await app.Run<TopicMaterialsAdminService, ColdCallPromptAdminDto>(s => s.CreateColdCallPromptAsync(topic.Id, new ColdCallPromptRequest("What is a subnet?", null), default));
         var second = await app.Run<TopicMaterialsAdminService, ColdCallPromptAdminDto>(s => s.CreateColdCallPromptAsync(topic.Id, new ColdCallPromptRequest("Why split?", null), default));
         Assert.Equal((1, 2), (first.DisplayOrder, second.DisplayOrder));
-        await Problem(HttpStatusCode.Conflict, () => app.Run<TopicMaterialsAdminService, ColdCallPromptAdminDto>(s => s.ReplaceColdCallPromptAsync(topic.Id, second.Id, new ColdCallPromptRequest("Why split?", 1), default)));
+        await Problem(HttpStatusCode.Conflict, () => app.Run<TopicMaterialsAdminService, ColdCallPromptAdminDto>(s => s.ReplaceColdCallPromptAsync(topic.Id, second.Id, new ColdCallPromptRequest("Why split?", 1), null, default)));
 
         var cohort = await app.CohortAsync(await app.Db(db => db.Courses.SingleAsync(c => c.Id == course.Id)));
         var learner = await app.CreateUserAsync();
@@ -267,8 +267,8 @@ public sealed class ContentAdminTests(DatabaseFixture database) : AppTest(databa
             db.ColdCallMessages.Add(new ColdCallMessage { Id = Guid.NewGuid(), PromptId = first.Id, CohortId = cohort.Id, UserId = learner.Id, Content = "A smaller network.", CreatedAt = app.Clock.GetUtcNow() });
             return db.SaveChangesAsync();
         });
-        Assert.Contains("1 message(s)", (await Problem(HttpStatusCode.Conflict, () => app.Run<TopicMaterialsAdminService>(s => s.DeleteColdCallPromptAsync(topic.Id, first.Id, default)))).Detail);
-        await app.Run<TopicMaterialsAdminService>(s => s.DeleteColdCallPromptAsync(topic.Id, second.Id, default));
+        Assert.Contains("1 message(s)", (await Problem(HttpStatusCode.Conflict, () => app.Run<TopicMaterialsAdminService>(s => s.DeleteColdCallPromptAsync(topic.Id, first.Id, null, default)))).Detail);
+        await app.Run<TopicMaterialsAdminService>(s => s.DeleteColdCallPromptAsync(topic.Id, second.Id, null, default));
         Assert.Equal([first.Id], (await app.Run<TopicMaterialsAdminService, IReadOnlyList<ColdCallPromptAdminDto>>(s => s.ColdCallPromptsAsync(topic.Id, default))).Select(p => p.Id));
     }
 
@@ -284,9 +284,9 @@ public sealed class ContentAdminTests(DatabaseFixture database) : AppTest(databa
 
         var course = await CreateCourse(Course(Slug()));
         var topic = await CreateTopic(course.Slug, Topic(1, 1) with { IsPreview = true });
-        await app.Run<TopicMaterialsAdminService, (SimulationAdminDto, bool)>(s => s.PutSimulationAsync(topic.Id, new SimulationRequest("Split a /24", "Make four subnets.", new JsonObject { ["cidr"] = "10.0.0.0/24" }), default));
+        await app.Run<TopicMaterialsAdminService, (SimulationAdminDto, bool)>(s => s.PutSimulationAsync(topic.Id, new SimulationRequest("Split a /24", "Make four subnets.", new JsonObject { ["cidr"] = "10.0.0.0/24" }), null, default));
         Assert.Equal("Split a /24", (await app.Run<LessonService, LessonContent>(s => s.GetAsync(topic.Id, null, default))).SimulationExercise!.Title);
-        await app.Run<TopicMaterialsAdminService>(s => s.DeleteSimulationAsync(topic.Id, default));
+        await app.Run<TopicMaterialsAdminService>(s => s.DeleteSimulationAsync(topic.Id, null, default));
         Assert.Null((await app.Run<LessonService, LessonContent>(s => s.GetAsync(topic.Id, null, default))).SimulationExercise);
     }
 }

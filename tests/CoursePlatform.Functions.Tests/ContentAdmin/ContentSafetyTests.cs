@@ -82,12 +82,12 @@ public sealed class ContentSafetyTests(DatabaseFixture database) : AppTest(datab
     {
         var (_, topic) = await PreviewTopicAsync();
         await Refused(() => app.Run<TopicMaterialsAdminService, (SimulationAdminDto, bool)>(s => s.PutSimulationAsync(topic.Id,
-            new SimulationRequest("Sort", "Drag them.", new JsonObject { ["kind"] = "sort", ["items"] = new JsonArray(new JsonObject { ["label"] = "A", ["href"] = "javascript:alert(1)" }) }), default)),
+            new SimulationRequest("Sort", "Drag them.", new JsonObject { ["kind"] = "sort", ["items"] = new JsonArray(new JsonObject { ["label"] = "A", ["href"] = "javascript:alert(1)" }) }), null, default)),
             "payload.items[0].href");
         await Refused(() => app.Run<TopicMaterialsAdminService, (SimulationAdminDto, bool)>(s => s.PutSimulationAsync(topic.Id,
-            new SimulationRequest("Sort", "Drag them.", new JsonObject { ["imageUrl"] = "//evil.example/x.png" }), default)), "payload.imageUrl");
+            new SimulationRequest("Sort", "Drag them.", new JsonObject { ["imageUrl"] = "//evil.example/x.png" }), null, default)), "payload.imageUrl");
         await Refused(() => app.Run<TopicMaterialsAdminService, (SimulationAdminDto, bool)>(s => s.PutSimulationAsync(topic.Id,
-            new SimulationRequest("Sort", Script, null), default)), "instructions");
+            new SimulationRequest("Sort", Script, null), null, default)), "instructions");
         Assert.Equal(0, await app.Db(db => db.SimulationExercises.CountAsync(x => x.TopicId == topic.Id)));
 
         await Refused(() => app.Run<TopicMaterialsAdminService, PromptSuggestionAdminDto>(s => s.CreateSuggestionAsync(topic.Id,
@@ -143,7 +143,7 @@ public sealed class ContentSafetyTests(DatabaseFixture database) : AppTest(datab
         await app.Run<AssetAdminService, (AssetDto, bool)>(s => s.PutAsync(topic.Id, "intro", null, new AssetRequest(ContentType.Text, new JsonObject { ["markdown"] = "Safe." }), null, default));
         await app.Run<AssetAdminService, (AssetDto, bool)>(s => s.PutAsync(topic.Id, "pic", null,
             new AssetRequest(ContentType.Image, new JsonObject { ["url"] = "https://x.example/a.png", ["alt"] = "A" }), null, default));
-        await app.Run<TopicMaterialsAdminService, (SimulationAdminDto, bool)>(s => s.PutSimulationAsync(topic.Id, new SimulationRequest("Sort", "Drag.", null), default));
+        await app.Run<TopicMaterialsAdminService, (SimulationAdminDto, bool)>(s => s.PutSimulationAsync(topic.Id, new SimulationRequest("Sort", "Drag.", null), null, default));
 
         // What an older build let through, written straight to the rows.
         var hostileLayout = """

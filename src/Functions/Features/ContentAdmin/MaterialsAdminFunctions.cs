@@ -98,9 +98,10 @@ public sealed class MaterialsAdminFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/topics/{topicId:guid}/prompt-suggestions/{suggestionId:guid}")] HttpRequestData request,
         Guid topicId, Guid suggestionId, FunctionContext context, CancellationToken cancellationToken)
     {
-        return await request.PrivateJsonAsync(await materials.SuggestionAsync(topicId, suggestionId, cancellationToken), cancellationToken);
+        return await request.JsonWithETagAsync(await materials.SuggestionAsync(topicId, suggestionId, cancellationToken), ContentAdminFunctions.AdminCache, cancellationToken);
     }
 
+    /// <summary>With <c>If-Match</c> (the ETag of the GET), 412 when someone changed or deleted it since.</summary>
     [Function("ManageReplacePromptSuggestion")]
     [Allow(Callers.Admins)]
     public async Task<HttpResponseData> ReplaceSuggestion(
@@ -108,17 +109,18 @@ public sealed class MaterialsAdminFunctions(
         Guid topicId, Guid suggestionId, FunctionContext context, CancellationToken cancellationToken)
     {
         var body = await request.ReadJsonAsync<PromptSuggestionRequest>(cancellationToken);
-        return await request.OkAsync(await materials.ReplaceSuggestionAsync(topicId, suggestionId, body, cancellationToken), cancellationToken);
+        var replaced = await materials.ReplaceSuggestionAsync(topicId, suggestionId, body, request.IfMatch(), cancellationToken);
+        return (await request.OkAsync(replaced, cancellationToken)).WithETag(replaced);
     }
 
-    /// <summary>Deletes the suggestion and its follow-ups.</summary>
+    /// <summary>Deletes the suggestion and its follow-ups; with <c>If-Match</c>, 412 when someone changed or deleted it since.</summary>
     [Function("ManageDeletePromptSuggestion")]
     [Allow(Callers.Admins)]
     public async Task<HttpResponseData> DeleteSuggestion(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "manage/topics/{topicId:guid}/prompt-suggestions/{suggestionId:guid}")] HttpRequestData request,
         Guid topicId, Guid suggestionId, FunctionContext context, CancellationToken cancellationToken)
     {
-        await materials.DeleteSuggestionAsync(topicId, suggestionId, cancellationToken);
+        await materials.DeleteSuggestionAsync(topicId, suggestionId, request.IfMatch(), cancellationToken);
         return request.NoContent();
     }
 
@@ -149,9 +151,10 @@ public sealed class MaterialsAdminFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/topics/{topicId:guid}/cold-call-prompts/{promptId:guid}")] HttpRequestData request,
         Guid topicId, Guid promptId, FunctionContext context, CancellationToken cancellationToken)
     {
-        return await request.PrivateJsonAsync(await materials.ColdCallPromptAsync(topicId, promptId, cancellationToken), cancellationToken);
+        return await request.JsonWithETagAsync(await materials.ColdCallPromptAsync(topicId, promptId, cancellationToken), ContentAdminFunctions.AdminCache, cancellationToken);
     }
 
+    /// <summary>With <c>If-Match</c> (the ETag of the GET, which counts learners' messages), 412 when it changed since.</summary>
     [Function("ManageReplaceColdCallPrompt")]
     [Allow(Callers.Admins)]
     public async Task<HttpResponseData> ReplacePrompt(
@@ -159,17 +162,18 @@ public sealed class MaterialsAdminFunctions(
         Guid topicId, Guid promptId, FunctionContext context, CancellationToken cancellationToken)
     {
         var body = await request.ReadJsonAsync<ColdCallPromptRequest>(cancellationToken);
-        return await request.OkAsync(await materials.ReplaceColdCallPromptAsync(topicId, promptId, body, cancellationToken), cancellationToken);
+        var replaced = await materials.ReplaceColdCallPromptAsync(topicId, promptId, body, request.IfMatch(), cancellationToken);
+        return (await request.OkAsync(replaced, cancellationToken)).WithETag(replaced);
     }
 
-    /// <summary>204; 409 once learners have answered the prompt.</summary>
+    /// <summary>204; 409 once learners have answered the prompt; with <c>If-Match</c>, 412 when it changed since.</summary>
     [Function("ManageDeleteColdCallPrompt")]
     [Allow(Callers.Admins)]
     public async Task<HttpResponseData> DeletePrompt(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "manage/topics/{topicId:guid}/cold-call-prompts/{promptId:guid}")] HttpRequestData request,
         Guid topicId, Guid promptId, FunctionContext context, CancellationToken cancellationToken)
     {
-        await materials.DeleteColdCallPromptAsync(topicId, promptId, cancellationToken);
+        await materials.DeleteColdCallPromptAsync(topicId, promptId, request.IfMatch(), cancellationToken);
         return request.NoContent();
     }
 
@@ -180,9 +184,10 @@ public sealed class MaterialsAdminFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/topics/{topicId:guid}/simulation")] HttpRequestData request,
         Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
-        return await request.PrivateJsonAsync(await materials.SimulationAsync(topicId, cancellationToken), cancellationToken);
+        return await request.JsonWithETagAsync(await materials.SimulationAsync(topicId, cancellationToken), ContentAdminFunctions.AdminCache, cancellationToken);
     }
 
+    /// <summary>Creates (201) or replaces (200) the exercise; with <c>If-Match</c>, only the one read (412 when it changed or is gone).</summary>
     [Function("ManagePutSimulation")]
     [Allow(Callers.Admins)]
     public async Task<HttpResponseData> PutSimulation(
@@ -190,17 +195,18 @@ public sealed class MaterialsAdminFunctions(
         Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
         var body = await request.ReadJsonAsync<SimulationRequest>(cancellationToken);
-        var (exercise, created) = await materials.PutSimulationAsync(topicId, body, cancellationToken);
-        return await request.CreatedOrOkAsync(created, exercise, $"manage/topics/{topicId}/simulation", cancellationToken);
+        var (exercise, created) = await materials.PutSimulationAsync(topicId, body, request.IfMatch(), cancellationToken);
+        return (await request.CreatedOrOkAsync(created, exercise, $"manage/topics/{topicId}/simulation", cancellationToken)).WithETag(exercise);
     }
 
+    /// <summary>204 also when there is none; with <c>If-Match</c>, 412 when someone changed or deleted it since.</summary>
     [Function("ManageDeleteSimulation")]
     [Allow(Callers.Admins)]
     public async Task<HttpResponseData> DeleteSimulation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "manage/topics/{topicId:guid}/simulation")] HttpRequestData request,
         Guid topicId, FunctionContext context, CancellationToken cancellationToken)
     {
-        await materials.DeleteSimulationAsync(topicId, cancellationToken);
+        await materials.DeleteSimulationAsync(topicId, request.IfMatch(), cancellationToken);
         return request.NoContent();
     }
 

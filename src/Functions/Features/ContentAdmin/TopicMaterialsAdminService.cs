@@ -5,6 +5,7 @@ using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Infrastructure;
 using CoursePlatform.Functions.Infrastructure.Audit;
+using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -14,7 +15,8 @@ namespace CoursePlatform.Functions.Features.ContentAdmin;
 /// <summary>
 /// What a topic carries beside its lesson: the suggested-prompt tree (a parent of the same topic, never a cycle),
 /// the cold-call prompts (a display order unique per topic; one that learners answered is not deleted) and the
-/// simulation exercise (one per topic).
+/// simulation exercise (one per topic). Each change takes an <c>If-Match</c> (the ETag of its GET) and applies only to what
+/// the admin read (else 412); a topic's materials change one request at a time (the topic's row lock).
 /// </summary>
 public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, ContentChangeEffects content, AuditScope audit, TimeProvider time)
 {
@@ -50,29 +52,39 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
         return created;
     }
 
-    public async Task<PromptSuggestionAdminDto> ReplaceSuggestionAsync(Guid topicId, Guid suggestionId, PromptSuggestionRequest request, CancellationToken cancellationToken)
+    public async Task<PromptSuggestionAdminDto> ReplaceSuggestionAsync(Guid topicId, Guid suggestionId, PromptSuggestionRequest request, string? ifMatch,
+        CancellationToken cancellationToken)
     {
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
+        await content.LockTopicAsync(topicId, cancellationToken);
         var suggestion = await db.TopicPromptSuggestions.SingleOrDefaultAsync(s => s.Id == suggestionId && s.TopicId == topicId, cancellationToken)
             ?? throw ProblemException.NotFound("prompt suggestion");
         var before = Dto(suggestion);
+        ETags.RequireMatch(ifMatch, before);
         await ApplyAsync(suggestion, request, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         var after = Dto(suggestion);
         audit.Changed("prompt_suggestion", suggestionId, before, after);
         return after;
     }
 
-    /// <summary>Deletes the suggestion and the follow-ups under it.</summary>
-    public async Task DeleteSuggestionAsync(Guid topicId, Guid suggestionId, CancellationToken cancellationToken)
+    /// <summary>Deletes the suggestion and the follow-ups under it; 204 also when there was none (412 then, with an <c>If-Match</c>).</summary>
+    public async Task DeleteSuggestionAsync(Guid topicId, Guid suggestionId, string? ifMatch, CancellationToken cancellationToken)
     {
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
+        await content.LockTopicAsync(topicId, cancellationToken);
         var suggestion = await db.TopicPromptSuggestions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == suggestionId && s.TopicId == topicId, cancellationToken);
-        if (suggestion is null)
+        var before = suggestion is null ? null : Dto(suggestion);
+        ETags.RequireMatch(ifMatch, before);
+        if (before is null)
         {
             audit.NothingChanged();
             return;
         }
         await db.TopicPromptSuggestions.Where(s => s.Id == suggestionId).ExecuteDeleteAsync(cancellationToken);
-        audit.Changed("prompt_suggestion", suggestionId, Dto(suggestion), null);
+        await transaction.CommitAsync(cancellationToken);
+        audit.Changed("prompt_suggestion", suggestionId, before, null);
     }
 
     private async Task ApplyAsync(TopicPromptSuggestion suggestion, PromptSuggestionRequest request, CancellationToken cancellationToken)
@@ -137,24 +149,36 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
         return created;
     }
 
-    public async Task<ColdCallPromptAdminDto> ReplaceColdCallPromptAsync(Guid topicId, Guid promptId, ColdCallPromptRequest request, CancellationToken cancellationToken)
+    /// <remarks>Its ETag covers what the GET shows, the count of learners' messages included.</remarks>
+    public async Task<ColdCallPromptAdminDto> ReplaceColdCallPromptAsync(Guid topicId, Guid promptId, ColdCallPromptRequest request, string? ifMatch,
+        CancellationToken cancellationToken)
     {
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
+        await content.LockTopicAsync(topicId, cancellationToken);
         var prompt = await db.ColdCallPrompts.SingleOrDefaultAsync(p => p.Id == promptId && p.TopicId == topicId, cancellationToken)
             ?? throw ProblemException.NotFound("cold-call prompt");
         ValidatePrompt(request);
         var before = await PromptAsync(promptId, cancellationToken);
+        ETags.RequireMatch(ifMatch, before);
         prompt.Prompt = request.Prompt!.Trim();
         prompt.DisplayOrder = request.DisplayOrder ?? prompt.DisplayOrder;
         await SavePromptAsync(prompt.DisplayOrder, cancellationToken);
         var after = await PromptAsync(promptId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         audit.Changed("cold_call_prompt", promptId, before, after);
         return after;
     }
 
-    /// <summary>Deletes a prompt nobody has answered; one with responses is kept (409) so no learner's words are lost.</summary>
-    public async Task DeleteColdCallPromptAsync(Guid topicId, Guid promptId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes a prompt nobody has answered; one with responses is kept (409) so no learner's words are lost. 204 also
+    /// when there was none (412 then, with an <c>If-Match</c>).
+    /// </summary>
+    public async Task DeleteColdCallPromptAsync(Guid topicId, Guid promptId, string? ifMatch, CancellationToken cancellationToken)
     {
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
+        await content.LockTopicAsync(topicId, cancellationToken);
         var before = await ProjectPrompts(db.ColdCallPrompts.Where(p => p.Id == promptId && p.TopicId == topicId)).SingleOrDefaultAsync(cancellationToken);
+        ETags.RequireMatch(ifMatch, before);
         if (before is null)
         {
             audit.NothingChanged();
@@ -162,6 +186,7 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
         }
         var deleted = await db.ColdCallPrompts.Where(p => p.Id == promptId && !db.ColdCallMessages.Any(m => m.PromptId == p.Id)).ExecuteDeleteAsync(cancellationToken);
         if (deleted == 0) throw ProblemException.Conflict($"Learners have posted {before.MessageCount} message(s) on this prompt; edit it instead of deleting it.");
+        await transaction.CommitAsync(cancellationToken);
         audit.Changed("cold_call_prompt", promptId, before, null);
     }
 
@@ -185,7 +210,9 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
 
     // ---- simulation exercise ----
 
-    public async Task<(SimulationAdminDto Exercise, bool Created)> PutSimulationAsync(Guid topicId, SimulationRequest request, CancellationToken cancellationToken)
+    /// <summary>Creates or replaces the topic's exercise; with an <c>If-Match</c>, only the one the admin read (never re-creates a deleted one).</summary>
+    public async Task<(SimulationAdminDto Exercise, bool Created)> PutSimulationAsync(Guid topicId, SimulationRequest request, string? ifMatch,
+        CancellationToken cancellationToken)
     {
         // The payload's shape depends on the exercise's kind, so it is walked for URLs, markdown and script URLs rather than fixed keys.
         var errors = new Dictionary<string, string[]>();
@@ -193,8 +220,11 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
         ContentRules.ValidateFreeJson(request.Payload, "payload", errors);
         if (errors.Count > 0) throw ProblemException.Validation(errors);
         await content.CourseOfTopicAsync(topicId, cancellationToken);
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
+        await content.LockTopicAsync(topicId, cancellationToken);
         var exercise = await db.SimulationExercises.SingleOrDefaultAsync(s => s.TopicId == topicId, cancellationToken);
         var before = exercise is null ? null : Dto(exercise);
+        ETags.RequireMatch(ifMatch, before);
         if (exercise is null)
         {
             exercise = new SimulationExercise { Id = Guid.CreateVersion7(), TopicId = topicId, Title = "" };
@@ -205,7 +235,9 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
         exercise.Payload = request.Payload is null ? null : JsonSerializer.SerializeToDocument(request.Payload, Json.Options);
         exercise.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
-        var after = Dto(exercise);
+        await transaction.CommitAsync(cancellationToken);
+        // As stored (jsonb's key order, the time in microseconds), so the answer's ETag is the next GET's.
+        var after = await SimulationAsync(topicId, cancellationToken);
         audit.Changed("simulation", exercise.Id, before, after);
         return (after, before is null);
     }
@@ -219,17 +251,23 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
         return Dto(exercise);
     }
 
-    public async Task DeleteSimulationAsync(Guid topicId, CancellationToken cancellationToken)
+    /// <summary>204 also when there was none (412 then, with an <c>If-Match</c>).</summary>
+    public async Task DeleteSimulationAsync(Guid topicId, string? ifMatch, CancellationToken cancellationToken)
     {
         await content.CourseOfTopicAsync(topicId, cancellationToken);
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
+        await content.LockTopicAsync(topicId, cancellationToken);
         var exercise = await db.SimulationExercises.AsNoTracking().SingleOrDefaultAsync(s => s.TopicId == topicId, cancellationToken);
+        var before = exercise is null ? null : Dto(exercise);
+        ETags.RequireMatch(ifMatch, before);
         if (exercise is null)
         {
             audit.NothingChanged();
             return;
         }
         await db.SimulationExercises.Where(s => s.Id == exercise.Id).ExecuteDeleteAsync(cancellationToken);
-        audit.Changed("simulation", exercise.Id, Dto(exercise), null);
+        await transaction.CommitAsync(cancellationToken);
+        audit.Changed("simulation", exercise.Id, before, null);
     }
 
     private static SimulationAdminDto Dto(SimulationExercise s) =>
