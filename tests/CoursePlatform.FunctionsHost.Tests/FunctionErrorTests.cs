@@ -33,7 +33,8 @@ public sealed class FunctionErrorTests : IAsyncLifetime
         using var sibling = await host.Client.GetAsync($"api/echo/{Guid.NewGuid()}");
 
         // ScriptHostLoggerExtension.FunctionError: event 402, error level, category Host.Startup.
-        Assert.Contains($"fail: Host.Startup[402] The 'AdministratorPing' function is in error: {Message}", host.Output, StringComparison.Ordinal);
+        var logged = $"fail: Host.Startup[402] The 'AdministratorPing' function is in error: {Message}";
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(host.Output.Contains(logged, StringComparison.Ordinal)), TimeSpan.FromSeconds(30)), host.Output);
         Assert.Equal(HttpStatusCode.NotFound, inError.StatusCode);
         Assert.Equal(HttpStatusCode.OK, sibling.StatusCode);
     }
