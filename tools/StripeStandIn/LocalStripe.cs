@@ -267,6 +267,9 @@ public sealed class LocalStripe : IAsyncDisposable
             if (Misbehave.DisputeCharges) return Error(HttpStatusCode.BadRequest, "invalid_request_error", $"Charge {session.ChargeId} has been disputed; it cannot be refunded.", "charge_disputed");
             if (session.Refunded >= session.AmountTotal) return Error(HttpStatusCode.BadRequest, "invalid_request_error", $"Charge {session.ChargeId} has already been refunded.", "charge_already_refunded");
             var amount = long.TryParse(form["amount"].FirstOrDefault(), out var a) ? a : session.AmountTotal - session.Refunded;
+            if (amount <= 0 || amount > session.AmountTotal - session.Refunded)
+                return Error(HttpStatusCode.BadRequest, "invalid_request_error",
+                    $"Refund amount ({amount}) is greater than unrefunded amount on charge ({session.AmountTotal - session.Refunded})", "amount_too_large");
             session.Refunded += amount;
             Emit("charge.refunded", ChargeJson(session, session.Refunded));
             return Ok(new JsonObject

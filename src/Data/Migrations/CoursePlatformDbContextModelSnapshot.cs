@@ -1317,6 +1317,10 @@ namespace CoursePlatform.Data.Migrations
                         .HasColumnType("numeric(10,2)")
                         .HasColumnName("price");
 
+                    b.Property<DateTimeOffset?>("RefundedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refunded_at");
+
                     b.HasKey("Id")
                         .HasName("pk_order_lines");
 

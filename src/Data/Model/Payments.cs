@@ -56,6 +56,8 @@ public class OrderLine
     public required string CourseName { get; set; }
     public decimal Price { get; set; }
     public required string Currency { get; set; }
+    /// <summary>When this line's price was refunded on its own (a course another paid order of the learner had bought); the order stays paid.</summary>
+    public DateTimeOffset? RefundedAt { get; set; }
 }
 
 /// <summary>What happened to an order, in order: created, session opened, provider events, refunds, refusals.</summary>

@@ -634,6 +634,52 @@ public sealed class PaymentsHttpTests(PaymentsHostedApp hosted) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_payment_repeating_one_of_its_courses_gets_that_price_back_and_a_later_refund_takes_back_only_what_is_still_paid_for()
+    {
+        var repeated = await PaidCourseAsync(31);
+        var other = await PaidCourseAsync(17);
+        var (learner, token) = await hosted.SignInAsync();
+        var (_, admin) = await hosted.SignInAsync(UserRole.Admin);
+        // A page for both courses lapses before the timer closed it at Stripe; the learner buys the first one alone, and pays.
+        var late = OrderIdOf(await CheckoutAsync(token, repeated, other));
+        await Db(db => db.Orders.Where(o => o.Id == late).ExecuteUpdateAsync(s => s
+            .SetProperty(o => o.SessionExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1))
+            .SetProperty(o => o.ReconcileAfter, DateTimeOffset.UtcNow.AddHours(1))));
+        var first = OrderIdOf(await CheckoutAsync(token, repeated));
+        Assert.True(Stripe.Pay(SessionOf(first).Id));
+        await SettledAsync(first, OrderStatus.Paid);
+
+        // Then the old page is paid after all: one of its two courses is paid for twice.
+        Assert.True(Stripe.Pay(SessionOf(late).Id));
+
+        // The timer refunds that course's price alone; the order stays paid for the other, and both courses stay.
+        Assert.True(await Eventually.HoldsAsync(() => Db(db => db.OrderLines.AnyAsync(l => l.OrderId == late && l.RefundedAt != null)), Settles), hosted.Host.Output);
+        var order = await OrderAsync(late);
+        Assert.Equal((OrderStatus.Paid, (DateTimeOffset?)null), (order.Status, order.ReconcileAfter));
+        Assert.Equal((31 * 100, 0), (SessionOf(late).Refunded, SessionOf(first).Refunded));
+        var events = await Db(db => db.OrderEvents.AsNoTracking().Where(e => e.OrderId == late).Select(e => e.Type + ": " + e.Detail).ToListAsync());
+        Assert.Contains(events, e => e.StartsWith("checkout.session.completed: paid (1 of 2 courses already paid for: refund of that part due)", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.StartsWith($"refund: courses paid for twice: refunded {repeated.Slug} (31 USD)", StringComparison.Ordinal));
+        Assert.Equal((EnrollmentStatus.Active, EnrollmentStatus.Active),
+            ((await EnrollmentAsync(learner.Id, repeated.Id))!.Status, (await EnrollmentAsync(learner.Id, other.Id))!.Status));
+        var lines = (await Expect(await Send(HttpMethod.Get, $"manage/orders/{late}", admin), HttpStatusCode.OK)).GetProperty("lines").EnumerateArray()
+            .ToDictionary(l => l.GetProperty("courseSlug").GetString()!, l => l.GetProperty("refundedAt").ValueKind);
+        Assert.Equal((JsonValueKind.String, JsonValueKind.Null), (lines[repeated.Slug], lines[other.Slug]));
+        await MoreTimerRunsAsync(2);
+        Assert.Equal(31 * 100, SessionOf(late).Refunded); // refunded once
+
+        // Staff refund the first order: the course it paid for goes, since the other order's payment for it was returned too.
+        Assert.Equal("refunded", (await Expect(await Send(HttpMethod.Post, $"manage/orders/{first}/refund", admin), HttpStatusCode.OK)).GetProperty("status").GetString());
+        Assert.Null(await EnrollmentAsync(learner.Id, repeated.Id));
+        Assert.Equal(EnrollmentStatus.Active, (await EnrollmentAsync(learner.Id, other.Id))!.Status);
+
+        // And the rest of the old order: what is left of its payment, no more.
+        Assert.Equal("refunded", (await Expect(await Send(HttpMethod.Post, $"manage/orders/{late}/refund", admin), HttpStatusCode.OK)).GetProperty("status").GetString());
+        Assert.Equal((31 + 17) * 100, SessionOf(late).Refunded);
+        Assert.Null(await EnrollmentAsync(learner.Id, other.Id));
+    }
+
+    [Fact]
     public async Task A_duplicate_payment_whose_first_order_is_refunded_before_the_timer_gets_to_it_is_kept()
     {
         var (course, learner, late, first) = await BoughtAgainAfterThePageLapsedAsync(24);

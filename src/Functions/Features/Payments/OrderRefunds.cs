@@ -1,37 +1,71 @@
 using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Stripe;
 
 namespace CoursePlatform.Functions.Features.Payments;
 
-/// <summary>A paid order refunded in full: the staff's refund and the timer's refund of a duplicate payment.</summary>
-public sealed class OrderRefunds(CoursePlatformDbContext db, StripeCheckout stripe, OrderSettlement settlement)
+/// <summary>Refunds of paid orders: the staff's refund in full, and the timer's refund of what an order paid for twice.</summary>
+/// <remarks>
+/// Each runs in the caller's transaction if there is one, with the order's row and the learner's payments locked from the
+/// check to the settlement, so a refund of a repeat and a refund of the order it repeats cannot both pass their checks.
+/// Stripe's idempotency keys make a retry the same refund; the <c>charge.refunded</c> webhook that follows changes nothing
+/// (it settles the same refund if this commit is lost). Stripe's errors are the caller's to answer.
+/// </remarks>
+public sealed class OrderRefunds(CoursePlatformDbContext db, StripeCheckout stripe, OrderSettlement settlement, TimeProvider time)
 {
-    /// <summary>
-    /// Refunds the order through Stripe (its idempotency key makes a retry the same refund) and settles it as refunded, in
-    /// the caller's transaction if there is one (the <c>charge.refunded</c> webhook that follows changes nothing; it settles
-    /// the same refund if this commit is lost). The order's row and the learner's payments stay locked from the check to the
-    /// settlement, so a refund of a duplicate and a refund of the order it repeats cannot both pass their checks. Null, and
-    /// nothing refunded, when the order is not paid by then, or (<paramref name="duplicateOnly"/>) is no longer a duplicate
-    /// (its mark is then cleared). Stripe's errors are the caller's to answer.
-    /// </summary>
-    public async Task<Refund?> RefundAsync(Guid orderId, string type, bool duplicateOnly, CancellationToken cancellationToken)
+    /// <summary>Refunds the order in full and settles it as refunded; null, and nothing refunded, when it is not paid by then.</summary>
+    public async Task<Refund?> RefundAsync(Guid orderId, string type, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
         var order = await settlement.LockAsync(orderId, cancellationToken);
         if (order is not { Status: OrderStatus.Paid, ProviderPaymentId: not null }) return null;
         await settlement.LockLearnerPaymentsAsync(order.UserId, cancellationToken);
-        if (duplicateOnly && (order.ReconcileAfter is null || !await settlement.IsDuplicateAsync(order, cancellationToken)))
+        var refund = await RefundInFullAsync(order, type, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return refund;
+    }
+
+    /// <summary>
+    /// Refunds what a paid order marked for it (<c>reconcile_after</c>) pays for twice: all of it, settled as refunded, when
+    /// another paid order of the learner pays for every course it still holds; else the price of each repeated course alone
+    /// (its line marked refunded; the order stays paid and the course stays, held by the other order). The mark is cleared.
+    /// Empty, and nothing refunded, when it repeats nothing by then (the other order was refunded meanwhile).
+    /// </summary>
+    public async Task<IReadOnlyList<Refund>> RefundRepeatsAsync(Guid orderId, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
+        var order = await settlement.LockAsync(orderId, cancellationToken);
+        if (order is not { Status: OrderStatus.Paid, ProviderPaymentId: not null, ReconcileAfter: not null }) return [];
+        await settlement.LockLearnerPaymentsAsync(order.UserId, cancellationToken);
+        var repeats = await settlement.RepeatsAsync(order, cancellationToken);
+        List<Refund> refunds = [];
+        if (repeats.Whole)
         {
-            await settlement.ClearRefundDueAsync(order.Id, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return null;
+            refunds.Add(await RefundInFullAsync(order, "refund: duplicate payment", cancellationToken));
         }
+        else if (repeats.Any)
+        {
+            // One refund per line, each with its own key: a retry after a lost commit repeats none of them.
+            foreach (var line in repeats.Repeated) refunds.Add(await stripe.RefundLineAsync(order, line, cancellationToken));
+            var lineIds = repeats.Repeated.Select(l => l.Id).ToList();
+            await db.OrderLines.Where(l => lineIds.Contains(l.Id)).ExecuteUpdateAsync(s => s.SetProperty(l => l.RefundedAt, time.GetUtcNow()), cancellationToken);
+            var courses = string.Join(", ", repeats.Repeated.Select(l => l.CourseSlug));
+            await settlement.RecordAsync(order.Id, "refund: courses paid for twice",
+                $"refunded {(courses.Length > 1500 ? courses[..1500] + "..." : courses)} ({Money.Format(refunds.Sum(r => r.Amount), refunds[0].Currency)}); the order stays paid",
+                cancellationToken, refunds[0].Id);
+        }
+        await settlement.ClearRefundDueAsync(order.Id, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return refunds;
+    }
+
+    private async Task<Refund> RefundInFullAsync(Order order, string type, CancellationToken cancellationToken)
+    {
         var refund = await stripe.RefundAsync(order, cancellationToken);
         await settlement.ApplyAsync(order, new Settlement(SettlementKind.Refunded, type, null, order.ProviderPaymentId, refund.Amount, refund.Currency),
             refund.Id, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return refund;
     }
 }

@@ -94,7 +94,7 @@ public sealed class OrderService(
         try
         {
             // Joins the audit middleware's transaction (this is an /api/manage write): the settlement and its audit row commit together.
-            refund = await refunds.RefundAsync(orderId, $"refund by {admin.UserId}", duplicateOnly: false, cancellationToken);
+            refund = await refunds.RefundAsync(orderId, $"refund by {admin.UserId}", cancellationToken);
         }
         catch (StripeException e) when (e.StripeError?.Type is "invalid_request_error")
         {
@@ -118,7 +118,7 @@ public sealed class OrderService(
     {
         var lines = await db.OrderLines.AsNoTracking().Where(l => orderIds.Contains(l.OrderId))
             .OrderBy(l => l.CourseSlug)
-            .Select(l => new { l.OrderId, Line = new OrderLineDto(l.CourseId, l.CourseSlug, l.CourseName, l.Price, l.Currency) })
+            .Select(l => new { l.OrderId, Line = new OrderLineDto(l.CourseId, l.CourseSlug, l.CourseName, l.Price, l.Currency, l.RefundedAt) })
             .ToListAsync(cancellationToken);
         return lines.GroupBy(l => l.OrderId).ToDictionary(g => g.Key, g => (IReadOnlyList<OrderLineDto>)[.. g.Select(l => l.Line)]);
     }

@@ -68,18 +68,16 @@ public sealed class OrderSettlement(CoursePlatformDbContext db, TimeProvider tim
                 break;
             case SettlementKind.Paid when order.Status is OrderStatus.Pending or OrderStatus.Expired or OrderStatus.Cancelled:
                 // Paid for courses another paid order already bought (a late completion after the learner bought again):
-                // granted as any payment is, and due for a refund by the timer (PaymentReconciliation), so never paid twice.
-                var coverage = await CoverageByOtherPaidOrdersAsync(order, courses, cancellationToken);
-                var duplicate = coverage.Whole;
+                // granted as any payment is, and due for a refund of what it repeats by the timer (PaymentReconciliation,
+                // OrderRefunds.RefundRepeatsAsync), so no course is paid for twice.
+                var repeats = await RepeatsAsync(order, cancellationToken);
                 await SetAsync(order.Id, OrderStatus.Paid, s => s
                     .SetProperty(o => o.PaidAt, now)
                     .SetProperty(o => o.ProviderPaymentId, o => settlement.PaymentId ?? o.ProviderPaymentId), cancellationToken,
-                    reconcileAfter: duplicate ? now : null);
+                    reconcileAfter: repeats.Any ? now : null);
                 await ActivateAsync(order.UserId, courses, now, cancellationToken);
-                (outcome, changed) = (duplicate ? "paid (a duplicate: refund due)" : coverage.Covered > 0 ? $"paid ({coverage.Covered} of {coverage.Of} courses already paid for: refund that part by hand)" : "paid", true);
-                if (coverage.Covered > 0 && !duplicate)
-                    logger.LogWarning("Order {OrderId} paid for {Covered} of {Of} courses another paid order of the learner had bought: refund that part by hand",
-                        order.Id, coverage.Covered, coverage.Of);
+                (outcome, changed) = (repeats.Whole ? "paid (a duplicate: refund due)"
+                    : repeats.Any ? $"paid ({repeats.Repeated.Count} of {repeats.Lines.Count} courses already paid for: refund of that part due)" : "paid", true);
                 break;
             case SettlementKind.AwaitingPayment when order.Status == OrderStatus.Pending:
                 // Checkout finished with a method that clears later: no new checkout of these courses until it is paid or fails.
@@ -120,12 +118,16 @@ public sealed class OrderSettlement(CoursePlatformDbContext db, TimeProvider tim
         return changed;
     }
 
-    /// <summary>Whether every course of the order is one another paid order of the learner bought.</summary>
-    public async Task<bool> IsDuplicateAsync(Order order, CancellationToken cancellationToken)
+    /// <summary>The order's lines it still pays for (not refunded on their own), and those whose course another paid order of the learner also pays for.</summary>
+    public async Task<Repeats> RepeatsAsync(Order order, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(order);
-        var courses = await db.OrderLines.Where(l => l.OrderId == order.Id).Select(l => l.CourseId).ToListAsync(cancellationToken);
-        return (await CoverageByOtherPaidOrdersAsync(order, courses, cancellationToken)).Whole;
+        var lines = await db.OrderLines.AsNoTracking().Where(l => l.OrderId == order.Id && l.RefundedAt == null).ToListAsync(cancellationToken);
+        var courses = lines.Select(l => l.CourseId).ToList();
+        var elsewhere = await db.OrderLines
+            .Where(l => courses.Contains(l.CourseId) && l.OrderId != order.Id && l.RefundedAt == null && l.Order.UserId == order.UserId && l.Order.Status == OrderStatus.Paid)
+            .Select(l => l.CourseId).Distinct().ToListAsync(cancellationToken);
+        return new Repeats(lines, [.. lines.Where(l => elsewhere.Contains(l.CourseId))]);
     }
 
     /// <summary>Takes the refund-due mark off a paid order (it holds its courses now, or Stripe refused its refund for good).</summary>
@@ -142,20 +144,6 @@ public sealed class OrderSettlement(CoursePlatformDbContext db, TimeProvider tim
         });
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
-    }
-
-    /// <summary>How many of the order's courses another paid order of the learner bought, of how many; <c>Whole</c>: all of them.</summary>
-    private async Task<Coverage> CoverageByOtherPaidOrdersAsync(Order order, List<Guid> courses, CancellationToken cancellationToken)
-    {
-        var covered = await db.OrderLines
-            .Where(l => courses.Contains(l.CourseId) && l.OrderId != order.Id && l.Order.UserId == order.UserId && l.Order.Status == OrderStatus.Paid)
-            .Select(l => l.CourseId).Distinct().CountAsync(cancellationToken);
-        return new Coverage(covered, courses.Distinct().Count());
-    }
-
-    private readonly record struct Coverage(int Covered, int Of)
-    {
-        public bool Whole => Of > 0 && Covered == Of;
     }
 
     private static bool Matches(Order order, Settlement settlement) =>
@@ -199,6 +187,17 @@ public sealed class OrderSettlement(CoursePlatformDbContext db, TimeProvider tim
         db.Enrollments
             .Where(e => e.UserId == order.UserId && courses.Contains(e.CourseId) && e.Source == EnrollmentSource.Checkout)
             .Where(e => !db.Orders.Any(o => o.Id != order.Id && o.UserId == order.UserId && o.Status == OrderStatus.Paid
-                && db.OrderLines.Any(l => l.OrderId == o.Id && l.CourseId == e.CourseId)))
+                && db.OrderLines.Any(l => l.OrderId == o.Id && l.CourseId == e.CourseId && l.RefundedAt == null)))
             .ExecuteDeleteAsync(cancellationToken);
+}
+
+/// <param name="Lines">The lines an order still pays for.</param>
+/// <param name="Repeated">Those of them whose course another paid order of the learner also pays for.</param>
+public sealed record Repeats(IReadOnlyList<OrderLine> Lines, IReadOnlyList<OrderLine> Repeated)
+{
+    /// <summary>Some of the order is paid for twice.</summary>
+    public bool Any => Repeated.Count > 0;
+
+    /// <summary>All of it is: the whole payment is a duplicate.</summary>
+    public bool Whole => Lines.Count > 0 && Repeated.Count == Lines.Count;
 }

@@ -69,15 +69,16 @@ public sealed class PaymentReconciliation(
         foreach (var orderId in duplicates) await RefundDuplicateAsync(orderId, cancellationToken);
     }
 
-    /// <summary>Refunds a paid order whose courses another paid order still covers; one that now holds a course alone is kept.</summary>
+    /// <summary>Refunds what a paid order pays for twice (all of it, or the repeated courses' prices); what it now holds alone is kept.</summary>
     private async Task RefundDuplicateAsync(Guid orderId, CancellationToken cancellationToken)
     {
         try
         {
-            if (await refunds.RefundAsync(orderId, "refund: duplicate payment", duplicateOnly: true, cancellationToken) is { } refund)
-                logger.LogWarning("Refunded order {OrderId} ({Refund}): it paid for courses another paid order of the learner had bought", orderId, refund.Id);
+            var refunded = await refunds.RefundRepeatsAsync(orderId, cancellationToken);
+            if (refunded.Count > 0)
+                logger.LogWarning("Refunded order {OrderId} ({Refunds}): it paid for courses another paid order of the learner had bought", orderId, string.Join(", ", refunded.Select(r => r.Id)));
             else
-                logger.LogInformation("Order {OrderId} is no longer a duplicate payment to refund (the other order was refunded meanwhile); it is kept", orderId);
+                logger.LogInformation("Order {OrderId} no longer pays for anything twice (the other order was refunded meanwhile); it is kept", orderId);
         }
         catch (StripeException e) when (e.StripeError?.Type is "invalid_request_error")
         {

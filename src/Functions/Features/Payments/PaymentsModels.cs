@@ -2,8 +2,8 @@ using CoursePlatform.Data;
 
 namespace CoursePlatform.Functions.Features.Payments;
 
-/// <summary>A course of an order with the name and price it was bought at.</summary>
-public sealed record OrderLineDto(Guid CourseId, string CourseSlug, string CourseName, decimal Price, string Currency);
+/// <summary>A course of an order with the name and price it was bought at; <c>RefundedAt</c> when its price alone was returned (bought twice).</summary>
+public sealed record OrderLineDto(Guid CourseId, string CourseSlug, string CourseName, decimal Price, string Currency, DateTimeOffset? RefundedAt);
 
 /// <summary>The receipt of a paid (or since refunded) order: who took the money and its reference there.</summary>
 public sealed record ReceiptDto(string Provider, string? PaymentReference, decimal Amount, string Currency, DateTimeOffset PaidAt, DateTimeOffset? RefundedAt);

@@ -82,6 +82,20 @@ public sealed class StripeCheckout
         return new RefundService(client).CreateAsync(refund, Key($"order-{order.Id}-refund"), cancellationToken);
     }
 
+    /// <summary>A refund of one line's price from the order's payment; the key names the line, so a retry is the same refund.</summary>
+    public Task<Refund> RefundLineAsync(Order order, OrderLine line, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        ArgumentNullException.ThrowIfNull(line);
+        var refund = new RefundCreateOptions
+        {
+            PaymentIntent = order.ProviderPaymentId,
+            Amount = Money.ToMinorUnits(line.Price, line.Currency),
+            Metadata = new Dictionary<string, string> { ["order_id"] = order.Id.ToString(), ["course"] = line.CourseSlug },
+        };
+        return new RefundService(client).CreateAsync(refund, Key($"order-{order.Id}-refund-line-{line.Id}"), cancellationToken);
+    }
+
     private static RequestOptions Key(string key) => new() { IdempotencyKey = key };
 
     // {CHECKOUT_SESSION_ID} is Stripe's own placeholder and stays for Stripe to fill.
