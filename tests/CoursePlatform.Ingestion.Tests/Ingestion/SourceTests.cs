@@ -3,6 +3,7 @@ using CoursePlatform.Data;
 using CoursePlatform.Data.Model;
 using CoursePlatform.Functions.Features.Ingestion;
 using CoursePlatform.Functions.Features.Search;
+using CoursePlatform.Functions.Infrastructure.Http;
 using CoursePlatform.Functions.Infrastructure.Problems;
 using CoursePlatform.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -25,7 +26,7 @@ public class SourceTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         await app.IngestAsync(kept);
         await app.IngestAsync(removed);
 
-        var listed = await app.Run<SourceService, IReadOnlyList<SourceDto>>(s => s.ListAsync(course.ToString(), default));
+        var listed = await ListAsync(app, course);
         Assert.Equal(new[] { "dns.vtt", $"{topic}/firewalls.vtt" }.Order(StringComparer.Ordinal), listed.Select(s => s.Path));
         var firewall = listed.Single(s => s.FileName == "firewalls.vtt");
         Assert.Equal(("firewalls.vtt", (Guid?)topic, IngestionStatus.Succeeded), (firewall.FileName, firewall.TopicId, firewall.LastIngestion!.Status));
@@ -38,7 +39,7 @@ public class SourceTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         Assert.False((await app.Container.GetBlobClient(removed).ExistsAsync()).Value);
         Assert.DoesNotContain(await Search(app, course), h => h.Source == $"{topic}/firewalls.vtt");
         Assert.NotEmpty(await app.ChunksAsync(course, kept));
-        Assert.Equal(["dns.vtt"], (await app.Run<SourceService, IReadOnlyList<SourceDto>>(s => s.ListAsync(course.ToString(), default))).Select(s => s.Path));
+        Assert.Equal(["dns.vtt"], (await ListAsync(app, course)).Select(s => s.Path));
 
         var again = await Assert.ThrowsAsync<ProblemException>(() => app.Run<SourceService>(s => s.DeleteAsync(course.ToString(), $"{topic}/firewalls.vtt", default)));
         Assert.Equal(HttpStatusCode.NotFound, again.Status);
@@ -66,10 +67,32 @@ public class SourceTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
             await db.SaveChangesAsync();
         }
 
-        var listed = await app.Run<SourceService, IReadOnlyList<SourceDto>>(s => s.ListAsync(course.ToString(), default));
+        var listed = await ListAsync(app, course);
 
         var dns = Assert.Single(listed);
         Assert.Equal(("dns.vtt", newest, IngestionStatus.Failed, "newest"), (dns.Path, dns.LastIngestion!.Id, dns.LastIngestion.Status, dns.LastIngestion.Error));
+    }
+
+    [Fact]
+    public async Task The_list_is_paged_by_path_with_the_total_and_a_source_whose_blob_is_gone_counts()
+    {
+        await using var app = new IngestionApp(database);
+        var (course, _) = await app.CreateCourseAsync();
+        foreach (var name in new[] { "c.vtt", "a.vtt" }) await app.IngestAsync(await app.UploadAsync($"{course}/{name}", Transcript($"Transcript {name}")));
+        var gone = await app.UploadAsync($"{course}/b.vtt", Transcript("Subnets and routes"));
+        await app.IngestAsync(gone);
+        await app.Container.GetBlobClient(gone).DeleteAsync(); // its chunks remain: still a source to delete
+
+        var first = await app.Run<SourceService, PagedList<SourceDto>>(s => s.ListAsync(course.ToString(), new PageRequest(1, 2), default));
+        var second = await app.Run<SourceService, PagedList<SourceDto>>(s => s.ListAsync(course.ToString(), new PageRequest(2, 2), default));
+
+        Assert.Equal(["a.vtt", "b.vtt"], first.Items.Select(s => s.Path));
+        Assert.Equal(["c.vtt"], second.Items.Select(s => s.Path));
+        Assert.Equal((3, 3), (first.Total, second.Total));
+        var b = first.Items[1];
+        Assert.Equal(((long?)null, IngestionStatus.Succeeded), (b.Size, b.LastIngestion!.Status));
+        Assert.True(b.ChunkCount > 0 && second.Items[0].ChunkCount > 0);
+        Assert.Empty((await app.Run<SourceService, PagedList<SourceDto>>(s => s.ListAsync(course.ToString(), new PageRequest(3, 2), default))).Items);
     }
 
     [Fact]
@@ -241,6 +264,9 @@ public class SourceTests(DatabaseFixture database) : IClassFixture<DatabaseFixtu
         });
         return (course, source, etag);
     }
+
+    private static async Task<IReadOnlyList<SourceDto>> ListAsync(IngestionApp app, Guid course, int page = 1, int pageSize = PageRequest.DefaultSize) =>
+        (await app.Run<SourceService, PagedList<SourceDto>>(s => s.ListAsync(course.ToString(), new PageRequest(page, pageSize), default))).Items;
 
     private static async Task<IReadOnlyList<SearchHit>> Search(IngestionApp app, Guid course) =>
         (await app.Run<SearchService, SearchResults>(s => s.SearchAsync(course, "firewall rules filter traffic", "20", CancellationToken.None))).Items;

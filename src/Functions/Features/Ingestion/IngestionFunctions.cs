@@ -37,14 +37,14 @@ public sealed class IngestionFunctions(UploadService uploads, IngestionLog log, 
         return await request.OkAsync(page, cancellationToken);
     }
 
-    /// <summary>The course's uploaded sources: blob, chunk count and last ingestion.</summary>
+    /// <summary>The course's uploaded sources, a page at a time by path: blob, chunk count and last ingestion.</summary>
     [Function("ListContentSources")]
     [Allow(Callers.Admins)]
     public async Task<HttpResponseData> ListSources(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/courses/{course}/sources")] HttpRequestData request,
         string course, FunctionContext context, CancellationToken cancellationToken)
     {
-        return await request.PrivateJsonAsync(new { items = await sources.ListAsync(course, cancellationToken) }, cancellationToken);
+        return await request.PrivateJsonAsync(await sources.ListAsync(course, PageRequest.From(request), cancellationToken), cancellationToken);
     }
 
     /// <summary>

@@ -27,8 +27,13 @@ public sealed class SourceService(
     BlobServiceClient blobs, CoursePlatformDbContext db, CourseResolver courses, IngestionService ingestion, IngestionLog log,
     AuditScope audit, RateLimiter limiter, IOptions<IngestionOptions> options, TimeProvider time, ILogger<SourceService> logger)
 {
-    public async Task<IReadOnlyList<SourceDto>> ListAsync(string courseKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// A page of the course's sources, by path: those stored and those whose chunks remain. Only the page's sources are
+    /// counted and looked up in the database; storage is listed whole (a course's uploads, not its chunks or history).
+    /// </summary>
+    public async Task<PagedList<SourceDto>> ListAsync(string courseKey, PageRequest page, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(page);
         var courseId = (await courses.ResolveAsync(courseKey, cancellationToken)).Id;
         var prefix = $"{courseId}/";
         var stored = new Dictionary<string, BlobItemProperties>(StringComparer.Ordinal);
@@ -36,24 +41,28 @@ public sealed class SourceService(
         if (await container.ExistsAsync(cancellationToken))
             await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken))
                 stored[blob.Name] = blob.Properties;
+        var chunked = await db.CourseChunks.Where(c => c.CourseId == courseId && c.Source.StartsWith(prefix))
+            .Select(c => c.Source).Distinct().ToListAsync(cancellationToken);
+        var all = stored.Keys.Union(chunked).Order(StringComparer.Ordinal).ToList();
+        var sources = all.Skip(page.Skip).Take(page.PageSize).ToList();
 
-        var chunks = await db.CourseChunks.Where(c => c.CourseId == courseId && c.Source.StartsWith(prefix))
+        var chunks = await db.CourseChunks.Where(c => c.CourseId == courseId && sources.Contains(c.Source))
             .GroupBy(c => c.Source).Select(g => new { Source = g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.Source, g => g.Count, cancellationToken);
         // Only each source's newest ingestion leaves the database: the log keeps every version and retry.
-        var latest = await db.ContentIngestions.AsNoTracking().Where(i => i.CourseId == courseId)
+        var latest = await db.ContentIngestions.AsNoTracking().Where(i => i.CourseId == courseId && sources.Contains(i.Source))
             .GroupBy(i => i.Source)
             .Select(g => g.OrderByDescending(i => i.QueuedAt).ThenByDescending(i => i.Id)
                 .Select(i => new { i.Source, Dto = new SourceIngestionDto(i.Id, i.Status, i.Error, i.QueuedAt, i.FinishedAt) }).First())
             .ToDictionaryAsync(i => i.Source, i => i.Dto, StringComparer.Ordinal, cancellationToken);
 
-        return [.. stored.Keys.Union(chunks.Keys).Order(StringComparer.Ordinal).Select(source =>
+        return new PagedList<SourceDto>([.. sources.Select(source =>
         {
             var path = ContentPath.TryParse(source, out var parsed) ? parsed : null;
             stored.TryGetValue(source, out var blob);
             return new SourceDto(path?.CoursePath ?? source[prefix.Length..], path?.FileName ?? source[prefix.Length..], path?.TopicId,
                 blob?.ContentLength, blob?.LastModified, chunks.GetValueOrDefault(source), latest.GetValueOrDefault(source));
-        })];
+        })], page.Page, page.PageSize, all.Count);
     }
 
     /// <summary>
