@@ -25,6 +25,8 @@ public sealed class StripeMisbehaviour
     public bool FailRefunds { get; set; }
     /// <summary>Refunds are refused for good while set, as Stripe refuses a disputed charge's (400 <c>charge_disputed</c>).</summary>
     public bool DisputeCharges { get; set; }
+    /// <summary>Refunds answer 429 <c>lock_timeout</c> while set (typed <c>invalid_request_error</c>, as Stripe types it): busy, not refused.</summary>
+    public bool LockTimeoutRefunds { get; set; }
     /// <summary>Events are queued but not delivered while set (a lost webhook); cleared, they go out.</summary>
     public bool HoldWebhooks { get; set; }
 }
@@ -258,6 +260,8 @@ public sealed class LocalStripe : IAsyncDisposable
     private async Task<IResult> CreateRefund(HttpRequest request) => await Api(request, async () =>
     {
         if (Misbehave.FailRefunds) return Error(HttpStatusCode.InternalServerError, "api_error", "The stand-in is told to fail refunds.");
+        if (Misbehave.LockTimeoutRefunds)
+            return Error(HttpStatusCode.TooManyRequests, "invalid_request_error", "This object cannot be accessed right now because another API request or Stripe process is currently accessing it.", "lock_timeout");
         var form = await request.ReadFormAsync();
         var intent = form["payment_intent"].FirstOrDefault();
         lock (gate)

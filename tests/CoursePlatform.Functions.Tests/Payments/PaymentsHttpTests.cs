@@ -659,7 +659,7 @@ public sealed class PaymentsHttpTests(PaymentsHostedApp hosted) : IClassFixture<
         Assert.Equal((31 * 100, 0), (SessionOf(late).Refunded, SessionOf(first).Refunded));
         var events = await Db(db => db.OrderEvents.AsNoTracking().Where(e => e.OrderId == late).Select(e => e.Type + ": " + e.Detail).ToListAsync());
         Assert.Contains(events, e => e.StartsWith("checkout.session.completed: paid (1 of 2 courses already paid for: refund of that part due)", StringComparison.Ordinal));
-        Assert.Contains(events, e => e.StartsWith($"refund: courses paid for twice: refunded {repeated.Slug} (31 USD)", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.StartsWith($"refund: course paid for twice: refunded {repeated.Slug} (31 USD)", StringComparison.Ordinal));
         Assert.Equal((EnrollmentStatus.Active, EnrollmentStatus.Active),
             ((await EnrollmentAsync(learner.Id, repeated.Id))!.Status, (await EnrollmentAsync(learner.Id, other.Id))!.Status));
         var lines = (await Expect(await Send(HttpMethod.Get, $"manage/orders/{late}", admin), HttpStatusCode.OK)).GetProperty("lines").EnumerateArray()
@@ -709,6 +709,33 @@ public sealed class PaymentsHttpTests(PaymentsHostedApp hosted) : IClassFixture<
         Assert.Equal(OrderStatus.Paid, (await OrderAsync(late)).Status);
         Assert.Equal(0, SessionOf(late).Refunded);
         Assert.Equal(24 * 100, SessionOf(first).Refunded);
+        Assert.Equal(EnrollmentStatus.Active, (await EnrollmentAsync(learner.Id, course.Id))!.Status);
+    }
+
+    [Fact]
+    public async Task A_duplicate_payment_whose_refund_finds_the_charge_busy_is_tried_again_not_given_up()
+    {
+        var (course, learner, late, first) = await BoughtAgainAfterThePageLapsedAsync(22);
+
+        // 429 lock_timeout, which Stripe types invalid_request_error as it types a refusal: busy, so deferred.
+        Stripe.Misbehave.LockTimeoutRefunds = true;
+        try
+        {
+            Assert.True(Stripe.Pay(SessionOf(late).Id));
+            await SettledAsync(late, OrderStatus.Paid);
+            Assert.True(await Eventually.HoldsAsync(async () => (await OrderAsync(late)).ReconcileAfter > DateTimeOffset.UtcNow.AddMinutes(10), Settles),
+                $"the busy refund of {late} was not deferred\n{hosted.Host.Output}");
+        }
+        finally
+        {
+            Stripe.Misbehave.LockTimeoutRefunds = false;
+        }
+        Assert.False(await Db(db => db.OrderEvents.AnyAsync(e => e.OrderId == late && e.Type == "refund refused")));
+
+        // Its next turn refunds it.
+        await Db(db => db.Orders.Where(o => o.Id == late).ExecuteUpdateAsync(s => s.SetProperty(o => o.ReconcileAfter, DateTimeOffset.UtcNow)));
+        await SettledAsync(late, OrderStatus.Refunded);
+        Assert.Equal((22 * 100, 0), (SessionOf(late).Refunded, SessionOf(first).Refunded));
         Assert.Equal(EnrollmentStatus.Active, (await EnrollmentAsync(learner.Id, course.Id))!.Status);
     }
 

@@ -34,11 +34,12 @@ public sealed class ContentChangeEffects(
     }
 
     /// <summary>
-    /// Locks the topic's row for the rest of the caller's transaction: its edits (the topic's and its assets') run one at a
+    /// Locks the topic's row for the rest of the caller's transaction: its edits (the topic's, its assets' and materials') run one at a
     /// time from the If-Match check to the write (in an admin request, to the audit's commit).
     /// </summary>
     public Task<int> LockTopicAsync(Guid topicId, CancellationToken cancellationToken) =>
-        db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM topics WHERE id = {topicId} FOR UPDATE", cancellationToken);
+        // NO KEY UPDATE: edits wait for each other (and a topic's deletion waits for them), learners' rows that reference the topic do not.
+        db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM topics WHERE id = {topicId} FOR NO KEY UPDATE", cancellationToken);
 
     /// <summary>The topic of the course (404 when it is not one of the course's).</summary>
     public async Task<Guid> CourseOfTopicAsync(Guid topicId, CancellationToken cancellationToken) =>

@@ -219,9 +219,9 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
         ContentRules.ValidateMarkdown(request.Instructions, "instructions", errors);
         ContentRules.ValidateFreeJson(request.Payload, "payload", errors);
         if (errors.Count > 0) throw ProblemException.Validation(errors);
-        await content.CourseOfTopicAsync(topicId, cancellationToken);
         await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
         await content.LockTopicAsync(topicId, cancellationToken);
+        await content.CourseOfTopicAsync(topicId, cancellationToken); // after the lock: a topic there now stays until the commit
         var exercise = await db.SimulationExercises.SingleOrDefaultAsync(s => s.TopicId == topicId, cancellationToken);
         var before = exercise is null ? null : Dto(exercise);
         ETags.RequireMatch(ifMatch, before);

@@ -100,12 +100,20 @@ public sealed class IngestionLog(
         int claimed;
         if (lease is not null)
         {
-            claimed = await db.Database.ExecuteSqlInterpolatedAsync($"""
+            try
+            {
+                claimed = await db.Database.ExecuteSqlInterpolatedAsync($"""
                 INSERT INTO content_ingestions AS ci (id, course_id, topic_id, source, etag, status, content_length, attempts, queued_at, started_at)
                 VALUES ({Guid.CreateVersion7()}, {courseId}, {topicId}, {source}, {etag}, 'running', {contentLength}, 1, {now}, {now})
                 ON CONFLICT (source, etag) DO UPDATE SET status = 'running', attempts = ci.attempts + 1, started_at = EXCLUDED.started_at
                 WHERE ci.status IN ('queued', 'running')
                 """, cancellationToken);
+            }
+            catch
+            {
+                await lease.DisposeAsync(); // else its connection would hold the version's lock, unlogged, while the worker lives
+                throw;
+            }
         }
         else
         {

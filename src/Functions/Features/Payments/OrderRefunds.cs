@@ -33,32 +33,42 @@ public sealed class OrderRefunds(CoursePlatformDbContext db, StripeCheckout stri
     /// (its line marked refunded; the order stays paid and the course stays, held by the other order). The mark is cleared.
     /// Empty, and nothing refunded, when it repeats nothing by then (the other order was refunded meanwhile).
     /// </summary>
+    /// <remarks>
+    /// One line per transaction, each from the check to its record: a failure on a later line (the caller retries it
+    /// or records it) never loses the record of a refund Stripe already made.
+    /// </remarks>
     public async Task<IReadOnlyList<Refund>> RefundRepeatsAsync(Guid orderId, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
-        var order = await settlement.LockAsync(orderId, cancellationToken);
-        if (order is not { Status: OrderStatus.Paid, ProviderPaymentId: not null, ReconcileAfter: not null }) return [];
-        await settlement.LockLearnerPaymentsAsync(order.UserId, cancellationToken);
-        var repeats = await settlement.RepeatsAsync(order, cancellationToken);
         List<Refund> refunds = [];
-        if (repeats.Whole)
+        while (true)
         {
-            refunds.Add(await RefundInFullAsync(order, "refund: duplicate payment", cancellationToken));
+            await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
+            var order = await settlement.LockAsync(orderId, cancellationToken);
+            if (order is not { Status: OrderStatus.Paid, ProviderPaymentId: not null, ReconcileAfter: not null }) return refunds;
+            await settlement.LockLearnerPaymentsAsync(order.UserId, cancellationToken);
+            var repeats = await settlement.RepeatsAsync(order, cancellationToken);
+            if (repeats.Whole)
+            {
+                refunds.Add(await RefundInFullAsync(order, "refund: duplicate payment", cancellationToken)); // ends the order and its mark
+            }
+            else if (repeats.Any)
+            {
+                var line = repeats.Repeated[0];
+                var refund = await stripe.RefundLineAsync(order, line, cancellationToken);
+                await db.OrderLines.Where(l => l.Id == line.Id).ExecuteUpdateAsync(s => s.SetProperty(l => l.RefundedAt, time.GetUtcNow()), cancellationToken);
+                await settlement.RecordAsync(order.Id, "refund: course paid for twice",
+                    $"refunded {line.CourseSlug} ({Money.Format(refund.Amount, refund.Currency)}); the order stays paid", cancellationToken, refund.Id);
+                refunds.Add(refund);
+                await transaction.CommitAsync(cancellationToken);
+                continue; // the next repeated line, if any, in a transaction of its own
+            }
+            else
+            {
+                await settlement.ClearRefundDueAsync(order.Id, cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+            return refunds;
         }
-        else if (repeats.Any)
-        {
-            // One refund per line, each with its own key: a retry after a lost commit repeats none of them.
-            foreach (var line in repeats.Repeated) refunds.Add(await stripe.RefundLineAsync(order, line, cancellationToken));
-            var lineIds = repeats.Repeated.Select(l => l.Id).ToList();
-            await db.OrderLines.Where(l => lineIds.Contains(l.Id)).ExecuteUpdateAsync(s => s.SetProperty(l => l.RefundedAt, time.GetUtcNow()), cancellationToken);
-            var courses = string.Join(", ", repeats.Repeated.Select(l => l.CourseSlug));
-            await settlement.RecordAsync(order.Id, "refund: courses paid for twice",
-                $"refunded {(courses.Length > 1500 ? courses[..1500] + "..." : courses)} ({Money.Format(refunds.Sum(r => r.Amount), refunds[0].Currency)}); the order stays paid",
-                cancellationToken, refunds[0].Id);
-        }
-        await settlement.ClearRefundDueAsync(order.Id, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return refunds;
     }
 
     private async Task<Refund> RefundInFullAsync(Order order, string type, CancellationToken cancellationToken)

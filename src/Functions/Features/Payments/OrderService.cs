@@ -96,7 +96,7 @@ public sealed class OrderService(
             // Joins the audit middleware's transaction (this is an /api/manage write): the settlement and its audit row commit together.
             refund = await refunds.RefundAsync(orderId, $"refund by {admin.UserId}", cancellationToken);
         }
-        catch (StripeException e) when (e.StripeError?.Type is "invalid_request_error")
+        catch (StripeException e) when (StripeCheckout.RefusedForGood(e))
         {
             throw ProblemException.Conflict($"Stripe refused the refund: {e.StripeError.Message}", ProblemCodes.OrderNotRefundable);
         }

@@ -80,13 +80,13 @@ public sealed class PaymentReconciliation(
             else
                 logger.LogInformation("Order {OrderId} no longer pays for anything twice (the other order was refunded meanwhile); it is kept", orderId);
         }
-        catch (StripeException e) when (e.StripeError?.Type is "invalid_request_error")
+        catch (StripeException e) when (StripeCheckout.RefusedForGood(e))
         {
             // Refused for good (a disputed or already refunded charge): retrying cannot help; staff must look at it.
             logger.LogError("Stripe refused the refund of order {OrderId}, a duplicate payment: {Error}. It needs a person.", orderId, e.StripeError.Message);
             // One transaction: whoever reads the order sees the refusal and the cleared mark together, never one alone.
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await settlement.RecordAsync(orderId, "refund refused", $"duplicate payment not refunded: {e.StripeError.Message}", cancellationToken);
+            await settlement.RecordAsync(orderId, "refund refused", $"what was paid for twice not refunded: {e.StripeError.Message}", cancellationToken);
             await settlement.ClearRefundDueAsync(orderId, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }

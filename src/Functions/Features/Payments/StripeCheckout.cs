@@ -96,6 +96,13 @@ public sealed class StripeCheckout
         return new RefundService(client).CreateAsync(refund, Key($"order-{order.Id}-refund-line-{line.Id}"), cancellationToken);
     }
 
+    /// <summary>
+    /// Whether Stripe refused the request for good (400, <c>invalid_request_error</c>: a disputed or already refunded charge,
+    /// an amount beyond what is left). Stripe types a busy object's 429 <c>lock_timeout</c> the same way: that one is retried.
+    /// </summary>
+    public static bool RefusedForGood(StripeException exception) =>
+        exception is { HttpStatusCode: System.Net.HttpStatusCode.BadRequest, StripeError.Type: "invalid_request_error" };
+
     private static RequestOptions Key(string key) => new() { IdempotencyKey = key };
 
     // {CHECKOUT_SESSION_ID} is Stripe's own placeholder and stays for Stripe to fill.
