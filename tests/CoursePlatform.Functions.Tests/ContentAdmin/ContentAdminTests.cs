@@ -237,6 +237,25 @@ public sealed class ContentAdminTests(DatabaseFixture database) : AppTest(databa
     }
 
     [Fact]
+    public async Task A_material_created_while_its_topic_is_being_deleted_is_a_404_not_a_database_error()
+    {
+        var course = await CreateCourse(Course(Slug()));
+        var topic = await CreateTopic(course.Slug, Topic(1, 1));
+        await using var deleting = Database.CreateContext();
+        await using var deletion = await deleting.Database.BeginTransactionAsync();
+        await deleting.Topics.Where(t => t.Id == topic.Id).ExecuteDeleteAsync(); // not committed yet: the row is locked
+
+        var create = app.Run<TopicMaterialsAdminService, PromptSuggestionAdminDto>(s => s.CreateSuggestionAsync(topic.Id, new PromptSuggestionRequest("Why?", "Because.", null, null), default));
+        // The create waits on the topic's lock (it would otherwise have read the topic and failed on its foreign key).
+        await using (var watcher = Database.CreateContext())
+            Assert.True(await Eventually.HoldsAsync(async () => await watcher.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()").SingleAsync() > 0,
+                TimeSpan.FromSeconds(30)));
+        await deletion.CommitAsync();
+
+        await Problem(HttpStatusCode.NotFound, () => create);
+    }
+
+    [Fact]
     public async Task Suggestion_trees_refuse_cycles_and_parents_of_other_topics_and_prompts_keep_learners_answers()
     {
         var course = await CreateCourse(Course(Slug()));

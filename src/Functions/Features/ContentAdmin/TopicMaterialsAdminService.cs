@@ -42,11 +42,12 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
 
     public async Task<PromptSuggestionAdminDto> CreateSuggestionAsync(Guid topicId, PromptSuggestionRequest request, CancellationToken cancellationToken)
     {
-        await content.CourseOfTopicAsync(topicId, cancellationToken);
+        await using var transaction = await LockExistingTopicAsync(topicId, cancellationToken);
         var suggestion = new TopicPromptSuggestion { Id = Guid.CreateVersion7(), TopicId = topicId, Prompt = "", Answer = "", CreatedAt = time.GetUtcNow() };
         await ApplyAsync(suggestion, request, cancellationToken);
         db.TopicPromptSuggestions.Add(suggestion);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         var created = Dto(suggestion);
         audit.Changed("prompt_suggestion", suggestion.Id, null, created);
         return created;
@@ -118,6 +119,26 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
 
     private sealed record ChainLink(Guid Id, Guid TopicId);
 
+    /// <summary>
+    /// Begins (or joins) a transaction holding the topic's lock, and 404 when there is no such topic: checked after the
+    /// lock, so a topic deleted in the same instant is a 404, not a foreign-key error on the insert.
+    /// </summary>
+    private async Task<OwnedTransaction> LockExistingTopicAsync(Guid topicId, CancellationToken cancellationToken)
+    {
+        var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
+        try
+        {
+            await content.LockTopicAsync(topicId, cancellationToken);
+            await content.CourseOfTopicAsync(topicId, cancellationToken);
+            return transaction;
+        }
+        catch
+        {
+            await transaction.DisposeAsync();
+            throw;
+        }
+    }
+
     private static PromptSuggestionAdminDto Dto(TopicPromptSuggestion s) => new(s.Id, s.TopicId, s.ParentId, s.Prompt, s.Answer, s.DisplayOrder, s.CreatedAt);
 
     // ---- cold-call prompts ----
@@ -139,12 +160,13 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
     public async Task<ColdCallPromptAdminDto> CreateColdCallPromptAsync(Guid topicId, ColdCallPromptRequest request, CancellationToken cancellationToken)
     {
         ValidatePrompt(request);
-        await content.CourseOfTopicAsync(topicId, cancellationToken);
+        await using var transaction = await LockExistingTopicAsync(topicId, cancellationToken);
         var order = request.DisplayOrder ?? 1 + (await db.ColdCallPrompts.Where(p => p.TopicId == topicId).MaxAsync(p => (int?)p.DisplayOrder, cancellationToken) ?? 0);
         var prompt = new ColdCallPrompt { Id = Guid.CreateVersion7(), TopicId = topicId, DisplayOrder = order, Prompt = request.Prompt!.Trim(), CreatedAt = time.GetUtcNow() };
         db.ColdCallPrompts.Add(prompt);
         await SavePromptAsync(order, cancellationToken);
         var created = await PromptAsync(prompt.Id, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         audit.Changed("cold_call_prompt", prompt.Id, null, created);
         return created;
     }
@@ -219,9 +241,7 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
         ContentRules.ValidateMarkdown(request.Instructions, "instructions", errors);
         ContentRules.ValidateFreeJson(request.Payload, "payload", errors);
         if (errors.Count > 0) throw ProblemException.Validation(errors);
-        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
-        await content.LockTopicAsync(topicId, cancellationToken);
-        await content.CourseOfTopicAsync(topicId, cancellationToken); // after the lock: a topic there now stays until the commit
+        await using var transaction = await LockExistingTopicAsync(topicId, cancellationToken);
         var exercise = await db.SimulationExercises.SingleOrDefaultAsync(s => s.TopicId == topicId, cancellationToken);
         var before = exercise is null ? null : Dto(exercise);
         ETags.RequireMatch(ifMatch, before);
