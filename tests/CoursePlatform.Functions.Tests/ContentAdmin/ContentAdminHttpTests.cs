@@ -32,6 +32,25 @@ public abstract class ContentAdminHttpScenarios(HostedApp app)
         return reply.Body;
     }
 
+    /// <summary>
+    /// Two admins read the resource at <paramref name="path"/>; one replaces it with the ETag read (200, answering the next
+    /// GET's ETag), then the other's PUT and DELETE with that now stale ETag are 412 and change nothing. The current ETag.
+    /// </summary>
+    private async Task<string> EditedWithIfMatchAsync(string admin, string path, object edit, object lost, string field, string edited)
+    {
+        var etag = (await Send(admin, "GET", path)).Response.Headers.ETag!.Tag;
+        var replaced = await Send(admin, "PUT", path, edit, ifMatch: etag);
+        Assert.Equal(HttpStatusCode.OK, replaced.Status);
+        var current = replaced.Response.Headers.ETag!.Tag;
+        Assert.Equal(current, (await Send(admin, "GET", path)).Response.Headers.ETag!.Tag);
+
+        var stale = await Send(admin, "PUT", path, lost, ifMatch: etag);
+        Assert.Equal((HttpStatusCode.PreconditionFailed, ProblemCodes.PreconditionFailed.Code), (stale.Status, stale.Body.GetProperty("code").GetString()));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await Send(admin, "DELETE", path, ifMatch: etag)).Status);
+        Assert.Equal(edited, (await Ok(admin, "GET", path)).GetProperty(field).GetString());
+        return current;
+    }
+
     private static readonly string[] Networks = ["Networks"];
 
     private static object Layout => new
@@ -131,16 +150,8 @@ public abstract class ContentAdminHttpScenarios(HostedApp app)
         var id = (await Ok(admin, "POST", $"manage/courses/{slug}/quiz-questions", Question("How many hosts fit in a /24?"))).GetProperty("id").GetString();
         var path = $"manage/courses/{slug}/quiz-questions/{id}";
 
-        var etag = (await Send(admin, "GET", path)).Response.Headers.ETag!.Tag;
-        var replaced = await Send(admin, "PUT", path, Question("How many usable hosts fit in a /24?"), ifMatch: etag);
-        Assert.Equal(HttpStatusCode.OK, replaced.Status);
-        Assert.Equal(replaced.Response.Headers.ETag!.Tag, (await Send(admin, "GET", path)).Response.Headers.ETag!.Tag);
-
-        var stale = await Send(admin, "PUT", path, Question("Lost edit"), ifMatch: etag);
-        Assert.Equal((HttpStatusCode.PreconditionFailed, ProblemCodes.PreconditionFailed.Code), (stale.Status, stale.Body.GetProperty("code").GetString()));
-        Assert.Equal(HttpStatusCode.PreconditionFailed, (await Send(admin, "DELETE", path, ifMatch: etag)).Status);
-        Assert.Equal("How many usable hosts fit in a /24?", (await Ok(admin, "GET", path)).GetProperty("question").GetString());
-        Assert.Equal(HttpStatusCode.NoContent, (await Send(admin, "DELETE", path, ifMatch: replaced.Response.Headers.ETag!.Tag)).Status);
+        var current = await EditedWithIfMatchAsync(admin, path, Question("How many usable hosts fit in a /24?"), Question("Lost edit"), "question", "How many usable hosts fit in a /24?");
+        Assert.Equal(HttpStatusCode.NoContent, (await Send(admin, "DELETE", path, ifMatch: current)).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await Send(admin, "GET", path)).Status);
     }
 
@@ -166,23 +177,14 @@ public abstract class ContentAdminHttpScenarios(HostedApp app)
             : $"manage/topics/{topicId}/{kind}/" + (await Ok(admin, "POST", $"manage/topics/{topicId}/{kind}", Body("Why 254 hosts?"))).GetProperty("id").GetString();
         if (kind == "simulation") await Ok(admin, "PUT", path, Body("Why 254 hosts?"));
 
-        var etag = (await Send(admin, "GET", path)).Response.Headers.ETag!.Tag;
-        var replaced = await Send(admin, "PUT", path, Body("Why 254 usable hosts?"), ifMatch: etag);
-        Assert.Equal(HttpStatusCode.OK, replaced.Status);
-        Assert.Equal(replaced.Response.Headers.ETag!.Tag, (await Send(admin, "GET", path)).Response.Headers.ETag!.Tag);
+        var current = await EditedWithIfMatchAsync(admin, path, Body("Why 254 usable hosts?"), Body("Lost edit"), kind == "simulation" ? "title" : "prompt", "Why 254 usable hosts?");
 
-        var stale = await Send(admin, "PUT", path, Body("Lost edit"), ifMatch: etag);
-        Assert.Equal((HttpStatusCode.PreconditionFailed, ProblemCodes.PreconditionFailed.Code), (stale.Status, stale.Body.GetProperty("code").GetString()));
-        Assert.Equal(HttpStatusCode.PreconditionFailed, (await Send(admin, "DELETE", path, ifMatch: etag)).Status);
-        var kept = await Ok(admin, "GET", path);
-        Assert.Equal("Why 254 usable hosts?", kept.GetProperty(kind == "simulation" ? "title" : "prompt").GetString());
-
-        Assert.Equal(HttpStatusCode.NoContent, (await Send(admin, "DELETE", path, ifMatch: replaced.Response.Headers.ETag!.Tag)).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await Send(admin, "DELETE", path, ifMatch: current)).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await Send(admin, "GET", path)).Status);
         // Replacing what is gone: 404 for an item (as a quiz question); the simulation, which a PUT creates, is never
         // silently re-created by a PUT whose If-Match named the deleted one.
         Assert.Equal(kind == "simulation" ? HttpStatusCode.PreconditionFailed : HttpStatusCode.NotFound,
-            (await Send(admin, "PUT", path, Body("Back again"), ifMatch: replaced.Response.Headers.ETag!.Tag)).Status);
+            (await Send(admin, "PUT", path, Body("Back again"), ifMatch: current)).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await Send(admin, "GET", path)).Status);
     }
 
