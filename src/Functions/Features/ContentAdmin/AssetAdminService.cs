@@ -30,8 +30,7 @@ public sealed class AssetAdminService(CoursePlatformDbContext db, ContentChangeE
 
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
-        await content.LockTopicAsync(topicId, cancellationToken);
-        var courseId = await content.CourseOfTopicAsync(topicId, cancellationToken);
+        var courseId = await content.LockTopicAsync(topicId, cancellationToken) ?? throw ProblemException.NotFound("topic");
         var asset = await db.TopicContentAssets.SingleOrDefaultAsync(a => a.TopicId == topicId && a.ContentKey == contentKey && a.PersonaKey == personaKey, cancellationToken);
         var before = asset is null ? null : Dto(asset);
         ETags.RequireMatch(ifMatch, before);
@@ -73,8 +72,7 @@ public sealed class AssetAdminService(CoursePlatformDbContext db, ContentChangeE
     {
         var personaKey = Persona(contentKey, persona);
         await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
-        await content.LockTopicAsync(topicId, cancellationToken);
-        var courseId = await content.CourseOfTopicAsync(topicId, cancellationToken);
+        var courseId = await content.LockTopicAsync(topicId, cancellationToken) ?? throw ProblemException.NotFound("topic");
         var asset = await db.TopicContentAssets.AsNoTracking()
             .SingleOrDefaultAsync(a => a.TopicId == topicId && a.ContentKey == contentKey && a.PersonaKey == personaKey, cancellationToken);
         ETags.RequireMatch(ifMatch, asset is null ? null : Dto(asset));

@@ -35,11 +35,16 @@ public sealed class ContentChangeEffects(
 
     /// <summary>
     /// Locks the topic's row for the rest of the caller's transaction: its edits (the topic's, its assets' and materials') run one at a
-    /// time from the If-Match check to the write (in an admin request, to the audit's commit).
+    /// time from the If-Match check to the write (in an admin request, to the audit's commit). The topic's course, or null
+    /// when there is no such topic; read under the lock, so a topic there now stays until the commit.
     /// </summary>
-    public Task<int> LockTopicAsync(Guid topicId, CancellationToken cancellationToken) =>
+    public async Task<Guid?> LockTopicAsync(Guid topicId, CancellationToken cancellationToken)
+    {
         // NO KEY UPDATE: edits wait for each other (and a topic's deletion waits for them), learners' rows that reference the topic do not.
-        db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM topics WHERE id = {topicId} FOR NO KEY UPDATE", cancellationToken);
+        var course = await db.Database.SqlQuery<Guid>($"""SELECT course_id AS "Value" FROM topics WHERE id = {topicId} FOR NO KEY UPDATE""")
+            .ToListAsync(cancellationToken);
+        return course.Count == 0 ? null : course[0];
+    }
 
     /// <summary>The topic of the course (404 when it is not one of the course's).</summary>
     public async Task<Guid> CourseOfTopicAsync(Guid topicId, CancellationToken cancellationToken) =>

@@ -42,7 +42,8 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
 
     public async Task<PromptSuggestionAdminDto> CreateSuggestionAsync(Guid topicId, PromptSuggestionRequest request, CancellationToken cancellationToken)
     {
-        await using var transaction = await LockExistingTopicAsync(topicId, cancellationToken);
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
+        if (await content.LockTopicAsync(topicId, cancellationToken) is null) throw ProblemException.NotFound("topic");
         var suggestion = new TopicPromptSuggestion { Id = Guid.CreateVersion7(), TopicId = topicId, Prompt = "", Answer = "", CreatedAt = time.GetUtcNow() };
         await ApplyAsync(suggestion, request, cancellationToken);
         db.TopicPromptSuggestions.Add(suggestion);
@@ -119,26 +120,6 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
 
     private sealed record ChainLink(Guid Id, Guid TopicId);
 
-    /// <summary>
-    /// Begins (or joins) a transaction holding the topic's lock, and 404 when there is no such topic: checked after the
-    /// lock, so a topic deleted in the same instant is a 404, not a foreign-key error on the insert.
-    /// </summary>
-    private async Task<OwnedTransaction> LockExistingTopicAsync(Guid topicId, CancellationToken cancellationToken)
-    {
-        var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
-        try
-        {
-            await content.LockTopicAsync(topicId, cancellationToken);
-            await content.CourseOfTopicAsync(topicId, cancellationToken);
-            return transaction;
-        }
-        catch
-        {
-            await transaction.DisposeAsync();
-            throw;
-        }
-    }
-
     private static PromptSuggestionAdminDto Dto(TopicPromptSuggestion s) => new(s.Id, s.TopicId, s.ParentId, s.Prompt, s.Answer, s.DisplayOrder, s.CreatedAt);
 
     // ---- cold-call prompts ----
@@ -160,7 +141,8 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
     public async Task<ColdCallPromptAdminDto> CreateColdCallPromptAsync(Guid topicId, ColdCallPromptRequest request, CancellationToken cancellationToken)
     {
         ValidatePrompt(request);
-        await using var transaction = await LockExistingTopicAsync(topicId, cancellationToken);
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
+        if (await content.LockTopicAsync(topicId, cancellationToken) is null) throw ProblemException.NotFound("topic");
         var order = request.DisplayOrder ?? 1 + (await db.ColdCallPrompts.Where(p => p.TopicId == topicId).MaxAsync(p => (int?)p.DisplayOrder, cancellationToken) ?? 0);
         var prompt = new ColdCallPrompt { Id = Guid.CreateVersion7(), TopicId = topicId, DisplayOrder = order, Prompt = request.Prompt!.Trim(), CreatedAt = time.GetUtcNow() };
         db.ColdCallPrompts.Add(prompt);
@@ -241,7 +223,8 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
         ContentRules.ValidateMarkdown(request.Instructions, "instructions", errors);
         ContentRules.ValidateFreeJson(request.Payload, "payload", errors);
         if (errors.Count > 0) throw ProblemException.Validation(errors);
-        await using var transaction = await LockExistingTopicAsync(topicId, cancellationToken);
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
+        if (await content.LockTopicAsync(topicId, cancellationToken) is null) throw ProblemException.NotFound("topic");
         var exercise = await db.SimulationExercises.SingleOrDefaultAsync(s => s.TopicId == topicId, cancellationToken);
         var before = exercise is null ? null : Dto(exercise);
         ETags.RequireMatch(ifMatch, before);
@@ -274,9 +257,8 @@ public sealed class TopicMaterialsAdminService(CoursePlatformDbContext db, Conte
     /// <summary>204 also when there was none (412 then, with an <c>If-Match</c>).</summary>
     public async Task DeleteSimulationAsync(Guid topicId, string? ifMatch, CancellationToken cancellationToken)
     {
-        await content.CourseOfTopicAsync(topicId, cancellationToken);
         await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
-        await content.LockTopicAsync(topicId, cancellationToken);
+        if (await content.LockTopicAsync(topicId, cancellationToken) is null) throw ProblemException.NotFound("topic");
         var exercise = await db.SimulationExercises.AsNoTracking().SingleOrDefaultAsync(s => s.TopicId == topicId, cancellationToken);
         var before = exercise is null ? null : Dto(exercise);
         ETags.RequireMatch(ifMatch, before);

@@ -28,8 +28,8 @@ public sealed class SourceService(
     AuditScope audit, RateLimiter limiter, IOptions<IngestionOptions> options, TimeProvider time, ILogger<SourceService> logger)
 {
     /// <summary>
-    /// A page of the course's sources, by path: those stored and those whose chunks remain. Only the page's sources are
-    /// counted and looked up in the database; storage is listed whole (a course's uploads, not its chunks or history).
+    /// A page of the course's sources, by path: those stored and those whose chunks remain. Only the page's sources have
+    /// their ingestion history looked up; storage is listed whole and chunks counted per source (a course's uploads).
     /// </summary>
     public async Task<PagedList<SourceDto>> ListAsync(string courseKey, PageRequest page, CancellationToken cancellationToken)
     {
@@ -41,14 +41,12 @@ public sealed class SourceService(
         if (await container.ExistsAsync(cancellationToken))
             await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken))
                 stored[blob.Name] = blob.Properties;
-        var chunked = await db.CourseChunks.Where(c => c.CourseId == courseId && c.Source.StartsWith(prefix))
-            .Select(c => c.Source).Distinct().ToListAsync(cancellationToken);
-        var all = stored.Keys.Union(chunked).Order(StringComparer.Ordinal).ToList();
-        var sources = all.Skip(page.Skip).Take(page.PageSize).ToList();
-
-        var chunks = await db.CourseChunks.Where(c => c.CourseId == courseId && sources.Contains(c.Source))
+        var chunks = await db.CourseChunks.Where(c => c.CourseId == courseId && c.Source.StartsWith(prefix))
             .GroupBy(c => c.Source).Select(g => new { Source = g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.Source, g => g.Count, cancellationToken);
+        var all = stored.Keys.Union(chunks.Keys).Order(StringComparer.Ordinal).ToList();
+        var sources = all.Skip(page.Skip).Take(page.PageSize).ToList();
+
         // Only each source's newest ingestion leaves the database: the log keeps every version and retry.
         var latest = await db.ContentIngestions.AsNoTracking().Where(i => i.CourseId == courseId && sources.Contains(i.Source))
             .GroupBy(i => i.Source)

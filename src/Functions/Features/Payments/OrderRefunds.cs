@@ -47,33 +47,32 @@ public sealed class OrderRefunds(CoursePlatformDbContext db, StripeCheckout stri
             if (order is not { Status: OrderStatus.Paid, ProviderPaymentId: not null, ReconcileAfter: not null }) return refunds;
             await settlement.LockLearnerPaymentsAsync(order.UserId, cancellationToken);
             var repeats = await settlement.RepeatsAsync(order, cancellationToken);
+            if (!repeats.Any)
+            {
+                await settlement.ClearRefundDueAsync(order.Id, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return refunds;
+            }
             if (repeats.Whole)
             {
                 refunds.Add(await RefundInFullAsync(order, "refund: duplicate payment", cancellationToken)); // ends the order and its mark
-            }
-            else if (repeats.Any)
-            {
-                var line = repeats.Repeated[0];
-                var refund = await stripe.RefundLineAsync(order, line, cancellationToken);
-                await db.OrderLines.Where(l => l.Id == line.Id).ExecuteUpdateAsync(s => s.SetProperty(l => l.RefundedAt, time.GetUtcNow()), cancellationToken);
-                await settlement.RecordAsync(order.Id, "refund: course paid for twice",
-                    $"refunded {line.CourseSlug} ({Money.Format(refund.Amount, refund.Currency)}); the order stays paid", cancellationToken, refund.Id);
-                refunds.Add(refund);
                 await transaction.CommitAsync(cancellationToken);
-                continue; // the next repeated line, if any, in a transaction of its own
+                return refunds;
             }
-            else
-            {
-                await settlement.ClearRefundDueAsync(order.Id, cancellationToken);
-            }
+            // The first repeated line; the next, if any, in a transaction of its own.
+            var line = repeats.Repeated[0];
+            var refund = await stripe.RefundAsync(order, line, cancellationToken);
+            await db.OrderLines.Where(l => l.Id == line.Id).ExecuteUpdateAsync(s => s.SetProperty(l => l.RefundedAt, time.GetUtcNow()), cancellationToken);
+            await settlement.RecordAsync(order.Id, "refund: course paid for twice",
+                $"refunded {line.CourseSlug} ({Money.Format(refund.Amount, refund.Currency)}); the order stays paid", cancellationToken, refund.Id);
             await transaction.CommitAsync(cancellationToken);
-            return refunds;
+            refunds.Add(refund);
         }
     }
 
     private async Task<Refund> RefundInFullAsync(Order order, string type, CancellationToken cancellationToken)
     {
-        var refund = await stripe.RefundAsync(order, cancellationToken);
+        var refund = await stripe.RefundAsync(order, null, cancellationToken);
         await settlement.ApplyAsync(order, new Settlement(SettlementKind.Refunded, type, null, order.ProviderPaymentId, refund.Amount, refund.Currency),
             refund.Id, cancellationToken);
         return refund;

@@ -70,30 +70,22 @@ public sealed class StripeCheckout
     public Task<Session> ExpireSessionAsync(string sessionId, CancellationToken cancellationToken) =>
         new SessionService(client).ExpireAsync(sessionId, null, Key($"expire-{sessionId}"), cancellationToken);
 
-    /// <summary>A full refund of the order's payment; the key makes a second click (or a retry) the same refund.</summary>
-    public Task<Refund> RefundAsync(Order order, CancellationToken cancellationToken)
+    /// <summary>
+    /// A refund of the order's payment: all that is left of it, or (<paramref name="line"/>) that line's price alone. The key
+    /// names the order or the line, so a second click or a retry is the same refund.
+    /// </summary>
+    public Task<Refund> RefundAsync(Order order, OrderLine? line, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(order);
+        var metadata = new Dictionary<string, string> { ["order_id"] = order.Id.ToString() };
+        if (line is not null) metadata["course"] = line.CourseSlug;
         var refund = new RefundCreateOptions
         {
             PaymentIntent = order.ProviderPaymentId,
-            Metadata = new Dictionary<string, string> { ["order_id"] = order.Id.ToString() },
+            Amount = line is null ? null : Money.ToMinorUnits(line.Price, line.Currency),
+            Metadata = metadata,
         };
-        return new RefundService(client).CreateAsync(refund, Key($"order-{order.Id}-refund"), cancellationToken);
-    }
-
-    /// <summary>A refund of one line's price from the order's payment; the key names the line, so a retry is the same refund.</summary>
-    public Task<Refund> RefundLineAsync(Order order, OrderLine line, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(order);
-        ArgumentNullException.ThrowIfNull(line);
-        var refund = new RefundCreateOptions
-        {
-            PaymentIntent = order.ProviderPaymentId,
-            Amount = Money.ToMinorUnits(line.Price, line.Currency),
-            Metadata = new Dictionary<string, string> { ["order_id"] = order.Id.ToString(), ["course"] = line.CourseSlug },
-        };
-        return new RefundService(client).CreateAsync(refund, Key($"order-{order.Id}-refund-line-{line.Id}"), cancellationToken);
+        return new RefundService(client).CreateAsync(refund, Key(line is null ? $"order-{order.Id}-refund" : $"order-{order.Id}-refund-line-{line.Id}"), cancellationToken);
     }
 
     /// <summary>
